@@ -1,0 +1,3 @@
+"""anju (安居): social-domain risk prevention and resolution for town and county governance centres."""
+
+__version__ = "0.1.0"
