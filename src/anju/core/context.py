@@ -1,0 +1,41 @@
+"""Template context: the navigation a user's role allows."""
+
+from __future__ import annotations
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+# (url name, label, permission needed or None). Entries whose URL is not installed are skipped, so a
+# capability adds itself to the menu just by providing the URL name.
+NAV = [
+    ("core:home", _("工作台"), None),
+    ("intake:new", _("诉求登记"), "report.create"),
+    ("intake:list", _("诉求"), "report.view"),
+    ("matters:ledger", _("事项台账"), "matter.view"),
+    ("matters:supervision", _("督办"), "matter.view"),
+    ("screening:index", _("排查"), None),
+    ("assessment:index", _("稳评"), None),
+    ("warning:signals", _("预警信号"), None),
+    ("warning:index", _("预警"), None),
+    ("triage:hotspots", _("热点"), None),
+    ("reports:index", _("报表"), None),
+    ("dashboard:index", _("态势"), None),
+    ("core:audit", _("审计"), "audit.view"),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    items = []
+    for name, label, permission in NAV:
+        if permission and not user.can(permission):
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        items.append({"url": url, "label": label, "active": request.path.startswith(url) and url != "/"
+                      or request.path == url})
+    return {"nav_items": items}

@@ -1,0 +1,210 @@
+"""Core models: the area tree, risk domains, units, users and the append-only audit log."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import PermissionDenied
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from anju.core.roles import Role, role_has
+
+
+class AreaLevel(models.IntegerChoices):
+    COUNTY = 1, _("县")
+    TOWN = 2, _("乡镇/街道")
+    VILLAGE = 3, _("村/社区")
+    GRID = 4, _("网格")
+
+
+class AreaQuerySet(models.QuerySet):
+    def subtree(self, area: Area) -> AreaQuerySet:
+        return self.filter(path__startswith=area.path)
+
+
+class Area(models.Model):
+    """A node of the administrative tree. ``path`` is a materialised path of codes ("/code/code/…/"),
+    so a subtree is one indexed prefix query."""
+
+    code = models.CharField(
+        _("区划代码"),
+        max_length=20,
+        unique=True,
+        validators=[RegexValidator(r"^\d{6,20}$", _("区划代码应为 6–20 位数字（默认 12 位统计用区划代码）"))],
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    level = models.PositiveSmallIntegerField(_("层级"), choices=AreaLevel.choices)
+    parent = models.ForeignKey("self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="children")
+    path = models.CharField(max_length=500, db_index=True, editable=False)
+    latitude = models.FloatField(_("纬度"), null=True, blank=True)
+    longitude = models.FloatField(_("经度"), null=True, blank=True)
+    boundary = models.JSONField(_("边界 GeoJSON"), null=True, blank=True)
+
+    objects = AreaQuerySet.as_manager()
+    scope_area_field = ""
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("区域")
+        verbose_name_plural = _("区域")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.path = (self.parent.path if self.parent_id else "/") + self.code + "/"
+        super().save(*args, **kwargs)
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 1
+
+    def ancestors(self) -> list[Area]:
+        codes = [c for c in self.path.strip("/").split("/") if c]
+        by_code = {a.code: a for a in Area.objects.filter(code__in=codes)}
+        return [by_code[c] for c in codes if c in by_code]
+
+    def full_name(self) -> str:
+        return " / ".join(a.name for a in self.ancestors())
+
+    def contains(self, other: Area) -> bool:
+        return other.path.startswith(self.path)
+
+
+class EmergencyClass(models.TextChoices):
+    """The four classes of the Emergency Response Law (突发事件应对法)."""
+
+    NATURAL = "natural", _("自然灾害")
+    ACCIDENT = "accident", _("事故灾难")
+    PUBLIC_HEALTH = "public_health", _("公共卫生事件")
+    SOCIAL_SECURITY = "social_security", _("社会安全事件")
+
+
+class Domain(models.Model):
+    """A risk domain (风险领域) of the configurable, hierarchical taxonomy."""
+
+    code = models.SlugField(_("代码"), max_length=50, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    parent = models.ForeignKey("self", verbose_name=_("上级领域"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="children")
+    emergency_class = models.CharField(_("突发事件类别"), max_length=20, choices=EmergencyClass.choices)
+    keywords = models.JSONField(_("关键词"), default=list, blank=True)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("风险领域")
+        verbose_name_plural = _("风险领域")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnitKind(models.TextChoices):
+    CENTRE = "centre", _("综治中心")
+    DEPARTMENT = "department", _("职能部门")
+    VILLAGE_COMMITTEE = "village", _("村（居）委会")
+    OTHER = "other", _("其他")
+
+
+class Unit(models.Model):
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("类型"), max_length=20, choices=UnitKind.choices)
+    area = models.ForeignKey(Area, verbose_name=_("所在区域"), on_delete=models.PROTECT, related_name="units")
+
+    scope_area_field = "area"
+
+    class Meta:
+        ordering = ["area__path", "kind", "name"]
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+        constraints = [models.UniqueConstraint(fields=["area", "name"], name="unit_unique_name_per_area")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    role = models.CharField(_("角色"), max_length=30, choices=Role.choices, default=Role.GRID_WORKER)
+    area = models.ForeignKey(Area, verbose_name=_("管辖范围"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="users")
+    unit = models.ForeignKey(Unit, verbose_name=_("所属单位"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="members")
+    display_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+
+    objects = UserManager()
+    scope_area_field = "area"
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    def can(self, permission: str) -> bool:
+        return self.is_active and role_has(self.role, permission)
+
+    def require(self, permission: str) -> None:
+        if not self.can(permission):
+            raise PermissionDenied(_("您的角色无权执行此操作。"))
+
+
+class ApiToken(models.Model):
+    """A bearer token for the JSON API. Only a hash is stored; the token is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("名称"), max_length=100, default="api")
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    @staticmethod
+    def hash(token: str) -> str:
+        return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+    @classmethod
+    def issue(cls, user: User, name: str = "api") -> tuple[ApiToken, str]:
+        token = "anju_" + secrets.token_urlsafe(32)
+        return cls.objects.create(user=user, name=name, digest=cls.hash(token), prefix=token[5:13]), token
+
+
+class AuditEvent(models.Model):
+    """Append-only record of every state change: who, when, what, before → after."""
+
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(User, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    action = models.CharField(_("操作"), max_length=60, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=60)
+    object_id = models.CharField(_("对象"), max_length=40)
+    object_repr = models.CharField(_("对象名称"), max_length=200, blank=True)
+    area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    before = models.JSONField(_("变更前"), null=True, blank=True)
+    after = models.JSONField(_("变更后"), null=True, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+
+    scope_area_field = "area"
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+        verbose_name = _("审计事件")
+        verbose_name_plural = _("审计事件")
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("audit events are append-only")

@@ -1,0 +1,63 @@
+"""Core pages: home (work bench), audit log, and revealing personal data."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.html import escape
+from django.views.decorators.http import require_POST
+
+from anju.core import actions
+from anju.core.models import AuditEvent
+from anju.core.scoping import get_scoped_or_404, scoped
+
+# URL model names whose personal fields may be revealed -> (app label, model name)
+REVEALABLE = {
+    "report": ("intake", "Report"),
+    "party": ("matters", "MatterParty"),
+}
+
+
+@login_required
+def home(request):
+    from anju.intake.models import Report, ReportStatus
+    from anju.matters.models import Matter
+
+    user = request.user
+    matters = scoped(user, Matter)
+    context = {
+        "open_count": matters.open().count(),
+        "overdue_count": matters.overdue().count(),
+        "mine": matters.open().filter(responsible_person=user).select_related("domain", "area")[:10],
+        "overdue": matters.overdue().select_related("domain", "area").order_by("deadline")[:10],
+        "pending_reports": scoped(user, Report).filter(status=ReportStatus.RECEIVED).select_related("area")[:10],
+    }
+    return render(request, "core/home.html", context)
+
+
+@login_required
+def audit_list(request):
+    request.user.require("audit.view")
+    events = scoped(request.user, AuditEvent).select_related("actor")
+    action = request.GET.get("action", "").strip()
+    if action:
+        events = events.filter(action__startswith=action)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit_list.html", {"page": page, "action": action})
+
+
+@login_required
+@require_POST
+def reveal(request, model: str, pk: int, field: str):
+    if model not in REVEALABLE:
+        raise PermissionDenied
+    app_label, model_name = REVEALABLE[model]
+    model_cls = apps.get_model(app_label, model_name)
+    obj = get_scoped_or_404(request.user, model_cls, pk=pk)
+    value = actions.reveal_personal_data(request.user, obj, field)
+    return HttpResponse(f'<span class="revealed">{escape(value) or "—"}</span>')
+

@@ -1,0 +1,240 @@
+"""The matters ledger (矛盾纠纷/风险隐患台账): matters, parties, timeline, mediation, follow-up, supervision."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from anju.core.crypto import EncryptedTextField, mask_id_number, mask_name, mask_phone
+from anju.core.models import Area, Domain, Unit
+from anju.matters.risk import LEVEL_CHOICES
+from anju.matters.workflow import DEADLINE_STATUSES, OPEN_STATUSES, Status
+
+
+class MatterKind(models.TextChoices):
+    DISPUTE = "dispute", _("矛盾纠纷")
+    HAZARD = "hazard", _("风险隐患")
+    INCIDENT = "incident", _("突发事件")
+    DEMAND = "demand", _("群众诉求")
+
+
+class MatterQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, today: dt.date | None = None):
+        today = today or timezone.localdate()
+        return self.filter(status__in=DEADLINE_STATUSES, deadline__lt=today)
+
+
+class Matter(models.Model):
+    number = models.CharField(_("编号"), max_length=30, unique=True, editable=False)
+    kind = models.CharField(_("类型"), max_length=20, choices=MatterKind.choices)
+    domain = models.ForeignKey(Domain, verbose_name=_("风险领域"), on_delete=models.PROTECT, related_name="matters")
+    area = models.ForeignKey(Area, verbose_name=_("发生地"), on_delete=models.PROTECT, related_name="matters")
+    # The area whose centre handles it now: the place itself, or an ancestor after escalation (上报).
+    handling_area = models.ForeignKey(Area, verbose_name=_("当前办理层级"), on_delete=models.PROTECT,
+                                      related_name="handled_matters")
+    title = models.CharField(_("标题"), max_length=200)
+    description = models.TextField(_("情况描述"))
+    people_involved = models.PositiveIntegerField(_("涉及人数"), default=0)
+    amount_involved = models.DecimalField(_("涉及金额（元）"), max_digits=14, decimal_places=2, default=0)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.REGISTERED,
+                              db_index=True)
+
+    likelihood = models.PositiveSmallIntegerField(_("可能性"), null=True, blank=True)
+    consequence = models.PositiveSmallIntegerField(_("后果"), null=True, blank=True)
+    inherent_level = models.CharField(_("固有风险等级"), max_length=10, choices=LEVEL_CHOICES, blank=True,
+                                      db_index=True)
+    residual_likelihood = models.PositiveSmallIntegerField(_("措施后可能性"), null=True, blank=True)
+    residual_consequence = models.PositiveSmallIntegerField(_("措施后后果"), null=True, blank=True)
+    residual_level = models.CharField(_("剩余风险等级"), max_length=10, choices=LEVEL_CHOICES, blank=True)
+    matrix_version = models.CharField(_("矩阵版本"), max_length=50, blank=True)
+    grey_rhino = models.BooleanField(_("灰犀牛"), default=False)
+    black_swan_suggested = models.BooleanField(_("疑似黑天鹅"), default=False)
+    black_swan_confirmed = models.BooleanField(_("黑天鹅（已确认）"), null=True, blank=True)
+
+    responsible_unit = models.ForeignKey(Unit, verbose_name=_("责任单位"), null=True, blank=True,
+                                         on_delete=models.PROTECT, related_name="matters")
+    responsible_person = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("责任人"), null=True,
+                                           blank=True, on_delete=models.PROTECT, related_name="responsible_matters")
+    deadline = models.DateField(_("办理期限"), null=True, blank=True, db_index=True)
+
+    occurred_at = models.DateTimeField(_("发生/受理时间"), default=timezone.now, db_index=True)
+    registered_at = models.DateTimeField(_("登记时间"), default=timezone.now, db_index=True)
+    resolved_at = models.DateTimeField(_("化解时间"), null=True, blank=True)
+    outcome = models.TextField(_("化解结果"), blank=True)
+    satisfaction = models.CharField(_("满意度"), max_length=20, blank=True)
+    merged_into = models.ForeignKey("self", verbose_name=_("并入事项"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="merged_matters")
+    closing_reason = models.TextField(_("原因"), blank=True)  # reject / return / escalate reason, latest
+    public_note = models.TextField(_("对外公开说明"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    is_demo = models.BooleanField(default=False)
+
+    objects = MatterQuerySet.as_manager()
+    scope_area_field = "area"
+
+    class Meta:
+        ordering = ["-registered_at", "-id"]
+        verbose_name = _("事项")
+        verbose_name_plural = _("事项")
+        indexes = [
+            models.Index(fields=["area", "domain", "occurred_at"]),
+            models.Index(fields=["status", "deadline"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(likelihood__isnull=True) | Q(likelihood__gte=1, likelihood__lte=9),
+                name="matter_likelihood_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return bool(self.deadline and self.status in DEADLINE_STATUSES and self.deadline < timezone.localdate())
+
+    @property
+    def level_for_display(self) -> str:
+        return self.residual_level or self.inherent_level
+
+
+class PartyRole(models.TextChoices):
+    APPLICANT = "applicant", _("申请人/反映人")
+    RESPONDENT = "respondent", _("被申请人")
+    OTHER = "other", _("其他当事人")
+
+
+class MatterParty(models.Model):
+    """A party the matter must serve. Personal data is encrypted at rest and masked by default."""
+
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="parties")
+    role = models.CharField(_("身份"), max_length=20, choices=PartyRole.choices, default=PartyRole.APPLICANT)
+    name = EncryptedTextField(_("姓名/名称"), blank=True)
+    phone = EncryptedTextField(_("联系电话"), blank=True)
+    id_number = EncryptedTextField(_("身份证号"), blank=True)
+    is_organisation = models.BooleanField(_("单位/组织"), default=False)
+
+    personal_fields = ("name", "phone", "id_number")
+    scope_area_field = "matter__area"
+
+    class Meta:
+        verbose_name = _("当事人")
+        verbose_name_plural = _("当事人")
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.masked_name}"
+
+    @property
+    def scope_area(self):
+        return self.matter.area
+
+    @property
+    def masked_name(self) -> str:
+        return self.name if self.is_organisation else mask_name(self.name)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+
+class MatterEvent(models.Model):
+    """The matter's timeline (an event log per matter); written only by ``matters.actions``."""
+
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    kind = models.CharField(max_length=40)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    note = models.TextField(blank=True)
+    public = models.BooleanField(default=False)  # shown on the citizen's status page
+    data = models.JSONField(default=dict, blank=True)
+
+
+    scope_area_field = "matter__area"
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class MediationResult(models.TextChoices):
+    AGREED = "agreed", _("调解成功")
+    PARTIAL = "partial", _("部分达成")
+    FAILED = "failed", _("调解不成")
+    CONTINUING = "continuing", _("继续调解")
+
+
+class MediationSession(models.Model):
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="mediation_sessions")
+    held_on = models.DateField(_("调解日期"))
+    mediators = models.CharField(_("调解员"), max_length=200)
+    parties_present = models.CharField(_("到场当事人"), max_length=300, blank=True)
+    summary = models.TextField(_("调解经过"))
+    result = models.CharField(_("调解结果"), max_length=20, choices=MediationResult.choices)
+    agreement_text = models.TextField(_("协议内容"), blank=True)
+    agreement_file = models.FileField(_("协议文件"), upload_to="agreements/%Y/%m/", blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+
+    scope_area_field = "matter__area"
+    class Meta:
+        ordering = ["held_on", "id"]
+        verbose_name = _("调解记录")
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    BASICALLY = "basically", _("基本满意")
+    UNSATISFIED = "unsatisfied", _("不满意")
+    UNREACHABLE = "unreachable", _("无法联系")
+
+
+class FollowUpVisit(models.Model):
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="follow_ups")
+    visited_on = models.DateField(_("回访日期"))
+    method = models.CharField(_("回访方式"), max_length=20, default="电话")
+    satisfaction = models.CharField(_("满意度"), max_length=20, choices=Satisfaction.choices)
+    note = models.TextField(_("回访情况"), blank=True)
+    visited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+
+
+    scope_area_field = "matter__area"
+    class Meta:
+        ordering = ["visited_on", "id"]
+        verbose_name = _("回访记录")
+
+
+class SupervisionNote(models.Model):
+    """督办: a supervising note on an overdue or high-level matter, optionally with a new deadline."""
+
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="supervision_notes")
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(_("督办意见"))
+    new_deadline = models.DateField(_("新期限"), null=True, blank=True)
+
+
+    scope_area_field = "matter__area"
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("督办记录")

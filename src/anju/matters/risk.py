@@ -1,0 +1,96 @@
+"""The risk matrix as data: a versioned definition file, loaded and validated once.
+
+A deployment replaces the packaged file by pointing ``ANJU_RISK_MATRIX`` at its own. Matters store the
+matrix version with every level so an old assessment stays explainable after the matrix changes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+
+PACKAGED = Path(__file__).with_name("data") / "risk_matrix_v1.json"
+
+
+@dataclass(frozen=True)
+class Level:
+    code: str
+    label: str
+    colour: str
+    hex: str
+    rank: int
+    action: str
+
+
+@dataclass(frozen=True)
+class ScaleStep:
+    value: int
+    label: str
+    hint: str
+
+
+@dataclass(frozen=True)
+class RiskMatrix:
+    id: str
+    version: int
+    title: str
+    likelihood: tuple[ScaleStep, ...]
+    consequence: tuple[ScaleStep, ...]
+    levels: dict[str, Level]
+    grid: tuple[tuple[str, ...], ...]
+    grey_rhino_min: tuple[int, int]
+
+    @property
+    def key(self) -> str:
+        return f"{self.id}@{self.version}"
+
+    def level(self, likelihood: int, consequence: int) -> Level:
+        if not (1 <= likelihood <= len(self.likelihood)) or not (1 <= consequence <= len(self.consequence)):
+            raise ValueError(f"likelihood/consequence out of range: {likelihood}, {consequence}")
+        return self.levels[self.grid[likelihood - 1][consequence - 1]]
+
+    def is_grey_rhino(self, likelihood: int, consequence: int) -> bool:
+        return likelihood >= self.grey_rhino_min[0] and consequence >= self.grey_rhino_min[1]
+
+    def ordered_levels(self) -> list[Level]:
+        return sorted(self.levels.values(), key=lambda lv: lv.rank)
+
+
+def parse(data: dict) -> RiskMatrix:
+    likelihood = tuple(ScaleStep(int(s["value"]), s["label"], s.get("hint", "")) for s in data["likelihood"])
+    consequence = tuple(ScaleStep(int(s["value"]), s["label"], s.get("hint", "")) for s in data["consequence"])
+    levels = {lv["code"]: Level(lv["code"], lv["label"], lv["colour"], lv["hex"], int(lv["rank"]), lv["action"])
+              for lv in data["levels"]}
+    grid = tuple(tuple(row) for row in data["grid"])
+    if [s.value for s in likelihood] != list(range(1, len(likelihood) + 1)):
+        raise ValueError("likelihood values must be 1..n")
+    if [s.value for s in consequence] != list(range(1, len(consequence) + 1)):
+        raise ValueError("consequence values must be 1..n")
+    if len(grid) != len(likelihood) or any(len(row) != len(consequence) for row in grid):
+        raise ValueError("grid must be likelihood × consequence")
+    unknown = {cell for row in grid for cell in row} - set(levels)
+    if unknown:
+        raise ValueError(f"grid uses undefined levels: {sorted(unknown)}")
+    rhino = data.get("grey_rhino", {})
+    return RiskMatrix(
+        id=data["id"], version=int(data["version"]), title=data.get("title", ""),
+        likelihood=likelihood, consequence=consequence, levels=levels, grid=grid,
+        grey_rhino_min=(int(rhino.get("min_likelihood", 4)), int(rhino.get("min_consequence", 4))),
+    )
+
+
+@lru_cache(maxsize=8)
+def _load(path: str) -> RiskMatrix:
+    return parse(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def current_matrix() -> RiskMatrix:
+    return _load(str(settings.ANJU_RISK_MATRIX or PACKAGED))
+
+
+LEVEL_CHOICES = [("low", "低"), ("medium", "中"), ("high", "较高"), ("critical", "最高")]
+LEVEL_RANK = {"low": 1, "medium": 2, "high": 3, "critical": 4}

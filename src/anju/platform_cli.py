@@ -1,0 +1,124 @@
+"""Platform sub-commands of ``anju``: demo, serve, migrate, createadmin, load-demo.
+
+Django is set up only when one of these runs, so ``anju signals``/``anju triage`` stay Django-free.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anju.settings")
+    import django
+
+    django.setup()
+
+
+def _manage(*argv: str) -> None:
+    from django.core.management import call_command
+
+    call_command(*argv)
+
+
+def cmd_migrate(args) -> int:
+    setup_django()
+    _manage("migrate", "--no-input", verbosity=1 if getattr(args, "verbose", False) else 0)
+    from anju.core.bootstrap import ensure_reference_data
+
+    ensure_reference_data()
+    return 0
+
+
+def cmd_load_demo(args) -> int:
+    setup_django()
+    from anju.demo.loader import load_demo
+
+    _manage("migrate", "--no-input", verbosity=0)
+    summary = load_demo(seed=args.seed, years=args.years, progress=True)
+    print(summary)
+    return 0
+
+
+def cmd_createadmin(args) -> int:
+    setup_django()
+    _manage("migrate", "--no-input", verbosity=0)
+    from anju.core import actions
+    from anju.core.models import User
+    from anju.core.roles import Role
+
+    username = args.username
+    if User.objects.filter(username=username).exists():
+        print(f"用户 {username} 已存在。", file=sys.stderr)
+        return 1
+    password = args.password or os.environ.get("ANJU_ADMIN_PASSWORD") or getpass.getpass("密码: ")
+    actions.create_user(None, username=username, password=password, role=Role.ADMIN, is_superuser=True,
+                        display_name=username)
+    print(f"管理员 {username} 已创建。")
+    return 0
+
+
+def _serve(host: str, port: int) -> None:
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.core.wsgi import get_wsgi_application
+    from waitress import serve
+
+    application = StaticFilesHandler(get_wsgi_application())
+    print(f"安居 anju 正在运行: http://{host}:{port}/  (Ctrl+C 退出)", flush=True)
+    serve(application, host=host, port=port, threads=8, ident="anju", _quiet=True)
+
+
+def cmd_serve(args) -> int:
+    setup_django()
+    _manage("migrate", "--no-input", verbosity=0)
+    _serve(args.host, args.port)
+    return 0
+
+
+def cmd_demo(args) -> int:
+    setup_django()
+    from django.conf import settings
+
+    from anju.core.models import Area
+    from anju.demo.loader import DEMO_LOGINS, DEMO_PASSWORD, load_demo
+
+    print(f"数据目录: {settings.DATA_DIR}")
+    _manage("migrate", "--no-input", verbosity=0)
+    if not Area.objects.exists():
+        print("首次运行：正在生成示范县演示数据……", flush=True)
+        print(load_demo(seed=args.seed, years=3, progress=True))
+    print("\n演示账号（密码均为 %s）:" % DEMO_PASSWORD)
+    for username, description in DEMO_LOGINS:
+        print(f"  {username:<10} {description}")
+    print()
+    _serve(args.host, args.port)
+    return 0
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("demo", help="创建数据库、载入示范县并启动服务")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--seed", type=int, default=2024)
+    p.set_defaults(func=cmd_demo)
+
+    p = subparsers.add_parser("serve", help="启动服务")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(func=cmd_serve)
+
+    p = subparsers.add_parser("migrate", help="创建或升级数据库并载入基础数据（风险领域）")
+    p.add_argument("--verbose", action="store_true")
+    p.set_defaults(func=cmd_migrate)
+
+    p = subparsers.add_parser("createadmin", help="创建管理员账号")
+    p.add_argument("username")
+    p.add_argument("--password", help="不填则交互输入，或取环境变量 ANJU_ADMIN_PASSWORD")
+    p.set_defaults(func=cmd_createadmin)
+
+    p = subparsers.add_parser("load-demo", help="载入示范县演示数据")
+    p.add_argument("--seed", type=int, default=2024)
+    p.add_argument("--years", type=int, default=3)
+    p.set_defaults(func=cmd_load_demo)
