@@ -1,0 +1,201 @@
+"""Shared machinery of the Farrington methods: batching fits and R's fit/refit logic.
+
+The fits of all series and time points that share a design (same relative positions, seasonal
+levels and time values) are stacked and run as one batch. For index-based series that is one
+design for every time point; for date-based weekly series a handful (53-week years shift the
+windows). Batches are cut into chunks to bound memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import special
+
+from .data import CountPanel
+from .glm import DOUBLE_EPS, GroupedDesign, anscombe_weights, fit_quasipoisson
+from .windows import FitWindow, NotEvaluable
+
+CHUNK_ELEMENTS = 1_500_000  # fits x observations per chunk (about 12 MB per float array)
+
+
+@dataclass
+class DesignBatch:
+    """All (series, time point) fits sharing one design."""
+
+    design: GroupedDesign  # with trend (time centred)
+    predict_group: int  # group index of the period being evaluated
+    predict_time: float  # centred time value of the period being evaluated
+    relative_positions: np.ndarray  # positions used, relative to the evaluated period
+    columns: np.ndarray  # which evaluated periods (column indices of the result) use it
+    times: np.ndarray  # their 0-based time positions
+
+
+def batches_by_design(
+    panel: CountPanel, t_index: np.ndarray, window_at: Callable[[int], FitWindow], predict_level: int
+) -> tuple[list[DesignBatch], dict[int, str]]:
+    """Group evaluated periods by design; also return the periods that cannot be evaluated."""
+    groups: dict[bytes, list[int]] = {}
+    windows: dict[bytes, FitWindow] = {}
+    skipped: dict[int, str] = {}
+    for col, t in enumerate(t_index):
+        try:
+            win = window_at(int(t))
+        except NotEvaluable as exc:
+            skipped[col] = str(exc)
+            continue
+        if predict_level not in win.levels:
+            skipped[col] = "no reference window at the evaluated period's level"
+            continue
+        key = win.key(int(t) - 1)
+        groups.setdefault(key, []).append(col)
+        windows.setdefault(key, win)
+    batches = []
+    for key, cols in groups.items():
+        win = windows[key]
+        t0 = int(t_index[cols[0]]) - 1
+        levels = np.unique(win.levels)
+        centre = float(win.wtime.mean())
+        design = GroupedDesign(np.searchsorted(levels, win.levels), len(levels), win.wtime - centre)
+        batches.append(
+            DesignBatch(
+                design=design,
+                predict_group=int(np.searchsorted(levels, predict_level)),
+                predict_time=-centre,
+                relative_positions=win.positions - t0,
+                columns=np.asarray(cols),
+                times=np.asarray(t_index)[cols] - 1,
+            )
+        )
+    return batches, skipped
+
+
+def iter_chunks(batch: DesignBatch, n_series: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """(series rows, column indices) per chunk; each chunk = all pairs of its rows x columns."""
+    n_cols = batch.columns.shape[0]
+    n_obs = batch.design.n_obs
+    fits_per_chunk = max(1, CHUNK_ELEMENTS // max(n_obs, 1))
+    if n_cols >= fits_per_chunk:
+        for s in range(n_series):
+            for c in range(0, n_cols, fits_per_chunk):
+                yield np.array([s]), np.arange(c, min(c + fits_per_chunk, n_cols))
+    else:
+        rows_per_chunk = max(1, fits_per_chunk // n_cols)
+        for s in range(0, n_series, rows_per_chunk):
+            yield np.arange(s, min(s + rows_per_chunk, n_series)), np.arange(n_cols)
+
+
+def gather(observed: np.ndarray, rows: np.ndarray, times: np.ndarray, rel: np.ndarray) -> np.ndarray:
+    """(len(rows) * len(times), n_obs) matrix of the fit data, row-major over (series, time)."""
+    idx = times[:, None] + rel[None, :]
+    return observed[rows][:, idx].reshape(rows.shape[0] * times.shape[0], rel.shape[0])
+
+
+@dataclass
+class FitSummary:
+    """What the thresholds need from a fitted (and reweighted) model, per fit."""
+
+    first_converged: np.ndarray
+    has_trend: np.ndarray
+    eta0: np.ndarray  # linear predictor at the evaluated period
+    quad0: np.ndarray  # x0' (X'WX)^-1 x0
+    phi: np.ndarray  # max(dispersion, 1)
+    inference_dispersion: np.ndarray  # dispersion summary()/predict() use for p-values and se.fit
+    beta: np.ndarray
+    p_trend: np.ndarray
+
+    def take(self, other: FitSummary, where: np.ndarray) -> None:
+        for name in self.__dataclass_fields__:
+            getattr(self, name)[where] = getattr(other, name)
+
+
+@dataclass(frozen=True)
+class FitRules:
+    """Differences between R's two fitting functions."""
+
+    reweight: bool
+    weights_threshold: float
+    overwrite_weights: bool  # fitGLM.flexible: model$weights <- prior weights (inference quirk)
+
+
+def fit_and_reweight(
+    y: np.ndarray, design: GroupedDesign, group: int, time: float, rules: FitRules
+) -> FitSummary:
+    """One call of R's fitFun: quasi-Poisson fit, Anscombe reweighting, refit, phi."""
+    fit = fit_quasipoisson(y, design)
+    first_converged = fit.converged
+    phi = np.maximum(fit.dispersion, 1.0)
+    inference = fit.dispersion
+    if rules.reweight:
+        omega = anscombe_weights(fit, phi, rules.weights_threshold)
+        fit = fit_quasipoisson(y, design, prior=omega)
+        phi = np.maximum(fit.dispersion, 1.0)
+        inference = fit.pearson_dispersion(omega) if rules.overwrite_weights else fit.dispersion
+    eta0, quad0 = fit.link_prediction(group, time)
+    trend = design.time is not None
+    if trend:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t_stat = fit.beta / np.sqrt(inference * fit.v_tt)
+        p_trend = 2.0 * special.stdtr(fit.df_residual, -np.abs(t_stat))
+    else:
+        p_trend = np.full(y.shape[0], np.nan)
+    return FitSummary(
+        first_converged=first_converged,
+        has_trend=np.full(y.shape[0], trend),
+        eta0=eta0,
+        quad0=quad0,
+        phi=phi,
+        inference_dispersion=inference,
+        beta=fit.beta.copy(),
+        p_trend=p_trend,
+    )
+
+
+def fit_with_trend_decision(
+    y: np.ndarray,
+    batch: DesignBatch,
+    rules: FitRules,
+    trend: bool,
+    b: int,
+    p_threshold_trend: float,
+    fail_without_convergence: bool,
+) -> tuple[FitSummary, np.ndarray]:
+    """R's fit with time trend, fallback without it, and the trend decision; returns (fit, failed).
+
+    The trend is kept iff b >= 3, its p-value is below ``p_threshold_trend`` and the predicted
+    mean at t does not exceed the largest count in the fit data. ``failed`` marks fits R returns
+    NULL for (farringtonFlexible: no convergence even without trend).
+    """
+    g, t0 = batch.predict_group, batch.predict_time
+    no_trend = batch.design.without_trend()
+    if not trend:
+        res = fit_and_reweight(y, no_trend, g, t0, rules)
+        failed = ~res.first_converged if fail_without_convergence else np.zeros(y.shape[0], dtype=bool)
+        return res, failed
+    res = fit_and_reweight(y, batch.design, g, t0, rules)
+    failed = np.zeros(y.shape[0], dtype=bool)
+    retry = ~res.first_converged
+    if retry.any():
+        alt = fit_and_reweight(y[retry], no_trend, g, t0, rules)
+        res.take(alt, retry)
+        if fail_without_convergence:
+            failed[retry] = ~alt.first_converged
+    predicted = np.maximum(np.exp(res.eta0), DOUBLE_EPS)
+    keep = (b >= 3) & (res.p_trend < p_threshold_trend) & (predicted <= y.max(axis=1))
+    drop = res.has_trend & ~keep
+    if drop.any():
+        alt = fit_and_reweight(y[drop], no_trend, g, t0, rules)
+        res.take(alt, drop)
+        if fail_without_convergence:
+            failed[drop] = ~alt.first_converged
+    return res, failed
+
+
+def recent_case_sums(observed: np.ndarray, t_index: np.ndarray, periods: int) -> np.ndarray:
+    """Sum of counts over the ``periods`` periods ending at each evaluated period (limit54)."""
+    csum = np.concatenate([np.zeros((observed.shape[0], 1)), np.cumsum(observed, axis=1)], axis=1)
+    end = np.asarray(t_index)
+    start = np.maximum(end - periods, 0)
+    return csum[:, end] - csum[:, start]
