@@ -15,6 +15,8 @@ import sys
 # ``func`` default takes the parsed ``args`` and returns an exit code.
 COMMAND_MODULES = (
     "anju.platform_cli",
+    "anju.warning.cli",
+    "anju.api.cli",
     "anju.signals.cli",
     "anju.text.cli",
 )

@@ -57,6 +57,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "matter.supervise": frozenset({C, L, X}),  # 督办 notes
     "matter.note": frozenset({G, V, C, D, L, X}),
     "mediation.record": frozenset({V, C, D, X}),
+    # early warning
+    "signals.view": frozenset({C, L, A, X, D, V}),
+    "signals.scan": frozenset({C, X}),
+    "signals.configure": frozenset({C, X}),
     # administration
     "admin.manage": frozenset({X}),
     "api.token": EVERYONE,

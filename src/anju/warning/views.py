@@ -1,0 +1,72 @@
+"""The 预警信号 page: current alarms with a chart and one sentence each; scan history; run a scan."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from anju.core.models import Domain
+from anju.core.scoping import scoped
+from anju.warning import actions
+from anju.warning.charts import ChartPoint, series_chart
+from anju.warning.models import Signal, SignalScan
+
+CHART_WEEKS = 104
+
+
+def describe(signal: Signal, today: dt.date) -> str:
+    """One Chinese sentence a duty officer can read aloud."""
+    this_monday = today - dt.timedelta(days=today.weekday())
+    when = _("本周") if signal.week == this_monday else (
+        _("上周") if signal.week == this_monday - dt.timedelta(days=7) else
+        _("%(label)s（%(date)s 起）") % {"label": signal.iso_label, "date": signal.week})
+    expected = f"{signal.expected:.1f}" if signal.expected is not None else "—"
+    bound = f"{signal.upperbound:.1f}" if signal.upperbound is not None else "—"
+    return _("%(when)s %(area)s %(domain)s 类事项 %(n)s 件，往年同期预期 %(e)s 件，预警阈值 %(u)s 件") % {
+        "when": when, "area": signal.area.name, "domain": signal.domain.name, "n": signal.observed,
+        "e": expected, "u": bound,
+    }
+
+
+def _chart_for(signal: Signal) -> dict:
+    since = signal.week - dt.timedelta(weeks=CHART_WEEKS - 1)
+    history = Signal.objects.filter(area_id=signal.area_id, domain_id=signal.domain_id, week__gte=since,
+                                    week__lte=signal.week).order_by("week")
+    return series_chart([ChartPoint(s.week, s.observed, s.expected, s.upperbound, s.alarm) for s in history])
+
+
+@login_required
+def signal_list(request):
+    request.user.require("signals.view")
+    today = timezone.localdate()
+    period = request.GET.get("period", "current")
+    alarms = scoped(request.user, Signal).filter(alarm=True).select_related("area", "domain")
+    if period == "current":
+        alarms = alarms.filter(week__gte=today - dt.timedelta(days=today.weekday() + 7))
+    domain = request.GET.get("domain", "")
+    if domain.isdigit():
+        alarms = alarms.filter(domain_id=int(domain))
+    alarms = alarms.order_by("-week", "-score")
+    page = Paginator(alarms, 10).get_page(request.GET.get("page"))
+    items = [{"signal": s, "sentence": describe(s, today), "chart": _chart_for(s)} for s in page]
+    return render(request, "warning/signal_list.html", {
+        "page": page, "items": items, "period": period, "domain": domain,
+        "domains": Domain.objects.filter(active=True), "last_scan": SignalScan.objects.first(),
+        "can_scan": request.user.can("signals.scan"),
+    })
+
+
+@login_required
+@require_POST
+def scan_now(request):
+    scan = actions.run_scan(request.user, weeks=int(request.POST.get("weeks", 4) or 4))
+    messages.success(request, _("扫描完成：%(n)s 个序列，%(a)s 个报警，用时 %(ms)s 毫秒。") % {
+        "n": scan.series_count, "a": scan.alarm_count, "ms": scan.duration_ms})
+    return redirect("warning:signals")
