@@ -127,6 +127,7 @@ def create_matter(actor, *, kind: str, domain, area, title: str, description: st
     return matter
 
 
+@transaction.atomic
 def add_party(actor, matter: Matter, *, role: str = "applicant", name: str = "", phone: str = "",
               id_number: str = "", is_organisation: bool = False, _log_event: bool = True) -> MatterParty:
     if _log_event:
@@ -427,3 +428,13 @@ def set_grey_rhino(actor, matter: Matter, *, marked: bool) -> Matter:
     matter.save()
     _log(actor, matter, "grey_rhino", before, note=_("标记为灰犀牛") if marked else _("取消灰犀牛标记"))
     return matter
+
+
+def record_export(actor, filters: dict, count: int, *, area=None):
+    """Log a ledger export (who exported which filtered rows): exports carry personal data, masked or not."""
+    if not actor.can("ledger.export"):
+        raise WorkflowError(_("您的角色（%(role)s）无权导出台账。") % {"role": actor.get_role_display()})
+    area = area or actor.area
+    return audit.record(actor, "ledger.export", area if area is not None else actor,
+                        after={"filters": filters, "count": count}, area=area,
+                        note=_("导出台账 %(n)s 条") % {"n": count})

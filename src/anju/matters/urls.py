@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from anju.matters import views
 
 app_name = "matters"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.ledger, name="ledger"),
+    path("export/", views.export, name="export"),
+    path("new/", views.new, name="new"),
+    path("supervision/", views.supervision, name="supervision"),
+    path("unit-members/", views.unit_members, name="unit_members"),
+    path("agreements/<int:pk>/", views.agreement_file, name="agreement"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/act/<slug:action>/", views.act, name="act"),
+]

@@ -1,0 +1,131 @@
+"""The ledger as an .xlsx file in the customary 台账 layout (title row, export line, one row per matter).
+
+Personal data is always masked here: an export leaves the system, and revealing is a per-field, logged act.
+"""
+
+from __future__ import annotations
+
+import io
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from anju.core.models import Area, AreaLevel
+from anju.matters.models import MatterKind, MatterParty, Satisfaction
+from anju.matters.risk import current_matrix
+from anju.matters.workflow import Status
+
+# (header, column width)
+COLUMNS = [
+    ("序号", 6), ("编号", 20), ("登记时间", 17), ("发生地（村/社区）", 14), ("所属乡镇", 12), ("类型", 10),
+    ("风险领域", 16), ("标题", 28), ("情况描述", 48), ("当事人", 18), ("涉及人数", 9), ("涉及金额（元）", 13),
+    ("风险等级", 9), ("措施后等级", 10), ("责任单位", 18), ("责任人", 10), ("办理期限", 11), ("状态", 9),
+    ("是否超期", 9), ("化解结果", 36), ("回访满意度", 11),
+]
+HEADERS = [h for h, _w in COLUMNS]
+LEVEL_COLUMNS = (HEADERS.index("风险等级"), HEADERS.index("措施后等级"))
+THIN = Side(style="thin", color="999999")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="top")
+MAX_DESCRIPTION = 500  # keep rows readable; the full text is on the matter page
+
+
+def ledger_title(area: Area | None) -> str:
+    return f"{area.name if area else ''} 矛盾纠纷风险隐患排查化解台账".strip()
+
+
+class _Places:
+    """Town and village names from an area's materialised path, with one query for all areas."""
+
+    def __init__(self):
+        self.by_code = {a.code: a for a in Area.objects.only("code", "name", "level")}
+
+    def at_level(self, area: Area, level: int) -> str:
+        for code in area.path.strip("/").split("/"):
+            node = self.by_code.get(code)
+            if node is not None and node.level == level:
+                return node.name
+        return ""
+
+
+def _parties(matter) -> str:
+    return "；".join(f"{p.get_role_display()} {p.masked_name}" for p in matter.parties.all() if p.name)
+
+
+def _row(index: int, m, places: _Places, levels: dict) -> list:
+    local = timezone.localtime(m.registered_at)
+    person = m.responsible_person
+    return [
+        index, m.number, local.strftime("%Y-%m-%d %H:%M"),
+        places.at_level(m.area, AreaLevel.VILLAGE), places.at_level(m.area, AreaLevel.TOWN),
+        MatterKind(m.kind).label if m.kind in MatterKind.values else m.kind,
+        m.domain.name, m.title, m.description[:MAX_DESCRIPTION], _parties(m),
+        m.people_involved, float(m.amount_involved),
+        levels[m.inherent_level].label if m.inherent_level in levels else "",
+        levels[m.residual_level].label if m.residual_level in levels else "",
+        m.responsible_unit.name if m.responsible_unit else "",
+        (person.display_name or person.username) if person else "",
+        m.deadline.isoformat() if m.deadline else "",
+        Status(m.status).label if m.status in Status.values else m.status,
+        "是" if m.is_overdue else "否",
+        m.outcome, Satisfaction(m.satisfaction).label if m.satisfaction in Satisfaction.values else m.satisfaction,
+    ]
+
+
+def build_workbook(matters: QuerySet, *, exporter, area: Area | None) -> bytes:
+    """Write ``matters`` (already scoped and filtered) to an .xlsx and return its bytes."""
+    matrix = current_matrix()
+    levels = matrix.levels
+    fills = {code: PatternFill("solid", start_color=lv.hex.lstrip("#").upper()) for code, lv in levels.items()}
+    light = {"medium"}  # yellow needs dark text; the other colours take white
+    places = _Places()
+    parties = Prefetch("parties", queryset=MatterParty.objects.only("id", "matter_id", "role", "name",
+                                                                    "is_organisation"))
+    rows = matters.prefetch_related(parties)
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_("台账"))
+    for i, (_h, width) in enumerate(COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "C4"  # header row and the number column stay visible
+    ws.print_title_rows = "3:3"
+
+    title = WriteOnlyCell(ws, ledger_title(area))
+    title.font = Font(bold=True, size=16)
+    title.alignment = Alignment(horizontal="center")
+    ws.append([title])
+    stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    ws.append([_("导出时间：%(t)s    导出人：%(u)s") % {"t": stamp, "u": exporter.display_name or exporter.username}])
+    header = []
+    for text in HEADERS:
+        cell = WriteOnlyCell(ws, text)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", start_color="D9E1F2")
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = BORDER
+        header.append(cell)
+    ws.append(header)
+
+    for index, matter in enumerate(rows.iterator(chunk_size=500), start=1):
+        cells = []
+        for col, value in enumerate(_row(index, matter, places, levels)):
+            cell = WriteOnlyCell(ws, value)
+            cell.border = BORDER
+            cell.alignment = WRAP
+            if col in LEVEL_COLUMNS:
+                code = matter.inherent_level if col == LEVEL_COLUMNS[0] else matter.residual_level
+                if code in fills:
+                    cell.fill = fills[code]
+                    cell.font = Font(color="222222" if code in light else "FFFFFF", bold=True)
+            cells.append(cell)
+        ws.append(cells)
+    ws.merged_cells.add(f"A1:{get_column_letter(len(COLUMNS))}1")
+    ws.merged_cells.add(f"A2:{get_column_letter(len(COLUMNS))}2")
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,151 @@
+"""The ledger filters, in one place: the ledger page, its export and the API filter matters the same way.
+
+``filter_matters(user, params)`` takes the query-string parameters and returns the scoped, filtered and
+sorted queryset together with the cleaned filter values. Invalid parameters are ignored (and reported on
+the bound form) rather than widening or breaking the query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from anju.core.models import Area, Domain
+from anju.core.scoping import scoped
+from anju.matters.models import Matter, MatterKind
+from anju.matters.risk import LEVEL_CHOICES, LEVEL_RANK
+from anju.matters.workflow import OPEN_STATUSES, Status
+
+OPEN = "open"  # pseudo-status: every open status
+
+SORTS = {
+    "-registered": ("-registered_at", "-id"),
+    "registered": ("registered_at", "id"),
+    "deadline": (F("deadline").asc(nulls_last=True), "id"),
+    "-deadline": (F("deadline").desc(nulls_last=True), "-id"),
+    "level": ("level_rank", "-registered_at"),
+    "-level": ("-level_rank", "-registered_at"),
+    "number": ("number",),
+    "-number": ("-number",),
+}
+SORT_CHOICES = [
+    ("-registered", _("登记时间（新→旧）")),
+    ("registered", _("登记时间（旧→新）")),
+    ("deadline", _("办理期限（近→远）")),
+    ("-deadline", _("办理期限（远→近）")),
+    ("-level", _("风险等级（高→低）")),
+    ("level", _("风险等级（低→高）")),
+    ("number", _("编号（升序）")),
+    ("-number", _("编号（降序）")),
+]
+DEFAULT_SORT = "-registered"
+LEDGER_RELATED = ("domain", "area", "handling_area", "responsible_unit", "responsible_person")
+
+
+class AreaChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Area) -> str:
+        # Indent by depth so the tree reads in a plain <select>.
+        return "\u3000" * max(0, obj.depth - 1) + obj.name
+
+
+class LedgerFilterForm(forms.Form):
+    q = forms.CharField(label=_("搜索"), required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("编号/标题/描述")}))
+    area = AreaChoiceField(label=_("区域"), queryset=Area.objects.none(), required=False, empty_label=_("全部"))
+    domain = forms.ModelChoiceField(label=_("风险领域"), queryset=Domain.objects.filter(active=True),
+                                    required=False, empty_label=_("全部"))
+    kind = forms.ChoiceField(label=_("类型"), required=False, choices=[("", _("全部")), *MatterKind.choices])
+    status = forms.ChoiceField(label=_("状态"), required=False,
+                               choices=[("", _("全部")), (OPEN, _("在办（全部）")), *Status.choices])
+    level = forms.ChoiceField(label=_("风险等级"), required=False, choices=[("", _("全部")), *LEVEL_CHOICES])
+    overdue = forms.BooleanField(label=_("仅超期"), required=False)
+    date_from = forms.DateField(label=_("登记日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("登记日期至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    sort = forms.ChoiceField(label=_("排序"), required=False, choices=SORT_CHOICES)
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["area"].queryset = scoped(user, Area).order_by("path")
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("结束日期不能早于开始日期。"))
+        return cleaned
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def current_level_q(code: str) -> Q:
+    """The level a matter shows now: its residual level when assessed after measures, else its inherent one."""
+    return Q(residual_level=code) | Q(residual_level="", inherent_level=code)
+
+
+def with_level_rank(qs: QuerySet) -> QuerySet:
+    whens = [When(current_level_q(code), then=Value(rank)) for code, rank in LEVEL_RANK.items()]
+    return qs.annotate(level_rank=Case(*whens, default=Value(0), output_field=IntegerField()))
+
+
+def apply_filters(qs: QuerySet, cleaned: dict) -> QuerySet:
+    """Narrow an already scoped matter queryset by cleaned filter values (missing keys are ignored)."""
+    if q := (cleaned.get("q") or "").strip():
+        qs = qs.filter(Q(number__icontains=q) | Q(title__icontains=q) | Q(description__icontains=q))
+    if area := cleaned.get("area"):
+        qs = qs.filter(area__path__startswith=area.path)
+    if domain := cleaned.get("domain"):
+        qs = qs.filter(Q(domain=domain) | Q(domain__parent=domain))
+    if kind := cleaned.get("kind"):
+        qs = qs.filter(kind=kind)
+    status = cleaned.get("status")
+    if status == OPEN:
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif status:
+        qs = qs.filter(status=status)
+    if level := cleaned.get("level"):
+        qs = qs.filter(current_level_q(level))
+    if cleaned.get("overdue"):
+        qs = qs.overdue()
+    if start := cleaned.get("date_from"):
+        qs = qs.filter(registered_at__gte=_day_start(start))
+    if end := cleaned.get("date_to"):
+        qs = qs.filter(registered_at__lt=_day_start(end + dt.timedelta(days=1)))
+    sort = cleaned.get("sort") or DEFAULT_SORT
+    if sort in ("level", "-level"):
+        qs = with_level_rank(qs)
+    return qs.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
+
+
+def apply_filter_form(form: LedgerFilterForm) -> tuple[QuerySet, dict]:
+    """The filtered queryset for a bound form; fields that failed validation are left out."""
+    form.is_valid()
+    cleaned = {k: v for k, v in getattr(form, "cleaned_data", {}).items() if k not in form.errors}
+    qs = scoped(form.user, Matter).select_related(*LEDGER_RELATED)
+    return apply_filters(qs, cleaned), cleaned
+
+
+def filter_matters(user, params) -> tuple[QuerySet, dict]:
+    """The user's matters narrowed by query-string ``params`` (a QueryDict or a plain dict)."""
+    return apply_filter_form(LedgerFilterForm(user, params))
+
+
+def describe_filters(cleaned: dict) -> dict:
+    """The cleaned filters as plain JSON values, for the audit log of an export."""
+    out = {}
+    for key, value in cleaned.items():
+        if value in (None, "", False):
+            continue
+        if isinstance(value, (Area, Domain)):
+            out[key] = value.name
+        elif isinstance(value, dt.date):
+            out[key] = value.isoformat()
+        else:
+            out[key] = value
+    return out

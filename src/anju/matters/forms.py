@@ -1,0 +1,291 @@
+"""Forms of the matter pages. They only parse and check input; the change itself is a ``matters.actions`` call."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django import forms
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from anju.core.models import Area, Domain, Unit, User
+from anju.core.scoping import scoped
+from anju.matters.filters import AreaChoiceField
+from anju.matters.models import Matter, MatterKind, MediationResult, PartyRole, Satisfaction
+from anju.matters.risk import current_matrix
+
+DEFAULT_DEADLINE_DAYS = 15
+PHONE_PATTERN = r"^[0-9+\- ]{7,20}$"
+ID_NUMBER_PATTERN = r"^\d{17}[\dXx]$"
+# Magic numbers of the agreement files we accept (PDF, JPEG, PNG): the declared type alone is not trusted.
+FILE_SIGNATURES = {"application/pdf": b"%PDF", "image/jpeg": b"\xff\xd8\xff", "image/png": b"\x89PNG"}
+FOLLOW_UP_METHODS = [("电话", _("电话")), ("上门", _("上门")), ("短信", _("短信")), ("其他", _("其他"))]
+
+
+def _date_input():
+    return forms.DateInput(attrs={"type": "date"})
+
+
+def _scale_choices(steps, blank: bool = True):
+    choices = [(s.value, f"{s.value} · {s.label}（{s.hint}）" if s.hint else f"{s.value} · {s.label}") for s in steps]
+    return [("", _("请选择")), *choices] if blank else choices
+
+
+def _scale_field(label, steps, required=True):
+    return forms.TypedChoiceField(label=label, choices=_scale_choices(steps), coerce=int, required=required,
+                                  empty_value=None)
+
+
+class ConfirmMixin(forms.Form):
+    """Irreversible actions must be confirmed explicitly (works without JavaScript)."""
+
+    confirm = forms.BooleanField(label=_("我已确认此操作不可撤销"), required=True,
+                                 error_messages={"required": _("请勾选确认后再提交。")})
+
+
+class AssessForm(forms.Form):
+    likelihood = forms.TypedChoiceField(label=_("可能性"), coerce=int)
+    consequence = forms.TypedChoiceField(label=_("后果严重程度"), coerce=int)
+    note = forms.CharField(label=_("研判意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        matrix = current_matrix()
+        self.fields["likelihood"] = _scale_field(_("可能性"), matrix.likelihood)
+        self.fields["consequence"] = _scale_field(_("后果严重程度"), matrix.consequence)
+        self.order_fields(["likelihood", "consequence", "note"])
+
+
+class ResidualForm(AssessForm):
+    """措施后风险: the same scales, scored after measures were taken."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["likelihood"].label = _("措施后可能性")
+        self.fields["consequence"].label = _("措施后后果")
+        self.fields["note"].label = _("已采取的措施")
+
+
+class AssignForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("责任单位"), queryset=Unit.objects.none())
+    person = forms.ModelChoiceField(label=_("责任人"), queryset=User.objects.none(), required=False,
+                                    empty_label=_("（不指定）"))
+    deadline = forms.DateField(label=_("办理期限"), widget=_date_input())
+    note = forms.CharField(label=_("交办意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, user, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("deadline", timezone.localdate() + dt.timedelta(days=DEFAULT_DEADLINE_DAYS))
+        super().__init__(*args, **kwargs)
+        units = scoped(user, Unit).select_related("area")
+        self.fields["unit"].queryset = units
+        self.fields["person"].queryset = User.objects.filter(unit__in=units, is_active=True).order_by("username")
+        # Picking a unit reloads the person list with that unit's members (htmx; without JS all are listed).
+        self.fields["unit"].widget.attrs.update({
+            "hx-get": reverse("matters:unit_members"), "hx-trigger": "change",
+            "hx-target": f"#{self['person'].auto_id}", "hx-swap": "innerHTML",
+        })
+
+
+class NoteOnlyForm(forms.Form):
+    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ArchiveForm(ConfirmMixin, NoteOnlyForm):
+    pass
+
+
+class ResolveForm(forms.Form):
+    outcome = forms.CharField(label=_("化解结果"), widget=forms.Textarea(attrs={"rows": 3}))
+    public_note = forms.CharField(label=_("对外公开说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                                  help_text=_("群众查询办理进度时可见，请勿填写个人信息。"))
+
+
+class FollowUpForm(forms.Form):
+    visited_on = forms.DateField(label=_("回访日期"), widget=_date_input())
+    satisfaction = forms.ChoiceField(label=_("满意度"), choices=[("", _("请选择")), *Satisfaction.choices])
+    method = forms.ChoiceField(label=_("回访方式"), choices=FOLLOW_UP_METHODS)
+    note = forms.CharField(label=_("回访情况"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("visited_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RejectForm(ConfirmMixin, ReasonForm):
+    pass
+
+
+class MergeForm(ConfirmMixin, forms.Form):
+    into_number = forms.CharField(label=_("合并到事项编号"), max_length=30)
+    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, user, matter, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.matter = user, matter
+        self.order_fields(["into_number", "note", "confirm"])
+
+    def clean_into_number(self):
+        number = self.cleaned_data["into_number"].strip()
+        target = scoped(self.user, Matter).filter(number=number).first()
+        if target is None:
+            raise forms.ValidationError(_("未找到编号为 %(n)s 的事项（或不在您的管辖范围内）。") % {"n": number})
+        self.cleaned_data["into"] = target
+        return number
+
+
+class MediationForm(forms.Form):
+    held_on = forms.DateField(label=_("调解日期"), widget=_date_input())
+    mediators = forms.CharField(label=_("调解员"), max_length=200)
+    parties_present = forms.CharField(label=_("到场当事人"), max_length=300, required=False,
+                                      help_text=_("可填写身份，如“申请人、被申请人”，避免填写完整姓名。"))
+    summary = forms.CharField(label=_("调解经过"), widget=forms.Textarea(attrs={"rows": 3}))
+    result = forms.ChoiceField(label=_("调解结果"), choices=[("", _("请选择")), *MediationResult.choices])
+    agreement_text = forms.CharField(label=_("协议内容"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    agreement_file = forms.FileField(label=_("协议文件（PDF/图片）"), required=False,
+                                     widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("held_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+
+    def clean_agreement_file(self):
+        upload = self.cleaned_data.get("agreement_file")
+        if not upload:
+            return None
+        limit = settings.ANJU_ATTACHMENT_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(_("文件不能超过 %(mb)s MB。") % {"mb": limit // (1024 * 1024)})
+        head = upload.read(8)
+        upload.seek(0)
+        kind = next((ct for ct, magic in FILE_SIGNATURES.items() if head.startswith(magic)), None)
+        if kind is None or kind not in settings.ANJU_ATTACHMENT_TYPES:
+            raise forms.ValidationError(_("只能上传 PDF、JPG 或 PNG 文件。"))
+        return upload
+
+
+class SupervisionForm(forms.Form):
+    note = forms.CharField(label=_("督办意见"), widget=forms.Textarea(attrs={"rows": 2}))
+    new_deadline = forms.DateField(label=_("新期限（可选）"), required=False, widget=_date_input())
+
+
+class FreeNoteForm(forms.Form):
+    note = forms.CharField(label=_("备注"), widget=forms.Textarea(attrs={"rows": 2}))
+    public = forms.BooleanField(label=_("群众可见"), required=False)
+
+
+class BlackSwanForm(forms.Form):
+    confirmed = forms.TypedChoiceField(label=_("研判结论"), coerce=lambda v: v == "yes",
+                                       choices=[("yes", _("确认为黑天鹅事件")), ("no", _("排除黑天鹅"))],
+                                       widget=forms.RadioSelect)
+
+
+class GreyRhinoForm(forms.Form):
+    marked = forms.TypedChoiceField(label=_("灰犀牛标记"), coerce=lambda v: v == "yes",
+                                    choices=[("yes", _("标记为灰犀牛")), ("no", _("取消灰犀牛标记"))],
+                                    widget=forms.RadioSelect)
+
+
+class PartyFields(forms.Form):
+    """Optional validation of a party's contact data; nothing here is required."""
+
+    def _clean_pattern(self, name, pattern, message):
+        value = (self.cleaned_data.get(name) or "").strip()
+        if value and not re.match(pattern, value):
+            raise forms.ValidationError(message)
+        return value
+
+
+class PartyForm(PartyFields):
+    role = forms.ChoiceField(label=_("身份"), choices=PartyRole.choices)
+    name = forms.CharField(label=_("姓名/名称"), max_length=100)
+    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    id_number = forms.CharField(label=_("身份证号"), max_length=18, required=False)
+    is_organisation = forms.BooleanField(label=_("单位/组织"), required=False)
+
+    def clean_phone(self):
+        return self._clean_pattern("phone", PHONE_PATTERN, _("请输入正确的电话号码。"))
+
+    def clean_id_number(self):
+        return self._clean_pattern("id_number", ID_NUMBER_PATTERN, _("身份证号应为 18 位（末位可为 X）。"))
+
+
+class NewMatterForm(PartyFields):
+    kind = forms.ChoiceField(label=_("类型"), choices=[("", _("请选择")), *MatterKind.choices])
+    domain = forms.ModelChoiceField(label=_("风险领域"), queryset=Domain.objects.filter(active=True),
+                                    empty_label=_("请选择"))
+    area = AreaChoiceField(label=_("发生地"), queryset=Area.objects.none(), empty_label=_("请选择"))
+    title = forms.CharField(label=_("标题"), max_length=200)
+    description = forms.CharField(label=_("情况描述"), widget=forms.Textarea(attrs={"rows": 5}))
+    people_involved = forms.IntegerField(label=_("涉及人数"), min_value=0, initial=0)
+    amount_involved = forms.DecimalField(label=_("涉及金额（元）"), min_value=0, max_digits=14, decimal_places=2,
+                                         initial=0)
+    occurred_at = forms.DateTimeField(label=_("发生/受理时间"), required=False,
+                                      widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+                                      help_text=_("不填则为当前时间。"))
+    applicant_name = forms.CharField(label=_("申请人/反映人姓名"), max_length=100, required=False)
+    applicant_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    applicant_id_number = forms.CharField(label=_("身份证号"), max_length=18, required=False)
+    respondent_name = forms.CharField(label=_("被申请人姓名/名称"), max_length=100, required=False)
+    likelihood = forms.TypedChoiceField(label=_("可能性"), required=False, coerce=int)
+    consequence = forms.TypedChoiceField(label=_("后果严重程度"), required=False, coerce=int)
+
+    BASIC_FIELDS = ("kind", "domain", "area", "title", "description", "people_involved", "amount_involved",
+                    "occurred_at")
+    PARTY_FIELDS = ("applicant_name", "applicant_phone", "applicant_id_number", "respondent_name")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = scoped(user, Area).order_by("path")
+        if user.area_id:
+            self.fields["area"].initial = user.area_id
+        matrix = current_matrix()
+        self.fields["likelihood"] = _scale_field(_("可能性（可选，填写即完成研判）"), matrix.likelihood, False)
+        self.fields["consequence"] = _scale_field(_("后果严重程度（可选）"), matrix.consequence, False)
+        if not user.can("matter.assess"):
+            # Only centre staff score risk; others register and the centre assesses.
+            del self.fields["likelihood"], self.fields["consequence"]
+
+    def basic_fields(self):
+        return [self[name] for name in self.BASIC_FIELDS]
+
+    def party_fields(self):
+        return [self[name] for name in self.PARTY_FIELDS]
+
+    def clean_occurred_at(self):
+        value = self.cleaned_data.get("occurred_at")
+        if value and value > timezone.now() + dt.timedelta(minutes=5):
+            raise forms.ValidationError(_("发生时间不能晚于现在。"))
+        return value
+
+    def clean_applicant_phone(self):
+        return self._clean_pattern("applicant_phone", PHONE_PATTERN, _("请输入正确的电话号码。"))
+
+    def clean_applicant_id_number(self):
+        return self._clean_pattern("applicant_id_number", ID_NUMBER_PATTERN, _("身份证号应为 18 位（末位可为 X）。"))
+
+    def clean(self):
+        cleaned = super().clean()
+        has_l, has_c = cleaned.get("likelihood") is not None, cleaned.get("consequence") is not None
+        if has_l != has_c:
+            self.add_error("consequence" if has_l else "likelihood", _("可能性与后果须同时填写，或都不填。"))
+        return cleaned
+
+    def parties(self) -> list[dict]:
+        c = self.cleaned_data
+        parties = []
+        if c.get("applicant_name") or c.get("applicant_phone") or c.get("applicant_id_number"):
+            parties.append({"role": PartyRole.APPLICANT, "name": c.get("applicant_name", ""),
+                            "phone": c.get("applicant_phone", ""), "id_number": c.get("applicant_id_number", "")})
+        if c.get("respondent_name"):
+            parties.append({"role": PartyRole.RESPONDENT, "name": c["respondent_name"]})
+        return parties

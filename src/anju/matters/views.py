@@ -1,0 +1,244 @@
+"""Matter pages: the ledger, its export, a matter's page with its action panel, registration, supervision.
+
+Views stay thin: queries come from ``scoping``/``filters``, every change is one ``matters.actions`` call.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import OuterRef, Subquery
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from anju.core.models import Unit, User
+from anju.core.scoping import get_scoped_or_404, scoped
+from anju.matters import actions
+from anju.matters.actions import WorkflowError
+from anju.matters.export import build_workbook
+from anju.matters.filters import (
+    LEDGER_RELATED,
+    LedgerFilterForm,
+    apply_filter_form,
+    current_level_q,
+    describe_filters,
+)
+from anju.matters.forms import NewMatterForm
+from anju.matters.models import Matter, MediationSession, SupervisionNote
+from anju.matters.panels import PANELS, panels_for
+from anju.matters.risk import current_matrix
+
+
+def _matter_or_404(user, pk) -> Matter:
+    qs = Matter.objects.select_related(*LEDGER_RELATED, "merged_into", "created_by")
+    return get_scoped_or_404(user, qs, pk=pk)
+
+
+@login_required
+@require_GET
+def ledger(request):
+    request.user.require("matter.view")
+    form = LedgerFilterForm(request.user, request.GET)
+    matters, cleaned = apply_filter_form(form)
+    page = Paginator(matters, settings.ANJU_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "matters/ledger.html", {
+        "form": form, "page": page, "sort": cleaned.get("sort") or "-registered",
+        "query": query.urlencode(), "can_export": request.user.can("ledger.export"),
+        "can_create": request.user.can("matter.create"),
+    })
+
+
+@login_required
+@require_GET
+def export(request):
+    if not request.user.can("ledger.export"):
+        raise PermissionDenied(_("您的角色无权导出台账。"))
+    form = LedgerFilterForm(request.user, request.GET)
+    matters, cleaned = apply_filter_form(form)
+    area = cleaned.get("area") or request.user.area
+    content = build_workbook(matters, exporter=request.user, area=area)
+    actions.record_export(request.user, describe_filters(cleaned), matters.count(), area=area)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = HttpResponse(content,
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="ledger-{stamp}.xlsx"'
+    return response
+
+
+def _report_links(matter) -> list[dict]:
+    items = []
+    for report in matter.reports.all().order_by("received_at"):
+        try:
+            url = reverse("intake:detail", args=[report.pk])
+        except NoReverseMatch:
+            url = None
+        items.append({"report": report, "url": url})
+    return items
+
+
+def _detail_context(request, matter: Matter, bound: tuple[str, object] | None = None) -> dict:
+    user = request.user
+    panels = []
+    for panel in panels_for(user, matter):
+        form = bound[1] if bound and bound[0] == panel.key else panel.form(user, matter)
+        panels.append({"panel": panel, "form": form, "open": bool(bound and bound[0] == panel.key)})
+    matrix = current_matrix()
+    return {
+        "matter": matter,
+        "area_path": matter.area.full_name(),
+        "parties": matter.parties.all(),
+        "can_reveal": user.can("personal_data.reveal"),
+        "reports": _report_links(matter),
+        "events": matter.events.select_related("actor").order_by("at", "id"),
+        "sessions": matter.mediation_sessions.select_related("recorded_by"),
+        "follow_ups": matter.follow_ups.select_related("visited_by"),
+        "supervision_notes": matter.supervision_notes.select_related("by"),
+        "merged_matters": matter.merged_matters.only("id", "number", "title"),
+        "panels": panels,
+        "matrix": matrix,
+        "matrix_rows": [
+            (step, [matrix.levels[code] for code in matrix.grid[i]]) for i, step in enumerate(matrix.likelihood)
+        ],
+        "matrix_json": {
+            "grid": [list(row) for row in matrix.grid],
+            "levels": {c: {"label": lv.label, "action": lv.action} for c, lv in matrix.levels.items()},
+        },
+    }
+
+
+@login_required
+@require_GET
+def detail(request, pk: int):
+    request.user.require("matter.view")
+    matter = _matter_or_404(request.user, pk)
+    return render(request, "matters/detail.html", _detail_context(request, matter))
+
+
+def _safe_next(request, default: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return default
+
+
+@login_required
+@require_POST
+def act(request, pk: int, action: str):
+    """Validate one panel's form and call its single action."""
+    panel = PANELS.get(action)
+    if panel is None:
+        raise Http404
+    matter = _matter_or_404(request.user, pk)
+    back = _safe_next(request, reverse("matters:detail", args=[matter.pk]))
+    if not request.user.can(panel.permission):
+        messages.error(request, _("您的角色（%(role)s）无权执行“%(action)s”。")
+                       % {"role": request.user.get_role_display(), "action": panel.label})
+        return redirect(back)
+    form = panel.form(request.user, matter, request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            panel.run(request.user, matter, form.cleaned_data)
+        except WorkflowError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(back)
+        except ValidationError as exc:
+            _attach_errors(form, exc, panel.error_fields)
+        else:
+            messages.success(request, panel.success)
+            return redirect(back)
+    # The action changed nothing; reload the matter so the page shows the stored state.
+    matter = _matter_or_404(request.user, pk)
+    messages.error(request, _("“%(action)s”未提交成功，请按提示修改。") % {"action": panel.label})
+    return render(request, "matters/detail.html", _detail_context(request, matter, (panel.key, form)), status=400)
+
+
+def _attach_errors(form, exc: ValidationError, renames: dict) -> None:
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for key, errors in exc.message_dict.items():
+        name = renames.get(key, key)
+        form.add_error(name if name in form.fields else None, errors)
+
+
+@login_required
+@require_GET
+def unit_members(request):
+    """<option>s of a unit's members, for the assign form's person select (htmx)."""
+    unit_id = next((v for k, v in request.GET.items() if k == "unit" or k.endswith("-unit")), "")
+    options = format_html('<option value="">{}</option>', _("（不指定）"))
+    if not unit_id:
+        return HttpResponse(options)
+    unit = get_scoped_or_404(request.user, Unit, pk=unit_id)
+    members = User.objects.filter(unit=unit, is_active=True).order_by("username")
+    rows = format_html_join("", '<option value="{}">{}</option>', ((u.pk, str(u)) for u in members))
+    return HttpResponse(options + rows)
+
+
+@login_required
+@require_GET
+def agreement_file(request, pk: int):
+    """Download a mediation agreement; scoped like its matter."""
+    session = get_scoped_or_404(request.user, MediationSession, pk=pk)
+    if not session.agreement_file:
+        raise Http404
+    return FileResponse(session.agreement_file.open("rb"), as_attachment=True,
+                        filename=session.agreement_file.name.rsplit("/", 1)[-1])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new(request):
+    request.user.require("matter.create")
+    form = NewMatterForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            matter = actions.create_matter(
+                request.user, kind=c["kind"], domain=c["domain"], area=c["area"], title=c["title"],
+                description=c["description"], people_involved=c["people_involved"],
+                amount_involved=c["amount_involved"], occurred_at=c["occurred_at"], parties=form.parties(),
+                likelihood=c.get("likelihood"), consequence=c.get("consequence"),
+            )
+        except WorkflowError as exc:
+            form.add_error(None, exc.messages)
+        except ValidationError as exc:
+            _attach_errors(form, exc, {"name": "applicant_name", "phone": "applicant_phone",
+                                       "id_number": "applicant_id_number"})
+        else:
+            messages.success(request, _("事项 %(n)s 已登记。") % {"n": matter.number})
+            return redirect("matters:detail", pk=matter.pk)
+    return render(request, "matters/new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def supervision(request):
+    """督办: overdue matters first, then open matters at the two highest levels."""
+    request.user.require("matter.view")
+    today = timezone.localdate()
+    last_note = SupervisionNote.objects.filter(matter=OuterRef("pk")).order_by("-at", "-id")
+    matters = scoped(request.user, Matter).select_related(*LEDGER_RELATED).annotate(
+        last_note=Subquery(last_note.values("note")[:1]), last_note_at=Subquery(last_note.values("at")[:1]),
+    )
+    overdue = matters.overdue(today).order_by("deadline", "id")
+    page = Paginator(overdue, settings.ANJU_PAGE_SIZE).get_page(request.GET.get("page"))
+    for m in page:
+        m.days_overdue = (today - m.deadline).days
+    high = (matters.open().filter(current_level_q("high") | current_level_q("critical"))
+            .exclude(pk__in=overdue.values("pk")).order_by("deadline", "-registered_at")[:50])
+    can_supervise = request.user.can("matter.supervise")
+    return render(request, "matters/supervision.html", {
+        "page": page, "high": high, "can_supervise": can_supervise,
+    })
