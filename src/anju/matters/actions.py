@@ -154,7 +154,7 @@ def assess(actor, matter: Matter, *, likelihood: int, consequence: int, residual
     matter.inherent_level = level.code
     matter.matrix_version = matrix.key
     if residual_likelihood is not None and residual_consequence is not None:
-        _, residual = _score(residual_likelihood, residual_consequence)
+        _matrix, residual = _score(residual_likelihood, residual_consequence)
         matter.residual_likelihood, matter.residual_consequence = int(residual_likelihood), int(residual_consequence)
         matter.residual_level = residual.code
     matter.grey_rhino = matter.grey_rhino or matrix.is_grey_rhino(matter.likelihood, matter.consequence)

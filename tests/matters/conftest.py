@@ -1,0 +1,77 @@
+"""Fixtures for the matters tests: a factory for matters and a helper that walks one through the workflow."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from anju.matters import actions
+from anju.matters.models import MatterKind
+
+
+@pytest.fixture
+def make_matter(world):
+    """Register a matter as the county centre staff (keyword arguments override the defaults)."""
+
+    def make(**overrides):
+        fields = {
+            "kind": MatterKind.DISPUTE, "domain": world.wages, "area": world.village_a1,
+            "title": "工地拖欠农民工工资", "description": "十余名工人反映工程款未结清，工资拖欠三个月。",
+            "people_involved": 12, "amount_involved": "86000",
+            "parties": [{"role": "applicant", "name": "张三丰", "phone": "13812345678",
+                         "id_number": "330101199001011234"}],
+        }
+        fields.update(overrides)
+        actor = fields.pop("actor", world.centre_staff)
+        return actions.create_matter(actor, **fields)
+
+    return make
+
+
+@pytest.fixture
+def advance(world):
+    """Move a matter along the main path up to (and including) ``until``."""
+
+    def go(matter, until: str):
+        staff = world.centre_staff
+        steps = [
+            ("assessed", lambda m: actions.assess(staff, m, likelihood=3, consequence=3)),
+            ("assigned", lambda m: actions.assign(staff, m, unit=world.police, person=world.officer,
+                                                  deadline=timezone.localdate() + dt.timedelta(days=10))),
+            ("resolving", lambda m: actions.start(staff, m)),
+            ("resolved", lambda m: actions.resolve(staff, m, outcome="已协调支付全部工资", public_note="已办结")),
+            ("followed_up", lambda m: actions.follow_up(staff, m, visited_on=timezone.localdate(),
+                                                        satisfaction="satisfied")),
+            ("archived", lambda m: actions.archive(staff, m)),
+        ]
+        for status, step in steps:
+            step(matter)
+            if status == until:
+                break
+        matter.refresh_from_db()
+        return matter
+
+    return go
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    # The world fixture creates nine users; a cheap hasher keeps these many small tests quick.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def db_state():
+    return _db_state
+
+
+def _db_state(matter):
+    """Everything an action may change about a matter: the row, its timeline and the audit log size."""
+    from anju.core.models import AuditEvent
+    from anju.matters.models import Matter, MatterEvent
+
+    row = Matter.objects.filter(pk=matter.pk).values().get()
+    row.pop("updated_at")
+    return row, MatterEvent.objects.filter(matter=matter).count(), AuditEvent.objects.count()

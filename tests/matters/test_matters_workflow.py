@@ -1,0 +1,287 @@
+"""The matter workflow through ``matters.actions``: legal transitions, refusals that change nothing, side paths."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from anju.core.models import AuditEvent
+from anju.intake.models import Channel, Report
+from anju.intake.receipts import new_code
+from anju.matters import actions
+from anju.matters.actions import WorkflowError
+from anju.matters.models import Matter, MatterEvent, MatterKind
+from anju.matters.workflow import TRANSITIONS, Status
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reach(world, make_matter, advance):
+    """A fresh matter in the given status."""
+
+    def build(status):
+        matter = make_matter()
+        staff = world.centre_staff
+        if status in ("assessed", "assigned", "resolving", "resolved", "followed_up", "archived"):
+            return advance(matter, status)
+        if status == Status.ESCALATED:
+            actions.escalate(staff, matter, reason="涉及跨村，需镇里协调")
+        elif status == Status.RETURNED:
+            advance(matter, "assigned")
+            actions.return_matter(staff, matter, reason="不属于本单位职责")
+        elif status == Status.MERGED:
+            actions.merge(staff, matter, into=make_matter(title="另一件"))
+        elif status == Status.REJECTED:
+            actions.reject(staff, matter, reason="不属于受理范围")
+        matter.refresh_from_db()
+        assert matter.status == status
+        return matter
+
+    return build
+
+
+def perform(action, actor, matter, world, into=None):
+    today = timezone.localdate()
+    calls = {
+        "assess": lambda: actions.assess(actor, matter, likelihood=2, consequence=2),
+        "assign": lambda: actions.assign(actor, matter, unit=world.police, person=world.officer,
+                                         deadline=today + dt.timedelta(days=5)),
+        "start": lambda: actions.start(actor, matter),
+        "resolve": lambda: actions.resolve(actor, matter, outcome="双方达成和解"),
+        "follow_up": lambda: actions.follow_up(actor, matter, visited_on=today, satisfaction="basically"),
+        "archive": lambda: actions.archive(actor, matter),
+        "escalate": lambda: actions.escalate(actor, matter, reason="需要上级协调"),
+        "return": lambda: actions.return_matter(actor, matter, reason="材料不全"),
+        "merge": lambda: actions.merge(actor, matter, into=into),
+        "reject": lambda: actions.reject(actor, matter, reason="重复反映"),
+    }
+    return calls[action]()
+
+
+@pytest.mark.parametrize("action", list(TRANSITIONS))
+def test_each_action_moves_every_legal_source_and_refuses_the_rest(action, world, make_matter, reach, db_state):
+    transition = TRANSITIONS[action]
+    for status in Status.values:
+        matter = reach(status)
+        into = make_matter(title="合并目标")
+        if status in transition.sources:
+            perform(action, world.centre_staff, matter, world, into)
+            matter.refresh_from_db()
+            assert matter.status == transition.target, (action, status)
+            event = matter.events.order_by("-id").first()
+            assert (event.from_status, event.to_status) == (status, transition.target)
+            assert AuditEvent.objects.filter(object_id=str(matter.pk), action__startswith="matter.").exists()
+        else:
+            before = db_state(matter)  # row, timeline and audit log
+            with pytest.raises(WorkflowError) as info:
+                perform(action, world.centre_staff, matter, world, into)
+            assert "不能执行" in info.value.messages[0]
+            assert db_state(matter) == before, (action, status)
+
+
+WRONG_ROLE = {
+    "assess": "grid_worker", "assign": "officer", "start": "leader", "resolve": "grid_worker",
+    "follow_up": "officer", "archive": "cadre", "escalate": "leader", "return": "grid_worker",
+    "merge": "cadre", "reject": "officer",
+}
+SOURCE_FOR = {"assess": "registered", "assign": "assessed", "start": "assigned", "resolve": "resolving",
+              "follow_up": "resolved", "archive": "followed_up", "escalate": "registered", "return": "assigned",
+              "merge": "registered", "reject": "registered"}
+
+
+@pytest.mark.parametrize("action", list(WRONG_ROLE))
+def test_a_role_without_the_permission_is_refused_and_nothing_changes(action, world, make_matter, reach, db_state):
+    actor = getattr(world, WRONG_ROLE[action])
+    assert not actor.can(f"matter.{action}")
+    matter = reach(SOURCE_FOR[action])
+    into = make_matter(title="合并目标")
+    before = db_state(matter)
+    with pytest.raises(WorkflowError) as info:
+        perform(action, actor, matter, world, into)
+    assert "无权" in info.value.messages[0]
+    assert db_state(matter) == before
+
+
+def test_an_actor_outside_the_matters_area_is_refused(world, make_matter, advance, db_state):
+    matter = advance(make_matter(), "resolving")
+    before = db_state(matter)
+    with pytest.raises(WorkflowError, match="管辖范围"):
+        actions.resolve(world.cadre_b, matter, outcome="越权办结")
+    assert db_state(matter) == before
+
+
+@pytest.mark.parametrize("action", ["escalate", "return", "reject"])
+def test_reason_is_required(action, world, make_matter, advance, db_state):
+    matter = make_matter()
+    if action == "return":
+        advance(matter, "assigned")
+    call = {"escalate": actions.escalate, "return": actions.return_matter, "reject": actions.reject}[action]
+    before = db_state(matter)
+    with pytest.raises(ValidationError) as info:
+        call(world.centre_staff, matter, reason="   ")
+    assert "原因" in info.value.message_dict["reason"][0]
+    assert db_state(matter) == before
+
+
+def test_escalation_climbs_the_area_tree_and_stops_at_the_top(world, make_matter):
+    staff = world.centre_staff
+    matter = make_matter()
+    actions.escalate(staff, matter, reason="村级无法化解")
+    matter.refresh_from_db()
+    assert matter.handling_area == world.town_a and matter.area == world.village_a1
+    assert matter.closing_reason == "村级无法化解"
+    actions.assess(staff, matter, likelihood=4, consequence=4)
+    actions.escalate(staff, matter, reason="镇级无法化解")
+    matter.refresh_from_db()
+    assert matter.handling_area == world.county
+    actions.assess(staff, matter, likelihood=4, consequence=4)
+    with pytest.raises(WorkflowError, match="最高层级"):
+        actions.escalate(staff, matter, reason="再上报")
+    matter.refresh_from_db()
+    assert matter.status == Status.ASSESSED and matter.handling_area == world.county
+
+
+def test_merge_moves_the_reports_and_logs_on_both_matters(world, make_matter):
+    duplicate, target = make_matter(title="重复登记"), make_matter(title="原事项")
+    report = Report.objects.create(receipt_code=new_code(), channel=Channel.CALL, text="同一件事", area=world.village_a1,
+                                   matter=duplicate)
+    actions.merge(world.centre_staff, duplicate, into=target)
+    duplicate.refresh_from_db()
+    report.refresh_from_db()
+    assert duplicate.status == Status.MERGED and duplicate.merged_into == target
+    assert report.matter == target
+    assert target.events.filter(kind="merge_received").exists()
+
+
+def test_merge_into_itself_or_a_closed_matter_is_refused(world, make_matter, reach, db_state):
+    matter = make_matter()
+    before = db_state(matter)
+    with pytest.raises(ValidationError) as info:
+        actions.merge(world.centre_staff, matter, into=matter)
+    assert "into" in info.value.message_dict
+    with pytest.raises(ValidationError):
+        actions.merge(world.centre_staff, matter, into=reach("archived"))
+    assert db_state(matter)[:2] == before[:2]
+
+
+def test_black_swan_is_suggested_only_for_the_first_of_its_kind_in_an_area_and_domain(world, make_matter):
+    first = make_matter()
+    same = make_matter(title="又一起欠薪")
+    other_kind = make_matter(kind=MatterKind.HAZARD)
+    other_area = make_matter(area=world.village_a2)
+    other_domain = make_matter(domain=world.land)
+    assert first.black_swan_suggested
+    assert not same.black_swan_suggested
+    assert other_kind.black_swan_suggested and other_area.black_swan_suggested and other_domain.black_swan_suggested
+    actions.confirm_black_swan(world.centre_staff, first, confirmed=True)
+    first.refresh_from_db()
+    assert first.black_swan_confirmed is True
+    with pytest.raises(WorkflowError):
+        actions.confirm_black_swan(world.cadre, same, confirmed=True)
+
+
+@pytest.mark.parametrize(("likelihood", "consequence", "level", "rhino"), [
+    (1, 1, "low", False), (3, 3, "high", False), (3, 5, "critical", False), (4, 4, "critical", True),
+    (5, 4, "critical", True), (4, 3, "high", False),
+])
+def test_assessment_scores_on_the_matrix_and_marks_grey_rhinos(world, make_matter, likelihood, consequence, level,
+                                                              rhino):
+    matter = actions.assess(world.centre_staff, make_matter(), likelihood=likelihood, consequence=consequence)
+    matter.refresh_from_db()
+    assert (matter.inherent_level, matter.grey_rhino, matter.matrix_version) == (level, rhino, "default-5x5@1")
+
+
+def test_grey_rhino_can_be_marked_and_cleared_by_centre_staff(world, make_matter):
+    matter = make_matter()
+    actions.set_grey_rhino(world.centre_staff, matter, marked=True)
+    assert Matter.objects.get(pk=matter.pk).grey_rhino
+    actions.set_grey_rhino(world.centre_staff, matter, marked=False)
+    assert not Matter.objects.get(pk=matter.pk).grey_rhino
+
+
+def test_out_of_range_scores_are_field_errors(world, make_matter, db_state):
+    matter = make_matter()
+    before = db_state(matter)
+    with pytest.raises(ValidationError) as info:
+        actions.assess(world.centre_staff, matter, likelihood=6, consequence=1)
+    assert "likelihood" in info.value.message_dict
+    assert db_state(matter) == before
+
+
+def test_residual_level_is_kept_beside_the_inherent_one(world, make_matter, advance):
+    matter = advance(make_matter(), "resolving")
+    assert matter.inherent_level == "high"
+    actions.set_residual_risk(world.centre_staff, matter, likelihood=1, consequence=2, note="已分期支付")
+    matter.refresh_from_db()
+    assert (matter.inherent_level, matter.residual_level) == ("high", "low")
+    assert matter.level_for_display == "low" and matter.matrix_version == "default-5x5@1"
+    assert matter.events.filter(kind="residual_assessed").exists()
+
+
+def test_residual_level_cannot_change_after_archiving(world, make_matter, advance, db_state):
+    matter = advance(make_matter(), "archived")
+    before = db_state(matter)
+    with pytest.raises(WorkflowError):
+        actions.set_residual_risk(world.centre_staff, matter, likelihood=1, consequence=1)
+    assert db_state(matter) == before
+
+
+def test_assign_checks_unit_person_and_deadline(world, make_matter, advance, db_state):
+    matter = advance(make_matter(), "assessed")
+    before = db_state(matter)
+    with pytest.raises(ValidationError) as info:
+        actions.assign(world.centre_staff, matter, unit=world.police, person=world.cadre,
+                       deadline=timezone.localdate() - dt.timedelta(days=1))
+    assert set(info.value.message_dict) == {"person", "deadline"}
+    assert db_state(matter) == before
+
+
+def test_overdue_means_past_deadline_while_the_deadline_runs(world, make_matter, advance):
+    late = advance(make_matter(title="超期"), "resolving")
+    on_time = advance(make_matter(title="未超期"), "assigned")
+    done_late = advance(make_matter(title="已办结"), "resolved")
+    past = timezone.localdate() - dt.timedelta(days=3)
+    Matter.objects.filter(pk__in=[late.pk, done_late.pk]).update(deadline=past)
+    overdue = set(Matter.objects.overdue().values_list("pk", flat=True))
+    assert overdue == {late.pk}
+    assert Matter.objects.get(pk=late.pk).is_overdue and not Matter.objects.get(pk=on_time.pk).is_overdue
+
+
+def test_supervision_note_sets_a_new_deadline(world, make_matter, advance):
+    matter = advance(make_matter(), "assigned")
+    new_deadline = timezone.localdate() + dt.timedelta(days=30)
+    actions.supervise(world.leader, matter, note="请本周内化解", new_deadline=new_deadline)
+    matter.refresh_from_db()
+    assert matter.deadline == new_deadline
+    assert matter.supervision_notes.get().note == "请本周内化解"
+    with pytest.raises(WorkflowError):
+        actions.supervise(world.officer, matter, note="部门无督办权")
+
+
+def test_mediation_on_an_assigned_matter_starts_resolution(world, make_matter, advance):
+    matter = advance(make_matter(), "assigned")
+    actions.record_mediation(world.officer, matter, held_on=timezone.localdate(), mediators="李调解员",
+                             summary="双方当面协商", result="agreed", agreement_text="分两期支付")
+    matter.refresh_from_db()
+    assert matter.status == Status.RESOLVING
+    event = matter.events.get(kind="mediation")
+    assert (event.from_status, event.to_status) == ("assigned", "resolving")
+
+
+def test_every_action_writes_timeline_and_audit_in_step(world, make_matter, advance):
+    matter = advance(make_matter(), "archived")
+    kinds = list(matter.events.values_list("kind", flat=True))
+    assert kinds == ["registered", "assessed", "assigned", "started", "resolved", "followed_up", "archived"]
+    audited = AuditEvent.objects.filter(object_type="matters.matter", object_id=str(matter.pk)).count()
+    assert audited == MatterEvent.objects.filter(matter=matter).count()
+
+
+def test_record_export_is_audited_and_needs_the_permission(world):
+    event = actions.record_export(world.centre_staff, {"status": "open"}, 42)
+    assert event.action == "ledger.export" and event.after == {"filters": {"status": "open"}, "count": 42}
+    with pytest.raises(WorkflowError):
+        actions.record_export(world.grid_worker, {}, 1)
