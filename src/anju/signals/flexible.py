@@ -21,6 +21,7 @@ from .engine import (
     gather,
     iter_chunks,
     recent_case_sums,
+    single_threaded_blas,
 )
 from .glm import DOUBLE_EPS
 from .progress import Progress
@@ -93,14 +94,15 @@ def farrington_flexible(
     rules = FitRules(reweight=reweight, weights_threshold=weights_threshold, overwrite_weights=True)
     enough = recent_case_sums(obs, t_idx, limit54[1]) >= limit54[0]
     bar = Progress(sum(b_.columns.size for b_ in batches) * panel.n_series, enabled=progress)
-    for batch in batches:
-        for rows, cols in iter_chunks(batch, panel.n_series):
-            y = gather(obs, rows, batch.times[cols], batch.relative_positions)
-            fit, failed = fit_with_trend_decision(y, batch, rules, trend, b, p_threshold_trend, True)
-            r_idx = np.repeat(rows, cols.size)
-            c_idx = np.tile(batch.columns[cols], rows.size)
-            _thresholds(result, r_idx, c_idx, fit, failed, enough[r_idx, c_idx], control)
-            bar.update(y.shape[0])
+    with single_threaded_blas():
+        for batch in batches:
+            for rows, cols in iter_chunks(batch, panel.n_series):
+                y = gather(obs, rows, batch.times[cols], batch.relative_positions)
+                fit, failed = fit_with_trend_decision(y, batch, rules, trend, b, p_threshold_trend, True)
+                r_idx = np.repeat(rows, cols.size)
+                c_idx = np.tile(batch.columns[cols], rows.size)
+                _thresholds(result, r_idx, c_idx, fit, failed, enough[r_idx, c_idx], control)
+                bar.update(y.shape[0])
     bar.close()
     return result
 

@@ -72,7 +72,7 @@ class QuasiPoissonFit:
     """Result of one batch of fits (K fits, each on the n observations of a shared design)."""
 
     design: GroupedDesign
-    y: np.ndarray  # (K, n)
+    counts: Counts  # (K, n) counts
     prior: np.ndarray | None  # (K, n) prior weights or None (all 1)
     converged: np.ndarray  # (K,) bool
     alpha: np.ndarray  # (K, G) group effects
@@ -88,23 +88,29 @@ class QuasiPoissonFit:
     def df_residual(self) -> int:
         return self.design.n_obs - self.design.rank
 
+    @property
+    def y(self) -> np.ndarray:
+        return self.counts.y
+
     def hat_values(self) -> np.ndarray:
         """Diagonal of the weighted hat matrix, as ``hatvalues()`` (values near 1 set to 1)."""
         d = self.design
-        quad = self.v_gg[:, d.groups]
-        if d.time is not None:
-            quad = quad + d.time[None, :] * (
-                2.0 * self.v_gt[:, d.groups] + d.time[None, :] * self.v_tt[:, None]
-            )
-        hat = self.working_weights * quad
+        if d.time is None:
+            quad = self.v_gg[:, d.groups]
+        else:  # x_i' V x_i = V_gg + 2 t V_gt + t^2 V_tt, as one product with the moment matrix
+            coefs = np.hstack([self.v_gg, 2.0 * self.v_gt, self.v_tt[:, None]])
+            quad = coefs @ d.moment_matrix().T
+        hat = np.multiply(self.working_weights, quad, out=quad)
         hat[hat > 1.0 - 10.0 * DOUBLE_EPS] = 1.0
         return hat
 
     def pearson_dispersion(self, weights: np.ndarray | None) -> np.ndarray:
         """sum(weights * ((y - mu)/mu)^2) / df: what summary.glm computes from ``model$weights``."""
-        resid2 = ((self.y - self.mu) / self.mu) ** 2
+        resid2 = np.divide(self.y, self.mu)
+        resid2 -= 1.0
+        np.square(resid2, out=resid2)
         if weights is not None:
-            resid2 = resid2 * weights
+            resid2 *= weights
         return resid2.sum(axis=1) / self.df_residual
 
     def link_prediction(self, group: int, time: float) -> tuple[np.ndarray, np.ndarray]:
@@ -143,40 +149,98 @@ def _split_moments(m: np.ndarray, n_groups: int, trend: bool):
     return m[:, :n_groups], m[:, n_groups : 2 * n_groups], m[:, 2 * n_groups]
 
 
+class Counts:
+    """Count matrix (K, n) with the per-element quantities every fit on it reuses."""
+
+    def __init__(self, y: np.ndarray) -> None:
+        self.y = np.ascontiguousarray(y, dtype=np.float64)
+        self._cache: dict[str, np.ndarray] = {}
+
+    def _get(self, name, make):
+        if name not in self._cache:
+            self._cache[name] = make()
+        return self._cache[name]
+
+    @property
+    def ylogy(self) -> np.ndarray:  # y log y, 0 for y = 0
+        return self._get("ylogy", lambda: self.y * np.log(np.where(self.y > 0, self.y, 1.0)))
+
+    @property
+    def log_start(self) -> np.ndarray:  # log(y + 0.1), glm.fit's starting linear predictor
+        return self._get("log_start", lambda: np.log(self.y + 0.1))
+
+    @property
+    def mu_start(self) -> np.ndarray:  # R: linkinv(linkfun(y + 0.1))
+        return self._get("mu_start", lambda: np.maximum(np.exp(self.log_start), DOUBLE_EPS))
+
+    @property
+    def start_dev_terms(self) -> np.ndarray:  # unit deviance terms at the start, 2x
+        return self._get(
+            "start_dev_terms",
+            lambda: 2.0 * (self.ylogy - self.y * np.log(self.mu_start) - self.y + self.mu_start),
+        )
+
+    @property
+    def start_deviance(self) -> np.ndarray:
+        return self._get("start_deviance", lambda: self.start_dev_terms.sum(axis=1))
+
+    @property
+    def start_wz(self) -> np.ndarray:  # w^2 z of the first WLS step (unit prior weights)
+        return self._get("start_wz", lambda: self.mu_start * self.log_start + self.y - self.mu_start)
+
+    @property
+    def y_two_thirds(self) -> np.ndarray:
+        return self._get("y23", lambda: self.y ** (2.0 / 3.0))
+
+    @property
+    def row_max(self) -> np.ndarray:
+        return self._get("row_max", lambda: self.y.max(axis=1))
+
+
 def fit_quasipoisson(
-    y: np.ndarray,
+    counts: Counts | np.ndarray,
     design: GroupedDesign,
     prior: np.ndarray | None = None,
     maxit: int = GLM_MAXIT,
     epsilon: float = GLM_EPSILON,
 ) -> QuasiPoissonFit:
-    """Fit ``y ~ groups (+ time)`` with quasi-Poisson family and log link for each row of ``y``."""
-    y = np.ascontiguousarray(y, dtype=np.float64)
+    """Fit ``y ~ groups (+ time)`` with quasi-Poisson family and log link for each row of ``y``.
+
+    Between iterations the fitted means are ``exp(alpha_g) * exp(beta t_i)``, so the sums the
+    normal equations need are per-group sums of ``prior * exp(beta t)`` (one matrix product);
+    without trend they are constant. Rows where a mean may hit R's floor take the exact path.
+    """
+    if not isinstance(counts, Counts):
+        counts = Counts(counts)
+    y = counts.y
     n_fits = y.shape[0]
     G = design.n_groups
     trend = design.time is not None
     Q = design.moment_matrix()
     onehot = design.indicator()
     tc = design.time
+    Q3 = np.hstack([onehot, onehot * tc[:, None], onehot * (tc**2)[:, None]]) if trend else None
+    tmax_abs = float(np.abs(tc).max()) if trend else 0.0
     weighted_y = y if prior is None else prior * y
     py_group = weighted_y @ onehot
     py_time = weighted_y @ tc if trend else None
-    py_total = weighted_y.sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ylogy = np.where(y > 0, y * np.log(np.where(y > 0, y, 1.0)), 0.0)
-    pylogy = (ylogy if prior is None else prior * ylogy).sum(axis=1)
+    py_total = py_group.sum(axis=1)
+    pylogy = counts.ylogy.sum(axis=1) if prior is None else np.einsum("ij,ij->i", prior, counts.ylogy)
+    prior_group = prior @ onehot if prior is not None else np.broadcast_to(onehot.sum(axis=0), (n_fits, G))
 
     # Iteration 1 starts from mu = y + 0.1, which is not of the grouped form: sums done directly.
-    mu_start = np.maximum(np.exp(np.log(y + 0.1)), DOUBLE_EPS)
-    eta_start = np.log(y + 0.1)
-    pm = mu_start if prior is None else prior * mu_start
-    dev_terms = ylogy - y * np.log(mu_start) - y + mu_start
-    devold = 2.0 * (dev_terms if prior is None else prior * dev_terms).sum(axis=1)
-    wz = pm * eta_start + weighted_y - pm
-    moments = pm @ Q
+    if prior is None:
+        devold = counts.start_deviance
+        moments = counts.mu_start @ Q
+        wz = counts.start_wz
+    else:
+        devold = np.einsum("ij,ij->i", prior, counts.start_dev_terms)
+        moments = (prior * counts.mu_start) @ Q
+        wz = prior * counts.start_wz
     ra = wz @ onehot
     rt = wz @ tc if trend else None
     a, b, c = _split_moments(moments, G, trend)
+    del wz
 
     # results, filled as fits finish
     out_alpha = np.zeros((n_fits, G))
@@ -190,23 +254,42 @@ def fit_quasipoisson(
     prev_alpha = np.zeros((n_fits, G))
     prev_beta = np.zeros(n_fits)
     from_start = np.ones(n_fits, dtype=bool)
-    act_y, act_prior = y, prior
+    act_y, act_prior, act_prior_group = y, prior, prior_group
     for iteration in range(1, maxit + 1):
         alpha, beta = _solve_arrowhead(a, b, c, ra, rt)
         if beta is None:
             beta = np.zeros(alpha.shape[0])
-        eta = design.linear_predictor(alpha, beta)
-        mu = np.maximum(np.exp(eta), DOUBLE_EPS)
-        pm = mu if act_prior is None else act_prior * mu
-        moments = pm @ Q
-        a, b, c = _split_moments(moments, G, trend)
+        exp_alpha = np.exp(alpha)
+        if trend:
+            e = np.multiply(beta[:, None], tc[None, :])
+            with np.errstate(over="ignore"):
+                np.exp(e, out=e)
+            if act_prior is not None:
+                e *= act_prior
+            with np.errstate(over="ignore", invalid="ignore"):
+                sums = e @ Q3
+                a = exp_alpha * sums[:, :G]
+                b = exp_alpha * sums[:, G : 2 * G]
+                c = (exp_alpha * sums[:, 2 * G :]).sum(axis=1)
+        else:
+            a = exp_alpha * act_prior_group
         pyg, pyt = py_group[rows], (py_time[rows] if trend else None)
         y_log_mu = (alpha * pyg).sum(axis=1) + (beta * pyt if trend else 0.0)
         floored = _possibly_floored(alpha, beta, design)
-        if floored.any():  # log(mu) != eta where mu hit the floor: correct those rows exactly
+        if trend:  # exp(alpha) * exp(beta t) may overflow where exp(alpha + beta t) does not
+            floored |= (np.abs(beta) * tmax_abs > 300.0) | (np.abs(alpha).max(axis=1) > 300.0)
+        if floored.any():  # mu = max(exp(eta), eps) is not exp(eta) there: redo those rows exactly
             f = np.flatnonzero(floored)
+            eta_f = design.linear_predictor(alpha[f], beta[f])
+            mu_f = np.maximum(np.exp(eta_f), DOUBLE_EPS)
+            pm_f = mu_f if act_prior is None else act_prior[f] * mu_f
+            a_f, b_f, c_f = _split_moments(pm_f @ Q, G, trend)
+            a = a.copy()
+            a[f] = a_f
+            if trend:
+                b[f], c[f] = b_f, c_f
             wy = act_y[f] if act_prior is None else act_prior[f] * act_y[f]
-            y_log_mu[f] += (wy * (np.log(mu[f]) - eta[f])).sum(axis=1)
+            y_log_mu[f] += (wy * (np.log(mu_f) - eta_f)).sum(axis=1)
         dev = 2.0 * (pylogy[rows] - y_log_mu - py_total[rows] + a.sum(axis=1))
         with np.errstate(invalid="ignore"):
             done = np.abs(dev - devold) / (np.abs(dev) + 0.1) < epsilon
@@ -236,9 +319,10 @@ def fit_quasipoisson(
             devold = devold[keep]
             act_y = act_y[keep]
             act_prior = None if act_prior is None else act_prior[keep]
+            act_prior_group = act_prior_group[keep]
 
     return _finish(
-        design, y, prior, out_conv, out_alpha, out_beta, out_prev_alpha, out_prev_beta, out_from_start
+        design, counts, prior, out_conv, out_alpha, out_beta, out_prev_alpha, out_prev_beta, out_from_start
     )
 
 
@@ -260,19 +344,35 @@ def _group_time_range(design: GroupedDesign):
     return tmin, tmax
 
 
-def _finish(design, y, prior, conv, alpha, beta, prev_alpha, prev_beta, from_start) -> QuasiPoissonFit:
+def _fitted_means(design: GroupedDesign, alpha: np.ndarray, beta: np.ndarray) -> np.ndarray:
+    """max(exp(eta), eps) for every observation (one matrix product and one exp pass)."""
+    coef = np.hstack([alpha, beta[:, None]]) if design.time is not None else alpha
+    basis = (
+        design.indicator().T
+        if design.time is None
+        else np.vstack([design.indicator().T, design.time[None, :]])
+    )
+    mu = coef @ basis
+    np.exp(mu, out=mu)
+    if _possibly_floored(alpha, beta, design).any():
+        np.maximum(mu, DOUBLE_EPS, out=mu)
+    return mu
+
+
+def _finish(design, counts, prior, conv, alpha, beta, prev_alpha, prev_beta, from_start) -> QuasiPoissonFit:
     G = design.n_groups
     trend = design.time is not None
-    mu = np.maximum(np.exp(design.linear_predictor(alpha, beta)), DOUBLE_EPS)
-    mu_prev = np.maximum(np.exp(design.linear_predictor(prev_alpha, prev_beta)), DOUBLE_EPS)
+    mu = _fitted_means(design, alpha, beta)
+    working = _fitted_means(design, prev_alpha, prev_beta)
     if from_start.any():
-        mu_prev[from_start] = np.maximum(np.exp(np.log(y[from_start] + 0.1)), DOUBLE_EPS)
-    working = mu_prev if prior is None else prior * mu_prev
+        working[from_start] = np.maximum(np.exp(counts.log_start[from_start]), DOUBLE_EPS)
+    if prior is not None:
+        working *= prior
     a, b, c = _split_moments(working @ design.moment_matrix(), G, trend)
     v_gg, v_gt, v_tt = _inverse_arrowhead(a, b, c)
     fit = QuasiPoissonFit(
         design=design,
-        y=y,
+        counts=counts,
         prior=prior,
         converged=conv,
         alpha=alpha,
@@ -282,7 +382,7 @@ def _finish(design, y, prior, conv, alpha, beta, prev_alpha, prev_beta, from_sta
         v_gg=v_gg,
         v_gt=v_gt,
         v_tt=v_tt,
-        dispersion=np.zeros(y.shape[0]),
+        dispersion=np.zeros(mu.shape[0]),
     )
     fit.dispersion = fit.pearson_dispersion(working)
     return fit
@@ -294,11 +394,21 @@ def anscombe_weights(fit: QuasiPoissonFit, phi: np.ndarray, threshold: float) ->
     ``s = 1.5 (y^(2/3) mu^(-1/6) - mu^(1/2)) / sqrt(phi (1 - h))``; weights ``gamma s^-2`` where
     ``s > threshold`` and ``gamma`` elsewhere, with ``gamma`` making the weights sum to n.
     """
-    y, mu = fit.y, fit.mu
+    mu = fit.mu
     with np.errstate(divide="ignore", invalid="ignore"):
-        raw = 1.5 * (y ** (2.0 / 3.0) * mu ** (-1.0 / 6.0) - np.sqrt(mu))
-        s = raw / np.sqrt(phi[:, None] * (1.0 - fit.hat_values()))
+        root = np.sqrt(mu)
+        s = np.cbrt(root)  # mu^(1/6)
+        np.divide(fit.counts.y_two_thirds, s, out=s)
+        s -= root
+        s *= 1.5
+        denom = fit.hat_values()
+        np.subtract(1.0, denom, out=denom)
+        denom *= phi[:, None]
+        np.sqrt(denom, out=denom)
+        s /= denom
         high = s > threshold
-        inv_s2 = np.where(high, s ** (-2.0), 1.0)
-    gamma = y.shape[1] / inv_s2.sum(axis=1)
-    return gamma[:, None] * inv_s2
+        np.multiply(s, s, out=s)
+        inv_s2 = np.where(high, 1.0 / s, 1.0)  # s^-2 (numpy's float power is very slow)
+    gamma = mu.shape[1] / inv_s2.sum(axis=1)
+    inv_s2 *= gamma[:, None]
+    return inv_s2
