@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AssessmentConfig(AppConfig):
+    name = "anju.assessment"
+    label = "assessment"
+    verbose_name = "社会稳定风险评估"

@@ -1,0 +1,107 @@
+"""The register of items that must be assessed (评估事项, 应评尽评) and their coverage status."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from anju.core.models import Area, Domain, Unit
+
+
+class ItemCategory(models.TextChoices):
+    POLICY = "policy", _("重大政策制定和调整")
+    PROJECT = "project", _("重大项目实施")
+    EVENT = "event", _("重大活动举办")
+    CASE = "case", _("重大案件办理")
+    PETITION = "petition", _("突出信访问题")
+
+
+class Coverage(models.TextChoices):
+    """Where an item stands against 应评尽评. Computed, never stored."""
+
+    ASSESSED = "assessed", _("已评估决策")
+    REPORTED = "reported", _("报告已出待决策")
+    IN_PROGRESS = "in_progress", _("评估中")
+    NOT_STARTED = "not_started", _("未启动")
+    OVERDUE = "overdue", _("逾期未评")
+    DECIDED_UNASSESSED = "decided_unassessed", _("未评先决")
+
+
+FLAGGED = frozenset({Coverage.OVERDUE, Coverage.DECIDED_UNASSESSED})
+
+
+class AssessmentItem(models.Model):
+    year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
+    title = models.CharField(_("事项名称"), max_length=200)
+    category = models.CharField(_("事项类别"), max_length=20, choices=ItemCategory.choices)
+    description = models.TextField(_("事项概况"))
+    sponsor_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("决策提出（承办）单位"),
+        on_delete=models.PROTECT,
+        related_name="assessment_items",
+    )
+    # The area that owns the item (scope); affected areas may be several villages under it.
+    area = models.ForeignKey(
+        Area, verbose_name=_("所属区域"), on_delete=models.PROTECT, related_name="assessment_items"
+    )
+    affected_areas = models.ManyToManyField(Area, verbose_name=_("涉及区域"), related_name="+")
+    domains = models.ManyToManyField(Domain, verbose_name=_("涉及领域"), related_name="+", blank=True)
+    people_affected = models.PositiveIntegerField(_("预计涉及人数"), default=0)
+    planned_decision_date = models.DateField(_("计划决策日期"))
+    # Set by the decision action, or recorded for an item decided without (or before) an assessment.
+    decided_on = models.DateField(_("实际决策日期"), null=True, blank=True)
+    decided_note = models.TextField(_("决策情况说明"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    is_demo = models.BooleanField(default=False)
+
+    scope_area_field = "area"
+
+    class Meta:
+        ordering = ["-year", "planned_decision_date", "id"]
+        verbose_name = _("评估事项")
+        verbose_name_plural = _("评估事项")
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.title}"
+
+    @property
+    def current_assessment(self):
+        return self.assessments.order_by("-revision").first()
+
+    @property
+    def decided_assessment(self):
+        return self.assessments.filter(decision__isnull=False).order_by("-revision").first()
+
+    def coverage(self, today: dt.date | None = None) -> str:
+        today = today or timezone.localdate()
+        decided = self.decided_assessment
+        if decided is not None:
+            return Coverage.ASSESSED
+        current = self.current_assessment
+        report_date = current.report_issued_on if current else None
+        if self.decided_on is not None:
+            # Decided outside the workflow: covered only if a report existed by the decision date.
+            return (
+                Coverage.ASSESSED
+                if report_date and report_date <= self.decided_on
+                else Coverage.DECIDED_UNASSESSED
+            )
+        if report_date is not None:
+            return Coverage.REPORTED
+        if self.planned_decision_date < today:
+            return Coverage.OVERDUE
+        return Coverage.IN_PROGRESS if current else Coverage.NOT_STARTED
+
+    def coverage_label(self, today: dt.date | None = None) -> str:
+        return Coverage(self.coverage(today)).label
+
+    def is_flagged(self, today: dt.date | None = None) -> bool:
+        return self.coverage(today) in FLAGGED
