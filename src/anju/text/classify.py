@@ -1,0 +1,320 @@
+"""Domain classifier: text → probability per domain (label).
+
+Each county configures its own taxonomy, so the model is trained on the deployment's own labelled
+matters (``anju triage train``, or a scheduled job calling :func:`train_triage`). Until there are enough
+labelled matters, each domain's keyword lexicon decides (:class:`LexiconClassifier`).
+
+Method (chosen by measurement, see ``docs/triage.md``): sublinear TF-IDF over character 1–3-grams plus
+dictionary words (:class:`~anju.text.features.HashedNgramTfidf`), a linear SVM (``LinearSVC``), and
+per-label Platt scaling fitted on cross-validated scores, so the probabilities are calibrated. The
+lexicon's keywords, when given, are added as short training examples, which helps labels that have
+few examples yet.
+
+All classifiers share one small API::
+
+    clf.labels_                      # the label set, in column order
+    clf.predict_proba(texts)         # (n, n_labels) array, rows sum to 1
+    clf.predict(texts)               # best label per text
+    clf.top_k(text, k=3)             # [(label, probability), ...] best first
+    clf.save(path); load_model(path) # one file
+
+Model files are pickles (joblib): **load them only from trusted paths** — unpickling runs code. A model
+file records a format version and its label set; :func:`load_model` refuses other formats.
+"""
+
+from __future__ import annotations
+
+import pickle
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from .normalize import MAX_CLASSIFY_CHARS, normalize
+
+__all__ = [
+    "TextClassifier",
+    "LexiconClassifier",
+    "train_triage",
+    "classify",
+    "load_model",
+    "MIN_LABELLED",
+    "MIN_PER_LABEL",
+    "FORMAT_VERSION",
+]
+
+FORMAT_VERSION = 1
+#: below this many labelled matters (or fewer than two labels with MIN_PER_LABEL each) the lexicon decides
+MIN_LABELLED = 30
+MIN_PER_LABEL = 3
+
+
+def _as_list(texts: str | Iterable[str]) -> list[str]:
+    if isinstance(texts, str):
+        return [texts]
+    return ["" if t is None else str(t) for t in texts]
+
+
+class _Base:
+    labels_: list[str]
+    kind = "base"
+
+    def predict_proba(self, texts: str | Iterable[str]) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def predict(self, texts: str | Iterable[str]) -> list[str]:
+        p = self.predict_proba(texts)
+        return [self.labels_[i] for i in p.argmax(axis=1)] if len(p) else []
+
+    def top_k(self, text: str, k: int = 3) -> list[tuple[str, float]]:
+        """The ``k`` most likely labels of one text, with their probabilities, best first."""
+        p = self.predict_proba([text])[0]
+        order = np.argsort(-p, kind="stable")[:k]
+        return [(self.labels_[i], float(p[i])) for i in order]
+
+    def top_k_many(self, texts: Iterable[str], k: int = 3) -> list[list[tuple[str, float]]]:
+        p = self.predict_proba(texts)
+        order = np.argsort(-p, axis=1, kind="stable")[:, :k]
+        return [[(self.labels_[i], float(row[i])) for i in o] for row, o in zip(p, order, strict=True)]
+
+    def save(self, path: str | Path) -> None:
+        """Write the model to one file (pickle with a format header)."""
+        payload = {
+            "format": "anju.text.classifier",
+            "version": FORMAT_VERSION,
+            "labels": self.labels_,
+            "model": self,
+        }
+        path = Path(path)
+        tmp = path.with_name(path.name + ".tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+
+
+def load_model(path: str | Path) -> TextClassifier | LexiconClassifier:
+    """Load a model written by ``save``. Unpickling runs code: load only files you trust (your own
+    model directory), never an uploaded file."""
+    with open(path, "rb") as fh:
+        payload = pickle.load(fh)  # noqa: S301 - trusted path only, see docstring
+    if not isinstance(payload, dict) or payload.get("format") != "anju.text.classifier":
+        raise ValueError(f"{path}: not an anju.text classifier model")
+    if payload.get("version") != FORMAT_VERSION:
+        raise ValueError(
+            f"{path}: model format {payload.get('version')}, this version reads {FORMAT_VERSION}; retrain"
+        )
+    model = payload["model"]
+    model.labels_ = list(payload["labels"])
+    return model
+
+
+class LexiconClassifier(_Base):
+    """Keyword-lexicon classifier: ``{label: [keywords]}``. A label's score is the number of keyword
+    occurrences, longer keywords counting more; probabilities are the smoothed shares of the scores
+    (uniform when nothing matches)."""
+
+    kind = "lexicon"
+
+    def __init__(self, lexicon: Mapping[str, Iterable[str]], smoothing: float = 0.2) -> None:
+        self.lexicon = {str(k): [normalize(w) for w in v if normalize(w)] for k, v in lexicon.items()}
+        if not self.lexicon:
+            raise ValueError("the lexicon has no labels")
+        self.labels_ = list(self.lexicon)
+        self.smoothing = smoothing
+        self._compile()
+
+    def _compile(self) -> None:
+        words = sorted({w for ws in self.lexicon.values() for w in ws}, key=len, reverse=True)
+        self._rx = re.compile("|".join(map(re.escape, words))) if words else None
+        self._owners: dict[str, list[int]] = {}
+        for i, label in enumerate(self.labels_):
+            for w in self.lexicon[label]:
+                self._owners.setdefault(w, []).append(i)
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._compile()
+
+    def __getstate__(self):
+        return {k: v for k, v in self.__dict__.items() if k not in ("_rx", "_owners")}
+
+    def scores(self, text: str) -> np.ndarray:
+        s = np.zeros(len(self.labels_))
+        if self._rx is None:
+            return s
+        for m in self._rx.finditer(normalize(text, max_chars=MAX_CLASSIFY_CHARS)):
+            w = m.group(0)
+            for i in self._owners.get(w, ()):
+                s[i] += min(len(w), 4) / 2
+        return s
+
+    def matches(self, text: str) -> dict[str, list[str]]:
+        """The keywords found per label (to explain a suggestion)."""
+        out: dict[str, list[str]] = {}
+        if self._rx is None:
+            return out
+        for m in self._rx.finditer(normalize(text, max_chars=MAX_CLASSIFY_CHARS)):
+            for i in self._owners.get(m.group(0), ()):
+                out.setdefault(self.labels_[i], []).append(m.group(0))
+        return out
+
+    def predict_proba(self, texts: str | Iterable[str]) -> np.ndarray:
+        rows = []
+        for t in _as_list(texts):
+            s = self.scores(t) + self.smoothing
+            rows.append(s / s.sum())
+        return np.array(rows).reshape(-1, len(self.labels_))
+
+
+class TextClassifier(_Base):
+    """Character n-gram + dictionary-word TF-IDF with a linear SVM and calibrated probabilities."""
+
+    kind = "model"
+
+    def __init__(
+        self,
+        *,
+        C: float = 1.0,
+        char_ngrams: tuple[int, int] = (1, 3),
+        word_lengths: tuple[int, int] | None = (2, 6),
+        max_features: int | None = 500_000,
+        max_chars: int = MAX_CLASSIFY_CHARS,
+        calibrate: bool = True,
+        class_weight: str | None = None,
+    ) -> None:
+        self.C = C
+        self.char_ngrams = char_ngrams
+        self.word_lengths = word_lengths
+        self.max_features = max_features
+        self.max_chars = max_chars
+        self.calibrate = calibrate
+        self.class_weight = class_weight
+
+    def _prep(self, texts: str | Iterable[str]) -> list[str]:
+        return [normalize(t, max_chars=self.max_chars) for t in _as_list(texts)]
+
+    def fit(
+        self,
+        texts: Sequence[str],
+        labels: Sequence[str],
+        *,
+        lexicon: Mapping[str, Iterable[str]] | None = None,
+        sample_weight: Sequence[float] | None = None,
+    ) -> TextClassifier:
+        from sklearn.svm import LinearSVC
+
+        from .features import HashedNgramTfidf
+
+        docs = self._prep(texts)
+        y = [str(label) for label in labels]
+        w = list(sample_weight) if sample_weight is not None else [1.0] * len(docs)
+        if len(docs) != len(y) or len(w) != len(y):
+            raise ValueError("texts, labels and sample_weight must have the same length")
+        if lexicon:
+            for label, words in lexicon.items():
+                for kw in words:
+                    kw = normalize(kw)
+                    if kw:
+                        docs.append(kw)
+                        y.append(str(label))
+                        w.append(1.0)
+        self.labels_ = sorted(set(y))
+        if len(self.labels_) < 2:
+            raise ValueError("need at least two labels to train a classifier")
+        self.features_ = HashedNgramTfidf(
+            char_ngrams=self.char_ngrams, word_lengths=self.word_lengths, max_features=self.max_features
+        )
+        X = self.features_.fit_transform(docs)
+        yi = np.array([self.labels_.index(v) for v in y])
+        wa = np.asarray(w, dtype=float)
+        svm = LinearSVC(C=self.C, class_weight=self.class_weight)
+        svm.fit(X, yi, sample_weight=wa)
+        coef = svm.coef_ if len(self.labels_) > 2 else np.vstack([-svm.coef_[0], svm.coef_[0]])
+        icpt = svm.intercept_ if len(self.labels_) > 2 else np.array([-svm.intercept_[0], svm.intercept_[0]])
+        self.coef_ = np.ascontiguousarray(coef.T, dtype=np.float32)  # (features, labels)
+        self.intercept_ = icpt.astype(np.float32)
+        self.platt_ = self._fit_platt(X, yi, wa) if self.calibrate else None
+        return self
+
+    def _fit_platt(self, X, yi: np.ndarray, w: np.ndarray) -> np.ndarray | None:
+        """Per-label sigmoid (a, b) on 3-fold cross-validated SVM scores; ``None`` if too little data."""
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.model_selection import StratifiedKFold
+        from sklearn.svm import LinearSVC
+
+        counts = np.bincount(yi, minlength=len(self.labels_))
+        if counts.min() < 3:
+            return None
+        scores = np.zeros((len(yi), len(self.labels_)))
+        for tr, te in StratifiedKFold(3, shuffle=True, random_state=0).split(X, yi):
+            if len(set(yi[tr])) < len(self.labels_):
+                return None
+            m = LinearSVC(C=self.C, class_weight=self.class_weight).fit(X[tr], yi[tr], sample_weight=w[tr])
+            s = m.decision_function(X[te])
+            scores[te] = s if s.ndim == 2 else np.column_stack([-s, s])
+        params = np.zeros((len(self.labels_), 2))
+        for k in range(len(self.labels_)):
+            lr = LogisticRegression(C=100.0).fit(scores[:, [k]], (yi == k).astype(int))
+            params[k] = lr.coef_[0, 0], lr.intercept_[0]
+        return params
+
+    def decision_function(self, texts: str | Iterable[str]) -> np.ndarray:
+        X = self.features_.transform(self._prep(texts))
+        return np.asarray(X @ self.coef_) + self.intercept_
+
+    def predict_proba(self, texts: str | Iterable[str]) -> np.ndarray:
+        s = self.decision_function(texts)
+        if self.platt_ is not None:
+            p = 1 / (1 + np.exp(-(s * self.platt_[:, 0] + self.platt_[:, 1])))
+        else:
+            e = np.exp(3 * (s - s.max(axis=1, keepdims=True)))
+            p = e
+        p = p / np.clip(p.sum(axis=1, keepdims=True), 1e-12, None)
+        return p
+
+    def size_bytes(self) -> int:
+        return len(pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def train_triage(
+    texts: Sequence[str],
+    labels: Sequence[str | None],
+    *,
+    lexicon: Mapping[str, Iterable[str]] | None = None,
+    min_labelled: int = MIN_LABELLED,
+    **params,
+) -> TextClassifier | LexiconClassifier:
+    """The classifier a deployment should use now: a trained :class:`TextClassifier` when there are at
+    least ``min_labelled`` labelled texts and two labels with ``MIN_PER_LABEL`` examples each, else a
+    :class:`LexiconClassifier` over ``lexicon`` (``ValueError`` when there is neither). Rows whose label
+    is empty are ignored."""
+    pairs = [(t, str(lab)) for t, lab in zip(texts, labels, strict=True) if lab not in (None, "")]
+    counts: dict[str, int] = {}
+    for _, lab in pairs:
+        counts[lab] = counts.get(lab, 0) + 1
+    enough = len(pairs) >= min_labelled and sum(c >= MIN_PER_LABEL for c in counts.values()) >= 2
+    if not enough:
+        if not lexicon:
+            raise ValueError(
+                f"only {len(pairs)} labelled texts (need {min_labelled}, two labels with {MIN_PER_LABEL} each) "
+                "and no keyword lexicon to fall back on"
+            )
+        return LexiconClassifier(lexicon)
+    return TextClassifier(**params).fit([t for t, _ in pairs], [lab for _, lab in pairs], lexicon=lexicon)
+
+
+def classify(
+    text: str,
+    model: TextClassifier | LexiconClassifier | None = None,
+    *,
+    lexicon: Mapping[str, Iterable[str]] | None = None,
+    k: int = 3,
+) -> list[tuple[str, float]]:
+    """Top ``k`` (label, probability) for ``text`` with ``model``, or with ``lexicon`` when there is no
+    model yet. Empty input gives the prior-free uniform answer of the model (never an error)."""
+    if model is None:
+        if not lexicon:
+            raise ValueError("classify needs a model or a lexicon")
+        model = LexiconClassifier(lexicon)
+    return model.top_k(text, k=k)
