@@ -17,11 +17,21 @@ def make_matter(world):
 
     def make(**overrides):
         fields = {
-            "kind": MatterKind.DISPUTE, "domain": world.wages, "area": world.village_a1,
-            "title": "工地拖欠农民工工资", "description": "十余名工人反映工程款未结清，工资拖欠三个月。",
-            "people_involved": 12, "amount_involved": "86000",
-            "parties": [{"role": "applicant", "name": "张三丰", "phone": "13812345678",
-                         "id_number": "330101199001011234"}],
+            "kind": MatterKind.DISPUTE,
+            "domain": world.wages,
+            "area": world.village_a1,
+            "title": "工地拖欠农民工工资",
+            "description": "十余名工人反映工程款未结清，工资拖欠三个月。",
+            "people_involved": 12,
+            "amount_involved": "86000",
+            "parties": [
+                {
+                    "role": "applicant",
+                    "name": "张三丰",
+                    "phone": "13812345678",
+                    "id_number": "330101199001011234",
+                }
+            ],
         }
         fields.update(overrides)
         actor = fields.pop("actor", world.centre_staff)
@@ -38,12 +48,27 @@ def advance(world):
         staff = world.centre_staff
         steps = [
             ("assessed", lambda m: actions.assess(staff, m, likelihood=3, consequence=3)),
-            ("assigned", lambda m: actions.assign(staff, m, unit=world.police, person=world.officer,
-                                                  deadline=timezone.localdate() + dt.timedelta(days=10))),
+            (
+                "assigned",
+                lambda m: actions.assign(
+                    staff,
+                    m,
+                    unit=world.police,
+                    person=world.officer,
+                    deadline=timezone.localdate() + dt.timedelta(days=10),
+                ),
+            ),
             ("resolving", lambda m: actions.start(staff, m)),
-            ("resolved", lambda m: actions.resolve(staff, m, outcome="已协调支付全部工资", public_note="已办结")),
-            ("followed_up", lambda m: actions.follow_up(staff, m, visited_on=timezone.localdate(),
-                                                        satisfaction="satisfied")),
+            (
+                "resolved",
+                lambda m: actions.resolve(staff, m, outcome="已协调支付全部工资", public_note="已办结"),
+            ),
+            (
+                "followed_up",
+                lambda m: actions.follow_up(
+                    staff, m, visited_on=timezone.localdate(), satisfaction="satisfied"
+                ),
+            ),
             ("archived", lambda m: actions.archive(staff, m)),
         ]
         for status, step in steps:

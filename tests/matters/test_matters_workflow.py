@@ -48,8 +48,9 @@ def perform(action, actor, matter, world, into=None):
     today = timezone.localdate()
     calls = {
         "assess": lambda: actions.assess(actor, matter, likelihood=2, consequence=2),
-        "assign": lambda: actions.assign(actor, matter, unit=world.police, person=world.officer,
-                                         deadline=today + dt.timedelta(days=5)),
+        "assign": lambda: actions.assign(
+            actor, matter, unit=world.police, person=world.officer, deadline=today + dt.timedelta(days=5)
+        ),
         "start": lambda: actions.start(actor, matter),
         "resolve": lambda: actions.resolve(actor, matter, outcome="双方达成和解"),
         "follow_up": lambda: actions.follow_up(actor, matter, visited_on=today, satisfaction="basically"),
@@ -63,7 +64,9 @@ def perform(action, actor, matter, world, into=None):
 
 
 @pytest.mark.parametrize("action", list(TRANSITIONS))
-def test_each_action_moves_every_legal_source_and_refuses_the_rest(action, world, make_matter, reach, db_state):
+def test_each_action_moves_every_legal_source_and_refuses_the_rest(
+    action, world, make_matter, reach, db_state
+):
     transition = TRANSITIONS[action]
     for status in Status.values:
         matter = reach(status)
@@ -84,17 +87,35 @@ def test_each_action_moves_every_legal_source_and_refuses_the_rest(action, world
 
 
 WRONG_ROLE = {
-    "assess": "grid_worker", "assign": "officer", "start": "leader", "resolve": "grid_worker",
-    "follow_up": "officer", "archive": "cadre", "escalate": "leader", "return": "grid_worker",
-    "merge": "cadre", "reject": "officer",
+    "assess": "grid_worker",
+    "assign": "officer",
+    "start": "leader",
+    "resolve": "grid_worker",
+    "follow_up": "officer",
+    "archive": "cadre",
+    "escalate": "leader",
+    "return": "grid_worker",
+    "merge": "cadre",
+    "reject": "officer",
 }
-SOURCE_FOR = {"assess": "registered", "assign": "assessed", "start": "assigned", "resolve": "resolving",
-              "follow_up": "resolved", "archive": "followed_up", "escalate": "registered", "return": "assigned",
-              "merge": "registered", "reject": "registered"}
+SOURCE_FOR = {
+    "assess": "registered",
+    "assign": "assessed",
+    "start": "assigned",
+    "resolve": "resolving",
+    "follow_up": "resolved",
+    "archive": "followed_up",
+    "escalate": "registered",
+    "return": "assigned",
+    "merge": "registered",
+    "reject": "registered",
+}
 
 
 @pytest.mark.parametrize("action", list(WRONG_ROLE))
-def test_a_role_without_the_permission_is_refused_and_nothing_changes(action, world, make_matter, reach, db_state):
+def test_a_role_without_the_permission_is_refused_and_nothing_changes(
+    action, world, make_matter, reach, db_state
+):
     actor = getattr(world, WRONG_ROLE[action])
     assert not actor.can(f"matter.{action}")
     matter = reach(SOURCE_FOR[action])
@@ -147,8 +168,13 @@ def test_escalation_climbs_the_area_tree_and_stops_at_the_top(world, make_matter
 
 def test_merge_moves_the_reports_and_logs_on_both_matters(world, make_matter):
     duplicate, target = make_matter(title="重复登记"), make_matter(title="原事项")
-    report = Report.objects.create(receipt_code=new_code(), channel=Channel.CALL, text="同一件事", area=world.village_a1,
-                                   matter=duplicate)
+    report = Report.objects.create(
+        receipt_code=new_code(),
+        channel=Channel.CALL,
+        text="同一件事",
+        area=world.village_a1,
+        matter=duplicate,
+    )
     actions.merge(world.centre_staff, duplicate, into=target)
     duplicate.refresh_from_db()
     report.refresh_from_db()
@@ -176,7 +202,11 @@ def test_black_swan_is_suggested_only_for_the_first_of_its_kind_in_an_area_and_d
     other_domain = make_matter(domain=world.land)
     assert first.black_swan_suggested
     assert not same.black_swan_suggested
-    assert other_kind.black_swan_suggested and other_area.black_swan_suggested and other_domain.black_swan_suggested
+    assert (
+        other_kind.black_swan_suggested
+        and other_area.black_swan_suggested
+        and other_domain.black_swan_suggested
+    )
     actions.confirm_black_swan(world.centre_staff, first, confirmed=True)
     first.refresh_from_db()
     assert first.black_swan_confirmed is True
@@ -184,15 +214,27 @@ def test_black_swan_is_suggested_only_for_the_first_of_its_kind_in_an_area_and_d
         actions.confirm_black_swan(world.cadre, same, confirmed=True)
 
 
-@pytest.mark.parametrize(("likelihood", "consequence", "level", "rhino"), [
-    (1, 1, "low", False), (3, 3, "high", False), (3, 5, "critical", False), (4, 4, "critical", True),
-    (5, 4, "critical", True), (4, 3, "high", False),
-])
-def test_assessment_scores_on_the_matrix_and_marks_grey_rhinos(world, make_matter, likelihood, consequence, level,
-                                                              rhino):
+@pytest.mark.parametrize(
+    ("likelihood", "consequence", "level", "rhino"),
+    [
+        (1, 1, "low", False),
+        (3, 3, "high", False),
+        (3, 5, "critical", False),
+        (4, 4, "critical", True),
+        (5, 4, "critical", True),
+        (4, 3, "high", False),
+    ],
+)
+def test_assessment_scores_on_the_matrix_and_marks_grey_rhinos(
+    world, make_matter, likelihood, consequence, level, rhino
+):
     matter = actions.assess(world.centre_staff, make_matter(), likelihood=likelihood, consequence=consequence)
     matter.refresh_from_db()
-    assert (matter.inherent_level, matter.grey_rhino, matter.matrix_version) == (level, rhino, "default-5x5@1")
+    assert (matter.inherent_level, matter.grey_rhino, matter.matrix_version) == (
+        level,
+        rhino,
+        "default-5x5@1",
+    )
 
 
 def test_grey_rhino_can_be_marked_and_cleared_by_centre_staff(world, make_matter):
@@ -234,8 +276,13 @@ def test_assign_checks_unit_person_and_deadline(world, make_matter, advance, db_
     matter = advance(make_matter(), "assessed")
     before = db_state(matter)
     with pytest.raises(ValidationError) as info:
-        actions.assign(world.centre_staff, matter, unit=world.police, person=world.cadre,
-                       deadline=timezone.localdate() - dt.timedelta(days=1))
+        actions.assign(
+            world.centre_staff,
+            matter,
+            unit=world.police,
+            person=world.cadre,
+            deadline=timezone.localdate() - dt.timedelta(days=1),
+        )
     assert set(info.value.message_dict) == {"person", "deadline"}
     assert db_state(matter) == before
 
@@ -264,8 +311,15 @@ def test_supervision_note_sets_a_new_deadline(world, make_matter, advance):
 
 def test_mediation_on_an_assigned_matter_starts_resolution(world, make_matter, advance):
     matter = advance(make_matter(), "assigned")
-    actions.record_mediation(world.officer, matter, held_on=timezone.localdate(), mediators="李调解员",
-                             summary="双方当面协商", result="agreed", agreement_text="分两期支付")
+    actions.record_mediation(
+        world.officer,
+        matter,
+        held_on=timezone.localdate(),
+        mediators="李调解员",
+        summary="双方当面协商",
+        result="agreed",
+        agreement_text="分两期支付",
+    )
     matter.refresh_from_db()
     assert matter.status == Status.RESOLVING
     event = matter.events.get(kind="mediation")

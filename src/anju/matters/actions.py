@@ -31,10 +31,30 @@ from anju.matters.risk import current_matrix
 from anju.matters.workflow import OPEN_STATUSES, TRANSITIONS, Status
 
 AUDITED_FIELDS = (
-    "status", "kind", "domain", "area", "handling_area", "title", "people_involved", "amount_involved",
-    "likelihood", "consequence", "inherent_level", "residual_likelihood", "residual_consequence",
-    "residual_level", "matrix_version", "grey_rhino", "black_swan_suggested", "black_swan_confirmed",
-    "responsible_unit", "responsible_person", "deadline", "outcome", "satisfaction", "merged_into",
+    "status",
+    "kind",
+    "domain",
+    "area",
+    "handling_area",
+    "title",
+    "people_involved",
+    "amount_involved",
+    "likelihood",
+    "consequence",
+    "inherent_level",
+    "residual_likelihood",
+    "residual_consequence",
+    "residual_level",
+    "matrix_version",
+    "grey_rhino",
+    "black_swan_suggested",
+    "black_swan_confirmed",
+    "responsible_unit",
+    "responsible_person",
+    "deadline",
+    "outcome",
+    "satisfaction",
+    "merged_into",
 )
 
 
@@ -62,13 +82,28 @@ def _transition(actor, matter: Matter, action: str) -> str:
     return transition.target
 
 
-def _log(actor, matter: Matter, kind: str, before: dict, *, from_status: str | None = None, note: str = "",
-         public: bool = False, data: dict | None = None) -> MatterEvent:
+def _log(
+    actor,
+    matter: Matter,
+    kind: str,
+    before: dict,
+    *,
+    from_status: str | None = None,
+    note: str = "",
+    public: bool = False,
+    data: dict | None = None,
+) -> MatterEvent:
     after = audit.snapshot(matter, AUDITED_FIELDS)
     old, new = audit.changed(before, after)
     event = MatterEvent.objects.create(
-        matter=matter, actor=actor if actor and actor.pk else None, kind=kind, from_status=from_status or "",
-        to_status=matter.status if from_status is not None else "", note=note, public=public, data=data or {},
+        matter=matter,
+        actor=actor if actor and actor.pk else None,
+        kind=kind,
+        from_status=from_status or "",
+        to_status=matter.status if from_status is not None else "",
+        note=note,
+        public=public,
+        data=data or {},
     )
     audit.record(actor, f"matter.{kind}", matter, before=old or None, after=new or None, note=note)
     return event
@@ -76,7 +111,12 @@ def _log(actor, matter: Matter, kind: str, before: dict, *, from_status: str | N
 
 def _next_number(area, when: dt.datetime) -> str:
     prefix = f"{area.code[:6]}-{when:%Y}-"
-    last = Matter.objects.filter(number__startswith=prefix).order_by("-number").values_list("number", flat=True).first()
+    last = (
+        Matter.objects.filter(number__startswith=prefix)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
     seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
     return f"{prefix}{seq:06d}"
 
@@ -91,18 +131,39 @@ def _score(likelihood: int, consequence: int):
 
 
 @transaction.atomic
-def create_matter(actor, *, kind: str, domain, area, title: str, description: str, people_involved: int = 0,
-                  amount_involved: Decimal | int | str = 0, occurred_at: dt.datetime | None = None,
-                  parties: list[dict] | None = None, likelihood: int | None = None,
-                  consequence: int | None = None, assessment_note: str = "", is_demo: bool = False) -> Matter:
+def create_matter(
+    actor,
+    *,
+    kind: str,
+    domain,
+    area,
+    title: str,
+    description: str,
+    people_involved: int = 0,
+    amount_involved: Decimal | int | str = 0,
+    occurred_at: dt.datetime | None = None,
+    parties: list[dict] | None = None,
+    likelihood: int | None = None,
+    consequence: int | None = None,
+    assessment_note: str = "",
+    is_demo: bool = False,
+) -> Matter:
     """Register (登记) a new matter; with likelihood and consequence given it is assessed at once."""
     _require(actor, "matter.create", area=area)
     now = timezone.now()
     matter = Matter(
-        number=_next_number(area, now), kind=kind, domain=domain, area=area, handling_area=area,
-        title=(title or "").strip(), description=(description or "").strip(),
-        people_involved=people_involved or 0, amount_involved=Decimal(str(amount_involved or 0)),
-        occurred_at=occurred_at or now, registered_at=now, created_by=actor if actor and actor.pk else None,
+        number=_next_number(area, now),
+        kind=kind,
+        domain=domain,
+        area=area,
+        handling_area=area,
+        title=(title or "").strip(),
+        description=(description or "").strip(),
+        people_involved=people_involved or 0,
+        amount_involved=Decimal(str(amount_involved or 0)),
+        occurred_at=occurred_at or now,
+        registered_at=now,
+        created_by=actor if actor and actor.pk else None,
         is_demo=is_demo,
     )
     errors = {}
@@ -120,31 +181,68 @@ def create_matter(actor, *, kind: str, domain, area, title: str, description: st
     matter.save()
     for party in parties or []:
         add_party(actor, matter, **party, _log_event=False)
-    _log(actor, matter, "registered", {}, from_status="", note=_("事项已登记"), public=True,
-         data={"parties": len(parties or [])})
+    _log(
+        actor,
+        matter,
+        "registered",
+        {},
+        from_status="",
+        note=_("事项已登记"),
+        public=True,
+        data={"parties": len(parties or [])},
+    )
     if likelihood is not None and consequence is not None:
         assess(actor, matter, likelihood=likelihood, consequence=consequence, note=assessment_note)
     return matter
 
 
 @transaction.atomic
-def add_party(actor, matter: Matter, *, role: str = "applicant", name: str = "", phone: str = "",
-              id_number: str = "", is_organisation: bool = False, _log_event: bool = True) -> MatterParty:
+def add_party(
+    actor,
+    matter: Matter,
+    *,
+    role: str = "applicant",
+    name: str = "",
+    phone: str = "",
+    id_number: str = "",
+    is_organisation: bool = False,
+    _log_event: bool = True,
+) -> MatterParty:
     if _log_event:
         _require(actor, "matter.note", matter)
-    party = MatterParty(matter=matter, role=role, name=name.strip(), phone=phone.strip(),
-                        id_number=id_number.strip(), is_organisation=is_organisation)
+    party = MatterParty(
+        matter=matter,
+        role=role,
+        name=name.strip(),
+        phone=phone.strip(),
+        id_number=id_number.strip(),
+        is_organisation=is_organisation,
+    )
     party.full_clean(exclude=["matter"])
     party.save()
     if _log_event:
         before = audit.snapshot(matter, AUDITED_FIELDS)
-        _log(actor, matter, "party_added", before, note=_("添加当事人（%(role)s）") % {"role": party.get_role_display()})
+        _log(
+            actor,
+            matter,
+            "party_added",
+            before,
+            note=_("添加当事人（%(role)s）") % {"role": party.get_role_display()},
+        )
     return party
 
 
 @transaction.atomic
-def assess(actor, matter: Matter, *, likelihood: int, consequence: int, residual_likelihood: int | None = None,
-           residual_consequence: int | None = None, note: str = "") -> Matter:
+def assess(
+    actor,
+    matter: Matter,
+    *,
+    likelihood: int,
+    consequence: int,
+    residual_likelihood: int | None = None,
+    residual_consequence: int | None = None,
+    note: str = "",
+) -> Matter:
     """研判: score the inherent (and optionally residual) risk on the current matrix."""
     from_status = matter.status
     target = _transition(actor, matter, "assess")
@@ -155,14 +253,24 @@ def assess(actor, matter: Matter, *, likelihood: int, consequence: int, residual
     matter.matrix_version = matrix.key
     if residual_likelihood is not None and residual_consequence is not None:
         _matrix, residual = _score(residual_likelihood, residual_consequence)
-        matter.residual_likelihood, matter.residual_consequence = int(residual_likelihood), int(residual_consequence)
+        matter.residual_likelihood, matter.residual_consequence = (
+            int(residual_likelihood),
+            int(residual_consequence),
+        )
         matter.residual_level = residual.code
     matter.grey_rhino = matter.grey_rhino or matrix.is_grey_rhino(matter.likelihood, matter.consequence)
     matter.status = target
     matter.save()
-    _log(actor, matter, "assessed", before, from_status=from_status,
-         note=note or _("研判定级：%(level)s") % {"level": level.label}, public=True,
-         data={"level": level.code, "matrix": matrix.key})
+    _log(
+        actor,
+        matter,
+        "assessed",
+        before,
+        from_status=from_status,
+        note=note or _("研判定级：%(level)s") % {"level": level.label},
+        public=True,
+        data={"level": level.code, "matrix": matrix.key},
+    )
     return matter
 
 
@@ -177,7 +285,13 @@ def set_residual_risk(actor, matter: Matter, *, likelihood: int, consequence: in
     matter.residual_likelihood, matter.residual_consequence = int(likelihood), int(consequence)
     matter.residual_level, matter.matrix_version = level.code, matrix.key
     matter.save()
-    _log(actor, matter, "residual_assessed", before, note=note or _("措施后风险：%(level)s") % {"level": level.label})
+    _log(
+        actor,
+        matter,
+        "residual_assessed",
+        before,
+        note=note or _("措施后风险：%(level)s") % {"level": level.label},
+    )
     return matter
 
 
@@ -189,7 +303,11 @@ def assign(actor, matter: Matter, *, unit, person=None, deadline: dt.date, note:
     errors = {}
     if unit is None:
         errors["unit"] = _("请选择责任单位。")
-    elif not in_scope(actor, unit.area) and not unit.area.contains(matter.area) and not matter.area.contains(unit.area):
+    elif (
+        not in_scope(actor, unit.area)
+        and not unit.area.contains(matter.area)
+        and not matter.area.contains(unit.area)
+    ):
         errors["unit"] = _("责任单位不在您的管辖范围内。")
     if person is not None and unit is not None and person.unit_id != unit.pk:
         errors["person"] = _("责任人须属于责任单位。")
@@ -203,8 +321,15 @@ def assign(actor, matter: Matter, *, unit, person=None, deadline: dt.date, note:
     matter.responsible_unit, matter.responsible_person, matter.deadline = unit, person, deadline
     matter.status = target
     matter.save()
-    _log(actor, matter, "assigned", before, from_status=from_status, public=True,
-         note=note or _("交办%(unit)s办理，期限 %(deadline)s") % {"unit": unit.name, "deadline": deadline})
+    _log(
+        actor,
+        matter,
+        "assigned",
+        before,
+        from_status=from_status,
+        public=True,
+        note=note or _("交办%(unit)s办理，期限 %(deadline)s") % {"unit": unit.name, "deadline": deadline},
+    )
     return matter
 
 
@@ -232,14 +357,22 @@ def resolve(actor, matter: Matter, *, outcome: str, public_note: str = "") -> Ma
     matter.resolved_at = timezone.now()
     matter.status = target
     matter.save()
-    _log(actor, matter, "resolved", before, from_status=from_status, note=matter.public_note or _("事项已化解"),
-         public=True)
+    _log(
+        actor,
+        matter,
+        "resolved",
+        before,
+        from_status=from_status,
+        note=matter.public_note or _("事项已化解"),
+        public=True,
+    )
     return matter
 
 
 @transaction.atomic
-def follow_up(actor, matter: Matter, *, visited_on: dt.date, satisfaction: str, method: str = "电话",
-              note: str = "") -> FollowUpVisit:
+def follow_up(
+    actor, matter: Matter, *, visited_on: dt.date, satisfaction: str, method: str = "电话", note: str = ""
+) -> FollowUpVisit:
     """回访 after resolution; records satisfaction."""
     from_status = matter.status
     target = _transition(actor, matter, "follow_up")
@@ -248,13 +381,27 @@ def follow_up(actor, matter: Matter, *, visited_on: dt.date, satisfaction: str, 
     if visited_on is None or visited_on > timezone.localdate():
         raise ValidationError({"visited_on": _("回访日期不能晚于今天。")})
     before = audit.snapshot(matter, AUDITED_FIELDS)
-    visit = FollowUpVisit.objects.create(matter=matter, visited_on=visited_on, method=method or "电话",
-                                         satisfaction=satisfaction, note=note.strip(), visited_by=actor)
+    visit = FollowUpVisit.objects.create(
+        matter=matter,
+        visited_on=visited_on,
+        method=method or "电话",
+        satisfaction=satisfaction,
+        note=note.strip(),
+        visited_by=actor,
+    )
     matter.satisfaction = satisfaction
     matter.status = target
     matter.save()
-    _log(actor, matter, "followed_up", before, from_status=from_status, public=True,
-         note=_("已回访：%(s)s") % {"s": visit.get_satisfaction_display()}, data={"visit": visit.pk})
+    _log(
+        actor,
+        matter,
+        "followed_up",
+        before,
+        from_status=from_status,
+        public=True,
+        note=_("已回访：%(s)s") % {"s": visit.get_satisfaction_display()},
+        data={"visit": visit.pk},
+    )
     return visit
 
 
@@ -284,8 +431,15 @@ def escalate(actor, matter: Matter, *, reason: str) -> Matter:
     matter.closing_reason = reason.strip()
     matter.status = target
     matter.save()
-    _log(actor, matter, "escalated", before, from_status=from_status, public=True,
-         note=_("上报至%(area)s：%(reason)s") % {"area": parent.name, "reason": reason.strip()})
+    _log(
+        actor,
+        matter,
+        "escalated",
+        before,
+        from_status=from_status,
+        public=True,
+        note=_("上报至%(area)s：%(reason)s") % {"area": parent.name, "reason": reason.strip()},
+    )
     return matter
 
 
@@ -300,7 +454,14 @@ def return_matter(actor, matter: Matter, *, reason: str) -> Matter:
     matter.closing_reason = reason.strip()
     matter.status = target
     matter.save()
-    _log(actor, matter, "returned", before, from_status=from_status, note=_("退回：%(r)s") % {"r": reason.strip()})
+    _log(
+        actor,
+        matter,
+        "returned",
+        before,
+        from_status=from_status,
+        note=_("退回：%(r)s") % {"r": reason.strip()},
+    )
     return matter
 
 
@@ -320,11 +481,25 @@ def merge(actor, matter: Matter, *, into: Matter, note: str = "") -> Matter:
     matter.status = target
     matter.save()
     moved = matter.reports.update(matter=into)
-    _log(actor, matter, "merged", before, from_status=from_status, public=True,
-         note=note or _("已并入事项 %(n)s") % {"n": into.number}, data={"into": into.pk, "reports_moved": moved})
+    _log(
+        actor,
+        matter,
+        "merged",
+        before,
+        from_status=from_status,
+        public=True,
+        note=note or _("已并入事项 %(n)s") % {"n": into.number},
+        data={"into": into.pk, "reports_moved": moved},
+    )
     into_before = audit.snapshot(into, AUDITED_FIELDS)
-    _log(actor, into, "merge_received", into_before, note=_("并入事项 %(n)s") % {"n": matter.number},
-         data={"from": matter.pk})
+    _log(
+        actor,
+        into,
+        "merge_received",
+        into_before,
+        note=_("并入事项 %(n)s") % {"n": matter.number},
+        data={"from": matter.pk},
+    )
     return matter
 
 
@@ -340,14 +515,31 @@ def reject(actor, matter: Matter, *, reason: str) -> Matter:
     matter.public_note = reason.strip()
     matter.status = target
     matter.save()
-    _log(actor, matter, "rejected", before, from_status=from_status, public=True,
-         note=_("不予受理：%(r)s") % {"r": reason.strip()})
+    _log(
+        actor,
+        matter,
+        "rejected",
+        before,
+        from_status=from_status,
+        public=True,
+        note=_("不予受理：%(r)s") % {"r": reason.strip()},
+    )
     return matter
 
 
 @transaction.atomic
-def record_mediation(actor, matter: Matter, *, held_on: dt.date, mediators: str, summary: str, result: str,
-                     parties_present: str = "", agreement_text: str = "", agreement_file=None) -> MediationSession:
+def record_mediation(
+    actor,
+    matter: Matter,
+    *,
+    held_on: dt.date,
+    mediators: str,
+    summary: str,
+    result: str,
+    parties_present: str = "",
+    agreement_text: str = "",
+    agreement_file=None,
+) -> MediationSession:
     """调解 session on an open matter. A first session on an assigned matter starts its resolution."""
     _require(actor, "mediation.record", matter)
     if matter.status not in (Status.ASSIGNED, Status.RESOLVING):
@@ -367,18 +559,32 @@ def record_mediation(actor, matter: Matter, *, held_on: dt.date, mediators: str,
         raise ValidationError(errors)
     before = audit.snapshot(matter, AUDITED_FIELDS)
     from_status = matter.status
-    session = MediationSession(matter=matter, held_on=held_on, mediators=mediators.strip(), summary=summary.strip(),
-                               result=result, parties_present=(parties_present or "").strip(),
-                               agreement_text=(agreement_text or "").strip(), recorded_by=actor)
+    session = MediationSession(
+        matter=matter,
+        held_on=held_on,
+        mediators=mediators.strip(),
+        summary=summary.strip(),
+        result=result,
+        parties_present=(parties_present or "").strip(),
+        agreement_text=(agreement_text or "").strip(),
+        recorded_by=actor,
+    )
     if agreement_file is not None:
         session.agreement_file = agreement_file
     session.save()
     if matter.status == Status.ASSIGNED:
         matter.status = Status.RESOLVING
         matter.save()
-    _log(actor, matter, "mediation", before, from_status=from_status if matter.status != from_status else None,
-         note=_("调解（%(d)s）：%(r)s") % {"d": held_on, "r": session.get_result_display()},
-         public=True, data={"session": session.pk})
+    _log(
+        actor,
+        matter,
+        "mediation",
+        before,
+        from_status=from_status if matter.status != from_status else None,
+        note=_("调解（%(d)s）：%(r)s") % {"d": held_on, "r": session.get_result_display()},
+        public=True,
+        data={"session": session.pk},
+    )
     return session
 
 
@@ -393,11 +599,20 @@ def supervise(actor, matter: Matter, *, note: str, new_deadline: dt.date | None 
     if new_deadline is not None and new_deadline < timezone.localdate():
         raise ValidationError({"new_deadline": _("新期限不能早于今天。")})
     before = audit.snapshot(matter, AUDITED_FIELDS)
-    entry = SupervisionNote.objects.create(matter=matter, by=actor, note=note.strip(), new_deadline=new_deadline)
+    entry = SupervisionNote.objects.create(
+        matter=matter, by=actor, note=note.strip(), new_deadline=new_deadline
+    )
     if new_deadline is not None:
         matter.deadline = new_deadline
         matter.save()
-    _log(actor, matter, "supervised", before, note=_("督办：%(n)s") % {"n": note.strip()}, data={"note": entry.pk})
+    _log(
+        actor,
+        matter,
+        "supervised",
+        before,
+        note=_("督办：%(n)s") % {"n": note.strip()},
+        data={"note": entry.pk},
+    )
     return entry
 
 
@@ -435,6 +650,11 @@ def record_export(actor, filters: dict, count: int, *, area=None):
     if not actor.can("ledger.export"):
         raise WorkflowError(_("您的角色（%(role)s）无权导出台账。") % {"role": actor.get_role_display()})
     area = area or actor.area
-    return audit.record(actor, "ledger.export", area if area is not None else actor,
-                        after={"filters": filters, "count": count}, area=area,
-                        note=_("导出台账 %(n)s 条") % {"n": count})
+    return audit.record(
+        actor,
+        "ledger.export",
+        area if area is not None else actor,
+        after={"filters": filters, "count": count},
+        area=area,
+        note=_("导出台账 %(n)s 条") % {"n": count},
+    )

@@ -9,6 +9,7 @@ import io
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -22,10 +23,27 @@ from anju.matters.workflow import Status
 
 # (header, column width)
 COLUMNS = [
-    ("序号", 6), ("编号", 20), ("登记时间", 17), ("发生地（村/社区）", 14), ("所属乡镇", 12), ("类型", 10),
-    ("风险领域", 16), ("标题", 28), ("情况描述", 48), ("当事人", 18), ("涉及人数", 9), ("涉及金额（元）", 13),
-    ("风险等级", 9), ("措施后等级", 10), ("责任单位", 18), ("责任人", 10), ("办理期限", 11), ("状态", 9),
-    ("是否超期", 9), ("化解结果", 36), ("回访满意度", 11),
+    ("序号", 6),
+    ("编号", 20),
+    ("登记时间", 17),
+    ("发生地（村/社区）", 14),
+    ("所属乡镇", 12),
+    ("类型", 10),
+    ("风险领域", 16),
+    ("标题", 28),
+    ("情况描述", 48),
+    ("当事人", 18),
+    ("涉及人数", 9),
+    ("涉及金额（元）", 13),
+    ("风险等级", 9),
+    ("措施后等级", 10),
+    ("责任单位", 18),
+    ("责任人", 10),
+    ("办理期限", 11),
+    ("状态", 9),
+    ("是否超期", 9),
+    ("化解结果", 36),
+    ("回访满意度", 11),
 ]
 HEADERS = [h for h, _w in COLUMNS]
 LEVEL_COLUMNS = (HEADERS.index("风险等级"), HEADERS.index("措施后等级"))
@@ -61,11 +79,18 @@ def _row(index: int, m, places: _Places, levels: dict) -> list:
     local = timezone.localtime(m.registered_at)
     person = m.responsible_person
     return [
-        index, m.number, local.strftime("%Y-%m-%d %H:%M"),
-        places.at_level(m.area, AreaLevel.VILLAGE), places.at_level(m.area, AreaLevel.TOWN),
+        index,
+        m.number,
+        local.strftime("%Y-%m-%d %H:%M"),
+        places.at_level(m.area, AreaLevel.VILLAGE),
+        places.at_level(m.area, AreaLevel.TOWN),
         MatterKind(m.kind).label if m.kind in MatterKind.values else m.kind,
-        m.domain.name, m.title, m.description[:MAX_DESCRIPTION], _parties(m),
-        m.people_involved, float(m.amount_involved),
+        m.domain.name,
+        m.title,
+        m.description[:MAX_DESCRIPTION],
+        _parties(m),
+        m.people_involved,
+        float(m.amount_involved),
         levels[m.inherent_level].label if m.inherent_level in levels else "",
         levels[m.residual_level].label if m.residual_level in levels else "",
         m.responsible_unit.name if m.responsible_unit else "",
@@ -73,7 +98,8 @@ def _row(index: int, m, places: _Places, levels: dict) -> list:
         m.deadline.isoformat() if m.deadline else "",
         Status(m.status).label if m.status in Status.values else m.status,
         "是" if m.is_overdue else "否",
-        m.outcome, Satisfaction(m.satisfaction).label if m.satisfaction in Satisfaction.values else m.satisfaction,
+        m.outcome,
+        Satisfaction(m.satisfaction).label if m.satisfaction in Satisfaction.values else m.satisfaction,
     ]
 
 
@@ -81,11 +107,14 @@ def build_workbook(matters: QuerySet, *, exporter, area: Area | None) -> bytes:
     """Write ``matters`` (already scoped and filtered) to an .xlsx and return its bytes."""
     matrix = current_matrix()
     levels = matrix.levels
-    fills = {code: PatternFill("solid", start_color=lv.hex.lstrip("#").upper()) for code, lv in levels.items()}
+    fills = {
+        code: PatternFill("solid", start_color=lv.hex.lstrip("#").upper()) for code, lv in levels.items()
+    }
     light = {"medium"}  # yellow needs dark text; the other colours take white
     places = _Places()
-    parties = Prefetch("parties", queryset=MatterParty.objects.only("id", "matter_id", "role", "name",
-                                                                    "is_organisation"))
+    parties = Prefetch(
+        "parties", queryset=MatterParty.objects.only("id", "matter_id", "role", "name", "is_organisation")
+    )
     rows = matters.prefetch_related(parties)
 
     wb = Workbook(write_only=True)
@@ -100,7 +129,12 @@ def build_workbook(matters: QuerySet, *, exporter, area: Area | None) -> bytes:
     title.alignment = Alignment(horizontal="center")
     ws.append([title])
     stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")
-    ws.append([_("导出时间：%(t)s    导出人：%(u)s") % {"t": stamp, "u": exporter.display_name or exporter.username}])
+    ws.append(
+        [
+            _("导出时间：%(t)s    导出人：%(u)s")
+            % {"t": stamp, "u": exporter.display_name or exporter.username}
+        ]
+    )
     header = []
     for text in HEADERS:
         cell = WriteOnlyCell(ws, text)
@@ -114,7 +148,7 @@ def build_workbook(matters: QuerySet, *, exporter, area: Area | None) -> bytes:
     for index, matter in enumerate(rows.iterator(chunk_size=500), start=1):
         cells = []
         for col, value in enumerate(_row(index, matter, places, levels)):
-            cell = WriteOnlyCell(ws, value)
+            cell = WriteOnlyCell(ws, str(value) if isinstance(value, Promise) else value)
             cell.border = BORDER
             cell.alignment = WRAP
             if col in LEVEL_COLUMNS:

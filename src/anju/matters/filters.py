@@ -53,18 +53,33 @@ class AreaChoiceField(forms.ModelChoiceField):
 
 
 class LedgerFilterForm(forms.Form):
-    q = forms.CharField(label=_("搜索"), required=False, max_length=100,
-                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("编号/标题/描述")}))
-    area = AreaChoiceField(label=_("区域"), queryset=Area.objects.none(), required=False, empty_label=_("全部"))
-    domain = forms.ModelChoiceField(label=_("风险领域"), queryset=Domain.objects.filter(active=True),
-                                    required=False, empty_label=_("全部"))
+    q = forms.CharField(
+        label=_("搜索"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("编号/标题/描述")}),
+    )
+    area = AreaChoiceField(
+        label=_("区域"), queryset=Area.objects.none(), required=False, empty_label=_("全部")
+    )
+    domain = forms.ModelChoiceField(
+        label=_("风险领域"),
+        queryset=Domain.objects.filter(active=True),
+        required=False,
+        empty_label=_("全部"),
+    )
     kind = forms.ChoiceField(label=_("类型"), required=False, choices=[("", _("全部")), *MatterKind.choices])
-    status = forms.ChoiceField(label=_("状态"), required=False,
-                               choices=[("", _("全部")), (OPEN, _("在办（全部）")), *Status.choices])
+    status = forms.ChoiceField(
+        label=_("状态"), required=False, choices=[("", _("全部")), (OPEN, _("在办（全部）")), *Status.choices]
+    )
     level = forms.ChoiceField(label=_("风险等级"), required=False, choices=[("", _("全部")), *LEVEL_CHOICES])
     overdue = forms.BooleanField(label=_("仅超期"), required=False)
-    date_from = forms.DateField(label=_("登记日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("登记日期至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=_("登记日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("登记日期至"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     sort = forms.ChoiceField(label=_("排序"), required=False, choices=SORT_CHOICES)
 
     def __init__(self, user, *args, **kwargs):

@@ -30,20 +30,26 @@ def _date_input():
 
 
 def _scale_choices(steps, blank: bool = True):
-    choices = [(s.value, f"{s.value} · {s.label}（{s.hint}）" if s.hint else f"{s.value} · {s.label}") for s in steps]
+    choices = [
+        (s.value, f"{s.value} · {s.label}（{s.hint}）" if s.hint else f"{s.value} · {s.label}") for s in steps
+    ]
     return [("", _("请选择")), *choices] if blank else choices
 
 
 def _scale_field(label, steps, required=True):
-    return forms.TypedChoiceField(label=label, choices=_scale_choices(steps), coerce=int, required=required,
-                                  empty_value=None)
+    return forms.TypedChoiceField(
+        label=label, choices=_scale_choices(steps), coerce=int, required=required, empty_value=None
+    )
 
 
 class ConfirmMixin(forms.Form):
     """Irreversible actions must be confirmed explicitly (works without JavaScript)."""
 
-    confirm = forms.BooleanField(label=_("我已确认此操作不可撤销"), required=True,
-                                 error_messages={"required": _("请勾选确认后再提交。")})
+    confirm = forms.BooleanField(
+        label=_("我已确认此操作不可撤销"),
+        required=True,
+        error_messages={"required": _("请勾选确认后再提交。")},
+    )
 
 
 class AssessForm(forms.Form):
@@ -71,23 +77,32 @@ class ResidualForm(AssessForm):
 
 class AssignForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("责任单位"), queryset=Unit.objects.none())
-    person = forms.ModelChoiceField(label=_("责任人"), queryset=User.objects.none(), required=False,
-                                    empty_label=_("（不指定）"))
+    person = forms.ModelChoiceField(
+        label=_("责任人"), queryset=User.objects.none(), required=False, empty_label=_("（不指定）")
+    )
     deadline = forms.DateField(label=_("办理期限"), widget=_date_input())
     note = forms.CharField(label=_("交办意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, user, **kwargs):
         kwargs.setdefault("initial", {})
-        kwargs["initial"].setdefault("deadline", timezone.localdate() + dt.timedelta(days=DEFAULT_DEADLINE_DAYS))
+        kwargs["initial"].setdefault(
+            "deadline", timezone.localdate() + dt.timedelta(days=DEFAULT_DEADLINE_DAYS)
+        )
         super().__init__(*args, **kwargs)
         units = scoped(user, Unit).select_related("area")
         self.fields["unit"].queryset = units
-        self.fields["person"].queryset = User.objects.filter(unit__in=units, is_active=True).order_by("username")
+        self.fields["person"].queryset = User.objects.filter(unit__in=units, is_active=True).order_by(
+            "username"
+        )
         # Picking a unit reloads the person list with that unit's members (htmx; without JS all are listed).
-        self.fields["unit"].widget.attrs.update({
-            "hx-get": reverse("matters:unit_members"), "hx-trigger": "change",
-            "hx-target": f"#{self['person'].auto_id}", "hx-swap": "innerHTML",
-        })
+        self.fields["unit"].widget.attrs.update(
+            {
+                "hx-get": reverse("matters:unit_members"),
+                "hx-trigger": "change",
+                "hx-target": f"#{self['person'].auto_id}",
+                "hx-swap": "innerHTML",
+            }
+        )
 
 
 class NoteOnlyForm(forms.Form):
@@ -100,8 +115,12 @@ class ArchiveForm(ConfirmMixin, NoteOnlyForm):
 
 class ResolveForm(forms.Form):
     outcome = forms.CharField(label=_("化解结果"), widget=forms.Textarea(attrs={"rows": 3}))
-    public_note = forms.CharField(label=_("对外公开说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                                  help_text=_("群众查询办理进度时可见，请勿填写个人信息。"))
+    public_note = forms.CharField(
+        label=_("对外公开说明"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("群众查询办理进度时可见，请勿填写个人信息。"),
+    )
 
 
 class FollowUpForm(forms.Form):
@@ -137,7 +156,9 @@ class MergeForm(ConfirmMixin, forms.Form):
         number = self.cleaned_data["into_number"].strip()
         target = scoped(self.user, Matter).filter(number=number).first()
         if target is None:
-            raise forms.ValidationError(_("未找到编号为 %(n)s 的事项（或不在您的管辖范围内）。") % {"n": number})
+            raise forms.ValidationError(
+                _("未找到编号为 %(n)s 的事项（或不在您的管辖范围内）。") % {"n": number}
+            )
         self.cleaned_data["into"] = target
         return number
 
@@ -145,13 +166,22 @@ class MergeForm(ConfirmMixin, forms.Form):
 class MediationForm(forms.Form):
     held_on = forms.DateField(label=_("调解日期"), widget=_date_input())
     mediators = forms.CharField(label=_("调解员"), max_length=200)
-    parties_present = forms.CharField(label=_("到场当事人"), max_length=300, required=False,
-                                      help_text=_("可填写身份，如“申请人、被申请人”，避免填写完整姓名。"))
+    parties_present = forms.CharField(
+        label=_("到场当事人"),
+        max_length=300,
+        required=False,
+        help_text=_("可填写身份，如“申请人、被申请人”，避免填写完整姓名。"),
+    )
     summary = forms.CharField(label=_("调解经过"), widget=forms.Textarea(attrs={"rows": 3}))
     result = forms.ChoiceField(label=_("调解结果"), choices=[("", _("请选择")), *MediationResult.choices])
-    agreement_text = forms.CharField(label=_("协议内容"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    agreement_file = forms.FileField(label=_("协议文件（PDF/图片）"), required=False,
-                                     widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
+    agreement_text = forms.CharField(
+        label=_("协议内容"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    agreement_file = forms.FileField(
+        label=_("协议文件（PDF/图片）"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {})
@@ -184,15 +214,21 @@ class FreeNoteForm(forms.Form):
 
 
 class BlackSwanForm(forms.Form):
-    confirmed = forms.TypedChoiceField(label=_("研判结论"), coerce=lambda v: v == "yes",
-                                       choices=[("yes", _("确认为黑天鹅事件")), ("no", _("排除黑天鹅"))],
-                                       widget=forms.RadioSelect)
+    confirmed = forms.TypedChoiceField(
+        label=_("研判结论"),
+        coerce=lambda v: v == "yes",
+        choices=[("yes", _("确认为黑天鹅事件")), ("no", _("排除黑天鹅"))],
+        widget=forms.RadioSelect,
+    )
 
 
 class GreyRhinoForm(forms.Form):
-    marked = forms.TypedChoiceField(label=_("灰犀牛标记"), coerce=lambda v: v == "yes",
-                                    choices=[("yes", _("标记为灰犀牛")), ("no", _("取消灰犀牛标记"))],
-                                    widget=forms.RadioSelect)
+    marked = forms.TypedChoiceField(
+        label=_("灰犀牛标记"),
+        coerce=lambda v: v == "yes",
+        choices=[("yes", _("标记为灰犀牛")), ("no", _("取消灰犀牛标记"))],
+        widget=forms.RadioSelect,
+    )
 
 
 class PartyFields(forms.Form):
@@ -221,17 +257,22 @@ class PartyForm(PartyFields):
 
 class NewMatterForm(PartyFields):
     kind = forms.ChoiceField(label=_("类型"), choices=[("", _("请选择")), *MatterKind.choices])
-    domain = forms.ModelChoiceField(label=_("风险领域"), queryset=Domain.objects.filter(active=True),
-                                    empty_label=_("请选择"))
+    domain = forms.ModelChoiceField(
+        label=_("风险领域"), queryset=Domain.objects.filter(active=True), empty_label=_("请选择")
+    )
     area = AreaChoiceField(label=_("发生地"), queryset=Area.objects.none(), empty_label=_("请选择"))
     title = forms.CharField(label=_("标题"), max_length=200)
     description = forms.CharField(label=_("情况描述"), widget=forms.Textarea(attrs={"rows": 5}))
     people_involved = forms.IntegerField(label=_("涉及人数"), min_value=0, initial=0)
-    amount_involved = forms.DecimalField(label=_("涉及金额（元）"), min_value=0, max_digits=14, decimal_places=2,
-                                         initial=0)
-    occurred_at = forms.DateTimeField(label=_("发生/受理时间"), required=False,
-                                      widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-                                      help_text=_("不填则为当前时间。"))
+    amount_involved = forms.DecimalField(
+        label=_("涉及金额（元）"), min_value=0, max_digits=14, decimal_places=2, initial=0
+    )
+    occurred_at = forms.DateTimeField(
+        label=_("发生/受理时间"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_("不填则为当前时间。"),
+    )
     applicant_name = forms.CharField(label=_("申请人/反映人姓名"), max_length=100, required=False)
     applicant_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
     applicant_id_number = forms.CharField(label=_("身份证号"), max_length=18, required=False)
@@ -239,8 +280,16 @@ class NewMatterForm(PartyFields):
     likelihood = forms.TypedChoiceField(label=_("可能性"), required=False, coerce=int)
     consequence = forms.TypedChoiceField(label=_("后果严重程度"), required=False, coerce=int)
 
-    BASIC_FIELDS = ("kind", "domain", "area", "title", "description", "people_involved", "amount_involved",
-                    "occurred_at")
+    BASIC_FIELDS = (
+        "kind",
+        "domain",
+        "area",
+        "title",
+        "description",
+        "people_involved",
+        "amount_involved",
+        "occurred_at",
+    )
     PARTY_FIELDS = ("applicant_name", "applicant_phone", "applicant_id_number", "respondent_name")
 
     def __init__(self, *args, user, **kwargs):
@@ -249,7 +298,9 @@ class NewMatterForm(PartyFields):
         if user.area_id:
             self.fields["area"].initial = user.area_id
         matrix = current_matrix()
-        self.fields["likelihood"] = _scale_field(_("可能性（可选，填写即完成研判）"), matrix.likelihood, False)
+        self.fields["likelihood"] = _scale_field(
+            _("可能性（可选，填写即完成研判）"), matrix.likelihood, False
+        )
         self.fields["consequence"] = _scale_field(_("后果严重程度（可选）"), matrix.consequence, False)
         if not user.can("matter.assess"):
             # Only centre staff score risk; others register and the centre assesses.
@@ -271,7 +322,9 @@ class NewMatterForm(PartyFields):
         return self._clean_pattern("applicant_phone", PHONE_PATTERN, _("请输入正确的电话号码。"))
 
     def clean_applicant_id_number(self):
-        return self._clean_pattern("applicant_id_number", ID_NUMBER_PATTERN, _("身份证号应为 18 位（末位可为 X）。"))
+        return self._clean_pattern(
+            "applicant_id_number", ID_NUMBER_PATTERN, _("身份证号应为 18 位（末位可为 X）。")
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -284,8 +337,14 @@ class NewMatterForm(PartyFields):
         c = self.cleaned_data
         parties = []
         if c.get("applicant_name") or c.get("applicant_phone") or c.get("applicant_id_number"):
-            parties.append({"role": PartyRole.APPLICANT, "name": c.get("applicant_name", ""),
-                            "phone": c.get("applicant_phone", ""), "id_number": c.get("applicant_id_number", "")})
+            parties.append(
+                {
+                    "role": PartyRole.APPLICANT,
+                    "name": c.get("applicant_name", ""),
+                    "phone": c.get("applicant_phone", ""),
+                    "id_number": c.get("applicant_id_number", ""),
+                }
+            )
         if c.get("respondent_name"):
             parties.append({"role": PartyRole.RESPONDENT, "name": c["respondent_name"]})
         return parties

@@ -52,11 +52,18 @@ def ledger(request):
     page = Paginator(matters, settings.ANJU_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "matters/ledger.html", {
-        "form": form, "page": page, "sort": cleaned.get("sort") or "-registered",
-        "query": query.urlencode(), "can_export": request.user.can("ledger.export"),
-        "can_create": request.user.can("matter.create"),
-    })
+    return render(
+        request,
+        "matters/ledger.html",
+        {
+            "form": form,
+            "page": page,
+            "sort": cleaned.get("sort") or "-registered",
+            "query": query.urlencode(),
+            "can_export": request.user.can("ledger.export"),
+            "can_create": request.user.can("matter.create"),
+        },
+    )
 
 
 @login_required
@@ -70,8 +77,9 @@ def export(request):
     content = build_workbook(matters, exporter=request.user, area=area)
     actions.record_export(request.user, describe_filters(cleaned), matters.count(), area=area)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = HttpResponse(content,
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     response["Content-Disposition"] = f'attachment; filename="ledger-{stamp}.xlsx"'
     return response
 
@@ -108,7 +116,8 @@ def _detail_context(request, matter: Matter, bound: tuple[str, object] | None = 
         "panels": panels,
         "matrix": matrix,
         "matrix_rows": [
-            (step, [matrix.levels[code] for code in matrix.grid[i]]) for i, step in enumerate(matrix.likelihood)
+            (step, [matrix.levels[code] for code in matrix.grid[i]])
+            for i, step in enumerate(matrix.likelihood)
         ],
         "matrix_json": {
             "grid": [list(row) for row in matrix.grid],
@@ -142,8 +151,11 @@ def act(request, pk: int, action: str):
     matter = _matter_or_404(request.user, pk)
     back = _safe_next(request, reverse("matters:detail", args=[matter.pk]))
     if not request.user.can(panel.permission):
-        messages.error(request, _("您的角色（%(role)s）无权执行“%(action)s”。")
-                       % {"role": request.user.get_role_display(), "action": panel.label})
+        messages.error(
+            request,
+            _("您的角色（%(role)s）无权执行“%(action)s”。")
+            % {"role": request.user.get_role_display(), "action": panel.label},
+        )
         return redirect(back)
     form = panel.form(request.user, matter, request.POST, request.FILES)
     if form.is_valid():
@@ -160,7 +172,9 @@ def act(request, pk: int, action: str):
     # The action changed nothing; reload the matter so the page shows the stored state.
     matter = _matter_or_404(request.user, pk)
     messages.error(request, _("“%(action)s”未提交成功，请按提示修改。") % {"action": panel.label})
-    return render(request, "matters/detail.html", _detail_context(request, matter, (panel.key, form)), status=400)
+    return render(
+        request, "matters/detail.html", _detail_context(request, matter, (panel.key, form)), status=400
+    )
 
 
 def _attach_errors(form, exc: ValidationError, renames: dict) -> None:
@@ -193,8 +207,11 @@ def agreement_file(request, pk: int):
     session = get_scoped_or_404(request.user, MediationSession, pk=pk)
     if not session.agreement_file:
         raise Http404
-    return FileResponse(session.agreement_file.open("rb"), as_attachment=True,
-                        filename=session.agreement_file.name.rsplit("/", 1)[-1])
+    return FileResponse(
+        session.agreement_file.open("rb"),
+        as_attachment=True,
+        filename=session.agreement_file.name.rsplit("/", 1)[-1],
+    )
 
 
 @login_required
@@ -206,16 +223,27 @@ def new(request):
         c = form.cleaned_data
         try:
             matter = actions.create_matter(
-                request.user, kind=c["kind"], domain=c["domain"], area=c["area"], title=c["title"],
-                description=c["description"], people_involved=c["people_involved"],
-                amount_involved=c["amount_involved"], occurred_at=c["occurred_at"], parties=form.parties(),
-                likelihood=c.get("likelihood"), consequence=c.get("consequence"),
+                request.user,
+                kind=c["kind"],
+                domain=c["domain"],
+                area=c["area"],
+                title=c["title"],
+                description=c["description"],
+                people_involved=c["people_involved"],
+                amount_involved=c["amount_involved"],
+                occurred_at=c["occurred_at"],
+                parties=form.parties(),
+                likelihood=c.get("likelihood"),
+                consequence=c.get("consequence"),
             )
         except WorkflowError as exc:
             form.add_error(None, exc.messages)
         except ValidationError as exc:
-            _attach_errors(form, exc, {"name": "applicant_name", "phone": "applicant_phone",
-                                       "id_number": "applicant_id_number"})
+            _attach_errors(
+                form,
+                exc,
+                {"name": "applicant_name", "phone": "applicant_phone", "id_number": "applicant_id_number"},
+            )
         else:
             messages.success(request, _("事项 %(n)s 已登记。") % {"n": matter.number})
             return redirect("matters:detail", pk=matter.pk)
@@ -229,16 +257,31 @@ def supervision(request):
     request.user.require("matter.view")
     today = timezone.localdate()
     last_note = SupervisionNote.objects.filter(matter=OuterRef("pk")).order_by("-at", "-id")
-    matters = scoped(request.user, Matter).select_related(*LEDGER_RELATED).annotate(
-        last_note=Subquery(last_note.values("note")[:1]), last_note_at=Subquery(last_note.values("at")[:1]),
+    matters = (
+        scoped(request.user, Matter)
+        .select_related(*LEDGER_RELATED)
+        .annotate(
+            last_note=Subquery(last_note.values("note")[:1]),
+            last_note_at=Subquery(last_note.values("at")[:1]),
+        )
     )
     overdue = matters.overdue(today).order_by("deadline", "id")
     page = Paginator(overdue, settings.ANJU_PAGE_SIZE).get_page(request.GET.get("page"))
     for m in page:
         m.days_overdue = (today - m.deadline).days
-    high = (matters.open().filter(current_level_q("high") | current_level_q("critical"))
-            .exclude(pk__in=overdue.values("pk")).order_by("deadline", "-registered_at")[:50])
+    high = (
+        matters.open()
+        .filter(current_level_q("high") | current_level_q("critical"))
+        .exclude(pk__in=overdue.values("pk"))
+        .order_by("deadline", "-registered_at")[:50]
+    )
     can_supervise = request.user.can("matter.supervise")
-    return render(request, "matters/supervision.html", {
-        "page": page, "high": high, "can_supervise": can_supervise,
-    })
+    return render(
+        request,
+        "matters/supervision.html",
+        {
+            "page": page,
+            "high": high,
+            "can_supervise": can_supervise,
+        },
+    )

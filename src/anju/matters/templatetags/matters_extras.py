@@ -13,10 +13,25 @@ from anju.matters.workflow import Status
 register = template.Library()
 
 EVENT_LABELS = {
-    "registered": "登记", "assessed": "研判定级", "residual_assessed": "措施后风险", "assigned": "交办",
-    "started": "开始化解", "resolved": "化解办结", "followed_up": "回访", "archived": "归档", "escalated": "上报",
-    "returned": "退回", "merged": "合并", "merge_received": "并入", "rejected": "不予受理", "mediation": "调解",
-    "supervised": "督办", "note": "备注", "black_swan": "黑天鹅研判", "grey_rhino": "灰犀牛", "party_added": "当事人",
+    "registered": "登记",
+    "assessed": "研判定级",
+    "residual_assessed": "措施后风险",
+    "assigned": "交办",
+    "started": "开始化解",
+    "resolved": "化解办结",
+    "followed_up": "回访",
+    "archived": "归档",
+    "escalated": "上报",
+    "returned": "退回",
+    "merged": "合并",
+    "merge_received": "并入",
+    "rejected": "不予受理",
+    "mediation": "调解",
+    "supervised": "督办",
+    "note": "备注",
+    "black_swan": "黑天鹅研判",
+    "grey_rhino": "灰犀牛",
+    "party_added": "当事人",
 }
 # First click on a column sorts in its most useful direction.
 FIRST_DIRECTION = {"registered": "-registered", "deadline": "deadline", "level": "-level", "number": "number"}
