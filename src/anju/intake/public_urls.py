@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+"""Public pages (no login): /public/submit and /public/track, exactly as printed on posters and receipts."""
+
+from django.urls import path
+from django.views.generic import RedirectView
+
+from anju.intake import public_views
 
 app_name = "public"
-urlpatterns: list = []
+urlpatterns = [
+    path("submit", public_views.submit, name="submit"),
+    path("track", public_views.track, name="track"),
+    # Typed with a trailing slash: send to the canonical address instead of a 404.
+    path("submit/", RedirectView.as_view(pattern_name="public:submit", query_string=True)),
+    path("track/", RedirectView.as_view(pattern_name="public:track", query_string=True)),
+]

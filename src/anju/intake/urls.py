@@ -1,4 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from anju.intake import views
 
 app_name = "intake"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.report_list, name="list"),
+    path("new/", views.report_new, name="new"),
+    path("grid/", views.report_grid, name="grid"),
+    path("<int:pk>/", views.report_detail, name="detail"),
+    path("<int:pk>/register/", views.report_register, name="register"),
+    path("<int:pk>/link/", views.report_link, name="link"),
+    path("<int:pk>/reject/", views.report_reject, name="reject"),
+    path("<int:pk>/matters/", views.matter_search, name="matter_search"),
+    path("attachments/<int:pk>/", views.attachment, name="attachment"),
+]

@@ -1,0 +1,433 @@
+"""Every state change of a report goes through one function here.
+
+A report is received (``submit_report``: staff, grid worker or the public form), then registered as a
+new matter, linked to an existing one (a repeated report), or rejected. Each function validates first,
+changes everything inside one transaction and writes an audit event; personal data never goes into
+the audit log. ``public_status`` is the only read the citizen's status page makes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from anju.core import audit
+from anju.core.models import AreaLevel
+from anju.core.scoping import in_scope
+from anju.intake import receipts
+from anju.intake.models import Attachment, Channel, Report, ReportStatus
+from anju.intake.validation import (
+    ID_NUMBER_MESSAGE,
+    PHONE_MESSAGE,
+    SNIFF_BYTES,
+    is_valid_id_number,
+    is_valid_phone,
+    normalise_id_number,
+    normalise_phone,
+    sniff_content_type,
+)
+from anju.matters import actions as matter_actions
+from anju.matters.actions import WorkflowError
+from anju.matters.models import Matter, MatterKind
+from anju.matters.workflow import OPEN_STATUSES, Status
+
+MAX_TEXT_CHARS = 20_000
+MAX_TITLE_CHARS = 200
+MAX_LOCATION_CHARS = 200
+MAX_NAME_CHARS = 50
+MAX_REASON_CHARS = 2_000
+MAX_ATTACHMENTS = 10
+# Clocks of phones and PCs drift; a received time a little ahead of the server is not an error.
+FUTURE_TOLERANCE = dt.timedelta(minutes=10)
+
+# Audited fields: never the encrypted personal ones (the audit log is plain JSON).
+AUDITED_FIELDS = (
+    "channel",
+    "received_at",
+    "title",
+    "area",
+    "location",
+    "latitude",
+    "longitude",
+    "suggested_domain",
+    "anonymous",
+    "status",
+    "matter",
+    "reject_reason",
+)
+
+
+@dataclass(frozen=True)
+class _CheckedUpload:
+    file: File
+    content_type: str
+    original_name: str
+    size: int
+
+
+def _require(actor, permission: str) -> None:
+    if actor is None or not actor.can(permission):
+        role = actor.get_role_display() if actor is not None else _("匿名用户")
+        raise WorkflowError(_("您的角色（%(role)s）无权执行此操作。") % {"role": role})
+
+
+def _audit_after(report: Report) -> dict:
+    after = audit.snapshot(report, AUDITED_FIELDS)
+    # Only whether contact details exist, never their values.
+    after["has_contact"] = bool(report.reporter_name or report.reporter_phone or report.reporter_id_number)
+    return after
+
+
+def _check_attachments(files) -> tuple[list[_CheckedUpload], list[str]]:
+    """Each upload's size and real type (from its first bytes). Returns the checked uploads and errors."""
+    files = [f for f in (files or ()) if f is not None]
+    if len(files) > MAX_ATTACHMENTS:
+        return [], [_("附件最多 %(n)d 个。") % {"n": MAX_ATTACHMENTS}]
+    limit = settings.ANJU_ATTACHMENT_MAX_BYTES
+    checked, errors = [], []
+    for raw in files:
+        upload = raw if isinstance(raw, File) else File(raw)
+        name = os.path.basename(str(getattr(upload, "name", "") or "")).strip()[:200] or _("附件")
+        size = upload.size or 0
+        if size == 0:
+            errors.append(_("“%(name)s”是空文件。") % {"name": name})
+            continue
+        if size > limit:
+            errors.append(
+                _("“%(name)s”超过大小限制（最大 %(mb).0f MB）。")
+                % {"name": name, "mb": limit / (1024 * 1024)}
+            )
+            continue
+        upload.seek(0)
+        head = upload.read(SNIFF_BYTES)
+        upload.seek(0)
+        content_type = sniff_content_type(head)
+        if content_type is None:
+            errors.append(_("“%(name)s”不是 JPG、PNG 图片或 PDF 文件。") % {"name": name})
+            continue
+        checked.append(_CheckedUpload(upload, content_type, name, size))
+    return checked, errors
+
+
+def _stored_name(content_type: str) -> str:
+    """A generated file name: nothing of the client's name reaches the file system."""
+    return uuid.uuid4().hex + settings.ANJU_ATTACHMENT_TYPES[content_type]
+
+
+def _unique_receipt_code() -> str:
+    code = receipts.new_code()
+    while Report.objects.filter(receipt_code=code).exists():
+        code = receipts.new_code()
+    return code
+
+
+def _validate_contact(name: str, phone: str, id_number: str, errors: dict) -> tuple[str, str, str]:
+    name = (name or "").strip()
+    phone = normalise_phone(phone)
+    id_number = normalise_id_number(id_number)
+    if len(name) > MAX_NAME_CHARS:
+        errors["reporter_name"] = _("姓名不能超过 %(n)d 个字。") % {"n": MAX_NAME_CHARS}
+    if phone and not is_valid_phone(phone):
+        errors["reporter_phone"] = str(PHONE_MESSAGE)
+    if id_number and not is_valid_id_number(id_number):
+        errors["reporter_id_number"] = str(ID_NUMBER_MESSAGE)
+    return name, phone, id_number
+
+
+def _validate_position(latitude, longitude, errors: dict) -> tuple[float | None, float | None]:
+    if latitude in (None, "") and longitude in (None, ""):
+        return None, None
+    try:
+        lat, lon = float(latitude), float(longitude)
+    except (TypeError, ValueError):
+        errors["latitude"] = _("经纬度须同时填写且为数字。")
+        return None, None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        errors["latitude"] = _("经纬度超出范围。")
+        return None, None
+    return lat, lon
+
+
+def submit_report(
+    actor,
+    *,
+    channel: str,
+    text: str,
+    area,
+    title: str = "",
+    received_at: dt.datetime | None = None,
+    location: str = "",
+    latitude=None,
+    longitude=None,
+    anonymous: bool = False,
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    reporter_id_number: str = "",
+    attachments=(),
+    suggested_domain=None,
+    is_demo: bool = False,
+) -> Report:
+    """Receive a report. ``actor`` is None for the public form. Nothing is saved unless all of it is valid."""
+    if actor is not None:
+        _require(actor, "report.create")
+    errors: dict[str, object] = {}
+    text = (text or "").strip()
+    title = (title or "").strip()
+    location = (location or "").strip()
+    if channel not in Channel.values:
+        errors["channel"] = _("请选择来源渠道。")
+    if not text:
+        errors["text"] = _("请填写反映的内容。")
+    elif len(text) > MAX_TEXT_CHARS:
+        errors["text"] = _("内容不能超过 %(n)d 字（当前 %(len)d 字）。") % {
+            "n": MAX_TEXT_CHARS,
+            "len": len(text),
+        }
+    if len(title) > MAX_TITLE_CHARS:
+        errors["title"] = _("标题不能超过 %(n)d 字。") % {"n": MAX_TITLE_CHARS}
+    if len(location) > MAX_LOCATION_CHARS:
+        errors["location"] = _("地点不能超过 %(n)d 字。") % {"n": MAX_LOCATION_CHARS}
+    if area is None:
+        errors["area"] = _("请选择所在区域。")
+    elif actor is not None and not in_scope(actor, area):
+        errors["area"] = _("所选区域不在您的管辖范围内。")
+    now = timezone.now()
+    if received_at is not None and received_at > now + FUTURE_TOLERANCE:
+        errors["received_at"] = _("受理时间不能晚于当前时间。")
+    lat, lon = _validate_position(latitude, longitude, errors)
+    if anonymous:
+        name = phone = id_number = ""  # an anonymous report keeps no contact details at all
+    else:
+        name, phone, id_number = _validate_contact(reporter_name, reporter_phone, reporter_id_number, errors)
+    uploads, upload_errors = _check_attachments(attachments)
+    if upload_errors:
+        errors["attachments"] = upload_errors
+    if errors:
+        raise ValidationError(errors)
+
+    stored: list[Attachment] = []
+    try:
+        with transaction.atomic():
+            report = Report.objects.create(
+                receipt_code=_unique_receipt_code(),
+                channel=channel,
+                received_at=received_at or now,
+                title=title,
+                text=text,
+                area=area,
+                location=location,
+                latitude=lat,
+                longitude=lon,
+                suggested_domain=suggested_domain,
+                anonymous=bool(anonymous),
+                reporter_name=name,
+                reporter_phone=phone,
+                reporter_id_number=id_number,
+                created_by=actor if actor is not None and actor.pk else None,
+                is_demo=is_demo,
+            )
+            for upload in uploads:
+                attachment = Attachment(
+                    report=report,
+                    original_name=upload.original_name,
+                    content_type=upload.content_type,
+                    size=upload.size,
+                )
+                attachment.file.save(_stored_name(upload.content_type), upload.file, save=False)
+                stored.append(attachment)
+                attachment.save()
+            audit.record(
+                actor,
+                "report.submit",
+                report,
+                after=_audit_after(report) | {"attachments": len(uploads)},
+                area=area,
+            )
+    except Exception:
+        for attachment in stored:  # the database rolled back; remove the files written so far
+            attachment.file.delete(save=False)
+        raise
+    return report
+
+
+def _lock_received(actor, report: Report) -> None:
+    """Re-read the report under a row lock and check that it can still be handled by ``actor``."""
+    _require(actor, "report.register")
+    report.refresh_from_db(from_queryset=Report.objects.select_for_update())
+    if not in_scope(actor, report.area):
+        raise WorkflowError(_("该诉求不在您的管辖范围内。"))
+    if report.status != ReportStatus.RECEIVED:
+        raise WorkflowError(
+            _("该诉求当前状态为“%(status)s”，不能再登记、并入或不予受理。")
+            % {"status": report.get_status_display()}
+        )
+
+
+@transaction.atomic
+def register_report(
+    actor,
+    report: Report,
+    *,
+    kind: str,
+    domain,
+    title: str,
+    description: str | None = None,
+    people_involved: int = 0,
+    amount_involved: Decimal | int | str = 0,
+    likelihood: int | None = None,
+    consequence: int | None = None,
+    assessment_note: str = "",
+) -> Matter:
+    """登记: turn a received report into a new matter; the reporter becomes its applicant unless anonymous."""
+    _lock_received(actor, report)
+    before = audit.snapshot(report, AUDITED_FIELDS)
+    errors = {}
+    if kind not in MatterKind.values:
+        errors["kind"] = _("请选择事项类型。")
+    if domain is None:
+        errors["domain"] = _("请选择风险领域。")
+    if (likelihood is None) != (consequence is None):
+        field = "consequence" if consequence is None else "likelihood"
+        errors[field] = _("研判定级须同时选择可能性和后果；也可都不选，之后再研判。")
+    elif likelihood is not None and not actor.can("matter.assess"):
+        errors["likelihood"] = _("您的角色不能研判定级，请留空，由综治中心研判。")
+    if errors:
+        raise ValidationError(errors)
+    parties = []
+    if not report.anonymous and (report.reporter_name or report.reporter_phone or report.reporter_id_number):
+        parties.append(
+            {
+                "role": "applicant",
+                "name": report.reporter_name,
+                "phone": report.reporter_phone,
+                "id_number": report.reporter_id_number,
+            }
+        )
+    if description is None or not description.strip():
+        description = report.text
+    matter = matter_actions.create_matter(
+        actor,
+        kind=kind,
+        domain=domain,
+        area=report.area,
+        title=title,
+        description=description,
+        people_involved=people_involved,
+        amount_involved=amount_involved,
+        occurred_at=report.received_at,
+        parties=parties,
+        likelihood=likelihood,
+        consequence=consequence,
+        assessment_note=assessment_note,
+        is_demo=report.is_demo,
+    )
+    report.matter = matter
+    report.status = ReportStatus.REGISTERED
+    report.save(update_fields=["matter", "status"])
+    old, new = audit.changed(before, audit.snapshot(report, AUDITED_FIELDS))
+    audit.record(
+        actor, "report.register", report, before=old, after=new, note=matter.number, area=report.area
+    )
+    return matter
+
+
+@transaction.atomic
+def link_report(actor, report: Report, matter: Matter | None, note: str = "") -> Report:
+    """A repeated report of a matter already in the ledger: link it instead of registering it twice."""
+    _lock_received(actor, report)
+    before = audit.snapshot(report, AUDITED_FIELDS)
+    note = (note or "").strip()
+    if matter is None:
+        raise ValidationError({"matter": _("请选择要并入的事项。")})
+    if not in_scope(actor, matter.area):
+        raise ValidationError({"matter": _("该事项不在您的管辖范围内。")})
+    if matter.status == Status.MERGED and matter.merged_into_id:
+        raise ValidationError(
+            {"matter": _("该事项已并入事项 %(n)s，请选择该事项。") % {"n": matter.merged_into.number}}
+        )
+    if matter.status not in OPEN_STATUSES:
+        raise ValidationError(
+            {
+                "matter": _("该事项已“%(s)s”，不能再并入；如问题再次出现，请登记为新事项。")
+                % {"s": matter.get_status_display()}
+            }
+        )
+    if len(note) > MAX_REASON_CHARS:
+        raise ValidationError({"note": _("说明不能超过 %(n)d 字。") % {"n": MAX_REASON_CHARS}})
+    timeline_note = _("收到重复反映（%(channel)s，%(date)s），已并入本事项。") % {
+        "channel": report.get_channel_display(),
+        "date": timezone.localtime(report.received_at).date(),
+    }
+    if note:
+        timeline_note += " " + note
+    matter_actions.add_note(actor, matter, note=timeline_note, public=False)
+    report.matter = matter
+    report.status = ReportStatus.LINKED
+    report.save(update_fields=["matter", "status"])
+    old, new = audit.changed(before, audit.snapshot(report, AUDITED_FIELDS))
+    audit.record(actor, "report.link", report, before=old, after=new, note=matter.number, area=report.area)
+    return report
+
+
+@transaction.atomic
+def reject_report(actor, report: Report, reason: str) -> Report:
+    """不予受理, with a reason that the citizen sees on the status page."""
+    _lock_received(actor, report)
+    before = audit.snapshot(report, AUDITED_FIELDS)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写不予受理的原因（群众可在进度查询中看到）。")})
+    if len(reason) > MAX_REASON_CHARS:
+        raise ValidationError({"reason": _("原因不能超过 %(n)d 字。") % {"n": MAX_REASON_CHARS}})
+    report.reject_reason = reason
+    report.status = ReportStatus.REJECTED
+    report.save(update_fields=["reject_reason", "status"])
+    old, new = audit.changed(before, audit.snapshot(report, AUDITED_FIELDS))
+    audit.record(actor, "report.reject", report, before=old, after=new, note=reason, area=report.area)
+    return report
+
+
+def _public_area_name(area) -> str:
+    """Town and village only: never the grid or anything finer."""
+    names = [a.name for a in area.ancestors() if a.level in (AreaLevel.TOWN, AreaLevel.VILLAGE)]
+    return " ".join(names) or area.name
+
+
+def public_status(receipt_code: str) -> dict | None:
+    """What the citizen's status page may show for a receipt code, or None when there is no such report.
+
+    Pure read. Contains nothing personal and no staff names: the status, the received date, the area at
+    village level and the public notes of the matter's timeline.
+    """
+    code = receipts.normalise(receipt_code)
+    if code is None:
+        return None
+    report = Report.objects.select_related("area", "matter").filter(receipt_code=code).first()
+    if report is None:
+        return None
+    matter = report.matter
+    events = []
+    if matter is not None:
+        for event in matter.events.filter(public=True).order_by("at", "id"):
+            events.append({"date": timezone.localtime(event.at).date(), "note": event.note})
+    return {
+        "code": receipts.display(code),
+        "status": report.status,
+        "status_label": matter.get_status_display() if matter is not None else report.get_status_display(),
+        "report_status_label": report.get_status_display(),
+        "received_on": timezone.localtime(report.received_at).date(),
+        "area": _public_area_name(report.area),
+        "channel_label": report.get_channel_display(),
+        "reject_reason": report.reject_reason if report.status == ReportStatus.REJECTED else "",
+        "events": events,
+    }

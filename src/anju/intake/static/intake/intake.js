@@ -1,0 +1,50 @@
+// Intake pages: geolocation into hidden fields, anonymous toggle, confirmation before destructive forms.
+// No external services: the position comes from the browser only.
+(function () {
+  "use strict";
+
+  function setupGeo(box) {
+    var button = box.querySelector("[data-geo-button]");
+    var status = box.querySelector("[data-geo-status]");
+    var form = box.closest("form");
+    if (!button || !form) return;
+    if (!("geolocation" in navigator)) {
+      button.disabled = true;
+      status.textContent = "此浏览器不支持定位。";
+      return;
+    }
+    button.addEventListener("click", function () {
+      status.textContent = "正在定位…";
+      navigator.geolocation.getCurrentPosition(
+        function (pos) {
+          form.querySelector("input[name=latitude]").value = pos.coords.latitude.toFixed(6);
+          form.querySelector("input[name=longitude]").value = pos.coords.longitude.toFixed(6);
+          status.textContent = "已定位：" + pos.coords.latitude.toFixed(5) + ", " + pos.coords.longitude.toFixed(5) +
+            "（精度约 " + Math.round(pos.coords.accuracy) + " 米）";
+        },
+        function (err) {
+          status.textContent = err.code === 1 ? "未获得定位授权，可在地点栏填写位置。" : "定位失败，请稍后重试或手动填写地点。";
+        },
+        { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 }
+      );
+    });
+  }
+
+  function setupAnonymous(fieldset) {
+    var box = fieldset.querySelector("input[name=anonymous]");
+    if (!box) return;
+    var sync = function () { fieldset.classList.toggle("is-anonymous", box.checked); };
+    box.addEventListener("change", sync);
+    sync();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-geo]").forEach(setupGeo);
+    document.querySelectorAll("[data-contact]").forEach(setupAnonymous);
+  });
+
+  document.addEventListener("submit", function (event) {
+    var message = event.target.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) event.preventDefault();
+  });
+})();

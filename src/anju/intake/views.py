@@ -1,0 +1,295 @@
+"""Staff pages for reports: intake forms, the list, the detail page and its actions (thin: actions decide)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from anju.core.roles import Role
+from anju.core.scoping import get_scoped_or_404, scoped
+from anju.intake import actions, duplicates, receipts
+from anju.intake.forms import (
+    GridReportForm,
+    LinkForm,
+    RegisterForm,
+    RejectForm,
+    ReportFilterForm,
+    StaffReportForm,
+    add_action_errors,
+)
+from anju.intake.models import Attachment, Channel, Report, ReportStatus
+from anju.matters.actions import WorkflowError
+from anju.matters.models import Matter
+from anju.matters.risk import current_matrix
+
+MATTER_SEARCH_LIMIT = 10
+
+
+def _submit_from_form(request, form, *, channel: str):
+    """Run ``submit_report`` with a valid form's data; returns the report, or None with errors on the form."""
+    data = form.cleaned_data
+    try:
+        return actions.submit_report(
+            request.user,
+            channel=channel,
+            text=data["text"],
+            area=data["area"],
+            title=data.get("title", ""),
+            received_at=data.get("received_at"),
+            location=data.get("location", ""),
+            latitude=data.get("latitude"),
+            longitude=data.get("longitude"),
+            anonymous=data.get("anonymous", False),
+            reporter_name=data.get("reporter_name", ""),
+            reporter_phone=data.get("reporter_phone", ""),
+            reporter_id_number=data.get("reporter_id_number", ""),
+            attachments=data.get("attachments", []),
+            suggested_domain=data.get("suggested_domain"),
+        )
+    except ValidationError as error:
+        add_action_errors(form, error)
+        return None
+
+
+def _received(request, report: Report):
+    messages.success(
+        request, _("已受理，回执码 %(code)s。") % {"code": receipts.display(report.receipt_code)}
+    )
+    return redirect("intake:detail", pk=report.pk)
+
+
+@login_required
+def report_new(request):
+    request.user.require("report.create")
+    if request.user.role == Role.GRID_WORKER and request.method == "GET" and not request.GET.get("full"):
+        return redirect("intake:grid")  # grid workers report from their phones
+    form = StaffReportForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        report = _submit_from_form(request, form, channel=form.cleaned_data["channel"])
+        if report is not None:
+            return _received(request, report)
+    return render(request, "intake/report_form.html", {"form": form})
+
+
+@login_required
+def report_grid(request):
+    request.user.require("report.create")
+    form = GridReportForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        report = _submit_from_form(request, form, channel=Channel.GRID_PATROL)
+        if report is not None:
+            return _received(request, report)
+    return render(request, "intake/grid_form.html", {"form": form})
+
+
+@login_required
+def report_list(request):
+    request.user.require("report.view")
+    # An aggregate drops the model's default ordering, so it is repeated here for stable pages.
+    reports = (
+        scoped(request.user, Report)
+        .select_related("area", "matter")
+        .annotate(attachment_count=Count("attachments"))
+        .order_by("-received_at", "-id")
+    )
+    form = ReportFilterForm(request.GET or None, user=request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            code = receipts.normalise(data["q"])
+            query = Q(text__icontains=data["q"]) | Q(title__icontains=data["q"])
+            reports = reports.filter(query | Q(receipt_code=code) if code else query)
+        if data["status"]:
+            reports = reports.filter(status=data["status"])
+        if data["channel"]:
+            reports = reports.filter(channel=data["channel"])
+        if data["area"]:
+            reports = reports.filter(area__path__startswith=data["area"].path)
+        if data["date_from"]:
+            reports = reports.filter(received_at__date__gte=data["date_from"])
+        if data["date_to"]:
+            reports = reports.filter(received_at__date__lte=data["date_to"])
+    page = Paginator(reports, settings.ANJU_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "intake/report_list.html",
+        {"page": page, "form": form, "can_create": request.user.can("report.create")},
+    )
+
+
+def _matter_url(matter: Matter) -> str | None:
+    try:
+        return reverse("matters:detail", args=[matter.pk])
+    except NoReverseMatch:  # the ledger pages may not be installed in this checkout
+        return None
+
+
+def _detail(request, report: Report, *, register_form=None, link_form=None, reject_form=None, status=200):
+    user = request.user
+    can_handle = user.can("report.register") and report.status == ReportStatus.RECEIVED
+    context = {
+        "report": report,
+        "attachments": report.attachments.all(),
+        "can_reveal": user.can("personal_data.reveal"),
+        "can_handle": can_handle,
+        "matter_url": _matter_url(report.matter) if report.matter_id else None,
+        "receipt_display": receipts.display(report.receipt_code),
+    }
+    if can_handle:
+        default_title = report.title or report.text[:40]
+        context.update(
+            register_form=register_form
+            or RegisterForm(
+                can_assess=user.can("matter.assess"),
+                initial={"title": default_title, "domain": report.suggested_domain_id, "kind": "demand"},
+            ),
+            link_form=link_form or LinkForm(),
+            reject_form=reject_form or RejectForm(),
+            candidates=duplicates.candidates(user, report),
+            search_results=_search_matters(user, request.GET.get("matter_q", "")),
+            matter_q=request.GET.get("matter_q", "")[:100],
+            matrix_title=current_matrix().title,
+        )
+    return render(request, "intake/report_detail.html", context, status=status)
+
+
+@login_required
+def report_detail(request, pk: int):
+    request.user.require("report.view")
+    report = get_scoped_or_404(
+        request.user, Report.objects.select_related("area", "matter", "created_by"), pk=pk
+    )
+    return _detail(request, report)
+
+
+def _refused(request, report: Report, error: WorkflowError):
+    """An action the report's status or the user's role does not allow: say why, change nothing."""
+    messages.error(request, " ".join(error.messages))
+    return redirect("intake:detail", pk=report.pk)
+
+
+def _handled_report(request, pk: int) -> Report:
+    request.user.require("report.register")
+    return get_scoped_or_404(request.user, Report, pk=pk)
+
+
+@login_required
+@require_POST
+def report_register(request, pk: int):
+    report = _handled_report(request, pk)
+    form = RegisterForm(request.POST, can_assess=request.user.can("matter.assess"))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            matter = actions.register_report(
+                request.user,
+                report,
+                kind=data["kind"],
+                domain=data["domain"],
+                title=data["title"],
+                description=data["description"],
+                people_involved=data["people_involved"],
+                amount_involved=data["amount_involved"],
+                likelihood=data.get("likelihood"),
+                consequence=data.get("consequence"),
+            )
+        except WorkflowError as error:
+            return _refused(request, report, error)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, _("已登记为事项 %(n)s。") % {"n": matter.number})
+            return redirect(_matter_url(matter) or reverse("intake:detail", args=[report.pk]))
+    report.refresh_from_db()
+    return _detail(request, report, register_form=form)
+
+
+@login_required
+@require_POST
+def report_link(request, pk: int):
+    report = _handled_report(request, pk)
+    form = LinkForm(request.POST)
+    if form.is_valid():
+        try:
+            matter = get_scoped_or_404(request.user, Matter, pk=form.cleaned_data["matter"])
+        except Http404:
+            form.add_error("matter", _("未找到该事项，或不在您的管辖范围内。"))
+        else:
+            try:
+                actions.link_report(request.user, report, matter, note=form.cleaned_data["note"])
+            except WorkflowError as error:
+                return _refused(request, report, error)
+            except ValidationError as error:
+                add_action_errors(form, error)
+            else:
+                messages.success(request, _("已并入事项 %(n)s。") % {"n": matter.number})
+                return redirect("intake:detail", pk=report.pk)
+    report.refresh_from_db()
+    return _detail(request, report, link_form=form)
+
+
+@login_required
+@require_POST
+def report_reject(request, pk: int):
+    report = _handled_report(request, pk)
+    form = RejectForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.reject_report(request.user, report, form.cleaned_data["reason"])
+        except WorkflowError as error:
+            return _refused(request, report, error)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, _("已作不予受理处理。"))
+            return redirect("intake:detail", pk=report.pk)
+    report.refresh_from_db()
+    return _detail(request, report, reject_form=form)
+
+
+def _search_matters(user, query: str) -> list[Matter]:
+    query = (query or "").strip()[:100]
+    if not query:
+        return []
+    matters = scoped(user, Matter).open().filter(Q(number__icontains=query) | Q(title__icontains=query))
+    return list(matters.select_related("area", "domain")[:MATTER_SEARCH_LIMIT])
+
+
+@login_required
+@require_GET
+def matter_search(request, pk: int):
+    """htmx: open matters in scope matching a number or title, to link a report to."""
+    report = _handled_report(request, pk)
+    query = request.GET.get("matter_q", "")
+    return render(
+        request,
+        "intake/_matter_results.html",
+        {"report": report, "search_results": _search_matters(request.user, query), "matter_q": query},
+    )
+
+
+@login_required
+def attachment(request, pk: int):
+    """Attachments are served only through scoping; uploads are never reachable from a public URL."""
+    request.user.require("report.view")
+    item = get_scoped_or_404(request.user, Attachment, pk=pk)
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    inline = item.content_type.startswith("image/") or item.content_type == "application/pdf"
+    response = FileResponse(
+        handle, content_type=item.content_type, as_attachment=not inline, filename=item.original_name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

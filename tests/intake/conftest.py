@@ -1,0 +1,16 @@
+"""Fixtures for intake tests: uploads in a temporary media folder and a clean rate-limit cache."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def media_cache_and_fast_hashing(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "uploads"
+    # The world fixture creates nine users; a fast hasher keeps these tests quick on a shared machine.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()
+    yield
+    cache.clear()

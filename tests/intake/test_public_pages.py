@@ -1,0 +1,174 @@
+"""The citizen's pages: /public/submit (no login, rate-limited, honeypot) and /public/track."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from anju.intake import actions, receipts
+from anju.intake.models import Attachment, Report
+from anju.matters import actions as matter_actions
+
+from .helpers import NAME, PHONE, jpeg, report_kwargs, upload
+
+
+def submit_data(world, **overrides):
+    data = {
+        "area": world.village_a1.pk,
+        "text": "小区门口路灯坏了一个月",
+        "location": "东一村三组",
+        "reporter_name": NAME,
+        "reporter_phone": PHONE,
+    }
+    data.update(overrides)
+    return data
+
+
+def test_public_urls_are_exactly_as_printed():
+    assert reverse("public:submit") == "/public/submit"
+    assert reverse("public:track") == "/public/track"
+
+
+def test_trailing_slash_redirects_to_the_canonical_address(client):
+    response = client.get("/public/track/?code=abc")
+    assert response.status_code == 302 and response["Location"] == "/public/track?code=abc"
+
+
+def test_submit_form_needs_no_login_and_lists_villages_by_town(client, world):
+    response = client.get("/public/submit")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<optgroup label="东镇">' in html and "东一村" in html and "西一村" in html
+    assert "东一村第一网格" not in html  # only villages/communities are offered
+
+
+def test_submit_returns_a_receipt_code_and_saves_an_online_report(client, world):
+    response = client.post("/public/submit", submit_data(world, attachments=[jpeg()]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    report = Report.objects.get()
+    assert report.channel == "online" and report.created_by is None and report.attachments.count() == 1
+    assert receipts.display(report.receipt_code) in html
+    assert "保存" in html and "/public/track?code=" in html
+    assert NAME not in html and PHONE not in html
+
+
+def test_submit_shows_field_errors_next_to_the_fields(client, world):
+    response = client.post("/public/submit", submit_data(world, text="", area="", reporter_phone="123"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "请填写反映的内容" in html and "请选择所在村（社区）" in html and "联系电话" in html
+    assert html.count('class="field has-error') == 3
+    assert Report.objects.count() == 0
+
+
+def test_submit_refuses_a_fake_image_and_keeps_nothing(client, world):
+    fake = upload("photo.jpg", b"GIF89a not allowed either", "image/jpeg")
+    response = client.post("/public/submit", submit_data(world, attachments=[jpeg(), fake]))
+    assert "不是 JPG、PNG 图片或 PDF 文件" in response.content.decode()
+    assert Report.objects.count() == 0 and Attachment.objects.count() == 0
+
+
+def test_honeypot_submissions_are_dropped_silently(client, world):
+    response = client.post("/public/submit", submit_data(world, homepage="http://spam.example"))
+    assert response.status_code == 200 and "已收到" in response.content.decode()
+    assert Report.objects.count() == 0
+
+
+def test_rate_limit_answers_429_with_a_friendly_message(client, world, settings):
+    settings.ANJU_PUBLIC_SUBMIT_PER_HOUR = 3
+    for _ in range(3):
+        assert client.post("/public/submit", submit_data(world)).status_code == 200
+    response = client.post("/public/submit", submit_data(world))
+    assert response.status_code == 429 and "提交过于频繁" in response.content.decode()
+    assert client.get("/public/submit").status_code == 429
+    assert Report.objects.count() == 3
+    # another client address has its own allowance
+    assert client.post("/public/submit", submit_data(world), REMOTE_ADDR="10.0.0.9").status_code == 200
+
+
+def test_invalid_attempts_count_towards_the_limit(client, world, settings):
+    settings.ANJU_PUBLIC_SUBMIT_PER_HOUR = 2
+    client.post("/public/submit", submit_data(world, text=""))
+    client.post("/public/submit", submit_data(world, homepage="x"))
+    assert client.post("/public/submit", submit_data(world)).status_code == 429
+    assert Report.objects.count() == 0
+
+
+@pytest.fixture
+def tracked(world):
+    report = actions.submit_report(
+        None, **report_kwargs(world, channel="online"), reporter_name=NAME, reporter_phone=PHONE
+    )
+    matter = actions.register_report(
+        world.centre_staff, report, kind="demand", domain=world.land, title="路灯维修"
+    )
+    matter_actions.add_note(world.centre_staff, matter, note="内部备注：反映人为张小明", public=False)
+    matter_actions.add_note(world.centre_staff, matter, note="已通知村委会安排维修", public=True)
+    return report
+
+
+def test_track_shows_status_and_public_notes_only(client, tracked):
+    response = client.get("/public/track", {"code": tracked.receipt_code})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "已通知村委会安排维修" in html and "事项已登记" in html and "东镇 东一村" in html
+    assert "内部备注" not in html
+    for secret in (NAME, PHONE, "138****5678", "张*", "zongzhi"):
+        assert secret not in html
+
+
+def test_track_accepts_post_and_sloppy_typing(client, tracked):
+    sloppy = " " + receipts.display(tracked.receipt_code).lower().replace("-", " - ") + " "
+    response = client.post("/public/track", {"code": sloppy})
+    assert response.status_code == 200 and "已通知村委会安排维修" in response.content.decode()
+
+
+def wrong_check_char(code: str) -> str:
+    other = next(c for c in receipts.ALPHABET if c != code[-1])
+    return code[:-1] + other
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "abc",
+        "2345-6789-ABCD",
+        "' OR '1'='1",
+        "1; DROP TABLE intake_report; --",
+        "<script>alert(1)</script>",
+        "X" * 10_000,
+        "%00%ff",
+        "０１２３",
+        "\u202e\u0000",
+    ],
+)
+def test_malformed_or_unknown_codes_are_a_friendly_not_found(client, world, code):
+    response = client.get("/public/track", {"code": code})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "未找到" in html
+    assert "<script>alert(1)</script>" not in html
+    assert 'name="code" value="' + "X" * 33 not in html  # garbage is not echoed back into the form
+
+
+def test_a_code_with_a_wrong_check_character_is_not_found(client, tracked):
+    response = client.get("/public/track", {"code": wrong_check_char(tracked.receipt_code)})
+    assert response.status_code == 200 and "未找到" in response.content.decode()
+
+
+def test_track_without_a_code_shows_just_the_form(client, world):
+    html = client.get("/public/track").content.decode()
+    assert 'name="code"' in html and "未找到" not in html
+
+
+def test_receipt_code_normalisation():
+    code = receipts.new_code()
+    assert receipts.normalise(code.lower()) == code
+    assert receipts.normalise(receipts.display(code)) == code
+    assert receipts.normalise(" " + " ".join(code) + " ") == code
+    assert receipts.normalise(wrong_check_char(code)) is None
+    assert receipts.normalise(code[:-1]) is None and receipts.normalise(None) is None
+    assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", receipts.display(code))
