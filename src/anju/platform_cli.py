@@ -32,13 +32,29 @@ def cmd_migrate(args) -> int:
     return 0
 
 
-def cmd_load_demo(args) -> int:
-    setup_django()
+def load_demo_everything(seed: int, years: int) -> str:
+    """The demo county, then what each installed capability builds on it (signals, assessments…)."""
+    from django.apps import apps
+
     from anju.demo.loader import load_demo
 
+    summary = load_demo(seed=seed, years=years, progress=True)
+    if apps.is_installed("anju.assessment"):
+        from anju.assessment.demo import load_assessment_demo
+
+        load_assessment_demo()
+    if apps.is_installed("anju.warning"):
+        from anju.warning.actions import run_scan
+
+        scan = run_scan(None, weeks=52 * years + 4)
+        summary += f"\n预警扫描：{scan.points_evaluated} 个点，{scan.alarm_count} 个报警（{scan.duration_ms} ms）。"
+    return summary
+
+
+def cmd_load_demo(args) -> int:
+    setup_django()
     _manage("migrate", "--no-input", verbosity=0)
-    summary = load_demo(seed=args.seed, years=args.years, progress=True)
-    print(summary)
+    print(load_demo_everything(args.seed, args.years))
     return 0
 
 
@@ -82,13 +98,13 @@ def cmd_demo(args) -> int:
     from django.conf import settings
 
     from anju.core.models import Area
-    from anju.demo.loader import DEMO_LOGINS, DEMO_PASSWORD, load_demo
+    from anju.demo.loader import DEMO_LOGINS, DEMO_PASSWORD
 
     print(f"数据目录: {settings.DATA_DIR}")
     _manage("migrate", "--no-input", verbosity=0)
     if not Area.objects.exists():
         print("首次运行：正在生成示范县演示数据……", flush=True)
-        print(load_demo(seed=args.seed, years=3, progress=True))
+        print(load_demo_everything(args.seed, 3))
     print("\n演示账号（密码均为 %s）:" % DEMO_PASSWORD)
     for username, description in DEMO_LOGINS:
         print(f"  {username:<10} {description}")
