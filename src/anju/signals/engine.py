@@ -99,6 +99,33 @@ def iter_chunks(batch: DesignBatch, n_series: int) -> Iterator[tuple[np.ndarray,
             yield np.arange(s, min(s + rows_per_chunk, n_series)), np.arange(n_cols)
 
 
+def run_chunks(
+    batches: list[DesignBatch], n_series: int, work, jobs: int = 1, progress: bool = False
+) -> None:
+    """Call ``work(batch, rows, cols)`` (returns the number of fits done) on every chunk.
+
+    With ``jobs > 1`` chunks run on a thread pool: numpy and BLAS release the GIL for the
+    element-wise passes that dominate, and every chunk writes disjoint result cells.
+    """
+    from .progress import Progress
+
+    items = [(batch, rows, cols) for batch in batches for rows, cols in iter_chunks(batch, n_series)]
+    bar = Progress(sum(b.columns.size for b in batches) * n_series, enabled=progress)
+    try:
+        with single_threaded_blas():
+            if jobs <= 1 or len(items) < 2:
+                for item in items:
+                    bar.update(work(*item))
+            else:
+                from concurrent.futures import ThreadPoolExecutor
+
+                with ThreadPoolExecutor(max_workers=jobs) as pool:
+                    for done in pool.map(lambda item: work(*item), items):
+                        bar.update(done)
+    finally:
+        bar.close()
+
+
 def gather(observed: np.ndarray, rows: np.ndarray, times: np.ndarray, rel: np.ndarray) -> np.ndarray:
     """(len(rows) * len(times), n_obs) matrix of the fit data, row-major over (series, time)."""
     idx = times[:, None] + rel[None, :]

@@ -19,13 +19,11 @@ from .engine import (
     batches_by_design,
     fit_with_trend_decision,
     gather,
-    iter_chunks,
     recent_case_sums,
-    single_threaded_blas,
+    run_chunks,
 )
 from .flexible import POWER_EXPONENTS
 from .glm import DOUBLE_EPS
-from .progress import Progress
 from .result import DetectionResult, Status
 from .timepoints import resolve_t_index
 from .windows import original_window
@@ -47,6 +45,7 @@ def farrington(
     limit54: tuple[int, int] = (5, 4),
     powertrans: str = "2/3",
     progress: bool = False,
+    jobs: int = 1,
 ) -> DetectionResult:
     """Evaluate every series at ``t_index`` (1-based) or the ``last`` N periods.
 
@@ -73,39 +72,42 @@ def farrington(
     enough = recent_case_sums(obs, t_idx, limit54[1]) >= limit54[0]
     exponent = POWER_EXPONENTS[powertrans]
     z = special.ndtri(1.0 - alpha / 2.0)  # two-sided, as algo.farrington.threshold
-    bar = Progress(sum(b_.columns.size for b_ in batches) * panel.n_series, enabled=progress)
-    with single_threaded_blas():
-        for batch in batches:
-            for rows, cols in iter_chunks(batch, panel.n_series):
-                y_fit = gather(obs, rows, batch.times[cols], batch.relative_positions)
-                fit, _ = fit_with_trend_decision(
-                    y_fit, batch, rules, trend, b, ORIGINAL_P_THRESHOLD_TREND, fail_without_convergence=False
-                )
-                r_idx = np.repeat(rows, cols.size)
-                c_idx = np.tile(batch.columns[cols], rows.size)
-                y = result.observed[r_idx, c_idx]
-                phi = fit.phi
-                mu0 = np.maximum(np.exp(fit.eta0), DOUBLE_EPS)
-                se_fit = np.sqrt(fit.quad0 * phi) * mu0  # predict(..., dispersion = phi)
-                tau = phi + se_fit**2 / mu0
-                scale = {1.0: mu0 * tau, 0.5: 0.25 * tau}.get(exponent, 4.0 / 9.0 * mu0 ** (1.0 / 3.0) * tau)
-                se = np.sqrt(scale)
-                with np.errstate(invalid="ignore"):
-                    upper = (mu0**exponent + z * se) ** (1.0 / exponent)
-                    lower = (mu0**exponent - z * se) ** (1.0 / exponent)
-                upper = np.where(np.isnan(lower) | (upper >= lower), upper, lower)
-                ok = enough[r_idx, c_idx]
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    score = (y - mu0) / (upper - mu0)
-                result.upperbound[r_idx, c_idx] = np.where(ok, upper, 0.0)
-                result.expected[r_idx, c_idx] = mu0
-                result.alarm[r_idx, c_idx] = ok & (score > 1)
-                result.score[r_idx, c_idx] = score
-                result.pvalue[r_idx, c_idx] = special.ndtr(-(y**exponent - mu0**exponent) / se)
-                result.status[r_idx, c_idx] = np.where(ok, int(Status.OK), int(Status.FEW_CASES))
-                extra = result.extra
-                for name, values in (("phi", phi), ("trend_used", fit.has_trend.astype(float))):
-                    extra.setdefault(name, np.full(result.observed.shape, np.nan))[r_idx, c_idx] = values
-                bar.update(y_fit.shape[0])
-    bar.close()
+
+    def work(batch, rows, cols) -> int:
+        y_fit = gather(obs, rows, batch.times[cols], batch.relative_positions)
+        fit, _ = fit_with_trend_decision(
+            y_fit, batch, rules, trend, b, ORIGINAL_P_THRESHOLD_TREND, fail_without_convergence=False
+        )
+        r_idx = np.repeat(rows, cols.size)
+        c_idx = np.tile(batch.columns[cols], rows.size)
+        _delta_threshold(result, r_idx, c_idx, fit, enough[r_idx, c_idx], exponent, z)
+        return y_fit.shape[0]
+
+    run_chunks(batches, panel.n_series, work, jobs=jobs, progress=progress)
     return result
+
+
+def _delta_threshold(result, r_idx, c_idx, fit, enough, exponent, z) -> None:
+    """algo.farrington.threshold: 2/3-power (or other) transformed normal bound."""
+    y = result.observed[r_idx, c_idx]
+    phi = fit.phi
+    mu0 = np.maximum(np.exp(fit.eta0), DOUBLE_EPS)
+    se_fit = np.sqrt(fit.quad0 * phi) * mu0  # predict(..., dispersion = phi)
+    tau = phi + se_fit**2 / mu0
+    scale = {1.0: mu0 * tau, 0.5: 0.25 * tau}.get(exponent, 4.0 / 9.0 * mu0 ** (1.0 / 3.0) * tau)
+    se = np.sqrt(scale)
+    with np.errstate(invalid="ignore"):
+        upper = (mu0**exponent + z * se) ** (1.0 / exponent)
+        lower = (mu0**exponent - z * se) ** (1.0 / exponent)
+    upper = np.where(np.isnan(lower) | (upper >= lower), upper, lower)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        score = (y - mu0) / (upper - mu0)
+    result.upperbound[r_idx, c_idx] = np.where(enough, upper, 0.0)
+    result.expected[r_idx, c_idx] = mu0
+    result.alarm[r_idx, c_idx] = enough & (score > 1)
+    result.score[r_idx, c_idx] = score
+    result.pvalue[r_idx, c_idx] = special.ndtr(-(y**exponent - mu0**exponent) / se)
+    result.status[r_idx, c_idx] = np.where(enough, int(Status.OK), int(Status.FEW_CASES))
+    extra = result.extra
+    for name, values in (("phi", phi), ("trend_used", fit.has_trend.astype(float))):
+        extra.setdefault(name, np.full(result.observed.shape, np.nan))[r_idx, c_idx] = values

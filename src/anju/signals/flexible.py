@@ -19,12 +19,10 @@ from .engine import (
     batches_by_design,
     fit_with_trend_decision,
     gather,
-    iter_chunks,
     recent_case_sums,
-    single_threaded_blas,
+    run_chunks,
 )
 from .glm import DOUBLE_EPS
-from .progress import Progress
 from .result import DetectionResult, Status
 from .timepoints import resolve_t_index
 from .windows import flexible_window
@@ -64,10 +62,11 @@ def farrington_flexible(
     past_weeks_not_included: int | None = None,
     threshold_method: str = "delta",
     progress: bool = False,
+    jobs: int = 1,
 ) -> DetectionResult:
     """Evaluate every series of ``panel`` at the periods ``t_index`` (1-based) or the ``last`` N.
 
-    Default periods: R's default range, ``freq*b + w + 1`` to the end. Arguments are R's controls
+    ``jobs`` > 1 runs chunks of fits on that many threads. Default periods: R's default range, ``freq*b + w + 1`` to the end. Arguments are R's controls
     in snake case (``noPeriods`` -> ``no_periods`` ...).
     """
     if threshold_method not in THRESHOLD_METHODS:
@@ -93,17 +92,16 @@ def farrington_flexible(
     batches, _ = batches_by_design(panel, t_idx, window_at, predict_level=no_periods)
     rules = FitRules(reweight=reweight, weights_threshold=weights_threshold, overwrite_weights=True)
     enough = recent_case_sums(obs, t_idx, limit54[1]) >= limit54[0]
-    bar = Progress(sum(b_.columns.size for b_ in batches) * panel.n_series, enabled=progress)
-    with single_threaded_blas():
-        for batch in batches:
-            for rows, cols in iter_chunks(batch, panel.n_series):
-                y = gather(obs, rows, batch.times[cols], batch.relative_positions)
-                fit, failed = fit_with_trend_decision(y, batch, rules, trend, b, p_threshold_trend, True)
-                r_idx = np.repeat(rows, cols.size)
-                c_idx = np.tile(batch.columns[cols], rows.size)
-                _thresholds(result, r_idx, c_idx, fit, failed, enough[r_idx, c_idx], control)
-                bar.update(y.shape[0])
-    bar.close()
+
+    def work(batch, rows, cols) -> int:
+        y = gather(obs, rows, batch.times[cols], batch.relative_positions)
+        fit, failed = fit_with_trend_decision(y, batch, rules, trend, b, p_threshold_trend, True)
+        r_idx = np.repeat(rows, cols.size)
+        c_idx = np.tile(batch.columns[cols], rows.size)
+        _thresholds(result, r_idx, c_idx, fit, failed, enough[r_idx, c_idx], control)
+        return y.shape[0]
+
+    run_chunks(batches, panel.n_series, work, jobs=jobs, progress=progress)
     return result
 
 
@@ -132,7 +130,8 @@ def _thresholds(result, r_idx, c_idx, fit, failed, enough, control) -> None:
             mu_q = np.exp(fit.eta0)
         else:  # muan: upper (1 - alpha) confidence limit of the mean
             se_eta = np.sqrt(fit.quad0 * fit.inference_dispersion)
-            mu_q = np.exp(fit.eta0 + se_eta * special.ndtri(1.0 - alpha))
+            with np.errstate(over="ignore"):  # an infinite quantile gives no bound, as in R
+                mu_q = np.exp(fit.eta0 + se_eta * special.ndtri(1.0 - alpha))
         finite = np.isfinite(mu_q)
         nb = phi > 1.0
         with np.errstate(divide="ignore", invalid="ignore"):
