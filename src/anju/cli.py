@@ -16,6 +16,7 @@ import sys
 COMMAND_MODULES = (
     "anju.platform_cli",
     "anju.warning.cli",
+    "anju.triage.cli",
     "anju.api.cli",
     "anju.signals.cli",
     "anju.text.cli",

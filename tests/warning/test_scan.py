@@ -12,8 +12,15 @@ from anju.warning.views import describe
 
 def _matter(world, area, domain, when):
     occurred = timezone.make_aware(dt.datetime.combine(when, dt.time(10)))
-    return create_matter(world.centre_staff, kind="demand", domain=domain, area=area, title="讨薪",
-                         description="农民工反映工资被拖欠", occurred_at=occurred)
+    return create_matter(
+        world.centre_staff,
+        kind="demand",
+        domain=domain,
+        area=area,
+        title="讨薪",
+        description="农民工反映工资被拖欠",
+        occurred_at=occurred,
+    )
 
 
 @pytest.fixture

@@ -50,16 +50,40 @@ def series_chart(points: list[ChartPoint]) -> dict:
     bars = []
     for i, p in enumerate(points):
         h = plot_h * p.observed / top
-        bars.append({"x": PAD_LEFT + i * step, "y": PAD_TOP + plot_h - h, "w": max(step - 0.6, 0.8), "h": h,
-                     "alarm": p.alarm, "title": f"{p.week}: {p.observed}"})
+        bars.append(
+            {
+                "x": PAD_LEFT + i * step,
+                "y": PAD_TOP + plot_h - h,
+                "w": max(step - 0.6, 0.8),
+                "h": h,
+                "alarm": p.alarm,
+                "title": f"{p.week}: {p.observed}",
+            }
+        )
     centre = [PAD_LEFT + (i + 0.5) * step for i in range(len(points))]
     return {
-        "empty": False, "width": WIDTH, "height": HEIGHT, "bars": bars,
-        "expected": _polyline([(x, y_of(p.expected) if p.expected is not None else None)
-                               for x, p in zip(centre, points, strict=True)]),
-        "threshold": _polyline([(x, y_of(p.upperbound) if p.upperbound is not None else None)
-                                for x, p in zip(centre, points, strict=True)]),
-        "top": round(top, 1), "top_y": PAD_TOP + 4, "base_y": PAD_TOP + plot_h,
-        "first": points[0].week, "last": points[-1].week, "label_y": HEIGHT - 4,
-        "pad_left": PAD_LEFT, "right": WIDTH - 4,
+        "empty": False,
+        "width": WIDTH,
+        "height": HEIGHT,
+        "bars": bars,
+        "expected": _polyline(
+            [
+                (x, y_of(p.expected) if p.expected is not None else None)
+                for x, p in zip(centre, points, strict=True)
+            ]
+        ),
+        "threshold": _polyline(
+            [
+                (x, y_of(p.upperbound) if p.upperbound is not None else None)
+                for x, p in zip(centre, points, strict=True)
+            ]
+        ),
+        "top": round(top, 1),
+        "top_y": PAD_TOP + 4,
+        "base_y": PAD_TOP + plot_h,
+        "first": points[0].week,
+        "last": points[-1].week,
+        "label_y": HEIGHT - 4,
+        "pad_left": PAD_LEFT,
+        "right": WIDTH - 4,
     }

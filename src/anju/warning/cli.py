@@ -13,8 +13,10 @@ def cmd_warn_scan(args) -> int:
 
     through = dt.date.fromisoformat(args.through) if args.through else None
     scan = run_scan(None, through=through, weeks=args.weeks)
-    print(f"扫描 {scan.first_week} – {scan.last_week}: {scan.series_count} 个序列, {scan.points_evaluated} 个点, "
-          f"{scan.alarm_count} 个报警, 用时 {scan.duration_ms} ms")
+    print(
+        f"扫描 {scan.first_week} – {scan.last_week}: {scan.series_count} 个序列, {scan.points_evaluated} 个点, "
+        f"{scan.alarm_count} 个报警, 用时 {scan.duration_ms} ms"
+    )
     return 0
 
 

@@ -13,8 +13,17 @@ from anju.signals.data import CountPanel
 
 # R-named controls of farringtonFlexible as the Noufaily et al. (2013) defaults used by public-health
 # agencies; a domain's own controls override these.
-NOUFAILY = {"b": 5, "w": 3, "noPeriods": 10, "pastWeeksNotIncluded": 26, "weightsThreshold": 2.58,
-            "pThresholdTrend": 1.0, "trend": True, "thresholdMethod": "nbPlugin", "alpha": 0.05}
+NOUFAILY = {
+    "b": 5,
+    "w": 3,
+    "noPeriods": 10,
+    "pastWeeksNotIncluded": 26,
+    "weightsThreshold": 2.58,
+    "pThresholdTrend": 1.0,
+    "trend": True,
+    "thresholdMethod": "nbPlugin",
+    "alpha": 0.05,
+}
 FARRINGTON_1996 = {"b": 5, "w": 3, "reweight": True, "trend": True, "alpha": 0.05}
 EARS = {"baseline": 7, "alpha": 0.001}
 
@@ -27,9 +36,17 @@ DEFAULTS = {
 }
 
 R_TO_PY = {
-    "b": "b", "w": "w", "noPeriods": "no_periods", "pastWeeksNotIncluded": "past_weeks_not_included",
-    "weightsThreshold": "weights_threshold", "pThresholdTrend": "p_threshold_trend", "trend": "trend",
-    "thresholdMethod": "threshold_method", "alpha": "alpha", "reweight": "reweight", "baseline": "baseline",
+    "b": "b",
+    "w": "w",
+    "noPeriods": "no_periods",
+    "pastWeeksNotIncluded": "past_weeks_not_included",
+    "weightsThreshold": "weights_threshold",
+    "pThresholdTrend": "p_threshold_trend",
+    "trend": "trend",
+    "thresholdMethod": "threshold_method",
+    "alpha": "alpha",
+    "reweight": "reweight",
+    "baseline": "baseline",
 }
 
 

@@ -22,8 +22,9 @@ class DomainDetection(models.Model):
     """The method (and R-named controls) configured for one domain; domains without one use the default."""
 
     domain = models.OneToOneField(Domain, on_delete=models.CASCADE, related_name="detection")
-    method = models.CharField(_("监测方法"), max_length=30, choices=Method.choices,
-                              default=Method.FARRINGTON_FLEXIBLE)
+    method = models.CharField(
+        _("监测方法"), max_length=30, choices=Method.choices, default=Method.FARRINGTON_FLEXIBLE
+    )
     controls = models.JSONField(_("参数"), default=dict, blank=True)
 
     class Meta:
@@ -35,8 +36,9 @@ class SignalScan(models.Model):
 
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     first_week = models.DateField(_("评估起始周"))
     last_week = models.DateField(_("评估截止周"))
     series_count = models.PositiveIntegerField(default=0)
@@ -61,7 +63,9 @@ class Signal(models.Model):
     score = models.FloatField(null=True, blank=True)
     alarm = models.BooleanField(_("报警"), default=False, db_index=True)
     status = models.CharField(_("评估状态"), max_length=30, default="ok")
-    scan = models.ForeignKey(SignalScan, on_delete=models.SET_NULL, null=True, blank=True, related_name="signals")
+    scan = models.ForeignKey(
+        SignalScan, on_delete=models.SET_NULL, null=True, blank=True, related_name="signals"
+    )
 
     scope_area_field = "area"
 

@@ -24,21 +24,32 @@ CHART_WEEKS = 104
 def describe(signal: Signal, today: dt.date) -> str:
     """One Chinese sentence a duty officer can read aloud."""
     this_monday = today - dt.timedelta(days=today.weekday())
-    when = _("本周") if signal.week == this_monday else (
-        _("上周") if signal.week == this_monday - dt.timedelta(days=7) else
-        _("%(label)s（%(date)s 起）") % {"label": signal.iso_label, "date": signal.week})
+    when = (
+        _("本周")
+        if signal.week == this_monday
+        else (
+            _("上周")
+            if signal.week == this_monday - dt.timedelta(days=7)
+            else _("%(label)s（%(date)s 起）") % {"label": signal.iso_label, "date": signal.week}
+        )
+    )
     expected = f"{signal.expected:.1f}" if signal.expected is not None else "—"
     bound = f"{signal.upperbound:.1f}" if signal.upperbound is not None else "—"
     return _("%(when)s %(area)s %(domain)s 类事项 %(n)s 件，往年同期预期 %(e)s 件，预警阈值 %(u)s 件") % {
-        "when": when, "area": signal.area.name, "domain": signal.domain.name, "n": signal.observed,
-        "e": expected, "u": bound,
+        "when": when,
+        "area": signal.area.name,
+        "domain": signal.domain.name,
+        "n": signal.observed,
+        "e": expected,
+        "u": bound,
     }
 
 
 def _chart_for(signal: Signal) -> dict:
     since = signal.week - dt.timedelta(weeks=CHART_WEEKS - 1)
-    history = Signal.objects.filter(area_id=signal.area_id, domain_id=signal.domain_id, week__gte=since,
-                                    week__lte=signal.week).order_by("week")
+    history = Signal.objects.filter(
+        area_id=signal.area_id, domain_id=signal.domain_id, week__gte=since, week__lte=signal.week
+    ).order_by("week")
     return series_chart([ChartPoint(s.week, s.observed, s.expected, s.upperbound, s.alarm) for s in history])
 
 
@@ -56,17 +67,28 @@ def signal_list(request):
     alarms = alarms.order_by("-week", "-score")
     page = Paginator(alarms, 10).get_page(request.GET.get("page"))
     items = [{"signal": s, "sentence": describe(s, today), "chart": _chart_for(s)} for s in page]
-    return render(request, "warning/signal_list.html", {
-        "page": page, "items": items, "period": period, "domain": domain,
-        "domains": Domain.objects.filter(active=True), "last_scan": SignalScan.objects.first(),
-        "can_scan": request.user.can("signals.scan"),
-    })
+    return render(
+        request,
+        "warning/signal_list.html",
+        {
+            "page": page,
+            "items": items,
+            "period": period,
+            "domain": domain,
+            "domains": Domain.objects.filter(active=True),
+            "last_scan": SignalScan.objects.first(),
+            "can_scan": request.user.can("signals.scan"),
+        },
+    )
 
 
 @login_required
 @require_POST
 def scan_now(request):
     scan = actions.run_scan(request.user, weeks=int(request.POST.get("weeks", 4) or 4))
-    messages.success(request, _("扫描完成：%(n)s 个序列，%(a)s 个报警，用时 %(ms)s 毫秒。") % {
-        "n": scan.series_count, "a": scan.alarm_count, "ms": scan.duration_ms})
+    messages.success(
+        request,
+        _("扫描完成：%(n)s 个序列，%(a)s 个报警，用时 %(ms)s 毫秒。")
+        % {"n": scan.series_count, "a": scan.alarm_count, "ms": scan.duration_ms},
+    )
     return redirect("warning:signals")

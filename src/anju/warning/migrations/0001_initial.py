@@ -7,65 +7,146 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DomainDetection',
+            name="DomainDetection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('method', models.CharField(choices=[('farrington_flexible', '改进 Farrington（Noufaily 2013）'), ('farrington', 'Farrington（1996）'), ('ears_c1', 'EARS C1'), ('ears_c2', 'EARS C2'), ('ears_c3', 'EARS C3')], default='farrington_flexible', max_length=30, verbose_name='监测方法')),
-                ('controls', models.JSONField(blank=True, default=dict, verbose_name='参数')),
-                ('domain', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='detection', to='core.domain')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("farrington_flexible", "改进 Farrington（Noufaily 2013）"),
+                            ("farrington", "Farrington（1996）"),
+                            ("ears_c1", "EARS C1"),
+                            ("ears_c2", "EARS C2"),
+                            ("ears_c3", "EARS C3"),
+                        ],
+                        default="farrington_flexible",
+                        max_length=30,
+                        verbose_name="监测方法",
+                    ),
+                ),
+                ("controls", models.JSONField(blank=True, default=dict, verbose_name="参数")),
+                (
+                    "domain",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="detection",
+                        to="core.domain",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '领域监测配置',
+                "verbose_name": "领域监测配置",
             },
         ),
         migrations.CreateModel(
-            name='SignalScan',
+            name="SignalScan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('first_week', models.DateField(verbose_name='评估起始周')),
-                ('last_week', models.DateField(verbose_name='评估截止周')),
-                ('series_count', models.PositiveIntegerField(default=0)),
-                ('points_evaluated', models.PositiveIntegerField(default=0)),
-                ('alarm_count', models.PositiveIntegerField(default=0)),
-                ('duration_ms', models.PositiveIntegerField(default=0)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("first_week", models.DateField(verbose_name="评估起始周")),
+                ("last_week", models.DateField(verbose_name="评估截止周")),
+                ("series_count", models.PositiveIntegerField(default=0)),
+                ("points_evaluated", models.PositiveIntegerField(default=0)),
+                ("alarm_count", models.PositiveIntegerField(default=0)),
+                ("duration_ms", models.PositiveIntegerField(default=0)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at', '-id'],
+                "ordering": ["-started_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Signal',
+            name="Signal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('week', models.DateField(db_index=True, verbose_name='周（周一）')),
-                ('method', models.CharField(choices=[('farrington_flexible', '改进 Farrington（Noufaily 2013）'), ('farrington', 'Farrington（1996）'), ('ears_c1', 'EARS C1'), ('ears_c2', 'EARS C2'), ('ears_c3', 'EARS C3')], max_length=30)),
-                ('observed', models.PositiveIntegerField(verbose_name='本周件数')),
-                ('expected', models.FloatField(blank=True, null=True, verbose_name='预期')),
-                ('upperbound', models.FloatField(blank=True, null=True, verbose_name='预警阈值')),
-                ('score', models.FloatField(blank=True, null=True)),
-                ('alarm', models.BooleanField(db_index=True, default=False, verbose_name='报警')),
-                ('status', models.CharField(default='ok', max_length=30, verbose_name='评估状态')),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signals', to='core.area')),
-                ('domain', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signals', to='core.domain')),
-                ('scan', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='signals', to='warning.signalscan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("week", models.DateField(db_index=True, verbose_name="周（周一）")),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("farrington_flexible", "改进 Farrington（Noufaily 2013）"),
+                            ("farrington", "Farrington（1996）"),
+                            ("ears_c1", "EARS C1"),
+                            ("ears_c2", "EARS C2"),
+                            ("ears_c3", "EARS C3"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("observed", models.PositiveIntegerField(verbose_name="本周件数")),
+                ("expected", models.FloatField(blank=True, null=True, verbose_name="预期")),
+                ("upperbound", models.FloatField(blank=True, null=True, verbose_name="预警阈值")),
+                ("score", models.FloatField(blank=True, null=True)),
+                ("alarm", models.BooleanField(db_index=True, default=False, verbose_name="报警")),
+                ("status", models.CharField(default="ok", max_length=30, verbose_name="评估状态")),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="signals", to="core.area"
+                    ),
+                ),
+                (
+                    "domain",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="signals", to="core.domain"
+                    ),
+                ),
+                (
+                    "scan",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="signals",
+                        to="warning.signalscan",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-week', 'area__path', 'domain__sort_order'],
-                'indexes': [models.Index(fields=['area', 'domain', 'week'], name='warning_sig_area_id_c40831_idx')],
-                'constraints': [models.UniqueConstraint(fields=('area', 'domain', 'week'), name='signal_unique_series_week')],
+                "ordering": ["-week", "area__path", "domain__sort_order"],
+                "indexes": [
+                    models.Index(fields=["area", "domain", "week"], name="warning_sig_area_id_c40831_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("area", "domain", "week"), name="signal_unique_series_week"
+                    )
+                ],
             },
         ),
     ]

@@ -1,0 +1,84 @@
+"""State changes of triage: retraining the classifier, recording corrections, annotating a report."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from anju import text as textlib
+from anju.core import audit
+from anju.matters.models import Matter
+from anju.triage import service
+from anju.triage.models import ClassifierModel, Correction
+
+MODEL_DIR_NAME = "models"
+
+
+@transaction.atomic
+def train_classifier(actor=None, *, min_labelled: int = textlib.MIN_LABELLED) -> ClassifierModel:
+    """Train on the ledger's labelled matters (their domain as corrected by staff); with too few, keep the
+    keyword lexicon. The new model becomes the active one."""
+    if actor is not None:
+        actor.require("triage.train")
+    rows = list(
+        Matter.objects.select_related("domain")
+        .filter(domain__active=True)
+        .values_list("title", "description", "domain__code")
+    )
+    texts = [f"{title}。{description}" for title, description, _ in rows]
+    labels = [code for _, _, code in rows]
+    model = textlib.train_triage(texts, labels, lexicon=service.lexicon(), min_labelled=min_labelled)
+    kind = "lexicon" if isinstance(model, textlib.LexiconClassifier) else "trained"
+    folder = settings.DATA_DIR / MODEL_DIR_NAME
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"triage-{timezone.now():%Y%m%d-%H%M%S-%f}.pkl"
+    model.save(path)
+    ClassifierModel.objects.filter(active=True).update(active=False)
+    record = ClassifierModel.objects.create(
+        trained_by=actor,
+        kind=kind,
+        path=str(path),
+        n_labelled=len(rows),
+        labels=list(model.labels_),
+        size_bytes=path.stat().st_size,
+        active=True,
+    )
+    audit.record(
+        actor,
+        "triage.train",
+        record,
+        after={"kind": kind, "n_labelled": len(rows), "labels": len(record.labels)},
+    )
+    return record
+
+
+@transaction.atomic
+def record_correction(
+    actor, *, field: str, suggested: str, chosen: str, report=None, matter=None
+) -> Correction | None:
+    """Store a suggestion that staff overrode; the corrected label then trains the next model."""
+    if not suggested or suggested == chosen:
+        return None
+    correction = Correction.objects.create(
+        by=actor, report=report, matter=matter, field=field, suggested=suggested, chosen=chosen
+    )
+    audit.record(
+        actor,
+        "triage.correct",
+        correction,
+        before={field: suggested},
+        after={field: chosen},
+        area=(report.area if report else matter.area if matter else None),
+    )
+    return correction
+
+
+@transaction.atomic
+def annotate_report(report, user=None) -> dict:
+    """Store the suggestions on an incoming report (codes and ids only), and its top domain."""
+    suggestions = service.suggest(user, f"{report.title}。{report.text}")
+    report.triage = suggestions.as_json()
+    report.suggested_domain = suggestions.domains[0][0] if suggestions.domains else None
+    report.save(update_fields=["triage", "suggested_domain"])
+    return report.triage

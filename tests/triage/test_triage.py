@@ -1,0 +1,127 @@
+import datetime as dt
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from anju.core.models import AuditEvent
+from anju.intake.actions import submit_report
+from anju.matters.actions import create_matter
+from anju.triage import actions, service
+from anju.triage.models import ClassifierModel, Correction
+
+WAGE_TEXT = "东一村某建筑公司拖欠农民工30余人工资共计50万元，工人扬言集体讨薪，请尽快处理。"
+
+
+def test_lexicon_suggestions_with_facts_cues_and_area(world):
+    s = service.suggest(world.centre_staff, WAGE_TEXT)
+    assert s.model_kind == "lexicon"
+    assert s.domains[0][0].code == "social_security_wages"
+    assert s.facts["max_people"] == 30 and s.facts["max_money"] == 500000
+    assert {c["phrase"] for c in s.cues} & {"讨薪", "集体讨薪"}
+    assert s.area == world.village_a1
+
+
+def test_area_suggestion_is_limited_to_the_users_scope(world):
+    assert service.suggest(world.cadre_b, WAGE_TEXT).area is None
+
+
+def test_near_duplicate_is_found_in_scope_only(world):
+    matter = create_matter(
+        world.centre_staff,
+        kind="demand",
+        domain=world.wages,
+        area=world.village_a1,
+        title="拖欠农民工工资",
+        description=WAGE_TEXT,
+    )
+    similar = WAGE_TEXT.replace("请尽快处理", "希望政府帮忙")
+    hits = service.suggest(world.cadre, similar).duplicates
+    assert hits and hits[0][0] == matter and 0.5 < hits[0][1] < 1.0
+    assert service.suggest(world.cadre_b, similar).duplicates == []
+    assert service.suggest(world.cadre, similar, exclude_matter=matter.pk).duplicates == []
+
+
+def test_training_falls_back_to_lexicon_then_learns_from_the_ledger(world):
+    first = actions.train_classifier(world.centre_staff)
+    assert first.kind == "lexicon"
+    for i in range(20):
+        create_matter(
+            world.centre_staff,
+            kind="demand",
+            domain=world.wages,
+            area=world.village_a1,
+            title=f"工资拖欠{i}",
+            description=f"第{i}批工人反映工地老板欠薪，要求结清工钱",
+        )
+        create_matter(
+            world.centre_staff,
+            kind="dispute",
+            domain=world.land,
+            area=world.village_a1,
+            title=f"征地补偿{i}",
+            description=f"第{i}组村民对征收土地的补偿标准有异议，要求重新丈量",
+        )
+    record = actions.train_classifier(world.centre_staff)
+    assert record.kind == "trained" and record.n_labelled == 40 and record.active
+    assert str(settings.DATA_DIR) in record.path
+    assert ClassifierModel.objects.filter(active=True).count() == 1
+    s = service.suggest(world.centre_staff, "老板一直不给工人发工钱")
+    assert s.model_kind == "trained" and s.domains[0][0] == world.wages
+    assert AuditEvent.objects.filter(action="triage.train").count() == 2
+
+
+def test_only_centre_staff_may_train(world):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        actions.train_classifier(world.grid_worker)
+    assert not ClassifierModel.objects.exists()
+
+
+def test_report_annotation_and_corrections(world):
+    report = submit_report(
+        world.grid_worker, channel="grid", text=WAGE_TEXT + " 联系人张三 13812345678", area=world.grid_a1
+    )
+    report.refresh_from_db()
+    assert report.triage["domains"][0][0] == "social_security_wages"
+    assert report.suggested_domain == world.wages
+    assert "13812345678" not in str(report.triage)
+    assert actions.record_correction(world.centre_staff, field="domain", suggested="a", chosen="a") is None
+    correction = actions.record_correction(
+        world.centre_staff,
+        field="domain",
+        report=report,
+        suggested="social_security_wages",
+        chosen="land_requisition",
+    )
+    assert Correction.objects.get() == correction
+    assert AuditEvent.objects.filter(action="triage.correct", object_id=str(correction.pk)).exists()
+
+
+def test_suggest_endpoint_renders_one_click_buttons(client, world):
+    client.force_login(world.centre_staff)
+    html = client.post("/triage/suggest/", {"text": WAGE_TEXT}).content.decode()
+    assert "社会保障和民工欠薪" in html and "data-fill=" in html and "涉及 30 人" in html
+    empty = client.post("/triage/suggest/", {"text": ""}).content.decode()
+    assert "填写诉求内容后显示建议" in empty
+
+
+def test_hotspots_page_groups_similar_reports(client, world):
+    now = timezone.now()
+    for i in range(4):
+        submit_report(
+            world.centre_staff,
+            channel="call",
+            area=world.village_a1,
+            received_at=now - dt.timedelta(days=i),
+            text=f"东一村幸福小区楼下烧烤店油烟和噪音扰民，晚上十二点还在营业，已经反映多次{i}",
+        )
+    submit_report(
+        world.centre_staff, channel="call", area=world.village_a1, text="学校门口校车超载，家长担心安全"
+    )
+    client.force_login(world.centre_staff)
+    html = client.get("/triage/hotspots/?days=30").content.decode()
+    assert "4 条" in html and "烧烤" in html
+    client.force_login(world.cadre_b)
+    assert "烧烤" not in client.get("/triage/hotspots/").content.decode()
