@@ -287,3 +287,14 @@ def test_grid_worker_may_not_register(client, world):
     assert client.post(f"/intake/{own.pk}/register/", {"kind": "dispute"}).status_code == 403
     html = client.get(f"/intake/{own.pk}/").content.decode()
     assert "反映内容" in html and "登记为新事项" not in html
+
+
+def test_staff_form_preselects_the_area_only_for_village_users(client, world, settings):
+    settings.ANJU_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+    login(client, world.cadre)
+    html = client.get("/intake/new/").content.decode()
+    assert f'<option value="{world.village_a1.pk}" selected>' in html
+    assert "单个不超过 5 MB" in html  # the limit shown is the configured one
+    login(client, world.centre_staff)
+    html = client.get("/intake/new/").content.decode()
+    assert " selected>示范县" not in html and '<option value="" selected>' in html

@@ -6,12 +6,14 @@ Views pass ``cleaned_data`` to an action and put the action's field errors back 
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from anju.core.models import Area, AreaLevel, Domain
 from anju.core.scoping import scoped
+from anju.intake.actions import MAX_ATTACHMENTS
 from anju.intake.models import Channel, ReportStatus
 from anju.intake.validation import (
     ID_NUMBER_MESSAGE,
@@ -55,6 +57,14 @@ class AreaChoiceField(forms.ModelChoiceField):
         if self.top_depth is None:  # areas are ordered by path, so the first one is the shallowest
             self.top_depth = obj.depth
         return "\u3000" * max(0, obj.depth - self.top_depth) + obj.name
+
+
+def attachment_help() -> str:
+    megabytes = settings.ANJU_ATTACHMENT_MAX_BYTES / (1024 * 1024)
+    return _("JPG、PNG 图片或 PDF，单个不超过 %(mb)s MB，最多 %(n)d 个。") % {
+        "mb": f"{megabytes:g}",
+        "n": MAX_ATTACHMENTS,
+    }
 
 
 def accept_attribute() -> str:
@@ -120,7 +130,6 @@ class StaffReportForm(ContactFields):
     reporter_id_number = forms.CharField(label=_("身份证号"), required=False, max_length=30)
     attachments = MultipleFileField(
         label=_("附件"),
-        help_text=_("JPG、PNG 图片或 PDF，单个不超过 10 MB。"),
         widget=MultipleFileInput(attrs={"accept": accept_attribute()}),
     )
 
@@ -144,8 +153,10 @@ class StaffReportForm(ContactFields):
         self.fields["area"] = AreaChoiceField(
             scoped(user, Area), label=_("所在区域"), empty_label=_("请选择")
         )
-        if user.area_id and "area" not in self.initial:
+        # A village cadre's reports are about their village; a county centre must choose.
+        if user.area_id and user.area.level >= AreaLevel.VILLAGE and "area" not in self.initial:
             self.initial["area"] = user.area_id
+        self.fields["attachments"].help_text = attachment_help()
 
 
 class GridReportForm(ContactFields):
@@ -168,6 +179,7 @@ class GridReportForm(ContactFields):
         self.fields["area"] = AreaChoiceField(scoped(user, Area), label=_("网格/区域"), empty_label=None)
         if user.area_id and "area" not in self.initial:
             self.initial["area"] = user.area_id
+        self.fields["attachments"].help_text = attachment_help()
 
 
 class VillageChoiceField(forms.ModelChoiceField):
@@ -201,7 +213,6 @@ class PublicReportForm(ContactFields):
     location = forms.CharField(label=_("具体地点"), required=False, max_length=200)
     attachments = MultipleFileField(
         label=_("图片或材料"),
-        help_text=_("可选。JPG、PNG 图片或 PDF，单个不超过 10 MB。"),
         widget=MultipleFileInput(attrs={"accept": accept_attribute()}),
     )
     # Honeypot: hidden from people by CSS; bots that fill every field give themselves away.
@@ -216,6 +227,7 @@ class PublicReportForm(ContactFields):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = villages_grouped_by_town()
+        self.fields["attachments"].help_text = _("可选。") + attachment_help()
 
 
 def _scale_choices(steps) -> list[tuple[str, str]]:
