@@ -1,0 +1,132 @@
+"""Error responses of the API, all in one shape: ``{"detail": "...", "errors": {"field": ["消息"]}}``.
+
+Django ``ValidationError`` (what the actions raise) and ninja's own schema validation both become 422 with
+field-level Chinese messages; ``WorkflowError`` (an illegal transition) is 409; ``PermissionDenied`` 403;
+an unknown or out-of-scope object 404.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from anju.matters.actions import WorkflowError
+
+NON_FIELD = "__all__"
+# The first item of a ninja error location says where the value came from; the second, for a body, is the
+# name of the schema parameter, which clients never see.
+SOURCES = {"body", "query", "path", "header", "cookie", "form", "file"}
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: dict[str, list[str]] = {}
+
+
+def _pydantic_message(error: dict) -> str:
+    """A Chinese message for one pydantic error; pydantic's own messages are English only."""
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return _("此项为必填项。")
+    if kind in {"int_parsing", "int_type", "int_from_float"}:
+        return _("请输入整数。")
+    if kind in {"float_parsing", "float_type", "decimal_parsing", "decimal_type"}:
+        return _("请输入数字。")
+    if kind in {"bool_parsing", "bool_type"}:
+        return _("请输入 true 或 false。")
+    if kind.startswith("date_") and not kind.startswith("datetime"):
+        return _("请输入有效的日期（YYYY-MM-DD）。")
+    if kind.startswith("datetime"):
+        return _("请输入有效的时间（ISO 8601，如 2025-01-31T09:30:00+08:00）。")
+    if kind == "enum" or kind == "literal_error":
+        return _("请选择有效的选项：%(options)s。") % {"options": ctx.get("expected", "")}
+    if kind in {"greater_than_equal", "greater_than"}:
+        return _("不能小于 %(limit)s。") % {"limit": ctx.get("ge", ctx.get("gt", ""))}
+    if kind in {"less_than_equal", "less_than"}:
+        return _("不能大于 %(limit)s。") % {"limit": ctx.get("le", ctx.get("lt", ""))}
+    if kind == "string_too_long":
+        return _("最多 %(n)s 个字符。") % {"n": ctx.get("max_length", "")}
+    if kind == "string_too_short":
+        return _("至少 %(n)s 个字符。") % {"n": ctx.get("min_length", "")}
+    if kind in {"string_type", "str_type"}:
+        return _("请输入文本。")
+    if kind in {"list_type", "dict_type", "model_type", "model_attributes_type"}:
+        return _("数据结构不正确。")
+    if kind == "json_invalid":
+        return _("请求内容不是有效的 JSON。")
+    return _("该项的值无效。")
+
+
+def _field_name(loc) -> str:
+    parts = list(loc or ())
+    if parts and parts[0] in SOURCES:
+        source = parts.pop(0)
+        if source == "body" and len(parts) > 1:
+            parts.pop(0)  # the schema parameter's own name
+    return ".".join(str(p) for p in parts) or NON_FIELD
+
+
+def schema_errors(errors: list[dict]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for error in errors:
+        out.setdefault(_field_name(error.get("loc")), []).append(_pydantic_message(error))
+    return out
+
+
+def django_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
+    if hasattr(exc, "error_dict"):
+        return {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
+    return {NON_FIELD: [str(m) for m in exc.messages]}
+
+
+def _first_message(errors: dict[str, list[str]]) -> str:
+    for messages in errors.values():
+        if messages:
+            return messages[0]
+    return _("提交的数据有误。")
+
+
+def install(api) -> None:
+    """Register the handlers on ``api``."""
+
+    def respond(request, status: int, detail: str, errors: dict | None = None):
+        return api.create_response(request, {"detail": detail, "errors": errors or {}}, status=status)
+
+    @api.exception_handler(NinjaValidationError)
+    def on_schema_error(request, exc):
+        errors = schema_errors(exc.errors)
+        return respond(request, 422, _("提交的数据有误，请检查标出的字段。"), errors)
+
+    @api.exception_handler(WorkflowError)
+    def on_workflow_error(request, exc):
+        errors = django_errors(exc)
+        return respond(request, 409, _first_message(errors), errors)
+
+    @api.exception_handler(DjangoValidationError)
+    def on_validation_error(request, exc):
+        errors = django_errors(exc)
+        return respond(request, 422, _first_message(errors), errors)
+
+    @api.exception_handler(PermissionDenied)
+    def on_permission_denied(request, exc):
+        return respond(request, 403, str(exc) or _("您的角色无权执行此操作。"))
+
+    @api.exception_handler(Http404)
+    def on_not_found(request, exc):
+        return respond(request, 404, _("未找到该对象，或它不在您的管辖范围内。"))
+
+    @api.exception_handler(AuthenticationError)
+    def on_unauthenticated(request, exc):
+        response = respond(request, 401, _("请提供有效的 API 令牌（Authorization: Bearer …）或先登录。"))
+        response["WWW-Authenticate"] = 'Bearer realm="anju"'
+        return response
+
+    @api.exception_handler(HttpError)
+    def on_http_error(request, exc):
+        return respond(request, exc.status_code, str(exc.message))

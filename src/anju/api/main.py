@@ -1,0 +1,32 @@
+"""The JSON API: one ``NinjaAPI`` with token or session authentication, scoped like the pages.
+
+OpenAPI schema at ``/api/openapi.json``; a browsable page at ``/api/docs`` (see ``docs``).
+"""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from anju.api import areas, errors, matter_actions, matters, reports
+from anju.api.auth import AUTH
+
+api = NinjaAPI(
+    title="anju API",
+    version="1",
+    description=(
+        "安居 anju: areas, risk domains, reports and the matters ledger with its workflow. "
+        "Authenticate with `Authorization: Bearer <token>` (create one with `anju token create USERNAME`) "
+        "or a logged-in browser session. Every list and object is limited to the user's area subtree; "
+        'personal data is masked. Errors: `{"detail": …, "errors": {field: [消息]}}` with 401, 403, '
+        "404 (unknown or outside your area), 409 (workflow does not allow it now) or 422 (invalid data)."
+    ),
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url=None,  # served by anju.api.docs from ninja's bundled assets, never from a CDN
+    auth=AUTH,
+)
+errors.install(api)
+api.add_router("", areas.router)
+api.add_router("", reports.router)
+api.add_router("", matters.router)
+api.add_router("", matter_actions.router)

@@ -1,0 +1,357 @@
+"""Schemas of matters: the ledger row, the detail with its timeline, and one input schema per action."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from ninja import Field, Schema
+
+from anju.api.schemas import (
+    AreaRef,
+    DomainRef,
+    MatterRef,
+    Page,
+    PersonRef,
+    UnitRef,
+    area_ref,
+    decimal_str,
+    domain_ref,
+    matter_ref,
+    person_ref,
+    unit_ref,
+)
+from anju.matters.models import MatterKind, MediationResult, PartyRole, Satisfaction
+from anju.matters.risk import LEVEL_CHOICES
+from anju.matters.workflow import TRANSITIONS
+
+LEVEL_LABELS = dict(LEVEL_CHOICES)
+
+
+# output ----------------------------------------------------------------------------------------------------
+class MatterOut(Schema):
+    id: int
+    number: str
+    kind: str
+    kind_label: str
+    domain: DomainRef
+    area: AreaRef
+    handling_area: AreaRef
+    title: str
+    status: str
+    status_label: str
+    level: str = Field(description="residual level when assessed after measures, else inherent level")
+    level_label: str
+    inherent_level: str
+    residual_level: str
+    grey_rhino: bool
+    black_swan_suggested: bool
+    black_swan_confirmed: bool | None = None
+    people_involved: int
+    amount_involved: str = Field(description="yuan, decimal as text")
+    responsible_unit: UnitRef | None = None
+    responsible_person: PersonRef | None = None
+    deadline: dt.date | None = None
+    is_overdue: bool
+    occurred_at: dt.datetime
+    registered_at: dt.datetime
+    resolved_at: dt.datetime | None = None
+
+
+class PartyOut(Schema):
+    id: int
+    role: str
+    role_label: str
+    is_organisation: bool
+    name: str = Field(description="masked")
+    phone: str = Field(description="masked")
+    id_number: str = Field(description="masked")
+
+
+class EventOut(Schema):
+    at: dt.datetime
+    actor: PersonRef | None = None
+    kind: str
+    from_status: str
+    to_status: str
+    note: str
+    public: bool
+
+
+class MediationOut(Schema):
+    id: int
+    held_on: dt.date
+    mediators: str
+    summary: str
+    result: str
+    result_label: str
+    agreement_text: str
+    has_agreement_file: bool
+
+
+class FollowUpOut(Schema):
+    id: int
+    visited_on: dt.date
+    method: str
+    satisfaction: str
+    satisfaction_label: str
+    note: str
+
+
+class SupervisionOut(Schema):
+    id: int
+    at: dt.datetime
+    by: PersonRef | None = None
+    note: str
+    new_deadline: dt.date | None = None
+
+
+class MatterDetailOut(MatterOut):
+    description: str
+    likelihood: int | None = None
+    consequence: int | None = None
+    residual_likelihood: int | None = None
+    residual_consequence: int | None = None
+    matrix_version: str
+    outcome: str
+    satisfaction: str
+    closing_reason: str
+    public_note: str
+    merged_into: MatterRef | None = None
+    parties: list[PartyOut]
+    timeline: list[EventOut]
+    mediation_sessions: list[MediationOut]
+    follow_ups: list[FollowUpOut]
+    supervision_notes: list[SupervisionOut]
+    report_ids: list[int]
+    allowed_actions: list[str] = Field(description="actions this user may perform now")
+
+
+class MatterPage(Page):
+    items: list[MatterOut]
+
+
+def matter_out(matter) -> dict:
+    level = matter.level_for_display
+    return {
+        "id": matter.pk,
+        "number": matter.number,
+        "kind": matter.kind,
+        "kind_label": str(matter.get_kind_display()),
+        "domain": domain_ref(matter.domain),
+        "area": area_ref(matter.area),
+        "handling_area": area_ref(matter.handling_area),
+        "title": matter.title,
+        "status": matter.status,
+        "status_label": str(matter.get_status_display()),
+        "level": level,
+        "level_label": LEVEL_LABELS.get(level, ""),
+        "inherent_level": matter.inherent_level,
+        "residual_level": matter.residual_level,
+        "grey_rhino": matter.grey_rhino,
+        "black_swan_suggested": matter.black_swan_suggested,
+        "black_swan_confirmed": matter.black_swan_confirmed,
+        "people_involved": matter.people_involved,
+        "amount_involved": decimal_str(matter.amount_involved),
+        "responsible_unit": unit_ref(matter.responsible_unit),
+        "responsible_person": person_ref(matter.responsible_person),
+        "deadline": matter.deadline,
+        "is_overdue": matter.is_overdue,
+        "occurred_at": matter.occurred_at,
+        "registered_at": matter.registered_at,
+        "resolved_at": matter.resolved_at,
+    }
+
+
+def actions_for(user, matter) -> list[str]:
+    from anju.matters.workflow import Status, allowed_actions
+
+    names = [a for a in allowed_actions(matter.status) if user.can(f"matter.{a}")]
+    if matter.status in (Status.ASSIGNED, Status.RESOLVING) and user.can("mediation.record"):
+        names.append("mediation")
+    if matter.is_open and user.can("matter.supervise"):
+        names.append("supervise")
+    if user.can("matter.note"):
+        names += ["note", "parties"]
+    if (matter.is_open or matter.status == Status.RESOLVED) and user.can("matter.assess"):
+        names.append("residual")
+    if user.can("matter.flag"):
+        names += ["black_swan", "grey_rhino"]
+    return names
+
+
+def matter_detail_out(user, matter) -> dict:
+    out = matter_out(matter)
+    out.update(
+        description=matter.description,
+        likelihood=matter.likelihood,
+        consequence=matter.consequence,
+        residual_likelihood=matter.residual_likelihood,
+        residual_consequence=matter.residual_consequence,
+        matrix_version=matter.matrix_version,
+        outcome=matter.outcome,
+        satisfaction=matter.satisfaction,
+        closing_reason=matter.closing_reason,
+        public_note=matter.public_note,
+        merged_into=matter_ref(matter.merged_into),
+        parties=[
+            {
+                "id": p.pk,
+                "role": p.role,
+                "role_label": str(p.get_role_display()),
+                "is_organisation": p.is_organisation,
+                "name": p.masked_name,
+                "phone": p.masked_phone,
+                "id_number": p.masked_id_number,
+            }
+            for p in matter.parties.all()
+        ],
+        timeline=[
+            {
+                "at": e.at,
+                "actor": person_ref(e.actor),
+                "kind": e.kind,
+                "from_status": e.from_status,
+                "to_status": e.to_status,
+                "note": e.note,
+                "public": e.public,
+            }
+            for e in matter.events.select_related("actor")
+        ],
+        mediation_sessions=[
+            {
+                "id": s.pk,
+                "held_on": s.held_on,
+                "mediators": s.mediators,
+                "summary": s.summary,
+                "result": s.result,
+                "result_label": str(s.get_result_display()),
+                "agreement_text": s.agreement_text,
+                "has_agreement_file": bool(s.agreement_file),
+            }
+            for s in matter.mediation_sessions.all()
+        ],
+        follow_ups=[
+            {
+                "id": v.pk,
+                "visited_on": v.visited_on,
+                "method": v.method,
+                "satisfaction": v.satisfaction,
+                "satisfaction_label": str(v.get_satisfaction_display()),
+                "note": v.note,
+            }
+            for v in matter.follow_ups.all()
+        ],
+        supervision_notes=[
+            {"id": n.pk, "at": n.at, "by": person_ref(n.by), "note": n.note, "new_deadline": n.new_deadline}
+            for n in matter.supervision_notes.select_related("by")
+        ],
+        report_ids=list(matter.reports.values_list("pk", flat=True)),
+        allowed_actions=actions_for(user, matter),
+    )
+    return out
+
+
+# input -----------------------------------------------------------------------------------------------------
+# The scale length comes from the configured matrix, so the actions check the upper bound.
+LIKELIHOOD = Field(..., ge=1, description="1..n on the current risk matrix (packaged: 1–5)")
+CONSEQUENCE = Field(..., ge=1, description="1..n on the current risk matrix (packaged: 1–5)")
+
+
+class PartyIn(Schema):
+    role: PartyRole = PartyRole.APPLICANT
+    name: str = ""
+    phone: str = ""
+    id_number: str = ""
+    is_organisation: bool = False
+
+
+class MatterIn(Schema):
+    kind: MatterKind
+    domain: str = Field(..., description="domain code")
+    area: str = Field(..., description="area code, within the user's scope")
+    title: str
+    description: str
+    people_involved: int = Field(0, ge=0)
+    amount_involved: Decimal = Field(Decimal(0), description="yuan")
+    occurred_at: dt.datetime | None = None
+    parties: list[PartyIn] = []
+    likelihood: int | None = Field(None, ge=1, description="with consequence: assess at once")
+    consequence: int | None = Field(None, ge=1)
+    assessment_note: str = ""
+
+
+class AssessIn(Schema):
+    likelihood: int = LIKELIHOOD
+    consequence: int = CONSEQUENCE
+    residual_likelihood: int | None = Field(None, ge=1)
+    residual_consequence: int | None = Field(None, ge=1)
+    note: str = ""
+
+
+class ResidualIn(Schema):
+    likelihood: int = LIKELIHOOD
+    consequence: int = CONSEQUENCE
+    note: str = ""
+
+
+class AssignIn(Schema):
+    unit: int = Field(..., description="id of the responsible unit")
+    person: int | None = Field(None, description="id of the responsible user (a member of the unit)")
+    deadline: dt.date
+    note: str = ""
+
+
+class NoteOnlyIn(Schema):
+    note: str = ""
+
+
+class ResolveIn(Schema):
+    outcome: str
+    public_note: str = Field("", description="shown to the citizen on the status page")
+
+
+class FollowUpIn(Schema):
+    visited_on: dt.date
+    satisfaction: Satisfaction
+    method: str = "电话"
+    note: str = ""
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+class MergeIn(Schema):
+    into: int = Field(..., description="id of the open matter this one duplicates")
+    note: str = ""
+
+
+class MediationIn(Schema):
+    held_on: dt.date
+    mediators: str
+    summary: str
+    result: MediationResult
+    parties_present: str = ""
+    agreement_text: str = ""
+
+
+class SuperviseIn(Schema):
+    note: str
+    new_deadline: dt.date | None = None
+
+
+class NoteIn(Schema):
+    note: str
+    public: bool = Field(False, description="shown on the citizen's status page")
+
+
+class BlackSwanIn(Schema):
+    confirmed: bool
+
+
+class GreyRhinoIn(Schema):
+    marked: bool
+
+
+TRANSITION_LABELS = {name: t.label for name, t in TRANSITIONS.items()}

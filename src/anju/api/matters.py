@@ -1,0 +1,124 @@
+"""Matters: the ledger (same filters as the ledger page), one matter with its timeline, registering one."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from ninja import Field, Query, Router, Schema, Status
+
+from anju.api import lookups
+from anju.api.errors import ErrorOut
+from anju.api.matter_schemas import MatterDetailOut, MatterIn, MatterPage, matter_detail_out, matter_out
+from anju.api.pagination import PageParams, paginate
+from anju.api.schemas import RevealIn, RevealOut, check_revealable
+from anju.core import actions as core_actions
+from anju.core.models import Area, Domain
+from anju.core.scoping import get_scoped_or_404
+from anju.matters import actions
+from anju.matters.filters import LedgerFilterForm, apply_filter_form
+from anju.matters.models import Matter, MatterKind, MatterParty
+from anju.matters.risk import LEVEL_CHOICES
+
+router = Router(tags=["matters"])
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+DETAIL_RELATED = (
+    "domain",
+    "area",
+    "handling_area",
+    "responsible_unit",
+    "responsible_person",
+    "merged_into",
+)
+
+
+class MatterFilters(Schema):
+    """The ledger page's filters; area and domain by code instead of by database id."""
+
+    q: str | None = Field(None, description="number, title or description contains")
+    area: str | None = Field(None, description="area code: that area and everything below it")
+    domain: str | None = Field(None, description="domain code (includes its sub-domains)")
+    kind: MatterKind | None = None
+    status: str | None = Field(None, description="a status, or 'open' for every open status")
+    level: str | None = Field(None, description=" / ".join(code for code, _ in LEVEL_CHOICES))
+    overdue: bool = False
+    date_from: dt.date | None = Field(None, description="registered on or after")
+    date_to: dt.date | None = Field(None, description="registered on or before")
+    sort: str | None = Field(
+        None,
+        description="-registered (default), registered, deadline, -deadline, level, -level, number, -number",
+    )
+
+
+def _ledger_params(filters: MatterFilters) -> dict:
+    params = {k: v for k, v in filters.dict().items() if v not in (None, "", False)}
+    # The ledger form takes database ids; an unknown code becomes an id that matches nothing, so the
+    # form reports it as an invalid choice instead of silently widening the query.
+    if "area" in params:
+        params["area"] = Area.objects.filter(code=params["area"]).values_list("pk", flat=True).first() or 0
+    if "domain" in params:
+        params["domain"] = (
+            Domain.objects.filter(code=params["domain"]).values_list("pk", flat=True).first() or 0
+        )
+    for key in ("date_from", "date_to"):
+        if key in params:
+            params[key] = params[key].isoformat()
+    if "kind" in params:
+        params["kind"] = str(params["kind"].value)
+    if params.get("overdue"):
+        params["overdue"] = "on"
+    return params
+
+
+@router.get("/matters", response={200: MatterPage, **ERRORS}, summary="The ledger (事项台账)")
+def list_matters(request, filters: Query[MatterFilters], page: Query[PageParams]):
+    user = request.auth
+    user.require("matter.view")
+    form = LedgerFilterForm(user, _ledger_params(filters))
+    if not form.is_valid():
+        raise ValidationError({field: list(messages) for field, messages in form.errors.items()})
+    matters, _cleaned = apply_filter_form(form)
+    return paginate(matters, page, matter_out)
+
+
+def scoped_matter_or_404(user, matter_id: int) -> Matter:
+    user.require("matter.view")
+    return get_scoped_or_404(user, Matter.objects.select_related(*DETAIL_RELATED), pk=matter_id)
+
+
+@router.get(
+    "/matters/{matter_id}",
+    response={200: MatterDetailOut, **ERRORS},
+    summary="One matter with its timeline (personal data masked)",
+)
+def get_matter(request, matter_id: int):
+    return matter_detail_out(request.auth, scoped_matter_or_404(request.auth, matter_id))
+
+
+@router.post("/matters", response={201: MatterDetailOut, **ERRORS}, summary="Register a matter (登记)")
+def create_matter(request, payload: MatterIn):
+    user = request.auth
+    user.require("matter.create")
+    area = lookups.scoped_area(user, payload.area)
+    domain = lookups.domain(payload.domain)
+    data = payload.dict(exclude={"area", "domain", "kind", "parties"})
+    parties = [{**p.dict(), "role": str(p.role.value)} for p in payload.parties]
+    matter = actions.create_matter(
+        user, kind=str(payload.kind.value), domain=domain, area=area, parties=parties, **data
+    )
+    return Status(201, matter_detail_out(user, scoped_matter_or_404(user, matter.pk)))
+
+
+@router.post(
+    "/matters/{matter_id}/parties/{party_id}/reveal",
+    response={200: RevealOut, **ERRORS},
+    summary="Reveal one personal-data field of a party (logged)",
+)
+def reveal_party(request, matter_id: int, party_id: int, payload: RevealIn):
+    user = request.auth
+    matter = scoped_matter_or_404(user, matter_id)
+    party = get_scoped_or_404(
+        user, MatterParty.objects.filter(matter=matter).select_related("matter__area"), pk=party_id
+    )
+    check_revealable(user, party, payload.field)
+    return {"field": payload.field, "value": core_actions.reveal_personal_data(user, party, payload.field)}

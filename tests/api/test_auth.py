@@ -1,0 +1,93 @@
+"""Who the API lets in: bearer tokens, the browser session, and nobody else."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from anju.core import actions
+from anju.core.models import ApiToken, AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_without_credentials_is_401_with_a_chinese_message(api_token, world):
+    response = api_token().get("/matters")
+    assert response.status_code == 401
+    assert "令牌" in response.json()["detail"]
+    assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_a_wrong_token_is_401_even_for_a_post(api_token, world):
+    client = api_token("anju_not-a-real-token")
+    assert client.get("/areas").status_code == 401
+    # not 403 from the session's CSRF check: a bad token means "not authenticated"
+    assert client.post("/matters", {"title": "x"}).status_code == 401
+
+
+def test_a_good_token_is_accepted_and_its_use_recorded(api, world):
+    client = api(world.cadre)
+    token = ApiToken.objects.get(user=world.cadre)
+    assert token.last_used_at is None
+    response = client.get("/areas")
+    assert response.status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at is not None
+    assert AuditEvent.objects.filter(action="api_token.issue", actor=world.cadre).exists()
+
+
+def test_only_the_hash_of_a_token_is_stored(world):
+    secret = actions.issue_api_token(world.cadre, "script")
+    stored = ApiToken.objects.get(user=world.cadre, name="script")
+    assert secret not in (stored.digest, stored.prefix)
+    assert stored.digest == ApiToken.hash(secret)
+
+
+def test_a_deactivated_users_token_is_refused(api, world):
+    client = api(world.cadre)
+    assert client.get("/areas").status_code == 200
+    world.cadre.is_active = False
+    world.cadre.save()
+    assert client.get("/areas").status_code == 401
+
+
+def test_the_logged_in_browser_may_use_the_api(world):
+    browser = Client()
+    browser.force_login(world.cadre)
+    response = browser.get("/api/areas")
+    assert response.status_code == 200
+    assert {a["name"] for a in response.json()["items"]} == {"东一村", "东一村第一网格"}
+
+
+def test_a_browser_post_without_csrf_token_is_refused(matters):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(matters.centre_staff)
+    response = browser.post(
+        f"/api/matters/{matters.matter_a.pk}/note", data='{"note": "x"}', content_type="application/json"
+    )
+    assert response.status_code == 403
+    assert matters.matter_a.events.filter(kind="note").count() == 0
+
+
+def test_token_cli_prints_a_working_token(api_token, world, capsys):
+    from anju.api.cli import cmd_token_create
+
+    class Args:
+        username = "cun"
+        name = "cli"
+
+    assert cmd_token_create(Args()) == 0
+    secret = capsys.readouterr().out.strip()
+    assert ApiToken.objects.filter(user=world.cadre, name="cli", digest=ApiToken.hash(secret)).exists()
+    assert api_token(secret).get("/areas").status_code == 200
+
+
+def test_token_cli_refuses_unknown_users(world, capsys):
+    from anju.api.cli import cmd_token_create
+
+    class Args:
+        username = "nobody"
+        name = "cli"
+
+    assert cmd_token_create(Args()) == 1
+    assert "不存在" in capsys.readouterr().err
