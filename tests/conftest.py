@@ -9,7 +9,8 @@ import os
 import tempfile
 
 # Each test run gets its own data folder (keys, uploads) before Django settings load.
-os.environ.setdefault("ANJU_DATA_DIR", tempfile.mkdtemp(prefix="anju-test-"))
+if not os.environ.get("ANJU_DATA_DIR"):
+    os.environ["ANJU_DATA_DIR"] = tempfile.mkdtemp(prefix="anju-test-")
 
 import pytest  # noqa: E402
 
