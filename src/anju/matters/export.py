@@ -6,6 +6,7 @@ Personal data is always masked here: an export leaves the system, and revealing 
 from __future__ import annotations
 
 import io
+from copy import copy
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -103,14 +104,42 @@ def _row(index: int, m, places: _Places, levels: dict) -> list:
     ]
 
 
+class _Styles:
+    """Cell styles resolved once per workbook.
+
+    Setting font/fill/border on every cell makes openpyxl hash style objects for each of ~200k cells
+    (tens of seconds for a county's ledger); copying a resolved style array is what openpyxl does internally.
+    """
+
+    def __init__(self, ws, levels: dict):
+        self.ws = ws
+        self.body = self._template(border=BORDER, alignment=WRAP)
+        light = {"medium"}  # yellow needs dark text; the other colours take white
+        self.levels = {
+            code: self._template(
+                border=BORDER,
+                alignment=WRAP,
+                fill=PatternFill("solid", start_color=lv.hex.lstrip("#").upper()),
+                font=Font(color="222222" if code in light else "FFFFFF", bold=True),
+            )
+            for code, lv in levels.items()
+        }
+
+    def _template(self, **style):
+        cell = WriteOnlyCell(self.ws)
+        for name, value in style.items():
+            setattr(cell, name, value)
+        return cell._style
+
+    def cell(self, value, level: str | None = None):
+        cell = WriteOnlyCell(self.ws, str(value) if isinstance(value, Promise) else value)
+        cell._style = copy(self.levels.get(level, self.body))
+        return cell
+
+
 def build_workbook(matters: QuerySet, *, exporter, area: Area | None) -> bytes:
     """Write ``matters`` (already scoped and filtered) to an .xlsx and return its bytes."""
-    matrix = current_matrix()
-    levels = matrix.levels
-    fills = {
-        code: PatternFill("solid", start_color=lv.hex.lstrip("#").upper()) for code, lv in levels.items()
-    }
-    light = {"medium"}  # yellow needs dark text; the other colours take white
+    levels = current_matrix().levels
     places = _Places()
     parties = Prefetch(
         "parties", queryset=MatterParty.objects.only("id", "matter_id", "role", "name", "is_organisation")
@@ -119,6 +148,7 @@ def build_workbook(matters: QuerySet, *, exporter, area: Area | None) -> bytes:
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("台账"))
+    styles = _Styles(ws, levels)
     for i, (_h, width) in enumerate(COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "C4"  # header row and the number column stay visible
@@ -145,18 +175,12 @@ def build_workbook(matters: QuerySet, *, exporter, area: Area | None) -> bytes:
         header.append(cell)
     ws.append(header)
 
+    inherent_col, residual_col = LEVEL_COLUMNS
     for index, matter in enumerate(rows.iterator(chunk_size=500), start=1):
-        cells = []
-        for col, value in enumerate(_row(index, matter, places, levels)):
-            cell = WriteOnlyCell(ws, str(value) if isinstance(value, Promise) else value)
-            cell.border = BORDER
-            cell.alignment = WRAP
-            if col in LEVEL_COLUMNS:
-                code = matter.inherent_level if col == LEVEL_COLUMNS[0] else matter.residual_level
-                if code in fills:
-                    cell.fill = fills[code]
-                    cell.font = Font(color="222222" if code in light else "FFFFFF", bold=True)
-            cells.append(cell)
+        values = _row(index, matter, places, levels)
+        cells = [styles.cell(v) for v in values]
+        cells[inherent_col] = styles.cell(values[inherent_col], matter.inherent_level)
+        cells[residual_col] = styles.cell(values[residual_col], matter.residual_level)
         ws.append(cells)
     ws.merged_cells.add(f"A1:{get_column_letter(len(COLUMNS))}1")
     ws.merged_cells.add(f"A2:{get_column_letter(len(COLUMNS))}2")
