@@ -9,9 +9,13 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from anju.core.models import AuditEvent
-from anju.matters.export import HEADERS
+from anju.matters.export import HEADERS, LEVEL_COLUMNS
 
 pytestmark = pytest.mark.django_db
+
+
+def headers() -> list[str]:
+    return [str(h) for h in HEADERS]
 
 
 def download(client, user, **params):
@@ -28,10 +32,11 @@ def test_export_has_title_export_line_header_and_one_row_per_matter(client, worl
     sheet = download(client, world.centre_staff, area=world.town_a.pk)
     assert sheet["A1"].value == "东镇 矛盾纠纷风险隐患排查化解台账"
     assert "导出时间" in sheet["A2"].value and "zongzhi" in sheet["A2"].value
-    assert [c.value for c in sheet[3]] == HEADERS
+    assert [c.value for c in sheet[3]] == headers()
+    assert [headers()[i] for i in LEVEL_COLUMNS] == ["风险等级", "措施后等级"]
     assert sheet.freeze_panes == "C4"
     assert sheet.max_row == 4  # the west-town matter is filtered out
-    row = dict(zip(HEADERS, [c.value for c in sheet[4]], strict=True))
+    row = dict(zip(headers(), [c.value for c in sheet[4]], strict=True))
     assert row["序号"] == 1 and row["编号"] == matter.number
     assert row["发生地（村/社区）"] == "东一村" and row["所属乡镇"] == "东镇"
     assert row["类型"] == "矛盾纠纷" and row["风险领域"] == world.wages.name
@@ -39,7 +44,7 @@ def test_export_has_title_export_line_header_and_one_row_per_matter(client, worl
     assert row["风险等级"] == "较高" and row["措施后等级"] in (None, "")
     assert row["责任单位"] == "东镇派出所" and row["责任人"] == "bumen"
     assert row["状态"] == "化解中" and row["是否超期"] == "否"
-    level_cell = sheet.cell(row=4, column=HEADERS.index("风险等级") + 1)
+    level_cell = sheet.cell(row=4, column=headers().index("风险等级") + 1)
     assert level_cell.fill.start_color.rgb.endswith("EF7D00")
 
 
@@ -55,7 +60,9 @@ def test_export_uses_the_ledger_filters_and_scope(client, world, make_matter):
     make_matter(title="东一村的事")
     make_matter(area=world.village_b1, title="西一村的事")
     sheet = download(client, world.cadre, q="的事")
-    titles = [sheet.cell(row=r, column=HEADERS.index("标题") + 1).value for r in range(4, sheet.max_row + 1)]
+    titles = [
+        sheet.cell(row=r, column=headers().index("标题") + 1).value for r in range(4, sheet.max_row + 1)
+    ]
     assert titles == ["东一村的事"]
 
 

@@ -12,6 +12,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -22,32 +23,32 @@ from anju.matters.models import MatterKind, MatterParty, Satisfaction
 from anju.matters.risk import current_matrix
 from anju.matters.workflow import Status
 
-# (header, column width)
+# (header, column width); headers are translated when the file is written
 COLUMNS = [
-    ("序号", 6),
-    ("编号", 20),
-    ("登记时间", 17),
-    ("发生地（村/社区）", 14),
-    ("所属乡镇", 12),
-    ("类型", 10),
-    ("风险领域", 16),
-    ("标题", 28),
-    ("情况描述", 48),
-    ("当事人", 18),
-    ("涉及人数", 9),
-    ("涉及金额（元）", 13),
-    ("风险等级", 9),
-    ("措施后等级", 10),
-    ("责任单位", 18),
-    ("责任人", 10),
-    ("办理期限", 11),
-    ("状态", 9),
-    ("是否超期", 9),
-    ("化解结果", 36),
-    ("回访满意度", 11),
+    (_lazy("序号"), 6),
+    (_lazy("编号"), 20),
+    (_lazy("登记时间"), 17),
+    (_lazy("发生地（村/社区）"), 14),
+    (_lazy("所属乡镇"), 12),
+    (_lazy("类型"), 10),
+    (_lazy("风险领域"), 16),
+    (_lazy("标题"), 28),
+    (_lazy("情况描述"), 48),
+    (_lazy("当事人"), 18),
+    (_lazy("涉及人数"), 9),
+    (_lazy("涉及金额（元）"), 13),
+    (_lazy("风险等级"), 9),
+    (_lazy("措施后等级"), 10),
+    (_lazy("责任单位"), 18),
+    (_lazy("责任人"), 10),
+    (_lazy("办理期限"), 11),
+    (_lazy("状态"), 9),
+    (_lazy("是否超期"), 9),
+    (_lazy("化解结果"), 36),
+    (_lazy("回访满意度"), 11),
 ]
 HEADERS = [h for h, _w in COLUMNS]
-LEVEL_COLUMNS = (HEADERS.index("风险等级"), HEADERS.index("措施后等级"))
+LEVEL_COLUMNS = (12, 13)  # 风险等级, 措施后等级
 THIN = Side(style="thin", color="999999")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -55,7 +56,7 @@ MAX_DESCRIPTION = 500  # keep rows readable; the full text is on the matter page
 
 
 def ledger_title(area: Area | None) -> str:
-    return f"{area.name if area else ''} 矛盾纠纷风险隐患排查化解台账".strip()
+    return (_("%(area)s 矛盾纠纷风险隐患排查化解台账") % {"area": area.name if area else ""}).strip()
 
 
 class _Places:
@@ -98,7 +99,7 @@ def _row(index: int, m, places: _Places, levels: dict) -> list:
         (person.display_name or person.username) if person else "",
         m.deadline.isoformat() if m.deadline else "",
         Status(m.status).label if m.status in Status.values else m.status,
-        "是" if m.is_overdue else "否",
+        _("是") if m.is_overdue else _("否"),
         m.outcome,
         Satisfaction(m.satisfaction).label if m.satisfaction in Satisfaction.values else m.satisfaction,
     ]
@@ -167,7 +168,7 @@ def build_workbook(matters: QuerySet, *, exporter, area: Area | None) -> bytes:
     )
     header = []
     for text in HEADERS:
-        cell = WriteOnlyCell(ws, text)
+        cell = WriteOnlyCell(ws, str(text))
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", start_color="D9E1F2")
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
