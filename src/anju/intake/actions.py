@@ -9,11 +9,13 @@ the audit log. ``public_status`` is the only read the citizen's status page make
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -40,6 +42,8 @@ from anju.matters import actions as matter_actions
 from anju.matters.actions import WorkflowError
 from anju.matters.models import Matter, MatterKind
 from anju.matters.workflow import OPEN_STATUSES, Status
+
+logger = logging.getLogger(__name__)
 
 MAX_TEXT_CHARS = 20_000
 MAX_TITLE_CHARS = 200
@@ -246,6 +250,7 @@ def submit_report(
                 attachment.file.save(_stored_name(upload.content_type), upload.file, save=False)
                 stored.append(attachment)
                 attachment.save()
+            _annotate(report, actor, chosen_domain=suggested_domain)
             audit.record(
                 actor,
                 "report.submit",
@@ -258,6 +263,40 @@ def submit_report(
             attachment.file.delete(save=False)
         raise
     return report
+
+
+def _annotate(report: Report, actor, *, chosen_domain) -> None:
+    """Store the triage suggestions on a new report when triage is installed. A suggestion must never
+    cost a citizen their submission, so a failure here is logged and the report is kept without one."""
+    if not apps.is_installed("anju.triage"):
+        return
+    from anju.triage.actions import annotate_report
+
+    try:
+        with transaction.atomic():
+            annotate_report(report, user=actor)
+            if chosen_domain is not None and report.suggested_domain_id != chosen_domain.pk:
+                report.suggested_domain = chosen_domain  # what staff chose outranks the suggestion
+                report.save(update_fields=["suggested_domain"])
+    except Exception:
+        logger.exception("triage annotation failed for report %s; kept without suggestions", report.pk)
+        report.triage, report.suggested_domain = {}, chosen_domain
+
+
+def _record_domain_correction(actor, report: Report, domain) -> None:
+    """When staff register under another domain than triage suggested, that correction trains triage."""
+    suggested = (report.triage or {}).get("domains") or []
+    if not suggested or domain is None or not apps.is_installed("anju.triage"):
+        return
+    from anju.triage.actions import record_correction
+
+    try:
+        with transaction.atomic():
+            record_correction(
+                actor, field="domain", suggested=suggested[0][0], chosen=domain.code, report=report
+            )
+    except Exception:
+        logger.exception("recording the triage correction failed for report %s", report.pk)
 
 
 def _lock_received(actor, report: Report) -> None:
@@ -331,6 +370,7 @@ def register_report(
         assessment_note=assessment_note,
         is_demo=report.is_demo,
     )
+    _record_domain_correction(actor, report, domain)
     report.matter = matter
     report.status = ReportStatus.REGISTERED
     report.save(update_fields=["matter", "status"])

@@ -1,17 +1,22 @@
 """Candidate matters that a new report may repeat (重复反映).
 
-A simple character-bigram overlap between the report and open matters of the same village (and
-domain, when the report suggests one). ``anju.text`` will provide a smarter finder; it can replace
-``similarity`` without changing callers.
+Two sources, merged: a simple character-bigram overlap with open matters of the same village (and
+domain, when the report has one), and, when triage is installed, its near-duplicate index over the
+whole ledger in the user's scope.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+
+from django.apps import apps
 
 from anju.core.models import AreaLevel
 from anju.core.scoping import scoped
 from anju.matters.models import Matter
+
+logger = logging.getLogger(__name__)
 
 MAX_COMPARED = 300
 MIN_SCORE = 0.12
@@ -42,8 +47,21 @@ def _village_of(area):
     return next((a for a in reversed(area.ancestors()) if a.level == AreaLevel.VILLAGE), area)
 
 
+def _triage_duplicates(user, report) -> list[Candidate]:
+    if not apps.is_installed("anju.triage"):
+        return []
+    from anju.triage import service
+
+    try:
+        found = service.suggest(user, f"{report.title}。{report.text}").duplicates
+    except Exception:  # suggestions are a help; the page works without them
+        logger.exception("triage duplicate lookup failed for report %s", report.pk)
+        return []
+    return [Candidate(matter, round(score, 2)) for matter, score in found if matter.is_open]
+
+
 def candidates(user, report, limit: int = 5) -> list[Candidate]:
-    """Open matters the user may see, in the report's village, most similar first."""
+    """Open matters the user may see that the report may repeat, most similar first."""
     village = _village_of(report.area)
     matters = scoped(user, Matter).open().filter(area__path__startswith=village.path)
     if report.suggested_domain_id:
@@ -54,5 +72,9 @@ def candidates(user, report, limit: int = 5) -> list[Candidate]:
         score = similarity(report_text, f"{matter.title} {matter.description}")
         if score >= MIN_SCORE:
             scored.append(Candidate(matter, round(score, 2)))
-    scored.sort(key=lambda c: c.score, reverse=True)
-    return scored[:limit]
+    best: dict[int, Candidate] = {}
+    for candidate in scored + _triage_duplicates(user, report):
+        known = best.get(candidate.matter.pk)
+        if known is None or candidate.score > known.score:
+            best[candidate.matter.pk] = candidate
+    return sorted(best.values(), key=lambda c: c.score, reverse=True)[:limit]

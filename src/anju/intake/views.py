@@ -146,11 +146,18 @@ def _detail(request, report: Report, *, register_form=None, link_form=None, reje
     }
     if can_handle:
         default_title = report.title or report.text[:40]
+        facts = (report.triage or {}).get("facts") or {}  # figures triage read from the text
         context.update(
             register_form=register_form
             or RegisterForm(
                 can_assess=user.can("matter.assess"),
-                initial={"title": default_title, "domain": report.suggested_domain_id, "kind": "demand"},
+                initial={
+                    "title": default_title,
+                    "domain": report.suggested_domain_id,
+                    "kind": "demand",
+                    "people_involved": facts.get("max_people") or 0,
+                    "amount_involved": facts.get("max_money") or 0,
+                },
             ),
             link_form=link_form or LinkForm(),
             reject_form=reject_form or RejectForm(),
