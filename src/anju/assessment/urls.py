@@ -5,4 +5,13 @@ from anju.assessment import views
 app_name = "assessment"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("items/new/", views.item_new, name="item_new"),
+    path("items/<int:pk>/", views.item_detail, name="item"),
+    path("items/<int:pk>/edit/", views.item_edit, name="item_edit"),
+    path("items/<int:pk>/start/", views.item_start, name="item_start"),
+    path("items/<int:pk>/decided/", views.item_decided, name="item_decided"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/do/<slug:name>/", views.act, name="act"),
+    path("<int:pk>/remove/<slug:kind>/<int:record_pk>/", views.remove, name="remove"),
+    path("<int:pk>/report.<str:fmt>", views.report_file, name="report"),
 ]
