@@ -61,6 +61,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "signals.view": frozenset({C, L, A, X, D, V}),
     "signals.scan": frozenset({C, X}),
     "signals.configure": frozenset({C, X}),
+    "alert.view": EVERYONE,
+    "alert.manage": frozenset({C, X}),
     # triage
     "triage.train": frozenset({C, X}),
     # administration

@@ -80,3 +80,121 @@ class Signal(models.Model):
     def iso_label(self) -> str:
         year, week, _ = self.week.isocalendar()
         return f"{year}-W{week:02d}"
+
+
+class AlertLevel(models.TextChoices):
+    """Four-colour warning levels (local practice for social-stability warnings; see docs/domain notes)."""
+
+    BLUE = "blue", _("四级（蓝色）")
+    YELLOW = "yellow", _("三级（黄色）")
+    ORANGE = "orange", _("二级（橙色）")
+    RED = "red", _("一级（红色）")
+
+
+class AlertStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    ISSUED = "issued", _("已发布")
+    SUPERSEDED = "superseded", _("已更新")
+    LIFTED = "lifted", _("已解除")
+
+
+class MessageType(models.TextChoices):
+    ALERT = "Alert", _("发布")
+    UPDATE = "Update", _("更新")
+    CANCEL = "Cancel", _("解除")
+
+
+class Urgency(models.TextChoices):
+    IMMEDIATE = "Immediate", _("立即")
+    EXPECTED = "Expected", _("1 小时内")
+    FUTURE = "Future", _("近期")
+    PAST = "Past", _("已过去")
+
+
+class Certainty(models.TextChoices):
+    OBSERVED = "Observed", _("已发生")
+    LIKELY = "Likely", _("很可能（>50%）")
+    POSSIBLE = "Possible", _("可能")
+    UNLIKELY = "Unlikely", _("不太可能")
+
+
+class Alert(models.Model):
+    """A warning (预警). An update or a lift is a new message that refers to the one it changes."""
+
+    identifier = models.CharField(_("标识"), max_length=64, unique=True, null=True, blank=True)
+    msg_type = models.CharField(
+        _("消息类型"), max_length=10, choices=MessageType.choices, default=MessageType.ALERT
+    )
+    references = models.ForeignKey(
+        "self",
+        verbose_name=_("所变更的预警"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="followers",
+    )
+    status = models.CharField(
+        _("状态"), max_length=12, choices=AlertStatus.choices, default=AlertStatus.DRAFT, db_index=True
+    )
+    domain = models.ForeignKey(
+        Domain, verbose_name=_("类别（风险领域）"), on_delete=models.PROTECT, related_name="alerts"
+    )
+    level = models.CharField(_("预警级别"), max_length=10, choices=AlertLevel.choices)
+    headline = models.CharField(_("标题"), max_length=200)
+    area = models.ForeignKey(
+        Area, verbose_name=_("影响区域"), on_delete=models.PROTECT, related_name="alerts"
+    )
+    onset = models.DateTimeField(_("起始时间"))
+    expires = models.DateTimeField(_("截止时间"), null=True, blank=True)
+    expected = models.TextField(_("预计情况"))
+    measures = models.TextField(_("应采取的措施"))
+    urgency = models.CharField(_("紧迫性"), max_length=12, choices=Urgency.choices, default=Urgency.EXPECTED)
+    certainty = models.CharField(
+        _("确定性"), max_length=12, choices=Certainty.choices, default=Certainty.LIKELY
+    )
+    issuing_unit = models.ForeignKey(
+        "core.Unit", verbose_name=_("发布单位"), on_delete=models.PROTECT, related_name="issued_alerts"
+    )
+    issued_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    note = models.TextField(_("说明"), blank=True)  # reason of an update or a lift
+    signal = models.ForeignKey(
+        Signal,
+        verbose_name=_("来源信号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="alerts",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    scope_area_field = "area"
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("预警")
+
+    def __str__(self) -> str:
+        return self.headline
+
+    @property
+    def is_current(self) -> bool:
+        return self.status == AlertStatus.ISSUED and self.msg_type != MessageType.CANCEL
+
+
+class AlertRecipient(models.Model):
+    """A unit that must acknowledge a warning."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="recipients")
+    unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="received_alerts")
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    scope_area_field = "alert__area"
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["alert", "unit"], name="alert_recipient_unique")]

@@ -1,9 +1,15 @@
 from django.urls import path
 
-from anju.warning import views
+from anju.warning import views, views_alerts
 
 app_name = "warning"
 urlpatterns = [
     path("signals/", views.signal_list, name="signals"),
     path("signals/scan/", views.scan_now, name="scan"),
+    path("", views_alerts.alert_list, name="index"),
+    path("new/", views_alerts.alert_new, name="alert_new"),
+    path("<int:pk>/", views_alerts.alert_detail, name="alert"),
+    path("<int:pk>/<str:action>/", views_alerts.alert_action, name="alert_action"),
+    path("<int:pk>/cap.xml", views_alerts.alert_cap, name="cap"),
+    path("feed.atom", views_alerts.alert_feed, name="feed"),
 ]

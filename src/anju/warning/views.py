@@ -16,33 +16,10 @@ from anju.core.models import Domain
 from anju.core.scoping import scoped
 from anju.warning import actions
 from anju.warning.charts import ChartPoint, series_chart
+from anju.warning.describe import describe  # noqa: F401  (re-exported for templates/tests)
 from anju.warning.models import Signal, SignalScan
 
 CHART_WEEKS = 104
-
-
-def describe(signal: Signal, today: dt.date) -> str:
-    """One Chinese sentence a duty officer can read aloud."""
-    this_monday = today - dt.timedelta(days=today.weekday())
-    when = (
-        _("本周")
-        if signal.week == this_monday
-        else (
-            _("上周")
-            if signal.week == this_monday - dt.timedelta(days=7)
-            else _("%(label)s（%(date)s 起）") % {"label": signal.iso_label, "date": signal.week}
-        )
-    )
-    expected = f"{signal.expected:.1f}" if signal.expected is not None else "—"
-    bound = f"{signal.upperbound:.1f}" if signal.upperbound is not None else "—"
-    return _("%(when)s %(area)s %(domain)s 类事项 %(n)s 件，往年同期预期 %(e)s 件，预警阈值 %(u)s 件") % {
-        "when": when,
-        "area": signal.area.name,
-        "domain": signal.domain.name,
-        "n": signal.observed,
-        "e": expected,
-        "u": bound,
-    }
 
 
 def _chart_for(signal: Signal) -> dict:
@@ -78,6 +55,7 @@ def signal_list(request):
             "domains": Domain.objects.filter(active=True),
             "last_scan": SignalScan.objects.first(),
             "can_scan": request.user.can("signals.scan"),
+            "can_alert": request.user.can("alert.manage"),
         },
     )
 

@@ -1,0 +1,187 @@
+"""预警 pages: list, draft (by hand or from a signal), detail with issue/update/lift/acknowledge, CAP, Atom."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from anju.core.scoping import get_scoped_or_404, scoped
+from anju.matters.actions import WorkflowError
+from anju.warning import actions, cap
+from anju.warning.forms import AlertForm, ReasonForm
+from anju.warning.models import Alert, AlertStatus, MessageType, Signal
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@login_required
+def alert_list(request):
+    request.user.require("alert.view")
+    alerts = scoped(request.user, Alert).select_related("domain", "area", "issuing_unit")
+    state = request.GET.get("state", "current")
+    if state == "current":
+        alerts = alerts.filter(status=AlertStatus.ISSUED).exclude(msg_type=MessageType.CANCEL)
+    elif state == "draft":
+        alerts = alerts.filter(status=AlertStatus.DRAFT)
+    page = Paginator(alerts, 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "warning/alert_list.html",
+        {"page": page, "state": state, "can_manage": request.user.can("alert.manage")},
+    )
+
+
+@login_required
+def alert_new(request):
+    request.user.require("alert.manage")
+    signal = None
+    if request.GET.get("signal", "").isdigit():
+        signal = get_scoped_or_404(
+            request.user, Signal.objects.select_related("area", "domain"), pk=int(request.GET["signal"])
+        )
+    if request.method == "POST":
+        form = AlertForm(request.user, request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                alert = actions.draft_alert(request.user, signal=signal, **data)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("预警草稿已保存，核对后请点击“发布”。"))
+                return redirect("warning:alert", alert.pk)
+    else:
+        initial = {"onset": timezone.localtime().replace(second=0, microsecond=0)}
+        if signal is not None:
+            from anju.warning.describe import describe
+
+            initial.update(
+                domain=signal.domain,
+                area=signal.area,
+                level="yellow",
+                headline=f"{signal.area.name}{signal.domain.name}类事项异常增多预警",
+                expected=describe(signal, timezone.localdate()) + "，明显高于往年同期。",
+                measures="请属地村（社区）和相关部门立即开展排查，逐件登记化解，及时报告进展。",
+            )
+        form = AlertForm(request.user, initial=initial)
+    return render(request, "warning/alert_form.html", {"form": form, "signal": signal})
+
+
+@login_required
+def alert_detail(request, pk: int):
+    request.user.require("alert.view")
+    alert = get_scoped_or_404(
+        request.user, Alert.objects.select_related("domain", "area", "issuing_unit", "references"), pk=pk
+    )
+    recipients = alert.recipients.select_related("unit", "acknowledged_by")
+    mine = recipients.filter(unit=request.user.unit).first() if request.user.unit_id else None
+    chain = []
+    node = alert
+    while node.references_id:
+        node = node.references
+        chain.append(node)
+    return render(
+        request,
+        "warning/alert_detail.html",
+        {
+            "alert": alert,
+            "recipients": recipients,
+            "mine": mine,
+            "chain": chain,
+            "followers": alert.followers.all(),
+            "can_manage": request.user.can("alert.manage"),
+            "reason_form": ReasonForm(),
+            "update_form": AlertForm(
+                request.user,
+                initial={
+                    f: getattr(alert, f)
+                    for f in (
+                        "domain",
+                        "level",
+                        "headline",
+                        "area",
+                        "expected",
+                        "measures",
+                        "urgency",
+                        "certainty",
+                    )
+                }
+                | {"onset": timezone.localtime(alert.onset), "recipients": [r.unit for r in recipients]},
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def alert_action(request, pk: int, action: str):
+    alert = get_scoped_or_404(request.user, Alert, pk=pk)
+    note = request.POST.get("note", "")
+    try:
+        if action == "issue":
+            actions.issue_alert(request.user, alert)
+            messages.success(request, _("预警已发布，接收单位须签收。"))
+        elif action == "lift":
+            cancel = actions.lift_alert(request.user, alert, note=note)
+            messages.success(request, _("预警已解除。"))
+            return redirect("warning:alert", cancel.pk)
+        elif action == "update":
+            form = AlertForm(request.user, request.POST)
+            form.is_valid()
+            changes = {k: v for k, v in form.cleaned_data.items() if k != "recipients"}
+            successor = actions.update_alert(request.user, alert, note=note, **changes)
+            messages.success(request, _("已发布更新。"))
+            return redirect("warning:alert", successor.pk)
+        elif action == "acknowledge":
+            actions.acknowledge_alert(request.user, alert)
+            messages.success(request, _("已签收。"))
+        else:
+            return HttpResponse(status=404)
+    except ValidationError as exc:
+        for errors in exc.message_dict.values():
+            for error in errors:
+                messages.error(request, error)
+    except WorkflowError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("warning:alert", alert.pk)
+
+
+@login_required
+def alert_cap(request, pk: int):
+    alert = get_scoped_or_404(
+        request.user, Alert.objects.select_related("domain", "area", "issuing_unit"), pk=pk
+    )
+    try:
+        body = cap.to_cap_xml(alert)
+    except cap.NotExportable as exc:
+        return HttpResponse(str(exc), status=409, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(body, content_type="application/cap+xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{alert.identifier}.xml"'
+    return response
+
+
+@login_required
+def alert_feed(request):
+    alerts = (
+        scoped(request.user, Alert)
+        .filter(status=AlertStatus.ISSUED)
+        .exclude(msg_type=MessageType.CANCEL)
+        .select_related("domain", "area")
+    )
+    body = cap.atom_feed(
+        alerts,
+        feed_url=request.build_absolute_uri(reverse("warning:feed")),
+        alert_url=lambda a: request.build_absolute_uri(reverse("warning:cap", args=[a.pk])),
+    )
+    return HttpResponse(body, content_type="application/atom+xml; charset=utf-8")
