@@ -357,3 +357,31 @@ def test_supervision_redirect_refuses_foreign_hosts(client, world, make_matter, 
     matter = advance(make_matter(), "assigned")
     response = act(client, world.leader, matter, "supervise", {"note": "督办"}, next="https://evil.example/")
     assert response.url == reverse("matters:detail", args=[matter.pk])
+
+
+def test_flags_notes_and_follow_up_through_the_page(client, world, make_matter, advance):
+    matter = make_matter(area=world.grid_a1)  # in the grid worker's own grid
+    act(client, world.centre_staff, matter, "grey_rhino", {"marked": "yes"})
+    act(client, world.centre_staff, matter, "black_swan", {"confirmed": "no"})
+    act(client, world.cadre, matter, "note", {"note": "已电话联系工地负责人", "public": "on"})
+    matter.refresh_from_db()
+    assert matter.grey_rhino and matter.black_swan_confirmed is False
+    assert matter.events.get(kind="note").public
+    advance(matter, "resolved")
+    response = act(
+        client,
+        world.grid_worker,
+        matter,
+        "follow_up",
+        {"visited_on": timezone.localdate().isoformat(), "satisfaction": "", "method": "上门"},
+    )
+    assert response.status_code == 400 and "这个字段是必填项。" in response.content.decode()
+    act(
+        client,
+        world.grid_worker,
+        matter,
+        "follow_up",
+        {"visited_on": timezone.localdate().isoformat(), "satisfaction": "satisfied", "method": "上门"},
+    )
+    matter.refresh_from_db()
+    assert matter.status == Status.FOLLOWED_UP and matter.follow_ups.get().method == "上门"

@@ -76,7 +76,7 @@ class ResidualForm(AssessForm):
 
 
 class AssignForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("责任单位"), queryset=Unit.objects.none())
+    unit = forms.ModelChoiceField(label=_("责任单位"), queryset=Unit.objects.none(), empty_label=_("请选择"))
     person = forms.ModelChoiceField(
         label=_("责任人"), queryset=User.objects.none(), required=False, empty_label=_("（不指定）")
     )
