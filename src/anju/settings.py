@@ -39,7 +39,7 @@ INSTALLED_APPS = [
     "anju.matters",
 ]
 # Capabilities built on the foundation register themselves here when present.
-OPTIONAL_APPS = ["anju.screening", "anju.assessment", "anju.warning", "anju.emergency", "anju.reports", "anju.triage"]
+OPTIONAL_APPS = ["anju.dashboard", "anju.screening", "anju.assessment", "anju.warning", "anju.emergency", "anju.reports", "anju.triage"]
 for _app in OPTIONAL_APPS:
     if (BASE_DIR / _app.split(".")[1] / "apps.py").exists():
         INSTALLED_APPS.append(_app)
@@ -108,6 +108,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise serves from the finders; an absent root only warns
 MEDIA_ROOT = DATA_DIR / "uploads"

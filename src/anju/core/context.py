@@ -36,6 +36,9 @@ def navigation(request):
             url = reverse(name)
         except NoReverseMatch:
             continue
-        items.append({"url": url, "label": label, "active": request.path.startswith(url) and url != "/"
-                      or request.path == url})
+        items.append({"url": url, "label": label, "active": False})
+    # The active entry is the one with the longest URL that prefixes the current path.
+    matching = [i for i in items if request.path == i["url"] or (i["url"] != "/" and request.path.startswith(i["url"]))]
+    if matching:
+        max(matching, key=lambda i: len(i["url"]))["active"] = True
     return {"nav_items": items}
