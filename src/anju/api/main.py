@@ -6,9 +6,17 @@ OpenAPI schema at ``/api/openapi.json``; a browsable page at ``/api/docs`` (see 
 from __future__ import annotations
 
 from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
 
 from anju.api import areas, errors, matter_actions, matters, reports
 from anju.api.auth import AUTH
+
+
+class ReadableJSONRenderer(JSONRenderer):
+    """UTF-8 Chinese as it is, not as \\uXXXX escapes: readable in logs, curl and the docs page."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
 
 api = NinjaAPI(
     title="anju API",
@@ -24,6 +32,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     docs_url=None,  # served by anju.api.docs from ninja's bundled assets, never from a CDN
     auth=AUTH,
+    renderer=ReadableJSONRenderer(),
 )
 errors.install(api)
 api.add_router("", areas.router)

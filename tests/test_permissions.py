@@ -1,0 +1,677 @@
+"""The permission walk: every role × every list, detail, export, page-action and API route × an object in the
+user's own area and one outside it, checked against the role table (``anju.core.roles.PERMISSIONS``) and the
+area scope (``anju.core.scoping.in_scope``).
+
+The routes are discovered from the URL resolver and the OpenAPI schema; a route that is neither checked here
+nor listed in ``EXEMPT`` with a reason fails ``test_every_route_is_checked_or_exempt``, so a new page cannot
+slip past this test. The expectations come from the role table, never from the views under test.
+
+Objects live in three places: A (东一村第一网格, town A), B (西一村网格, town B) and C (a village of another
+county). "Visible" means ``in_scope(user, area)``; a county user sees A and B, a grid worker only A.
+For each request:
+  role may, object visible      → the route's "allowed" answer (200, a redirect, a re-rendered form, …)
+  role may not, object visible  → 403
+  role may, object not visible  → 404 (for the API's create routes, whose area is a field: 422)
+  neither                       → 403 or 404
+and every refused request changes nothing (no audit event, no timeline event). Lists must show the visible
+objects and none of the others; no page or API answer may contain unmasked personal data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from anju.core import actions as core_actions
+from anju.core.models import AreaLevel, AuditEvent, UnitKind
+from anju.core.roles import role_has
+from anju.core.scoping import in_scope
+from anju.intake import actions as intake_actions
+from anju.matters import actions as matter_actions
+from anju.matters.models import MatterEvent
+
+PUBLIC = "public"  # permission marker: no login needed
+LOGIN = None  # permission marker: any logged-in user
+CHECKED_NAMESPACES = {"core", "intake", "public", "matters", "api"}
+
+# Raw personal data of the test objects: must never appear in a page, export or API answer.
+PARTY = {"name": "张三丰", "phone": "13812345678", "id_number": "110101199003074514"}
+REPORTER = {"reporter_name": "欧阳小五", "reporter_phone": "13600001111"}
+RAW_VALUES = [
+    PARTY["name"],
+    PARTY["phone"],
+    PARTY["id_number"],
+    REPORTER["reporter_name"],
+    REPORTER["reporter_phone"],
+]
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = b"%PDF-1.4\n% permission test\n"
+
+# Routes deliberately not walked, with the reason.
+EXEMPT = {
+    "core:login": "the login page itself: public by design, shows no data",
+    "core:logout": "ends the session; no data",
+    ":set_language": "switches the interface language; no data",
+    "api:api-root": "ninja's reverse-only root, no view of its own",
+    "public:submit/": "redirect to public:submit (checked)",
+    "public:track/": "redirect to public:track (checked)",
+}
+
+
+# --- the objects --------------------------------------------------------------------------------------------
+def _build(world) -> dict[str, SimpleNamespace]:
+    """A, B and C objects, created through the actions by a superuser without an area (sees everything)."""
+    w = world
+    root = core_actions.create_user(
+        None, username="root", password="test-pass-123", role="admin", is_superuser=True
+    )
+    county_c = core_actions.create_area(root, code="330200000000", name="邻县", level=AreaLevel.COUNTY)
+    town_c = core_actions.create_area(
+        root, code="330201000000", name="邻镇", level=AreaLevel.TOWN, parent=county_c
+    )
+    village_c = core_actions.create_area(
+        root, code="330201001000", name="邻一村", level=AreaLevel.VILLAGE, parent=town_c
+    )
+    units = {
+        "A": core_actions.create_unit(root, name="东一村第一网格工作站", kind=UnitKind.OTHER, area=w.grid_a1),
+        "B": w.committee_b1,
+        "C": core_actions.create_unit(
+            root, name="邻一村村委会", kind=UnitKind.VILLAGE_COMMITTEE, area=village_c
+        ),
+    }
+    areas = {"A": w.grid_a1, "B": w.grid_b1, "C": village_c}
+    deadline = timezone.localdate() + dt.timedelta(days=7)
+    out = {}
+    for key, area in areas.items():
+        matter = matter_actions.create_matter(
+            root,
+            kind="dispute",
+            domain=w.wages,
+            area=area,
+            title=f"权限测试事项{key}",
+            description="欠薪",
+            parties=[dict(PARTY, role="applicant")],
+            likelihood=5,
+            consequence=5,
+        )
+        matter_actions.assign(root, matter, unit=units[key], deadline=deadline)
+        session = matter_actions.record_mediation(
+            root,
+            matter,
+            held_on=timezone.localdate(),
+            mediators="调解员",
+            summary="协商",
+            result="continuing",
+            agreement_file=ContentFile(PDF, name="agreement.pdf"),
+        )
+        report = intake_actions.submit_report(
+            root,
+            channel="grid",
+            title=f"权限测试诉求{key}",
+            text=f"权限测试诉求{key}：路灯损坏",
+            area=area,
+            attachments=[SimpleUploadedFile("photo.png", PNG, content_type="image/png")],
+            **REPORTER,
+        )
+        matter.refresh_from_db()
+        out[key] = SimpleNamespace(
+            key=key,
+            area=area,
+            unit=units[key],
+            matter=matter,
+            party=matter.parties.get(),
+            mediation=session,
+            report=report,
+            attachment=report.attachments.get(),
+        )
+    return out
+
+
+# --- the routes ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Route:
+    key: str  # "namespace:name" for pages, "METHOD /api/path" for the API
+    url: Callable  # (objects of one area, world) -> url
+    permission: str | None = LOGIN
+    method: str = "GET"
+    obj: bool = False  # the URL names an object of one area
+    listing: Callable | None = None  # (objects of one area) -> text shown for it in the list
+    data: Callable | None = None  # (objects of one area, world) -> POST data
+    allowed: frozenset = frozenset({200})
+    foreign: frozenset = frozenset({404})  # the answer when the role may but the object is outside the scope
+    reveals: bool = False  # answers with personal data by design
+    api: bool = False
+    # a successful call must leave this trace: (objects, before, after counts) -> bool
+    effect: Callable | None = None
+    panel_key: str = ""
+
+
+def page(key, url, **kw) -> Route:
+    return Route(key=key, url=url, **kw)
+
+
+def api(method, path, url, **kw) -> Route:
+    kw.setdefault("allowed", frozenset({200}) if method == "GET" else frozenset({200, 201, 409, 422}))
+    return Route(
+        key=f"{method} /api{path}", url=lambda o, w, u=url: "/api" + u(o, w), method=method, api=True, **kw
+    )
+
+
+def _tomorrow() -> str:
+    return (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+
+
+FORM_ANSWERS = frozenset({200, 302, 400})  # re-rendered form, or redirect with a message
+
+PAGE_ROUTES = [
+    page("core:home", lambda o, w: "/"),
+    page("core:audit", lambda o, w: "/audit/", permission="audit.view", listing=lambda o: o.matter.number),
+    page(
+        "core:reveal",
+        lambda o, w: f"/reveal/party/{o.party.pk}/name/",
+        method="POST",
+        obj=True,
+        permission="personal_data.reveal",
+        reveals=True,
+    ),
+    page("intake:list", lambda o, w: "/intake/", permission="report.view", listing=lambda o: o.report.title),
+    page(
+        "intake:new", lambda o, w: "/intake/new/", permission="report.create", allowed=frozenset({200, 302})
+    ),
+    page("intake:grid", lambda o, w: "/intake/grid/", permission="report.create"),
+    page("intake:detail", lambda o, w: f"/intake/{o.report.pk}/", obj=True, permission="report.view"),
+    page(
+        "intake:register",
+        lambda o, w: f"/intake/{o.report.pk}/register/",
+        method="POST",
+        obj=True,
+        permission="report.register",
+        allowed=FORM_ANSWERS,
+    ),
+    page(
+        "intake:link",
+        lambda o, w: f"/intake/{o.report.pk}/link/",
+        method="POST",
+        obj=True,
+        permission="report.register",
+        allowed=FORM_ANSWERS,
+    ),
+    page(
+        "intake:reject",
+        lambda o, w: f"/intake/{o.report.pk}/reject/",
+        method="POST",
+        obj=True,
+        permission="report.register",
+        allowed=FORM_ANSWERS,
+    ),
+    page(
+        "intake:matter_search",
+        lambda o, w: f"/intake/{o.report.pk}/matters/?matter_q=权限",
+        obj=True,
+        permission="report.register",
+    ),
+    page(
+        "intake:attachment",
+        lambda o, w: f"/intake/attachments/{o.attachment.pk}/",
+        obj=True,
+        permission="report.view",
+    ),
+    page("public:submit", lambda o, w: "/public/submit", permission=PUBLIC),
+    page("public:track", lambda o, w: f"/public/track?code={o.report.receipt_code}", permission=PUBLIC),
+    page(
+        "matters:ledger",
+        lambda o, w: "/matters/",
+        permission="matter.view",
+        listing=lambda o: o.matter.number,
+    ),
+    page(
+        "matters:export",
+        lambda o, w: "/matters/export/",
+        permission="ledger.export",
+        listing=lambda o: o.matter.number,
+    ),
+    page("matters:new", lambda o, w: "/matters/new/", permission="matter.create"),
+    page(
+        "matters:supervision",
+        lambda o, w: "/matters/supervision/",
+        permission="matter.view",
+        listing=lambda o: o.matter.number,
+    ),
+    page("matters:unit_members", lambda o, w: f"/matters/unit-members/?unit={o.unit.pk}", obj=True),
+    page(
+        "matters:agreement",
+        lambda o, w: f"/matters/agreements/{o.mediation.pk}/",
+        obj=True,
+        permission="matter.view",
+    ),
+    page("matters:detail", lambda o, w: f"/matters/{o.matter.pk}/", obj=True, permission="matter.view"),
+    page("api-docs", lambda o, w: "/api/docs"),
+    page("api-docs-asset", lambda o, w: "/api/docs/assets/swagger-ui.css", permission=PUBLIC),
+    page("api:openapi-json", lambda o, w: "/api/openapi.json", permission=PUBLIC),
+]
+
+# The matter page's action panels and the permission of the role table each one needs.
+PANEL_PERMISSIONS = {
+    "assess": "matter.assess",
+    "assign": "matter.assign",
+    "start": "matter.start",
+    "resolve": "matter.resolve",
+    "follow_up": "matter.follow_up",
+    "archive": "matter.archive",
+    "escalate": "matter.escalate",
+    "return": "matter.return",
+    "merge": "matter.merge",
+    "reject": "matter.reject",
+    "residual": "matter.assess",
+    "mediation": "mediation.record",
+    "supervise": "matter.supervise",
+    "party": "matter.note",
+    "black_swan": "matter.flag",
+    "grey_rhino": "matter.flag",
+    "note": "matter.note",
+}
+
+
+def _note_added(o, before, after) -> bool:
+    return after["events"] > before["events"]
+
+
+def act_routes() -> list[Route]:
+    routes = []
+    for key, permission in PANEL_PERMISSIONS.items():
+        # A real note proves that the permitted action runs; the other panels are posted empty, which
+        # passes the gate (scope, role) and stops at the form, changing nothing.
+        data = (lambda o, w: {"note-note": "权限测试备注"}) if key == "note" else (lambda o, w: {})
+        routes.append(
+            page(
+                f"matters:act/{key}",
+                lambda o, w, k=key: f"/matters/{o.matter.pk}/act/{k}/",
+                method="POST",
+                obj=True,
+                permission=permission,
+                data=data,
+                allowed=FORM_ANSWERS,
+                effect=_note_added if key == "note" else None,
+                panel_key=key,
+            )
+        )
+    return routes
+
+
+def _matter_in(o, w):
+    return {
+        "kind": "dispute",
+        "domain": w.wages.code,
+        "area": o.area.code,
+        "title": "接口登记",
+        "description": "d",
+    }
+
+
+API_ROUTES = [
+    api("GET", "/areas", lambda o, w: "/areas?page_size=200", listing=lambda o: f'"{o.area.code}"'),
+    api("GET", "/areas/{code}", lambda o, w: f"/areas/{o.area.code}", obj=True),
+    api("GET", "/domains", lambda o, w: "/domains"),
+    api(
+        "GET",
+        "/reports",
+        lambda o, w: "/reports?page_size=200",
+        permission="report.view",
+        listing=lambda o: o.report.title,
+    ),
+    api(
+        "POST",
+        "/reports",
+        lambda o, w: "/reports",
+        obj=True,
+        permission="report.create",
+        foreign={422},
+        data=lambda o, w: {"channel": "visit", "text": "接口诉求", "area": o.area.code},
+    ),
+    api(
+        "GET",
+        "/reports/{report_id}",
+        lambda o, w: f"/reports/{o.report.pk}",
+        obj=True,
+        permission="report.view",
+    ),
+    api(
+        "POST",
+        "/reports/{report_id}/register",
+        lambda o, w: f"/reports/{o.report.pk}/register",
+        obj=True,
+        permission="report.register",
+        data=lambda o, w: {"kind": "dispute", "domain": w.wages.code, "title": "接口登记"},
+    ),
+    api(
+        "POST",
+        "/reports/{report_id}/link",
+        lambda o, w: f"/reports/{o.report.pk}/link",
+        obj=True,
+        permission="report.register",
+        data=lambda o, w: {"matter": o.matter.pk},
+    ),
+    api(
+        "POST",
+        "/reports/{report_id}/reject",
+        lambda o, w: f"/reports/{o.report.pk}/reject",
+        obj=True,
+        permission="report.register",
+        data=lambda o, w: {"reason": "不属于受理范围"},
+    ),
+    api(
+        "POST",
+        "/reports/{report_id}/reveal",
+        lambda o, w: f"/reports/{o.report.pk}/reveal",
+        obj=True,
+        permission="personal_data.reveal",
+        reveals=True,
+        data=lambda o, w: {"field": "reporter_phone"},
+    ),
+    api(
+        "GET",
+        "/matters",
+        lambda o, w: "/matters?page_size=200",
+        permission="matter.view",
+        listing=lambda o: o.matter.number,
+    ),
+    api(
+        "POST",
+        "/matters",
+        lambda o, w: "/matters",
+        obj=True,
+        permission="matter.create",
+        foreign={422},
+        data=_matter_in,
+    ),
+    api(
+        "GET",
+        "/matters/{matter_id}",
+        lambda o, w: f"/matters/{o.matter.pk}",
+        obj=True,
+        permission="matter.view",
+    ),
+    api(
+        "POST",
+        "/matters/{matter_id}/parties/{party_id}/reveal",
+        lambda o, w: f"/matters/{o.matter.pk}/parties/{o.party.pk}/reveal",
+        obj=True,
+        permission="personal_data.reveal",
+        reveals=True,
+        data=lambda o, w: {"field": "phone"},
+    ),
+]
+
+# The API's workflow endpoints: permission and a valid payload for each (valid, so the schema check — which
+# runs before the view — cannot answer 422 in place of the gate).
+API_ACTIONS = {
+    "assess": ("matter.assess", lambda o, w: {"likelihood": 2, "consequence": 2}),
+    "assign": ("matter.assign", lambda o, w: {"unit": o.unit.pk, "deadline": _tomorrow()}),
+    "start": ("matter.start", lambda o, w: {}),
+    "resolve": ("matter.resolve", lambda o, w: {"outcome": "已化解"}),
+    "follow_up": (
+        "matter.follow_up",
+        lambda o, w: {"visited_on": timezone.localdate().isoformat(), "satisfaction": "satisfied"},
+    ),
+    "archive": ("matter.archive", lambda o, w: {}),
+    "escalate": ("matter.escalate", lambda o, w: {"reason": "需上级协调"}),
+    "return": ("matter.return", lambda o, w: {"reason": "不属本单位"}),
+    "merge": ("matter.merge", lambda o, w: {"into": o.matter.pk}),
+    "reject": ("matter.reject", lambda o, w: {"reason": "不予受理"}),
+    "mediation": (
+        "mediation.record",
+        lambda o, w: {
+            "held_on": timezone.localdate().isoformat(),
+            "mediators": "调解员",
+            "summary": "协商",
+            "result": "continuing",
+        },
+    ),
+    "supervise": ("matter.supervise", lambda o, w: {"note": "请加快"}),
+    "note": ("matter.note", lambda o, w: {"note": "接口备注"}),
+    "parties": ("matter.note", lambda o, w: {"name": "某公司", "is_organisation": True}),
+    "residual": ("matter.assess", lambda o, w: {"likelihood": 1, "consequence": 1}),
+    "black_swan": ("matter.flag", lambda o, w: {"confirmed": False}),
+    "grey_rhino": ("matter.flag", lambda o, w: {"marked": True}),
+}
+# Order matters on one matter: notes and flags first, then the status changes, the closing ones last.
+API_ACTION_ORDER = [
+    "note",
+    "parties",
+    "supervise",
+    "black_swan",
+    "grey_rhino",
+    "residual",
+    "mediation",
+    "assess",
+    "escalate",
+    "return",
+    "assign",
+    "start",
+    "resolve",
+    "follow_up",
+    "archive",
+    "merge",
+    "reject",
+]
+API_ROUTES += [
+    api(
+        "POST",
+        f"/matters/{{matter_id}}/{name}",
+        lambda o, w, n=name: f"/matters/{o.matter.pk}/{n}",
+        obj=True,
+        permission=API_ACTIONS[name][0],
+        data=API_ACTIONS[name][1],
+    )
+    for name in API_ACTION_ORDER
+]
+ROUTES = PAGE_ROUTES + act_routes() + API_ROUTES
+
+
+# --- discovery ------------------------------------------------------------------------------------------------
+def _walk(patterns, prefix="", namespace=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = p.namespace or namespace
+            yield from _walk(p.url_patterns, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            yield namespace, p.name, prefix + str(p.pattern)
+
+
+def discovered_routes() -> set[str]:
+    """Route keys of the checked namespaces: pages by name (or route when unnamed), the API by operation."""
+    from anju.api.main import api as ninja_api
+
+    keys = set()
+    for namespace, name, route in _walk(get_resolver().url_patterns):
+        if namespace and namespace not in CHECKED_NAMESPACES:
+            continue
+        if namespace == "api" and name not in ("openapi-json", "api-root"):
+            continue  # one resolver entry per path; the operations come from the schema below
+        key = f"{namespace}:{name or route.split('/', 1)[-1]}" if namespace else (name or route)
+        keys.add(":set_language" if name == "set_language" else key)
+    schema = ninja_api.get_openapi_schema()
+    for path, operations in schema["paths"].items():
+        for method in operations:
+            keys.add(f"{method.upper()} {path}")
+    return keys
+
+
+def test_every_route_is_checked_or_exempt():
+    checked = {r.key for r in ROUTES if not r.key.startswith("matters:act/")} | {"matters:act"}
+    discovered = discovered_routes()
+    missing = sorted(discovered - checked - set(EXEMPT))
+    assert not missing, f"routes neither checked by the permission walk nor exempt: {missing}"
+    stale = sorted((checked | set(EXEMPT)) - discovered)
+    assert not stale, f"checked or exempt routes that no longer exist: {stale}"
+
+
+def test_every_matter_panel_is_walked():
+    from anju.matters.panels import PANELS
+
+    assert set(PANELS) == set(PANEL_PERMISSIONS)
+
+
+# --- the walk -------------------------------------------------------------------------------------------------
+def _counts() -> dict:
+    return {"audit": AuditEvent.objects.count(), "events": MatterEvent.objects.count()}
+
+
+def _body_text(response) -> str:
+    if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(response.content), read_only=True)
+        return "\n".join(
+            str(v)
+            for s in book.worksheets
+            for row in s.iter_rows(values_only=True)
+            for v in row
+            if v is not None
+        )
+    if getattr(response, "streaming", False):
+        return ""
+    if response.get("Content-Type", "").startswith("application/json"):
+        # whatever the renderer's escaping, compare against the decoded text
+        return json.dumps(response.json(), ensure_ascii=False)
+    return response.content.decode("utf-8", errors="replace")
+
+
+@dataclass
+class Walk:
+    user: object
+    world: object
+    objects: dict
+    page_client: Client
+    api_headers: dict
+    failures: list = field(default_factory=list)
+
+    def request(self, route: Route, o):
+        url = route.url(o, self.world)
+        data = route.data(o, self.world) if route.data else {}
+        if route.api:
+            if route.method == "GET":
+                return self.page_client.get(url, headers=self.api_headers)
+            return self.page_client.post(
+                url, data=json.dumps(data), content_type="application/json", headers=self.api_headers
+            )
+        if route.method == "GET":
+            return self.page_client.get(url)
+        return self.page_client.post(url, data)
+
+    def fail(self, route: Route, where: str, message: str):
+        self.failures.append(f"{route.key} [{where}]: {message}")
+
+    def may(self, route: Route) -> bool:
+        if route.permission == PUBLIC:
+            return True
+        if self.user is None:
+            return False
+        return route.permission is None or role_has(self.user.role, route.permission)
+
+    def denied_answer(self, route: Route) -> frozenset:
+        if self.user is None and route.permission != PUBLIC:
+            return frozenset({401}) if route.api else frozenset({302})
+        return frozenset({403})
+
+    def check(self, route: Route):
+        targets = list(self.objects.values()) if route.obj else [self.objects["A"]]
+        for o in targets:
+            visible = not route.obj or (self.user is not None and in_scope(self.user, o.area))
+            if route.permission == PUBLIC:
+                visible = True
+            self.check_one(route, o, visible)
+
+    def check_one(self, route: Route, o, visible: bool):
+        where = o.key if route.obj else "-"
+        may = self.may(route)
+        before = _counts()
+        response = self.request(route, o)
+        after = _counts()
+        status = response.status_code
+        if may and visible:
+            if status not in route.allowed:
+                self.fail(route, where, f"expected {sorted(route.allowed)}, got {status}")
+                return
+            if route.effect and not route.effect(o, before, after):
+                self.fail(route, where, "allowed but the action left no trace")
+            self.check_content(route, where, response)
+            return
+        if not may and visible:
+            expected = self.denied_answer(route)
+            if route.panel_key and self.user is not None:
+                expected = frozenset({302, 403})  # the matter page refuses with a message and redirects
+        elif may:
+            expected = route.foreign
+        else:
+            expected = self.denied_answer(route) | ({404} if self.user is not None else set())
+        if status not in expected:
+            self.fail(route, where, f"expected {sorted(expected)}, got {status}")
+        if after != before:
+            self.fail(route, where, f"refused but changed data: {before} -> {after}")
+        self.check_content(route, where, response)
+
+    def check_content(self, route: Route, where: str, response):
+        text = _body_text(response)
+        if not route.reveals:
+            leaked = [v for v in RAW_VALUES if v in text]
+            if leaked:
+                self.fail(route, where, f"unmasked personal data in the answer: {leaked}")
+        if route.listing and response.status_code == 200:
+            for o in self.objects.values():
+                shown = route.listing(o) in text
+                should = self.user is not None and in_scope(self.user, o.area)
+                if shown != should:
+                    state = "shows" if shown else "misses"
+                    self.fail(route, where, f"list {state} the object of area {o.key}")
+
+
+ROLE_USERS = {
+    "grid_worker": "grid_worker",
+    "village_cadre": "cadre",
+    "centre_staff_town": "town_staff",
+    "centre_staff_county": "centre_staff",
+    "department_officer": "officer",
+    "leader": "leader",
+    "auditor": "auditor",
+    "admin": "admin",
+    "anonymous": None,
+}
+
+
+@pytest.fixture
+def fast_password_hashing(settings):
+    # The world has ten users; the production hasher would spend seconds on each of them.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", list(ROLE_USERS))
+def test_permission_walk(role, fast_password_hashing, world):
+    objects = _build(world)
+    user = getattr(world, ROLE_USERS[role]) if ROLE_USERS[role] else None
+    client = Client()
+    headers = {}
+    if user is not None:
+        client.force_login(user)
+        headers = {"Authorization": f"Bearer {core_actions.issue_api_token(user, 'permission-test')}"}
+    walk = Walk(user=user, world=world, objects=objects, page_client=client, api_headers=headers)
+    for route in ROUTES:
+        if route.api:
+            # The API is walked with the token alone, not the browser session.
+            walk.page_client = Client()
+        else:
+            walk.page_client = client
+        walk.check(route)
+    assert not walk.failures, f"{role}: {len(walk.failures)} mismatches\n" + "\n".join(walk.failures)
