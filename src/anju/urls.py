@@ -20,6 +20,7 @@ OPTIONAL = {
     "emergency/": "emergency",
     "reports/": "reports",
     "triage/": "triage",
+    "dashboard/": "dashboard",
 }
 for prefix, label in OPTIONAL.items():
     if apps.is_installed(f"anju.{label}"):

@@ -1,0 +1,141 @@
+"""The figures of a leader's overview, each computed from the ledger for the user's scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from anju.core.models import Area, AreaLevel, Domain
+from anju.core.scoping import scoped
+from anju.matters.models import Matter
+from anju.matters.risk import LEVEL_RANK, current_matrix
+from anju.matters.workflow import OPEN_STATUSES, Status
+
+RESOLVED = (Status.RESOLVED, Status.FOLLOWED_UP, Status.ARCHIVED)
+
+
+def key_figures(user, today: dt.date | None = None) -> dict:
+    today = today or timezone.localdate()
+    month_start = today.replace(day=1)
+    matters = scoped(user, Matter)
+    this_month = matters.filter(registered_at__date__gte=month_start)
+    resolved_month = matters.filter(resolved_at__date__gte=month_start)
+    resolved_all = matters.filter(status__in=RESOLVED)
+    closed = matters.exclude(status__in=OPEN_STATUSES).exclude(status=Status.MERGED).count()
+    never_escalated = resolved_all.exclude(events__kind="escalated").distinct().count()
+    total_resolved = resolved_all.count()
+    return {
+        "open": matters.open().count(),
+        "overdue": matters.overdue(today).count(),
+        "new_month": this_month.count(),
+        "resolved_month": resolved_month.count(),
+        "resolution_rate": round(100 * total_resolved / closed, 1) if closed else None,
+        "grassroots_rate": round(100 * never_escalated / total_resolved, 1) if total_resolved else None,
+        "high_open": matters.open()
+        .filter(
+            Q(residual_level__in=("high", "critical"))
+            | Q(residual_level="", inherent_level__in=("high", "critical"))
+        )
+        .count(),
+    }
+
+
+def level_distribution(user) -> list[dict]:
+    matrix = current_matrix()
+    counts = Counter()
+    for inherent, residual in scoped(user, Matter).open().values_list("inherent_level", "residual_level"):
+        counts[residual or inherent or ""] += 1
+    total = sum(counts.values()) or 1
+    rows = [
+        {
+            "label": lv.label,
+            "code": lv.code,
+            "hex": lv.hex,
+            "count": counts[lv.code],
+            "pct": round(100 * counts[lv.code] / total, 1),
+        }
+        for lv in matrix.ordered_levels()
+    ]
+    rows.append(
+        {
+            "label": "未定级",
+            "code": "",
+            "hex": "#9ca3af",
+            "count": counts[""],
+            "pct": round(100 * counts[""] / total, 1),
+        }
+    )
+    return rows
+
+
+def weekly_trends(user, weeks: int = 156, today: dt.date | None = None) -> list[dict]:
+    """Per domain: weekly counts of matters over the last ``weeks`` weeks, as sparkline geometry."""
+    today = today or timezone.localdate()
+    first = today - dt.timedelta(days=today.weekday()) - dt.timedelta(weeks=weeks - 1)
+    rows = scoped(user, Matter).filter(occurred_at__date__gte=first).values_list("domain_id", "occurred_at")
+    series: dict[int, list[int]] = {}
+    for domain_id, occurred in rows:
+        index = (timezone.localtime(occurred).date() - first).days // 7
+        if 0 <= index < weeks:
+            series.setdefault(domain_id, [0] * weeks)[index] += 1
+    out = []
+    for domain in Domain.objects.filter(active=True):
+        counts = series.get(domain.pk, [0] * weeks)
+        top = max(counts) or 1
+        points = " ".join(
+            f"{i * 300 / (weeks - 1):.1f},{40 - 36 * c / top:.1f}" for i, c in enumerate(counts)
+        )
+        out.append(
+            {
+                "domain": domain,
+                "total": sum(counts),
+                "last4": sum(counts[-4:]),
+                "max": max(counts),
+                "points": points,
+            }
+        )
+    return sorted(out, key=lambda r: -r["total"])
+
+
+def map_values(user, mode: str) -> tuple[list[Area], list[Area], dict[int, dict]]:
+    """Villages of the scope (their grids for a village user) with a fill each, plus the town outlines."""
+    base = user.area
+    level = AreaLevel.GRID if base is not None and base.level >= AreaLevel.VILLAGE else AreaLevel.VILLAGE
+    areas = list(scoped(user, Area).filter(level=level))
+    towns = list(scoped(user, Area).filter(level=AreaLevel.TOWN)) if level == AreaLevel.VILLAGE else []
+    by_path = {a.path: a for a in areas}
+    depth = level  # number of codes in an area path at this level
+    stats: dict[int, dict] = {a.pk: {"count": 0, "level": ""} for a in areas}
+    rows = scoped(user, Matter).open().values_list("area__path", "inherent_level", "residual_level")
+    for path, inherent, residual in rows:
+        key = "/" + "/".join(path.strip("/").split("/")[:depth]) + "/"
+        area = by_path.get(key)
+        if area is None:
+            continue
+        entry = stats[area.pk]
+        entry["count"] += 1
+        current = residual or inherent
+        if LEVEL_RANK.get(current, 0) > LEVEL_RANK.get(entry["level"], 0):
+            entry["level"] = current
+    matrix = current_matrix()
+    top = max((v["count"] for v in stats.values()), default=0) or 1
+    for entry in stats.values():
+        if mode == "count":
+            entry["fill"] = f"rgba(185, 28, 28, {0.06 + 0.85 * entry['count'] / top:.2f})"
+        else:
+            entry["fill"] = (
+                matrix.levels[entry["level"]].hex if entry["level"] in matrix.levels else "#e5e7eb"
+            )
+        entry["level_label"] = (
+            matrix.levels[entry["level"]].label if entry["level"] in matrix.levels else "无"
+        )
+    return areas, towns, stats
+
+
+def domain_village_table(user) -> list[tuple[str, int]]:
+    return list(
+        scoped(user, Matter).open().values_list("domain__name").annotate(n=Count("id")).order_by("-n")
+    )

@@ -1,0 +1,106 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from anju.dashboard import figures, geo
+from anju.matters import actions
+
+
+def square(lon, lat, d=0.01):
+    return {
+        "type": "Polygon",
+        "coordinates": [[[lon, lat], [lon + d, lat], [lon + d, lat + d], [lon, lat + d], [lon, lat]]],
+    }
+
+
+@pytest.fixture
+def ledger(world):
+    for area, (lon, lat) in (
+        (world.village_a1, (120.0, 30.0)),
+        (world.village_a2, (120.02, 30.0)),
+        (world.village_b1, (120.04, 30.0)),
+    ):
+        area.boundary = square(lon, lat)
+        area.save()
+    staff = world.centre_staff
+    critical = actions.create_matter(
+        staff,
+        kind="dispute",
+        domain=world.land,
+        area=world.village_a1,
+        title="征地",
+        description="征地补偿纠纷",
+        likelihood=5,
+        consequence=5,
+    )
+    low = actions.create_matter(
+        staff,
+        kind="demand",
+        domain=world.wages,
+        area=world.grid_a1,
+        title="欠薪",
+        description="拖欠工资",
+        likelihood=1,
+        consequence=1,
+    )
+    done = actions.create_matter(
+        staff,
+        kind="demand",
+        domain=world.wages,
+        area=world.village_b1,
+        title="欠薪",
+        description="拖欠工资",
+        likelihood=2,
+        consequence=2,
+    )
+    actions.assign(staff, done, unit=world.committee_b1, deadline=timezone.localdate() + dt.timedelta(days=5))
+    actions.resolve(staff, done, outcome="已支付")
+    overdue = actions.create_matter(
+        staff,
+        kind="demand",
+        domain=world.wages,
+        area=world.village_b1,
+        title="超期",
+        description="超期事项",
+        likelihood=3,
+        consequence=3,
+    )
+    actions.assign(
+        staff, overdue, unit=world.committee_b1, deadline=timezone.localdate() + dt.timedelta(days=1)
+    )
+    overdue.deadline = timezone.localdate() - dt.timedelta(days=3)
+    overdue.save(update_fields=["deadline"])
+    return {"critical": critical, "low": low, "done": done, "overdue": overdue}
+
+
+def test_key_figures_match_the_ledger(world, ledger):
+    f = figures.key_figures(world.centre_staff)
+    assert f["open"] == 3 and f["overdue"] == 1 and f["new_month"] == 4 and f["resolved_month"] == 1
+    assert f["high_open"] == 2  # 5×5 → 最高, 3×3 → 较高 on the default matrix
+    assert f["resolution_rate"] == 100.0 and f["grassroots_rate"] == 100.0
+    assert figures.key_figures(world.cadre)["open"] == 2  # 东一村 only (grid rolls up)
+
+
+def test_map_colours_villages_by_highest_open_level(world, ledger):
+    areas, towns, stats = figures.map_values(world.centre_staff, "level")
+    assert {a.name for a in areas} == {"东一村", "东二村", "西一村"} and len(towns) == 2
+    assert stats[world.village_a1.pk]["level"] == "critical" and stats[world.village_a1.pk]["count"] == 2
+    assert stats[world.village_a2.pk]["count"] == 0 and stats[world.village_a2.pk]["fill"] == "#e5e7eb"
+    drawn = geo.project(areas, stats)
+    assert not drawn["empty"] and all(s["path"].startswith("M") for s in drawn["shapes"])
+
+
+def test_weekly_trends_count_by_domain(world, ledger):
+    trends = {t["domain"].code: t for t in figures.weekly_trends(world.centre_staff)}
+    assert trends["social_security_wages"]["total"] == 3 and trends["land_requisition"]["last4"] == 1
+
+
+def test_dashboard_page_renders_map_and_figures(client, world, ledger):
+    client.force_login(world.leader)
+    html = client.get("/dashboard/").content.decode()
+    assert "<svg" in html and "东一村" in html and "超期" in html
+    assert client.get("/dashboard/?map=count").status_code == 200
+    client.force_login(world.cadre_b)
+    html = client.get("/dashboard/").content.decode()
+    assert "东一村" not in html
