@@ -117,9 +117,23 @@ def test_cli_duplicate_t_index(tmp_path, capsys):
 
 
 def test_cli_missing_column(tmp_path, capsys):
-    (tmp_path / "in.csv").write_text("series,t_index,observed\na,1,3\n")
+    (tmp_path / "in.csv").write_text("series_id,t,observed\na,1,3\n")
     assert run_cli(str(tmp_path / "in.csv"), "--method", "ears-c1", "-o", str(tmp_path / "o.csv")) == 2
-    assert "series_id" in capsys.readouterr().err
+    assert "t_index" in capsys.readouterr().err
+
+
+def test_cli_reads_an_r_oracle_input_file_as_one_series(tmp_path):
+    """inputs/<id>.csv of the oracles (no series_id column, date NA for index-based) work as is."""
+    out = tmp_path / "out.csv"
+    inp = str(SHARED / "inputs" / "meningo_age_lt1.csv")
+    assert (
+        run_cli(inp, "--method", "farrington", "--freq", "12", "--last", "24", "-o", str(out), "--quiet") == 0
+    )
+    got = read_rows(out)
+    t, ub, alarm = load_expected(SHARED / "expected" / "meningo_age_lt1__farrington_original.csv")
+    assert {r["series_id"] for r in got} == {"meningo_age_lt1"}
+    np.testing.assert_allclose([float(r["upperbound"]) for r in got], ub, rtol=1e-9)
+    assert [int(r["alarm"]) for r in got] == list(alarm)
 
 
 def test_cli_ragged_series_short_and_all_zero(tmp_path):

@@ -83,6 +83,7 @@ class QuasiPoissonFit:
     v_gt: np.ndarray  # (K, G) group/time covariances of (X'WX)^-1
     v_tt: np.ndarray  # (K,)
     dispersion: np.ndarray  # (K,) summary.glm(model)$dispersion
+    _resid2: np.ndarray | None = None  # squared working residuals, cached
 
     @property
     def df_residual(self) -> int:
@@ -106,12 +107,14 @@ class QuasiPoissonFit:
 
     def pearson_dispersion(self, weights: np.ndarray | None) -> np.ndarray:
         """sum(weights * ((y - mu)/mu)^2) / df: what summary.glm computes from ``model$weights``."""
-        resid2 = np.divide(self.y, self.mu)
-        resid2 -= 1.0
-        np.square(resid2, out=resid2)
-        if weights is not None:
-            resid2 *= weights
-        return resid2.sum(axis=1) / self.df_residual
+        if self._resid2 is None:
+            resid2 = np.divide(self.y, self.mu)
+            resid2 -= 1.0
+            np.square(resid2, out=resid2)
+            self._resid2 = resid2
+        if weights is None:
+            return self._resid2.sum(axis=1) / self.df_residual
+        return np.einsum("ij,ij->i", weights, self._resid2) / self.df_residual
 
     def link_prediction(self, group: int, time: float) -> tuple[np.ndarray, np.ndarray]:
         """Linear predictor at a new point and x0' (X'WX)^-1 x0 (unscaled variance)."""
@@ -255,71 +258,77 @@ def fit_quasipoisson(
     prev_beta = np.zeros(n_fits)
     from_start = np.ones(n_fits, dtype=bool)
     act_y, act_prior, act_prior_group = y, prior, prior_group
-    for iteration in range(1, maxit + 1):
-        alpha, beta = _solve_arrowhead(a, b, c, ra, rt)
-        if beta is None:
-            beta = np.zeros(alpha.shape[0])
-        exp_alpha = np.exp(alpha)
-        if trend:
-            e = np.multiply(beta[:, None], tc[None, :])
-            with np.errstate(over="ignore"):
-                np.exp(e, out=e)
-            if act_prior is not None:
-                e *= act_prior
-            with np.errstate(over="ignore", invalid="ignore"):
-                sums = e @ Q3
-                a = exp_alpha * sums[:, :G]
-                b = exp_alpha * sums[:, G : 2 * G]
-                c = (exp_alpha * sums[:, 2 * G :]).sum(axis=1)
-        else:
-            a = exp_alpha * act_prior_group
-        pyg, pyt = py_group[rows], (py_time[rows] if trend else None)
-        y_log_mu = (alpha * pyg).sum(axis=1) + (beta * pyt if trend else 0.0)
-        floored = _possibly_floored(alpha, beta, design)
-        if trend:  # exp(alpha) * exp(beta t) may overflow where exp(alpha + beta t) does not
-            floored |= (np.abs(beta) * tmax_abs > 300.0) | (np.abs(alpha).max(axis=1) > 300.0)
-        if floored.any():  # mu = max(exp(eta), eps) is not exp(eta) there: redo those rows exactly
-            f = np.flatnonzero(floored)
-            eta_f = design.linear_predictor(alpha[f], beta[f])
-            mu_f = np.maximum(np.exp(eta_f), DOUBLE_EPS)
-            pm_f = mu_f if act_prior is None else act_prior[f] * mu_f
-            a_f, b_f, c_f = _split_moments(pm_f @ Q, G, trend)
-            a = a.copy()
-            a[f] = a_f
+    alive = np.ones(n_fits, dtype=bool)  # active rows not yet finished
+    # finished rows may stay in the batch a few iterations (and diverged ones may overflow): harmless
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for iteration in range(1, maxit + 1):
+            alpha, beta = _solve_arrowhead(a, b, c, ra, rt)
+            if beta is None:
+                beta = np.zeros(alpha.shape[0])
+            exp_alpha = np.exp(alpha)
             if trend:
-                b[f], c[f] = b_f, c_f
-            wy = act_y[f] if act_prior is None else act_prior[f] * act_y[f]
-            y_log_mu[f] += (wy * (np.log(mu_f) - eta_f)).sum(axis=1)
-        dev = 2.0 * (pylogy[rows] - y_log_mu - py_total[rows] + a.sum(axis=1))
-        with np.errstate(invalid="ignore"):
-            done = np.abs(dev - devold) / (np.abs(dev) + 0.1) < epsilon
-        finite = np.isfinite(dev)
-        stop = done | ~finite | (iteration == maxit)  # maxit: R keeps the last iterate, converged=FALSE
-        if stop.any():
-            d = rows[stop]
-            out_alpha[d], out_beta[d] = alpha[stop], beta[stop]
-            out_prev_alpha[d], out_prev_beta[d] = prev_alpha[stop], prev_beta[stop]
-            out_from_start[d] = from_start[stop]
-            out_conv[d] = (done & finite)[stop]
-        keep = ~stop
-        if not keep.any():
-            break
-        # rhs of the next WLS step, from the grouped form of eta: sum w z = sum mu*eta + y - mu
-        ra = alpha * a + beta[:, None] * b + pyg - a if trend else alpha * a + pyg - a
-        rt = (alpha * b).sum(axis=1) + beta * c + pyt - b.sum(axis=1) if trend else None
-        prev_alpha, prev_beta = alpha, beta
-        from_start = np.zeros(alpha.shape[0], dtype=bool)
-        devold = dev
-        if not keep.all():
-            rows = rows[keep]
-            a, ra = a[keep], ra[keep]
-            if trend:
-                b, c, rt = b[keep], c[keep], rt[keep]
-            prev_alpha, prev_beta, from_start = prev_alpha[keep], prev_beta[keep], from_start[keep]
-            devold = devold[keep]
-            act_y = act_y[keep]
-            act_prior = None if act_prior is None else act_prior[keep]
-            act_prior_group = act_prior_group[keep]
+                e = np.multiply(beta[:, None], tc[None, :])
+                with np.errstate(over="ignore"):
+                    np.exp(e, out=e)
+                if act_prior is not None:
+                    e *= act_prior
+                with np.errstate(over="ignore", invalid="ignore"):
+                    sums = e @ Q3
+                    a = exp_alpha * sums[:, :G]
+                    b = exp_alpha * sums[:, G : 2 * G]
+                    c = (exp_alpha * sums[:, 2 * G :]).sum(axis=1)
+            else:
+                a = exp_alpha * act_prior_group
+            pyg, pyt = py_group[rows], (py_time[rows] if trend else None)
+            y_log_mu = (alpha * pyg).sum(axis=1) + (beta * pyt if trend else 0.0)
+            floored = _possibly_floored(alpha, beta, design)
+            if trend:  # exp(alpha) * exp(beta t) may overflow where exp(alpha + beta t) does not
+                floored |= (np.abs(beta) * tmax_abs > 300.0) | (np.abs(alpha).max(axis=1) > 300.0)
+            if floored.any():  # mu = max(exp(eta), eps) is not exp(eta) there: redo those rows exactly
+                f = np.flatnonzero(floored)
+                eta_f = design.linear_predictor(alpha[f], beta[f])
+                mu_f = np.maximum(np.exp(eta_f), DOUBLE_EPS)
+                pm_f = mu_f if act_prior is None else act_prior[f] * mu_f
+                a_f, b_f, c_f = _split_moments(pm_f @ Q, G, trend)
+                a = a.copy()
+                a[f] = a_f
+                if trend:
+                    b[f], c[f] = b_f, c_f
+                wy = act_y[f] if act_prior is None else act_prior[f] * act_y[f]
+                y_log_mu[f] += (wy * (np.log(mu_f) - eta_f)).sum(axis=1)
+            dev = 2.0 * (pylogy[rows] - y_log_mu - py_total[rows] + a.sum(axis=1))
+            with np.errstate(invalid="ignore", over="ignore"):
+                done = np.abs(dev - devold) / (np.abs(dev) + 0.1) < epsilon
+            finite = np.isfinite(dev)
+            stop = (done | ~finite | (iteration == maxit)) & alive  # maxit: R keeps the last iterate
+            if stop.any():
+                d = rows[stop]
+                out_alpha[d], out_beta[d] = alpha[stop], beta[stop]
+                out_prev_alpha[d], out_prev_beta[d] = prev_alpha[stop], prev_beta[stop]
+                out_from_start[d] = from_start[stop]
+                out_conv[d] = (done & finite)[stop]
+                alive &= ~stop
+            n_alive = int(alive.sum())
+            if n_alive == 0:
+                break
+            # rhs of the next WLS step, from the grouped form of eta: sum w z = sum mu*eta + y - mu
+            ra = alpha * a + beta[:, None] * b + pyg - a if trend else alpha * a + pyg - a
+            rt = (alpha * b).sum(axis=1) + beta * c + pyt - b.sum(axis=1) if trend else None
+            prev_alpha, prev_beta = alpha, beta
+            from_start = np.zeros(alpha.shape[0], dtype=bool)
+            devold = dev
+            if n_alive < 0.75 * alive.shape[0]:  # drop finished fits (copying costs about one pass)
+                keep = alive
+                rows = rows[keep]
+                a, ra = a[keep], ra[keep]
+                if trend:
+                    b, c, rt = b[keep], c[keep], rt[keep]
+                prev_alpha, prev_beta, from_start = prev_alpha[keep], prev_beta[keep], from_start[keep]
+                devold = devold[keep]
+                act_y = act_y[keep]
+                act_prior = None if act_prior is None else act_prior[keep]
+                act_prior_group = act_prior_group[keep]
+                alive = np.ones(rows.shape[0], dtype=bool)
 
     return _finish(
         design, counts, prior, out_conv, out_alpha, out_beta, out_prev_alpha, out_prev_beta, out_from_start

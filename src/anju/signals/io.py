@@ -1,8 +1,8 @@
 """Long-format CSV in and out: ``series_id,t_index,observed[,date]`` -> panels -> results.
 
 Every row is checked: counts must be non-negative integers, ``t_index`` must run 1, 2, 3, ...
-within each series, and dates (when the column is present) must be given for every row. Errors
-name the file line, the series and the ``t_index``. Series of different lengths or with
+within each series, and dates (when the column is present) must be given for every row. A file
+without ``series_id`` is read as a single series named after the file. Errors name the file line, the series and the ``t_index``. Series of different lengths or with
 different dates are allowed; each distinct time axis becomes its own :class:`CountPanel`.
 """
 
@@ -41,12 +41,15 @@ def read_counts_csv(path: str | Path, freq: int | None = None) -> list[CountPane
             header = [h.strip() for h in next(reader)]
         except StopIteration:
             raise InputError(f"{path}: empty file") from None
-        missing = [c for c in REQUIRED_COLUMNS if c not in header]
+        missing = [c for c in REQUIRED_COLUMNS if c not in header and c != "series_id"]
         if missing:
             raise InputError(
                 f"{path}: missing column(s) {', '.join(missing)}; need {', '.join(REQUIRED_COLUMNS)}"
             )
-        i_sid, i_t, i_obs = (header.index(c) for c in REQUIRED_COLUMNS)
+        # a file without series_id (e.g. one R oracle input) is one series named after the file
+        single_id = None if "series_id" in header else Path(path).name.split(".")[0]
+        i_sid = header.index("series_id") if single_id is None else None
+        i_t, i_obs = header.index("t_index"), header.index("observed")
         i_date = header.index("date") if "date" in header else None
         series: dict[str, tuple[list[float], list[str | None]]] = {}
         for line_no, row in enumerate(reader, start=2):
@@ -54,7 +57,7 @@ def read_counts_csv(path: str | Path, freq: int | None = None) -> list[CountPane
                 continue
             if len(row) < len(header):
                 raise InputError(f"line {line_no}: {len(row)} fields, expected {len(header)}")
-            sid = row[i_sid].strip()
+            sid = single_id or row[i_sid].strip()
             if not sid:
                 raise InputError(f"line {line_no}: empty series_id")
             values, dates = series.setdefault(sid, ([], []))
