@@ -215,6 +215,8 @@ def _check_row(index: int, row: HistoricalMatter, now: dt.datetime) -> list[tupl
         raise _fail(index, row, _("合并的事项须指明并入事项。"))
     if status in (Status.ASSIGNED, Status.RESOLVING, Status.RETURNED) and row.deadline is None:
         raise _fail(index, row, _("已交办的事项须有办理期限。"))
+    if not any(e.kind == "assigned" for e in row.events) and (row.responsible_unit or row.deadline):
+        raise _fail(index, row, _("未交办的事项不能有责任单位或办理期限。"))
     return steps
 
 

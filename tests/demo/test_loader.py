@@ -1,0 +1,197 @@
+"""``load_demo`` end to end on a small county (one year, a third of the baseline rates, full surges).
+
+The demo is loaded once for the module inside a transaction that is rolled back afterwards, so other
+tests never see it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+import pytest
+from django.contrib.auth import authenticate
+from django.db import transaction
+from django.db.models import F
+from django.test.utils import override_settings
+
+from anju.core.models import Area, AreaLevel, AuditEvent, Unit, UnitKind, User
+from anju.core.roles import Role
+from anju.demo import history
+from anju.demo.loader import DEMO_LOGINS, DEMO_PASSWORD, DemoAlreadyLoaded, load_demo
+from anju.intake.models import Report
+from anju.intake.receipts import normalise
+from anju.matters.models import (
+    FollowUpVisit,
+    Matter,
+    MatterEvent,
+    MatterParty,
+    MediationSession,
+    SupervisionNote,
+)
+from anju.matters.workflow import OPEN_STATUSES, TRANSITIONS
+
+from .conftest import FAST_HASHERS
+
+TODAY = dt.date(2026, 3, 20)
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        with transaction.atomic():
+            summary = load_demo(seed=3, years=1, today=TODAY, scale=0.35)
+            yield summary
+            transaction.set_rollback(True)
+
+
+pytestmark = pytest.mark.django_db
+
+
+def test_summary_names_counts_and_surges(demo):
+    assert "示范县" in demo and "件" in demo and "金桥村" in demo and "石门村" in demo
+    assert str(Matter.objects.count()) in demo
+
+
+def test_area_tree_three_towns_thirty_villages_with_grids_and_boundaries(demo):
+    county = Area.objects.get(code="339901000000")
+    towns = Area.objects.filter(level=AreaLevel.TOWN)
+    villages = Area.objects.filter(level=AreaLevel.VILLAGE)
+    assert towns.count() == 3 and villages.count() >= 30
+    assert all(v.children.exists() for v in villages)
+    for area in Area.objects.subtree(county):
+        assert len(area.code) == 12 and area.latitude and area.longitude
+        ring = area.boundary["coordinates"][0]
+        assert area.boundary["type"] == "Polygon" and ring[0] == ring[-1] and len(ring) >= 4
+
+
+def test_units_for_county_towns_and_every_village(demo):
+    assert Unit.objects.filter(kind=UnitKind.CENTRE).count() == 4
+    for town in Area.objects.filter(level=AreaLevel.TOWN):
+        names = set(town.units.values_list("name", flat=True))
+        for suffix in ("综治中心", "派出所", "司法所", "人社所", "信访办"):
+            assert f"{town.name}{suffix}" in names
+    for village in Area.objects.filter(level=AreaLevel.VILLAGE):
+        assert village.units.filter(kind=UnitKind.VILLAGE_COMMITTEE).count() == 1
+
+
+def test_every_role_and_the_demo_logins_work(demo):
+    assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
+    assert not User.objects.filter(is_demo=False).exists()
+    for username, description in DEMO_LOGINS:
+        assert description
+        assert authenticate(username=username, password=DEMO_PASSWORD) is not None, username
+    cun, wangge, bumen = (User.objects.get(username=u) for u in ("cun", "wangge", "bumen"))
+    assert cun.role == Role.VILLAGE_CADRE and cun.area.name == "金桥村"
+    assert wangge.role == Role.GRID_WORKER and wangge.area.parent == cun.area
+    assert bumen.role == Role.DEPARTMENT_OFFICER and bumen.unit.name == "青山镇人社所"
+    assert User.objects.get(username="lingdao").role == Role.LEADER
+    assert User.objects.get(username="zongzhi").area.level == AreaLevel.COUNTY
+    assert User.objects.get(username="admin").is_superuser
+    assert User.objects.get(username="shenji").role == Role.AUDITOR
+
+
+def test_cun_logs_in_and_sees_the_home_page(demo, client):
+    assert client.login(username="cun", password=DEMO_PASSWORD)
+    assert client.get("/").status_code == 200
+
+
+def test_everything_is_marked_demo_and_personal_data_is_fake(demo):
+    assert Matter.objects.count() > 300
+    assert not Matter.objects.filter(is_demo=False).exists()
+    assert not Report.objects.filter(is_demo=False).exists()
+    phones = [p.phone for p in MatterParty.objects.all()[:300] if p.phone]
+    assert phones and all(p.startswith("1990000") and len(p) == 11 for p in phones)
+    assert all(p.masked_phone.startswith("199****") for p in MatterParty.objects.exclude(phone="")[:50])
+
+
+def test_every_matter_has_a_report_and_a_consistent_timeline(demo):
+    matters = list(Matter.objects.prefetch_related("events", "reports"))
+    for matter in matters:
+        reports = list(matter.reports.all())
+        assert matter.status == "merged" or reports, matter.number
+        assert all(normalise(r.receipt_code) for r in reports)
+        own = [e for e in matter.events.all() if e.kind != "merge_received"]
+        assert own[0].kind == "registered" and own[0].at == matter.registered_at
+        status = ""
+        for event in own:
+            if event.to_status and event.kind != "registered":
+                assert event.from_status == status
+                action = {
+                    "started": "start",
+                    "followed_up": "follow_up",
+                    "archived": "archive",
+                    "returned": "return",
+                    "escalated": "escalate",
+                    "rejected": "reject",
+                    "merged": "merge",
+                    "assigned": "assign",
+                    "assessed": "assess",
+                    "resolved": "resolve",
+                }.get(event.kind)
+                if action:
+                    assert (
+                        status in TRANSITIONS[action].sources
+                        and event.to_status == TRANSITIONS[action].target
+                    )
+            status = event.to_status or status
+        assert status == matter.status, matter.number
+
+
+def test_history_is_historical_and_statuses_vary_with_age(demo):
+    first = Matter.objects.order_by("registered_at").first()
+    assert (TODAY - first.registered_at.date()).days > 365
+    assert MatterEvent.objects.filter(at__date__lt=TODAY - dt.timedelta(days=300)).exists()
+    statuses = Counter(Matter.objects.values_list("status", flat=True))
+    assert len(statuses) >= 7, statuses
+    assert statuses["rejected"] and statuses["merged"] and statuses["archived"]
+    old = Matter.objects.filter(registered_at__date__lt=TODAY - dt.timedelta(days=180))
+    assert old.exclude(status__in=OPEN_STATUSES).count() > 0.95 * old.count()
+    recent = Matter.objects.filter(registered_at__date__gte=TODAY - dt.timedelta(days=14))
+    assert recent.filter(status__in=OPEN_STATUSES).count() > 0.5 * recent.count()
+
+
+def test_some_open_matters_are_overdue_but_not_most(demo):
+    open_matters = Matter.objects.open().count()
+    overdue = Matter.objects.overdue(TODAY).count()
+    assert 1 <= overdue <= 0.3 * open_matters
+
+
+def test_risk_levels_mediation_follow_up_and_supervision_are_present(demo):
+    levels = Counter(Matter.objects.values_list("inherent_level", flat=True))
+    assert {"low", "medium", "high"} <= set(levels)
+    assert (
+        MediationSession.objects.exists()
+        and FollowUpVisit.objects.exists()
+        and SupervisionNote.objects.exists()
+    )
+    assert Matter.objects.exclude(handling_area=F("area")).exists(), "some matters were escalated"
+
+
+def test_planted_surges_stand_out_in_the_ledger(demo):
+    wages = Matter.objects.filter(area__name="金桥村", domain__code="social_security_wages")
+    by_week = Counter(history.monday(m.occurred_at.date()) for m in wages)
+    festival_week = history.monday(dt.date(2026, 2, 17))
+    surge = sum(by_week[festival_week - dt.timedelta(weeks=k)] for k in range(1, 5))
+    assert surge >= 16
+    land = Matter.objects.filter(
+        area__name__in=["上埠村", "下埠村", "沙洲村"], domain__code="land_requisition"
+    )
+    announced = history.monday(TODAY) - dt.timedelta(weeks=history.LAND_ANNOUNCED_WEEKS_AGO)
+    after = land.filter(
+        registered_at__date__gte=announced, registered_at__date__lt=announced + dt.timedelta(weeks=8)
+    )
+    assert after.count() >= 20
+    odour = Matter.objects.filter(
+        area__name="石门村",
+        domain__code="environment_projects",
+        registered_at__date__gte=history.monday(TODAY) - dt.timedelta(weeks=2),
+    )
+    assert odour.count() >= 8
+    assert odour.filter(status__in=OPEN_STATUSES).exists()
+
+
+def test_the_import_is_audited_and_loading_twice_is_refused(demo):
+    assert AuditEvent.objects.filter(action="matter.import").count() >= 30
+    with pytest.raises(DemoAlreadyLoaded):
+        load_demo(seed=3, years=1, today=TODAY, scale=0.35)
