@@ -38,7 +38,7 @@ CHINESE_NUMBERS = "一二三四五六七八九十"
 
 @dataclass
 class Block:
-    kind: str  # title | meta | h1 | h2 | p | table
+    kind: str  # title | meta | h1 | h2 | p | li | table
     text: str = ""
     header: list[str] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)
@@ -179,7 +179,10 @@ def outline(assessment) -> list[Block]:
             Block(
                 "table",
                 header=["专家", "专业领域", "风险评分", "权重", "论证意见"],
-                rows=[[e.expert, e.field or "—", str(e.score), f"{e.weight:g}", e.opinion] for e in experts],
+                rows=[
+                    [e.expert, e.field or "—", str(e.score), f"{e.weight.normalize():f}", e.opinion]
+                    for e in experts
+                ],
             )
         )
     else:
@@ -274,7 +277,9 @@ def outline(assessment) -> list[Block]:
                     f"调整为{final}，理由：{assessment.override_justification}",
                 )
             )
-        add(Block("p", "判定依据：" + "；".join(reasons.get("reasons", [])) + "。"))
+        add(Block("p", "判定依据："))
+        for reason in reasons.get("reasons", []):
+            add(Block("li", reason))
         add(Block("p", f"建议：{assessment.recommendation}。（等级与建议的对应关系为本县设定。）"))
     else:
         add(Block("p", "尚未确定风险等级。"))
@@ -316,6 +321,8 @@ def render_docx(assessment) -> bytes:
             doc.add_heading(block.text, level=2)
         elif block.kind == "p":
             doc.add_paragraph(block.text).paragraph_format.first_line_indent = Pt(22)
+        elif block.kind == "li":
+            doc.add_paragraph(block.text, style="List Bullet")
         elif block.kind == "table":
             table = doc.add_table(rows=1, cols=len(block.header))
             table.style = "Table Grid"
@@ -370,8 +377,15 @@ def cjk_font() -> tuple[str, int]:
     raise RuntimeError("no CJK font found: apt-get install -y fonts-noto-cjk")
 
 
+def _column_weights(block: Block) -> tuple[int, ...]:
+    """Relative column widths from the longest text in each column (bounded, so long texts wrap)."""
+    columns = zip(block.header, *block.rows, strict=False)
+    return tuple(max(4, min(24, max(len(text) for text in column))) for column in columns)
+
+
 def _pdf_fpdf(assessment) -> bytes:
     from fpdf import FPDF
+    from fpdf.enums import WrapMode
     from fpdf.fonts import FontFace
 
     path, index = cjk_font()
@@ -382,6 +396,8 @@ def _pdf_fpdf(assessment) -> bytes:
     pdf.set_title(f"{assessment.item.title} 社会稳定风险评估报告")
     pdf.add_page()
     width = pdf.w - pdf.l_margin - pdf.r_margin
+    # Chinese has no spaces between words: wrap at any character and never stretch spaces (justify).
+    flow = {"align": "L", "wrapmode": WrapMode.CHAR, "new_x": "LMARGIN", "new_y": "NEXT"}
     for block in outline(assessment):
         if block.kind == "title":
             pdf.set_font("cjk", size=18)
@@ -394,17 +410,25 @@ def _pdf_fpdf(assessment) -> bytes:
         elif block.kind == "h1":
             pdf.set_font("cjk", size=13)
             pdf.ln(3)
-            pdf.multi_cell(width, 8, block.text, new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(width, 8, block.text, **flow)
         elif block.kind == "h2":
             pdf.set_font("cjk", size=11)
-            pdf.multi_cell(width, 7, block.text, new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(width, 7, block.text, **flow)
         elif block.kind == "p":
             pdf.set_font("cjk", size=10)
-            pdf.multi_cell(width, 6, "\u3000\u3000" + block.text, new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(width, 6, "\u3000\u3000" + block.text, **flow)
+        elif block.kind == "li":
+            pdf.set_font("cjk", size=9.5)
+            pdf.set_x(pdf.l_margin + 8)
+            pdf.multi_cell(width - 8, 5.5, "• " + block.text, **flow)
         elif block.kind == "table":
             pdf.set_font("cjk", size=8.5)
             with pdf.table(
-                line_height=5, headings_style=FontFace(fill_color=(235, 238, 243)), text_align="LEFT"
+                line_height=5,
+                headings_style=FontFace(fill_color=(235, 238, 243)),
+                text_align="LEFT",
+                wrapmode=WrapMode.CHAR,
+                col_widths=_column_weights(block),
             ) as table:
                 table.row(block.header)
                 for row in block.rows:
