@@ -49,7 +49,7 @@ def test_staff_form_receives_a_report_with_all_fields(client, world):
             "area": world.village_a2.pk,
             "title": "噪音扰民",
             "text": "夜间工地施工噪音",
-            "suggested_domain": world.land.pk,
+            "domain": world.land.pk,
             "location": "东二村口",
             "reporter_name": NAME,
             "reporter_phone": "0571-87654321",

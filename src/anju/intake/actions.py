@@ -179,9 +179,14 @@ def submit_report(
     reporter_id_number: str = "",
     attachments=(),
     suggested_domain=None,
+    duplicate_of: Matter | None = None,
     is_demo: bool = False,
 ) -> Report:
-    """Receive a report. ``actor`` is None for the public form. Nothing is saved unless all of it is valid."""
+    """Receive a report. ``actor`` is None for the public form. Nothing is saved unless all of it is valid.
+
+    With ``duplicate_of`` (an open matter) the report is a repeated one and is linked to that matter at
+    once, in the same transaction (see ``link_report``).
+    """
     if actor is not None:
         _require(actor, "report.create")
     errors: dict[str, object] = {}
@@ -258,6 +263,8 @@ def submit_report(
                 after=_audit_after(report) | {"attachments": len(uploads)},
                 area=area,
             )
+            if duplicate_of is not None:
+                link_report(actor, report, duplicate_of)
     except Exception:
         for attachment in stored:  # the database rolled back; remove the files written so far
             attachment.file.delete(save=False)

@@ -118,7 +118,7 @@ class StaffReportForm(ContactFields):
         label=_("标题"), required=False, max_length=200, help_text=_("可留空，登记为事项时再拟定。")
     )
     text = forms.CharField(label=_("反映内容"), widget=forms.Textarea(attrs={"rows": 7}))
-    suggested_domain = forms.ModelChoiceField(
+    domain = forms.ModelChoiceField(
         Domain.objects.filter(active=True),
         label=_("所属领域（初判）"),
         required=False,
@@ -128,6 +128,8 @@ class StaffReportForm(ContactFields):
     latitude = forms.FloatField(label=_("纬度"), required=False, widget=forms.HiddenInput)
     longitude = forms.FloatField(label=_("经度"), required=False, widget=forms.HiddenInput)
     reporter_id_number = forms.CharField(label=_("身份证号"), required=False, max_length=30)
+    # Set by triage's "关联到此事项" suggestion: the new report repeats this matter and is linked to it.
+    matter = forms.IntegerField(required=False, widget=forms.HiddenInput)
     attachments = MultipleFileField(
         label=_("附件"),
         widget=MultipleFileInput(attrs={"accept": accept_attribute()}),
@@ -137,7 +139,7 @@ class StaffReportForm(ContactFields):
         "channel",
         "received_at",
         "area",
-        "suggested_domain",
+        "domain",
         "title",
         "text",
         "location",

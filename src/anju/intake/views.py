@@ -37,6 +37,12 @@ MATTER_SEARCH_LIMIT = 10
 def _submit_from_form(request, form, *, channel: str):
     """Run ``submit_report`` with a valid form's data; returns the report, or None with errors on the form."""
     data = form.cleaned_data
+    duplicate_of = None
+    if data.get("matter"):
+        duplicate_of = scoped(request.user, Matter).filter(pk=data["matter"]).first()
+        if duplicate_of is None:
+            form.add_error("matter", _("未找到要并入的事项，或不在您的管辖范围内。"))
+            return None
     try:
         return actions.submit_report(
             request.user,
@@ -53,7 +59,8 @@ def _submit_from_form(request, form, *, channel: str):
             reporter_phone=data.get("reporter_phone", ""),
             reporter_id_number=data.get("reporter_id_number", ""),
             attachments=data.get("attachments", []),
-            suggested_domain=data.get("suggested_domain"),
+            suggested_domain=data.get("domain"),
+            duplicate_of=duplicate_of,
         )
     except ValidationError as error:
         add_action_errors(form, error)
@@ -61,9 +68,12 @@ def _submit_from_form(request, form, *, channel: str):
 
 
 def _received(request, report: Report):
-    messages.success(
-        request, _("已受理，回执码 %(code)s。") % {"code": receipts.display(report.receipt_code)}
-    )
+    code = receipts.display(report.receipt_code)
+    if report.matter_id:
+        message = _("已受理并并入事项 %(n)s，回执码 %(code)s。") % {"n": report.matter.number, "code": code}
+    else:
+        message = _("已受理，回执码 %(code)s。") % {"code": code}
+    messages.success(request, message)
     return redirect("intake:detail", pk=report.pk)
 
 
