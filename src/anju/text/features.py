@@ -59,14 +59,21 @@ def _unused_ngram_hashes(cp: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray
 
 
 def hash_strings(words: list[str]) -> np.ndarray:
-    """The hash :func:`_ngram_hashes` gives each of ``words`` (used for the dictionary-word set)."""
-    out = np.empty(len(words), dtype=np.uint64)
+    """The hash the featurizer gives each of ``words`` (used for the dictionary-word set)."""
+    out = np.zeros(len(words), dtype=np.uint64)
+    by_len: dict[int, list[int]] = {}
+    for i, w in enumerate(words):
+        by_len.setdefault(len(w), []).append(i)
     with np.errstate(over="ignore"):
-        for i, w in enumerate(words):
-            h = np.uint64(ord(w[0])) * _BASE
-            for c in w[1:]:
-                h = h * _BASE + np.uint64(ord(c))
-            out[i] = (h + np.uint64(len(w))) * _MUL
+        for n, idx in by_len.items():
+            if n == 0:
+                continue
+            joined = "".join(words[i] for i in idx)
+            cp = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64).reshape(-1, n)
+            h = cp[:, 0] * _BASE
+            for k in range(1, n):
+                h = h * _BASE + cp[:, k]
+            out[idx] = (h + np.uint64(n)) * _MUL
     return out
 
 

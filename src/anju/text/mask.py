@@ -48,6 +48,9 @@ SURNAMES_2 = {
     "端木",
 }
 SURNAMES = frozenset(SURNAMES_1 | SURNAMES_2)
+_COMMON_SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范"
+)
 
 # characters that do not occur inside a name right after the cue: they end the name
 _NOT_NAME = set(
@@ -109,6 +112,8 @@ def find_names(text: str) -> list[Entity]:
             cand = t[i:end]
             if any(c in _NOT_NAME or not "\u4e00" <= c <= "\u9fff" for c in cand):
                 continue
+            if n == 2 and cand[1] in _COMMON_SURNAMES:
+                continue  # 邻居赵先生: 赵 alone is the surname, 居 is not
             if (cand[:2] in SURNAMES_2 and n == 3) or cand[0] in SURNAMES_1:
                 if "某" in cand or i in out or any(e.start <= i < e.end for e in out.values()):
                     break

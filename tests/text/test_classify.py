@@ -1,0 +1,82 @@
+import time
+
+import numpy as np
+import pytest
+
+from anju.text import LexiconClassifier, TextClassifier, classify, load_model, train_triage
+
+LEXICON = {
+    "劳动保障": ["工资", "欠薪", "社保", "讨薪"],
+    "城乡建设": ["拆迁", "违建", "物业", "房产证"],
+    "环境保护": ["污染", "油烟", "噪音", "排污"],
+    "教育文体": ["学校", "学生", "老师", "补课"],
+}
+
+
+def test_fixture_accuracy(fixture_rows, trained):
+    test = fixture_rows[96:]
+    pred = trained.predict([r["text"] for r in test])
+    acc = np.mean([p == r["label"] for p, r in zip(pred, test, strict=True)])
+    assert acc >= 0.9
+
+
+def test_probabilities(trained):
+    p = trained.predict_proba(["工地老板拖欠农民工工资", "化工厂偷排污水"])
+    assert p.shape == (2, 4)
+    assert np.allclose(p.sum(axis=1), 1)
+    top = trained.top_k("工地老板拖欠农民工工资三个月", k=3)
+    assert top[0][0] == "劳动保障" and top[0][1] > 0.5
+    assert len(top) == 3 and top[0][1] >= top[1][1] >= top[2][1]
+
+
+def test_bad_input_is_bounded(trained):
+    texts = [
+        "",
+        None,
+        "😀" * 10,
+        "<div>小区物业<br/>违章搭建</div>",
+        "hello world",
+        "學校亂收補課費",
+        "污染" * 50_000,
+    ]
+    p = trained.predict_proba(texts)
+    assert p.shape == (len(texts), 4) and np.isfinite(p).all()
+    assert trained.predict(["學校亂收補課費"]) == ["教育文体"]
+    t0 = time.perf_counter()
+    trained.predict_proba(["拖欠工资" * 25_000])
+    assert time.perf_counter() - t0 < 1.0
+
+
+def test_save_load(tmp_path, trained):
+    path = tmp_path / "m.pkl"
+    trained.save(path)
+    again = load_model(path)
+    assert again.labels_ == trained.labels_
+    text = "幼儿园乱收费"
+    assert np.allclose(again.predict_proba([text]), trained.predict_proba([text]))
+    (tmp_path / "bad.pkl").write_bytes(__import__("pickle").dumps({"format": "other"}))
+    with pytest.raises(ValueError):
+        load_model(tmp_path / "bad.pkl")
+
+
+def test_lexicon_fallback():
+    lex = LexiconClassifier(LEXICON)
+    assert lex.predict(["公司拖欠工资不给社保"]) == ["劳动保障"]
+    assert lex.matches("公司拖欠工资")["劳动保障"] == ["工资"]
+    p = lex.predict_proba(["没有关键词"])[0]
+    assert np.allclose(p, 0.25)
+    assert classify("化工厂污染严重", lexicon=LEXICON)[0][0] == "环境保护"
+
+
+def test_train_triage_chooses(fixture_rows):
+    few = fixture_rows[:10]
+    m = train_triage([r["text"] for r in few], [r["label"] for r in few], lexicon=LEXICON)
+    assert isinstance(m, LexiconClassifier)
+    with pytest.raises(ValueError):
+        train_triage([r["text"] for r in few], [r["label"] for r in few])
+    rows = fixture_rows[:60]
+    labels = [r["label"] for r in rows]
+    labels[0] = ""  # unlabelled rows are ignored
+    m = train_triage([r["text"] for r in rows], labels, lexicon=LEXICON)
+    assert isinstance(m, TextClassifier)
+    assert classify("学校强制学生实习", m)[0][0] == "教育文体"
