@@ -1,5 +1,7 @@
 """URL map. Each capability owns its URL module; optional capabilities are included when installed."""
 
+import importlib.util
+
 from django.apps import apps
 from django.urls import include, path
 
@@ -23,5 +25,5 @@ OPTIONAL = {
     "dashboard/": "dashboard",
 }
 for prefix, label in OPTIONAL.items():
-    if apps.is_installed(f"anju.{label}"):
+    if apps.is_installed(f"anju.{label}") and importlib.util.find_spec(f"anju.{label}.urls") is not None:
         urlpatterns.append(path(prefix, include(f"anju.{label}.urls")))

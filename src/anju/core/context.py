@@ -17,6 +17,7 @@ NAV = [
     ("assessment:index", _("稳评"), None),
     ("warning:signals", _("预警信号"), None),
     ("warning:index", _("预警"), None),
+    ("warning:meetings", _("研判"), "analysis.view"),
     ("triage:hotspots", _("热点"), None),
     ("reports:index", _("报表"), None),
     ("dashboard:index", _("态势"), None),

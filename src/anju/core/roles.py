@@ -63,6 +63,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "signals.configure": frozenset({C, X}),
     "alert.view": EVERYONE,
     "alert.manage": frozenset({C, X}),
+    "analysis.view": frozenset({C, L, A, X, D}),
+    "analysis.manage": frozenset({C, L, X}),
     # triage
     "triage.train": frozenset({C, X}),
     # administration

@@ -379,3 +379,15 @@ def acknowledge_alert(actor, alert):
     recipient.save()
     audit.record(actor, "alert.acknowledge", alert, after={"unit": actor.unit_id}, area=alert.area)
     return recipient
+
+
+from anju.warning.actions_analysis import (  # noqa: E402,F401  (re-exported: one actions module per app)
+    active_key_dates,
+    add_decision,
+    complete_task,
+    ensure_daily_meetings,
+    plan_meeting,
+    prefill_agenda,
+    record_minutes,
+    save_key_date,
+)

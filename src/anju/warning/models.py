@@ -198,3 +198,15 @@ class AlertRecipient(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["alert", "unit"], name="alert_recipient_unique")]
+
+
+from anju.warning.models_analysis import (  # noqa: E402,F401  (one models module for Django)
+    AgendaItem,
+    AgendaKind,
+    AnalysisMeeting,
+    DecisionKind,
+    KeyDate,
+    MeetingDecision,
+    MeetingKind,
+    MeetingStatus,
+)

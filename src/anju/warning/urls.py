@@ -1,6 +1,6 @@
 from django.urls import path
 
-from anju.warning import views, views_alerts
+from anju.warning import views, views_alerts, views_analysis
 
 app_name = "warning"
 urlpatterns = [
@@ -12,4 +12,9 @@ urlpatterns = [
     path("<int:pk>/<str:action>/", views_alerts.alert_action, name="alert_action"),
     path("<int:pk>/cap.xml", views_alerts.alert_cap, name="cap"),
     path("feed.atom", views_alerts.alert_feed, name="feed"),
+    path("meetings/", views_analysis.meeting_list, name="meetings"),
+    path("meetings/new/", views_analysis.meeting_new, name="meeting_new"),
+    path("meetings/<int:pk>/", views_analysis.meeting_detail, name="meeting"),
+    path("meetings/tasks/<int:pk>/done/", views_analysis.task_done, name="task_done"),
+    path("meetings/key-dates/", views_analysis.key_date_new, name="key_date_new"),
 ]

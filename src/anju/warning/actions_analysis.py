@@ -1,0 +1,262 @@
+"""State changes of analysis meetings (研判会); re-exported by ``anju.warning.actions``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from anju.core import audit
+from anju.core.models import Area
+from anju.core.scoping import in_scope
+from anju.matters.actions import WorkflowError
+from anju.matters.models import Matter
+from anju.warning.describe import describe
+from anju.warning.models import Alert, AlertStatus, MessageType, Signal
+from anju.warning.models_analysis import (
+    AgendaItem,
+    AgendaKind,
+    AnalysisMeeting,
+    DecisionKind,
+    KeyDate,
+    MeetingDecision,
+    MeetingKind,
+    MeetingStatus,
+)
+
+AGENDA_LIMIT = 20  # per kind, so a meeting's agenda stays readable
+SIGNAL_LOOKBACK_DAYS = 14
+
+
+def _in_area(qs, area: Area, field: str = "area"):
+    return qs.filter(**{f"{field}__path__startswith": area.path})
+
+
+def prefill_agenda(meeting: AnalysisMeeting) -> int:
+    """New signals, open high-level matters, overdue matters and current warnings in the meeting's area."""
+    today = timezone.localdate()
+    items: list[AgendaItem] = []
+    signals = (
+        _in_area(
+            Signal.objects.filter(alarm=True, week__gte=today - dt.timedelta(days=SIGNAL_LOOKBACK_DAYS)),
+            meeting.area,
+        )
+        .select_related("area", "domain")
+        .order_by("-week", "-score")[:AGENDA_LIMIT]
+    )
+    items += [
+        AgendaItem(meeting=meeting, kind=AgendaKind.SIGNAL, signal=s, summary=describe(s, today)[:300])
+        for s in signals
+    ]
+    open_matters = _in_area(Matter.objects.open(), meeting.area).select_related("area")
+    high = open_matters.filter(
+        Q(residual_level__in=("high", "critical"))
+        | Q(residual_level="", inherent_level__in=("high", "critical"))
+    )
+    items += [
+        AgendaItem(
+            meeting=meeting,
+            kind=AgendaKind.HIGH,
+            matter=m,
+            summary=f"{m.number} {m.area.name} {m.title}（{m.get_inherent_level_display()}）"[:300],
+        )
+        for m in high.order_by("-registered_at")[:AGENDA_LIMIT]
+    ]
+    overdue = open_matters.overdue(today).order_by("deadline")[:AGENDA_LIMIT]
+    items += [
+        AgendaItem(
+            meeting=meeting,
+            kind=AgendaKind.OVERDUE,
+            matter=m,
+            summary=f"{m.number} {m.area.name} {m.title}，期限 {m.deadline}"[:300],
+        )
+        for m in overdue
+    ]
+    alerts = _in_area(
+        Alert.objects.filter(status=AlertStatus.ISSUED).exclude(msg_type=MessageType.CANCEL), meeting.area
+    ).order_by("-issued_at")[:AGENDA_LIMIT]
+    items += [
+        AgendaItem(
+            meeting=meeting,
+            kind=AgendaKind.ALERT,
+            alert=a,
+            summary=f"[{a.get_level_display()}] {a.headline}"[:300],
+        )
+        for a in alerts
+    ]
+    for order, item in enumerate(items):
+        item.order = order
+    AgendaItem.objects.bulk_create(items)
+    return len(items)
+
+
+@transaction.atomic
+def plan_meeting(
+    actor, *, kind: str, area: Area, title: str, held_at: dt.datetime, key_date=None
+) -> AnalysisMeeting:
+    actor.require("analysis.manage")
+    errors = {}
+    if kind not in MeetingKind.values:
+        errors["kind"] = _("请选择研判类型。")
+    if not (title or "").strip():
+        errors["title"] = _("请填写主题。")
+    if area is None or not in_scope(actor, area):
+        errors["area"] = _("研判范围须在您的管辖范围内。")
+    if held_at is None:
+        errors["held_at"] = _("请填写召开时间。")
+    if errors:
+        raise ValidationError(errors)
+    meeting = AnalysisMeeting.objects.create(
+        kind=kind, area=area, title=title.strip(), held_at=held_at, key_date=key_date, created_by=actor
+    )
+    n = prefill_agenda(meeting)
+    audit.record(actor, "analysis.plan", meeting, after={"kind": kind, "title": meeting.title, "agenda": n})
+    return meeting
+
+
+@transaction.atomic
+def record_minutes(actor, meeting: AnalysisMeeting, *, attendees: str, minutes: str) -> AnalysisMeeting:
+    actor.require("analysis.manage")
+    errors = {}
+    if not (attendees or "").strip():
+        errors["attendees"] = _("请填写参会人员。")
+    if not (minutes or "").strip():
+        errors["minutes"] = _("请填写会议纪要。")
+    if errors:
+        raise ValidationError(errors)
+    before = {"status": meeting.status}
+    meeting.attendees, meeting.minutes, meeting.status = (
+        attendees.strip(),
+        minutes.strip(),
+        MeetingStatus.HELD,
+    )
+    meeting.save()
+    audit.record(actor, "analysis.minutes", meeting, before=before, after={"status": meeting.status})
+    return meeting
+
+
+@transaction.atomic
+def add_decision(
+    actor,
+    meeting: AnalysisMeeting,
+    *,
+    kind: str,
+    text: str,
+    unit,
+    deadline: dt.date | None = None,
+    alert_level: str = "yellow",
+) -> MeetingDecision:
+    """A decision becomes a tracked task (with a deadline) or a draft warning to the unit."""
+    from anju.warning.actions import draft_alert
+
+    actor.require("analysis.manage")
+    errors = {}
+    if kind not in DecisionKind.values:
+        errors["kind"] = _("请选择决定类型。")
+    if not (text or "").strip():
+        errors["text"] = _("请填写决定事项。")
+    if unit is None:
+        errors["unit"] = _("请选择责任单位。")
+    if kind == DecisionKind.TASK and deadline is None:
+        errors["deadline"] = _("交办任务须有完成期限。")
+    elif deadline is not None and deadline < timezone.localdate():
+        errors["deadline"] = _("完成期限不能早于今天。")
+    if errors:
+        raise ValidationError(errors)
+    decision = MeetingDecision(meeting=meeting, kind=kind, text=text.strip(), unit=unit, deadline=deadline)
+    if kind == DecisionKind.WARNING:
+        domain = next(
+            (i.signal.domain for i in meeting.agenda.select_related("signal__domain") if i.signal), None
+        )
+        if domain is None:
+            from anju.core.models import Domain
+
+            domain = Domain.objects.filter(active=True).first()
+        decision.alert = draft_alert(
+            actor,
+            domain=domain,
+            level=alert_level,
+            headline=meeting.title,
+            area=meeting.area,
+            onset=timezone.now(),
+            expected=text.strip(),
+            measures=text.strip(),
+            recipients=[unit],
+        )
+    decision.save()
+    audit.record(
+        actor,
+        "analysis.decide",
+        meeting,
+        after={"kind": kind, "unit": unit.pk, "text": decision.text, "alert": decision.alert_id},
+    )
+    return decision
+
+
+@transaction.atomic
+def complete_task(actor, decision: MeetingDecision, *, note: str) -> MeetingDecision:
+    if decision.kind != DecisionKind.TASK:
+        raise WorkflowError(_("只有交办任务需要办结。"))
+    if decision.done_at:
+        raise WorkflowError(_("该任务已办结。"))
+    if not (actor.unit_id == decision.unit_id or actor.can("analysis.manage")):
+        raise WorkflowError(_("只有责任单位可以办结该任务。"))
+    if not (note or "").strip():
+        raise ValidationError({"note": _("请填写完成情况。")})
+    decision.done_at, decision.done_note = timezone.now(), note.strip()
+    decision.save()
+    audit.record(actor, "analysis.task_done", decision.meeting, after={"decision": decision.pk})
+    return decision
+
+
+def active_key_dates(today: dt.date | None = None):
+    today = today or timezone.localdate()
+    return KeyDate.objects.filter(daily_analysis=True, start__lte=today, end__gte=today)
+
+
+@transaction.atomic
+def ensure_daily_meetings(today: dt.date | None = None, *, area: Area | None = None) -> list[AnalysisMeeting]:
+    """During a key date, one 节点每日研判 per day for the top area (created by the scheduler)."""
+    today = today or timezone.localdate()
+    area = area or Area.objects.filter(parent__isnull=True).first()
+    created = []
+    for key_date in active_key_dates(today):
+        if AnalysisMeeting.objects.filter(
+            kind=MeetingKind.DAILY, key_date=key_date, area=area, held_at__date=today
+        ).exists():
+            continue
+        held_at = timezone.make_aware(dt.datetime.combine(today, dt.time(9, 0)))
+        meeting = AnalysisMeeting.objects.create(
+            kind=MeetingKind.DAILY,
+            area=area,
+            key_date=key_date,
+            title=f"{key_date.name}期间每日研判（{today:%m月%d日}）",
+            held_at=held_at,
+        )
+        prefill_agenda(meeting)
+        audit.record(None, "analysis.plan", meeting, after={"kind": "daily", "key_date": key_date.name})
+        created.append(meeting)
+    return created
+
+
+@transaction.atomic
+def save_key_date(actor, *, name: str, start: dt.date, end: dt.date, daily_analysis: bool = True) -> KeyDate:
+    actor.require("analysis.manage")
+    errors = {}
+    if not (name or "").strip():
+        errors["name"] = _("请填写名称。")
+    if start is None or end is None:
+        errors["end"] = _("请填写起止日期。")
+    elif end < start:
+        errors["end"] = _("结束日期不能早于开始日期。")
+    if errors:
+        raise ValidationError(errors)
+    key_date = KeyDate.objects.create(name=name.strip(), start=start, end=end, daily_analysis=daily_analysis)
+    audit.record(
+        actor, "analysis.key_date", key_date, after={"name": key_date.name, "start": start, "end": end}
+    )
+    return key_date

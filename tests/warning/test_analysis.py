@@ -1,0 +1,173 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from anju.matters import actions as matter_actions
+from anju.matters.actions import WorkflowError
+from anju.warning import actions
+from anju.warning.models import AgendaKind, AlertStatus, AnalysisMeeting, MeetingKind, Signal
+
+
+@pytest.fixture
+def situation(world):
+    today = timezone.localdate()
+    staff = world.centre_staff
+    high = matter_actions.create_matter(
+        staff,
+        kind="dispute",
+        domain=world.land,
+        area=world.village_a1,
+        title="征地补偿纠纷",
+        description="村民对补偿标准有异议",
+        likelihood=4,
+        consequence=4,
+    )
+    late = matter_actions.create_matter(
+        staff,
+        kind="demand",
+        domain=world.wages,
+        area=world.village_b1,
+        title="欠薪",
+        description="拖欠工资",
+        likelihood=1,
+        consequence=1,
+    )
+    matter_actions.assign(staff, late, unit=world.committee_b1, deadline=today + dt.timedelta(days=1))
+    late.deadline = today - dt.timedelta(days=2)
+    late.save(update_fields=["deadline"])
+    signal = Signal.objects.create(
+        area=world.village_a1,
+        domain=world.wages,
+        week=today,
+        observed=7,
+        expected=1.2,
+        upperbound=4.1,
+        alarm=True,
+        method="farrington_flexible",
+    )
+    Signal.objects.create(
+        area=world.village_a1,
+        domain=world.land,
+        week=today - dt.timedelta(weeks=8),
+        observed=9,
+        alarm=True,
+        method="farrington_flexible",
+    )  # too old for the agenda
+    alert = actions.draft_alert(
+        staff,
+        domain=world.wages,
+        level="yellow",
+        headline="欠薪预警",
+        area=world.village_a1,
+        onset=timezone.now(),
+        expected="增多",
+        measures="排查",
+        recipients=[world.committee_a1],
+    )
+    actions.issue_alert(staff, alert)
+    return {"high": high, "late": late, "signal": signal, "alert": alert}
+
+
+def test_agenda_prefills_from_signals_matters_and_warnings(world, situation):
+    meeting = actions.plan_meeting(
+        world.centre_staff,
+        kind=MeetingKind.REGULAR,
+        area=world.county,
+        title="十一月定期研判",
+        held_at=timezone.now(),
+    )
+    kinds = {(i.kind, i.signal_id or i.matter_id or i.alert_id) for i in meeting.agenda.all()}
+    assert kinds == {
+        (AgendaKind.SIGNAL, situation["signal"].pk),
+        (AgendaKind.HIGH, situation["high"].pk),
+        (AgendaKind.OVERDUE, situation["late"].pk),
+        (AgendaKind.ALERT, situation["alert"].pk),
+    }
+    town = actions.plan_meeting(
+        world.centre_staff,
+        kind=MeetingKind.TOPIC,
+        area=world.town_b,
+        title="西镇专题",
+        held_at=timezone.now(),
+    )
+    assert [i.matter_id for i in town.agenda.all()] == [situation["late"].pk]
+
+
+def test_minutes_and_decisions_become_tasks_or_warnings(world, situation):
+    meeting = actions.plan_meeting(
+        world.centre_staff,
+        kind=MeetingKind.EMERGENCY,
+        area=world.town_a,
+        title="东一村欠薪紧急研判",
+        held_at=timezone.now(),
+    )
+    with pytest.raises(ValidationError) as exc:
+        actions.record_minutes(world.centre_staff, meeting, attendees="", minutes="")
+    assert set(exc.value.message_dict) == {"attendees", "minutes"}
+    actions.record_minutes(
+        world.centre_staff, meeting, attendees="张书记、李主任", minutes="研究部署欠薪化解"
+    )
+    with pytest.raises(ValidationError):
+        actions.add_decision(
+            world.centre_staff, meeting, kind="task", text="排查工地", unit=world.committee_a1
+        )
+    task = actions.add_decision(
+        world.centre_staff,
+        meeting,
+        kind="task",
+        text="排查在建工地",
+        unit=world.committee_a1,
+        deadline=timezone.localdate() + dt.timedelta(days=3),
+    )
+    warning = actions.add_decision(
+        world.centre_staff, meeting, kind="warning", text="发布欠薪风险预警", unit=world.police
+    )
+    assert warning.alert.status == AlertStatus.DRAFT and warning.alert.domain == world.wages
+    with pytest.raises(WorkflowError):
+        actions.complete_task(world.cadre_b, task, note="完成")
+    actions.complete_task(world.cadre, task, note="已排查 3 个工地")
+    with pytest.raises(WorkflowError):
+        actions.complete_task(world.cadre, task, note="again")
+
+
+def test_key_dates_switch_on_one_daily_meeting_per_day(world, situation):
+    today = timezone.localdate()
+    with pytest.raises(ValidationError):
+        actions.save_key_date(world.centre_staff, name="春节", start=today, end=today - dt.timedelta(days=1))
+    actions.save_key_date(
+        world.centre_staff, name="春节", start=today - dt.timedelta(days=1), end=today + dt.timedelta(days=5)
+    )
+    first = actions.ensure_daily_meetings(today)
+    assert len(first) == 1 and first[0].kind == MeetingKind.DAILY and first[0].agenda.exists()
+    assert actions.ensure_daily_meetings(today) == []
+    assert len(actions.ensure_daily_meetings(today + dt.timedelta(days=1))) == 1
+    assert actions.ensure_daily_meetings(today + dt.timedelta(days=10)) == []
+
+
+def test_permissions_and_pages(client, world, situation):
+    with pytest.raises(PermissionDenied):
+        actions.plan_meeting(
+            world.cadre, kind="regular", area=world.village_a1, title="x", held_at=timezone.now()
+        )
+    client.force_login(world.centre_staff)
+    response = client.post(
+        "/warning/meetings/new/",
+        {"kind": "regular", "title": "", "area": world.county.pk, "held_at": "2026-11-30T09:00"},
+    )
+    assert (
+        response.status_code == 200
+        and "请填写主题" in response.content.decode()
+        or "必填" in response.content.decode()
+    )
+    response = client.post(
+        "/warning/meetings/new/",
+        {"kind": "regular", "title": "周研判", "area": world.county.pk, "held_at": "2026-11-30T09:00"},
+    )
+    meeting = AnalysisMeeting.objects.get(title="周研判")
+    assert response.status_code == 302
+    html = client.get(f"/warning/meetings/{meeting.pk}/").content.decode()
+    assert "征地补偿纠纷" in html and "新预警信号" in html
+    client.force_login(world.cadre_b)
+    assert client.get(f"/warning/meetings/{meeting.pk}/").status_code in (403, 404)
