@@ -26,7 +26,7 @@ from anju.warning.models_analysis import AnalysisMeeting, DecisionKind, KeyDate,
 
 class MeetingForm(forms.Form):
     kind = forms.ChoiceField(choices=MeetingKind.choices, label=gettext_lazy("类型"))
-    title = forms.CharField(max_length=200, label=gettext_lazy("主题"))
+    title = forms.CharField(max_length=200, label=gettext_lazy("主题"), required=False)
     area = forms.ModelChoiceField(Area.objects.none(), label=gettext_lazy("研判范围"))
     held_at = forms.DateTimeField(label=gettext_lazy("召开时间"), widget=DATETIME)
 
