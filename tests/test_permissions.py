@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -493,19 +494,48 @@ def discovered_routes() -> set[str]:
     """Route keys of the checked namespaces: pages by name (or route when unnamed), the API by operation."""
     from anju.api.main import api as ninja_api
 
-    keys = set()
+    schema = ninja_api.get_openapi_schema()
+    keys = {
+        f"{method.upper()} {path}" for path, operations in schema["paths"].items() for method in operations
+    }
     for namespace, name, route in _walk(get_resolver().url_patterns):
         if namespace and namespace not in CHECKED_NAMESPACES:
             continue
         if namespace == "api" and name not in ("openapi-json", "api-root"):
-            continue  # one resolver entry per path; the operations come from the schema below
+            # The operations come from the schema; a path left out of the schema is reported by its name.
+            if "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route) not in schema["paths"]:
+                keys.add(f"api:{name}")
+            continue
         key = f"{namespace}:{name or route.split('/', 1)[-1]}" if namespace else (name or route)
         keys.add(":set_language" if name == "set_language" else key)
-    schema = ninja_api.get_openapi_schema()
-    for path, operations in schema["paths"].items():
-        for method in operations:
-            keys.add(f"{method.upper()} {path}")
     return keys
+
+
+def _dummy_url(route: str) -> str:
+    return "/" + re.sub(r"<(?:(\w+):)?\w+>", lambda m: "1" if m.group(1) == "int" else "x", route)
+
+
+@pytest.mark.django_db
+def test_every_page_of_every_app_needs_a_login():
+    """A safety net beyond the walk, for every installed capability: anonymous visitors get no page other
+    than the public ones (with made-up ids: at most a login redirect, 401, 403, 404 or 405)."""
+    public = {r.key for r in ROUTES if r.permission == PUBLIC} | {
+        "core:login",
+        "public:submit/",
+        "public:track/",
+    }
+    leaks = []
+    client = Client()
+    for namespace, name, route in _walk(get_resolver().url_patterns):
+        key = f"{namespace}:{name or route.split('/', 1)[-1]}" if namespace else (name or route)
+        if key in public or name in public or name == "set_language":
+            continue
+        response = client.get(_dummy_url(route))
+        if response.status_code == 302 and "/login/" not in response["Location"]:
+            leaks.append(f"{key} redirects elsewhere: {response['Location']}")
+        elif response.status_code not in (302, 401, 403, 404, 405):
+            leaks.append(f"{key} answers {response.status_code} to an anonymous visitor")
+    assert not leaks, "\n".join(leaks)
 
 
 def test_every_route_is_checked_or_exempt():
