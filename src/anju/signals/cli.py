@@ -88,6 +88,7 @@ def register(subparsers) -> None:
     )
     detect.add_argument("--details", action="store_true", help="also write score, pvalue and status columns")
     detect.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    detect.add_argument("--jobs", type=int, default=1, help="threads for the Farrington fits (default 1)")
     for name, (_, parse, methods) in CONTROLS.items():
         detect.add_argument(
             f"--{name}", type=parse, default=None, help=f"R control {name} ({', '.join(methods)})"
@@ -114,11 +115,11 @@ def _method_kwargs(args) -> dict:
     return kwargs
 
 
-def _run(method: str, panel, last: int | None, kwargs: dict, progress: bool):
+def _run(method: str, panel, last: int | None, kwargs: dict, progress: bool, jobs: int = 1):
     if method == "farrington":
-        return farrington(panel, last=last, progress=progress, **kwargs)
+        return farrington(panel, last=last, progress=progress, jobs=jobs, **kwargs)
     if method == "farrington-flexible":
-        return farrington_flexible(panel, last=last, progress=progress, **kwargs)
+        return farrington_flexible(panel, last=last, progress=progress, jobs=jobs, **kwargs)
     return ears_c(panel, last=last, method=method[-2:].upper(), **kwargs)
 
 
@@ -129,7 +130,9 @@ def run_detect(args) -> int:
         panels = read_counts_csv(args.input, freq=args.freq)
         if args.method in ("farrington", "farrington-flexible") and any(p.freq == 365 for p in panels):
             raise InputError("daily data (freq 365) is supported by the EARS methods only")
-        results = [_run(args.method, p, args.last, kwargs, progress=not args.quiet) for p in panels]
+        results = [
+            _run(args.method, p, args.last, kwargs, progress=not args.quiet, jobs=args.jobs) for p in panels
+        ]
         n_rows = write_results_csv(results, args.output, details=args.details)
     except (InputError, ValueError) as exc:
         print(f"anju signals detect: error: {exc}", file=sys.stderr)
