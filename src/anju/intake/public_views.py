@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from anju.intake import actions, ratelimit, receipts
@@ -56,6 +57,7 @@ def submit(request):
     return render(request, "public/submit.html", {"form": form})
 
 
+@csrf_exempt  # a pure read: a kiosk or another site may POST a code without our form's token
 @require_http_methods(["GET", "POST"])
 def track(request):
     """Status by receipt code. A malformed or unknown code is a friendly "not found", always HTTP 200."""
