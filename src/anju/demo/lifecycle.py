@@ -111,6 +111,7 @@ class Simulator:
         self.recent: dict[tuple[int, str], list[HistoricalMatter]] = {}
         self.counter = 0
         self.companies: dict[int, list[str]] = {}
+        self.pending: list[dict] = []  # keyword arguments for intake.actions.submit_report
 
     # ---- helpers ---------------------------------------------------------------------------------
 
@@ -135,6 +136,26 @@ class Simulator:
         if len(pool) < 6 or self.rng.random() < 0.1:  # villages have a handful of firms that recur
             pool.append(texts.company_name(self.rng, village.profile, village.name))
         return self.rng.choice(pool)
+
+    def _pending_report(self, occ: Occurrence, channel: str, received, title, description, ctx) -> dict:
+        v, rng = occ.village, self.rng
+        grid_worker = rng.choice(self.org.grid_workers[v.pk])
+        actor = grid_worker if channel == "grid" else None if channel == "online" else self.org.cadres[v.pk]
+        person = texts.fake_person(rng, self.year_now)
+        anonymous = channel == "online" and rng.random() < 0.3
+        return {
+            "actor": actor,
+            "channel": channel,
+            "title": title,
+            "text": description,
+            "received_at": received,
+            "area": grid_worker.area if channel == "grid" else self.areas[v.pk],
+            "location": ctx["place"],
+            "anonymous": anonymous,
+            "reporter_name": "" if channel == "grid" or anonymous else person.name,
+            "reporter_phone": "" if channel == "grid" or anonymous else person.phone,
+            "is_demo": True,
+        }
 
     def _unit_and_person(self, village, domain: str, level: str, county_level: bool):
         key = RESPONSIBLE[domain]
@@ -170,8 +191,12 @@ class Simulator:
         channel = _weighted(rng, CHANNELS[occ.surge])
         received = self._at(occ.day, 7, 21) if channel in ("call", "online") else self._at(occ.day)
         registered = self._later(received, 0.02, 1.2)
+        if received > self.now - dt.timedelta(hours=72) and rng.random() < 0.5:
+            registered = self.now + dt.timedelta(days=1)  # the centre has not got to it yet
         if registered > self.now:
-            return None  # still waiting in the intake queue; not a matter yet
+            if received <= self.now:  # received but not registered yet: it waits in the intake queue
+                self.pending.append(self._pending_report(occ, channel, received, title, description, ctx))
+            return None
         occurred = received - dt.timedelta(days=rng.choice((0, 0, 0, 1, 2, 5)))
         low, high = template.likelihood
         # Most matters sit at the low end of their template's range; surges are what they are.

@@ -22,6 +22,7 @@ from anju.core.models import Area, Domain
 from anju.demo import geography, history
 from anju.demo.lifecycle import Simulator
 from anju.demo.organisation import DEMO_LOGINS, DEMO_PASSWORD, create_organisation
+from anju.intake.actions import submit_report
 from anju.matters.actions_import import import_historical_matters
 from anju.matters.models import Matter
 from anju.matters.workflow import Status
@@ -96,7 +97,10 @@ def load_demo(
         _say(progress, started, f"已模拟 {len(rows)} 件事项的办理过程")
         matters = import_historical_matters(org.admin, rows, now=now)
         _say(progress, started, "历史事项已写入")
-    return _summary(matters, planted, today, time.monotonic() - started)
+        for report in simulator.pending:
+            submit_report(report.pop("actor"), **report)
+        _say(progress, started, f"待登记诉求 {len(simulator.pending)} 件")
+    return _summary(matters, len(simulator.pending), planted, today, time.monotonic() - started)
 
 
 def _profile(village: Area) -> str:
@@ -109,7 +113,7 @@ def _profile(village: Area) -> str:
 
 
 def _summary(
-    matters: list[Matter], planted: list[history.PlantedSurge], today: dt.date, seconds: float
+    matters: list[Matter], pending: int, planted: list[history.PlantedSurge], today: dt.date, seconds: float
 ) -> str:
     statuses = Counter(m.status for m in matters)
     overdue = Matter.objects.filter(pk__in=[m.pk for m in matters]).overdue(today).count()
@@ -129,6 +133,6 @@ def _summary(
         f"示范县演示数据已载入（{seconds:.0f} 秒）：3 个乡镇/街道、{Area.objects.filter(level=3).count()} 个村（社区）、"
         f"{Area.objects.filter(level=4).count()} 个网格；事项 {len(matters)} 件"
         f"（{timezone.localtime(first):%Y-%m-%d} 至 {today:%Y-%m-%d}），其中{status_text}；在办 {open_count} 件，"
-        f"超期 {overdue} 件。预置的异常聚集：{surge_text}。"
+        f"超期 {overdue} 件；待登记诉求 {pending} 件。预置的异常聚集：{surge_text}。"
         f" / Demo county loaded in {seconds:.0f}s: {len(matters)} matters, {open_count} open, {overdue} overdue."
     )

@@ -711,8 +711,15 @@ def fake_person(rng: random.Random, year_now: int) -> FakePerson:
     name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
     phone = f"1990000{rng.randrange(10000):04d}"
     born = dt.date(year_now - rng.randint(20, 75), rng.randint(1, 12), rng.randint(1, 28))
-    id_number = f"339901{born:%Y%m%d}{rng.randrange(1000):03d}X"
+    body = f"339901{born:%Y%m%d}{rng.randrange(1000):03d}"
+    id_number = body + id_check_char(body)
     return FakePerson(name, phone, id_number)
+
+
+def id_check_char(body: str) -> str:
+    """The ISO 7064 MOD 11-2 check character of a 17-digit resident ID body (GB 11643)."""
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    return "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
 
 
 def company_name(rng: random.Random, profile: str, village: str) -> str:
