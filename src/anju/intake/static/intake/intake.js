@@ -1,5 +1,6 @@
 // Intake pages: geolocation into hidden fields, anonymous toggle, confirmation before destructive forms.
-// No external services: the position comes from the browser only.
+// No external services: the position comes from the browser only. Messages come from the template
+// (data-msg-*) so they are translated with everything else.
 (function () {
   "use strict";
 
@@ -10,20 +11,20 @@
     if (!button || !form) return;
     if (!("geolocation" in navigator)) {
       button.disabled = true;
-      status.textContent = "此浏览器不支持定位。";
+      status.textContent = box.dataset.msgUnsupported;
       return;
     }
     button.addEventListener("click", function () {
-      status.textContent = "正在定位…";
+      status.textContent = box.dataset.msgLocating;
       navigator.geolocation.getCurrentPosition(
         function (pos) {
           form.querySelector("input[name=latitude]").value = pos.coords.latitude.toFixed(6);
           form.querySelector("input[name=longitude]").value = pos.coords.longitude.toFixed(6);
-          status.textContent = "已定位：" + pos.coords.latitude.toFixed(5) + ", " + pos.coords.longitude.toFixed(5) +
-            "（精度约 " + Math.round(pos.coords.accuracy) + " 米）";
+          status.textContent = box.dataset.msgLocated + pos.coords.latitude.toFixed(5) + ", " +
+            pos.coords.longitude.toFixed(5) + " (" + box.dataset.msgAccuracy.replace("%s", Math.round(pos.coords.accuracy)) + ")";
         },
         function (err) {
-          status.textContent = err.code === 1 ? "未获得定位授权，可在地点栏填写位置。" : "定位失败，请稍后重试或手动填写地点。";
+          status.textContent = err.code === 1 ? box.dataset.msgDenied : box.dataset.msgFailed;
         },
         { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 }
       );
