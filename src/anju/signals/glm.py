@@ -268,15 +268,13 @@ def fit_quasipoisson(
             exp_alpha = np.exp(alpha)
             if trend:
                 e = np.multiply(beta[:, None], tc[None, :])
-                with np.errstate(over="ignore"):
-                    np.exp(e, out=e)
+                np.exp(e, out=e)
                 if act_prior is not None:
                     e *= act_prior
-                with np.errstate(over="ignore", invalid="ignore"):
-                    sums = e @ Q3
-                    a = exp_alpha * sums[:, :G]
-                    b = exp_alpha * sums[:, G : 2 * G]
-                    c = (exp_alpha * sums[:, 2 * G :]).sum(axis=1)
+                sums = e @ Q3  # per group: sum prior*exp(beta t), ... * t, ... * t^2
+                a = exp_alpha * sums[:, :G]
+                b = exp_alpha * sums[:, G : 2 * G]
+                c = (exp_alpha * sums[:, 2 * G :]).sum(axis=1)
             else:
                 a = exp_alpha * act_prior_group
             pyg, pyt = py_group[rows], (py_time[rows] if trend else None)
@@ -297,8 +295,7 @@ def fit_quasipoisson(
                 wy = act_y[f] if act_prior is None else act_prior[f] * act_y[f]
                 y_log_mu[f] += (wy * (np.log(mu_f) - eta_f)).sum(axis=1)
             dev = 2.0 * (pylogy[rows] - y_log_mu - py_total[rows] + a.sum(axis=1))
-            with np.errstate(invalid="ignore", over="ignore"):
-                done = np.abs(dev - devold) / (np.abs(dev) + 0.1) < epsilon
+            done = np.abs(dev - devold) / (np.abs(dev) + 0.1) < epsilon  # R's convergence test
             finite = np.isfinite(dev)
             stop = (done | ~finite | (iteration == maxit)) & alive  # maxit: R keeps the last iterate
             if stop.any():

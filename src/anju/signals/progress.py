@@ -13,7 +13,7 @@ class Progress:
                 from tqdm import tqdm
             except ImportError:  # tqdm is optional for the library
                 return
-            self._bar = tqdm(total=total, unit=unit, unit_scale=True, leave=False)
+            self._bar = tqdm(total=total, unit=unit, unit_scale=True, leave=False, mininterval=1.0)
 
     def update(self, n: int) -> None:
         if self._bar is not None:
