@@ -72,13 +72,18 @@ class AssessmentItem(models.Model):
     def __str__(self) -> str:
         return f"{self.year} {self.title}"
 
+    def _revisions(self) -> list:
+        # Works from ``prefetch_related("assessments__decision")`` on list pages (no query per row).
+        return sorted(self.assessments.all(), key=lambda a: -a.revision)
+
     @property
     def current_assessment(self):
-        return self.assessments.order_by("-revision").first()
+        revisions = self._revisions()
+        return revisions[0] if revisions else None
 
     @property
     def decided_assessment(self):
-        return self.assessments.filter(decision__isnull=False).order_by("-revision").first()
+        return next((a for a in self._revisions() if hasattr(a, "decision")), None)
 
     def coverage(self, today: dt.date | None = None) -> str:
         today = today or timezone.localdate()
