@@ -167,6 +167,17 @@ def test_every_event_needs_an_actor_who_may_do_it_in_that_place(world):
     assert not Matter.objects.exists()
 
 
+def test_a_report_may_come_from_inside_the_area_but_not_from_elsewhere(world):
+    row = archived_row(world)
+    row.report.area = world.grid_a1
+    [matter] = import_historical_matters(world.admin, [row])
+    assert Report.objects.get(matter=matter).area == world.grid_a1
+    row = archived_row(world, key="x")
+    row.report.area = world.grid_b1
+    with pytest.raises(ValidationError, match="诉求所在区域"):
+        import_historical_matters(world.admin, [row])
+
+
 def test_only_an_admin_may_import(world):
     with pytest.raises(ValidationError):
         import_historical_matters(world.centre_staff, [archived_row(world)])

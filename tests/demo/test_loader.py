@@ -101,6 +101,8 @@ def test_everything_is_marked_demo_and_personal_data_is_fake(demo):
     assert Matter.objects.count() > 300
     assert not Matter.objects.filter(is_demo=False).exists()
     assert not Report.objects.filter(is_demo=False).exists()
+    grid_reports = Report.objects.filter(channel="grid")
+    assert grid_reports.exists() and not grid_reports.exclude(area__level=AreaLevel.GRID).exists()
     assert all(is_valid_id_number(p.id_number) for p in MatterParty.objects.exclude(id_number="")[:100])
     phones = [p.phone for p in MatterParty.objects.all()[:300] if p.phone]
     assert phones and all(p.startswith("1990000") and len(p) == 11 for p in phones)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from anju.demo import texts
+from anju.demo import templates, texts
 from anju.demo.history import LAND_PROJECT, ODOUR_COMPANY, Occurrence
 from anju.demo.organisation import Organisation
 from anju.matters.actions_import import (
@@ -170,8 +170,10 @@ class Simulator:
 
     def matter(self, occ: Occurrence) -> HistoricalMatter | None:
         rng, v = self.rng, occ.village
-        templates = texts.SURGE_TEMPLATES[occ.surge] if occ.surge else texts.DOMAIN_TEMPLATES[occ.domain]
-        template = rng.choice(templates)
+        choices = (
+            templates.SURGE_TEMPLATES[occ.surge] if occ.surge else templates.DOMAIN_TEMPLATES[occ.domain]
+        )
+        template = rng.choice(choices)
         people = rng.randint(*template.people)
         amount = rng.randint(*template.amount) // 100 * 100 if template.amount[1] else 0
         company = ODOUR_COMPANY if occ.surge == "odour_now" else self._company(v)
@@ -234,6 +236,7 @@ class Simulator:
             created_by=grid_worker if channel == "grid" else None if channel == "online" else registrar,
             reporter_name="" if channel == "grid" else applicant.name,
             reporter_phone="" if channel == "grid" else applicant.phone,
+            area=grid_worker.area if channel == "grid" else None,
         )
         self.counter += 1
         row = HistoricalMatter(
@@ -275,7 +278,7 @@ class Simulator:
             )
             return
         if fate > 0.96:
-            reason = rng.choice(texts.REJECT_REASONS)
+            reason = rng.choice(templates.REJECT_REASONS)
             row.closing_reason = row.public_note = reason
             ev.append(HistoricalEvent(self._later(t, 0.1, 3), town_staff, "rejected", f"不予受理：{reason}"))
             return
@@ -288,7 +291,7 @@ class Simulator:
             t = self._later(t, 0.05, 1)
             ev.append(
                 HistoricalEvent(
-                    t, cadre, "escalated", f"上报至{v.town}：{rng.choice(texts.ESCALATE_REASONS)}"
+                    t, cadre, "escalated", f"上报至{v.town}：{rng.choice(templates.ESCALATE_REASONS)}"
                 )
             )
         backlog = rng.random() < 0.08  # some wait days for the weekly assessment meeting
@@ -306,7 +309,7 @@ class Simulator:
             t = self._later(t, 0.05, 1)
             ev.append(
                 HistoricalEvent(
-                    t, handler, "escalated", f"上报至示范县：{rng.choice(texts.ESCALATE_REASONS)}"
+                    t, handler, "escalated", f"上报至示范县：{rng.choice(templates.ESCALATE_REASONS)}"
                 )
             )
             county_level, handler = True, self.org.county_staff
@@ -335,7 +338,7 @@ class Simulator:
         )
         if rng.random() < 0.03:
             t = self._later(t, 0.2, 3)
-            ev.append(HistoricalEvent(t, person, "returned", f"退回：{rng.choice(texts.RETURN_REASONS)}"))
+            ev.append(HistoricalEvent(t, person, "returned", f"退回：{rng.choice(templates.RETURN_REASONS)}"))
             unit, person = self._unit_and_person(v, occ.domain, "medium", county_level)
             t = self._later(t, 0.1, 2)
             deadline = (t + dt.timedelta(days=DEADLINE_DAYS[level])).date()
@@ -376,7 +379,7 @@ class Simulator:
                 session = HistoricalMediation(
                     held_on=timezone.localdate(held),
                     mediators=f"{unit.name}、{v.name}人民调解委员会",
-                    summary=rng.choice(texts.MEDIATION_SUMMARIES),
+                    summary=rng.choice(templates.MEDIATION_SUMMARIES),
                     result=result,
                     recorded_by=person,
                     recorded_at=held,
@@ -394,7 +397,9 @@ class Simulator:
         if resolved_at > overdue_from + dt.timedelta(days=1) and rng.random() < 0.8:
             by = self.org.leader if level in ("high", "critical") else handler
             note = (
-                texts.SUPERVISE_NOTES[0] if level in ("low", "medium") else rng.choice(texts.SUPERVISE_NOTES)
+                templates.SUPERVISE_NOTES[0]
+                if level in ("low", "medium")
+                else rng.choice(templates.SUPERVISE_NOTES)
             )
             at = self._later(overdue_from, 0, 1)
             extended = timezone.localdate(at) + dt.timedelta(days=15) if rng.random() < 0.6 else None
@@ -433,7 +438,7 @@ class Simulator:
                 satisfaction,
                 cadre if not county_level else handler,
                 rng.choice(("电话", "电话", "上门")),
-                rng.choice(texts.FOLLOW_UP_NOTES),
+                rng.choice(templates.FOLLOW_UP_NOTES),
             )
             row.follow_ups.append(visit)
             ev.append(HistoricalEvent(t, visit.visited_by, "followed_up", "已回访", record=visit))

@@ -123,6 +123,9 @@ class HistoricalReport:
     anonymous: bool = False
     reporter_name: str = ""
     reporter_phone: str = ""
+    area: object = (
+        None  # where it was reported from, inside the matter's area (e.g. a grid); default the area
+    )
 
 
 @dataclass
@@ -278,6 +281,8 @@ def import_historical_matters(
                 raise _fail(i, row, _("合并目标须为在办事项。"))
         if row.mediations and any(m.result not in MediationResult.values for m in row.mediations):
             raise _fail(i, row, _("请选择调解结果。"))
+        if row.report is not None and row.report.area is not None and not row.area.contains(row.report.area):
+            raise _fail(i, row, _("诉求所在区域须在事项发生地范围内。"))
         if any(f.satisfaction not in Satisfaction.values for f in row.follow_ups):
             raise _fail(i, row, _("请选择满意度。"))
 
@@ -375,7 +380,7 @@ def _write_related(rows: list[HistoricalMatter], matters: list[Matter]) -> dict[
                     received_at=r.received_at,
                     title=matter.title,
                     text=matter.description,
-                    area=matter.area,
+                    area=r.area or matter.area,
                     location=r.location,
                     suggested_domain=matter.domain,
                     anonymous=r.anonymous,
