@@ -251,5 +251,8 @@ def test_report_list_filters(api, world):
     ok(grid.post("/reports", {"channel": "call", "text": "噪音扰民", "area": world.grid_a1.code}), 201)
     assert ok(grid.get("/reports", channel="call"))["count"] == 1
     assert ok(grid.get("/reports", q="路灯"))["count"] == 1
+    code = ok(grid.get("/reports", q="路灯"))["items"][0]["receipt_code"]
+    dashed = "-".join(code[i : i + 4] for i in range(0, 12, 4)).lower()
+    assert [r["receipt_code"] for r in ok(grid.get("/reports", q=dashed))["items"]] == [code]
     assert ok(grid.get("/reports", status="received"))["count"] == 2
     assert grid.get("/reports", channel="fax").status_code == 422

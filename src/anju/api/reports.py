@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
@@ -25,6 +26,7 @@ from anju.api.schemas import (
 from anju.core import actions as core_actions
 from anju.core.scoping import get_scoped_or_404, scoped
 from anju.intake import actions as intake_actions
+from anju.intake import receipts
 from anju.intake.models import Channel, Report, ReportStatus
 from anju.matters.models import MatterKind
 
@@ -90,11 +92,9 @@ def list_reports(request, filters: Query[ReportFilters], page: Query[PageParams]
     reports = scoped(user, Report).select_related(*REPORT_RELATED)
     if filters.q:
         q = filters.q.strip()
-        reports = (
-            reports.filter(title__icontains=q)
-            | reports.filter(text__icontains=q)
-            | reports.filter(receipt_code=q.replace("-", "").upper())
-        )
+        query = Q(title__icontains=q) | Q(text__icontains=q)
+        code = receipts.normalise(q)  # a receipt code as the citizen reads it out, dashes and all
+        reports = reports.filter(query | Q(receipt_code=code) if code else query)
     if filters.status:
         reports = reports.filter(status=filters.status)
     if filters.channel:
