@@ -65,6 +65,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "alert.manage": frozenset({C, X}),
     "analysis.view": frozenset({C, L, A, X, D}),
     "analysis.manage": frozenset({C, L, X}),
+    "report.monthly": frozenset({V, C, L, X}),
     # triage
     "triage.train": frozenset({C, X}),
     # administration

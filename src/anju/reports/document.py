@@ -1,0 +1,135 @@
+"""The monthly report as document blocks (.docx, PDF) and as a workbook (.xlsx)."""
+
+from __future__ import annotations
+
+import io
+
+from anju.core.documents import Block
+from anju.reports.models import MonthlyReport
+
+COLUMNS = ["新增", "化解", "上报", "超期"]
+KEYS = ["new", "resolved", "escalated", "overdue"]
+LEVELS = {"red": "一级（红）", "orange": "二级（橙）", "yellow": "三级（黄）", "blue": "四级（蓝）"}
+
+
+def _rate(value) -> str:
+    return "—" if value is None else f"{value}%"
+
+
+def title(report: MonthlyReport) -> str:
+    return f"{report.area.name}{report.month:%Y年%-m月}社会领域风险防范化解工作月报"
+
+
+def blocks(report: MonthlyReport) -> list[Block]:
+    f = report.figures
+    t = f["totals"]
+    out = [
+        Block("title", title(report)),
+        Block(
+            "meta",
+            f"报送单位：{f['area']}　生成时间：{report.generated_at:%Y-%m-%d %H:%M}　"
+            f"报送截止：{report.due_date:%Y-%m-%d}",
+        ),
+        Block("h1", "一、总体情况"),
+        Block(
+            "p",
+            f"本月新增事项 {t['new']} 件（上月 {f['previous_new']} 件，去年同月 {f['last_year_new']} 件），"
+            f"化解 {t['resolved']} 件，上报 {t['escalated']} 件，月末超期 {t['overdue']} 件。"
+            f"本月新增事项至月末化解率 {_rate(f['resolution_rate'])}；化解在基层（未上报）比例 "
+            f"{_rate(f['grassroots_rate'])}。",
+        ),
+        Block("h1", "二、分领域情况"),
+        Block(
+            "table",
+            header=["风险领域", *COLUMNS],
+            rows=[[r["name"], *[str(r[k]) for k in KEYS]] for r in f["by_domain"]]
+            or [["（无）", "0", "0", "0", "0"]],
+        ),
+        Block("h1", "三、分村（社区）情况"),
+        Block(
+            "table",
+            header=["村（社区）", *COLUMNS],
+            rows=[[r["name"], *[str(r[k]) for k in KEYS]] for r in f["by_area"]]
+            or [["（无）", "0", "0", "0", "0"]],
+        ),
+        Block("h1", "四、排查、预警与稳评"),
+    ]
+    screening = f.get("screening")
+    out.append(
+        Block(
+            "p",
+            (
+                f"本月排查应报 {screening['expected']} 个，已报 {screening['filed']} 个，"
+                f"完成率 {_rate(screening['rate'])}，逾期 {screening.get('late', 0)} 个。"
+            )
+            if screening
+            else "排查：本系统未启用排查模块或本月无排查轮次。",
+        )
+    )
+    warnings = f.get("warnings")
+    if warnings:
+        levels = "，".join(f"{LEVELS.get(k, k)} {v} 次" for k, v in warnings["by_level"].items())
+        out.append(
+            Block("p", f"本月发布预警 {warnings['total']} 次" + (f"（{levels}）" if levels else "") + "。")
+        )
+    assessment = f.get("assessment")
+    if assessment:
+        out.append(
+            Block(
+                "p",
+                f"稳评：本月应评事项 {assessment['due']} 项，决策前完成评估 {assessment['done']} 项，"
+                f"覆盖率 {_rate(assessment['rate'])}。",
+            )
+        )
+    out.append(Block("h1", "五、趋势分析"))
+    out += [Block("p", line) for line in f["commentary"]] or [Block("p", "本月无新增事项。")]
+    return out
+
+
+def workbook(report: MonthlyReport) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    f = report.figures
+    wb = Workbook()
+    summary = wb.active
+    summary.title = "总体情况"
+    summary.append([title(report)])
+    summary["A1"].font = Font(bold=True, size=14)
+    rows = [
+        ("新增事项", f["totals"]["new"]),
+        ("化解事项", f["totals"]["resolved"]),
+        ("上报事项", f["totals"]["escalated"]),
+        ("月末超期", f["totals"]["overdue"]),
+        ("上月新增", f["previous_new"]),
+        ("去年同月新增", f["last_year_new"]),
+        ("新增事项月末化解率(%)", f["resolution_rate"]),
+        ("化解在基层比例(%)", f["grassroots_rate"]),
+    ]
+    for name, value in rows:
+        summary.append([name, value])
+    summary.column_dimensions["A"].width = 26
+    header_fill = PatternFill("solid", fgColor="EEF2F7")
+    for sheet_name, key, first in (
+        ("分领域", "by_domain", "风险领域"),
+        ("分村（社区）", "by_area", "村（社区）"),
+    ):
+        sheet = wb.create_sheet(sheet_name)
+        sheet.append([first, *COLUMNS])
+        for cell in sheet[1]:
+            cell.font, cell.fill, cell.alignment = (
+                Font(bold=True),
+                header_fill,
+                Alignment(horizontal="center"),
+            )
+        for row in f[key]:
+            sheet.append([row["name"], *[row[k] for k in KEYS]])
+        sheet.column_dimensions["A"].width = 24
+        sheet.freeze_panes = "A2"
+    notes = wb.create_sheet("趋势分析")
+    for line in f["commentary"]:
+        notes.append([line])
+    notes.column_dimensions["A"].width = 100
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

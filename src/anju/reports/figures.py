@@ -1,0 +1,197 @@
+"""The figures of a monthly report, computed from the ledger (and the other capabilities when present)."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import Counter
+
+from django.apps import apps
+from django.db.models import Count, Q
+
+from anju.core.models import Area, AreaLevel, Domain
+from anju.matters.models import Matter, MatterEvent
+from anju.matters.workflow import Status
+
+RESOLVED = (Status.RESOLVED, Status.FOLLOWED_UP, Status.ARCHIVED)
+NOT_COUNTED = (Status.MERGED, Status.REJECTED)
+
+
+def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
+    first = month.replace(day=1)
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    return first, last
+
+
+def previous_month(month: dt.date) -> dt.date:
+    return (month.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+
+
+def _children(area: Area) -> list[Area]:
+    """The rows of the by-area table: villages for a town or county, grids for a village."""
+    level = AreaLevel.GRID if area.level >= AreaLevel.VILLAGE else AreaLevel.VILLAGE
+    return list(Area.objects.filter(path__startswith=area.path, level=level))
+
+
+def _bucket(path: str, children: dict[str, Area], depth: int) -> Area | None:
+    return children.get("/" + "/".join(path.strip("/").split("/")[:depth]) + "/")
+
+
+def counts(area: Area, month: dt.date) -> dict:
+    """New, resolved, escalated and overdue matters by domain and by village, plus rates."""
+    first, last = month_bounds(month)
+    matters = Matter.objects.filter(area__path__startswith=area.path)
+    new = matters.filter(registered_at__date__range=(first, last)).exclude(status__in=NOT_COUNTED)
+    resolved = matters.filter(resolved_at__date__range=(first, last))
+    escalated_ids = set(
+        MatterEvent.objects.filter(
+            matter__in=matters, kind="escalated", at__date__range=(first, last)
+        ).values_list("matter_id", flat=True)
+    )
+    # Overdue at month end: the deadline passed within or before the month and it was not resolved by then.
+    overdue = (
+        matters.filter(deadline__lte=last, deadline__isnull=False)
+        .exclude(status__in=NOT_COUNTED)
+        .filter(Q(resolved_at__isnull=True) | Q(resolved_at__date__gt=last))
+        .filter(registered_at__date__lte=last)
+    )
+    ever_escalated = set(
+        MatterEvent.objects.filter(matter__in=resolved, kind="escalated").values_list("matter_id", flat=True)
+    )
+    new_resolved_by_end = new.filter(resolved_at__date__lte=last).count()
+
+    children = {a.path: a for a in _children(area)}
+    depth = AreaLevel.GRID if area.level >= AreaLevel.VILLAGE else AreaLevel.VILLAGE
+    domains = list(Domain.objects.filter(active=True))
+    by_domain = {d.pk: Counter() for d in domains}
+    by_area = {a.pk: Counter() for a in children.values()}
+    for label, qs in (("new", new), ("resolved", resolved), ("overdue", overdue)):
+        for domain_id, path in qs.values_list("domain_id", "area__path"):
+            if domain_id in by_domain:
+                by_domain[domain_id][label] += 1
+            child = _bucket(path, children, depth)
+            if child is not None:
+                by_area[child.pk][label] += 1
+    for domain_id, path in matters.filter(pk__in=escalated_ids).values_list("domain_id", "area__path"):
+        if domain_id in by_domain:
+            by_domain[domain_id]["escalated"] += 1
+        child = _bucket(path, children, depth)
+        if child is not None:
+            by_area[child.pk]["escalated"] += 1
+    keys = ("new", "resolved", "escalated", "overdue")
+    n_resolved = resolved.count()
+    return {
+        "totals": {
+            "new": new.count(),
+            "resolved": n_resolved,
+            "escalated": len(escalated_ids),
+            "overdue": overdue.count(),
+            "new_resolved_by_end": new_resolved_by_end,
+        },
+        "resolution_rate": round(100 * new_resolved_by_end / new.count(), 1) if new.count() else None,
+        "grassroots_rate": round(100 * (n_resolved - len(ever_escalated)) / n_resolved, 1)
+        if n_resolved
+        else None,
+        "by_domain": [
+            {"name": d.name, **{k: by_domain[d.pk][k] for k in keys}}
+            for d in domains
+            if any(by_domain[d.pk].values())
+        ],
+        "by_area": [
+            {"name": a.name, "code": a.code, **{k: by_area[a.pk][k] for k in keys}}
+            for a in sorted(children.values(), key=lambda a: a.path)
+        ],
+    }
+
+
+def warnings_issued(area: Area, month: dt.date) -> dict | None:
+    if not apps.is_installed("anju.warning"):
+        return None
+    from anju.warning.models import Alert, MessageType
+
+    first, last = month_bounds(month)
+    issued = Alert.objects.filter(
+        area__path__startswith=area.path, issued_at__date__range=(first, last), msg_type=MessageType.ALERT
+    )
+    by_level = dict(issued.values_list("level").annotate(n=Count("id")))
+    return {"total": sum(by_level.values()), "by_level": by_level}
+
+
+def screening_completeness(area: Area, month: dt.date) -> dict | None:
+    if not apps.is_installed("anju.screening"):
+        return None
+    try:
+        from anju.screening.summary import completeness_in
+    except ImportError:
+        return None
+    first, last = month_bounds(month)
+    return completeness_in(area, first, last)
+
+
+def assessment_coverage(area: Area, month: dt.date) -> dict | None:
+    if not apps.is_installed("anju.assessment"):
+        return None
+    try:
+        from anju.assessment.summary import coverage_in
+    except ImportError:
+        return None
+    first, last = month_bounds(month)
+    return coverage_in(area, first, last)
+
+
+def commentary(current: dict, previous: dict, last_year: dict) -> list[str]:
+    """A short trend commentary built only from the figures."""
+    lines = []
+    now, before, year_ago = current["totals"]["new"], previous["totals"]["new"], last_year["totals"]["new"]
+
+    def change(a: int, b: int) -> str:
+        if b == 0:
+            return "持平" if a == 0 else f"增加 {a} 件"
+        pct = (a - b) / b * 100
+        return "持平" if abs(pct) < 0.5 else (f"上升 {pct:.1f}%" if pct > 0 else f"下降 {-pct:.1f}%")
+
+    lines.append(f"本月新增事项 {now} 件，环比{change(now, before)}，同比{change(now, year_ago)}。")
+    prev_by = {row["name"]: row["new"] for row in previous["by_domain"]}
+    rising = sorted(
+        ((row["new"] - prev_by.get(row["name"], 0), row["name"], row["new"]) for row in current["by_domain"]),
+        reverse=True,
+    )
+    rising = [r for r in rising if r[0] >= 2][:3]
+    if rising:
+        lines.append(
+            "增幅较大的领域："
+            + "；".join(f"{name}（{n} 件，较上月增加 {d} 件）" for d, name, n in rising)
+            + "。"
+        )
+    top = sorted(current["by_domain"], key=lambda r: -r["new"])[:3]
+    if top and top[0]["new"]:
+        lines.append(
+            "新增事项集中在：" + "、".join(f"{r['name']}（{r['new']} 件）" for r in top if r["new"]) + "。"
+        )
+    if current["totals"]["overdue"]:
+        lines.append(f"月末仍有超期事项 {current['totals']['overdue']} 件，需加强督办。")
+    if current["grassroots_rate"] is not None:
+        lines.append(
+            f"本月化解 {current['totals']['resolved']} 件，其中 {current['grassroots_rate']}% 在基层化解、未上报。"
+        )
+    hot = sorted(current["by_area"], key=lambda r: -r["new"])[:1]
+    if hot and hot[0]["new"] >= 3:
+        lines.append(f"新增最多的是{hot[0]['name']}（{hot[0]['new']} 件）。")
+    return lines
+
+
+def compute(area: Area, month: dt.date) -> dict:
+    current = counts(area, month)
+    previous = counts(area, previous_month(month))
+    last_year = counts(area, month.replace(year=month.year - 1, day=1))
+    return {
+        **current,
+        "area": area.full_name(),
+        "month": month.strftime("%Y-%m"),
+        "previous_new": previous["totals"]["new"],
+        "last_year_new": last_year["totals"]["new"],
+        "warnings": warnings_issued(area, month),
+        "screening": screening_completeness(area, month),
+        "assessment": assessment_coverage(area, month),
+        "commentary": commentary(current, previous, last_year),
+    }

@@ -1,0 +1,130 @@
+import datetime as dt
+import io
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from anju.matters import actions as m
+from anju.matters.actions import WorkflowError
+from anju.matters.models import Matter, MatterEvent
+from anju.reports import actions, figures
+from anju.reports.figures import previous_month
+
+
+def at(day: dt.date, hour=10):
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+def backdate(matter, registered: dt.date, resolved: dt.date | None = None):
+    """Place a matter (and its timeline) in a past month; the ledger records times as they happened."""
+    Matter.objects.filter(pk=matter.pk).update(
+        registered_at=at(registered),
+        occurred_at=at(registered),
+        resolved_at=at(resolved) if resolved else None,
+    )
+    MatterEvent.objects.filter(matter=matter).update(at=at(resolved or registered))
+
+
+@pytest.fixture
+def month():
+    return previous_month(previous_month(timezone.localdate()))  # two months ago: complete and past due
+
+
+@pytest.fixture
+def ledger(world, month):
+    staff = world.centre_staff
+    first, last = figures.month_bounds(month)
+    new = lambda domain, area, title: m.create_matter(
+        staff,
+        kind="demand",
+        domain=domain,
+        area=area,  # noqa: E731
+        title=title,
+        description=title,
+        likelihood=2,
+        consequence=2,
+    )
+    w1, w2, land = (
+        new(world.wages, world.village_a1, "欠薪一"),
+        new(world.wages, world.grid_a1, "欠薪二"),
+        new(world.land, world.village_b1, "征地"),
+    )
+    m.assign(staff, w1, unit=world.committee_a1, deadline=timezone.localdate() + dt.timedelta(days=3))
+    m.resolve(staff, w1, outcome="已支付")
+    backdate(w1, first + dt.timedelta(days=2), resolved=first + dt.timedelta(days=9))
+    m.escalate(staff, land, reason="涉及人数多")
+    backdate(land, first + dt.timedelta(days=6))
+    m.assign(staff, w2, unit=world.committee_a1, deadline=timezone.localdate() + dt.timedelta(days=3))
+    backdate(w2, first + dt.timedelta(days=5))
+    Matter.objects.filter(pk=w2.pk).update(deadline=last - dt.timedelta(days=1))  # overdue at month end
+    earlier = new(world.wages, world.village_a1, "上月欠薪")
+    backdate(earlier, previous_month(month) + dt.timedelta(days=3))
+    return {"w1": w1, "w2": w2, "land": land}
+
+
+def test_figures_match_the_ledger(world, ledger, month):
+    report = actions.generate_report(world.centre_staff, area=world.county, month=month)
+    f = report.figures
+    assert f["totals"] == {"new": 3, "resolved": 1, "escalated": 1, "overdue": 1, "new_resolved_by_end": 1}
+    assert f["resolution_rate"] == pytest.approx(33.3) and f["grassroots_rate"] == 100.0
+    domains = {r["name"]: r for r in f["by_domain"]}
+    assert domains["社会保障和民工欠薪"]["new"] == 2 and domains["征地拆迁"]["escalated"] == 1
+    villages = {r["name"]: r for r in f["by_area"]}
+    assert (
+        villages["东一村"]["new"] == 2
+        and villages["东一村"]["overdue"] == 1
+        and villages["西一村"]["new"] == 1
+    )
+    assert villages["东二村"]["new"] == 0
+    assert f["previous_new"] == 1
+    assert f["commentary"][0].startswith("本月新增事项 3 件，环比上升 200.0%")
+    town = actions.generate_report(world.town_staff, area=world.town_a, month=month)
+    assert town.figures["totals"]["new"] == 2
+
+
+def test_bad_input_is_refused(world, ledger, month):
+    future = (timezone.localdate().replace(day=1) + dt.timedelta(days=40)).replace(day=1)
+    with pytest.raises(ValidationError):
+        actions.generate_report(world.centre_staff, area=world.county, month=future)
+    with pytest.raises(ValidationError):
+        actions.generate_report(world.cadre, area=world.village_b1, month=month)  # outside scope
+    with pytest.raises(PermissionDenied):
+        actions.generate_report(world.grid_worker, area=world.grid_a1, month=month)
+    report = actions.generate_report(world.cadre, area=world.village_a1, month=month)
+    actions.submit_report(world.cadre, report)
+    assert report.submitted_late  # two months ago: past the 18th of last month
+    with pytest.raises(WorkflowError):
+        actions.generate_report(world.cadre, area=world.village_a1, month=month)
+    with pytest.raises(WorkflowError):
+        actions.submit_report(world.cadre, report)
+
+
+def test_due_date_is_the_18th_of_the_following_month():
+    assert actions.due_date(dt.date(2026, 12, 1)) == dt.date(2027, 1, 18)
+
+
+def test_downloads_have_the_figures(client, world, ledger, month):
+    from docx import Document
+    from openpyxl import load_workbook
+
+    report = actions.generate_report(world.centre_staff, area=world.county, month=month)
+    client.force_login(world.centre_staff)
+    docx = Document(io.BytesIO(client.get(f"/reports/{report.pk}/download.docx").content))
+    text = "\n".join(p.text for p in docx.paragraphs)
+    assert "一、总体情况" in text and "本月新增事项 3 件" in text and "五、趋势分析" in text
+    assert docx.tables[0].rows[1].cells[0].text in {"社会保障和民工欠薪", "征地拆迁"}
+    book = load_workbook(io.BytesIO(client.get(f"/reports/{report.pk}/download.xlsx").content))
+    assert book["总体情况"]["B2"].value == 3
+    pdf = client.get(f"/reports/{report.pk}/download.pdf").content
+    assert pdf.startswith(b"%PDF") and len(pdf) > 2000
+
+
+def test_submission_board_lists_missing_units(client, world, ledger, month):
+    report = actions.generate_report(world.cadre, area=world.village_a1, month=month)
+    actions.submit_report(world.cadre, report)
+    client.force_login(world.town_staff)
+    html = client.get(f"/reports/?month={month:%Y-%m}").content.decode()
+    assert "东一村" in html and "逾期报送" in html and "东二村" in html and "逾期未报" in html
+    client.force_login(world.cadre_b)
+    assert client.get(f"/reports/{report.pk}/").status_code == 404
