@@ -35,16 +35,19 @@ def month():
 def ledger(world, month):
     staff = world.centre_staff
     first, last = figures.month_bounds(month)
-    new = lambda domain, area, title: m.create_matter(
-        staff,
-        kind="demand",
-        domain=domain,
-        area=area,  # noqa: E731
-        title=title,
-        description=title,
-        likelihood=2,
-        consequence=2,
-    )
+
+    def new(domain, area, title):
+        return m.create_matter(
+            staff,
+            kind="demand",
+            domain=domain,
+            area=area,
+            title=title,
+            description=title,
+            likelihood=2,
+            consequence=2,
+        )
+
     w1, w2, land = (
         new(world.wages, world.village_a1, "欠薪一"),
         new(world.wages, world.grid_a1, "欠薪二"),
