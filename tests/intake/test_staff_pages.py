@@ -298,3 +298,12 @@ def test_staff_form_preselects_the_area_only_for_village_users(client, world, se
     login(client, world.centre_staff)
     html = client.get("/intake/new/").content.decode()
     assert " selected>示范县" not in html and '<option value="" selected>' in html
+
+
+def test_detail_shows_who_handled_the_report_but_not_reveals(client, world, report):
+    actions.reject_report(world.centre_staff, report, "属司法诉讼程序")
+    login(client, world.centre_staff)
+    client.post(f"/reveal/report/{report.pk}/reporter_phone/")
+    html = client.get(f"/intake/{report.pk}/").content.decode()
+    assert "处理记录" in html and "不予受理：属司法诉讼程序" in html
+    assert html.count('<div class="when">') == 2  # received, rejected: the reveal is not listed here

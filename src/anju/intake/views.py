@@ -12,8 +12,10 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from anju.core.models import AuditEvent
 from anju.core.roles import Role
 from anju.core.scoping import get_scoped_or_404, scoped
 from anju.intake import actions, duplicates, receipts
@@ -32,6 +34,13 @@ from anju.matters.models import Matter
 from anju.matters.risk import current_matrix
 
 MATTER_SEARCH_LIMIT = 10
+# What the report's own history shows (reveals of personal data are in the audit log, for auditors).
+HISTORY_ACTIONS = {
+    "report.submit": _lazy("受理"),
+    "report.register": _lazy("登记为事项"),
+    "report.link": _lazy("并入已有事项"),
+    "report.reject": _lazy("不予受理"),
+}
 
 
 def _submit_from_form(request, form, *, channel: str):
@@ -143,6 +152,18 @@ def _matter_url(matter: Matter) -> str | None:
         return None
 
 
+def _history(user, report: Report) -> list[tuple[AuditEvent, str]]:
+    events = (
+        scoped(user, AuditEvent)
+        .filter(
+            object_type=Report._meta.label_lower, object_id=str(report.pk), action__in=list(HISTORY_ACTIONS)
+        )
+        .select_related("actor")
+        .order_by("at", "id")
+    )
+    return [(event, HISTORY_ACTIONS[event.action]) for event in events]
+
+
 def _detail(request, report: Report, *, register_form=None, link_form=None, reject_form=None, status=200):
     user = request.user
     can_handle = user.can("report.register") and report.status == ReportStatus.RECEIVED
@@ -153,6 +174,7 @@ def _detail(request, report: Report, *, register_form=None, link_form=None, reje
         "can_handle": can_handle,
         "matter_url": _matter_url(report.matter) if report.matter_id else None,
         "receipt_display": receipts.display(report.receipt_code),
+        "history": _history(user, report),
     }
     if can_handle:
         default_title = report.title or report.text[:40]
