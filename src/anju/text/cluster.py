@@ -82,7 +82,7 @@ def _vectors(texts: Sequence[str], max_chars: int, lead_chars: int, weights: tup
     blocks = []
     w_lead, w_body, w_org = weights
     if w_lead:
-        lead = HashedNgramTfidf(char_ngrams=(2, 3), word_lengths=(2, 8), word_min_freq=1, max_features=None)
+        lead = HashedNgramTfidf(char_ngrams=(2, 4), word_lengths=(5, 8), word_min_freq=1, max_features=None)
         blocks.append(w_lead * lead.fit_transform([d[:lead_chars] for d in docs]))
     if w_body:
         body = HashedNgramTfidf(char_ngrams=(2, 3), word_lengths=(2, 8), word_min_freq=1, max_features=None)

@@ -31,10 +31,13 @@ _TAG_RE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>|<!--.*?-->|<[^>]{0,500
 _WS_RE = re.compile(r"\s+")
 # full-width ASCII and the ideographic space → half-width; length-preserving, unlike NFKC
 _WIDTH = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_WIDE_RE = re.compile("[\uff01-\uff5e\u3000]")
 
 
 def fold_width(text: str) -> str:
     """Full-width ASCII (``１３８ＡＢ``) → half-width, one character for one."""
+    if not _WIDE_RE.search(text):
+        return text
     return text.translate(_WIDTH)
 
 
