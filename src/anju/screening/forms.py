@@ -1,0 +1,113 @@
+"""Forms of the screening pages. They only collect input; ``actions`` validates and changes state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django import forms
+from django.forms import formset_factory
+from django.utils.translation import gettext_lazy as _
+
+from anju.matters.models import MatterKind
+from anju.screening.models import Cadence
+
+MAX_MATTERS_PER_DOMAIN = 20
+
+
+class MatterForm(forms.Form):
+    """One matter found in one domain. Nothing is required here: an untouched row is simply not sent, and
+    the action says in Chinese what a started row still lacks."""
+
+    kind = forms.ChoiceField(
+        label=_("事项类型"), choices=[("", _("请选择"))] + MatterKind.choices, required=False
+    )
+    title = forms.CharField(label=_("标题"), max_length=200, required=False)
+    description = forms.CharField(
+        label=_("情况描述"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    people_involved = forms.IntegerField(label=_("涉及人数"), min_value=0, required=False)
+    amount_involved = forms.DecimalField(
+        label=_("涉及金额（元）"), min_value=0, max_digits=14, decimal_places=2, required=False
+    )
+
+
+MatterFormSet = formset_factory(MatterForm, extra=1, max_num=MAX_MATTERS_PER_DOMAIN, validate_max=True)
+
+
+@dataclass
+class DomainRow:
+    """One domain of the return form: the 无 box and the matters found."""
+
+    domain: object
+    nothing_found: bool
+    formset: object
+    errors: list[str] = field(default_factory=list)
+    sent_forms: list = field(default_factory=list)  # the forms sent to the action, in order
+
+    @property
+    def key(self) -> str:
+        return f"d-{self.domain.code}"
+
+    @property
+    def has_matters(self) -> bool:
+        return bool(self.sent_forms) or any(f.errors for f in self.formset.forms)
+
+
+class ReturnForm:
+    """The whole return: a row per active domain plus the note; posts as ``none-<code>``, ``d-<code>-N-…``."""
+
+    def __init__(self, domains, data=None):
+        self.data = data
+        self.rows = [
+            DomainRow(
+                domain=d,
+                nothing_found=bool(data and data.get(f"none-{d.code}")),
+                formset=MatterFormSet(data=data, prefix=f"d-{d.code}"),
+            )
+            for d in domains
+        ]
+        self.note = (data.get("note", "") if data else "").strip()
+        self.zero_report = bool(data and data.get("zero_report"))
+        self.errors: list[str] = []
+
+    def is_valid(self) -> bool:
+        valid = True
+        for row in self.rows:
+            if not row.formset.is_valid():
+                valid = False
+            row.sent_forms = [f for f in row.formset.forms if f.has_changed()]
+        return valid
+
+    def lines(self) -> list[dict]:
+        return [
+            {
+                "domain": row.domain,
+                "nothing_found": row.nothing_found,
+                "matters": [f.cleaned_data for f in row.sent_forms],
+            }
+            for row in self.rows
+        ]
+
+    def add_action_errors(self, message_dict: dict) -> None:
+        """Put the action's errors (``line:<code>[:<i>:<field>]`` or page-level) next to what they are about."""
+        by_code = {row.domain.code: row for row in self.rows}
+        for key, messages in message_dict.items():
+            parts = key.split(":")
+            row = by_code.get(parts[1]) if parts[0] == "line" and len(parts) > 1 else None
+            if row is None:
+                self.errors.extend(messages)
+            elif len(parts) == 2:
+                row.errors.extend(messages)
+            else:
+                index, name = int(parts[2]), parts[3]
+                form = row.sent_forms[index] if index < len(row.sent_forms) else None
+                if form is not None and name in form.fields:
+                    form.add_error(name, messages)
+                else:
+                    row.errors.extend(messages)
+
+
+class CadenceForm(forms.ModelForm):
+    class Meta:
+        model = Cadence
+        fields = ["period_kind", "due_offset_days", "close_after_days", "active"]

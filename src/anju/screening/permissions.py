@@ -1,0 +1,33 @@
+"""Who may do what in 排查: this app's rows of the permission table (read across to see who may do one thing).
+
+Kept here rather than in ``anju.core.roles`` so the capability stays self-contained (as 稳评 does); the
+roles are the platform's. Which areas a user may act for is scope, see ``anju.core.scoping``.
+"""
+
+from __future__ import annotations
+
+from anju.core.roles import EVERYONE, Role
+
+G, V, C, D, L, A, X = (
+    Role.GRID_WORKER,
+    Role.VILLAGE_CADRE,
+    Role.CENTRE_STAFF,
+    Role.DEPARTMENT_OFFICER,
+    Role.LEADER,
+    Role.AUDITOR,
+    Role.ADMIN,
+)
+
+PERMISSIONS: dict[str, frozenset] = {
+    "screening.view": frozenset(EVERYONE),
+    # file a return: the village committee for its village, a centre for its own area or on behalf of one below
+    "screening.file": frozenset({V, C, X}),
+    # close rounds, send reminders by hand, configure the cadence
+    "screening.manage": frozenset({C, X}),
+}
+
+
+def can(user, permission: str) -> bool:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return user.role in PERMISSIONS[permission]

@@ -1,0 +1,90 @@
+"""Read-side helpers: which rounds a user sees and how complete they are, all through ``scoped`` returns.
+
+A round belongs to a county, but a village cadre's scope is their village: what they see of a round is
+the returns in their scope. So rounds are listed through the user's scoped returns, never by area here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from anju.core.scoping import scoped
+from anju.screening.models import Return, Round
+
+
+def visible_rounds(user) -> QuerySet:
+    return Round.objects.filter(pk__in=scoped(user, Return).values("round_id")).select_related("county")
+
+
+def get_round_or_404(user, pk) -> Round:
+    try:
+        return visible_rounds(user).get(pk=pk)
+    except (Round.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+@dataclass
+class Completeness:
+    expected: int = 0
+    filed: int = 0
+    late: int = 0
+    zero: int = 0
+    matters: int = 0
+    overdue: int = 0  # not filed and past the due date
+
+    @property
+    def missing(self) -> int:
+        return self.expected - self.filed
+
+    @property
+    def on_time(self) -> int:
+        return self.filed - self.late
+
+    @property
+    def rate(self) -> float:
+        """Filed as a percentage of expected, one decimal (100.0 when nothing is expected)."""
+        return round(100.0 * self.filed / self.expected, 1) if self.expected else 100.0
+
+
+def completeness(user, rounds) -> dict[int, Completeness]:
+    """Per round id: the counts over the returns in the user's scope."""
+    today = timezone.localdate()
+    rounds = list(rounds)
+    rows = (
+        scoped(user, Return)
+        .filter(round__in=rounds)
+        .values("round_id")
+        .annotate(
+            expected=Count("id"),
+            filed=Count("id", filter=Q(filed_at__isnull=False)),
+            late=Count("id", filter=Q(late=True)),
+            zero=Count("id", filter=Q(zero_report=True, filed_at__isnull=False)),
+            overdue=Count("id", filter=Q(filed_at__isnull=True, round__due_date__lt=today)),
+        )
+    )
+    out = {r.pk: Completeness() for r in rounds}
+    for row in rows:
+        out[row["round_id"]] = Completeness(
+            expected=row["expected"],
+            filed=row["filed"],
+            late=row["late"],
+            zero=row["zero"],
+            overdue=row["overdue"],
+        )
+    return out
+
+
+def pending_for(user) -> QuerySet:
+    """Returns the user may file now: open rounds, not filed, for the user's own area."""
+    if user.area_id is None:
+        return Return.objects.none()
+    return (
+        scoped(user, Return)
+        .filter(area=user.area, filed_at__isnull=True, round__status="open")
+        .select_related("round", "area")
+        .order_by("round__due_date")
+    )

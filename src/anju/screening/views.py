@@ -1,0 +1,249 @@
+"""排查 pages: rounds, the completeness board, the return form and a filed return. Thin: actions change state."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, Prefetch, Value, When
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from anju.core.models import Area, AreaLevel, Domain
+from anju.core.scoping import get_scoped_or_404, in_scope, scoped
+from anju.matters.models import Matter
+from anju.screening import actions
+from anju.screening.forms import CadenceForm, ReturnForm
+from anju.screening.models import FILING_LEVELS, Cadence, Return, ReturnLine, RoundStatus
+from anju.screening.permissions import can
+from anju.screening.queries import completeness, get_round_or_404, pending_for, visible_rounds
+
+BOARD_PAGE_SIZE = 100
+STATES = [
+    ("filed", gettext_lazy("按时报送")),
+    ("late", gettext_lazy("逾期报送")),
+    ("missing", gettext_lazy("未报送")),
+]
+
+
+def _require(user, permission: str) -> None:
+    if not can(user, permission):
+        raise PermissionDenied(_("您的角色无权执行此操作。"))
+
+
+def _error_text(exc: ValidationError) -> str:
+    return "；".join(m for messages_ in exc.message_dict.values() for m in messages_)
+
+
+@login_required
+def index(request):
+    user = request.user
+    _require(user, "screening.view")
+    rounds = visible_rounds(user)
+    level = request.GET.get("level", "")
+    if level.isdigit():
+        rounds = rounds.filter(level=int(level))
+    status = request.GET.get("status", "")
+    if status in RoundStatus.values:
+        rounds = rounds.filter(status=status)
+    rounds = rounds.annotate(
+        open_first=Case(
+            When(status=RoundStatus.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField()
+        )
+    ).order_by("open_first", "-period_start", "-level", "-id")
+    page = Paginator(rounds, 20).get_page(request.GET.get("page"))
+    counts = completeness(user, page.object_list)
+    items = [{"round": r, "c": counts[r.pk]} for r in page.object_list]
+    return render(
+        request,
+        "screening/index.html",
+        {
+            "page": page,
+            "items": items,
+            "pending": pending_for(user) if can(user, "screening.file") else [],
+            "levels": FILING_LEVELS,
+            "level": level,
+            "status": status,
+            "statuses": RoundStatus.choices,
+            "can_manage": can(user, "screening.manage"),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def round_board(request, pk: int):
+    user = request.user
+    _require(user, "screening.view")
+    round_ = get_round_or_404(user, pk)
+    returns = (
+        scoped(user, Return).filter(round=round_).select_related("area", "area__parent", "filed_by", "unit")
+    )
+    state = request.GET.get("state", "")
+    if state == "filed":
+        returns = returns.filter(filed_at__isnull=False, late=False)
+    elif state == "late":
+        returns = returns.filter(late=True)
+    elif state == "missing":
+        returns = returns.filter(filed_at__isnull=True)
+    query = request.GET.get("q", "").strip()
+    if query:
+        returns = returns.filter(area__name__icontains=query)
+    page = Paginator(returns, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    may_file = can(user, "screening.file") and round_.is_open
+    rows = [
+        {"ret": r, "state": r.state(today), "can_file": may_file and not r.is_filed} for r in page.object_list
+    ]
+    return render(
+        request,
+        "screening/round.html",
+        {
+            "round": round_,
+            "c": completeness(user, [round_])[round_.pk],
+            "page": page,
+            "rows": rows,
+            "state": state,
+            "states": STATES,
+            "q": query,
+            "can_close": can(user, "screening.manage") and round_.is_open and in_scope(user, round_.county),
+            "can_remind": can(user, "screening.manage") and round_.is_open,
+            "show_town": round_.level == AreaLevel.VILLAGE,
+        },
+    )
+
+
+@login_required
+@require_POST
+def round_close(request, pk: int):
+    round_ = get_round_or_404(request.user, pk)
+    try:
+        actions.close_round(request.user, round_, note=request.POST.get("note", ""))
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("本轮排查已结束，未报送的区域在完成情况中标为“未报送”。"))
+    return redirect("screening:round", round_.pk)
+
+
+@login_required
+@require_POST
+def round_remind(request, pk: int):
+    round_ = get_round_or_404(request.user, pk)
+    try:
+        sent = actions.remind_missing(request.user, round_)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(
+            request, _("已向未报送区域发送提醒 %(n)s 条（每个区域每天最多一条）。") % {"n": sent}
+        )
+    return redirect("screening:round", round_.pk)
+
+
+def _filing_area(request):
+    """The area whose return is filed: ``?area=`` (a centre filing on behalf of an area below), else the user's."""
+    raw = request.POST.get("area") or request.GET.get("area")
+    if raw:
+        return get_scoped_or_404(request.user, Area, pk=raw)
+    return request.user.area
+
+
+@login_required
+def file_return(request, pk: int):
+    user = request.user
+    _require(user, "screening.file")
+    round_ = get_round_or_404(user, pk)
+    area = _filing_area(request)
+    ret = get_scoped_or_404(user, Return.objects.select_related("area", "round"), round=round_, area=area)
+    if ret.is_filed:
+        messages.info(request, _("“%(area)s”已填报本轮排查。") % {"area": area.name})
+        return redirect("screening:return", ret.pk)
+    domains = list(Domain.objects.filter(active=True))
+    if request.method == "POST":
+        form = ReturnForm(domains, request.POST)
+        if form.is_valid():
+            try:
+                ret = actions.file_return(
+                    user, round_, area=area, lines=form.lines(), zero_report=form.zero_report, note=form.note
+                )
+            except ValidationError as exc:
+                form.add_action_errors(exc.message_dict)
+            else:
+                if ret.late:
+                    messages.warning(request, _("报表已提交（已超过报送期限，标记为逾期报送）。"))
+                else:
+                    messages.success(request, _("报表已提交，谢谢！"))
+                return redirect("screening:return", ret.pk)
+        else:
+            form.errors.append(_("部分事项填写有误，请按提示修改。"))
+    else:
+        form = ReturnForm(domains)
+    status = 400 if request.method == "POST" else 200  # a successful POST has redirected
+    return render(
+        request,
+        "screening/file.html",
+        {
+            "round": round_,
+            "ret": ret,
+            "area": area,
+            "form": form,
+            "on_behalf": area != user.area,
+            "today": timezone.localdate(),
+        },
+        status=status,
+    )
+
+
+@login_required
+def return_detail(request, pk: int):
+    user = request.user
+    _require(user, "screening.view")
+    matters = scoped(user, Matter).select_related("domain")
+    ret = get_scoped_or_404(
+        user,
+        Return.objects.select_related("round", "area", "filed_by", "unit").prefetch_related(
+            Prefetch(
+                "lines",
+                queryset=ReturnLine.objects.select_related("domain").prefetch_related(
+                    Prefetch("matters", queryset=matters)
+                ),
+            )
+        ),
+        pk=pk,
+    )
+    if not ret.is_filed:
+        if ret.round.is_open and can(user, "screening.file"):
+            return redirect(reverse("screening:file", args=[ret.round_id]) + f"?area={ret.area_id}")
+        messages.info(request, _("“%(area)s”未报送本轮排查。") % {"area": ret.area.name})
+        return redirect("screening:round", ret.round_id)
+    return render(request, "screening/return.html", {"ret": ret, "round": ret.round})
+
+
+@login_required
+def cadences(request):
+    user = request.user
+    _require(user, "screening.manage")
+    rows = list(scoped(user, Cadence).select_related("county"))
+    forms = {c.pk: CadenceForm(instance=c, prefix=f"c{c.pk}") for c in rows}
+    if request.method == "POST":
+        cadence = get_scoped_or_404(user, Cadence, pk=request.POST.get("cadence"))
+        form = CadenceForm(request.POST, instance=Cadence.objects.get(pk=cadence.pk), prefix=f"c{cadence.pk}")
+        if form.is_valid():
+            try:
+                actions.update_cadence(
+                    user, cadence, **{f: form.cleaned_data[f] for f in actions.CADENCE_FIELDS}
+                )
+            except ValidationError as exc:
+                for name, errors in exc.message_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                messages.success(request, _("排查周期已保存，下一轮起按新设置开启。"))
+                return redirect("screening:cadences")
+        forms[cadence.pk] = form
+    return render(request, "screening/cadences.html", {"rows": [(c, forms[c.pk]) for c in rows]})

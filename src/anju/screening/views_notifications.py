@@ -1,0 +1,56 @@
+"""The notification centre: a user's own notices, opened and marked read."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from anju.screening import notifications
+
+
+@login_required
+def notification_list(request):
+    notices = notifications.for_user(request.user)
+    show = request.GET.get("show", "")
+    if show == "unread":
+        notices = notices.filter(read_at__isnull=True)
+    page = Paginator(notices, 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "screening/notifications.html",
+        {
+            "page": page,
+            "show": show,
+            "unread": notifications.unread_count(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def notification_open(request, pk: int):
+    """Mark one notice read and go to what it is about (only a local address: no open redirect)."""
+    notice = get_object_or_404(notifications.for_user(request.user), pk=pk)
+    notifications.mark_read(request.user, notice)
+    if (
+        request.POST.get("go")
+        and notice.url
+        and url_has_allowed_host_and_scheme(
+            notice.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return redirect(notice.url)
+    return redirect("screening:notifications")
+
+
+@login_required
+@require_POST
+def notification_read_all(request):
+    count = notifications.mark_all_read(request.user)
+    messages.success(request, _("已将 %(n)s 条通知标为已读。") % {"n": count})
+    return redirect("screening:notifications")
