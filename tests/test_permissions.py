@@ -176,7 +176,7 @@ def _tomorrow() -> str:
 FORM_ANSWERS = frozenset({200, 302, 400})  # re-rendered form, or redirect with a message
 
 PAGE_ROUTES = [
-    page("core:home", lambda o, w: "/"),
+    page("core:home", lambda o, w: "/", listing=lambda o: o.report.title),
     page("core:audit", lambda o, w: "/audit/", permission="audit.view", listing=lambda o: o.matter.number),
     page(
         "core:reveal",
@@ -221,6 +221,7 @@ PAGE_ROUTES = [
         lambda o, w: f"/intake/{o.report.pk}/matters/?matter_q=权限",
         obj=True,
         permission="report.register",
+        listing=lambda o: o.matter.number,
     ),
     page(
         "intake:attachment",
@@ -658,6 +659,13 @@ class Walk:
             leaked = [v for v in RAW_VALUES if v in text]
             if leaked:
                 self.fail(route, where, f"unmasked personal data in the answer: {leaked}")
+        # Nothing of an object outside the scope may appear anywhere: lists, detail pages, candidates, exports.
+        for o in self.objects.values():
+            if self.user is not None and in_scope(self.user, o.area):
+                continue
+            shown = [m for m in (o.matter.number, o.matter.title, o.report.title) if m in text]
+            if shown:
+                self.fail(route, where, f"shows {shown} of area {o.key}, outside the user's scope")
         if route.listing and response.status_code == 200:
             for o in self.objects.values():
                 shown = route.listing(o) in text
