@@ -256,14 +256,14 @@ class Simulator:
             events=[HistoricalEvent(registered, registrar, "registered", "事项已登记")],
             is_demo=True,
         )
-        self._live(row, occ, v, ctx, level, registrar)
+        self._live(row, occ, template, ctx, level)
         self._truncate(row)
         self.recent.setdefault((v.pk, occ.domain), []).append(row)
         return row
 
-    def _live(self, row: HistoricalMatter, occ: Occurrence, v, ctx: dict, level: str, registrar) -> None:
+    def _live(self, row: HistoricalMatter, occ: Occurrence, template, ctx: dict, level: str) -> None:
         """Append the matter's whole (possibly future) timeline to ``row.events``."""
-        rng, ev = self.rng, row.events
+        rng, ev, v = self.rng, row.events, occ.village
         town_staff, cadre = self.org.town_staff[v.town_pk], self.org.cadres[v.pk]
         t = ev[0].at
         fate = rng.random()
@@ -415,7 +415,7 @@ class Simulator:
                     data={"assignment": (unit, person, extended)} if extended else {},
                 )
             )
-        row.outcome = texts.outcome(rng, occ.domain, ctx, unit.name)
+        row.outcome = texts.outcome(rng, template, ctx, unit.name)
         ev.append(HistoricalEvent(resolved_at, person, "resolved", "事项已化解"))
         ev.sort(key=lambda e: e.at)  # mediation and supervision fall between the start and the resolution
         row.public_note = "您反映的问题已办理完毕，感谢您的监督。"

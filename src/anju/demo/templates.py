@@ -20,6 +20,7 @@ class Template:
     amount: tuple[int, int] = (0, 0)  # yuan, inclusive range; (0, 0) when no money is involved
     respondent: str = ""  # "company", "person", "organisation" or "" (no respondent party)
     likelihood: tuple[int, int] = (1, 3)
+    outcome: str = ""  # a key of OUTCOMES for outcomes specific to this template; default by kind
 
 
 T = Template
@@ -110,6 +111,7 @@ DOMAIN_TEMPLATES: dict[str, list[Template]] = {
             (3, 30),
             respondent="company",
             likelihood=(2, 4),
+            outcome="environment",
         ),
         T(
             DEMAND,
@@ -117,6 +119,7 @@ DOMAIN_TEMPLATES: dict[str, list[Template]] = {
             "群众反映{place}附近河道近期水体发黑发臭，怀疑上游企业偷排污水，要求环保部门查处。",
             (2, 20),
             likelihood=(2, 3),
+            outcome="environment",
         ),
         T(
             DISPUTE,
@@ -133,6 +136,7 @@ DOMAIN_TEMPLATES: dict[str, list[Template]] = {
             (2, 12),
             respondent="person",
             likelihood=(1, 3),
+            outcome="environment",
         ),
         T(
             DEMAND,
@@ -151,6 +155,7 @@ DOMAIN_TEMPLATES: dict[str, list[Template]] = {
             (50000, 800000),
             "organisation",
             (3, 4),
+            outcome="land",
         ),
         T(
             DISPUTE,
@@ -168,6 +173,7 @@ DOMAIN_TEMPLATES: dict[str, list[Template]] = {
             (2, 6),
             respondent="person",
             likelihood=(2, 3),
+            outcome="boundary",
         ),
         T(
             DEMAND,
@@ -177,6 +183,7 @@ DOMAIN_TEMPLATES: dict[str, list[Template]] = {
             (30000, 500000),
             "organisation",
             (2, 4),
+            outcome="land",
         ),
     ],
     "transport": [
@@ -243,6 +250,7 @@ DOMAIN_TEMPLATES: dict[str, list[Template]] = {
             (20000, 400000),
             "company",
             (3, 4),
+            outcome="wages",
         ),
         T(
             DEMAND,
@@ -252,6 +260,7 @@ DOMAIN_TEMPLATES: dict[str, list[Template]] = {
             (3000, 30000),
             "company",
             (2, 3),
+            outcome="wages",
         ),
         T(
             DEMAND,
@@ -275,6 +284,7 @@ DOMAIN_TEMPLATES: dict[str, list[Template]] = {
             (10000, 200000),
             "company",
             (2, 3),
+            outcome="wages",
         ),
     ],
     "rural_affairs": [
@@ -311,6 +321,7 @@ DOMAIN_TEMPLATES: dict[str, list[Template]] = {
             (3, 20),
             respondent="organisation",
             likelihood=(2, 3),
+            outcome="boundary",
         ),
         T(
             DEMAND,
@@ -488,7 +499,7 @@ DOMAIN_TEMPLATES: dict[str, list[Template]] = {
         T(
             HAZARD,
             "{town}舆情：{issue}引发网民热议",
-            "网民在本地论坛发帖反映{town}{issue}问题，跟帖{views}百余条，存在舆情发酵风险。",
+            "网民在本地论坛发帖反映{town}{issue}问题，跟帖{posts}余条，存在舆情发酵风险。",
             (1, 3),
             likelihood=(2, 3),
         ),
@@ -506,6 +517,7 @@ SURGE_TEMPLATES: dict[str, list[Template]] = {
             (50000, 600000),
             "company",
             (4, 5),
+            outcome="wages",
         ),
         T(
             DEMAND,
@@ -515,6 +527,7 @@ SURGE_TEMPLATES: dict[str, list[Template]] = {
             (30000, 400000),
             "company",
             (4, 5),
+            outcome="wages",
         ),
         T(
             DEMAND,
@@ -524,6 +537,7 @@ SURGE_TEMPLATES: dict[str, list[Template]] = {
             (10000, 150000),
             "company",
             (3, 4),
+            outcome="wages",
         ),
     ],
     "land_project": [
@@ -535,6 +549,7 @@ SURGE_TEMPLATES: dict[str, list[Template]] = {
             (100000, 2000000),
             "organisation",
             (3, 5),
+            outcome="land",
         ),
         T(
             DISPUTE,
@@ -543,6 +558,7 @@ SURGE_TEMPLATES: dict[str, list[Template]] = {
             (5, 30),
             respondent="organisation",
             likelihood=(4, 5),
+            outcome="land",
         ),
         T(
             DISPUTE,
@@ -552,6 +568,7 @@ SURGE_TEMPLATES: dict[str, list[Template]] = {
             (30000, 500000),
             "organisation",
             (3, 4),
+            outcome="land",
         ),
     ],
     "odour_now": [
@@ -562,6 +579,7 @@ SURGE_TEMPLATES: dict[str, list[Template]] = {
             (5, 60),
             respondent="company",
             likelihood=(4, 5),
+            outcome="environment",
         ),
         T(
             DEMAND,
@@ -570,31 +588,46 @@ SURGE_TEMPLATES: dict[str, list[Template]] = {
             (3, 30),
             respondent="company",
             likelihood=(3, 4),
+            outcome="environment",
         ),
     ],
 }
 
+# How matters end, by kind; templates name a more specific list in ``Template.outcome``.
 OUTCOMES: dict[str, list[str]] = {
-    "default": [
-        "经{unit}调查核实并召集双方协商，问题已妥善解决，当事人表示认可。",
-        "经调解双方达成一致意见，已签订调解协议并履行完毕。",
-        "已向当事人解释相关政策，落实了合理诉求，当事人表示满意。",
-        "经多部门联合处置，隐患已消除，纳入日常巡查。",
+    DISPUTE: [
+        "经{unit}组织调解，双方达成一致意见，已签订调解协议并履行完毕。",
+        "经{unit}释法说理、多次协商，双方各让一步，纠纷已化解。",
+        "经镇村两级联合调解，双方达成和解，当事人表示认可。",
     ],
-    "social_security_wages": [
-        "经人社所协调，{company}已足额支付拖欠工资，农民工签字确认。",
-        "督促企业分期支付工资，首期已到位，剩余部分约定春节前付清。",
-        "已启动农民工工资保证金，拖欠工资全部发放到位。",
+    DEMAND: [
+        "经{unit}调查核实，已落实合理诉求，当事人表示满意。",
+        "已向当事人解释相关政策，按规定办理完毕，当事人表示理解。",
+        "{unit}已书面答复当事人并落实相关措施，诉求已解决。",
     ],
-    "land_requisition": [
-        "经自然资源所重新核定，补偿款已补发，村民同意交地。",
+    HAZARD: [
+        "经{unit}排查处置，隐患已消除，纳入日常巡查。",
+        "已落实稳控和防范措施，风险明显降低，持续跟踪。",
+        "经多部门联合处置，隐患已整改到位。",
+    ],
+    INCIDENT: [
+        "事件已妥善处置，善后工作落实到位，秩序恢复正常。",
+        "经{unit}及时处置，相关人员得到妥善安置，未引发次生事件。",
+    ],
+    "wages": [
+        "经{unit}协调，{company}已足额支付拖欠工资，农民工签字确认。",
+        "督促企业分期支付工资，首期已到位，剩余部分已约定支付期限。",
+        "已动用农民工工资保证金，拖欠工资全部发放到位。",
+    ],
+    "land": [
+        "经{unit}重新核定，补偿款已补发，村民同意交地。",
         "组织征地补偿政策宣讲会并公开评估报告，村民代表签字认可补偿方案。",
-        "经镇村两级调解，双方对界址达成一致，已重新签订确认书。",
     ],
-    "environment_projects": [
+    "boundary": ["经镇村两级调解，双方对界址达成一致，已重新签订确认书。"],
+    "environment": [
         "执法队现场检查，责令企业限期整改并安装降噪/除臭设施，复查达标。",
         "企业调整生产时段，夜间停止高噪声作业，群众表示认可。",
-        "环保部门监测结果达标，已向群众公开监测数据并做好解释。",
+        "环保部门现场监测，结果已向群众公开，企业落实整改措施。",
     ],
 }
 

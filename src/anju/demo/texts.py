@@ -142,6 +142,7 @@ def context(
         "issue": rng.choice(ISSUES),
         "rumour": rng.choice(RUMOURS),
         "views": rng.randint(2, 60),
+        "posts": rng.choice((60, 120, 200, 350, 800)),
         "school": rng.choice(SCHOOLS),
         "project": project or "县道改造工程",
     }
@@ -151,6 +152,6 @@ def render(template: Template, ctx: dict) -> tuple[str, str]:
     return template.title.format(**ctx)[:200], template.description.format(**ctx)
 
 
-def outcome(rng: random.Random, domain_code: str, ctx: dict, unit_name: str) -> str:
-    options = OUTCOMES.get(domain_code, []) + OUTCOMES["default"]
+def outcome(rng: random.Random, template: Template, ctx: dict, unit_name: str) -> str:
+    options = OUTCOMES[template.outcome or template.kind]
     return rng.choice(options).format(unit=unit_name, company=ctx.get("company", ""))
