@@ -66,6 +66,7 @@ def test_a_browser_post_without_csrf_token_is_refused(matters):
         f"/api/matters/{matters.matter_a.pk}/note", data='{"note": "x"}', content_type="application/json"
     )
     assert response.status_code == 403
+    assert "CSRF" in response.json()["detail"]
     assert matters.matter_a.events.filter(kind="note").count() == 0
 
 

@@ -129,4 +129,7 @@ def install(api) -> None:
 
     @api.exception_handler(HttpError)
     def on_http_error(request, exc):
+        if exc.status_code == 403 and "CSRF" in str(exc.message):
+            # ninja's session check; the browser's page is stale or the header is missing
+            return respond(request, 403, _("CSRF 校验失败：请刷新页面后重试，或改用 API 令牌。"))
         return respond(request, exc.status_code, str(exc.message))
