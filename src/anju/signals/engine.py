@@ -209,7 +209,7 @@ def fit_with_trend_decision(
     """
     g, t0 = batch.predict_group, batch.predict_time
     no_trend = batch.design.without_trend()
-    counts = Counts(y)
+    counts = Counts(y, integer=True)  # panels hold validated integer counts
     if not trend:
         res = fit_and_reweight(counts, no_trend, g, t0, rules)
         failed = ~res.first_converged if fail_without_convergence else np.zeros(y.shape[0], dtype=bool)
@@ -218,7 +218,7 @@ def fit_with_trend_decision(
     failed = np.zeros(y.shape[0], dtype=bool)
     retry = ~res.first_converged
     if retry.any():
-        alt = fit_and_reweight(Counts(y[retry]), no_trend, g, t0, rules)
+        alt = fit_and_reweight(Counts(y[retry], integer=True), no_trend, g, t0, rules)
         res.take(alt, retry)
         if fail_without_convergence:
             failed[retry] = ~alt.first_converged
@@ -226,7 +226,7 @@ def fit_with_trend_decision(
     keep = (b >= 3) & (res.p_trend < p_threshold_trend) & (predicted <= counts.row_max)
     drop = res.has_trend & ~keep
     if drop.any():
-        alt = fit_and_reweight(Counts(y[drop]), no_trend, g, t0, rules)
+        alt = fit_and_reweight(Counts(y[drop], integer=True), no_trend, g, t0, rules)
         res.take(alt, drop)
         if fail_without_convergence:
             failed[drop] = ~alt.first_converged

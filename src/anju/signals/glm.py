@@ -153,51 +153,76 @@ def _split_moments(m: np.ndarray, n_groups: int, trend: bool):
 
 
 class Counts:
-    """Count matrix (K, n) with the per-element quantities every fit on it reuses."""
+    """Count matrix (K, n) with the per-element quantities every fit on it reuses.
 
-    def __init__(self, y: np.ndarray) -> None:
+    With ``integer=True`` (validated counts) each quantity is a function of the count value, so it is
+    computed once per distinct value and looked up (same floating-point values, fewer log/pow calls).
+    """
+
+    TABLE_LIMIT = 1 << 20  # largest count for lookup tables
+
+    def __init__(self, y: np.ndarray, integer: bool = False) -> None:
         self.y = np.ascontiguousarray(y, dtype=np.float64)
         self._cache: dict[str, np.ndarray] = {}
+        self._index = None
+        if integer and self.y.size and self.y.max() < self.TABLE_LIMIT:
+            self._index = self.y.astype(np.intp)
+            self._values = np.arange(int(self.y.max()) + 1, dtype=np.float64)
 
     def _get(self, name, make):
+        """Cached ``make(y)``; make is element-wise, so it can run on the distinct values only."""
         if name not in self._cache:
-            self._cache[name] = make()
+            if self._index is not None:
+                self._cache[name] = np.take(make(self._values), self._index)
+            else:
+                self._cache[name] = make(self.y)
         return self._cache[name]
 
     @property
     def ylogy(self) -> np.ndarray:  # y log y, 0 for y = 0
-        return self._get("ylogy", lambda: self.y * np.log(np.where(self.y > 0, self.y, 1.0)))
+        return self._get("ylogy", _ylogy)
 
     @property
     def log_start(self) -> np.ndarray:  # log(y + 0.1), glm.fit's starting linear predictor
-        return self._get("log_start", lambda: np.log(self.y + 0.1))
+        return self._get("log_start", lambda v: np.log(v + 0.1))
 
     @property
     def mu_start(self) -> np.ndarray:  # R: linkinv(linkfun(y + 0.1))
-        return self._get("mu_start", lambda: np.maximum(np.exp(self.log_start), DOUBLE_EPS))
+        return self._get("mu_start", _mu_start)
 
     @property
     def start_dev_terms(self) -> np.ndarray:  # unit deviance terms at the start, 2x
         return self._get(
-            "start_dev_terms",
-            lambda: 2.0 * (self.ylogy - self.y * np.log(self.mu_start) - self.y + self.mu_start),
+            "start_dev_terms", lambda v: 2.0 * (_ylogy(v) - v * np.log(_mu_start(v)) - v + _mu_start(v))
         )
 
     @property
     def start_deviance(self) -> np.ndarray:
-        return self._get("start_deviance", lambda: self.start_dev_terms.sum(axis=1))
+        if "start_deviance" not in self._cache:
+            self._cache["start_deviance"] = self.start_dev_terms.sum(axis=1)
+        return self._cache["start_deviance"]
 
     @property
     def start_wz(self) -> np.ndarray:  # w^2 z of the first WLS step (unit prior weights)
-        return self._get("start_wz", lambda: self.mu_start * self.log_start + self.y - self.mu_start)
+        return self._get("start_wz", lambda v: _mu_start(v) * np.log(v + 0.1) + v - _mu_start(v))
 
     @property
     def y_two_thirds(self) -> np.ndarray:
-        return self._get("y23", lambda: self.y ** (2.0 / 3.0))
+        return self._get("y23", lambda v: v ** (2.0 / 3.0))
 
     @property
     def row_max(self) -> np.ndarray:
-        return self._get("row_max", lambda: self.y.max(axis=1))
+        if "row_max" not in self._cache:
+            self._cache["row_max"] = self.y.max(axis=1)
+        return self._cache["row_max"]
+
+
+def _ylogy(v: np.ndarray) -> np.ndarray:
+    return v * np.log(np.where(v > 0, v, 1.0))
+
+
+def _mu_start(v: np.ndarray) -> np.ndarray:
+    return np.maximum(np.exp(np.log(v + 0.1)), DOUBLE_EPS)
 
 
 def fit_quasipoisson(
