@@ -46,8 +46,20 @@ def load_demo_everything(seed: int, years: int) -> str:
     if apps.is_installed("anju.warning"):
         from anju.warning.actions import run_scan
 
+        from anju.warning.demo import load_warning_demo
+
         scan = run_scan(None, weeks=52 * years + 4)
         summary += f"\n预警扫描：{scan.points_evaluated} 个点，{scan.alarm_count} 个报警（{scan.duration_ms} ms）。"
+        summary += "\n" + load_warning_demo()
+    if apps.is_installed("anju.triage"):
+        from anju.triage.actions import train_classifier
+
+        model = train_classifier(None)
+        summary += f"\n分拣模型：{model.kind}，{model.n_labelled} 条已分类事项。"
+    if apps.is_installed("anju.reports"):
+        from anju.reports.demo import load_reports_demo
+
+        summary += "\n" + load_reports_demo()
     return summary
 
 
