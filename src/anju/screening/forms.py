@@ -62,7 +62,7 @@ class ReturnForm:
             DomainRow(
                 domain=d,
                 nothing_found=bool(data and data.get(f"none-{d.code}")),
-                formset=MatterFormSet(data=data, prefix=f"d-{d.code}"),
+                formset=self._formset(d, data),
             )
             for d in domains
         ]
@@ -70,9 +70,19 @@ class ReturnForm:
         self.zero_report = bool(data and data.get("zero_report"))
         self.errors: list[str] = []
 
+    @staticmethod
+    def _formset(domain, data):
+        prefix = f"d-{domain.code}"
+        # A domain whose rows were not sent at all (e.g. a bare 零报告 post) simply lists no matters.
+        if data is None or f"{prefix}-TOTAL_FORMS" not in data:
+            return MatterFormSet(prefix=prefix)
+        return MatterFormSet(data=data, prefix=prefix)
+
     def is_valid(self) -> bool:
         valid = True
         for row in self.rows:
+            if not row.formset.is_bound:
+                continue
             if not row.formset.is_valid():
                 valid = False
             row.sent_forms = [f for f in row.formset.forms if f.has_changed()]

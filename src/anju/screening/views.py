@@ -37,7 +37,12 @@ def _require(user, permission: str) -> None:
 
 
 def _error_text(exc: ValidationError) -> str:
-    return "；".join(m for messages_ in exc.message_dict.values() for m in messages_)
+    return "；".join(exc.messages)
+
+
+def _error_dict(exc: ValidationError) -> dict:
+    """Field errors as given, or the message of a refusal (``WorkflowError``) as a page-level error."""
+    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
 
 
 @login_required
@@ -173,7 +178,7 @@ def file_return(request, pk: int):
                     user, round_, area=area, lines=form.lines(), zero_report=form.zero_report, note=form.note
                 )
             except ValidationError as exc:
-                form.add_action_errors(exc.message_dict)
+                form.add_action_errors(_error_dict(exc))
             else:
                 if ret.late:
                     messages.warning(request, _("报表已提交（已超过报送期限，标记为逾期报送）。"))
@@ -240,7 +245,7 @@ def cadences(request):
                     user, cadence, **{f: form.cleaned_data[f] for f in actions.CADENCE_FIELDS}
                 )
             except ValidationError as exc:
-                for name, errors in exc.message_dict.items():
+                for name, errors in _error_dict(exc).items():
                     form.add_error(name if name in form.fields else None, errors)
             else:
                 messages.success(request, _("排查周期已保存，下一轮起按新设置开启。"))
