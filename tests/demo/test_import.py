@@ -135,7 +135,9 @@ def test_numbers_continue_after_matters_registered_through_the_actions(world):
         description="d",
     )
     just_now = HistoricalEvent(timezone.now() - dt.timedelta(seconds=1), world.cadre, "registered")
-    row = archived_row(world, events=[just_now], mediations=[], follow_ups=[])
+    row = archived_row(
+        world, events=[just_now], mediations=[], follow_ups=[], likelihood=None, consequence=None
+    )
     row.responsible_unit = world.police
     with pytest.raises(ValidationError, match="未交办"):
         import_historical_matters(world.admin, [row])
@@ -178,6 +180,16 @@ def test_a_report_may_come_from_inside_the_area_but_not_from_elsewhere(world):
         import_historical_matters(world.admin, [row])
 
 
+def test_levels_and_supervision_need_the_matching_history(world):
+    row = archived_row(world, events=archived_row(world).events[:1])
+    with pytest.raises(ValidationError, match="未研判"):
+        import_historical_matters(world.admin, [row])
+    row = archived_row(world)
+    row.events.append(HistoricalEvent(at(300), world.town_staff, "supervised", "归档后督办"))
+    with pytest.raises(ValidationError, match="只能督办在办事项"):
+        import_historical_matters(world.admin, [row])
+
+
 def test_only_an_admin_may_import(world):
     with pytest.raises(ValidationError):
         import_historical_matters(world.centre_staff, [archived_row(world)])
@@ -201,6 +213,7 @@ def test_merge_target_must_be_open_when_merged(world):
         key="d",
         days_ago=300,
         merged_into="t",
+        likelihood=None,
         events=[
             HistoricalEvent(at(300), world.cadre, "registered"),
             HistoricalEvent(at(299), world.town_staff, "merged", "重复反映"),
@@ -217,6 +230,7 @@ def test_merge_target_must_be_open_when_merged(world):
         key="d",
         days_ago=9,
         merged_into="t",
+        likelihood=None,
         events=[
             HistoricalEvent(at(9), world.cadre, "registered"),
             HistoricalEvent(at(8), world.town_staff, "merged", "重复反映"),

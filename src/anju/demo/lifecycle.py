@@ -394,14 +394,15 @@ class Simulator:
                     )
                 )
         overdue_from = timezone.make_aware(dt.datetime.combine(deadline, dt.time(9))) + dt.timedelta(days=1)
-        if resolved_at > overdue_from + dt.timedelta(days=1) and rng.random() < 0.8:
+        supervised_at = self._later(overdue_from, 0, 1)
+        if supervised_at < resolved_at and rng.random() < 0.8:
             by = self.org.leader if level in ("high", "critical") else handler
             note = (
                 templates.SUPERVISE_NOTES[0]
                 if level in ("low", "medium")
                 else rng.choice(templates.SUPERVISE_NOTES)
             )
-            at = self._later(overdue_from, 0, 1)
+            at = supervised_at
             extended = timezone.localdate(at) + dt.timedelta(days=15) if rng.random() < 0.6 else None
             supervision = HistoricalSupervision(at, by, note, extended)
             row.supervisions.append(supervision)
@@ -470,6 +471,8 @@ class Simulator:
                 row.public_note = ""
         elif "residual_assessed" not in kinds:
             row.residual_likelihood = row.residual_consequence = None
+        if "assessed" not in kinds:  # merged, rejected or waiting before anyone scored it
+            row.likelihood = row.consequence = None
         assignments = [e.data.pop("assignment") for e in row.events if "assignment" in e.data]
         if assignments:
             row.responsible_unit, row.responsible_person, row.deadline = assignments[-1]

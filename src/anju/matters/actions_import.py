@@ -211,6 +211,10 @@ def _check_row(index: int, row: HistoricalMatter, now: dt.datetime) -> list[tupl
                 raise _fail(index, row, _("只有已交办或化解中的事项可以记录调解。"))
             steps.append((status, Status.RESOLVING) if status == Status.ASSIGNED else ("", ""))
         else:
+            if event.kind == "supervised" and status not in OPEN_STATUSES:
+                raise _fail(index, row, _("只能督办在办事项。"))
+            if event.kind == "residual_assessed" and status not in OPEN_STATUSES | {Status.RESOLVED}:
+                raise _fail(index, row, _("已办结的事项不能再调整风险等级。"))
             steps.append(("", ""))
         status = steps[-1][1] or status
         previous = event.at
@@ -218,8 +222,13 @@ def _check_row(index: int, row: HistoricalMatter, now: dt.datetime) -> list[tupl
         raise _fail(index, row, _("合并的事项须指明并入事项。"))
     if status in (Status.ASSIGNED, Status.RESOLVING, Status.RETURNED) and row.deadline is None:
         raise _fail(index, row, _("已交办的事项须有办理期限。"))
-    if not any(e.kind == "assigned" for e in row.events) and (row.responsible_unit or row.deadline):
+    kinds = {e.kind for e in row.events}
+    if "assigned" not in kinds and (row.responsible_unit or row.deadline):
         raise _fail(index, row, _("未交办的事项不能有责任单位或办理期限。"))
+    if "assessed" not in kinds and row.likelihood is not None:
+        raise _fail(index, row, _("未研判的事项不能有风险等级。"))
+    if "residual_assessed" not in kinds and row.residual_likelihood is not None:
+        raise _fail(index, row, _("未评估措施后风险的事项不能有剩余风险等级。"))
     return steps
 
 
