@@ -160,14 +160,17 @@ def analyse(world, assessment, actor=None):
     return assessment
 
 
-def to_reported(world, assessment, actor=None):
+def to_reported(world, assessment, actor=None, review=True):
     actions.determine_level(actor or world.centre_staff, assessment)
-    return actions.issue_report(
+    assessment = actions.issue_report(
         actor or world.centre_staff,
         assessment,
         emergency_plan="成立应急处置小组，发现聚集苗头 30 分钟内到场。",
         conclusion="风险总体可控，建议采取措施后实施。",
     )
+    if review:
+        actions.record_review(world.leader, assessment, conclusion="pass", opinion="程序完备，同意提交决策。")
+    return assessment
 
 
 @pytest.fixture(autouse=True)

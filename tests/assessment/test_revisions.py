@@ -79,7 +79,10 @@ def test_revision_copies_records_and_keeps_the_old_one(world, reported):
     actions.determine_level(world.centre_staff, new)
     actions.issue_report(world.centre_staff, new, emergency_plan="预案", conclusion="可实施")
     new.refresh_from_db()
-    assert new.report_number.endswith("-2")
+    assert (
+        new.report_number.endswith("-2") and new.passed_review is None
+    )  # the old review does not carry over
+    actions.record_review(world.leader, new, conclusion="pass", opinion="同意")
     decide(world, new)
     assert old.item.decided_assessment == new
 

@@ -165,3 +165,20 @@ def test_other_town_gets_404(client, world, reported):
 def test_grid_worker_may_not_view(client, world):
     client.force_login(world.grid_worker)
     assert client.get(reverse("assessment:index")).status_code == 403
+
+
+def test_review_then_decision_on_the_decision_tab(client, world, analysed):
+    from .conftest import to_reported
+
+    reported = to_reported(world, analysed, review=False)
+    client.force_login(world.leader)
+    url = reverse("assessment:detail", args=[reported.pk])
+    html = client.get(url, {"tab": "decision"}).content.decode()
+    assert "评估报告尚未经审核通过" in html and 'data-form="decision"' not in html
+    response = client.post(reverse("assessment:act", args=[reported.pk, "review"]), {"conclusion": "pass"})
+    assert response.status_code == 400 and "请填写审核意见。" in response.content.decode()
+    client.post(
+        reverse("assessment:act", args=[reported.pk, "review"]), {"conclusion": "pass", "opinion": "同意"}
+    )
+    html = client.get(url, {"tab": "decision"}).content.decode()
+    assert 'data-form="decision"' in html and "审核通过，提交决策" in html

@@ -265,3 +265,43 @@ def test_overdue_item_is_flagged(world):
     late = make_item(world, planned_decision_date=days(-1))
     assert late.coverage() == "overdue"
     analyse(world, consult(world, plan(world, make_item(world, title="另一事项"))))
+
+
+def test_decision_needs_a_passed_review_by_someone_else(world, analysed):
+    from .conftest import to_reported
+
+    reported = to_reported(world, analysed, review=False)
+    with pytest.raises(WorkflowError, match="尚未经审核通过"):
+        actions.record_decision(
+            world.leader, reported, outcome="implement", decided_on=days(0), meeting="党委会", summary="同意"
+        )
+    # the author of the report (here the admin) may not review it
+    other = actions.reopen_analysis(world.admin, reported, reason="补充")
+    actions.determine_level(world.admin, other)
+    actions.issue_report(world.admin, other, emergency_plan="预案", conclusion="结论")
+    with pytest.raises(WorkflowError, match="不能审核自己"):
+        actions.record_review(world.admin, other, conclusion="pass", opinion="同意")
+    with pytest.raises(WorkflowError, match="无权"):
+        actions.record_review(world.centre_staff, other, conclusion="pass", opinion="同意")
+    actions.record_review(world.leader, other, conclusion="pass", opinion="同意提交")
+    # re-issuing the report after the review needs a new review
+    actions.issue_report(world.admin, other, emergency_plan="预案（修订）", conclusion="结论")
+    with pytest.raises(WorkflowError, match="尚未经审核通过"):
+        actions.record_decision(
+            world.leader, other, outcome="implement", decided_on=days(0), meeting="会", summary="同意"
+        )
+
+
+def test_review_sending_back_withdraws_level_and_report(world, analysed):
+    from .conftest import to_reported
+
+    reported = to_reported(world, analysed, review=False)
+    with pytest.raises(ValidationError) as err:
+        actions.record_review(world.officer, reported, conclusion="revise", opinion="")
+    assert "opinion" in err.value.message_dict
+    actions.record_review(
+        world.officer, reported, conclusion="revise", opinion="缺少对商户过渡期收入影响的分析"
+    )
+    reported.refresh_from_db()
+    assert reported.stage == Stage.ANALYSIS and reported.final_level == "" and not reported.report_number
+    assert reported.reviews.get().conclusion == "revise"

@@ -1,8 +1,8 @@
 """稳评 in a real browser: an item walks from the register to a recorded collective decision.
 
 The centre registers the item and works through plan → consultation (a too-short 公示 is refused next to
-its field) → analysis → level → report (the .docx downloads), then the leader records the decision and the
-assessment is locked; the register shows the item as assessed.
+its field) → analysis → level → report (the .docx downloads), then the leader reviews the report and records
+the decision, and the assessment is locked; the register shows the item as assessed.
 """
 
 from __future__ import annotations
@@ -186,6 +186,11 @@ def test_item_from_register_to_decision(world, open_page, screenshot):
     log_in(leader, "lingdao")
     assessment = Assessment.objects.get(item__title=TITLE)
     leader.goto(f"/assessment/{assessment.pk}/")
+    expect(leader.get_by_text("评估报告尚未经审核通过")).to_be_visible()
+    review = form(leader, "review")
+    fill(review, conclusion="pass", opinion="程序完备，同意提交决策。")
+    review.get_by_role("button", name="提交审核意见").click()
+    expect(leader.get_by_text("审核意见已记录")).to_be_visible()
     decision = form(leader, "decision")
     fill(
         decision,

@@ -147,6 +147,27 @@ def _walk(
         conclusion="经评估，在落实各项防范化解措施的前提下，风险总体可控。",
         issued_on=_ago(report_ago),
     )
+    candidates = User.objects.filter(role__in=[Role.LEADER, Role.DEPARTMENT_OFFICER], is_active=True)
+    # a leader before a department officer; someone whose scope covers the item; never the report's author
+    reviewer = next(
+        (
+            u
+            for u in sorted(
+                candidates.exclude(pk=actor.pk).select_related("area"),
+                key=lambda u: (u.role != Role.LEADER, u.pk),
+            )
+            if u.area is not None and u.area.contains(item.area)
+        ),
+        None,
+    )
+    if reviewer is not None:
+        actions.record_review(
+            reviewer,
+            a,
+            conclusion="pass",
+            opinion="评估程序完备，材料齐全，同意提交集体决策。",
+            reviewed_on=_ago(report_ago),
+        )
     return a
 
 

@@ -15,6 +15,7 @@ from anju.assessment.models import (
     Handling,
     ItemCategory,
     MeetingKind,
+    ReviewConclusion,
     VerdictLevel,
 )
 from anju.core.models import Area, AreaLevel, Domain, Unit
@@ -236,6 +237,14 @@ class ReportForm(forms.Form):
     emergency_plan = _text(_("应急处置预案"), 4)
     conclusion = _text(_("评估结论"), 3)
     issued_on = _date(label=_("报告日期"))
+
+
+class ReviewForm(forms.Form):
+    conclusion = forms.ChoiceField(
+        label=_("审核结论"), choices=[("", "—"), *ReviewConclusion.choices], required=False
+    )
+    opinion = _text(_("审核意见"), 3)
+    reviewed_on = _date(label=_("审核日期"))
 
 
 class DecisionForm(forms.Form):

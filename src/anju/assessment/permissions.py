@@ -24,6 +24,9 @@ PERMISSIONS: dict[str, frozenset] = {
     "assessment.item": frozenset({C, D, L, X}),  # register / edit items, record a decision taken outside
     "assessment.conduct": frozenset({C, D, X}),  # plan, consultation, analysis, factors, measures, report
     "assessment.level": frozenset({C, X}),  # determine the level, override with justification
+    "assessment.review": frozenset(
+        {D, L, X}
+    ),  # review (审核/合法性审查) an issued report before the decision
     "assessment.decide": frozenset({L, X}),  # record the collective decision
     "assessment.revise": frozenset({C, D, X}),
     "assessment.track": frozenset({V, C, D, X}),  # complete tracking tasks, link matters

@@ -16,6 +16,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from anju.assessment import actions, forms, permissions, verdict
@@ -27,13 +28,13 @@ from anju.assessment.tracking import coverage_summary, forecast_vs_actual
 from anju.core.scoping import get_scoped_or_404, scoped
 
 TABS = [
-    ("plan", _("评估方案")),
-    ("consultation", _("征求意见")),
-    ("analysis", _("分析论证")),
-    ("level", _("风险等级")),
-    ("report", _("评估报告")),
-    ("decision", _("集体决策")),
-    ("tracking", _("跟踪落实")),
+    ("plan", gettext_lazy("评估方案")),
+    ("consultation", gettext_lazy("征求意见")),
+    ("analysis", gettext_lazy("分析论证")),
+    ("level", gettext_lazy("风险等级")),
+    ("report", gettext_lazy("评估报告")),
+    ("decision", gettext_lazy("集体决策")),
+    ("tracking", gettext_lazy("跟踪落实")),
 ]
 DEFAULT_TAB = {
     Stage.PLAN: "plan",
@@ -292,6 +293,11 @@ ACTIONS = {
         lambda u, a, d, r: actions.issue_report(u, a, **d),
         "report",
     ),
+    "review": (
+        lambda u, d: forms.ReviewForm(d),
+        lambda u, a, d, r: actions.record_review(u, a, **d),
+        "decision",
+    ),
     "decision": (
         lambda u, d: forms.DecisionForm(d),
         lambda u, a, d, r: actions.record_decision(u, a, **d),
@@ -306,13 +312,14 @@ ACTIONS = {
     "link_matters": (None, lambda u, a, d, r: actions.link_matters(u, a), "tracking"),
 }
 SUCCESS = {
-    "open_consultation": _("已进入征求意见环节。"),
-    "start_analysis": _("已进入分析论证环节。"),
-    "level": _("风险等级已确定。"),
-    "report": _("评估报告已形成，可下载 Word 和 PDF。"),
-    "decision": _("决策已记录，本版本已锁定。"),
-    "revise": _("已创建新版本，原版本保持只读。"),
-    "reopen": _("已退回分析论证，原等级和报告已撤回。"),
+    "open_consultation": gettext_lazy("已进入征求意见环节。"),
+    "start_analysis": gettext_lazy("已进入分析论证环节。"),
+    "level": gettext_lazy("风险等级已确定。"),
+    "report": gettext_lazy("评估报告已形成，可下载 Word 和 PDF。"),
+    "decision": gettext_lazy("决策已记录，本版本已锁定。"),
+    "revise": gettext_lazy("已创建新版本，原版本保持只读。"),
+    "reopen": gettext_lazy("已退回分析论证，原等级和报告已撤回。"),
+    "review": gettext_lazy("审核意见已记录。"),
 }
 
 
@@ -334,6 +341,7 @@ def _blank_forms(user, assessment) -> dict:
             initial={"emergency_plan": assessment.emergency_plan, "conclusion": assessment.conclusion}
         ),
         "decision": forms.DecisionForm(),
+        "review": forms.ReviewForm(),
         "reason": forms.ReasonForm(),
         "task_done": forms.TaskDoneForm(),
         "handle_opinion": forms.HandleOpinionForm(),
@@ -391,6 +399,11 @@ def _detail(request, assessment, *, tab=None, bound=None, bound_name="", target=
         "can_conduct": permissions.can(user, "assessment.conduct") and not assessment.locked,
         "can_level": permissions.can(user, "assessment.level") and not assessment.locked,
         "can_decide": permissions.can(user, "assessment.decide") and not assessment.locked,
+        "can_review": permissions.can(user, "assessment.review")
+        and not assessment.locked
+        and user.pk != assessment.report_issued_by_id,
+        "reviews": assessment.reviews.select_related("reviewer"),
+        "cleared": assessment.passed_review is not None or not rule.get("decision", {}).get("require_review"),
         "can_revise": permissions.can(user, "assessment.revise")
         and assessment.locked
         and assessment.item.current_assessment == assessment,

@@ -14,6 +14,7 @@ from anju.assessment.actions.decision import (
     link_matters,
     matters_after_decision,
     record_decision,
+    record_review,
     revise,
 )
 from anju.assessment.actions.records import (
@@ -61,6 +62,7 @@ __all__ = [
     "open_consultation",
     "record_decision",
     "record_item_decided",
+    "record_review",
     "remove_record",
     "reopen_analysis",
     "revise",

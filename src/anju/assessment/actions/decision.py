@@ -17,12 +17,15 @@ from anju.assessment.actions._common import (
     _stage,
     _text,
 )
+from anju.assessment.actions.register import _move, withdraw_level_and_report
 from anju.assessment.models import (
     Assessment,
     Decision,
     DecisionOutcome,
     MatterLink,
     Measure,
+    Review,
+    ReviewConclusion,
     Stage,
     TrackingTask,
 )
@@ -101,6 +104,8 @@ def issue_report(actor, assessment: Assessment, *, emergency_plan, conclusion, i
         f"-{assessment.revision}" if assessment.revision > 1 else ""
     )
     assessment.stage = Stage.REPORTED
+    assessment.report_issued_by = actor if actor and actor.pk else None
+    assessment.report_generated_at = timezone.now()  # a review clears only the report it has read
     assessment.save()
     stem = f"assessment-{item.pk}-r{assessment.revision}"
     assessment.report_docx.save(f"{stem}.docx", ContentFile(report.render_docx(assessment)), save=False)
@@ -117,6 +122,46 @@ def issue_report(actor, assessment: Assessment, *, emergency_plan, conclusion, i
 
 
 @transaction.atomic
+def record_review(actor, assessment: Assessment, *, conclusion, opinion, reviewed_on=None) -> Review:
+    """审核 (e.g. 合法性审查) of the issued report by someone other than its author. "退回" sends the
+    assessment back to analysis and withdraws the level and report."""
+    _require(actor, "assessment.review", assessment.item.area)
+    _stage(assessment, (Stage.REPORTED,), _("审核评估报告"))
+    if assessment.report_issued_by_id and actor.pk == assessment.report_issued_by_id:
+        raise WorkflowError(_("评估报告的出具人不能审核自己出具的报告。"))
+    errors: dict = {}
+    if conclusion not in ReviewConclusion.values:
+        errors["conclusion"] = _("请选择审核结论。")
+    opinion = _text(errors, "opinion", opinion, _("请填写审核意见。"))
+    day = _date(errors, "reviewed_on", reviewed_on or timezone.localdate(), _("审核日期"))
+    if day and day < assessment.report_issued_on:
+        errors["reviewed_on"] = _("审核日期不能早于评估报告日期。")
+    elif day and day > timezone.localdate():
+        errors["reviewed_on"] = _("审核日期不能晚于今天。")
+    _raise(errors)
+    review = Review.objects.create(
+        assessment=assessment,
+        report_number=assessment.report_number,
+        conclusion=conclusion,
+        opinion=opinion,
+        reviewed_on=day,
+        reviewer=actor,
+    )
+    _audit(
+        actor,
+        "review",
+        review,
+        assessment,
+        after={"conclusion": conclusion, "report": review.report_number},
+        note=opinion,
+    )
+    if conclusion == ReviewConclusion.REVISE:
+        withdraw_level_and_report(assessment)
+        _move(actor, assessment, Stage.ANALYSIS, note=opinion)
+    return review
+
+
+@transaction.atomic
 def record_decision(actor, assessment: Assessment, *, outcome, decided_on, meeting, summary) -> Decision:
     """集体研究决策: implement / postpone / adjust and implement / do not implement. Locks the assessment;
     for an implementing decision every mitigation measure becomes a tracked task."""
@@ -125,6 +170,8 @@ def record_decision(actor, assessment: Assessment, *, outcome, decided_on, meeti
         raise WorkflowError(_("该评估已决策并锁定，如需修改请创建新版本。"))
     if assessment.stage != Stage.REPORTED or not assessment.report_issued_on:
         raise WorkflowError(_("评估报告尚未形成，不能记录决策。请先完成评估并形成报告。"))
+    if verdict.load_rule().get("decision", {}).get("require_review") and assessment.passed_review is None:
+        raise WorkflowError(_("评估报告尚未经审核通过，不能记录决策。"))
     errors: dict = {}
     if outcome not in DecisionOutcome.values:
         errors["outcome"] = _("请选择决策结果。")
@@ -218,6 +265,8 @@ def revise(actor, assessment: Assessment, *, reason: str) -> Assessment:
         levelled_at=None,
         report_number="",
         report_issued_on=None,
+        report_issued_by=None,
+        report_generated_at=None,
         report_docx="",
         report_pdf="",
         created_by=actor if actor and actor.pk else None,

@@ -308,9 +308,15 @@ def reopen_analysis(actor, assessment: Assessment, *, reason: str) -> Assessment
     errors: dict = {}
     reason = _text(errors, "reason", reason, _("请说明退回原因。"))
     _raise(errors)
+    withdraw_level_and_report(assessment)
+    return _move(actor, assessment, Stage.ANALYSIS, note=reason)
+
+
+def withdraw_level_and_report(assessment: Assessment) -> None:
+    """Back to analysis: the level and report no longer reflect the records (the audit log keeps them)."""
     assessment.computed_initial_level = assessment.computed_final_level = assessment.final_level = ""
     assessment.verdict_reasons, assessment.recommendation, assessment.override_justification = {}, "", ""
     assessment.report_number, assessment.report_issued_on = "", None
+    assessment.report_issued_by, assessment.report_generated_at = None, None
     assessment.report_docx, assessment.report_pdf = "", ""
     assessment.save()
-    return _move(actor, assessment, Stage.ANALYSIS, note=reason)

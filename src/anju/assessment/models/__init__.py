@@ -14,6 +14,7 @@ from anju.assessment.models.consultation import (
 )
 from anju.assessment.models.factors import Measure, RiskFactor
 from anju.assessment.models.items import AssessmentItem, ItemCategory
+from anju.assessment.models.review import Review, ReviewConclusion
 from anju.assessment.models.tracking import Decision, DecisionOutcome, MatterLink, TrackingTask
 
 __all__ = [
@@ -31,6 +32,8 @@ __all__ = [
     "MeetingKind",
     "Opinion",
     "PublicNotice",
+    "Review",
+    "ReviewConclusion",
     "RiskFactor",
     "Stage",
     "Survey",

@@ -89,6 +89,10 @@ class Assessment(models.Model):
     report_number = models.CharField(_("报告编号"), max_length=40, blank=True)
     report_issued_on = models.DateField(_("报告日期"), null=True, blank=True)
     report_docx = models.FileField(_("报告（Word）"), upload_to="assessment/reports/%Y/", blank=True)
+    report_issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    report_generated_at = models.DateTimeField(null=True, blank=True)
     report_pdf = models.FileField(_("报告（PDF）"), upload_to="assessment/reports/%Y/", blank=True)
 
     created_by = models.ForeignKey(
@@ -122,6 +126,13 @@ class Assessment(models.Model):
 
     def reached(self, stage: str) -> bool:
         return self.stage_index() >= STAGE_ORDER.index(stage)
+
+    @property
+    def passed_review(self):
+        """The review that cleared the current report for the decision, if any."""
+        if not self.report_generated_at:
+            return None
+        return self.reviews.filter(conclusion="pass", recorded_at__gte=self.report_generated_at).last()
 
     @property
     def is_overridden(self) -> bool:
