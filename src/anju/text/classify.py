@@ -182,7 +182,9 @@ class TextClassifier(_Base):
         max_chars: int = MAX_CLASSIFY_CHARS,
         calibrate: bool = True,
         class_weight: str | None = None,
+        segment_chars: int = 0,
     ) -> None:
+        self.segment_chars = segment_chars
         self.C = C
         self.char_ngrams = char_ngrams
         self.word_lengths = word_lengths
@@ -223,7 +225,10 @@ class TextClassifier(_Base):
         if len(self.labels_) < 2:
             raise ValueError("need at least two labels to train a classifier")
         self.features_ = HashedNgramTfidf(
-            char_ngrams=self.char_ngrams, word_lengths=self.word_lengths, max_features=self.max_features
+            char_ngrams=self.char_ngrams,
+            word_lengths=self.word_lengths,
+            max_features=self.max_features,
+            segment_chars=getattr(self, "segment_chars", 0),
         )
         X = self.features_.fit_transform(docs)
         yi = np.array([self.labels_.index(v) for v in y])

@@ -1,13 +1,18 @@
 """Hotspots (热点): clustering of recent reports into groups about the same problem.
 
-Method: each text (title + body, normalised, first ``max_chars`` characters) becomes a TF-IDF vector of
-character 2–3-grams and dictionary words, fitted on the batch itself, so the names that make a problem
-specific — an estate, a school, a company — weigh most. Pairs with cosine similarity ≥ ``threshold``
-form a graph; within each connected component, average-linkage agglomeration cut at ``threshold`` gives
-the clusters (every cluster's members are on average at least that similar, which stops the chaining
-of single-link components); clusters whose centroids have cosine ≥ ``merge_threshold`` are then
-merged. An optional ``window_days`` forbids links between texts further apart in
-time. Singletons are clusters of size 1.
+Method: each text (title + body, normalised, first ``max_chars`` characters) becomes three TF-IDF
+blocks fitted on the batch itself — the lead (first ``lead_chars`` characters: the title in most
+reports; character 2–4-grams), the body (character 2–3-grams and dictionary words) and the names of
+organisations and estates it mentions (…小区/公司/学校, character 2–4-grams of the names) — weighted by
+``weights`` (default lead 1, body 0.5, names 1.5) and L2-normalised, so the names that make a problem
+specific weigh most. Pairs with cosine similarity ≥ ``threshold`` form a graph; within each connected
+component, average-linkage agglomeration cut at ``threshold`` gives the clusters (every cluster's
+members are on average at least that similar, which stops the chaining of single-link components);
+clusters whose centroids have cosine ≥ ``merge_threshold`` are then merged. An optional
+``window_days`` forbids links between texts further apart in time. Singletons are clusters of size 1.
+
+The defaults were chosen by reading the clusters of the Teddy Cup 附件3 messages (see
+``docs/triage.md``); they are not tuned on any held-out labels, because none exist for clusters.
 
 Hotspots are the clusters of size ≥ ``min_size``, ranked by size then by their latest report; each has
 representative terms (words frequent in the cluster and rare in the batch) and a title (the member

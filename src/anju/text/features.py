@@ -29,6 +29,7 @@ __all__ = ["HashedNgramTfidf", "hash_strings"]
 _MUL = np.uint64(0x9E3779B97F4A7C15)
 _BASE = np.uint64(1_000_003)
 _WORD_SALT = np.uint64(0x5851F42D4C957F2D)
+_SEG_SALT = np.uint64(0x2545F4914F6CDD1D)
 _SEP = 0  # code point used between texts
 _BITS = 23
 _SHIFT = np.uint64(64 - _BITS)
@@ -152,7 +153,9 @@ class HashedNgramTfidf:
         word_min_freq: int = 3,
         min_df: int = 1,
         max_features: int | None = 800_000,
+        segment_chars: int = 0,
     ) -> None:
+        self.segment_chars = segment_chars
         self.char_ngrams = tuple(char_ngrams)
         self.word_lengths = tuple(word_lengths) if word_lengths else None
         self.word_min_freq = word_min_freq
@@ -203,7 +206,22 @@ class HashedNgramTfidf:
                 ok[:m, j] = valid
         doc_of = np.repeat(np.arange(len(texts)), np.diff(np.append(starts, L)))
         flat = ok.ravel()
-        return H.ravel()[flat], np.repeat(doc_of, len(cols))[flat]
+        h_all, d_all = H.ravel()[flat], np.repeat(doc_of, len(cols))[flat]
+        if self.segment_chars:
+            # jieba words of the first segment_chars characters (title and opening), in their own space
+            from .segment import words
+
+            toks = [words(t[: self.segment_chars]) for t in texts]
+            flat_toks = [w for ws in toks for w in ws]
+            if flat_toks:
+                with np.errstate(over="ignore"):
+                    hs = hash_strings(flat_toks) ^ _SEG_SALT
+                ds = np.repeat(np.arange(len(texts)), [len(ws) for ws in toks])
+                h_all = np.concatenate([h_all, hs])
+                d_all = np.concatenate([d_all, ds])
+                order = np.argsort(d_all, kind="stable")
+                h_all, d_all = h_all[order], d_all[order]
+        return h_all, d_all
 
     def _counts(self, texts: list[str], vocab: np.ndarray | None):
         h, d = self._doc_hashes(texts)
