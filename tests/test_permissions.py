@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -694,9 +695,19 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture
+def quiet_refusals():
+    # Hundreds of intended 403/404 answers would each log a warning with a traceback; errors still show.
+    logger = logging.getLogger("django.request")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    yield
+    logger.setLevel(level)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", list(ROLE_USERS))
-def test_permission_walk(role, fast_password_hashing, world):
+def test_permission_walk(role, fast_password_hashing, quiet_refusals, world):
     objects = _build(world)
     user = getattr(world, ROLE_USERS[role]) if ROLE_USERS[role] else None
     client = Client()
