@@ -354,9 +354,9 @@ class Simulator:
 
         assigned_at = t
         overrun = rng.random()
-        if overrun < 0.015:  # hard cases (积案) drag on for months
+        if overrun < 0.01:  # hard cases (积案) drag on for months
             days = DEADLINE_DAYS[level] * rng.uniform(3, 8)
-        elif overrun < 0.06:
+        elif overrun < 0.035:
             days = DEADLINE_DAYS[level] * rng.uniform(1.05, 2.2)
         else:
             days = DEADLINE_DAYS[level] * rng.uniform(0.2, 0.95)
