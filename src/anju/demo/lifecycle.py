@@ -28,6 +28,7 @@ from anju.matters.actions_import import (
     HistoricalSupervision,
 )
 from anju.matters.risk import current_matrix
+from anju.matters.workflow import OPEN_STATUSES
 
 CHANNELS = {  # channel → weight, by the kind of occurrence
     "": {"visit": 25, "call": 20, "online": 15, "grid": 25, "letter": 5, "referral": 10},
@@ -54,14 +55,8 @@ RESPONSIBLE = {
     "veterans": "county:veterans",
     "online_opinion": "county:cyberspace",
 }
-COUNTY_FALLBACK = {
-    "labour": "public_security",
-    "land": "public_security",
-    "enforcement": "ecology",
-    "police": "public_security",
-    "justice": "public_security",
-    "petition": "public_security",
-}
+# A matter escalated to the county goes to the county bureau of the same line.
+COUNTY_FALLBACK = {"enforcement": "ecology", "police": "public_security"}
 STATUS_AFTER = {
     "registered": "registered",
     "assessed": "assessed",
@@ -76,7 +71,6 @@ STATUS_AFTER = {
     "merged": "merged",
     "rejected": "rejected",
 }
-OPEN = {"registered", "assessed", "assigned", "resolving", "escalated", "returned"}
 
 
 def consequence_for(people: int, amount: int) -> int:
@@ -160,7 +154,7 @@ class Simulator:
     def _unit_and_person(self, village, domain: str, level: str, county_level: bool):
         key = RESPONSIBLE[domain]
         if county_level or key.startswith("county:"):
-            key = key.split(":", 1)[1] if key.startswith("county:") else COUNTY_FALLBACK[key]
+            key = key.split(":", 1)[1] if key.startswith("county:") else COUNTY_FALLBACK.get(key, key)
             return self.org.county_units[key], self.org.county_officers[key]
         if level == "low" and self.rng.random() < 0.45:
             return self.org.committees[village.pk], self.org.cadres[village.pk]
@@ -453,7 +447,7 @@ class Simulator:
             registered = candidate.events[0].at
             if at - registered > dt.timedelta(days=14):
                 break
-            if candidate.kind == row.kind and status_at(candidate.events, at) in OPEN:
+            if candidate.kind == row.kind and status_at(candidate.events, at) in OPEN_STATUSES:
                 return candidate
         return None
 

@@ -37,6 +37,10 @@ COUNTY_DEPARTMENTS = {
     "veterans": "县退役军人事务局",
     "cyberspace": "县委网信办",
     "public_security": "县公安局",
+    "labour": "县人力资源和社会保障局",
+    "land": "县自然资源和规划局",
+    "justice": "县司法局",
+    "petition": "县信访局",
 }
 
 
