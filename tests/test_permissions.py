@@ -323,6 +323,9 @@ def _matter_in(o, w):
 
 
 API_ROUTES = [
+    api("GET", "/me", lambda o, w: "/me"),
+    api("GET", "/units", lambda o, w: "/units?page_size=200", listing=lambda o: o.unit.name),
+    api("GET", "/units/{unit_id}/members", lambda o, w: f"/units/{o.unit.pk}/members", obj=True),
     api("GET", "/areas", lambda o, w: "/areas?page_size=200", listing=lambda o: f'"{o.area.code}"'),
     api("GET", "/areas/{code}", lambda o, w: f"/areas/{o.area.code}", obj=True),
     api("GET", "/domains", lambda o, w: "/domains"),

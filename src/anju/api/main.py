@@ -8,7 +8,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
-from anju.api import areas, errors, matter_actions, matters, reports
+from anju.api import areas, errors, matter_actions, matters, people, reports
 from anju.api.auth import AUTH
 
 
@@ -35,6 +35,7 @@ api = NinjaAPI(
     renderer=ReadableJSONRenderer(),
 )
 errors.install(api)
+api.add_router("", people.router)
 api.add_router("", areas.router)
 api.add_router("", reports.router)
 api.add_router("", matters.router)
