@@ -353,6 +353,13 @@ API_ROUTES = [
         permission="report.view",
     ),
     api(
+        "GET",
+        "/reports/{report_id}/attachments/{attachment_id}",
+        lambda o, w: f"/reports/{o.report.pk}/attachments/{o.attachment.pk}",
+        obj=True,
+        permission="report.view",
+    ),
+    api(
         "POST",
         "/reports/{report_id}/register",
         lambda o, w: f"/reports/{o.report.pk}/register",

@@ -90,3 +90,26 @@ def test_reporter_reveal(api, world):
     assert (
         api(world.cadre).post(f"/reports/{report.pk}/reveal", {"field": "reporter_name"}).status_code == 403
     )
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def test_attachments_download_within_scope_only(api, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    report = intake_actions.submit_report(
+        world.grid_worker,
+        channel="grid",
+        text="现场照片",
+        area=world.grid_a1,
+        attachments=[SimpleUploadedFile("现场.png", PNG, content_type="image/png")],
+    )
+    detail = api(world.cadre).get(f"/reports/{report.pk}").json()
+    (attachment,) = detail["attachments"]
+    assert attachment["content_type"] == "image/png" and attachment["size"] == len(PNG)
+    path = attachment["url"].removeprefix("/api")
+    response = api(world.cadre).get(path)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PNG
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert api(world.cadre_b).get(path).status_code == 404

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q
+from django.http import FileResponse, Http404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
@@ -27,7 +28,7 @@ from anju.core import actions as core_actions
 from anju.core.scoping import get_scoped_or_404, scoped
 from anju.intake import actions as intake_actions
 from anju.intake import receipts
-from anju.intake.models import Channel, Report, ReportStatus
+from anju.intake.models import Attachment, Channel, Report, ReportStatus
 from anju.matters.models import MatterKind
 
 router = Router(tags=["reports"])
@@ -172,6 +173,28 @@ def reject_report(request, report_id: int, payload: ReportRejectIn):
     user.require("report.register")
     intake_actions.reject_report(user, report, payload.reason)
     return report_detail_out(get_scoped_or_404(user, Report, pk=report_id))
+
+
+@router.get(
+    "/reports/{report_id}/attachments/{attachment_id}",
+    response={200: None, **ERRORS},
+    summary="Download an attachment (JPG, PNG or PDF)",
+)
+def download_attachment(request, report_id: int, attachment_id: int):
+    user = request.auth
+    user.require("report.view")
+    report = get_scoped_or_404(user, Report, pk=report_id)
+    item = get_scoped_or_404(user, Attachment.objects.filter(report=report), pk=attachment_id)
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, content_type=item.content_type, as_attachment=True, filename=item.original_name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @router.post(

@@ -10,6 +10,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 
@@ -148,10 +149,18 @@ class ReportOut(Schema):
     reporter: ReporterOut
 
 
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    url: str = Field(description="download (same authentication)")
+
+
 class ReportDetailOut(ReportOut):
     reject_reason: str
     triage: dict
-    attachments: list[dict]
+    attachments: list[AttachmentOut]
     created_by: PersonRef | None = None
 
 
@@ -195,7 +204,15 @@ def report_detail_out(report) -> dict:
         reject_reason=report.reject_reason,
         triage=report.triage or {},
         attachments=[
-            {"id": a.pk, "name": a.original_name, "content_type": a.content_type, "size": a.size}
+            {
+                "id": a.pk,
+                "name": a.original_name,
+                "content_type": a.content_type,
+                "size": a.size,
+                "url": reverse(
+                    "api:download_attachment", kwargs={"report_id": report.pk, "attachment_id": a.pk}
+                ),
+            }
             for a in report.attachments.all()
         ],
         created_by=person_ref(report.created_by),
