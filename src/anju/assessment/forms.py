@@ -26,7 +26,9 @@ SURVEY_ROWS = 4
 
 
 def _date(required: bool = False, label=""):
-    return forms.DateField(label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}))
+    return forms.DateField(
+        label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 def _text(label, rows: int = 3, required: bool = False):

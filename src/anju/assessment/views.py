@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -325,6 +326,7 @@ SUCCESS = {
 
 def _blank_forms(user, assessment) -> dict:
     plan_initial = {f: getattr(assessment, f) for f in PLAN_FIELDS}
+    today = timezone.localdate()
     return {
         "plan": forms.PlanForm(user, initial=plan_initial),
         "notice": forms.NoticeForm(),
@@ -338,18 +340,22 @@ def _blank_forms(user, assessment) -> dict:
         "score_after": forms.ScoreAfterForm(),
         "level": forms.LevelForm(),
         "report": forms.ReportForm(
-            initial={"emergency_plan": assessment.emergency_plan, "conclusion": assessment.conclusion}
+            initial={
+                "emergency_plan": assessment.emergency_plan,
+                "conclusion": assessment.conclusion,
+                "issued_on": today,
+            }
         ),
-        "decision": forms.DecisionForm(),
-        "review": forms.ReviewForm(),
+        "decision": forms.DecisionForm(initial={"decided_on": today}),
+        "review": forms.ReviewForm(initial={"reviewed_on": today}),
         "reason": forms.ReasonForm(),
-        "task_done": forms.TaskDoneForm(),
+        "task_done": forms.TaskDoneForm(initial={"done_on": today}),
         "handle_opinion": forms.HandleOpinionForm(),
         # per-row forms: the bound one (with errors) is shown only on the row it was posted for
         "measure_blank": forms.MeasureForm(user),
         "score_after_blank": forms.ScoreAfterForm(),
         "handle_opinion_blank": forms.HandleOpinionForm(),
-        "task_done_blank": forms.TaskDoneForm(),
+        "task_done_blank": forms.TaskDoneForm(initial={"done_on": today}),
     }
 
 
