@@ -57,3 +57,11 @@ def test_masking():
     assert mask_name("张三丰") == "张**"
     assert mask_phone("13812345678") == "138****5678"
     assert mask_id_number("110101199003074514") == "1101**********4514"
+
+
+def test_pages_are_chinese_unless_english_is_chosen(client, world):
+    client.force_login(world.centre_staff)
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response["Content-Language"] == "zh-hans"
+    client.cookies["django_language"] = "en"
+    assert client.get("/")["Content-Language"] == "en"
