@@ -102,6 +102,7 @@ def test_file_form_shows_chinese_errors_next_to_fields_and_saves_nothing(client,
     assert "“交通运输”：请勾选“无”，或登记发现的事项。" in body
     assert "“征地拆迁”已勾选“无”，不能同时登记事项。" in body
     assert "请填写情况描述。" in body and "请选择事项类型。" in body
+    assert "有 2 个领域需要补充或修改" in body
     assert 'value="只写了标题"' in body  # what was typed is kept
     assert Matter.objects.count() == before
     assert not Return.objects.get(round=village_round, area=world.village_a1).is_filed

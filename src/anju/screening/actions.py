@@ -302,6 +302,7 @@ def file_return(
     zero_report: bool = False,
     note: str = "",
     now: dt.datetime | None = None,
+    is_demo: bool = False,
 ) -> Return:
     """File ``area``'s return (default: the actor's own area) for ``round_``.
 
@@ -341,7 +342,7 @@ def file_return(
         for i, data in enumerate(matters):
             try:
                 matter = matter_actions.create_matter(
-                    actor, domain=domain, area=area, occurred_at=now, **data
+                    actor, domain=domain, area=area, occurred_at=now, is_demo=is_demo, **data
                 )
             except ValidationError as exc:  # a check of the ledger's own; keep it next to the field
                 raise ValidationError(

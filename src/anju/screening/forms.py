@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.forms import formset_factory
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from anju.matters.models import MatterKind
@@ -115,6 +116,11 @@ class ReturnForm:
                     form.add_error(name, messages)
                 else:
                     row.errors.extend(messages)
+        flagged = sum(1 for row in self.rows if row.errors or any(f.errors for f in row.sent_forms))
+        if flagged:  # on a phone the rows with errors may be far down the page
+            self.errors.insert(
+                0, gettext("有 %(n)s 个领域需要补充或修改，请按各领域下的红字提示处理。") % {"n": flagged}
+            )
 
 
 class CadenceForm(forms.ModelForm):
