@@ -140,6 +140,8 @@ def test_every_matter_has_a_report_and_a_consistent_timeline(demo):
                     )
             status = event.to_status or status
         assert status == matter.status, matter.number
+        if any(e.kind in ("escalated", "returned", "rejected") for e in own):
+            assert matter.closing_reason, matter.number
 
 
 def test_history_is_historical_and_statuses_vary_with_age(demo):

@@ -467,6 +467,11 @@ class Simulator:
             row.residual_likelihood = row.residual_consequence = None
         if "assessed" not in kinds:  # merged, rejected or waiting before anyone scored it
             row.likelihood = row.consequence = None
+        # As the actions do, the matter keeps the latest escalation/return/rejection reason.
+        reasons = [
+            e.note.split("：", 1)[1] for e in row.events if e.kind in ("escalated", "returned", "rejected")
+        ]
+        row.closing_reason = reasons[-1] if reasons else ""
         assignments = [e.data.pop("assignment") for e in row.events if "assignment" in e.data]
         if assignments:
             row.responsible_unit, row.responsible_person, row.deadline = assignments[-1]
