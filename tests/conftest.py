@@ -15,6 +15,12 @@ if not os.environ.get("ANJU_DATA_DIR"):
 import pytest  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests create many users; the production hasher is deliberately slow."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def world(db):
     """County → 2 towns → 2 villages each → 1 grid each, units and users of every role."""
