@@ -132,4 +132,6 @@ def install(api) -> None:
         if exc.status_code == 403 and "CSRF" in str(exc.message):
             # ninja's session check; the browser's page is stale or the header is missing
             return respond(request, 403, _("CSRF 校验失败：请刷新页面后重试，或改用 API 令牌。"))
+        if exc.status_code == 400:
+            return respond(request, 400, _("请求内容无法解析，请发送有效的 JSON。"))
         return respond(request, exc.status_code, str(exc.message))
