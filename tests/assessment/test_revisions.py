@@ -151,3 +151,29 @@ def test_matters_after_the_decision_are_linked(world, reported):
     comparison = forecast_vs_actual(reported)
     assert comparison["actual_count"] == 1 and comparison["actual_people"] == 12
     assert comparison["forecast_level"] == "medium" and comparison["forecast_people"] == 280
+
+
+def test_tracking_job_links_matters_for_every_decided_assessment(world, reported, capsys):
+    import argparse
+
+    from anju.assessment.cli import register
+
+    decide(world, reported)
+    matter_actions.create_matter(
+        world.centre_staff,
+        kind="dispute",
+        domain=world.land,
+        area=world.village_a2,
+        title="新址噪音投诉",
+        description="情况",
+        people_involved=3,
+    )
+    parser = argparse.ArgumentParser()
+    register(parser.add_subparsers())
+    args = parser.parse_args(["assessment-track"])
+    assert args.func(args) == 0
+    assert "新关联事项 1 件" in capsys.readouterr().out
+    assert reported.matter_links.count() == 1
+    from anju.core.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="assessment.matters.link", actor__isnull=True).exists()

@@ -182,3 +182,12 @@ def test_review_then_decision_on_the_decision_tab(client, world, analysed):
     )
     html = client.get(url, {"tab": "decision"}).content.decode()
     assert 'data-form="decision"' in html and "审核通过，提交决策" in html
+
+
+def test_register_shows_report_date_and_lateness(staff, world, reported):
+    item = reported.item
+    html = staff.get(reverse("assessment:index")).content.decode()
+    assert f"报告 {reported.report_issued_on:%Y-%m-%d}" in html and "晚于计划决策日期" not in html
+    type(item).objects.filter(pk=item.pk).update(planned_decision_date=days(-1))
+    html = staff.get(reverse("assessment:index")).content.decode()
+    assert "晚于计划决策日期" in html

@@ -335,8 +335,10 @@ def matters_after_decision(assessment: Assessment):
 
 @transaction.atomic
 def link_matters(actor, assessment: Assessment) -> int:
-    """Link the matters that happened after the decision, so the forecast can be compared with reality."""
-    _require(actor, "assessment.track", assessment.item.area)
+    """Link the matters that happened after the decision, so the forecast can be compared with reality.
+    ``actor`` None is the scheduled job (``anju assessment-track``)."""
+    if actor is not None:
+        _require(actor, "assessment.track", assessment.item.area)
     if not hasattr(assessment, "decision"):
         raise WorkflowError(_("尚未决策，无需关联后续事项。"))
     linked = set(assessment.matter_links.values_list("matter_id", flat=True))
@@ -345,3 +347,11 @@ def link_matters(actor, assessment: Assessment) -> int:
     if new:
         _audit(actor, "matters.link", assessment, assessment, after={"matters": [m.pk for m in new]})
     return len(new)
+
+
+def link_all_matters() -> dict[int, int]:
+    """The scheduled job: link new matters to every decided assessment; {assessment id: new links}."""
+    found = {}
+    for assessment in Assessment.objects.filter(decision__isnull=False).select_related("item", "decision"):
+        found[assessment.pk] = link_matters(None, assessment)
+    return found

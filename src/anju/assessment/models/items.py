@@ -85,6 +85,16 @@ class AssessmentItem(models.Model):
     def decided_assessment(self):
         return next((a for a in self._revisions() if hasattr(a, "decision")), None)
 
+    @property
+    def report_date(self) -> dt.date | None:
+        assessment = self.decided_assessment or self.current_assessment
+        return assessment.report_issued_on if assessment else None
+
+    @property
+    def report_late(self) -> bool:
+        """The report came after the planned decision date (assessed, but not ahead of time as planned)."""
+        return bool(self.report_date and self.report_date > self.planned_decision_date)
+
     def coverage(self, today: dt.date | None = None) -> str:
         today = today or timezone.localdate()
         decided = self.decided_assessment
