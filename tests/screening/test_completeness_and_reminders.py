@@ -69,8 +69,12 @@ def test_reminders_go_to_areas_not_filed_once_a_day(world):
     # 东一村 (cun) has not filed; 西一村 has; 东二村 has nobody to notify; the town and county rounds are not due
     assert sent == 1 and list(reminders.values_list("user__username", flat=True)) == ["cun"]
     assert send_reminders(reminder_day) == 0  # once a day
-    assert send_reminders(reminder_day + dt.timedelta(days=5)) == 1  # overdue: reminded again, marked so
+    # overdue: cun is reminded again, marked so; the town centre of 东镇 learns which villages are missing (once)
+    assert send_reminders(reminder_day + dt.timedelta(days=5)) == 2
     assert reminders.order_by("-created_at", "-id").first().title.startswith("【逾期】")
+    to_town = Notification.objects.get(user=world.town_staff, key__startswith="screening:overdue:")
+    assert "东镇有 2 个单位逾期未报送" in to_town.title and to_town.body == "东一村、东二村"
+    assert send_reminders(reminder_day + dt.timedelta(days=5)) == 0
     file_return(world.cadre, village, zero_report=True)
     assert send_reminders(reminder_day + dt.timedelta(days=6)) == 0
 

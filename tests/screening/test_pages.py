@@ -40,6 +40,7 @@ def test_board_shows_filed_and_missing_and_filters(client, world, village_round)
     body = client.get(reverse("screening:round", args=[village_round.pk])).content.decode()
     assert "33.3%" in body and "东一村" in body and "东二村" in body and "西一村" in body
     assert "零报告" in body and "结束本轮排查" in body
+    assert 'id="by-town"' in body and "50.0%" in body  # 东镇 1 of 2
     missing = client.get(
         reverse("screening:round", args=[village_round.pk]), {"state": "missing"}
     ).content.decode()

@@ -405,6 +405,35 @@ def _remind(round_: Round, returns, today: dt.date) -> int:
     return sent
 
 
+def _tell_the_centres_above(round_: Round, pending, today: dt.date) -> int:
+    """Once per round, when it is overdue: the centre of each area above the missing ones gets the list."""
+    missing: dict[int, list[str]] = {}
+    for ret in pending.select_related("area"):
+        if ret.area.parent_id:
+            missing.setdefault(ret.area.parent_id, []).append(ret.area.name)
+    sent = 0
+    url = reverse("screening:round", args=[round_.pk]) + "?state=missing"
+    for parent in Area.objects.filter(pk__in=missing):
+        names = missing[parent.pk]
+        title = _("%(area)s有 %(n)s 个单位逾期未报送%(round)s") % {
+            "area": parent.name,
+            "n": len(names),
+            "round": round_.label,
+        }
+        for user in User.objects.filter(
+            area=parent, is_active=True, role__in=PERMISSIONS["screening.manage"]
+        ):
+            if notify(
+                user,
+                title=title,
+                body="、".join(names),
+                url=url,
+                key=f"screening:overdue:{round_.pk}:{parent.pk}",
+            ):
+                sent += 1
+    return sent
+
+
 @transaction.atomic
 def send_reminders(today: dt.date | None = None) -> int:
     """Remind the areas that have not filed an open round, from a few days before the due date, once a day."""
@@ -415,7 +444,10 @@ def send_reminders(today: dt.date | None = None) -> int:
         period_start__lte=today,
         due_date__lte=today + dt.timedelta(days=REMIND_DAYS_BEFORE),
     ):
-        count = _remind(round_, round_.returns.filter(filed_at__isnull=True), today)
+        pending = round_.returns.filter(filed_at__isnull=True)
+        count = _remind(round_, pending, today)
+        if today > round_.due_date:
+            count += _tell_the_centres_above(round_, pending, today)
         if count:
             audit.record(
                 None, "screening.reminders_sent", round_, after={"notifications": count}, area=round_.county

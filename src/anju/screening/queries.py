@@ -88,3 +88,25 @@ def pending_for(user) -> QuerySet:
         .select_related("round", "area")
         .order_by("round__due_date")
     )
+
+
+def completeness_by_parent(user, round_: Round) -> list[dict]:
+    """Per area above the filers (e.g. per town for a village round), within the user's scope."""
+    rows = (
+        scoped(user, Return)
+        .filter(round=round_, area__parent__isnull=False)
+        .values("area__parent_id", "area__parent__name", "area__parent__path")
+        .annotate(
+            expected=Count("id"),
+            filed=Count("id", filter=Q(filed_at__isnull=False)),
+            late=Count("id", filter=Q(late=True)),
+        )
+        .order_by("area__parent__path")
+    )
+    return [
+        {
+            "name": r["area__parent__name"],
+            "c": Completeness(expected=r["expected"], filed=r["filed"], late=r["late"]),
+        }
+        for r in rows
+    ]

@@ -21,7 +21,13 @@ from anju.screening import actions
 from anju.screening.forms import CadenceForm, ReturnForm
 from anju.screening.models import FILING_LEVELS, Cadence, Return, ReturnLine, RoundStatus
 from anju.screening.permissions import can
-from anju.screening.queries import completeness, get_round_or_404, pending_for, visible_rounds
+from anju.screening.queries import (
+    completeness,
+    completeness_by_parent,
+    get_round_or_404,
+    pending_for,
+    visible_rounds,
+)
 
 BOARD_PAGE_SIZE = 100
 STATES = [
@@ -102,6 +108,7 @@ def round_board(request, pk: int):
     page = Paginator(returns, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     may_file = can(user, "screening.file") and round_.is_open
+    by_parent = completeness_by_parent(user, round_) if round_.level == AreaLevel.VILLAGE else []
     rows = [
         {"ret": r, "state": r.state(today), "can_file": may_file and not r.is_filed} for r in page.object_list
     ]
@@ -119,6 +126,7 @@ def round_board(request, pk: int):
             "can_close": can(user, "screening.manage") and round_.is_open and in_scope(user, round_.county),
             "can_remind": can(user, "screening.manage") and round_.is_open,
             "show_town": round_.level == AreaLevel.VILLAGE,
+            "by_parent": by_parent if len(by_parent) > 1 else [],
         },
     )
 
