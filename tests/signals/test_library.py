@@ -150,3 +150,20 @@ def test_ears_on_daily_data_and_zero_variance():
 def test_ears_too_short_is_not_evaluated():
     res = ears_c(CountPanel(np.ones((1, 6))), t_index=[5, 6], method="C1")
     assert (res.status == Status.INSUFFICIENT_HISTORY).all()
+
+
+def test_detect_dispatch_and_threads_give_identical_results():
+    from anju.signals import detect
+
+    rng = np.random.default_rng(11)
+    y = rng.poisson(rng.uniform(0.5, 30, size=(300, 1)), size=(300, 320)).astype(float)
+    panel = CountPanel(y)
+    one = detect(panel, "farrington-flexible", last=8, **NOUFAILY_CONTROL)
+    two = farrington_flexible(panel, last=8, jobs=2, **NOUFAILY_CONTROL)
+    np.testing.assert_array_equal(one.upperbound, two.upperbound)
+    np.testing.assert_array_equal(one.alarm, two.alarm)
+    np.testing.assert_array_equal(
+        detect(panel, "ears-c3", last=3).upperbound, ears_c(panel, last=3, method="C3").upperbound
+    )
+    with pytest.raises(ValueError, match="unknown method"):
+        detect(panel, "cusum")

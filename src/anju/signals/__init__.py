@@ -19,13 +19,33 @@ from .flexible import NOUFAILY_CONTROL, farrington_flexible
 from .result import DetectionResult, Status
 
 __all__ = [
+    "METHODS",
     "NOUFAILY_CONTROL",
     "CountPanel",
     "DetectionResult",
     "InputError",
     "Status",
+    "detect",
     "ears_c",
     "farrington",
     "farrington_flexible",
     "iso_week_mondays",
 ]
+
+METHODS = ("farrington", "farrington-flexible", "ears-c1", "ears-c2", "ears-c3")
+
+
+def detect(panel: CountPanel, method: str, **controls) -> DetectionResult:
+    """Run a method by its CLI name (``farrington``, ``farrington-flexible``, ``ears-c1``..``ears-c3``).
+
+    ``controls`` are the keyword arguments of the method (``last=``, ``t_index=``, ``b=``, ...), so a
+    stored configuration such as ``{"method": "farrington-flexible", **NOUFAILY_CONTROL}`` runs as is.
+    """
+    name = method.replace("_", "-").lower()
+    if name == "farrington":
+        return farrington(panel, **controls)
+    if name == "farrington-flexible":
+        return farrington_flexible(panel, **controls)
+    if name in ("ears-c1", "ears-c2", "ears-c3"):
+        return ears_c(panel, method=name[-2:].upper(), **controls)
+    raise ValueError(f"unknown method {method!r}; one of {', '.join(METHODS)}")
