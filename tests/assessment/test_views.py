@@ -191,3 +191,32 @@ def test_register_shows_report_date_and_lateness(staff, world, reported):
     type(item).objects.filter(pk=item.pk).update(planned_decision_date=days(-1))
     html = staff.get(reverse("assessment:index")).content.decode()
     assert "晚于计划决策日期" in html
+
+
+def test_override_without_justification_is_refused_on_the_page(staff, world, analysed):
+    url = reverse("assessment:act", args=[analysed.pk, "level"])
+    response = staff.post(url, {"final_level": "low"})
+    html = response.content.decode()
+    assert response.status_code == 400 and "须写明理由" in html
+    analysed.refresh_from_db()
+    assert analysed.final_level == "" and analysed.stage == Stage.ANALYSIS
+    staff.post(url, {"final_level": "high", "justification": "从严把握"})
+    analysed.refresh_from_db()
+    assert analysed.final_level == "high" and analysed.override_justification == "从严把握"
+
+
+def test_remove_a_record_only_while_records_are_open(staff, world, analysed):
+    notice = analysed.notices.get()
+    response = staff.post(reverse("assessment:remove", args=[analysed.pk, "notice", notice.pk]))
+    assert response.status_code == 302 and not analysed.notices.exists()
+    from anju.assessment import actions
+
+    actions.add_public_notice(
+        world.centre_staff, analysed, channel="栏", start_on=days(-40), end_on=days(-20)
+    )
+    actions.determine_level(world.centre_staff, analysed)
+    notice = analysed.notices.get()
+    staff.post(reverse("assessment:remove", args=[analysed.pk, "notice", notice.pk]))
+    assert analysed.notices.filter(pk=notice.pk).exists()  # refused after the level is set
+    survey_cell = staff.get(reverse("assessment:detail", args=[analysed.pk]), {"tab": "consultation"})
+    assert survey_cell.status_code == 200

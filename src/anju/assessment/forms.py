@@ -131,9 +131,14 @@ class SurveyForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for i in range(SURVEY_ROWS):
-            self.fields[f"g{i}_group"] = forms.CharField(label=_("群体 %(n)s") % {"n": i + 1}, required=False)
+            row = _("群体 %(n)s") % {"n": i + 1}
+            self.fields[f"g{i}_group"] = forms.CharField(
+                label=row, required=False, widget=forms.TextInput(attrs={"aria-label": row})
+            )
             for key, label in (("support", _("支持")), ("neutral", _("中立")), ("opposed", _("反对"))):
                 self.fields[f"g{i}_{key}"] = _count(label)
+                # the grid shows no label per cell: screen readers get "群体 1 支持"
+                self.fields[f"g{i}_{key}"].widget.attrs["aria-label"] = f"{row} {label}"
 
     def group_rows(self):
         return [
