@@ -226,7 +226,7 @@ def load_assessment_demo(actor=None) -> str:
         category="project",
         people_affected=1260,
         description="对镇区 6 个老旧小区实施改造并加装电梯，涉及住户 420 户，改造期约 8 个月。",
-        domains=_domains("land_requisition", "petitions"),
+        domains=_domains("land_requisition", "petitions", "environment_projects"),
         planned_decision_date=_ago(70),
     )
     a = _walk(
