@@ -92,3 +92,12 @@ def test_signal_page_lists_scoped_alarms_with_chart(client, world, history):
     assert "东一村 社会保障和民工欠薪 类事项 8 件" in html and "<svg" in html
     client.force_login(world.cadre_b)  # another village: the alarm is outside their scope
     assert "类事项 8 件" not in client.get("/warning/signals/").content.decode()
+
+
+def test_expected_is_kept_where_too_few_cases_allow_no_alarm(world, history):
+    run_scan(world.centre_staff, weeks=4)
+    quiet = Signal.objects.get(
+        area=world.village_a1, domain=world.wages, week=history - dt.timedelta(weeks=1)
+    )
+    assert quiet.status == "few_cases" and quiet.upperbound is None and not quiet.alarm
+    assert quiet.expected is not None and 0 < quiet.expected < 2

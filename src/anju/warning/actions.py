@@ -80,7 +80,7 @@ def run_scan(actor=None, *, through: dt.date | None = None, weeks: int = 4) -> S
                             week=counts.mondays[subset[k] - 1].astype(dt.date),
                             method=method,
                             observed=int(result.observed[i, k]),
-                            expected=_finite(result.expected[i, k]),
+                            expected=_expected(result, i, k),
                             upperbound=_finite(result.upperbound[i, k]),
                             score=_finite(result.score[i, k]),
                             alarm=bool(result.alarm[i, k]),
@@ -121,6 +121,15 @@ def run_scan(actor=None, *, through: dt.date | None = None, weeks: int = 4) -> S
         },
     )
     return scan
+
+
+def _expected(result, i: int, k: int) -> float | None:
+    """The model's expected count. Farrington masks it where too few recent cases allow no alarm, but the
+    fitted mean (``mu0``) is still what past years predict, which the charts and sentences show."""
+    value = _finite(result.expected[i, k])
+    if value is None and "mu0" in result.extra:
+        value = _finite(result.extra["mu0"][i, k])
+    return value
 
 
 def _status_name(result, i: int, k: int) -> str:

@@ -12,8 +12,14 @@ from anju.warning.models import MeetingKind, Signal
 
 
 def _next_spring_festival(today: dt.date) -> dt.date:
-    dates = [dt.date(2025, 1, 29), dt.date(2026, 2, 17), dt.date(2027, 2, 6), dt.date(2028, 1, 26),
-             dt.date(2029, 2, 13), dt.date(2030, 2, 3)]
+    dates = [
+        dt.date(2025, 1, 29),
+        dt.date(2026, 2, 17),
+        dt.date(2027, 2, 6),
+        dt.date(2028, 1, 26),
+        dt.date(2029, 2, 13),
+        dt.date(2030, 2, 3),
+    ]
     return next((d for d in dates if d >= today), dates[-1])
 
 
@@ -24,23 +30,47 @@ def load_warning_demo(today: dt.date | None = None) -> str:
     if staff is None:
         return ""
     festival = _next_spring_festival(today)
-    actions.save_key_date(staff, name="春节", start=festival - dt.timedelta(days=7), end=festival + dt.timedelta(days=7))
-    actions.save_key_date(staff, name="全国两会", start=dt.date(festival.year, 3, 3), end=dt.date(festival.year, 3, 15))
+    actions.save_key_date(
+        staff, name="春节", start=festival - dt.timedelta(days=7), end=festival + dt.timedelta(days=7)
+    )
+    actions.save_key_date(
+        staff, name="全国两会", start=dt.date(festival.year, 3, 3), end=dt.date(festival.year, 3, 15)
+    )
     this_monday = today - dt.timedelta(days=today.weekday())
-    live = (Signal.objects.filter(alarm=True, week__gte=this_monday - dt.timedelta(days=7))
-            .select_related("area", "domain").order_by("-week", "-observed").first())
+    live = (
+        Signal.objects.filter(alarm=True, week__gte=this_monday - dt.timedelta(days=7))
+        .select_related("area", "domain")
+        .order_by("-week", "-observed")
+        .first()
+    )
     issued = None
     if live is not None:
         recipients = list(Unit.objects.filter(area=live.area, kind=UnitKind.VILLAGE_COMMITTEE)) or list(
-            Unit.objects.filter(area=live.area.parent, kind=UnitKind.CENTRE))
+            Unit.objects.filter(area=live.area.parent, kind=UnitKind.CENTRE)
+        )
         alert = actions.draft_from_signal(staff, live, level="yellow", recipients=recipients)
         issued = actions.issue_alert(staff, alert)
-    meeting = actions.plan_meeting(staff, kind=MeetingKind.REGULAR, area=staff.area, title="本周社会稳定形势研判",
-                                   held_at=timezone.now() - dt.timedelta(hours=2))
-    actions.record_minutes(staff, meeting, attendees="县委政法委副书记、县综治中心主任、各镇综治中心负责人",
-                           minutes="会议通报了本周预警信号和超期事项，要求各镇对较高及以上风险事项逐件落实包案领导。")
+    meeting = actions.plan_meeting(
+        staff,
+        kind=MeetingKind.REGULAR,
+        area=staff.area,
+        title="本周社会稳定形势研判",
+        held_at=timezone.now() - dt.timedelta(hours=2),
+    )
+    actions.record_minutes(
+        staff,
+        meeting,
+        attendees="县委政法委副书记、县综治中心主任、各镇综治中心负责人",
+        minutes="会议通报了本周预警信号和超期事项，要求各镇对较高及以上风险事项逐件落实包案领导。",
+    )
     units = list(Unit.objects.filter(kind=UnitKind.CENTRE, area__parent=staff.area)[:2])
     for unit in units:
-        actions.add_decision(staff, meeting, kind="task", text="对辖区超期事项逐件督办，周五前报告进展",
-                             unit=unit, deadline=today + dt.timedelta(days=5))
+        actions.add_decision(
+            staff,
+            meeting,
+            kind="task",
+            text="对辖区超期事项逐件督办，周五前报告进展",
+            unit=unit,
+            deadline=today + dt.timedelta(days=5),
+        )
     return f"预警演示：{'已发布 1 条黄色预警，' if issued else ''}研判会 1 次（议程 {meeting.agenda.count()} 项），重要节点 2 个。"
