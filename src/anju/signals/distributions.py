@@ -25,20 +25,24 @@ def poisson_cdf(y: np.ndarray, mu: np.ndarray) -> np.ndarray:
 
 
 def _search(p, cdf, guess):
-    """Smallest integer y >= 0 with cdf(y) >= p, starting from a close guess."""
+    """Smallest integer y >= 0 with cdf(y) >= p, starting from a close guess.
+
+    ``cdf(y, idx)`` evaluates the CDF for the elements ``idx`` only, so each step costs only the
+    elements still unresolved (the guess is usually within a step or two).
+    """
     target = p * _QUANTILE_FUZZ
     y = np.maximum(np.where(np.isfinite(guess), guess, 0.0), 0.0)
-    for _ in range(100000):
-        low = cdf(y) < target
-        if not low.any():
-            break
-        step = np.maximum(1.0, np.floor(0.01 * y))
-        y = np.where(low, y + step, y)
-    for _ in range(100000):  # the coarse upward steps may overshoot: walk back one at a time
-        down = (y > 0) & (cdf(y - 1.0) >= target)
-        if not down.any():
-            break
-        y = np.where(down, y - 1.0, y)
+    todo = np.arange(y.shape[0])
+    while todo.size:  # walk up (in growing steps for far-off guesses) until cdf(y) >= target
+        low = cdf(y[todo], todo) < target
+        todo = todo[low]
+        y[todo] += np.maximum(1.0, np.floor(0.01 * y[todo]))
+    todo = np.flatnonzero(y > 0)
+    while todo.size:  # then down one at a time while cdf(y - 1) still reaches the target
+        down = cdf(y[todo] - 1.0, todo) >= target
+        todo = todo[down]
+        y[todo] -= 1.0
+        todo = todo[y[todo] > 0]
     return y
 
 
@@ -59,7 +63,7 @@ def nbinom_quantile(p: float, size: np.ndarray, prob: np.ndarray) -> np.ndarray:
         gamma = (q + pp) / sigma
         z = special.ndtri(p)
         guess = np.round(mean + sigma * (z + gamma * (z * z - 1.0) / 6.0))
-        out[run] = _search(p, lambda y: nbinom_cdf(y, s, pr), guess)
+        out[run] = _search(p, lambda y, i: nbinom_cdf(y, s[i], pr[i]), guess)
     return out
 
 
@@ -75,7 +79,7 @@ def poisson_quantile(p: float, mu: np.ndarray) -> np.ndarray:
         sigma = np.sqrt(m)
         z = special.ndtri(p)
         guess = np.round(m + sigma * (z + (z * z - 1.0) / (6.0 * sigma)))
-        out[run] = _search(p, lambda y: poisson_cdf(y, m), guess)
+        out[run] = _search(p, lambda y, i: poisson_cdf(y, m[i]), guess)
     return out
 
 
