@@ -92,3 +92,16 @@ def test_token_cli_refuses_unknown_users(world, capsys):
 
     assert cmd_token_create(Args()) == 1
     assert "不存在" in capsys.readouterr().err
+
+
+def test_token_cli_lists_tokens_without_revealing_them(world, capsys):
+    from anju.api.cli import cmd_token_list
+
+    secret = actions.issue_api_token(world.cadre, "nightly")
+
+    class Args:
+        username = "cun"
+
+    assert cmd_token_list(Args()) == 0
+    out = capsys.readouterr().out
+    assert "nightly" in out and secret[5:13] in out and secret not in out and "从未使用" in out

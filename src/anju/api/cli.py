@@ -1,4 +1,5 @@
-"""``anju token create USERNAME [--name NAME]``: issue an API token and print it once."""
+"""``anju token create USERNAME [--name NAME]``: issue an API token and print it once.
+``anju token list USERNAME``: the user's tokens (name, prefix, created, last used), never the tokens."""
 
 from __future__ import annotations
 
@@ -31,6 +32,32 @@ def cmd_token_create(args) -> int:
     return 0
 
 
+def cmd_token_list(args) -> int:
+    from anju.platform_cli import setup_django
+
+    setup_django()
+    from django.utils import timezone
+
+    from anju.core.models import ApiToken, User
+
+    user = User.objects.filter(username=args.username).first()
+    if user is None:
+        print(f"用户 {args.username} 不存在。", file=sys.stderr)
+        return 1
+    tokens = ApiToken.objects.filter(user=user).order_by("created_at")
+    if not tokens:
+        print(f"用户 {args.username} 没有 API 令牌。")
+    for token in tokens:
+        used = (
+            timezone.localtime(token.last_used_at).strftime("%Y-%m-%d %H:%M")
+            if token.last_used_at
+            else "从未使用"
+        )
+        created = timezone.localtime(token.created_at).strftime("%Y-%m-%d %H:%M")
+        print(f"anju_{token.prefix}…\t{token.name}\t创建于 {created}\t最近使用 {used}")
+    return 0
+
+
 def register(subparsers) -> None:
     token = subparsers.add_parser("token", help="API 令牌")
     token_sub = token.add_subparsers(dest="token_command", metavar="ACTION")
@@ -38,4 +65,7 @@ def register(subparsers) -> None:
     create.add_argument("username")
     create.add_argument("--name", default="api", help="令牌名称，便于日后识别（默认 api）")
     create.set_defaults(func=cmd_token_create)
+    listing = token_sub.add_parser("list", help="列出用户的 API 令牌（不显示令牌本身）")
+    listing.add_argument("username")
+    listing.set_defaults(func=cmd_token_list)
     token.set_defaults(func=lambda args: token.print_help() or 2)
