@@ -314,7 +314,7 @@ def file_return(
     area = area or getattr(actor, "area", None)
     _require(actor, "screening.file", area)
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
-    ret = Return.objects.select_for_update().filter(round=round_, area=area).first()
+    ret = Return.objects.select_for_update(of=("self",)).filter(round=round_, area=area).first()
     if ret is None:
         raise WorkflowError(
             _("“%(area)s”不在本轮排查的填报范围内（本轮由%(level)s填报）。")
