@@ -105,3 +105,11 @@ def test_token_cli_lists_tokens_without_revealing_them(world, capsys):
     assert cmd_token_list(Args()) == 0
     out = capsys.readouterr().out
     assert "nightly" in out and secret[5:13] in out and secret not in out and "从未使用" in out
+
+
+def test_anju_token_create_through_the_anju_command(world, capsys):
+    from anju.cli import main
+
+    assert main(["token", "create", "cun", "--name", "etl"]) == 0
+    secret = capsys.readouterr().out.strip()
+    assert ApiToken.objects.filter(user=world.cadre, name="etl", digest=ApiToken.hash(secret)).exists()
