@@ -78,7 +78,7 @@ def test_cli_preset_and_details(tmp_path):
     ]
     assert run_cli(*argv, "--details", "-o", str(out), "--quiet") == 0
     got = read_rows(out)
-    assert {"score", "pvalue", "status"} <= set(got[0])
+    assert {"score", "pvalue", "status", "reason"} <= set(got[0])
     t, ub, alarm = load_expected(SHARED / "expected" / "salmonella_agona__farringtonFlexible_noufaily.csv")
     assert [int(r["alarm"]) for r in got] == list(alarm)
     assert {r["status"] for r in got} <= {"ok", "few_cases"}
@@ -150,6 +150,7 @@ def test_cli_ragged_series_short_and_all_zero(tmp_path):
     got = {(r["series_id"], r["t_index"]): r for r in read_rows(out)}
     assert all(got[("short", str(t))]["status"] == "insufficient_history" for t in range(36, 41))
     assert all(got[("short", str(t))]["alarm"] == "NA" for t in range(36, 41))
+    assert got[("short", "40")]["reason"].startswith("not evaluated: ")
     zero_status = {got[("zeros", str(t))]["status"] for t in range(316, 321)}
     assert zero_status <= {"not_converged", "few_cases"}
     assert all(got[("zeros", str(t))]["upperbound"] == "NA" for t in range(316, 321))

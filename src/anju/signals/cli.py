@@ -86,7 +86,9 @@ def register(subparsers) -> None:
         choices=("noufaily",),
         help="noufaily: Noufaily et al. (2013) controls for farrington-flexible",
     )
-    detect.add_argument("--details", action="store_true", help="also write score, pvalue and status columns")
+    detect.add_argument(
+        "--details", action="store_true", help="also write score, pvalue, status and reason columns"
+    )
     detect.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     detect.add_argument("--jobs", type=int, default=1, help="threads for the Farrington fits (default 1)")
     for name, (_, parse, methods) in CONTROLS.items():

@@ -55,6 +55,10 @@ def ears_c(
         f"ears_{method.lower()}", control, panel.series_ids, t_idx, obs[:, t_idx - 1]
     )
     cols = np.flatnonzero(t_idx - max_lag >= 1)
+    result.extra["not_evaluated"] = {
+        int(t): f"needs {max_lag} earlier periods (baseline {baseline} + lag)"
+        for t in t_idx[t_idx - max_lag < 1]
+    }
     if cols.size == 0:
         return result
     t = t_idx[cols]

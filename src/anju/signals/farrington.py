@@ -67,7 +67,8 @@ def farrington(
     def window_at(t: int):
         return original_window(t, panel.freq, days, b, w)
 
-    batches, _ = batches_by_design(panel, t_idx, window_at, predict_level=1)
+    batches, skipped = batches_by_design(panel, t_idx, window_at, predict_level=1)
+    result.extra["not_evaluated"] = {int(t_idx[c]): why for c, why in skipped.items()}
     rules = FitRules(reweight=reweight, weights_threshold=ORIGINAL_WEIGHTS_THRESHOLD, overwrite_weights=False)
     enough = recent_case_sums(obs, t_idx, limit54[1]) >= limit54[0]
     exponent = POWER_EXPONENTS[powertrans]

@@ -89,7 +89,8 @@ def farrington_flexible(
     def window_at(t: int):
         return flexible_window(t, panel.n_times, panel.freq, days, b, w, no_periods, past)
 
-    batches, _ = batches_by_design(panel, t_idx, window_at, predict_level=no_periods)
+    batches, skipped = batches_by_design(panel, t_idx, window_at, predict_level=no_periods)
+    result.extra["not_evaluated"] = {int(t_idx[c]): why for c, why in skipped.items()}
     rules = FitRules(reweight=reweight, weights_threshold=weights_threshold, overwrite_weights=True)
     enough = recent_case_sums(obs, t_idx, limit54[1]) >= limit54[0]
 

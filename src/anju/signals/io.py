@@ -22,7 +22,7 @@ from .result import DetectionResult
 
 REQUIRED_COLUMNS = ("series_id", "t_index", "observed")
 OUTPUT_COLUMNS = ("series_id", "t_index", "observed", "expected", "upperbound", "alarm")
-DETAIL_COLUMNS = ("score", "pvalue", "status")
+DETAIL_COLUMNS = ("score", "pvalue", "status", "reason")
 MISSING = {"", "NA", "NaN", "nan", "null", "NULL"}
 
 
@@ -178,7 +178,7 @@ def write_results_csv(results: Iterable[DetectionResult], path: str | Path, deta
                     "NA" if alarm is None else int(alarm),
                 ]
                 if details:
-                    row += [_fmt(rec["score"]), _fmt(rec["pvalue"]), rec["status"]]
+                    row += [_fmt(rec["score"]), _fmt(rec["pvalue"]), rec["status"], rec["reason"]]
                 writer.writerow(row)
                 n += 1
     return n

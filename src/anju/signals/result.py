@@ -79,7 +79,12 @@ class DetectionResult:
         return ~np.isin(self.status, [int(s) for s in ALARM_UNDEFINED])
 
     def reason(self, series: int, column: int) -> str:
-        return REASONS[Status(int(self.status[series, column]))]
+        """Why the point has no regular result ("" when evaluated normally)."""
+        status = Status(int(self.status[series, column]))
+        detail = self.extra.get("not_evaluated", {}).get(int(self.t_index[column]))
+        if status == Status.INSUFFICIENT_HISTORY and detail:
+            return f"not evaluated: {detail}"
+        return REASONS[status]
 
     def records(self):
         """Yield one dict per series x period, in series then time order (for files and UIs)."""
@@ -96,4 +101,5 @@ class DetectionResult:
                     "score": float(self.score[i, j]),
                     "pvalue": float(self.pvalue[i, j]),
                     "status": Status(int(self.status[i, j])).name.lower(),
+                    "reason": self.reason(i, j),
                 }
