@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "anju.platform_cli",
     "anju.warning.cli",
     "anju.triage.cli",
+    "anju.screening.cli",
     "anju.api.cli",
     "anju.signals.cli",
     "anju.text.cli",

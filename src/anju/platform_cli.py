@@ -43,13 +43,19 @@ def load_demo_everything(seed: int, years: int) -> str:
         from anju.assessment.demo import load_assessment_demo
 
         load_assessment_demo()
+    if apps.is_installed("anju.screening"):
+        from anju.screening.demo import load_screening_demo
+
+        summary += "\n" + load_screening_demo()
     if apps.is_installed("anju.warning"):
         from anju.warning.actions import run_scan
 
         from anju.warning.demo import load_warning_demo
 
         scan = run_scan(None, weeks=106)  # two years: what the signal charts show
-        summary += f"\n预警扫描：{scan.points_evaluated} 个点，{scan.alarm_count} 个报警（{scan.duration_ms} ms）。"
+        summary += (
+            f"\n预警扫描：{scan.points_evaluated} 个点，{scan.alarm_count} 个报警（{scan.duration_ms} ms）。"
+        )
         summary += "\n" + load_warning_demo()
     if apps.is_installed("anju.triage"):
         from anju.triage.actions import train_classifier
@@ -82,8 +88,9 @@ def cmd_createadmin(args) -> int:
         print(f"用户 {username} 已存在。", file=sys.stderr)
         return 1
     password = args.password or os.environ.get("ANJU_ADMIN_PASSWORD") or getpass.getpass("密码: ")
-    actions.create_user(None, username=username, password=password, role=Role.ADMIN, is_superuser=True,
-                        display_name=username)
+    actions.create_user(
+        None, username=username, password=password, role=Role.ADMIN, is_superuser=True, display_name=username
+    )
     print(f"管理员 {username} 已创建。")
     return 0
 

@@ -24,7 +24,9 @@ DATA_DIR = data_dir()
 
 SECRET_KEY = os.environ.get("ANJU_SECRET_KEY") or secret_from_file(DATA_DIR / "secret.key", kind="django")
 DEBUG = os.environ.get("ANJU_DEBUG", "") == "1"
-ALLOWED_HOSTS = [h for h in os.environ.get("ANJU_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+ALLOWED_HOSTS = [
+    h for h in os.environ.get("ANJU_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
+]
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -39,10 +41,23 @@ INSTALLED_APPS = [
     "anju.matters",
 ]
 # Capabilities built on the foundation register themselves here when present.
-OPTIONAL_APPS = ["anju.dashboard", "anju.screening", "anju.assessment", "anju.warning", "anju.emergency", "anju.reports", "anju.triage"]
+OPTIONAL_APPS = [
+    "anju.dashboard",
+    "anju.screening",
+    "anju.assessment",
+    "anju.warning",
+    "anju.emergency",
+    "anju.reports",
+    "anju.triage",
+]
 for _app in OPTIONAL_APPS:
     if (BASE_DIR / _app.split(".")[1] / "apps.py").exists():
         INSTALLED_APPS.append(_app)
+
+if "anju.screening" in INSTALLED_APPS:
+    _optional_context_processors = ["anju.screening.context.notifications"]
+else:
+    _optional_context_processors = []
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -72,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "anju.core.context.navigation",
+                *_optional_context_processors,
             ],
         },
     }
@@ -130,7 +146,9 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # anju's own settings -------------------------------------------------------------------------------
 ANJU_FIELD_KEYS = [
     k.strip()
-    for k in (os.environ.get("ANJU_FIELD_KEY") or secret_from_file(DATA_DIR / "field.key", kind="fernet")).split(",")
+    for k in (
+        os.environ.get("ANJU_FIELD_KEY") or secret_from_file(DATA_DIR / "field.key", kind="fernet")
+    ).split(",")
     if k.strip()
 ]
 ANJU_ATTACHMENT_MAX_BYTES = int(os.environ.get("ANJU_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))

@@ -131,3 +131,20 @@ def test_submission_board_lists_missing_units(client, world, ledger, month):
     assert "东一村" in html and "逾期报送" in html and "东二村" in html and "逾期未报" in html
     client.force_login(world.cadre_b)
     assert client.get(f"/reports/{report.pk}/").status_code == 404
+
+
+def test_screening_completeness_is_reported(world):
+    from anju.screening.actions import file_return, open_due_rounds
+    from anju.screening.models import Round
+
+    open_due_rounds(timezone.localdate())
+    village_round = Round.objects.filter(level=3).order_by("-period_start").first()
+    file_return(world.cadre, village_round, zero_report=True)
+    month = village_round.due_date.replace(day=1)
+    first, last = figures.month_bounds(month)
+    filers = {3: 3, 2: 2, 1: 1}  # the world has 3 villages, 2 towns, 1 county
+    due = Round.objects.filter(due_date__range=(first, last))
+    expected = sum(filers[r.level] for r in due)
+    summary = figures.screening_completeness(world.county, month)
+    assert summary == {"expected": expected, "filed": 1, "late": 0, "rate": round(100 / expected, 1)}
+    assert figures.screening_completeness(world.town_b, month)["filed"] == 0

@@ -118,25 +118,42 @@ def warnings_issued(area: Area, month: dt.date) -> dict | None:
 
 
 def screening_completeness(area: Area, month: dt.date) -> dict | None:
+    """Returns due within the month in the area: how many were filed, and how many late."""
     if not apps.is_installed("anju.screening"):
         return None
-    try:
-        from anju.screening.summary import completeness_in
-    except ImportError:
-        return None
+    from anju.screening.models import Return
+
     first, last = month_bounds(month)
-    return completeness_in(area, first, last)
+    returns = Return.objects.filter(area__path__startswith=area.path, round__due_date__range=(first, last))
+    expected = returns.count()
+    if not expected:
+        return None
+    filed = returns.filter(filed_at__isnull=False).count()
+    return {
+        "expected": expected,
+        "filed": filed,
+        "late": returns.filter(late=True).count(),
+        "rate": round(100 * filed / expected, 1),
+    }
 
 
 def assessment_coverage(area: Area, month: dt.date) -> dict | None:
+    """稳评 items whose decision fell due in the month: how many were assessed before the decision (应评尽评)."""
     if not apps.is_installed("anju.assessment"):
         return None
-    try:
-        from anju.assessment.summary import coverage_in
-    except ImportError:
-        return None
+    from anju.assessment.models.items import AssessmentItem, Coverage
+
     first, last = month_bounds(month)
-    return coverage_in(area, first, last)
+    items = list(
+        AssessmentItem.objects.filter(area__path__startswith=area.path).filter(
+            Q(decided_on__range=(first, last))
+            | Q(decided_on__isnull=True, planned_decision_date__range=(first, last))
+        )
+    )
+    if not items:
+        return None
+    done = sum(item.coverage(last) == Coverage.ASSESSED for item in items)
+    return {"due": len(items), "done": done, "rate": round(100 * done / len(items), 1)}
 
 
 def commentary(current: dict, previous: dict, last_year: dict) -> list[str]:
