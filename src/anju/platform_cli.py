@@ -49,7 +49,6 @@ def load_demo_everything(seed: int, years: int) -> str:
         summary += "\n" + load_screening_demo()
     if apps.is_installed("anju.warning"):
         from anju.warning.actions import run_scan
-
         from anju.warning.demo import load_warning_demo
 
         scan = run_scan(None, weeks=106)  # two years: what the signal charts show
@@ -124,7 +123,7 @@ def cmd_demo(args) -> int:
     if not Area.objects.exists():
         print("首次运行：正在生成示范县演示数据……", flush=True)
         print(load_demo_everything(args.seed, 3))
-    print("\n演示账号（密码均为 %s）:" % DEMO_PASSWORD)
+    print(f"\n演示账号（密码均为 {DEMO_PASSWORD}）:")
     for username, description in DEMO_LOGINS:
         print(f"  {username:<10} {description}")
     print()

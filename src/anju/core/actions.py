@@ -15,11 +15,20 @@ USER_FIELDS = ("username", "role", "area", "unit", "display_name", "is_active")
 
 
 @transaction.atomic
-def create_area(actor, *, code, name, level, parent=None, latitude=None, longitude=None, boundary=None) -> Area:
+def create_area(
+    actor, *, code, name, level, parent=None, latitude=None, longitude=None, boundary=None
+) -> Area:
     if parent is not None and level <= parent.level:
         raise ValidationError({"level": _("下级区域的层级必须低于上级区域。")})
-    area = Area(code=code, name=name, level=level, parent=parent, latitude=latitude, longitude=longitude,
-                boundary=boundary)
+    area = Area(
+        code=code,
+        name=name,
+        level=level,
+        parent=parent,
+        latitude=latitude,
+        longitude=longitude,
+        boundary=boundary,
+    )
     area.full_clean()
     area.save()
     audit.record(actor, "area.create", area, after=audit.snapshot(area, AREA_FIELDS), area=area)
@@ -29,7 +38,11 @@ def create_area(actor, *, code, name, level, parent=None, latitude=None, longitu
 @transaction.atomic
 def upsert_domain(actor, *, code, name, emergency_class, keywords=(), parent=None, sort_order=0) -> Domain:
     domain = Domain.objects.filter(code=code).first()
-    before = audit.snapshot(domain, ("name", "emergency_class", "keywords", "parent", "sort_order")) if domain else None
+    before = (
+        audit.snapshot(domain, ("name", "emergency_class", "keywords", "parent", "sort_order"))
+        if domain
+        else None
+    )
     domain = domain or Domain(code=code)
     domain.name, domain.emergency_class, domain.keywords = name, emergency_class, list(keywords)
     domain.parent, domain.sort_order = parent, sort_order
@@ -37,7 +50,9 @@ def upsert_domain(actor, *, code, name, emergency_class, keywords=(), parent=Non
     domain.save()
     after = audit.snapshot(domain, ("name", "emergency_class", "keywords", "parent", "sort_order"))
     if before != after:
-        audit.record(actor, "domain.update" if before else "domain.create", domain, before=before, after=after)
+        audit.record(
+            actor, "domain.update" if before else "domain.create", domain, before=before, after=after
+        )
     return domain
 
 
@@ -51,14 +66,32 @@ def create_unit(actor, *, name, kind, area) -> Unit:
 
 
 @transaction.atomic
-def create_user(actor, *, username, password, role, area=None, unit=None, display_name="", is_demo=False,
-                is_superuser=False) -> User:
+def create_user(
+    actor,
+    *,
+    username,
+    password,
+    role,
+    area=None,
+    unit=None,
+    display_name="",
+    is_demo=False,
+    is_superuser=False,
+) -> User:
     if role not in Role.values:
         raise ValidationError({"role": _("未知角色。")})
     if area is None and not is_superuser:
         raise ValidationError({"area": _("请选择管辖范围。")})
-    user = User(username=username, role=role, area=area, unit=unit, display_name=display_name, is_demo=is_demo,
-                is_superuser=is_superuser, is_staff=is_superuser)
+    user = User(
+        username=username,
+        role=role,
+        area=area,
+        unit=unit,
+        display_name=display_name,
+        is_demo=is_demo,
+        is_superuser=is_superuser,
+        is_staff=is_superuser,
+    )
     user.set_password(password)
     user.full_clean()
     user.save()
@@ -70,7 +103,9 @@ def create_user(actor, *, username, password, role, area=None, unit=None, displa
 def issue_api_token(actor: User, name: str = "api") -> str:
     actor.require("api.token")
     token, secret = ApiToken.issue(actor, name)
-    audit.record(actor, "api_token.issue", token, after={"name": name, "prefix": token.prefix}, area=actor.area)
+    audit.record(
+        actor, "api_token.issue", token, after={"name": name, "prefix": token.prefix}, area=actor.area
+    )
     return secret
 
 
@@ -80,6 +115,11 @@ def reveal_personal_data(actor: User, obj, field_name: str) -> str:
     if field_name not in getattr(obj, "personal_fields", ()):
         raise ValidationError(_("该字段不是个人信息字段。"))
     value = getattr(obj, field_name)
-    audit.record(actor, "personal_data.reveal", obj, note=field_name,
-                 area=getattr(obj, "scope_area", None) or getattr(obj, "area", None))
+    audit.record(
+        actor,
+        "personal_data.reveal",
+        obj,
+        note=field_name,
+        area=getattr(obj, "scope_area", None) or getattr(obj, "area", None),
+    )
     return value

@@ -40,7 +40,9 @@ def changed(before: dict, after: dict) -> tuple[dict, dict]:
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
-def record(actor, action: str, obj: Model, *, before=None, after=None, note: str = "", area=None) -> AuditEvent:
+def record(
+    actor, action: str, obj: Model, *, before=None, after=None, note: str = "", area=None
+) -> AuditEvent:
     if area is None:
         area = getattr(obj, "area", None) if hasattr(obj, "area_id") else None
     return AuditEvent.objects.create(

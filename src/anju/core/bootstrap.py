@@ -19,8 +19,13 @@ def load_domains(path: Path = DOMAINS_FILE, actor=None) -> int:
             Domain.objects.filter(code=item["parent"]).first() if item.get("parent") else None
         )
         by_code[item["code"]] = actions.upsert_domain(
-            actor, code=item["code"], name=item["name"], emergency_class=item["emergency_class"],
-            keywords=item.get("keywords", []), parent=parent, sort_order=item.get("sort_order", order),
+            actor,
+            code=item["code"],
+            name=item["name"],
+            emergency_class=item["emergency_class"],
+            keywords=item.get("keywords", []),
+            parent=parent,
+            sort_order=item.get("sort_order", order),
         )
     return len(by_code)
 

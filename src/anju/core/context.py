@@ -39,7 +39,11 @@ def navigation(request):
             continue
         items.append({"url": url, "label": label, "active": False})
     # The active entry is the one with the longest URL that prefixes the current path.
-    matching = [i for i in items if request.path == i["url"] or (i["url"] != "/" and request.path.startswith(i["url"]))]
+    matching = [
+        i
+        for i in items
+        if request.path == i["url"] or (i["url"] != "/" and request.path.startswith(i["url"]))
+    ]
     if matching:
         max(matching, key=lambda i: len(i["url"]))["active"] = True
     return {"nav_items": items}

@@ -39,8 +39,14 @@ class Area(models.Model):
     )
     name = models.CharField(_("名称"), max_length=100)
     level = models.PositiveSmallIntegerField(_("层级"), choices=AreaLevel.choices)
-    parent = models.ForeignKey("self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="children")
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
     path = models.CharField(max_length=500, db_index=True, editable=False)
     latitude = models.FloatField(_("纬度"), null=True, blank=True)
     longitude = models.FloatField(_("经度"), null=True, blank=True)
@@ -91,8 +97,14 @@ class Domain(models.Model):
 
     code = models.SlugField(_("代码"), max_length=50, unique=True)
     name = models.CharField(_("名称"), max_length=100)
-    parent = models.ForeignKey("self", verbose_name=_("上级领域"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级领域"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
     emergency_class = models.CharField(_("突发事件类别"), max_length=20, choices=EmergencyClass.choices)
     keywords = models.JSONField(_("关键词"), default=list, blank=True)
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
@@ -133,10 +145,22 @@ class Unit(models.Model):
 
 class User(AbstractUser):
     role = models.CharField(_("角色"), max_length=30, choices=Role.choices, default=Role.GRID_WORKER)
-    area = models.ForeignKey(Area, verbose_name=_("管辖范围"), null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="users")
-    unit = models.ForeignKey(Unit, verbose_name=_("所属单位"), null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="members")
+    area = models.ForeignKey(
+        Area,
+        verbose_name=_("管辖范围"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("所属单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
     is_demo = models.BooleanField(_("演示数据"), default=False)
 
@@ -182,8 +206,9 @@ class AuditEvent(models.Model):
     """Append-only record of every state change: who, when, what, before → after."""
 
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
-    actor = models.ForeignKey(User, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+")
+    actor = models.ForeignKey(
+        User, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     action = models.CharField(_("操作"), max_length=60, db_index=True)
     object_type = models.CharField(_("对象类型"), max_length=60)
     object_id = models.CharField(_("对象"), max_length=40)

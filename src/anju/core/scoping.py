@@ -12,7 +12,11 @@ from django.http import Http404
 
 
 def scoped(user, queryset_or_model) -> QuerySet:
-    qs = queryset_or_model if isinstance(queryset_or_model, QuerySet) else queryset_or_model._default_manager.all()
+    qs = (
+        queryset_or_model
+        if isinstance(queryset_or_model, QuerySet)
+        else queryset_or_model._default_manager.all()
+    )
     if user is None or not user.is_authenticated or not user.is_active:
         return qs.none()
     field = getattr(qs.model, "scope_area_field", None)
@@ -28,7 +32,9 @@ def scoped(user, queryset_or_model) -> QuerySet:
 def get_scoped_or_404(user, queryset_or_model, **lookup) -> Model:
     try:
         return scoped(user, queryset_or_model).get(**lookup)
-    except (queryset_or_model if isinstance(queryset_or_model, type) else queryset_or_model.model).DoesNotExist:
+    except (
+        queryset_or_model if isinstance(queryset_or_model, type) else queryset_or_model.model
+    ).DoesNotExist:
         raise Http404 from None
     except (ValueError, TypeError):  # malformed id
         raise Http404 from None

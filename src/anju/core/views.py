@@ -34,7 +34,9 @@ def home(request):
         "overdue_count": matters.overdue().count(),
         "mine": matters.open().filter(responsible_person=user).select_related("domain", "area")[:10],
         "overdue": matters.overdue().select_related("domain", "area").order_by("deadline")[:10],
-        "pending_reports": scoped(user, Report).filter(status=ReportStatus.RECEIVED).select_related("area")[:10],
+        "pending_reports": scoped(user, Report)
+        .filter(status=ReportStatus.RECEIVED)
+        .select_related("area")[:10],
     }
     return render(request, "core/home.html", context)
 
@@ -60,4 +62,3 @@ def reveal(request, model: str, pk: int, field: str):
     obj = get_scoped_or_404(request.user, model_cls, pk=pk)
     value = actions.reveal_personal_data(request.user, obj, field)
     return HttpResponse(f'<span class="revealed">{escape(value) or "—"}</span>')
-

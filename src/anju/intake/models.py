@@ -34,24 +34,40 @@ class Report(models.Model):
     received_at = models.DateTimeField(_("受理时间"), default=timezone.now, db_index=True)
     title = models.CharField(_("标题"), max_length=200, blank=True)
     text = models.TextField(_("诉求内容"))
-    area = models.ForeignKey(Area, verbose_name=_("所在区域"), on_delete=models.PROTECT, related_name="reports")
+    area = models.ForeignKey(
+        Area, verbose_name=_("所在区域"), on_delete=models.PROTECT, related_name="reports"
+    )
     location = models.CharField(_("具体地点"), max_length=200, blank=True)
     latitude = models.FloatField(_("纬度"), null=True, blank=True)
     longitude = models.FloatField(_("经度"), null=True, blank=True)
-    suggested_domain = models.ForeignKey(Domain, verbose_name=_("建议领域"), null=True, blank=True,
-                                         on_delete=models.SET_NULL, related_name="+")
+    suggested_domain = models.ForeignKey(
+        Domain, verbose_name=_("建议领域"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     anonymous = models.BooleanField(_("匿名"), default=False)
     reporter_name = EncryptedTextField(_("反映人姓名"), blank=True)
     reporter_phone = EncryptedTextField(_("联系电话"), blank=True)
     reporter_id_number = EncryptedTextField(_("身份证号"), blank=True)
-    status = models.CharField(_("状态"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.RECEIVED,
-                              db_index=True)
-    matter = models.ForeignKey("matters.Matter", verbose_name=_("对应事项"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="reports")
+    status = models.CharField(
+        _("状态"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.RECEIVED, db_index=True
+    )
+    matter = models.ForeignKey(
+        "matters.Matter",
+        verbose_name=_("对应事项"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
+    )
     reject_reason = models.TextField(_("不予受理原因"), blank=True)
     triage = models.JSONField(_("智能分拣建议"), default=dict, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     is_demo = models.BooleanField(default=False)
 
     personal_fields = ("reporter_name", "reporter_phone", "reporter_id_number")

@@ -35,22 +35,27 @@ class MatterQuerySet(models.QuerySet):
 class Matter(models.Model):
     number = models.CharField(_("编号"), max_length=30, unique=True, editable=False)
     kind = models.CharField(_("类型"), max_length=20, choices=MatterKind.choices)
-    domain = models.ForeignKey(Domain, verbose_name=_("风险领域"), on_delete=models.PROTECT, related_name="matters")
+    domain = models.ForeignKey(
+        Domain, verbose_name=_("风险领域"), on_delete=models.PROTECT, related_name="matters"
+    )
     area = models.ForeignKey(Area, verbose_name=_("发生地"), on_delete=models.PROTECT, related_name="matters")
     # The area whose centre handles it now: the place itself, or an ancestor after escalation (上报).
-    handling_area = models.ForeignKey(Area, verbose_name=_("当前办理层级"), on_delete=models.PROTECT,
-                                      related_name="handled_matters")
+    handling_area = models.ForeignKey(
+        Area, verbose_name=_("当前办理层级"), on_delete=models.PROTECT, related_name="handled_matters"
+    )
     title = models.CharField(_("标题"), max_length=200)
     description = models.TextField(_("情况描述"))
     people_involved = models.PositiveIntegerField(_("涉及人数"), default=0)
     amount_involved = models.DecimalField(_("涉及金额（元）"), max_digits=14, decimal_places=2, default=0)
-    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.REGISTERED,
-                              db_index=True)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, default=Status.REGISTERED, db_index=True
+    )
 
     likelihood = models.PositiveSmallIntegerField(_("可能性"), null=True, blank=True)
     consequence = models.PositiveSmallIntegerField(_("后果"), null=True, blank=True)
-    inherent_level = models.CharField(_("固有风险等级"), max_length=10, choices=LEVEL_CHOICES, blank=True,
-                                      db_index=True)
+    inherent_level = models.CharField(
+        _("固有风险等级"), max_length=10, choices=LEVEL_CHOICES, blank=True, db_index=True
+    )
     residual_likelihood = models.PositiveSmallIntegerField(_("措施后可能性"), null=True, blank=True)
     residual_consequence = models.PositiveSmallIntegerField(_("措施后后果"), null=True, blank=True)
     residual_level = models.CharField(_("剩余风险等级"), max_length=10, choices=LEVEL_CHOICES, blank=True)
@@ -59,10 +64,22 @@ class Matter(models.Model):
     black_swan_suggested = models.BooleanField(_("疑似黑天鹅"), default=False)
     black_swan_confirmed = models.BooleanField(_("黑天鹅（已确认）"), null=True, blank=True)
 
-    responsible_unit = models.ForeignKey(Unit, verbose_name=_("责任单位"), null=True, blank=True,
-                                         on_delete=models.PROTECT, related_name="matters")
-    responsible_person = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("责任人"), null=True,
-                                           blank=True, on_delete=models.PROTECT, related_name="responsible_matters")
+    responsible_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("责任单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="matters",
+    )
+    responsible_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("责任人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="responsible_matters",
+    )
     deadline = models.DateField(_("办理期限"), null=True, blank=True, db_index=True)
 
     occurred_at = models.DateTimeField(_("发生/受理时间"), default=timezone.now, db_index=True)
@@ -70,12 +87,19 @@ class Matter(models.Model):
     resolved_at = models.DateTimeField(_("化解时间"), null=True, blank=True)
     outcome = models.TextField(_("化解结果"), blank=True)
     satisfaction = models.CharField(_("满意度"), max_length=20, blank=True)
-    merged_into = models.ForeignKey("self", verbose_name=_("并入事项"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="merged_matters")
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("并入事项"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_matters",
+    )
     closing_reason = models.TextField(_("原因"), blank=True)  # reject / return / escalate reason, latest
     public_note = models.TextField(_("对外公开说明"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
     is_demo = models.BooleanField(default=False)
 
@@ -106,7 +130,9 @@ class Matter(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return bool(self.deadline and self.status in DEADLINE_STATUSES and self.deadline < timezone.localdate())
+        return bool(
+            self.deadline and self.status in DEADLINE_STATUSES and self.deadline < timezone.localdate()
+        )
 
     @property
     def level_for_display(self) -> str:
@@ -161,8 +187,9 @@ class MatterEvent(models.Model):
 
     matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     kind = models.CharField(max_length=40)
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)
@@ -170,8 +197,8 @@ class MatterEvent(models.Model):
     public = models.BooleanField(default=False)  # shown on the citizen's status page
     data = models.JSONField(default=dict, blank=True)
 
-
     scope_area_field = "matter__area"
+
     class Meta:
         ordering = ["at", "id"]
 
@@ -192,11 +219,13 @@ class MediationSession(models.Model):
     result = models.CharField(_("调解结果"), max_length=20, choices=MediationResult.choices)
     agreement_text = models.TextField(_("协议内容"), blank=True)
     agreement_file = models.FileField(_("协议文件"), upload_to="agreements/%Y/%m/", blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField(default=timezone.now)
 
-
     scope_area_field = "matter__area"
+
     class Meta:
         ordering = ["held_on", "id"]
         verbose_name = _("调解记录")
@@ -215,10 +244,12 @@ class FollowUpVisit(models.Model):
     method = models.CharField(_("回访方式"), max_length=20, default="电话")
     satisfaction = models.CharField(_("满意度"), max_length=20, choices=Satisfaction.choices)
     note = models.TextField(_("回访情况"), blank=True)
-    visited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-
+    visited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     scope_area_field = "matter__area"
+
     class Meta:
         ordering = ["visited_on", "id"]
         verbose_name = _("回访记录")
@@ -233,8 +264,8 @@ class SupervisionNote(models.Model):
     note = models.TextField(_("督办意见"))
     new_deadline = models.DateField(_("新期限"), null=True, blank=True)
 
-
     scope_area_field = "matter__area"
+
     class Meta:
         ordering = ["at", "id"]
         verbose_name = _("督办记录")

@@ -62,9 +62,13 @@ class RiskMatrix:
 
 def parse(data: dict) -> RiskMatrix:
     likelihood = tuple(ScaleStep(int(s["value"]), s["label"], s.get("hint", "")) for s in data["likelihood"])
-    consequence = tuple(ScaleStep(int(s["value"]), s["label"], s.get("hint", "")) for s in data["consequence"])
-    levels = {lv["code"]: Level(lv["code"], lv["label"], lv["colour"], lv["hex"], int(lv["rank"]), lv["action"])
-              for lv in data["levels"]}
+    consequence = tuple(
+        ScaleStep(int(s["value"]), s["label"], s.get("hint", "")) for s in data["consequence"]
+    )
+    levels = {
+        lv["code"]: Level(lv["code"], lv["label"], lv["colour"], lv["hex"], int(lv["rank"]), lv["action"])
+        for lv in data["levels"]
+    }
     grid = tuple(tuple(row) for row in data["grid"])
     if [s.value for s in likelihood] != list(range(1, len(likelihood) + 1)):
         raise ValueError("likelihood values must be 1..n")
@@ -77,8 +81,13 @@ def parse(data: dict) -> RiskMatrix:
         raise ValueError(f"grid uses undefined levels: {sorted(unknown)}")
     rhino = data.get("grey_rhino", {})
     return RiskMatrix(
-        id=data["id"], version=int(data["version"]), title=data.get("title", ""),
-        likelihood=likelihood, consequence=consequence, levels=levels, grid=grid,
+        id=data["id"],
+        version=int(data["version"]),
+        title=data.get("title", ""),
+        likelihood=likelihood,
+        consequence=consequence,
+        levels=levels,
+        grid=grid,
         grey_rhino_min=(int(rhino.get("min_likelihood", 4)), int(rhino.get("min_consequence", 4))),
     )
 

@@ -8,57 +8,151 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
-        ('matters', '0001_initial'),
+        ("core", "0001_initial"),
+        ("matters", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Report',
+            name="Report",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('receipt_code', models.CharField(editable=False, max_length=16, unique=True, verbose_name='回执码')),
-                ('channel', models.CharField(choices=[('visit', '来访'), ('call', '来电'), ('letter', '来信'), ('online', '网上'), ('grid', '网格巡查'), ('referral', '部门移交'), ('other', '其他')], max_length=20, verbose_name='来源渠道')),
-                ('received_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='受理时间')),
-                ('title', models.CharField(blank=True, max_length=200, verbose_name='标题')),
-                ('text', models.TextField(verbose_name='诉求内容')),
-                ('location', models.CharField(blank=True, max_length=200, verbose_name='具体地点')),
-                ('latitude', models.FloatField(blank=True, null=True, verbose_name='纬度')),
-                ('longitude', models.FloatField(blank=True, null=True, verbose_name='经度')),
-                ('anonymous', models.BooleanField(default=False, verbose_name='匿名')),
-                ('reporter_name', anju.core.crypto.EncryptedTextField(blank=True, verbose_name='反映人姓名')),
-                ('reporter_phone', anju.core.crypto.EncryptedTextField(blank=True, verbose_name='联系电话')),
-                ('reporter_id_number', anju.core.crypto.EncryptedTextField(blank=True, verbose_name='身份证号')),
-                ('status', models.CharField(choices=[('received', '已受理，待登记'), ('registered', '已登记为事项'), ('linked', '已并入已有事项'), ('rejected', '不予受理')], db_index=True, default='received', max_length=20, verbose_name='状态')),
-                ('reject_reason', models.TextField(blank=True, verbose_name='不予受理原因')),
-                ('triage', models.JSONField(blank=True, default=dict, verbose_name='智能分拣建议')),
-                ('is_demo', models.BooleanField(default=False)),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='core.area', verbose_name='所在区域')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='录入人')),
-                ('matter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='matters.matter', verbose_name='对应事项')),
-                ('suggested_domain', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='core.domain', verbose_name='建议领域')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "receipt_code",
+                    models.CharField(editable=False, max_length=16, unique=True, verbose_name="回执码"),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("visit", "来访"),
+                            ("call", "来电"),
+                            ("letter", "来信"),
+                            ("online", "网上"),
+                            ("grid", "网格巡查"),
+                            ("referral", "部门移交"),
+                            ("other", "其他"),
+                        ],
+                        max_length=20,
+                        verbose_name="来源渠道",
+                    ),
+                ),
+                (
+                    "received_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="受理时间"
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=200, verbose_name="标题")),
+                ("text", models.TextField(verbose_name="诉求内容")),
+                ("location", models.CharField(blank=True, max_length=200, verbose_name="具体地点")),
+                ("latitude", models.FloatField(blank=True, null=True, verbose_name="纬度")),
+                ("longitude", models.FloatField(blank=True, null=True, verbose_name="经度")),
+                ("anonymous", models.BooleanField(default=False, verbose_name="匿名")),
+                ("reporter_name", anju.core.crypto.EncryptedTextField(blank=True, verbose_name="反映人姓名")),
+                ("reporter_phone", anju.core.crypto.EncryptedTextField(blank=True, verbose_name="联系电话")),
+                (
+                    "reporter_id_number",
+                    anju.core.crypto.EncryptedTextField(blank=True, verbose_name="身份证号"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("received", "已受理，待登记"),
+                            ("registered", "已登记为事项"),
+                            ("linked", "已并入已有事项"),
+                            ("rejected", "不予受理"),
+                        ],
+                        db_index=True,
+                        default="received",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("reject_reason", models.TextField(blank=True, verbose_name="不予受理原因")),
+                ("triage", models.JSONField(blank=True, default=dict, verbose_name="智能分拣建议")),
+                ("is_demo", models.BooleanField(default=False)),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="core.area",
+                        verbose_name="所在区域",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="录入人",
+                    ),
+                ),
+                (
+                    "matter",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="matters.matter",
+                        verbose_name="对应事项",
+                    ),
+                ),
+                (
+                    "suggested_domain",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="core.domain",
+                        verbose_name="建议领域",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '诉求',
-                'verbose_name_plural': '诉求',
-                'ordering': ['-received_at', '-id'],
+                "verbose_name": "诉求",
+                "verbose_name_plural": "诉求",
+                "ordering": ["-received_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to='attachments/%Y/%m/')),
-                ('original_name', models.CharField(max_length=200)),
-                ('content_type', models.CharField(max_length=60)),
-                ('size', models.PositiveIntegerField()),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='intake.report')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file", models.FileField(upload_to="attachments/%Y/%m/")),
+                ("original_name", models.CharField(max_length=200)),
+                ("content_type", models.CharField(max_length=60)),
+                ("size", models.PositiveIntegerField()),
+                ("uploaded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="intake.report",
+                    ),
+                ),
             ],
         ),
     ]

@@ -8,155 +8,440 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Matter',
+            name="Matter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(editable=False, max_length=30, unique=True, verbose_name='编号')),
-                ('kind', models.CharField(choices=[('dispute', '矛盾纠纷'), ('hazard', '风险隐患'), ('incident', '突发事件'), ('demand', '群众诉求')], max_length=20, verbose_name='类型')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('description', models.TextField(verbose_name='情况描述')),
-                ('people_involved', models.PositiveIntegerField(default=0, verbose_name='涉及人数')),
-                ('amount_involved', models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name='涉及金额（元）')),
-                ('status', models.CharField(choices=[('registered', '登记'), ('assessed', '研判'), ('assigned', '交办'), ('resolving', '化解中'), ('resolved', '已化解'), ('followed_up', '回访'), ('archived', '归档'), ('escalated', '上报'), ('returned', '退回'), ('merged', '合并'), ('rejected', '不予受理')], db_index=True, default='registered', max_length=20, verbose_name='状态')),
-                ('likelihood', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='可能性')),
-                ('consequence', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='后果')),
-                ('inherent_level', models.CharField(blank=True, choices=[('low', '低'), ('medium', '中'), ('high', '较高'), ('critical', '最高')], db_index=True, max_length=10, verbose_name='固有风险等级')),
-                ('residual_likelihood', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='措施后可能性')),
-                ('residual_consequence', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='措施后后果')),
-                ('residual_level', models.CharField(blank=True, choices=[('low', '低'), ('medium', '中'), ('high', '较高'), ('critical', '最高')], max_length=10, verbose_name='剩余风险等级')),
-                ('matrix_version', models.CharField(blank=True, max_length=50, verbose_name='矩阵版本')),
-                ('grey_rhino', models.BooleanField(default=False, verbose_name='灰犀牛')),
-                ('black_swan_suggested', models.BooleanField(default=False, verbose_name='疑似黑天鹅')),
-                ('black_swan_confirmed', models.BooleanField(blank=True, null=True, verbose_name='黑天鹅（已确认）')),
-                ('deadline', models.DateField(blank=True, db_index=True, null=True, verbose_name='办理期限')),
-                ('occurred_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='发生/受理时间')),
-                ('registered_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='登记时间')),
-                ('resolved_at', models.DateTimeField(blank=True, null=True, verbose_name='化解时间')),
-                ('outcome', models.TextField(blank=True, verbose_name='化解结果')),
-                ('satisfaction', models.CharField(blank=True, max_length=20, verbose_name='满意度')),
-                ('closing_reason', models.TextField(blank=True, verbose_name='原因')),
-                ('public_note', models.TextField(blank=True, verbose_name='对外公开说明')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('is_demo', models.BooleanField(default=False)),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='matters', to='core.area', verbose_name='发生地')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('domain', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='matters', to='core.domain', verbose_name='风险领域')),
-                ('handling_area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='handled_matters', to='core.area', verbose_name='当前办理层级')),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='merged_matters', to='matters.matter', verbose_name='并入事项')),
-                ('responsible_person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='responsible_matters', to=settings.AUTH_USER_MODEL, verbose_name='责任人')),
-                ('responsible_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='matters', to='core.unit', verbose_name='责任单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(editable=False, max_length=30, unique=True, verbose_name="编号")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("dispute", "矛盾纠纷"),
+                            ("hazard", "风险隐患"),
+                            ("incident", "突发事件"),
+                            ("demand", "群众诉求"),
+                        ],
+                        max_length=20,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                ("description", models.TextField(verbose_name="情况描述")),
+                ("people_involved", models.PositiveIntegerField(default=0, verbose_name="涉及人数")),
+                (
+                    "amount_involved",
+                    models.DecimalField(
+                        decimal_places=2, default=0, max_digits=14, verbose_name="涉及金额（元）"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("registered", "登记"),
+                            ("assessed", "研判"),
+                            ("assigned", "交办"),
+                            ("resolving", "化解中"),
+                            ("resolved", "已化解"),
+                            ("followed_up", "回访"),
+                            ("archived", "归档"),
+                            ("escalated", "上报"),
+                            ("returned", "退回"),
+                            ("merged", "合并"),
+                            ("rejected", "不予受理"),
+                        ],
+                        db_index=True,
+                        default="registered",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "likelihood",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="可能性"),
+                ),
+                ("consequence", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="后果")),
+                (
+                    "inherent_level",
+                    models.CharField(
+                        blank=True,
+                        choices=[("low", "低"), ("medium", "中"), ("high", "较高"), ("critical", "最高")],
+                        db_index=True,
+                        max_length=10,
+                        verbose_name="固有风险等级",
+                    ),
+                ),
+                (
+                    "residual_likelihood",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="措施后可能性"),
+                ),
+                (
+                    "residual_consequence",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="措施后后果"),
+                ),
+                (
+                    "residual_level",
+                    models.CharField(
+                        blank=True,
+                        choices=[("low", "低"), ("medium", "中"), ("high", "较高"), ("critical", "最高")],
+                        max_length=10,
+                        verbose_name="剩余风险等级",
+                    ),
+                ),
+                ("matrix_version", models.CharField(blank=True, max_length=50, verbose_name="矩阵版本")),
+                ("grey_rhino", models.BooleanField(default=False, verbose_name="灰犀牛")),
+                ("black_swan_suggested", models.BooleanField(default=False, verbose_name="疑似黑天鹅")),
+                (
+                    "black_swan_confirmed",
+                    models.BooleanField(blank=True, null=True, verbose_name="黑天鹅（已确认）"),
+                ),
+                ("deadline", models.DateField(blank=True, db_index=True, null=True, verbose_name="办理期限")),
+                (
+                    "occurred_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="发生/受理时间"
+                    ),
+                ),
+                (
+                    "registered_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="登记时间"
+                    ),
+                ),
+                ("resolved_at", models.DateTimeField(blank=True, null=True, verbose_name="化解时间")),
+                ("outcome", models.TextField(blank=True, verbose_name="化解结果")),
+                ("satisfaction", models.CharField(blank=True, max_length=20, verbose_name="满意度")),
+                ("closing_reason", models.TextField(blank=True, verbose_name="原因")),
+                ("public_note", models.TextField(blank=True, verbose_name="对外公开说明")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("is_demo", models.BooleanField(default=False)),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="matters",
+                        to="core.area",
+                        verbose_name="发生地",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "domain",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="matters",
+                        to="core.domain",
+                        verbose_name="风险领域",
+                    ),
+                ),
+                (
+                    "handling_area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="handled_matters",
+                        to="core.area",
+                        verbose_name="当前办理层级",
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="merged_matters",
+                        to="matters.matter",
+                        verbose_name="并入事项",
+                    ),
+                ),
+                (
+                    "responsible_person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="responsible_matters",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="责任人",
+                    ),
+                ),
+                (
+                    "responsible_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="matters",
+                        to="core.unit",
+                        verbose_name="责任单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '事项',
-                'verbose_name_plural': '事项',
-                'ordering': ['-registered_at', '-id'],
+                "verbose_name": "事项",
+                "verbose_name_plural": "事项",
+                "ordering": ["-registered_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='FollowUpVisit',
+            name="FollowUpVisit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('visited_on', models.DateField(verbose_name='回访日期')),
-                ('method', models.CharField(default='电话', max_length=20, verbose_name='回访方式')),
-                ('satisfaction', models.CharField(choices=[('satisfied', '满意'), ('basically', '基本满意'), ('unsatisfied', '不满意'), ('unreachable', '无法联系')], max_length=20, verbose_name='满意度')),
-                ('note', models.TextField(blank=True, verbose_name='回访情况')),
-                ('visited_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('matter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='follow_ups', to='matters.matter')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("visited_on", models.DateField(verbose_name="回访日期")),
+                ("method", models.CharField(default="电话", max_length=20, verbose_name="回访方式")),
+                (
+                    "satisfaction",
+                    models.CharField(
+                        choices=[
+                            ("satisfied", "满意"),
+                            ("basically", "基本满意"),
+                            ("unsatisfied", "不满意"),
+                            ("unreachable", "无法联系"),
+                        ],
+                        max_length=20,
+                        verbose_name="满意度",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="回访情况")),
+                (
+                    "visited_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "matter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="follow_ups",
+                        to="matters.matter",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '回访记录',
-                'ordering': ['visited_on', 'id'],
+                "verbose_name": "回访记录",
+                "ordering": ["visited_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='MatterEvent',
+            name="MatterEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('kind', models.CharField(max_length=40)),
-                ('from_status', models.CharField(blank=True, max_length=20)),
-                ('to_status', models.CharField(blank=True, max_length=20)),
-                ('note', models.TextField(blank=True)),
-                ('public', models.BooleanField(default=False)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('matter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='matters.matter')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ("kind", models.CharField(max_length=40)),
+                ("from_status", models.CharField(blank=True, max_length=20)),
+                ("to_status", models.CharField(blank=True, max_length=20)),
+                ("note", models.TextField(blank=True)),
+                ("public", models.BooleanField(default=False)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "matter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="matters.matter",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='MatterParty',
+            name="MatterParty",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('applicant', '申请人/反映人'), ('respondent', '被申请人'), ('other', '其他当事人')], default='applicant', max_length=20, verbose_name='身份')),
-                ('name', anju.core.crypto.EncryptedTextField(blank=True, verbose_name='姓名/名称')),
-                ('phone', anju.core.crypto.EncryptedTextField(blank=True, verbose_name='联系电话')),
-                ('id_number', anju.core.crypto.EncryptedTextField(blank=True, verbose_name='身份证号')),
-                ('is_organisation', models.BooleanField(default=False, verbose_name='单位/组织')),
-                ('matter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='parties', to='matters.matter')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("applicant", "申请人/反映人"),
+                            ("respondent", "被申请人"),
+                            ("other", "其他当事人"),
+                        ],
+                        default="applicant",
+                        max_length=20,
+                        verbose_name="身份",
+                    ),
+                ),
+                ("name", anju.core.crypto.EncryptedTextField(blank=True, verbose_name="姓名/名称")),
+                ("phone", anju.core.crypto.EncryptedTextField(blank=True, verbose_name="联系电话")),
+                ("id_number", anju.core.crypto.EncryptedTextField(blank=True, verbose_name="身份证号")),
+                ("is_organisation", models.BooleanField(default=False, verbose_name="单位/组织")),
+                (
+                    "matter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="parties",
+                        to="matters.matter",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '当事人',
-                'verbose_name_plural': '当事人',
+                "verbose_name": "当事人",
+                "verbose_name_plural": "当事人",
             },
         ),
         migrations.CreateModel(
-            name='MediationSession',
+            name="MediationSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_on', models.DateField(verbose_name='调解日期')),
-                ('mediators', models.CharField(max_length=200, verbose_name='调解员')),
-                ('parties_present', models.CharField(blank=True, max_length=300, verbose_name='到场当事人')),
-                ('summary', models.TextField(verbose_name='调解经过')),
-                ('result', models.CharField(choices=[('agreed', '调解成功'), ('partial', '部分达成'), ('failed', '调解不成'), ('continuing', '继续调解')], max_length=20, verbose_name='调解结果')),
-                ('agreement_text', models.TextField(blank=True, verbose_name='协议内容')),
-                ('agreement_file', models.FileField(blank=True, upload_to='agreements/%Y/%m/', verbose_name='协议文件')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('matter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mediation_sessions', to='matters.matter')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("held_on", models.DateField(verbose_name="调解日期")),
+                ("mediators", models.CharField(max_length=200, verbose_name="调解员")),
+                ("parties_present", models.CharField(blank=True, max_length=300, verbose_name="到场当事人")),
+                ("summary", models.TextField(verbose_name="调解经过")),
+                (
+                    "result",
+                    models.CharField(
+                        choices=[
+                            ("agreed", "调解成功"),
+                            ("partial", "部分达成"),
+                            ("failed", "调解不成"),
+                            ("continuing", "继续调解"),
+                        ],
+                        max_length=20,
+                        verbose_name="调解结果",
+                    ),
+                ),
+                ("agreement_text", models.TextField(blank=True, verbose_name="协议内容")),
+                (
+                    "agreement_file",
+                    models.FileField(blank=True, upload_to="agreements/%Y/%m/", verbose_name="协议文件"),
+                ),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "matter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mediation_sessions",
+                        to="matters.matter",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '调解记录',
-                'ordering': ['held_on', 'id'],
+                "verbose_name": "调解记录",
+                "ordering": ["held_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='SupervisionNote',
+            name="SupervisionNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('note', models.TextField(verbose_name='督办意见')),
-                ('new_deadline', models.DateField(blank=True, null=True, verbose_name='新期限')),
-                ('by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('matter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='supervision_notes', to='matters.matter')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("note", models.TextField(verbose_name="督办意见")),
+                ("new_deadline", models.DateField(blank=True, null=True, verbose_name="新期限")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "matter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="supervision_notes",
+                        to="matters.matter",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '督办记录',
-                'ordering': ['at', 'id'],
+                "verbose_name": "督办记录",
+                "ordering": ["at", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='matter',
-            index=models.Index(fields=['area', 'domain', 'occurred_at'], name='matters_mat_area_id_469ce0_idx'),
+            model_name="matter",
+            index=models.Index(
+                fields=["area", "domain", "occurred_at"], name="matters_mat_area_id_469ce0_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='matter',
-            index=models.Index(fields=['status', 'deadline'], name='matters_mat_status_434d25_idx'),
+            model_name="matter",
+            index=models.Index(fields=["status", "deadline"], name="matters_mat_status_434d25_idx"),
         ),
         migrations.AddConstraint(
-            model_name='matter',
-            constraint=models.CheckConstraint(condition=models.Q(('likelihood__isnull', True), models.Q(('likelihood__gte', 1), ('likelihood__lte', 9)), _connector='OR'), name='matter_likelihood_range'),
+            model_name="matter",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("likelihood__isnull", True),
+                    models.Q(("likelihood__gte", 1), ("likelihood__lte", 9)),
+                    _connector="OR",
+                ),
+                name="matter_likelihood_range",
+            ),
         ),
     ]
