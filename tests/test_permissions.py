@@ -174,6 +174,14 @@ def _tomorrow() -> str:
     return (timezone.localdate() + dt.timedelta(days=1)).isoformat()
 
 
+def _note_added(o, before, after) -> bool:
+    return after["events"] > before["events"]
+
+
+def _logged(o, before, after) -> bool:
+    return after["audit"] > before["audit"]
+
+
 FORM_ANSWERS = frozenset({200, 302, 400})  # re-rendered form, or redirect with a message
 
 PAGE_ROUTES = [
@@ -186,6 +194,16 @@ PAGE_ROUTES = [
         obj=True,
         permission="personal_data.reveal",
         reveals=True,
+        effect=_logged,
+    ),
+    page(
+        "core:reveal",
+        lambda o, w: f"/reveal/report/{o.report.pk}/reporter_phone/",
+        method="POST",
+        obj=True,
+        permission="personal_data.reveal",
+        reveals=True,
+        effect=_logged,
     ),
     page("intake:list", lambda o, w: "/intake/", permission="report.view", listing=lambda o: o.report.title),
     page(
@@ -284,10 +302,6 @@ PANEL_PERMISSIONS = {
     "grey_rhino": "matter.flag",
     "note": "matter.note",
 }
-
-
-def _note_added(o, before, after) -> bool:
-    return after["events"] > before["events"]
 
 
 def act_routes() -> list[Route]:
@@ -390,6 +404,7 @@ API_ROUTES = [
         obj=True,
         permission="personal_data.reveal",
         reveals=True,
+        effect=_logged,
         data=lambda o, w: {"field": "reporter_phone"},
     ),
     api(
@@ -422,6 +437,7 @@ API_ROUTES = [
         obj=True,
         permission="personal_data.reveal",
         reveals=True,
+        effect=_logged,
         data=lambda o, w: {"field": "phone"},
     ),
 ]
