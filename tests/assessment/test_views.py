@@ -220,3 +220,21 @@ def test_remove_a_record_only_while_records_are_open(staff, world, analysed):
     assert analysed.notices.filter(pk=notice.pk).exists()  # refused after the level is set
     survey_cell = staff.get(reverse("assessment:detail", args=[analysed.pk]), {"tab": "consultation"})
     assert survey_cell.status_code == 200
+
+
+def test_register_export_follows_the_filters(staff, world, reported):
+    import io
+
+    from openpyxl import load_workbook
+
+    make_item(world, title="逾期事项", planned_decision_date=days(-3))
+    response = staff.get(reverse("assessment:export"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = {row[1]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert response.status_code == 200 and set(rows) == {"东镇农贸市场搬迁改造", "逾期事项"}
+    assert rows["东镇农贸市场搬迁改造"][10] == "中风险" and rows["东镇农贸市场搬迁改造"][12] == "通过"
+    assert rows["逾期事项"][15] == "逾期未评"
+    flagged = load_workbook(
+        io.BytesIO(staff.get(reverse("assessment:export"), {"coverage": "flagged"}).content)
+    )
+    assert [r[1] for r in flagged.active.iter_rows(min_row=2, values_only=True)] == ["逾期事项"]

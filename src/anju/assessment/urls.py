@@ -5,6 +5,7 @@ from anju.assessment import views
 app_name = "assessment"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("export.xlsx", views.export, name="export"),
     path("items/new/", views.item_new, name="item_new"),
     path("items/<int:pk>/", views.item_detail, name="item"),
     path("items/<int:pk>/edit/", views.item_edit, name="item_edit"),

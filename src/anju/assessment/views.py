@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -65,16 +65,16 @@ def _apply_errors(form, err: ValidationError, field_for=lambda key: key) -> None
 # ---------------------------------------------------------------- register and coverage
 
 
-@login_required
-def index(request):
-    _require_view(request.user)
+def _register(request):
+    """The scoped, filtered register rows and the filter form (shared by the page and its export)."""
     items = (
         scoped(request.user, AssessmentItem)
         .select_related("sponsor_unit", "area")
-        .prefetch_related("assessments__decision")
+        .prefetch_related("assessments__decision", "affected_areas")
     )
     years = sorted(set(items.values_list("year", flat=True)), reverse=True)
     form = forms.ItemFilterForm(years, request.GET or None)
+    wanted = ""
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
@@ -87,14 +87,23 @@ def index(request):
             items = items.filter(year=data["year"])
         if data["category"]:
             items = items.filter(category=data["category"])
+        wanted = data["coverage"]
     rows = list(items)
     summary = coverage_summary(rows)
-    wanted = form.cleaned_data.get("coverage") if form.is_bound and form.is_valid() else ""
     if wanted == "flagged":
         rows = [i for i in rows if i.coverage() in FLAGGED]
     elif wanted:
         rows = [i for i in rows if i.coverage() == wanted]
+    return form, rows, summary
+
+
+@login_required
+def index(request):
+    _require_view(request.user)
+    form, rows, summary = _register(request)
     page = Paginator(rows, settings.ANJU_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "assessment/index.html",
@@ -103,9 +112,23 @@ def index(request):
             "page": page,
             "summary": summary,
             "flagged": FLAGGED,
+            "query": query.urlencode(),
             "can_add": permissions.can(request.user, "assessment.item"),
         },
     )
+
+
+@login_required
+def export(request):
+    from anju.assessment.export import build_register
+
+    _require_view(request.user)
+    _form, rows, _summary = _register(request)
+    response = HttpResponse(
+        build_register(rows), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E7%A8%B3%E8%AF%84%E4%BA%8B%E9%A1%B9.xlsx"
+    return response
 
 
 @login_required

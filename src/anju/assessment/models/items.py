@@ -116,7 +116,7 @@ class AssessmentItem(models.Model):
         return Coverage.IN_PROGRESS if current else Coverage.NOT_STARTED
 
     def coverage_label(self, today: dt.date | None = None) -> str:
-        return Coverage(self.coverage(today)).label
+        return str(Coverage(self.coverage(today)).label)
 
     def is_flagged(self, today: dt.date | None = None) -> bool:
         return self.coverage(today) in FLAGGED
