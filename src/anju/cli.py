@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "anju.warning.cli",
     "anju.triage.cli",
     "anju.screening.cli",
+    "anju.assessment.cli",
     "anju.api.cli",
     "anju.signals.cli",
     "anju.text.cli",

@@ -7,6 +7,7 @@ import io
 from docx import Document
 
 from anju.assessment import report
+from anju.core import documents
 
 
 def _docx(assessment) -> Document:
@@ -72,7 +73,7 @@ def test_pdf_is_produced_with_a_cjk_font(reported):
     reported.report_pdf.close()
     assert data.startswith(b"%PDF") and len(data) > 5000
     assert b"NotoSans" in data or b"ZenHei" in data or b"MicroHei" in data or b"LibreOffice" in data
-    path, _index = report.cjk_font()
+    path, _index = documents.cjk_font()
     assert path
 
 

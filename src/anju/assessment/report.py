@@ -8,13 +8,6 @@ converted by LibreOffice when it is installed, else drawn with fpdf2 in a CJK fo
 from __future__ import annotations
 
 import datetime as dt
-import io
-import shutil
-import subprocess
-import tempfile
-from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 
 from django.db.models import Sum
 from django.utils import timezone
@@ -22,6 +15,8 @@ from django.utils import timezone
 from anju.assessment import verdict
 from anju.assessment.models import Dimension, Handling, VerdictLevel
 from anju.assessment.models.items import ItemCategory
+from anju.core import documents
+from anju.core.documents import Block
 
 SECTIONS = [
     "一、基本情况",
@@ -34,14 +29,6 @@ SECTIONS = [
     "八、评估结论",
 ]
 CHINESE_NUMBERS = "一二三四五六七八九十"
-
-
-@dataclass
-class Block:
-    kind: str  # title | meta | h1 | h2 | p | li | table
-    text: str = ""
-    header: list[str] = field(default_factory=list)
-    rows: list[list[str]] = field(default_factory=list)
 
 
 def _d(value: dt.date | None) -> str:
@@ -291,172 +278,16 @@ def outline(assessment) -> list[Block]:
     return blocks
 
 
-# ---------------------------------------------------------------- .docx
+# ---------------------------------------------------------------- files
+
+
+def title(assessment) -> str:
+    return f"{assessment.item.title} 社会稳定风险评估报告"
 
 
 def render_docx(assessment) -> bytes:
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Pt, RGBColor
-
-    doc = Document()
-    for name in ("Normal", "Title", "Heading 1", "Heading 2"):
-        style = doc.styles[name]
-        style.font.name = "SimSun" if name == "Normal" else "SimHei"
-        style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), style.font.name)
-        if name != "Normal":
-            style.font.color.rgb = RGBColor(0, 0, 0)
-    doc.styles["Normal"].font.size = Pt(11)
-    for block in outline(assessment):
-        if block.kind == "title":
-            para = doc.add_heading(block.text, level=0)
-            para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        elif block.kind == "meta":
-            para = doc.add_paragraph(block.text)
-            para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        elif block.kind == "h1":
-            doc.add_heading(block.text, level=1)
-        elif block.kind == "h2":
-            doc.add_heading(block.text, level=2)
-        elif block.kind == "p":
-            doc.add_paragraph(block.text).paragraph_format.first_line_indent = Pt(22)
-        elif block.kind == "li":
-            doc.add_paragraph(block.text, style="List Bullet")
-        elif block.kind == "table":
-            table = doc.add_table(rows=1, cols=len(block.header))
-            table.style = "Table Grid"
-            for cell, text in zip(table.rows[0].cells, block.header, strict=True):
-                cell.text = text
-                cell.paragraphs[0].runs[0].bold = True
-            for row in block.rows:
-                for cell, text in zip(table.add_row().cells, row, strict=True):
-                    cell.text = text
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
-
-
-# ---------------------------------------------------------------- PDF
-
-
-def _libreoffice() -> str | None:
-    return shutil.which("libreoffice") or shutil.which("soffice")
-
-
-@lru_cache(maxsize=1)
-def cjk_font() -> tuple[str, int]:
-    """(path, face index) of a Simplified Chinese font on this system."""
-    candidates = []
-    if shutil.which("fc-match"):
-        out = subprocess.run(
-            ["fc-match", "-f", "%{file}", "Noto Sans CJK SC:lang=zh-cn"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-        ).stdout.strip()
-        if out:
-            candidates.append(out)
-    candidates += [
-        "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-        "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-        "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    ]
-    for path in candidates:
-        if not Path(path).exists():
-            continue
-        if path.endswith(".ttc"):
-            from fontTools.ttLib import TTCollection
-
-            for index, font in enumerate(TTCollection(path).fonts):
-                family = font["name"].getDebugName(1) or ""
-                if family.endswith(" SC") or "Zen Hei" in family or "Micro Hei" in family:
-                    return path, index
-            return path, 0
-        return path, 0
-    raise RuntimeError("no CJK font found: apt-get install -y fonts-noto-cjk")
-
-
-def _column_weights(block: Block) -> tuple[int, ...]:
-    """Relative column widths from the longest text in each column (bounded, so long texts wrap)."""
-    columns = zip(block.header, *block.rows, strict=False)
-    return tuple(max(4, min(24, max(len(text) for text in column))) for column in columns)
-
-
-def _pdf_fpdf(assessment) -> bytes:
-    from fpdf import FPDF
-    from fpdf.enums import WrapMode
-    from fpdf.fonts import FontFace
-
-    path, index = cjk_font()
-    pdf = FPDF(format="A4")
-    pdf.set_auto_page_break(auto=True, margin=18)
-    pdf.set_margins(20, 18, 20)
-    pdf.add_font("cjk", fname=path, collection_font_number=index)
-    pdf.set_title(f"{assessment.item.title} 社会稳定风险评估报告")
-    pdf.add_page()
-    width = pdf.w - pdf.l_margin - pdf.r_margin
-    # Chinese has no spaces between words: wrap at any character and never stretch spaces (justify).
-    flow = {"align": "L", "wrapmode": WrapMode.CHAR, "new_x": "LMARGIN", "new_y": "NEXT"}
-    for block in outline(assessment):
-        if block.kind == "title":
-            pdf.set_font("cjk", size=18)
-            pdf.ln(6)
-            pdf.multi_cell(width, 10, block.text, align="C", new_x="LMARGIN", new_y="NEXT")
-        elif block.kind == "meta":
-            pdf.set_font("cjk", size=9)
-            pdf.multi_cell(width, 6, block.text, align="C", new_x="LMARGIN", new_y="NEXT")
-            pdf.ln(4)
-        elif block.kind == "h1":
-            pdf.set_font("cjk", size=13)
-            pdf.ln(3)
-            pdf.multi_cell(width, 8, block.text, **flow)
-        elif block.kind == "h2":
-            pdf.set_font("cjk", size=11)
-            pdf.multi_cell(width, 7, block.text, **flow)
-        elif block.kind == "p":
-            pdf.set_font("cjk", size=10)
-            pdf.multi_cell(width, 6, "\u3000\u3000" + block.text, **flow)
-        elif block.kind == "li":
-            pdf.set_font("cjk", size=9.5)
-            pdf.set_x(pdf.l_margin + 8)
-            pdf.multi_cell(width - 8, 5.5, "• " + block.text, **flow)
-        elif block.kind == "table":
-            pdf.set_font("cjk", size=8.5)
-            with pdf.table(
-                line_height=5,
-                headings_style=FontFace(fill_color=(235, 238, 243)),
-                text_align="LEFT",
-                wrapmode=WrapMode.CHAR,
-                col_widths=_column_weights(block),
-            ) as table:
-                table.row(block.header)
-                for row in block.rows:
-                    table.row(row)
-            pdf.ln(2)
-    return bytes(pdf.output())
-
-
-def _pdf_libreoffice(docx: bytes) -> bytes | None:
-    with tempfile.TemporaryDirectory() as tmp:
-        source = Path(tmp) / "report.docx"
-        source.write_bytes(docx)
-        try:
-            subprocess.run(
-                [_libreoffice(), "--headless", "--convert-to", "pdf", "--outdir", tmp, str(source)],
-                capture_output=True,
-                timeout=120,
-                check=True,
-            )
-        except (subprocess.SubprocessError, OSError):
-            return None
-        target = Path(tmp) / "report.pdf"
-        return target.read_bytes() if target.exists() else None
+    return documents.render_docx(outline(assessment))
 
 
 def render_pdf(assessment, docx: bytes | None = None) -> bytes:
-    if _libreoffice():
-        converted = _pdf_libreoffice(docx or render_docx(assessment))
-        if converted:
-            return converted
-    return _pdf_fpdf(assessment)
+    return documents.render_pdf(outline(assessment), title(assessment), docx=docx)
