@@ -19,7 +19,7 @@ LOCALE_DIR = Path(anju.__file__).resolve().parent / "locale" / "en" / "LC_MESSAG
 PO_PATH = LOCALE_DIR / "django.po"
 MO_PATH = LOCALE_DIR / "django.mo"
 CJK = re.compile(r"[\u3400-\u9fff]")
-PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdfr%]")
+PLACEHOLDER = re.compile(r"%(\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?([sdfr%])")
 
 
 def parse_po(path: Path) -> list[dict]:
