@@ -339,3 +339,37 @@ def test_record_export_is_audited_and_needs_the_permission(world):
     assert event.action == "ledger.export" and event.after == {"filters": {"status": "open"}, "count": 42}
     with pytest.raises(WorkflowError):
         actions.record_export(world.grid_worker, {}, 1)
+
+
+def test_registration_time_of_a_filing_made_earlier(world):
+    import datetime as dt
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from anju.matters.actions import create_matter
+    from anju.matters.models import Matter
+
+    filed = timezone.now() - dt.timedelta(days=20)
+    matter = create_matter(
+        world.cadre,
+        kind="hazard",
+        domain=world.land,
+        area=world.village_a1,
+        title="排查发现",
+        description="排查中发现的隐患",
+        registered_at=filed,
+    )
+    assert matter.registered_at == filed and matter.occurred_at == filed
+    assert matter.events.get(kind="registered").at == filed
+    with pytest.raises(ValidationError):
+        create_matter(
+            world.cadre,
+            kind="hazard",
+            domain=world.land,
+            area=world.village_a1,
+            title="未来",
+            description="未来",
+            registered_at=timezone.now() + dt.timedelta(days=1),
+        )
+    assert Matter.objects.count() == 1

@@ -92,6 +92,7 @@ def _log(
     note: str = "",
     public: bool = False,
     data: dict | None = None,
+    at: dt.datetime | None = None,
 ) -> MatterEvent:
     after = audit.snapshot(matter, AUDITED_FIELDS)
     old, new = audit.changed(before, after)
@@ -104,6 +105,7 @@ def _log(
         note=note,
         public=public,
         data=data or {},
+        at=at or timezone.now(),
     )
     audit.record(actor, f"matter.{kind}", matter, before=old or None, after=new or None, note=note)
     return event
@@ -147,12 +149,19 @@ def create_matter(
     consequence: int | None = None,
     assessment_note: str = "",
     is_demo: bool = False,
+    registered_at: dt.datetime | None = None,
 ) -> Matter:
-    """Register (登记) a new matter; with likelihood and consequence given it is assessed at once."""
+    """Register (登记) a new matter; with likelihood and consequence given it is assessed at once.
+
+    ``registered_at`` is for records registered from a filing made at a known earlier time (a screening
+    return); it may not lie in the future. The audit event still carries the real time of the write."""
     _require(actor, "matter.create", area=area)
     now = timezone.now()
+    if registered_at is not None and registered_at > now:
+        raise ValidationError({"registered_at": _("登记时间不能晚于当前时间。")})
+    registered_at = registered_at or now
     matter = Matter(
-        number=_next_number(area, now),
+        number=_next_number(area, registered_at),
         kind=kind,
         domain=domain,
         area=area,
@@ -161,8 +170,8 @@ def create_matter(
         description=(description or "").strip(),
         people_involved=people_involved or 0,
         amount_involved=Decimal(str(amount_involved or 0)),
-        occurred_at=occurred_at or now,
-        registered_at=now,
+        occurred_at=occurred_at or registered_at,
+        registered_at=registered_at,
         created_by=actor if actor and actor.pk else None,
         is_demo=is_demo,
     )
@@ -190,6 +199,7 @@ def create_matter(
         note=_("事项已登记"),
         public=True,
         data={"parties": len(parties or [])},
+        at=registered_at,
     )
     if likelihood is not None and consequence is not None:
         assess(actor, matter, likelihood=likelihood, consequence=consequence, note=assessment_note)

@@ -342,7 +342,13 @@ def file_return(
         for i, data in enumerate(matters):
             try:
                 matter = matter_actions.create_matter(
-                    actor, domain=domain, area=area, occurred_at=now, is_demo=is_demo, **data
+                    actor,
+                    domain=domain,
+                    area=area,
+                    occurred_at=now,
+                    registered_at=now,
+                    is_demo=is_demo,
+                    **data,
                 )
             except ValidationError as exc:  # a check of the ledger's own; keep it next to the field
                 raise ValidationError(
