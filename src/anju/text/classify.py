@@ -5,8 +5,10 @@ matters (``anju triage train``, or a scheduled job calling :func:`train_triage`)
 labelled matters, each domain's keyword lexicon decides (:class:`LexiconClassifier`).
 
 Method (chosen by measurement, see ``docs/triage.md``): sublinear TF-IDF over character 1–3-grams plus
-dictionary words (:class:`~anju.text.features.HashedNgramTfidf`), a linear SVM (``LinearSVC``), and
-per-label Platt scaling fitted on cross-validated scores, so the probabilities are calibrated. The
+dictionary words (:class:`~anju.text.features.HashedNgramTfidf`), a linear SVM (``LinearSVC``, C=2), and
+a multinomial logistic regression over the cross-validated SVM scores of all labels (stacking), so the
+probabilities are calibrated and systematic confusions between labels are corrected. With fewer than
+50 examples of some label, per-label Platt scaling is used instead (stacking would overfit). The
 lexicon's keywords, when given, are added as short training examples, which helps labels that have
 few examples yet.
 
@@ -48,6 +50,9 @@ FORMAT_VERSION = 1
 #: below this many labelled matters (or fewer than two labels with MIN_PER_LABEL each) the lexicon decides
 MIN_LABELLED = 30
 MIN_PER_LABEL = 3
+#: ``calibration="auto"`` stacks (multinomial over all labels' scores) when every label has this many
+#: examples, else it uses per-label Platt scaling (two parameters per label)
+STACK_MIN_PER_LABEL = 50
 
 
 def _as_list(texts: str | Iterable[str]) -> list[str]:
@@ -175,7 +180,7 @@ class TextClassifier(_Base):
     def __init__(
         self,
         *,
-        C: float = 1.0,
+        C: float = 2.0,
         char_ngrams: tuple[int, int] = (1, 3),
         word_lengths: tuple[int, int] | None = (2, 6),
         max_features: int | None = 500_000,
@@ -183,7 +188,11 @@ class TextClassifier(_Base):
         calibrate: bool = True,
         class_weight: str | None = None,
         segment_chars: int = 0,
+        calibration: str = "auto",
     ) -> None:
+        if calibration not in ("auto", "platt", "stack"):
+            raise ValueError("calibration must be 'auto', 'platt' or 'stack'")
+        self.calibration = calibration
         self.segment_chars = segment_chars
         self.C = C
         self.char_ngrams = char_ngrams
@@ -239,6 +248,7 @@ class TextClassifier(_Base):
         icpt = svm.intercept_ if len(self.labels_) > 2 else np.array([-svm.intercept_[0], svm.intercept_[0]])
         self.coef_ = np.ascontiguousarray(coef.T, dtype=np.float32)  # (features, labels)
         self.intercept_ = icpt.astype(np.float32)
+        self.stack_ = None
         self.platt_ = self._fit_platt(X, yi, wa) if self.calibrate else None
         return self
 
@@ -258,6 +268,16 @@ class TextClassifier(_Base):
             m = LinearSVC(C=self.C, class_weight=self.class_weight).fit(X[tr], yi[tr], sample_weight=w[tr])
             s = m.decision_function(X[te])
             scores[te] = s if s.ndim == 2 else np.column_stack([-s, s])
+        mode = getattr(self, "calibration", "platt")
+        if mode == "auto":
+            # stacking fits (labels + 1) × labels parameters: only with enough examples of every label
+            mode = "stack" if counts.min() >= STACK_MIN_PER_LABEL else "platt"
+        if mode == "stack":
+            # one multinomial logistic regression over all labels' scores: it also corrects the
+            # systematic confusions between labels, not only the scale of each label's score
+            lr = LogisticRegression(C=10.0, max_iter=1000).fit(scores, yi, sample_weight=w)
+            self.stack_ = (lr.coef_.T.astype(np.float64), lr.intercept_.astype(np.float64))
+            return None
         params = np.zeros((len(self.labels_), 2))
         for k in range(len(self.labels_)):
             lr = LogisticRegression(C=100.0).fit(scores[:, [k]], (yi == k).astype(int))
@@ -270,6 +290,11 @@ class TextClassifier(_Base):
 
     def predict_proba(self, texts: str | Iterable[str]) -> np.ndarray:
         s = self.decision_function(texts)
+        stack = getattr(self, "stack_", None)
+        if stack is not None:
+            z = s @ stack[0] + stack[1]
+            e = np.exp(z - z.max(axis=1, keepdims=True))
+            return e / e.sum(axis=1, keepdims=True)
         if self.platt_ is not None:
             p = 1 / (1 + np.exp(-(s * self.platt_[:, 0] + self.platt_[:, 1])))
         else:

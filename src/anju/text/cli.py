@@ -135,7 +135,7 @@ def register(subparsers) -> None:
     t.add_argument("--label-col", required=True)
     t.add_argument("--model", required=True, help="output model file (pickle; keep it in a trusted place)")
     t.add_argument("--lexicon", help="JSON {label: [keywords]}: fallback when there are too few labels")
-    t.add_argument("--C", type=float, default=1.0, help="SVM regularisation (default 1.0)")
+    t.add_argument("--C", type=float, default=2.0, help="SVM regularisation (default 2.0)")
     t.set_defaults(func=cmd_train)
 
     pr = sub.add_parser("predict", help="predict labels for a CSV")

@@ -93,6 +93,18 @@ def prepare(data_dir: Path) -> dict:
     }
 
 
+def taxonomy_lexicon(data_dir: Path, labels: set[str]) -> dict[str, list[str]]:
+    """A keyword lexicon like the one a county would configure: the official taxonomy's level-2 and
+    level-3 names (附件1) under each level-1 label that occurs in the data ("其他" dropped)."""
+    lex: dict[str, set[str]] = {}
+    for r in _read(data_dir / "teddy2020_taxonomy.csv"):
+        if r["level1"] in labels:
+            for name in (r["level2"], r["level3"]):
+                if name and name.strip() and "其他" not in name:
+                    lex.setdefault(r["level1"], set()).add(name.strip())
+    return {k: sorted(v) for k, v in lex.items()}
+
+
 def _subsample(labels: list[str], n: int, seed: int) -> list[int]:
     from sklearn.model_selection import train_test_split
 
@@ -155,6 +167,30 @@ def evaluate_classifier(data_dir: Path, *, sizes=(100, 300, 1000), out=print, **
         results.append({"train": name, "n": len(texts), "macro_f1": round(f1, 4), "accuracy": round(acc, 4)})
         out(f"{name:45s} macro-F1 {f1:.4f}  accuracy {acc:.4f}  [{time.time() - t1:.0f}s]")
     assert model is not None
+    final = model
+    # the small-data end with the county's keyword lexicon (here: the official taxonomy's names)
+    from .classify import LexiconClassifier
+
+    lex = taxonomy_lexicon(data_dir, set(yte))
+    lex_model = LexiconClassifier(lex)
+    pred = lex_model.predict(d["test_texts"])
+    f1, acc = f1_score(yte, pred, average="macro"), accuracy_score(yte, pred)
+    results.append(
+        {"train": "0 (taxonomy lexicon only)", "n": 0, "macro_f1": round(f1, 4), "accuracy": round(acc, 4)}
+    )
+    out(f"{'0, taxonomy keyword lexicon only':45s} macro-F1 {f1:.4f}  accuracy {acc:.4f}")
+    for n in sizes:
+        idx = _subsample(d["train_labels"], n, SEED)
+        m = TextClassifier(**params).fit(
+            [d["train_texts"][i] for i in idx], [d["train_labels"][i] for i in idx], lexicon=lex
+        )
+        pred = m.predict(d["test_texts"])
+        f1, acc = f1_score(yte, pred, average="macro"), accuracy_score(yte, pred)
+        results.append(
+            {"train": f"{n} raw + lexicon", "n": n, "macro_f1": round(f1, 4), "accuracy": round(acc, 4)}
+        )
+        out(f"{f'{n} raw + taxonomy lexicon':45s} macro-F1 {f1:.4f}  accuracy {acc:.4f}")
+    model = final
     out(classification_report(yte, model.predict(d["test_texts"]), digits=3))
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "model.pkl"
