@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from anju import text as textlib
+from anju.text.cluster import cluster_texts
 from anju.core.scoping import scoped
 from anju.intake.models import Report
 from anju.triage import actions, service
@@ -48,7 +49,7 @@ def hotspots(request):
         .select_related("area", "matter")
         .order_by("received_at")[:3000]
     )
-    result = textlib.cluster_texts(
+    result = cluster_texts(
         [f"{r.title}。{r.text}" for r in reports],
         times=[r.received_at for r in reports],
         window_days=days,
