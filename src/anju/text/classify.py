@@ -242,7 +242,7 @@ class TextClassifier(_Base):
         X = self.features_.fit_transform(docs)
         yi = np.array([self.labels_.index(v) for v in y])
         wa = np.asarray(w, dtype=float)
-        svm = LinearSVC(C=self.C, class_weight=self.class_weight)
+        svm = LinearSVC(C=self.C, class_weight=self.class_weight, random_state=0)
         svm.fit(X, yi, sample_weight=wa)
         coef = svm.coef_ if len(self.labels_) > 2 else np.vstack([-svm.coef_[0], svm.coef_[0]])
         icpt = svm.intercept_ if len(self.labels_) > 2 else np.array([-svm.intercept_[0], svm.intercept_[0]])
@@ -265,7 +265,7 @@ class TextClassifier(_Base):
         for tr, te in StratifiedKFold(3, shuffle=True, random_state=0).split(X, yi):
             if len(set(yi[tr])) < len(self.labels_):
                 return None
-            m = LinearSVC(C=self.C, class_weight=self.class_weight).fit(X[tr], yi[tr], sample_weight=w[tr])
+            m = LinearSVC(C=self.C, class_weight=self.class_weight, random_state=0).fit(X[tr], yi[tr], sample_weight=w[tr])
             s = m.decision_function(X[te])
             scores[te] = s if s.ndim == 2 else np.column_stack([-s, s])
         mode = getattr(self, "calibration", "platt")
