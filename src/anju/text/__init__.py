@@ -13,7 +13,9 @@ from .classify import (
     load_model,
     train_triage,
 )
+from .cluster import ClusterResult, Hotspot, cluster_texts
 from .cues import DEFAULT_CUES, Cue, escalation_cues, has_escalation
+from .dedup import DuplicateIndex, duplicate_hint, similarity
 from .extract import Entity, Extraction, extract, suggest_area, valid_id_card
 from .mask import find_personal, mask
 from .normalize import normalize, to_simplified
@@ -26,6 +28,12 @@ __all__ = [
     "classify",
     "load_model",
     "train_triage",
+    "ClusterResult",
+    "Hotspot",
+    "cluster_texts",
+    "DuplicateIndex",
+    "duplicate_hint",
+    "similarity",
     "DEFAULT_CUES",
     "Cue",
     "escalation_cues",

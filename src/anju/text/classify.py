@@ -265,7 +265,9 @@ class TextClassifier(_Base):
         for tr, te in StratifiedKFold(3, shuffle=True, random_state=0).split(X, yi):
             if len(set(yi[tr])) < len(self.labels_):
                 return None
-            m = LinearSVC(C=self.C, class_weight=self.class_weight, random_state=0).fit(X[tr], yi[tr], sample_weight=w[tr])
+            m = LinearSVC(C=self.C, class_weight=self.class_weight, random_state=0).fit(
+                X[tr], yi[tr], sample_weight=w[tr]
+            )
             s = m.decision_function(X[te])
             scores[te] = s if s.ndim == 2 else np.column_stack([-s, s])
         mode = getattr(self, "calibration", "platt")
