@@ -94,12 +94,26 @@ def cmd_createadmin(args) -> int:
     return 0
 
 
+def _warm_up() -> None:
+    """Load the triage model, the duplicate index and jieba's dictionary before the first form needs them."""
+    from django.apps import apps
+
+    if not apps.is_installed("anju.triage"):
+        return
+    from anju.triage import service
+
+    service.suggest(None, "预热")
+
+
 def _serve(host: str, port: int) -> None:
+    import threading
+
     from django.contrib.staticfiles.handlers import StaticFilesHandler
     from django.core.wsgi import get_wsgi_application
     from waitress import serve
 
     application = StaticFilesHandler(get_wsgi_application())
+    threading.Thread(target=_warm_up, name="anju-warm-up", daemon=True).start()
     print(f"安居 anju 正在运行: http://{host}:{port}/  (Ctrl+C 退出)", flush=True)
     serve(application, host=host, port=port, threads=8, ident="anju", _quiet=True)
 
