@@ -108,6 +108,15 @@ def test_all_zero_fit_follows_r():
     assert not fit_quasipoisson(np.zeros((1, 20)), design, maxit=22).converged[0]
 
 
+def test_huge_quantiles_terminate_and_match_r():
+    # muan can ask for quantiles beyond 2^53 (R: qnbinom(0.95, 3.590917340310134e+23, 0.9253928604597403)
+    # = 2.8950738927859282e+22, qpois(0.95, 1e14) = 100000016448537)
+    q = nbinom_quantile(0.95, np.array([3.590917340310134e23]), np.array([0.9253928604597403]))[0]
+    assert abs(q / 2.8950738927859282e22 - 1) < 1e-12
+    assert poisson_quantile(0.95, np.array([1e14]))[0] == 100000016448537
+    assert np.isnan(nbinom_quantile(0.95, np.array([np.inf]), np.array([0.5])))[0]
+
+
 def test_discrete_quantiles_match_r_values():
     # R: qnbinom(0.95, size = 2.5, prob = 0.4) = 10; qpois(0.95, 3.2) = 6; qnbinom(.95, 1e-8, .5) = 0
     assert nbinom_quantile(0.95, np.array([2.5, 1e-8]), np.array([0.4, 0.5])).tolist() == [10.0, 0.0]

@@ -25,25 +25,45 @@ def poisson_cdf(y: np.ndarray, mu: np.ndarray) -> np.ndarray:
 
 
 def _search(p, cdf, guess):
-    """Smallest integer y >= 0 with cdf(y) >= p, starting from a close guess.
+    """Smallest integer y >= 0 with cdf(y) >= p, by bracketing from a close guess and bisecting.
 
-    ``cdf(y, idx)`` evaluates the CDF for the elements ``idx`` only, so each step costs only the
-    elements still unresolved (the guess is usually within a step or two).
+    ``cdf(y, idx)`` evaluates the CDF for the elements ``idx`` only. The bracket grows in doubling
+    steps from the guess (usually within one or two of the answer), so far-off guesses cost a few
+    dozen evaluations at most, never a walk of one unit at a time.
     """
     target = p * _QUANTILE_FUZZ
-    y = np.maximum(np.where(np.isfinite(guess), guess, 0.0), 0.0)
-    todo = np.arange(y.shape[0])
-    while todo.size:  # walk up (in growing steps for far-off guesses) until cdf(y) >= target
-        low = cdf(y[todo], todo) < target
-        todo = todo[low]
-        y[todo] += np.maximum(1.0, np.floor(0.01 * y[todo]))
-    todo = np.flatnonzero(y > 0)
-    while todo.size:  # then down one at a time while cdf(y - 1) still reaches the target
-        down = cdf(y[todo] - 1.0, todo) >= target
-        todo = todo[down]
-        y[todo] -= 1.0
-        todo = todo[y[todo] > 0]
-    return y
+    y0 = np.maximum(np.where(np.isfinite(guess), guess, 0.0), 0.0)
+    n = y0.shape[0]
+    everything = np.arange(n)
+    reached = cdf(y0, everything) >= target
+    hi = np.where(reached, y0, np.inf)  # smallest y known to reach the target
+    lo = np.where(reached, -np.inf, y0)  # largest y known not to reach it (-1: cdf(-1) = 0)
+    lo[reached & (y0 == 0)] = -1.0
+    step = np.ones(n)
+    todo = np.flatnonzero(np.isinf(hi) | np.isinf(lo))
+    while todo.size:  # grow the bracket
+        need_hi = np.isinf(hi[todo])
+        probe = np.where(need_hi, lo[todo] + step[todo], np.maximum(hi[todo] - step[todo], -1.0))
+        ok = np.ones(todo.size, dtype=bool)
+        inside = probe >= 0
+        ok[inside] = cdf(probe[inside], todo[inside]) >= target
+        ok[~inside] = False  # cdf(-1) = 0
+        hi[todo] = np.where(ok, probe, hi[todo])
+        lo[todo] = np.where(ok, lo[todo], probe)
+        step[todo] *= 2.0
+        todo = todo[(np.isinf(hi[todo]) | np.isinf(lo[todo])) & np.isfinite(probe)]
+    todo = np.flatnonzero(hi - lo > 1)
+    while todo.size:  # bisect the integer bracket
+        mid = np.floor((lo[todo] + hi[todo]) / 2.0)
+        # beyond 2^53 consecutive integers are not representable: stop when the midpoint cannot
+        # move (R's search also stops at a relative tolerance there)
+        moving = (mid > lo[todo]) & (mid < hi[todo])
+        todo, mid = todo[moving], mid[moving]
+        ok = cdf(mid, todo) >= target
+        hi[todo] = np.where(ok, mid, hi[todo])
+        lo[todo] = np.where(ok, lo[todo], mid)
+        todo = todo[hi[todo] - lo[todo] > 1]
+    return hi
 
 
 def nbinom_quantile(p: float, size: np.ndarray, prob: np.ndarray) -> np.ndarray:
