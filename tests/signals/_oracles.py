@@ -14,6 +14,7 @@ from anju.signals import NOUFAILY_CONTROL, CountPanel, ears_c, farrington, farri
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED = FIXTURES / "shared"
 EXTRA = FIXTURES / "extra"
+BROAD = FIXTURES / "broad"
 
 
 def read_rows(path: Path) -> list[dict]:
@@ -95,13 +96,17 @@ def shared_panel(series_id: str) -> CountPanel:
     return CountPanel(y, freq=int(manifest[series_id]["freq"]), dates=dates, series_ids=(series_id,))
 
 
-def extra_cases() -> list[dict]:
-    return read_rows(EXTRA / "cases.csv") if (EXTRA / "cases.csv").exists() else []
+def extra_cases(folder: Path = EXTRA) -> list[dict]:
+    rows = read_rows(folder / "cases.csv") if (folder / "cases.csv").exists() else []
+    for row in rows:
+        row["folder"] = str(folder)
+    return rows
 
 
 def run_extra_case(case: dict, panel: CountPanel | None = None):
     if panel is None:
-        y, dates = load_series(EXTRA / "inputs" / f"{case['series_id']}.csv")
+        folder = Path(case.get("folder", EXTRA))
+        y, dates = load_series(folder / "inputs" / f"{case['series_id']}.csv")
         panel = CountPanel(y, freq=int(case["freq"]), dates=dates, series_ids=(case["series_id"],))
     control = json.loads(case["control"])
     kwargs = {R_TO_PY[k]: (tuple(v) if isinstance(v, list) else v) for k, v in control.items()}

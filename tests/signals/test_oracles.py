@@ -11,6 +11,7 @@ import pytest
 from anju.signals import NOUFAILY_CONTROL, CountPanel, farrington_flexible
 
 from ._oracles import (
+    BROAD,
     EXTRA,
     SHARED,
     SHARED_METHODS,
@@ -41,6 +42,15 @@ def test_shared_oracles(series_id, method):
 @pytest.mark.parametrize("case", extra_cases(), ids=lambda c: c["case_id"])
 def test_extra_oracles(case):
     report = compare(run_extra_case(case), EXTRA / "expected" / f"{case['case_id']}.csv")
+    assert report["na_equal"], report
+    assert report["max_rel"] < TOLERANCE, report
+    assert report["alarm_mismatches"] == 0, report
+
+
+@pytest.mark.parametrize("case", extra_cases(BROAD), ids=lambda c: c["case_id"])
+def test_broad_oracles(case):
+    """Every column of salmNewport, momo, rotaBB, meningo.age and 12 fluBYBW districts."""
+    report = compare(run_extra_case(case), BROAD / "expected" / f"{case['case_id']}.csv")
     assert report["na_equal"], report
     assert report["max_rel"] < TOLERANCE, report
     assert report["alarm_mismatches"] == 0, report
