@@ -80,3 +80,36 @@ def test_train_triage_chooses(fixture_rows):
     m = train_triage([r["text"] for r in rows], labels, lexicon=LEXICON)
     assert isinstance(m, TextClassifier)
     assert classify("学校强制学生实习", m)[0][0] == "教育文体"
+
+
+def test_stacking_with_naive_bayes(fixture_rows):
+    train, test = fixture_rows[:96], fixture_rows[96:]
+    texts, labels = [r["text"] for r in train], [r["label"] for r in train]
+    with_nb = TextClassifier(calibration="stack").fit(texts, labels)
+    without = TextClassifier(calibration="stack", nb_alpha=None).fit(texts, labels)
+    assert with_nb.nb_coef_ is not None and with_nb.nb_coef_.shape == (len(with_nb.features_.vocabulary_), 4)
+    assert without.nb_coef_ is None
+    # the stack reads 2 × 4 scores with naive Bayes, 4 without
+    assert with_nb.stack_[0].shape == (8, 4) and without.stack_[0].shape == (4, 4)
+    p = with_nb.predict_proba([r["text"] for r in test])
+    assert np.allclose(p.sum(axis=1), 1)
+    acc = np.mean([with_nb.labels_[i] == r["label"] for i, r in zip(p.argmax(axis=1), test, strict=True)])
+    assert acc >= 0.9
+    # the SVM's own scores are unchanged by the naive Bayes half of the stack
+    assert np.allclose(
+        with_nb.decision_function(["拖欠工资"]), without.decision_function(["拖欠工资"]), atol=1e-5
+    )
+
+
+def test_unlabelled_texts_shape_the_vocabulary_only(fixture_rows):
+    rows = fixture_rows[:96]
+    texts, labels = [r["text"] for r in rows], [r["label"] for r in rows]
+    unlabelled = ["鑫淼垚燚小区电梯年久失修", "犇骉驫公司夜间施工扰民"]
+    plain = TextClassifier().fit(texts, labels)
+    shaped = TextClassifier().fit(texts, labels, unlabelled=unlabelled)
+    assert len(shaped.features_.vocabulary_) > len(plain.features_.vocabulary_)
+    assert shaped.labels_ == plain.labels_  # unlabelled texts never become training examples
+    assert shaped.coef_.shape[0] == len(shaped.features_.vocabulary_)
+    m = train_triage(texts, labels, unlabelled=unlabelled)
+    assert len(m.features_.vocabulary_) == len(shaped.features_.vocabulary_)
+    assert m.predict(["工地老板拖欠农民工工资三个月"]) == ["劳动保障"]

@@ -189,10 +189,12 @@ class TextClassifier(_Base):
         class_weight: str | None = None,
         segment_chars: int = 0,
         calibration: str = "auto",
+        nb_alpha: float | None = 0.3,
     ) -> None:
         if calibration not in ("auto", "platt", "stack"):
             raise ValueError("calibration must be 'auto', 'platt' or 'stack'")
         self.calibration = calibration
+        self.nb_alpha = nb_alpha
         self.segment_chars = segment_chars
         self.C = C
         self.char_ngrams = char_ngrams
@@ -212,7 +214,11 @@ class TextClassifier(_Base):
         *,
         lexicon: Mapping[str, Iterable[str]] | None = None,
         sample_weight: Sequence[float] | None = None,
+        unlabelled: Iterable[str] | None = None,
     ) -> TextClassifier:
+        """Train on ``texts``/``labels``. ``unlabelled`` texts (reports nobody has labelled yet) only shape
+        the feature vocabulary and its IDF weights: n-grams that occur in the texts to come get a
+        vocabulary slot and a realistic rarity, which measurably helps (``docs/triage.md``)."""
         from sklearn.svm import LinearSVC
 
         from .features import HashedNgramTfidf
@@ -239,7 +245,12 @@ class TextClassifier(_Base):
             max_features=self.max_features,
             segment_chars=getattr(self, "segment_chars", 0),
         )
-        X = self.features_.fit_transform(docs)
+        extra = self._prep(unlabelled) if unlabelled is not None else []
+        X = (
+            self.features_.fit_transform(docs + extra)[: len(docs)]
+            if extra
+            else self.features_.fit_transform(docs)
+        )
         yi = np.array([self.labels_.index(v) for v in y])
         wa = np.asarray(w, dtype=float)
         svm = LinearSVC(C=self.C, class_weight=self.class_weight, random_state=0)
@@ -249,8 +260,18 @@ class TextClassifier(_Base):
         self.coef_ = np.ascontiguousarray(coef.T, dtype=np.float32)  # (features, labels)
         self.intercept_ = icpt.astype(np.float32)
         self.stack_ = None
+        self.nb_coef_ = None
         self.platt_ = self._fit_platt(X, yi, wa) if self.calibrate else None
         return self
+
+    def _fit_nb(self, X, yi: np.ndarray, w: np.ndarray) -> np.ndarray:
+        """Complement naive Bayes as a linear map (features, labels): its log-likelihoods centred over the
+        labels, i.e. the centred ``predict_log_proba`` (ComplementNB uses no class prior)."""
+        from sklearn.naive_bayes import ComplementNB
+
+        nb = ComplementNB(alpha=self.nb_alpha).fit(X, yi, sample_weight=w)
+        flp = nb.feature_log_prob_
+        return np.ascontiguousarray((flp - flp.mean(axis=0, keepdims=True)).T, dtype=np.float32)
 
     def _fit_platt(self, X, yi: np.ndarray, w: np.ndarray) -> np.ndarray | None:
         """Per-label sigmoid (a, b) on 3-fold cross-validated SVM scores; ``None`` if too little data."""
@@ -261,22 +282,29 @@ class TextClassifier(_Base):
         counts = np.bincount(yi, minlength=len(self.labels_))
         if counts.min() < 3:
             return None
-        scores = np.zeros((len(yi), len(self.labels_)))
+        mode = getattr(self, "calibration", "platt")
+        if mode == "auto":
+            # stacking fits (labels + 1) × labels parameters: only with enough examples of every label
+            mode = "stack" if counts.min() >= STACK_MIN_PER_LABEL else "platt"
+        with_nb = mode == "stack" and getattr(self, "nb_alpha", None) is not None and len(self.labels_) > 2
+        n_lab = len(self.labels_)
+        scores = np.zeros((len(yi), 2 * n_lab if with_nb else n_lab))
         for tr, te in StratifiedKFold(3, shuffle=True, random_state=0).split(X, yi):
-            if len(set(yi[tr])) < len(self.labels_):
+            if len(set(yi[tr])) < n_lab:
                 return None
             m = LinearSVC(C=self.C, class_weight=self.class_weight, random_state=0).fit(
                 X[tr], yi[tr], sample_weight=w[tr]
             )
             s = m.decision_function(X[te])
-            scores[te] = s if s.ndim == 2 else np.column_stack([-s, s])
-        mode = getattr(self, "calibration", "platt")
-        if mode == "auto":
-            # stacking fits (labels + 1) × labels parameters: only with enough examples of every label
-            mode = "stack" if counts.min() >= STACK_MIN_PER_LABEL else "platt"
+            scores[te, :n_lab] = s if s.ndim == 2 else np.column_stack([-s, s])
+            if with_nb:
+                scores[te, n_lab:] = X[te] @ self._fit_nb(X[tr], yi[tr], w[tr])
         if mode == "stack":
-            # one multinomial logistic regression over all labels' scores: it also corrects the
-            # systematic confusions between labels, not only the scale of each label's score
+            # one multinomial logistic regression over all labels' scores (the SVM's and, with
+            # ``nb_alpha``, complement naive Bayes'): it also corrects the systematic confusions between
+            # labels, not only the scale of each label's score
+            if with_nb:
+                self.nb_coef_ = self._fit_nb(X, yi, w)
             lr = LogisticRegression(C=10.0, max_iter=1000).fit(scores, yi, sample_weight=w)
             self.stack_ = (lr.coef_.T.astype(np.float64), lr.intercept_.astype(np.float64))
             return None
@@ -287,13 +315,18 @@ class TextClassifier(_Base):
         return params
 
     def decision_function(self, texts: str | Iterable[str]) -> np.ndarray:
+        """The SVM's score per label."""
         X = self.features_.transform(self._prep(texts))
         return np.asarray(X @ self.coef_) + self.intercept_
 
     def predict_proba(self, texts: str | Iterable[str]) -> np.ndarray:
-        s = self.decision_function(texts)
+        X = self.features_.transform(self._prep(texts))
+        s = np.asarray(X @ self.coef_) + self.intercept_
         stack = getattr(self, "stack_", None)
         if stack is not None:
+            nb = getattr(self, "nb_coef_", None)
+            if nb is not None:
+                s = np.hstack([s, np.asarray(X @ nb)])
             z = s @ stack[0] + stack[1]
             e = np.exp(z - z.max(axis=1, keepdims=True))
             return e / e.sum(axis=1, keepdims=True)
@@ -315,12 +348,14 @@ def train_triage(
     *,
     lexicon: Mapping[str, Iterable[str]] | None = None,
     min_labelled: int = MIN_LABELLED,
+    unlabelled: Iterable[str] | None = None,
     **params,
 ) -> TextClassifier | LexiconClassifier:
     """The classifier a deployment should use now: a trained :class:`TextClassifier` when there are at
     least ``min_labelled`` labelled texts and two labels with ``MIN_PER_LABEL`` examples each, else a
     :class:`LexiconClassifier` over ``lexicon`` (``ValueError`` when there is neither). Rows whose label
-    is empty are ignored."""
+    is empty are ignored. ``unlabelled`` texts (e.g. reports not yet classified) shape the features only
+    (see :meth:`TextClassifier.fit`)."""
     pairs = [(t, str(lab)) for t, lab in zip(texts, labels, strict=True) if lab not in (None, "")]
     counts: dict[str, int] = {}
     for _, lab in pairs:
@@ -333,7 +368,9 @@ def train_triage(
                 "and no keyword lexicon to fall back on"
             )
         return LexiconClassifier(lexicon)
-    return TextClassifier(**params).fit([t for t, _ in pairs], [lab for _, lab in pairs], lexicon=lexicon)
+    return TextClassifier(**params).fit(
+        [t for t, _ in pairs], [lab for _, lab in pairs], lexicon=lexicon, unlabelled=unlabelled
+    )
 
 
 def classify(

@@ -9,12 +9,16 @@
    tokens of the test text; the segmented file is jieba tokens without stopwords, so containment of
    its tokens in the test text's tokens is the right direction). This removes the test messages' copies
    in the segmented file and near-duplicate reposts in the raw training part.
-3. Learning curve: train on 100 / 300 / 1,000 / all raw training rows (stratified subsamples), then on
+3. Unlabelled messages of the same board (official 附件2 test set, 附件3 and 附件4; title + detail,
+   exact duplicates dropped) go through the same leakage control against the test split and are then
+   given to the classifier as ``unlabelled`` texts: they shape the feature vocabulary and IDF only,
+   never the labels.
+4. Learning curve: train on 100 / 300 / 1,000 / all raw training rows (stratified subsamples), then on
    all raw training rows plus the de-duplicated segmented file; report macro-F1 and accuracy on the test
    part, each computed once.
-4. Throughput (texts/s, one process, one core: the featurizer and the model are single-threaded) on the
+5. Throughput (texts/s, one process, one core: the featurizer and the model are single-threaded) on the
    test texts, and the size of the saved model file.
-5. With ``--hotspots``: cluster ``teddy2020_hotspot_msgs.csv`` (rows shuffled, so id order cannot help),
+6. With ``--hotspots``: cluster ``teddy2020_hotspot_msgs.csv`` (rows shuffled, so id order cannot help),
    check the two hotspots named in the competition statement, and print the ten largest clusters.
 """
 
@@ -76,6 +80,8 @@ def prepare(data_dir: Path) -> dict:
     c_tr = _max_containment([_tokens(X[i]) for i in tr], test_tok)
     seg_tok = [r["tokens"].split() for r in seg]
     c_seg = _max_containment(seg_tok, test_tok)
+    unlab = unlabelled_texts(data_dir)
+    c_un = _max_containment([_tokens(t) for t in unlab], test_tok)
     tr_keep = [i for i, c in zip(tr, c_tr, strict=True) if c < CONTAINMENT]
     seg_keep = [i for i, c in enumerate(c_seg) if c < CONTAINMENT]
     return {
@@ -90,7 +96,29 @@ def prepare(data_dir: Path) -> dict:
         "n_train_dropped": len(tr) - len(tr_keep),
         "n_seg": len(seg),
         "n_seg_dropped": len(seg) - len(seg_keep),
+        "unlabelled_texts": [t for t, c in zip(unlab, c_un, strict=True) if c < CONTAINMENT],
+        "n_unlabelled": len(unlab),
+        "n_unlabelled_dropped": int((c_un >= CONTAINMENT).sum()),
     }
+
+
+UNLABELLED_FILES = ("teddy2020_test_unlabeled.csv", "teddy2020_hotspot_msgs.csv", "teddy2020_replies.csv")
+
+
+def unlabelled_texts(data_dir: Path) -> list[str]:
+    """The board's unlabelled messages (title + detail, whitespace removed like the raw file's ``text``),
+    exact duplicates dropped; the department replies of 附件4 are not used."""
+    from .normalize import normalize
+
+    seen: set[str] = set()
+    out = []
+    for name in UNLABELLED_FILES:
+        for r in _read(data_dir / name):
+            t = normalize(re.sub(r"\s+", "", (r["title"] or "") + (r["detail"] or "")))
+            if t and t not in seen:
+                seen.add(t)
+                out.append(t)
+    return out
 
 
 def taxonomy_lexicon(data_dir: Path, labels: set[str]) -> dict[str, list[str]]:
@@ -140,8 +168,10 @@ def evaluate_classifier(data_dir: Path, *, sizes=(100, 300, 1000), out=print, **
     out(
         f"raw: {d['n_raw']} rows; train split {d['n_train_split']} (dropped {d['n_train_dropped']} near-duplicates "
         f"of test rows), test {len(d['test_texts'])}; segmented: {d['n_seg']} rows, dropped {d['n_seg_dropped']} "
-        f"overlapping the test split (token containment ≥ {CONTAINMENT})  [{time.time() - t0:.0f}s]"
+        f"overlapping the test split (token containment ≥ {CONTAINMENT}); unlabelled: {d['n_unlabelled']} "
+        f"messages, dropped {d['n_unlabelled_dropped']} overlapping the test split  [{time.time() - t0:.0f}s]"
     )
+    unlab = d["unlabelled_texts"]
     yte = d["test_labels"]
     results = []
     runs = [(n, False) for n in sizes if n < len(d["train_labels"])] + [
@@ -160,7 +190,7 @@ def evaluate_classifier(data_dir: Path, *, sizes=(100, 300, 1000), out=print, **
             labels = [d["train_labels"][i] for i in idx]
             name = f"{len(idx)} raw"
         t1 = time.time()
-        model = TextClassifier(**params).fit(texts, labels)
+        model = TextClassifier(**params).fit(texts, labels, unlabelled=unlab)
         pred = model.predict(d["test_texts"])
         f1 = f1_score(yte, pred, average="macro")
         acc = accuracy_score(yte, pred)
@@ -182,7 +212,10 @@ def evaluate_classifier(data_dir: Path, *, sizes=(100, 300, 1000), out=print, **
     for n in sizes:
         idx = _subsample(d["train_labels"], n, SEED)
         m = TextClassifier(**params).fit(
-            [d["train_texts"][i] for i in idx], [d["train_labels"][i] for i in idx], lexicon=lex
+            [d["train_texts"][i] for i in idx],
+            [d["train_labels"][i] for i in idx],
+            lexicon=lex,
+            unlabelled=unlab,
         )
         pred = m.predict(d["test_texts"])
         f1, acc = f1_score(yte, pred, average="macro"), accuracy_score(yte, pred)
