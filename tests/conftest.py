@@ -36,29 +36,47 @@ def world(db):
 
     w = World()
     w.county = actions.create_area(None, code="330100000000", name="示范县", level=AreaLevel.COUNTY)
-    w.town_a = actions.create_area(None, code="330101000000", name="东镇", level=AreaLevel.TOWN, parent=w.county)
-    w.town_b = actions.create_area(None, code="330102000000", name="西镇", level=AreaLevel.TOWN, parent=w.county)
-    w.village_a1 = actions.create_area(None, code="330101001000", name="东一村", level=AreaLevel.VILLAGE,
-                                       parent=w.town_a)
-    w.village_a2 = actions.create_area(None, code="330101002000", name="东二村", level=AreaLevel.VILLAGE,
-                                       parent=w.town_a)
-    w.village_b1 = actions.create_area(None, code="330102001000", name="西一村", level=AreaLevel.VILLAGE,
-                                       parent=w.town_b)
-    w.grid_a1 = actions.create_area(None, code="330101001001", name="东一村第一网格", level=AreaLevel.GRID,
-                                    parent=w.village_a1)
-    w.grid_b1 = actions.create_area(None, code="330102001001", name="西一村第一网格", level=AreaLevel.GRID,
-                                    parent=w.village_b1)
+    w.town_a = actions.create_area(
+        None, code="330101000000", name="东镇", level=AreaLevel.TOWN, parent=w.county
+    )
+    w.town_b = actions.create_area(
+        None, code="330102000000", name="西镇", level=AreaLevel.TOWN, parent=w.county
+    )
+    w.village_a1 = actions.create_area(
+        None, code="330101001000", name="东一村", level=AreaLevel.VILLAGE, parent=w.town_a
+    )
+    w.village_a2 = actions.create_area(
+        None, code="330101002000", name="东二村", level=AreaLevel.VILLAGE, parent=w.town_a
+    )
+    w.village_b1 = actions.create_area(
+        None, code="330102001000", name="西一村", level=AreaLevel.VILLAGE, parent=w.town_b
+    )
+    w.grid_a1 = actions.create_area(
+        None, code="330101001001", name="东一村第一网格", level=AreaLevel.GRID, parent=w.village_a1
+    )
+    w.grid_b1 = actions.create_area(
+        None, code="330102001001", name="西一村第一网格", level=AreaLevel.GRID, parent=w.village_b1
+    )
     w.centre = actions.create_unit(None, name="示范县综治中心", kind=UnitKind.CENTRE, area=w.county)
     w.town_centre = actions.create_unit(None, name="东镇综治中心", kind=UnitKind.CENTRE, area=w.town_a)
     w.police = actions.create_unit(None, name="东镇派出所", kind=UnitKind.DEPARTMENT, area=w.town_a)
-    w.committee_a1 = actions.create_unit(None, name="东一村村委会", kind=UnitKind.VILLAGE_COMMITTEE,
-                                         area=w.village_a1)
-    w.committee_b1 = actions.create_unit(None, name="西一村村委会", kind=UnitKind.VILLAGE_COMMITTEE,
-                                         area=w.village_b1)
+    w.committee_a1 = actions.create_unit(
+        None, name="东一村村委会", kind=UnitKind.VILLAGE_COMMITTEE, area=w.village_a1
+    )
+    w.committee_b1 = actions.create_unit(
+        None, name="西一村村委会", kind=UnitKind.VILLAGE_COMMITTEE, area=w.village_b1
+    )
 
     def user(username, role, area, unit=None):
-        return actions.create_user(None, username=username, password="test-pass-123", role=role, area=area,
-                                   unit=unit, display_name=username)
+        return actions.create_user(
+            None,
+            username=username,
+            password="test-pass-123",
+            role=role,
+            area=area,
+            unit=unit,
+            display_name=username,
+        )
 
     w.admin = user("admin", Role.ADMIN, w.county, w.centre)
     w.centre_staff = user("zongzhi", Role.CENTRE_STAFF, w.county, w.centre)

@@ -121,6 +121,7 @@ LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("ANJU_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
+FORMAT_MODULE_PATH = ["anju.formats"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

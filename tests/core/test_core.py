@@ -65,3 +65,18 @@ def test_pages_are_chinese_unless_english_is_chosen(client, world):
     assert response["Content-Language"] == "zh-hans"
     client.cookies["django_language"] = "en"
     assert client.get("/")["Content-Language"] == "en"
+
+
+def test_date_inputs_render_iso_values_in_chinese(world):
+    import datetime as dt
+
+    from django import forms
+    from django.utils import translation
+
+    class Form(forms.Form):
+        day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+
+    with translation.override("zh-hans"):
+        html = str(Form(initial={"day": dt.date(2026, 11, 29)})["day"])
+        assert 'value="2026-11-29"' in html
+        assert Form({"day": "2026/11/29"}).is_valid()

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from anju import text as textlib
-from anju.text.cluster import cluster_texts
 from anju.core.scoping import scoped
 from anju.intake.models import Report
+from anju.text.cluster import cluster_texts
 from anju.triage import actions, service
 from anju.triage.models import ClassifierModel, Correction
 
