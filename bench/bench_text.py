@@ -3,8 +3,9 @@
     python bench/bench_text.py                 # uses ../shared/data/complaints when present
     python bench/bench_text.py --fixture       # only the small fixture of tests/text (no shared data)
 
-Trains the classifier on the raw labelled messages (or the fixture), saves it, and reports the model
-file size and classification speed (texts/s) in batches of 256 and one text at a time, pinned to one CPU
+Trains the classifier as ``anju triage evaluate`` trains its final model (all raw labelled messages plus
+the segmented file, with the board's unlabelled messages shaping the features; or the fixture), saves it,
+and reports the model file size and classification speed (texts/s) in batches of 256 and one text at a time, pinned to one CPU
 core with single-threaded BLAS. Also times extraction, masking and duplicate look-ups per text.
 """
 
@@ -25,16 +26,27 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "complaints"
 
 
-def load(fixture: bool) -> tuple[list[str], list[str], str]:
+def load(fixture: bool) -> tuple[list[str], list[str], list[str], list[str], list[str], str]:
+    """(texts to classify, training texts, their labels, unlabelled texts, a description)."""
     if not fixture and (DATA / "teddy2020_labeled_raw.csv").exists():
+        from anju.text.evaluate import unlabelled_texts
+
+        csv.field_size_limit(2**31 - 1)
         with open(DATA / "teddy2020_labeled_raw.csv", encoding="utf-8", newline="") as fh:
             rows = list(csv.DictReader(fh))
-        return [r["text"] for r in rows], [r["label_l1"] for r in rows], "teddy2020_labeled_raw.csv"
+        with open(DATA / "teddy2020_labeled_segmented.csv", encoding="utf-8", newline="") as fh:
+            seg = list(csv.DictReader(fh))
+        raw = [r["text"] for r in rows]
+        train = raw + ["".join(r["tokens"].split()) for r in seg]
+        labels = [r["label_l1"] for r in rows] + [r["label_l1"] for r in seg]
+        unlab = unlabelled_texts(DATA)
+        return raw, train, labels, unlab, "raw + segmented + unlabelled (classifying the raw messages)"
     with open(
         ROOT / "tests" / "text" / "fixtures" / "triage_fixture.csv", encoding="utf-8", newline=""
     ) as fh:
         rows = list(csv.DictReader(fh))
-    return [r["text"] for r in rows] * 20, [r["label"] for r in rows] * 20, "fixture ×20"
+    texts = [r["text"] for r in rows] * 20
+    return texts, texts, [r["label"] for r in rows] * 20, [], "fixture ×20"
 
 
 def rate(fn, items, repeat=3) -> float:
@@ -55,10 +67,10 @@ def main() -> None:
     from anju.text import TextClassifier, extract, load_model, mask
     from anju.text.dedup import DuplicateIndex
 
-    texts, labels, source = load(args.fixture)
+    texts, train, labels, unlabelled, source = load(args.fixture)
     n_chars = sum(len(t) for t in texts) / len(texts)
     t0 = time.perf_counter()
-    model = TextClassifier().fit(texts, labels)
+    model = TextClassifier().fit(train, labels, unlabelled=unlabelled)
     fit_s = time.perf_counter() - t0
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "model.pkl"
@@ -78,7 +90,8 @@ def main() -> None:
             model.predict_proba([t])
 
     sample = texts[:2000]
-    print(f"data: {source}, {len(texts)} texts, mean {n_chars:.0f} characters")
+    print(f"data: {source}; {len(train)} training texts, {len(unlabelled)} unlabelled")
+    print(f"classified: {len(texts)} texts, mean {n_chars:.0f} characters")
     print(f"train: {fit_s:.1f} s; model file {size / 1e6:.1f} MB; load {load_s:.2f} s")
     print(f"classify, batches of 256: {rate(batched, sample):,.0f} texts/s (one core)")
     print(f"classify, one at a time:  {rate(single, sample[:500]):,.0f} texts/s")

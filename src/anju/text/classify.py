@@ -5,10 +5,11 @@ matters (``anju triage train``, or a scheduled job calling :func:`train_triage`)
 labelled matters, each domain's keyword lexicon decides (:class:`LexiconClassifier`).
 
 Method (chosen by measurement, see ``docs/triage.md``): sublinear TF-IDF over character 1–3-grams plus
-dictionary words (:class:`~anju.text.features.HashedNgramTfidf`), a linear SVM (``LinearSVC``, C=2), and
-a multinomial logistic regression over the cross-validated SVM scores of all labels (stacking), so the
-probabilities are calibrated and systematic confusions between labels are corrected. With fewer than
-50 examples of some label, per-label Platt scaling is used instead (stacking would overfit). The
+dictionary words (:class:`~anju.text.features.HashedNgramTfidf`), a linear SVM (``LinearSVC``, C=2) and
+a complement naive Bayes, and a multinomial logistic regression over the cross-validated scores of both
+for all labels (stacking), so the probabilities are calibrated and systematic confusions between labels
+are corrected. With fewer than 50 examples of some label, per-label Platt scaling of the SVM is used
+instead (stacking would overfit). Unlabelled texts, when given, shape the vocabulary and IDF only. The
 lexicon's keywords, when given, are added as short training examples, which helps labels that have
 few examples yet.
 

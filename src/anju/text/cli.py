@@ -60,7 +60,9 @@ def cmd_train(args) -> int:
     texts = [r[args.text_col] for r in rows]
     labels = [(r[args.label_col] or "").strip() for r in rows]
     try:
-        model = train_triage(texts, labels, lexicon=_lexicon(args.lexicon), C=args.C)
+        # rows without a label are not thrown away: they shape the features (vocabulary and IDF)
+        unlabelled = [t for t, lab in zip(texts, labels, strict=True) if not lab]
+        model = train_triage(texts, labels, lexicon=_lexicon(args.lexicon), C=args.C, unlabelled=unlabelled)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -69,7 +71,9 @@ def cmd_train(args) -> int:
         "trained model" if isinstance(model, TextClassifier) else "keyword-lexicon fallback (too few labels)"
     )
     n = sum(1 for v in labels if v)
-    print(f"{args.model}: {kind}, {n} labelled rows, labels: {', '.join(model.labels_)}")
+    print(
+        f"{args.model}: {kind}, {n} labelled rows, {len(unlabelled)} unlabelled, labels: {', '.join(model.labels_)}"
+    )
     return 0
 
 
