@@ -373,3 +373,32 @@ def test_registration_time_of_a_filing_made_earlier(world):
             registered_at=timezone.now() + dt.timedelta(days=1),
         )
     assert Matter.objects.count() == 1
+
+
+def test_staff_remarks_on_transitions_are_not_public(world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from anju.matters import actions
+
+    matter = actions.create_matter(
+        world.centre_staff,
+        kind="dispute",
+        domain=world.land,
+        area=world.village_a1,
+        title="宅基地纠纷",
+        description="两户宅基地边界纠纷",
+        likelihood=2,
+        consequence=2,
+    )
+    actions.assign(
+        world.centre_staff,
+        matter,
+        unit=world.committee_a1,
+        deadline=timezone.localdate() + dt.timedelta(days=5),
+        note="请村调委会三日内组织调解，注意当事人情绪",
+    )
+    public = list(matter.events.filter(public=True).values_list("note", flat=True))
+    assert all("情绪" not in n for n in public) and any("交办东一村村委会办理" in n for n in public)
+    assert matter.events.get(kind="note", public=False).note.startswith("请村调委会三日内")

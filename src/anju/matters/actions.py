@@ -111,6 +111,13 @@ def _log(
     return event
 
 
+def _internal_note(actor, matter: Matter, note: str) -> None:
+    """A staff member's remark on a transition stays on the staff timeline: the citizen's status page shows
+    only the standard wording of public steps."""
+    if (note or "").strip():
+        _log(actor, matter, "note", audit.snapshot(matter, AUDITED_FIELDS), note=note.strip(), public=False)
+
+
 def _next_number(area, when: dt.datetime) -> str:
     prefix = f"{area.code[:6]}-{when:%Y}-"
     last = (
@@ -338,8 +345,9 @@ def assign(actor, matter: Matter, *, unit, person=None, deadline: dt.date, note:
         before,
         from_status=from_status,
         public=True,
-        note=note or _("交办%(unit)s办理，期限 %(deadline)s") % {"unit": unit.name, "deadline": deadline},
+        note=_("交办%(unit)s办理，期限 %(deadline)s") % {"unit": unit.name, "deadline": deadline},
     )
+    _internal_note(actor, matter, note)
     return matter
 
 
@@ -350,7 +358,8 @@ def start(actor, matter: Matter, *, note: str = "") -> Matter:
     before = audit.snapshot(matter, AUDITED_FIELDS)
     matter.status = target
     matter.save()
-    _log(actor, matter, "started", before, from_status=from_status, note=note or _("开始化解"), public=True)
+    _log(actor, matter, "started", before, from_status=from_status, note=_("开始化解"), public=True)
+    _internal_note(actor, matter, note)
     return matter
 
 
@@ -422,7 +431,8 @@ def archive(actor, matter: Matter, *, note: str = "") -> Matter:
     before = audit.snapshot(matter, AUDITED_FIELDS)
     matter.status = target
     matter.save()
-    _log(actor, matter, "archived", before, from_status=from_status, note=note or _("已归档"), public=True)
+    _log(actor, matter, "archived", before, from_status=from_status, note=_("已归档"), public=True)
+    _internal_note(actor, matter, note)
     return matter
 
 
