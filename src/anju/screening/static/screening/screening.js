@@ -1,4 +1,4 @@
-// The return form: "再加一件" adds a matter row to a domain's formset; 零报告 asks for confirmation first.
+// The return form: "再加一件" adds a matter row to a domain's formset (零报告 confirms inline, before this loads).
 (function () {
   "use strict";
   function setup() {
@@ -12,11 +12,6 @@
         var html = template.innerHTML.replace(/__prefix__/g, String(index));
         details.querySelector(".matter-forms").insertAdjacentHTML("beforeend", html);
         total.value = String(index + 1);
-      });
-    });
-    document.querySelectorAll("button[data-confirm]").forEach(function (button) {
-      button.addEventListener("click", function (event) {
-        if (!window.confirm(button.getAttribute("data-confirm"))) event.preventDefault();
       });
     });
     // Ticking 无 for a domain folds its matter rows away.
