@@ -121,6 +121,11 @@ def cmd_evaluate(args) -> int:
     if not (data / "teddy2020_labeled_raw.csv").exists():
         print(f"error: {data} has no teddy2020_labeled_raw.csv", file=sys.stderr)
         return 1
+    if args.cv:
+        from .crossval import cross_validate
+
+        cross_validate(data, folds=args.cv, seed=args.seed)
+        return 0
     if not args.hotspots_only:
         evaluate_classifier(data)
     if args.hotspots or args.hotspots_only:
@@ -163,6 +168,13 @@ def register(subparsers) -> None:
     e.add_argument("--data", default="../shared/data/complaints")
     e.add_argument("--hotspots", action="store_true", help="also run the hotspot evaluation")
     e.add_argument("--hotspots-only", action="store_true")
+    e.add_argument(
+        "--cv",
+        type=int,
+        metavar="FOLDS",
+        help="instead: cross-validate the variants on the training part only",
+    )
+    e.add_argument("--seed", type=int, default=0, help="fold seed for --cv (default 0)")
     e.set_defaults(func=cmd_evaluate)
 
 

@@ -77,11 +77,13 @@ def prepare(data_dir: Path) -> dict:
     idx = np.arange(len(X))
     tr, te = train_test_split(idx, test_size=0.2, stratify=y, random_state=SEED)
     test_tok = [_tokens(X[i]) for i in te]
-    c_tr = _max_containment([_tokens(X[i]) for i in tr], test_tok)
+    tr_tok = [_tokens(X[i]) for i in tr]
+    c_tr = _max_containment(tr_tok, test_tok)
     seg_tok = [r["tokens"].split() for r in seg]
     c_seg = _max_containment(seg_tok, test_tok)
     unlab = unlabelled_texts(data_dir)
-    c_un = _max_containment([_tokens(t) for t in unlab], test_tok)
+    un_tok = [_tokens(t) for t in unlab]
+    c_un = _max_containment(un_tok, test_tok)
     tr_keep = [i for i, c in zip(tr, c_tr, strict=True) if c < CONTAINMENT]
     seg_keep = [i for i, c in enumerate(c_seg) if c < CONTAINMENT]
     return {
@@ -97,6 +99,10 @@ def prepare(data_dir: Path) -> dict:
         "n_seg": len(seg),
         "n_seg_dropped": len(seg) - len(seg_keep),
         "unlabelled_texts": [t for t, c in zip(unlab, c_un, strict=True) if c < CONTAINMENT],
+        # token lists of the kept rows, for the per-fold de-duplication of cross-validation
+        "train_tokens": [tr_tok[i] for i, c in zip(range(len(tr)), c_tr, strict=True) if c < CONTAINMENT],
+        "seg_tokens": [seg_tok[i] for i in seg_keep],
+        "unlabelled_tokens": [t for t, c in zip(un_tok, c_un, strict=True) if c < CONTAINMENT],
         "n_unlabelled": len(unlab),
         "n_unlabelled_dropped": int((c_un >= CONTAINMENT).sum()),
     }

@@ -1,0 +1,63 @@
+"""Cross-validation on the training part of the Teddy Cup split, as used to choose the classifier.
+
+``anju triage evaluate --cv 3 --seed 0`` (and ``--cv 5 --seed 1``) reproduces the second-round tables of
+``docs/triage.md``. Only the training part of :func:`anju.text.evaluate.prepare` is used; the test split
+is never read here. Folds are stratified over the raw training rows, and every fold's validation rows
+are raw messages, like the test split. Within each fold, the raw training rows, the segmented rows and
+the unlabelled messages whose tokens are ≥ 50 % contained in one validation text are dropped (the same
+leakage rule as for the test split).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+
+from .evaluate import CONTAINMENT, _max_containment, prepare
+
+#: name → (TextClassifier parameters, whether unlabelled texts shape the features)
+VARIANTS: dict[str, tuple[dict, bool]] = {
+    "previous default: SVM stacked": ({"nb_alpha": None}, False),
+    "SVM + complement NB stacked": ({}, False),
+    "unlabelled texts shape the features, SVM stacked": ({"nb_alpha": None}, True),
+    "unlabelled texts shape the features, SVM + complement NB stacked (default)": ({}, True),
+}
+
+
+def cross_validate(data_dir: Path, *, folds: int = 3, seed: int = 0, out=print, variants=None) -> dict:
+    """Mean macro-F1 over ``folds`` folds of the training part for each variant, with the per-fold values."""
+    from sklearn.metrics import f1_score
+    from sklearn.model_selection import StratifiedKFold
+
+    from .classify import TextClassifier
+
+    variants = variants or VARIANTS
+    d = prepare(data_dir)
+    X, y, X_tok = d["train_texts"], np.array(d["train_labels"]), d["train_tokens"]
+    results: dict[str, list[float]] = {name: [] for name in variants}
+    split = StratifiedKFold(folds, shuffle=True, random_state=seed).split(np.zeros(len(y)), y)
+    for k, (tr, va) in enumerate(split):
+        t0 = time.time()
+        va_tok = [X_tok[i] for i in va]
+        tr = tr[_max_containment([X_tok[i] for i in tr], va_tok) < CONTAINMENT]
+        seg = np.nonzero(_max_containment(d["seg_tokens"], va_tok) < CONTAINMENT)[0]
+        unl = np.nonzero(_max_containment(d["unlabelled_tokens"], va_tok) < CONTAINMENT)[0]
+        texts = [X[i] for i in tr] + [d["seg_texts"][i] for i in seg]
+        labels = [y[i] for i in tr] + [d["seg_labels"][i] for i in seg]
+        unlabelled = [d["unlabelled_texts"][i] for i in unl]
+        for name, (params, with_unlabelled) in variants.items():
+            model = TextClassifier(**params).fit(
+                texts, labels, unlabelled=unlabelled if with_unlabelled else None
+            )
+            f1 = f1_score([y[i] for i in va], model.predict([X[i] for i in va]), average="macro")
+            results[name].append(float(f1))
+        out(
+            f"fold {k + 1}/{folds}: {len(tr)} raw, {len(seg)} segmented, {len(unl)} unlabelled; "
+            + ", ".join(f"{v[-1]:.4f}" for v in results.values())
+            + f"  [{time.time() - t0:.0f}s]"
+        )
+    for name, vals in results.items():
+        out(f"{np.mean(vals):.4f}  {name}  ({' '.join(f'{v:.3f}' for v in vals)})")
+    return {name: {"mean": float(np.mean(v)), "folds": v} for name, v in results.items()}
