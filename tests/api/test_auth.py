@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 
 from anju.core import actions
@@ -113,3 +114,18 @@ def test_anju_token_create_through_the_anju_command(world, capsys):
     assert main(["token", "create", "cun", "--name", "etl"]) == 0
     secret = capsys.readouterr().out.strip()
     assert ApiToken.objects.filter(user=world.cadre, name="etl", digest=ApiToken.hash(secret)).exists()
+
+
+def test_a_revoked_token_no_longer_authenticates(api_token, world, capsys):
+    from anju.cli import main
+
+    secret = actions.issue_api_token(world.cadre, "old")
+    assert api_token(secret).get("/areas").status_code == 200
+    assert main(["token", "revoke", "cun", "nomatch"]) == 1
+    assert main(["token", "revoke", "cun", secret[:13]]) == 0
+    assert api_token(secret).get("/areas").status_code == 401
+    assert AuditEvent.objects.filter(action="api_token.revoke").count() == 1
+    other = ApiToken.objects.get(digest=ApiToken.hash(actions.issue_api_token(world.cadre_b, "b")))
+    with pytest.raises(PermissionDenied):
+        actions.revoke_api_token(world.cadre, other)  # someone else's token
+    assert ApiToken.objects.filter(pk=other.pk).exists()

@@ -1,5 +1,6 @@
 """``anju token create USERNAME [--name NAME]``: issue an API token and print it once.
-``anju token list USERNAME``: the user's tokens (name, prefix, created, last used), never the tokens."""
+``anju token list USERNAME``: the user's tokens (name, prefix, created, last used), never the tokens.
+``anju token revoke USERNAME PREFIX``: withdraw one token."""
 
 from __future__ import annotations
 
@@ -58,6 +59,23 @@ def cmd_token_list(args) -> int:
     return 0
 
 
+def cmd_token_revoke(args) -> int:
+    from anju.platform_cli import setup_django
+
+    setup_django()
+    from anju.core import actions
+    from anju.core.models import ApiToken
+
+    prefix = args.prefix.removeprefix("anju_").rstrip("…")
+    tokens = list(ApiToken.objects.filter(user__username=args.username, prefix__startswith=prefix))
+    if len(tokens) != 1:
+        print(f"找到 {len(tokens)} 个匹配的令牌，请给出唯一的前缀（见 anju token list）。", file=sys.stderr)
+        return 1
+    actions.revoke_api_token(None, tokens[0])
+    print(f"已撤销令牌 anju_{tokens[0].prefix}…（{tokens[0].name}）。")
+    return 0
+
+
 def register(subparsers) -> None:
     token = subparsers.add_parser("token", help="API 令牌")
     token_sub = token.add_subparsers(dest="token_command", metavar="ACTION")
@@ -68,4 +86,8 @@ def register(subparsers) -> None:
     listing = token_sub.add_parser("list", help="列出用户的 API 令牌（不显示令牌本身）")
     listing.add_argument("username")
     listing.set_defaults(func=cmd_token_list)
+    revoke = token_sub.add_parser("revoke", help="撤销用户的一个 API 令牌")
+    revoke.add_argument("username")
+    revoke.add_argument("prefix", help="令牌前缀（anju token list 显示的 anju_xxxxxxxx）")
+    revoke.set_defaults(func=cmd_token_revoke)
     token.set_defaults(func=lambda args: token.print_help() or 2)

@@ -109,6 +109,23 @@ def issue_api_token(actor: User, name: str = "api") -> str:
     return secret
 
 
+@transaction.atomic
+def revoke_api_token(actor, token: ApiToken) -> None:
+    """Withdraw a token: the record is removed so it can never authenticate again; the audit log keeps it.
+
+    ``actor`` None is the command line run by the server's operator."""
+    if actor is not None and actor.pk != token.user_id:
+        actor.require("admin.manage")
+    audit.record(
+        actor,
+        "api_token.revoke",
+        token,
+        before={"name": token.name, "prefix": token.prefix, "user": token.user_id},
+        area=token.user.area,
+    )
+    token.delete()
+
+
 def reveal_personal_data(actor: User, obj, field_name: str) -> str:
     """Return a decrypted personal-data field and log the reveal. Callers check scope first."""
     actor.require("personal_data.reveal")
