@@ -154,6 +154,8 @@ def item_new(request):
 def item_edit(request, pk: int):
     _require_view(request.user)
     item = get_scoped_or_404(request.user, AssessmentItem, pk=pk)
+    if not permissions.can(request.user, "assessment.item"):
+        raise PermissionDenied
     initial = {
         f: getattr(item, f)
         for f in (

@@ -126,6 +126,7 @@ def alert_detail(request, pk: int):
 @login_required
 @require_POST
 def alert_action(request, pk: int, action: str):
+    request.user.require("alert.view")
     alert = get_scoped_or_404(request.user, Alert, pk=pk)
     note = request.POST.get("note", "")
     try:
@@ -159,6 +160,7 @@ def alert_action(request, pk: int, action: str):
 
 @login_required
 def alert_cap(request, pk: int):
+    request.user.require("alert.view")
     alert = get_scoped_or_404(
         request.user, Alert.objects.select_related("domain", "area", "issuing_unit"), pk=pk
     )
@@ -173,6 +175,7 @@ def alert_cap(request, pk: int):
 
 @login_required
 def alert_feed(request):
+    request.user.require("alert.view")
     alerts = (
         scoped(request.user, Alert)
         .filter(status=AlertStatus.ISSUED)
