@@ -508,9 +508,10 @@ def merge(actor, matter: Matter, *, into: Matter, note: str = "") -> Matter:
         before,
         from_status=from_status,
         public=True,
-        note=note or _("已并入事项 %(n)s") % {"n": into.number},
+        note=_("已并入事项 %(n)s") % {"n": into.number},
         data={"into": into.pk, "reports_moved": moved},
     )
+    _internal_note(actor, matter, note)
     into_before = audit.snapshot(into, AUDITED_FIELDS)
     _log(
         actor,
