@@ -138,6 +138,7 @@ def test_citizen_request_is_registered_assigned_mediated_resolved_and_tracked(wo
     expect(result).to_contain_text("已化解")
     expect(result).to_contain_text(PUBLIC_NOTE)
     expect(result).not_to_contain_text("包工头已按协议")  # the internal outcome stays internal
+    expect(result).not_to_contain_text("三日内组织调解")  # so does the assignment remark
     screenshot(citizen, "07-public-track-resolved")
 
     # What the pages did is what the ledger holds: one matter, resolved by the cadre, after one mediation.
@@ -152,6 +153,8 @@ def test_citizen_request_is_registered_assigned_mediated_resolved_and_tracked(wo
         "registered",
         "assessed",
         "assigned",
+        "note",  # the assignment remark, kept on the staff timeline only
         "mediation",
         "resolved",
     ]
+    assert not matter.events.get(kind="note").public
