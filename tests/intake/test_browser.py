@@ -75,7 +75,7 @@ def test_grid_worker_reports_with_position_and_photo_from_the_phone(browser, liv
     page.get_by_text("有反映人").click()
     page.get_by_label("匿名反映").check()
     assert not page.get_by_label("姓名").is_visible()  # anonymous hides the contact fields
-    page.get_by_role("button", name="上报").click()
+    page.get_by_role("button", name="提交").click()
     page.wait_for_url("**/intake/*/")
     report = Report.objects.get()
     assert (round(report.latitude, 4), round(report.longitude, 4)) == (30.2741, 120.1551)

@@ -44,22 +44,25 @@ TRANSITIONS: dict[str, Transition] = {
     t.action: t
     for t in [
         Transition(
-            "assess", "研判定级", frozenset({S.REGISTERED, S.ESCALATED, S.RETURNED, S.ASSESSED}), S.ASSESSED
+            "assess",
+            _("研判定级"),
+            frozenset({S.REGISTERED, S.ESCALATED, S.RETURNED, S.ASSESSED}),
+            S.ASSESSED,
         ),
-        Transition("assign", "交办", frozenset({S.ASSESSED, S.RETURNED}), S.ASSIGNED),
-        Transition("start", "开始化解", frozenset({S.ASSIGNED}), S.RESOLVING),
-        Transition("resolve", "化解办结", frozenset({S.ASSIGNED, S.RESOLVING}), S.RESOLVED),
-        Transition("follow_up", "回访", frozenset({S.RESOLVED}), S.FOLLOWED_UP),
-        Transition("archive", "归档", frozenset({S.RESOLVED, S.FOLLOWED_UP}), S.ARCHIVED),
+        Transition("assign", _("交办"), frozenset({S.ASSESSED, S.RETURNED}), S.ASSIGNED),
+        Transition("start", _("开始化解"), frozenset({S.ASSIGNED}), S.RESOLVING),
+        Transition("resolve", _("化解办结"), frozenset({S.ASSIGNED, S.RESOLVING}), S.RESOLVED),
+        Transition("follow_up", _("回访"), frozenset({S.RESOLVED}), S.FOLLOWED_UP),
+        Transition("archive", _("归档"), frozenset({S.RESOLVED, S.FOLLOWED_UP}), S.ARCHIVED),
         Transition(
             "escalate",
             "上报",
             frozenset({S.REGISTERED, S.ASSESSED, S.ASSIGNED, S.RESOLVING, S.RETURNED}),
             S.ESCALATED,
         ),
-        Transition("return", "退回", frozenset({S.ASSIGNED, S.RESOLVING}), S.RETURNED),
-        Transition("merge", "合并", frozenset(OPEN_STATUSES), S.MERGED),
-        Transition("reject", "不予受理", frozenset({S.REGISTERED, S.ASSESSED, S.ESCALATED}), S.REJECTED),
+        Transition("return", _("退回"), frozenset({S.ASSIGNED, S.RESOLVING}), S.RETURNED),
+        Transition("merge", _("合并"), frozenset(OPEN_STATUSES), S.MERGED),
+        Transition("reject", _("不予受理"), frozenset({S.REGISTERED, S.ASSESSED, S.ESCALATED}), S.REJECTED),
     ]
 }
 

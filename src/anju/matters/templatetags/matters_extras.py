@@ -6,6 +6,7 @@ from django import template
 from django.http import QueryDict
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from anju.matters.risk import current_matrix
 from anju.matters.workflow import Status
@@ -13,25 +14,25 @@ from anju.matters.workflow import Status
 register = template.Library()
 
 EVENT_LABELS = {
-    "registered": "登记",
-    "assessed": "研判定级",
-    "residual_assessed": "措施后风险",
-    "assigned": "交办",
-    "started": "开始化解",
-    "resolved": "化解办结",
-    "followed_up": "回访",
-    "archived": "归档",
-    "escalated": "上报",
-    "returned": "退回",
-    "merged": "合并",
-    "merge_received": "并入",
-    "rejected": "不予受理",
-    "mediation": "调解",
-    "supervised": "督办",
-    "note": "备注",
-    "black_swan": "黑天鹅研判",
-    "grey_rhino": "灰犀牛",
-    "party_added": "当事人",
+    "registered": N_("登记"),
+    "assessed": N_("研判定级"),
+    "residual_assessed": N_("措施后风险"),
+    "assigned": N_("交办"),
+    "started": N_("开始化解"),
+    "resolved": N_("化解办结"),
+    "followed_up": N_("回访"),
+    "archived": N_("归档"),
+    "escalated": N_("上报"),
+    "returned": N_("退回"),
+    "merged": N_("合并"),
+    "merge_received": N_("并入"),
+    "rejected": N_("不予受理"),
+    "mediation": N_("调解"),
+    "supervised": N_("督办"),
+    "note": N_("备注"),
+    "black_swan": N_("黑天鹅研判"),
+    "grey_rhino": N_("灰犀牛"),
+    "party_added": N_("当事人"),
 }
 # First click on a column sorts in its most useful direction.
 FIRST_DIRECTION = {"registered": "-registered", "deadline": "deadline", "level": "-level", "number": "number"}
