@@ -222,7 +222,8 @@ def fit_with_trend_decision(
         res.take(alt, retry)
         if fail_without_convergence:
             failed[retry] = ~alt.first_converged
-    predicted = np.maximum(np.exp(res.eta0), DOUBLE_EPS)
+    with np.errstate(over="ignore"):  # a diverging trend predicts +inf, as in R; the trend is then dropped
+        predicted = np.maximum(np.exp(res.eta0), DOUBLE_EPS)
     keep = (b >= 3) & (res.p_trend < p_threshold_trend) & (predicted <= counts.row_max)
     drop = res.has_trend & ~keep
     if drop.any():
