@@ -15,8 +15,17 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
+from . import kernel
 from .data import CountPanel
-from .glm import DOUBLE_EPS, Counts, GroupedDesign, anscombe_weights, fit_quasipoisson
+from .glm import (
+    DOUBLE_EPS,
+    GLM_EPSILON,
+    GLM_MAXIT,
+    Counts,
+    GroupedDesign,
+    anscombe_weights,
+    fit_quasipoisson,
+)
 from .windows import FitWindow, NotEvaluable
 
 
@@ -160,9 +169,11 @@ class FitRules:
 
 
 def fit_and_reweight(
-    y: np.ndarray, design: GroupedDesign, group: int, time: float, rules: FitRules
+    y: Counts, design: GroupedDesign, group: int, time: float, rules: FitRules
 ) -> FitSummary:
     """One call of R's fitFun: quasi-Poisson fit, Anscombe reweighting, refit, phi."""
+    if kernel.available() and y.index is not None:
+        return _fit_and_reweight_compiled(y, design, group, time, rules)
     fit = fit_quasipoisson(y, design)
     first_converged = fit.converged
     phi = np.maximum(fit.dispersion, 1.0)
@@ -188,6 +199,39 @@ def fit_and_reweight(
         phi=phi,
         inference_dispersion=inference,
         beta=fit.beta.copy(),
+        p_trend=p_trend,
+    )
+
+
+def _fit_and_reweight_compiled(
+    y: Counts, design: GroupedDesign, group: int, time: float, rules: FitRules
+) -> FitSummary:
+    """fit_and_reweight by the compiled kernel (same arithmetic, one fit at a time)."""
+    n_fits = y.y.shape[0]
+    trend = design.time is not None
+    layout = kernel.layout(design.groups, design.n_groups, design.time)
+    out = {name: np.empty(n_fits) for name in ("eta0", "quad0", "phi", "inference", "beta", "v_tt")}
+    first_converged = np.empty(n_fits, dtype=np.bool_)
+    kernel.fit_reweight_batch(
+        np.ascontiguousarray(y.index, dtype=np.int64), y.value_tables(), layout, trend, int(group),
+        float(time), bool(rules.reweight), float(rules.weights_threshold), bool(rules.overwrite_weights),
+        GLM_MAXIT, GLM_EPSILON, first_converged, out["eta0"], out["quad0"], out["phi"],
+        out["inference"], out["beta"], out["v_tt"],
+    )  # fmt: skip
+    if trend:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t_stat = out["beta"] / np.sqrt(out["inference"] * out["v_tt"])
+        p_trend = 2.0 * special.stdtr(design.n_obs - design.rank, -np.abs(t_stat))
+    else:
+        p_trend = np.full(n_fits, np.nan)
+    return FitSummary(
+        first_converged=first_converged,
+        has_trend=np.full(n_fits, trend),
+        eta0=out["eta0"],
+        quad0=out["quad0"],
+        phi=out["phi"],
+        inference_dispersion=out["inference"],
+        beta=out["beta"],
         p_trend=p_trend,
     )
 

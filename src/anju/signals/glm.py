@@ -192,9 +192,7 @@ class Counts:
 
     @property
     def start_dev_terms(self) -> np.ndarray:  # unit deviance terms at the start, 2x
-        return self._get(
-            "start_dev_terms", lambda v: 2.0 * (_ylogy(v) - v * np.log(_mu_start(v)) - v + _mu_start(v))
-        )
+        return self._get("start_dev_terms", _start_dev_terms)
 
     @property
     def start_deviance(self) -> np.ndarray:
@@ -204,11 +202,26 @@ class Counts:
 
     @property
     def start_wz(self) -> np.ndarray:  # w^2 z of the first WLS step (unit prior weights)
-        return self._get("start_wz", lambda v: _mu_start(v) * np.log(v + 0.1) + v - _mu_start(v))
+        return self._get("start_wz", _start_wz)
 
     @property
     def y_two_thirds(self) -> np.ndarray:
-        return self._get("y23", lambda v: v ** (2.0 / 3.0))
+        return self._get("y23", _two_thirds)
+
+    def value_tables(self) -> tuple[np.ndarray, ...] | None:
+        """Per-count-value tables of ylogy, mu_start, start_dev_terms, start_wz and y^(2/3), or None
+        when the counts are not integer-indexed (the compiled kernel looks values up in these)."""
+        if self._index is None:
+            return None
+        v = self._values
+        return tuple(
+            np.ascontiguousarray(make(v))
+            for make in (_ylogy, _mu_start, _start_dev_terms, _start_wz, _two_thirds)
+        )
+
+    @property
+    def index(self) -> np.ndarray | None:
+        return self._index
 
     @property
     def row_max(self) -> np.ndarray:
@@ -223,6 +236,18 @@ def _ylogy(v: np.ndarray) -> np.ndarray:
 
 def _mu_start(v: np.ndarray) -> np.ndarray:
     return np.maximum(np.exp(np.log(v + 0.1)), DOUBLE_EPS)
+
+
+def _start_dev_terms(v: np.ndarray) -> np.ndarray:  # unit deviance terms at the start, 2x
+    return 2.0 * (_ylogy(v) - v * np.log(_mu_start(v)) - v + _mu_start(v))
+
+
+def _start_wz(v: np.ndarray) -> np.ndarray:  # w^2 z of the first WLS step (unit prior weights)
+    return _mu_start(v) * np.log(v + 0.1) + v - _mu_start(v)
+
+
+def _two_thirds(v: np.ndarray) -> np.ndarray:
+    return v ** (2.0 / 3.0)
 
 
 def fit_quasipoisson(
