@@ -37,7 +37,7 @@ except ImportError:  # pragma: no cover - exercised where numba is not installed
 DOUBLE_EPS = float(np.finfo(np.float64).eps)
 LOG_DOUBLE_EPS = math.log(DOUBLE_EPS)
 LANES = 64  # fits per block: one AVX-512 or two AVX2 vectors of doubles
-RESTART = 32  # longest run of exp(beta)^k products before a fresh exp (drift below ~1e-14)
+RESTART = 64  # longest run of exp(beta)^k products before a fresh exp (drift below ~1e-14)
 EXP_SAFE = 300.0  # beyond this, exp(alpha) * exp(beta t) may overflow where exp(eta) does not
 
 
@@ -146,7 +146,7 @@ def _means_block(out, alpha, beta, design, trend, tmax_abs):
 
 
 @_njit
-def _irls_block(Y, MUS, WZ, YL, SD, P, weighted, design, trend, tmax_abs, maxit, epsilon):
+def _irls_block(Y, MUS, WZ, YL, SD, P, weighted, design, trend, tmax_abs, maxit, epsilon, ET):
     """R's glm.fit (quasi-Poisson, log link) for the LANES fits of a block.
 
     Every lane iterates until all have stopped; a lane's state is saved when it stops (converged,
@@ -205,7 +205,6 @@ def _irls_block(Y, MUS, WZ, YL, SD, P, weighted, design, trend, tmax_abs, maxit,
     beta = np.zeros(B)
     prev_alpha = np.zeros((G, B))
     prev_beta = np.zeros(B)
-    ET = np.empty((n, B))
     EA = np.empty((G, B))
     valid = np.zeros(B, dtype=np.bool_)
     erun = np.empty((run_time.shape[0], B))
@@ -347,7 +346,7 @@ def _irls_block(Y, MUS, WZ, YL, SD, P, weighted, design, trend, tmax_abs, maxit,
 
 
 @_njit
-def _finish_block(Y, MUS, P, weighted, design, trend, tmax_abs, fit):
+def _finish_block(Y, MUS, P, weighted, design, trend, tmax_abs, fit, mu, working):
     """Fitted means, R's working weights, (X'WX)^-1 (arrowhead) and the Pearson dispersion per lane.
 
     Returns (mu, working, v_gg, v_gt, v_tt, dispersion).
@@ -355,8 +354,6 @@ def _finish_block(Y, MUS, P, weighted, design, trend, tmax_abs, fit):
     alpha, beta, prev_alpha, prev_beta, from_start = fit[0], fit[1], fit[2], fit[3], fit[4]
     n, B = Y.shape
     G = alpha.shape[0]
-    mu = np.empty((n, B))
-    working = np.empty((n, B))
     _means_block(mu, alpha, beta, design, trend, tmax_abs)
     _means_block(working, prev_alpha, prev_beta, design, trend, tmax_abs)
     for i in range(n):
@@ -406,7 +403,9 @@ def _finish_block(Y, MUS, P, weighted, design, trend, tmax_abs, fit):
 
 
 @_njit
-def _anscombe_block(Y23, mu, working, v_gg, v_gt, v_tt, phi, threshold, fit, design, trend, tmax_abs):
+def _anscombe_block(
+    Y23, mu, working, v_gg, v_gt, v_tt, phi, threshold, fit, design, trend, tmax_abs, sixth, omega
+):
     """Farrington's reweighting: gamma s^-2 where the Anscombe residual s > threshold, gamma else.
 
     ``s = 1.5 (y^(2/3) mu^(-1/6) - mu^(1/2)) / sqrt(phi (1 - h))``, h the hat value (set to 1 near 1),
@@ -421,7 +420,6 @@ def _anscombe_block(Y23, mu, working, v_gg, v_gt, v_tt, phi, threshold, fit, des
     erun6 = np.empty((run_time.shape[0], B))
     powers6 = np.empty((RESTART, B))
     _exp_setup(alpha, beta, 1.0 / 6.0, design, trend, ea6, erun6, powers6)
-    sixth = np.empty((n, B))
     for i in range(n):
         g = groups[i]
         r = run_of[i]
@@ -432,7 +430,6 @@ def _anscombe_block(Y23, mu, working, v_gg, v_gt, v_tt, phi, threshold, fit, des
         if _lane_floored(alpha, beta[lane], lane, design, trend, tmax_abs):
             for i in range(n):
                 sixth[i, lane] = np.cbrt(math.sqrt(mu[i, lane]))
-    omega = np.empty((n, B))
     total = np.zeros(B)
     for i in range(n):
         g = groups[i]
@@ -483,6 +480,11 @@ def fit_reweight_batch(yidx, tables, design, trend, g0, t0, reweight, threshold,
     WZ = np.empty((n, B))
     Y23 = np.empty((n, B))
     unit = np.ones((n, B))
+    ET = np.empty((n, B))  # work arrays, allocated once: fresh pages for each block cost more than the block
+    MU = np.empty((n, B))
+    WORKING = np.empty((n, B))
+    SIXTH = np.empty((n, B))
+    OMEGA = np.empty((n, B))
     phi = np.empty(B)
     for k0 in range(0, K, B):
         for lane in range(B):  # a short last block repeats its last fit
@@ -495,19 +497,21 @@ def fit_reweight_batch(yidx, tables, design, trend, g0, t0, reweight, threshold,
                 SD[i, lane] = t_start_dev[v]
                 WZ[i, lane] = t_start_wz[v]
                 Y23[i, lane] = t_y23[v]
-        fit = _irls_block(Y, MUS, WZ, YL, SD, unit, False, design, trend, tmax_abs, maxit, epsilon)
+        fit = _irls_block(Y, MUS, WZ, YL, SD, unit, False, design, trend, tmax_abs, maxit, epsilon, ET)
         first_conv = fit[5].copy()
-        mu, working, v_gg, v_gt, v_tt, disp = _finish_block(Y, MUS, unit, False, design, trend, tmax_abs, fit)
+        mu, working, v_gg, v_gt, v_tt, disp = _finish_block(
+            Y, MUS, unit, False, design, trend, tmax_abs, fit, MU, WORKING
+        )
         inference = disp.copy()
         for lane in range(B):
             phi[lane] = max(disp[lane], 1.0)
         if reweight:
             omega = _anscombe_block(
-                Y23, mu, working, v_gg, v_gt, v_tt, phi, threshold, fit, design, trend, tmax_abs
+                Y23, mu, working, v_gg, v_gt, v_tt, phi, threshold, fit, design, trend, tmax_abs, SIXTH, OMEGA
             )
-            fit = _irls_block(Y, MUS, WZ, YL, SD, omega, True, design, trend, tmax_abs, maxit, epsilon)
+            fit = _irls_block(Y, MUS, WZ, YL, SD, omega, True, design, trend, tmax_abs, maxit, epsilon, ET)
             mu, working, v_gg, v_gt, v_tt, disp = _finish_block(
-                Y, MUS, omega, True, design, trend, tmax_abs, fit
+                Y, MUS, omega, True, design, trend, tmax_abs, fit, MU, WORKING
             )
             for lane in range(B):
                 phi[lane] = max(disp[lane], 1.0)
