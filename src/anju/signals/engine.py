@@ -172,7 +172,8 @@ def fit_and_reweight(
     y: Counts, design: GroupedDesign, group: int, time: float, rules: FitRules
 ) -> FitSummary:
     """One call of R's fitFun: quasi-Poisson fit, Anscombe reweighting, refit, phi."""
-    if kernel.available() and y.index is not None:
+    # the kernel compares squared residuals with threshold^2, which needs a threshold >= 0
+    if kernel.available() and y.index is not None and rules.weights_threshold >= 0:
         return _fit_and_reweight_compiled(y, design, group, time, rules)
     fit = fit_quasipoisson(y, design)
     first_converged = fit.converged

@@ -247,7 +247,6 @@ def _irls_block(Y, MUS, WZ, YL, SD, P, weighted, design, trend, tmax_abs, maxit,
             valid[lane] = not _lane_floored(alpha, beta[lane], lane, design, trend, tmax_abs)
             any_floored = any_floored or not valid[lane]
         EAc = EA
-        ETc = ET
         _exp_setup(alpha, beta, 1.0, design, trend, EAc, erun, powers)
         if trend:  # mu = exp(alpha_g) exp(beta t): per-group sums of exp(beta t) (x prior)
             s0[:] = 0.0
@@ -260,7 +259,6 @@ def _irls_block(Y, MUS, WZ, YL, SD, P, weighted, design, trend, tmax_abs, maxit,
                 k = step_of[i]
                 for lane in range(B):
                     e = erun[r, lane] * powers[k, lane]
-                    ETc[i, lane] = e
                     pm = e * P[i, lane]
                     pmt = pm * t
                     s0[g, lane] += pm
@@ -416,20 +414,20 @@ def _anscombe_block(
     groups, tc, run_of, step_of, run_time = design[0], design[1], design[2], design[3], design[4]
     n, B = mu.shape
     G = alpha.shape[0]
-    ea6 = np.empty((G, B))
-    erun6 = np.empty((run_time.shape[0], B))
-    powers6 = np.empty((RESTART, B))
-    _exp_setup(alpha, beta, 1.0 / 6.0, design, trend, ea6, erun6, powers6)
+    ea = np.empty((G, B))
+    erun = np.empty((run_time.shape[0], B))
+    powers = np.empty((RESTART, B))
+    _exp_setup(alpha, beta, -1.0 / 6.0, design, trend, ea, erun, powers)  # mu^(-1/6): no division
     for i in range(n):
         g = groups[i]
         r = run_of[i]
         k = step_of[i]
         for lane in range(B):
-            sixth[i, lane] = ea6[g, lane] * erun6[r, lane] * powers6[k, lane] if trend else ea6[g, lane]
+            sixth[i, lane] = ea[g, lane] * erun[r, lane] * powers[k, lane] if trend else ea[g, lane]
     for lane in range(B):
         if _lane_floored(alpha, beta[lane], lane, design, trend, tmax_abs):
             for i in range(n):
-                sixth[i, lane] = np.cbrt(math.sqrt(mu[i, lane]))
+                sixth[i, lane] = 1.0 / np.cbrt(math.sqrt(mu[i, lane]))
     total = np.zeros(B)
     for i in range(n):
         g = groups[i]
@@ -438,12 +436,10 @@ def _anscombe_block(
             quad = v_gg[g, lane] + 2.0 * v_gt[g, lane] * t + v_tt[lane] * t * t
             h = working[i, lane] * quad
             h = 1.0 if h > 1.0 - 10.0 * DOUBLE_EPS else h
-            s = (
-                1.5
-                * (Y23[i, lane] / sixth[i, lane] - math.sqrt(mu[i, lane]))
-                / math.sqrt((1.0 - h) * phi[lane])
-            )
-            v = 1.0 / (s * s) if s > threshold else 1.0
+            s = 1.5 * (Y23[i, lane] * sixth[i, lane] - math.sqrt(mu[i, lane]))
+            s2 = s * s / ((1.0 - h) * phi[lane])  # s^2 of the standardised residual
+            # s > threshold  <=>  s2 > threshold^2 with s >= 0 (threshold is positive)
+            v = 1.0 / s2 if (s > 0.0 and s2 > threshold * threshold) else 1.0
             omega[i, lane] = v
             total[lane] += v
     for i in range(n):
