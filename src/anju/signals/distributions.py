@@ -5,8 +5,11 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
+from . import kernel
+
 # R fuzzes p down a little before searching, to ensure left continuity of the quantile function.
 _QUANTILE_FUZZ = 1.0 - 64.0 * np.finfo(np.float64).eps
+SUMMATION_LIMIT = 2000  # quantiles up to this are found by summing the mass function
 
 
 def nbinom_cdf(y: np.ndarray, size: np.ndarray, prob: np.ndarray) -> np.ndarray:
@@ -83,7 +86,13 @@ def nbinom_quantile(p: float, size: np.ndarray, prob: np.ndarray) -> np.ndarray:
         gamma = (q + pp) / sigma
         z = special.ndtri(p)
         guess = np.round(mean + sigma * (z + gamma * (z * z - 1.0) / 6.0))
-        out[run] = _search(p, lambda y, i: nbinom_cdf(y, s[i], pr[i]), guess)
+        found = np.full(s.shape, np.nan)
+        if kernel.available():  # small quantiles: sum the mass function (compiled)
+            kernel.nbinom_quantile_by_summation(p * _QUANTILE_FUZZ, s, pr, SUMMATION_LIMIT, found)
+        rest = np.isnan(found)
+        if rest.any():
+            found[rest] = _search(p, lambda y, i: nbinom_cdf(y, s[rest][i], pr[rest][i]), guess[rest])
+        out[run] = found
     return out
 
 
