@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from anju.signals import NOUFAILY_CONTROL, CountPanel, farrington_flexible, kernel
+from anju.signals import NOUFAILY_CONTROL, CountPanel, accel, farrington_flexible
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_INPUT = ROOT.parent / "shared" / "oracles" / "inputs" / "synthetic_2000.csv.gz"
@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}; jobs={args.jobs}")
     warm0 = time.perf_counter()
     farrington_flexible(panel.subset(range(20)), last=52, **NOUFAILY_CONTROL)  # warm-up (imports, caches)
-    path = "compiled kernel (numba)" if kernel.available() else "numpy path"
+    path = "compiled kernel (numba)" if accel.kernel() is not None else "numpy path"
     print(f"fits: {path}; warm-up (kernel load or compile, 20 series) {time.perf_counter() - warm0:.2f} s")
 
     wall, cpu, res = time_anju(panel, args.jobs)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from . import kernel
+from . import accel
 
 # R fuzzes p down a little before searching, to ensure left continuity of the quantile function.
 _QUANTILE_FUZZ = 1.0 - 64.0 * np.finfo(np.float64).eps
@@ -87,8 +87,9 @@ def nbinom_quantile(p: float, size: np.ndarray, prob: np.ndarray) -> np.ndarray:
         z = special.ndtri(p)
         guess = np.round(mean + sigma * (z + gamma * (z * z - 1.0) / 6.0))
         found = np.full(s.shape, np.nan)
-        if kernel.available():  # small quantiles: sum the mass function (compiled)
-            kernel.nbinom_quantile_by_summation(p * _QUANTILE_FUZZ, s, pr, SUMMATION_LIMIT, found)
+        compiled = accel.kernel()
+        if compiled is not None:  # small quantiles: sum the mass function (compiled)
+            compiled.nbinom_quantile_by_summation(p * _QUANTILE_FUZZ, s, pr, SUMMATION_LIMIT, found)
         rest = np.isnan(found)
         if rest.any():
             found[rest] = _search(p, lambda y, i: nbinom_cdf(y, s[rest][i], pr[rest][i]), guess[rest])

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-from . import kernel
+from . import accel
 from .data import CountPanel
 from .glm import (
     DOUBLE_EPS,
@@ -173,8 +173,9 @@ def fit_and_reweight(
 ) -> FitSummary:
     """One call of R's fitFun: quasi-Poisson fit, Anscombe reweighting, refit, phi."""
     # the kernel compares squared residuals with threshold^2, which needs a threshold >= 0
-    if kernel.available() and y.index is not None and rules.weights_threshold >= 0:
-        return _fit_and_reweight_compiled(y, design, group, time, rules)
+    compiled = accel.kernel()
+    if compiled is not None and y.index is not None and rules.weights_threshold >= 0:
+        return _fit_and_reweight_compiled(compiled, y, design, group, time, rules)
     fit = fit_quasipoisson(y, design)
     first_converged = fit.converged
     phi = np.maximum(fit.dispersion, 1.0)
@@ -205,7 +206,7 @@ def fit_and_reweight(
 
 
 def _fit_and_reweight_compiled(
-    y: Counts, design: GroupedDesign, group: int, time: float, rules: FitRules
+    kernel, y: Counts, design: GroupedDesign, group: int, time: float, rules: FitRules
 ) -> FitSummary:
     """fit_and_reweight by the compiled kernel (same arithmetic, one fit at a time)."""
     n_fits = y.y.shape[0]

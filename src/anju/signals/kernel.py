@@ -25,7 +25,6 @@ the compilation once, about 10-20 seconds.
 from __future__ import annotations
 
 import math
-import os
 
 import numpy as np
 
@@ -43,7 +42,9 @@ EXP_SAFE = 300.0  # beyond this, exp(alpha) * exp(beta t) may overflow where exp
 
 def available() -> bool:
     """True when the compiled kernel can be used (numba installed and not switched off)."""
-    return numba is not None and os.environ.get("ANJU_SIGNALS_KERNEL", "numba").lower() != "numpy"
+    from .accel import kernel
+
+    return kernel() is not None
 
 
 def layout(groups: np.ndarray, n_groups: int, time: np.ndarray | None) -> tuple[np.ndarray, ...]:
