@@ -13,6 +13,7 @@ import time
 
 from .data import InputError
 from .ears import ears_c
+from .engine import default_jobs
 from .farrington import farrington
 from .flexible import NOUFAILY_CONTROL, farrington_flexible
 from .io import read_counts_csv, write_results_csv
@@ -90,7 +91,9 @@ def register(subparsers) -> None:
         "--details", action="store_true", help="also write score, pvalue, status and reason columns"
     )
     detect.add_argument("--quiet", action="store_true", help="no progress bar or summary")
-    detect.add_argument("--jobs", type=int, default=1, help="threads for the Farrington fits (default 1)")
+    detect.add_argument(
+        "--jobs", type=int, default=0, help="threads for the Farrington fits (default 0: one per CPU)"
+    )
     for name, (_, parse, methods) in CONTROLS.items():
         detect.add_argument(
             f"--{name}", type=parse, default=None, help=f"R control {name} ({', '.join(methods)})"
@@ -133,7 +136,8 @@ def run_detect(args) -> int:
         if args.method in ("farrington", "farrington-flexible") and any(p.freq == 365 for p in panels):
             raise InputError("daily data (freq 365) is supported by the EARS methods only")
         results = [
-            _run(args.method, p, args.last, kwargs, progress=not args.quiet, jobs=args.jobs) for p in panels
+            _run(args.method, p, args.last, kwargs, progress=not args.quiet, jobs=args.jobs or default_jobs())
+            for p in panels
         ]
         n_rows = write_results_csv(results, args.output, details=args.details)
     except (InputError, ValueError) as exc:

@@ -9,6 +9,7 @@ windows). Batches are cut into chunks to bound memory.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -37,6 +38,14 @@ def single_threaded_blas():
     except ImportError:  # optional: without it BLAS keeps its own default
         return contextlib.nullcontext()
     return threadpool_limits(limits=1, user_api="blas")
+
+
+def default_jobs() -> int:
+    """One thread per CPU this process may use (the compiled fits release the GIL)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
 
 
 CHUNK_ELEMENTS = 250_000  # fits x observations per chunk: about 2 MB per float array, cache-sized

@@ -58,6 +58,10 @@ def controls_for(method: str, overrides: dict | None) -> dict:
 
 def _call(method: str, panel: CountPanel, t_index: np.ndarray, controls: dict):
     kwargs = {R_TO_PY[k]: v for k, v in controls.items() if k in R_TO_PY}
+    if method.startswith("farrington"):
+        from anju.signals.engine import default_jobs
+
+        kwargs["jobs"] = default_jobs()
     if method == "farrington_flexible":
         from anju.signals.flexible import farrington_flexible
 
