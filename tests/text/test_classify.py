@@ -82,23 +82,28 @@ def test_train_triage_chooses(fixture_rows):
     assert classify("学校强制学生实习", m)[0][0] == "教育文体"
 
 
-def test_stacking_with_naive_bayes(fixture_rows):
+def test_stacking_with_naive_bayes(fixture_rows, monkeypatch):
     train, test = fixture_rows[:96], fixture_rows[96:]
     texts, labels = [r["text"] for r in train], [r["label"] for r in train]
     with_nb = TextClassifier(calibration="stack").fit(texts, labels)
     without = TextClassifier(calibration="stack", nb_alpha=None).fit(texts, labels)
-    assert with_nb.nb_coef_ is not None and with_nb.nb_coef_.shape == (len(with_nb.features_.vocabulary_), 4)
-    assert without.nb_coef_ is None
     # the stack reads 2 × 4 scores with naive Bayes, 4 without
     assert with_nb.stack_[0].shape == (8, 4) and without.stack_[0].shape == (4, 4)
+    # both are folded into one (features × labels) map
+    n_features = len(with_nb.features_.vocabulary_)
+    assert with_nb.coef_.shape == (n_features, 4) and with_nb.nb_coef_ is None
     p = with_nb.predict_proba([r["text"] for r in test])
     assert np.allclose(p.sum(axis=1), 1)
     acc = np.mean([with_nb.labels_[i] == r["label"] for i, r in zip(p.argmax(axis=1), test, strict=True)])
     assert acc >= 0.9
-    # the SVM's own scores are unchanged by the naive Bayes half of the stack
-    assert np.allclose(
-        with_nb.decision_function(["拖欠工资"]), without.decision_function(["拖欠工资"]), atol=1e-5
-    )
+    # naive Bayes changes the stacked scores
+    assert not np.allclose(with_nb.decision_function(["拖欠工资"]), without.decision_function(["拖欠工资"]))
+    # folding gives the probabilities of the unfolded stack (SVM and naive Bayes scored separately)
+    monkeypatch.setattr(TextClassifier, "_fold_stack", lambda self: None)
+    unfolded = TextClassifier(calibration="stack").fit(texts, labels)
+    assert unfolded.nb_coef_ is not None and unfolded.nb_coef_.shape == (n_features, 4)
+    many = [r["text"] for r in fixture_rows]
+    assert np.allclose(unfolded.predict_proba(many), with_nb.predict_proba(many), atol=1e-4)
 
 
 def test_unlabelled_texts_shape_the_vocabulary_only(fixture_rows):
@@ -113,3 +118,23 @@ def test_unlabelled_texts_shape_the_vocabulary_only(fixture_rows):
     m = train_triage(texts, labels, unlabelled=unlabelled)
     assert len(m.features_.vocabulary_) == len(shaped.features_.vocabulary_)
     assert m.predict(["工地老板拖欠农民工工资三个月"]) == ["劳动保障"]
+
+
+def test_lead_block(fixture_rows):
+    from anju.text.features import HashedNgramTfidf, LeadAndBodyTfidf
+
+    rows = fixture_rows[:96]
+    texts, labels = [r["text"] for r in rows], [r["label"] for r in rows]
+    m = TextClassifier().fit(texts, labels)
+    plain = TextClassifier(lead_chars=0).fit(texts, labels)
+    assert isinstance(m.features_, LeadAndBodyTfidf) and isinstance(plain.features_, HashedNgramTfidf)
+    nb = len(m.features_.body.vocabulary_)
+    assert len(m.features_.vocabulary_) == nb + len(m.features_.lead.vocabulary_) == m.coef_.shape[0]
+    pad = "。" * 60
+    x_start, x_end, x_pad = m.features_.transform(m._prep(["拖欠工资" + pad, pad + "拖欠工资", pad]))
+    # words after the first 40 characters do not reach the lead block; words at the start do
+    assert (x_end[:, nb:] != x_pad[:, nb:]).nnz == 0 and (x_end[:, :nb] != x_pad[:, :nb]).nnz > 0
+    assert (x_start[:, nb:] != x_pad[:, nb:]).nnz > 0
+    # each block has unit length, the lead block is then weighted 0.5
+    assert np.isclose(np.linalg.norm(x_start[:, nb:].toarray()), 0.5, atol=1e-5)
+    assert np.isclose(np.linalg.norm(x_start[:, :nb].toarray()), 1.0, atol=1e-5)

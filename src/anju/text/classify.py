@@ -5,10 +5,12 @@ matters (``anju triage train``, or a scheduled job calling :func:`train_triage`)
 labelled matters, each domain's keyword lexicon decides (:class:`LexiconClassifier`).
 
 Method (chosen by measurement, see ``docs/triage.md``): sublinear TF-IDF over character 1–3-grams plus
-dictionary words (:class:`~anju.text.features.HashedNgramTfidf`), a linear SVM (``LinearSVC``, C=2) and
-a complement naive Bayes, and a multinomial logistic regression over the cross-validated scores of both
-for all labels (stacking), so the probabilities are calibrated and systematic confusions between labels
-are corrected. With fewer than 50 examples of some label, per-label Platt scaling of the SVM is used
+dictionary words (:class:`~anju.text.features.HashedNgramTfidf`) of the whole text, and a second such
+block, weighted 0.5, of its first 40 characters (the title, when there is one;
+:class:`~anju.text.features.LeadAndBodyTfidf`); a linear SVM (``LinearSVC``, C=2) and a complement naive
+Bayes, and a multinomial logistic regression over the cross-validated scores of both for all labels
+(stacking), so the probabilities are calibrated and systematic confusions between labels are corrected.
+The stack is linear up to its softmax, so it is folded into one (features × labels) matrix. With fewer than 50 examples of some label, per-label Platt scaling of the SVM is used
 instead (stacking would overfit). Unlabelled texts, when given, shape the vocabulary and IDF only. The
 lexicon's keywords, when given, are added as short training examples, which helps labels that have
 few examples yet.
@@ -191,11 +193,17 @@ class TextClassifier(_Base):
         segment_chars: int = 0,
         calibration: str = "auto",
         nb_alpha: float | None = 0.3,
+        lead_chars: int = 40,
+        lead_weight: float = 0.5,
+        lead_max_features: int | None = 200_000,
     ) -> None:
         if calibration not in ("auto", "platt", "stack"):
             raise ValueError("calibration must be 'auto', 'platt' or 'stack'")
         self.calibration = calibration
         self.nb_alpha = nb_alpha
+        self.lead_chars = lead_chars
+        self.lead_weight = lead_weight
+        self.lead_max_features = lead_max_features
         self.segment_chars = segment_chars
         self.C = C
         self.char_ngrams = char_ngrams
@@ -220,9 +228,7 @@ class TextClassifier(_Base):
         """Train on ``texts``/``labels``. ``unlabelled`` texts (reports nobody has labelled yet) only shape
         the feature vocabulary and its IDF weights: n-grams that occur in the texts to come get a
         vocabulary slot and a realistic rarity, which measurably helps (``docs/triage.md``)."""
-        from sklearn.svm import LinearSVC
-
-        from .features import HashedNgramTfidf
+        from .features import HashedNgramTfidf, LeadAndBodyTfidf
 
         docs = self._prep(texts)
         y = [str(label) for label in labels]
@@ -246,6 +252,13 @@ class TextClassifier(_Base):
             max_features=self.max_features,
             segment_chars=getattr(self, "segment_chars", 0),
         )
+        if self.lead_chars:
+            lead = HashedNgramTfidf(
+                char_ngrams=self.char_ngrams,
+                word_lengths=self.word_lengths,
+                max_features=self.lead_max_features,
+            )
+            self.features_ = LeadAndBodyTfidf(self.features_, lead, self.lead_chars, self.lead_weight)
         extra = self._prep(unlabelled) if unlabelled is not None else []
         X = (
             self.features_.fit_transform(docs + extra)[: len(docs)]
@@ -253,7 +266,12 @@ class TextClassifier(_Base):
             else self.features_.fit_transform(docs)
         )
         yi = np.array([self.labels_.index(v) for v in y])
-        wa = np.asarray(w, dtype=float)
+        return self._fit_matrix(X, yi, np.asarray(w, dtype=float))
+
+    def _fit_matrix(self, X, yi: np.ndarray, wa: np.ndarray) -> TextClassifier:
+        """Fit the models on the feature matrix ``X`` (``features_`` and ``labels_`` already set)."""
+        from sklearn.svm import LinearSVC
+
         svm = LinearSVC(C=self.C, class_weight=self.class_weight, random_state=0)
         svm.fit(X, yi, sample_weight=wa)
         coef = svm.coef_ if len(self.labels_) > 2 else np.vstack([-svm.coef_[0], svm.coef_[0]])
@@ -263,7 +281,25 @@ class TextClassifier(_Base):
         self.stack_ = None
         self.nb_coef_ = None
         self.platt_ = self._fit_platt(X, yi, wa) if self.calibrate else None
+        if self.stack_ is not None:
+            self._fold_stack()
         return self
+
+    def _fold_stack(self) -> None:
+        """Fold the stack into one linear map. The stacker's logits are linear in the base models' scores,
+        which are linear in the features, so ``X @ coef_ + intercept_`` becomes the stacker's logits: one
+        (features × labels) matrix instead of one per base model, which halves the model file and
+        the prediction's matrix products. Probabilities are unchanged up to float32 rounding."""
+        a, b = self.stack_
+        n_lab = len(self.labels_)
+        coef = self.coef_.astype(np.float64) @ a[:n_lab]
+        icpt = self.intercept_.astype(np.float64) @ a[:n_lab] + b
+        if self.nb_coef_ is not None:
+            coef += self.nb_coef_.astype(np.float64) @ a[n_lab:]
+        self.coef_ = np.ascontiguousarray(coef, dtype=np.float32)
+        self.intercept_ = icpt.astype(np.float32)
+        self.nb_coef_ = None
+        self.folded_ = True
 
     def _fit_nb(self, X, yi: np.ndarray, w: np.ndarray) -> np.ndarray:
         """Complement naive Bayes as a linear map (features, labels): its log-likelihoods centred over the
@@ -316,7 +352,8 @@ class TextClassifier(_Base):
         return params
 
     def decision_function(self, texts: str | Iterable[str]) -> np.ndarray:
-        """The SVM's score per label."""
+        """The linear score per label: the stacker's logits when the model stacks (the SVM and naive
+        Bayes folded into one map), else the SVM's score."""
         X = self.features_.transform(self._prep(texts))
         return np.asarray(X @ self.coef_) + self.intercept_
 
@@ -324,7 +361,10 @@ class TextClassifier(_Base):
         X = self.features_.transform(self._prep(texts))
         s = np.asarray(X @ self.coef_) + self.intercept_
         stack = getattr(self, "stack_", None)
-        if stack is not None:
+        if getattr(self, "folded_", False):
+            e = np.exp(s - s.max(axis=1, keepdims=True))
+            return e / e.sum(axis=1, keepdims=True)
+        if stack is not None:  # a model saved before stacks were folded
             nb = getattr(self, "nb_coef_", None)
             if nb is not None:
                 s = np.hstack([s, np.asarray(X @ nb)])

@@ -124,7 +124,7 @@ def cmd_evaluate(args) -> int:
     if args.cv:
         from .crossval import cross_validate
 
-        cross_validate(data, folds=args.cv, seed=args.seed)
+        cross_validate(data, folds=args.cv, seed=args.seed, cv_round=args.round)
         return 0
     if not args.hotspots_only:
         evaluate_classifier(data)
@@ -175,6 +175,13 @@ def register(subparsers) -> None:
         help="instead: cross-validate the variants on the training part only",
     )
     e.add_argument("--seed", type=int, default=0, help="fold seed for --cv (default 0)")
+    e.add_argument(
+        "--round",
+        type=int,
+        choices=(2, 3),
+        default=3,
+        help="which table of docs/triage.md --cv reproduces: 2 (second round) or 3 (third, default)",
+    )
     e.set_defaults(func=cmd_evaluate)
 
 
