@@ -144,10 +144,20 @@ def run_chunks(
         bar.close()
 
 
+def integer_counts(observed: np.ndarray) -> np.ndarray:
+    """The panel's (validated, integer-valued) counts as int64, so fits index per-value tables
+    directly; unchanged when some count is beyond exact integer range."""
+    if observed.size and observed.max() < 2.0**53:
+        return observed.astype(np.int64)
+    return observed
+
+
 def gather(observed: np.ndarray, rows: np.ndarray, times: np.ndarray, rel: np.ndarray) -> np.ndarray:
     """(len(rows) * len(times), n_obs) matrix of the fit data, row-major over (series, time)."""
     idx = times[:, None] + rel[None, :]
-    return observed[rows][:, idx].reshape(rows.shape[0] * times.shape[0], rel.shape[0])
+    return observed[rows[:, None, None], idx[None, :, :]].reshape(
+        rows.shape[0] * times.shape[0], rel.shape[0]
+    )
 
 
 @dataclass
@@ -201,10 +211,10 @@ def fit_and_reweight(
             t_stat = fit.beta / np.sqrt(inference * fit.v_tt)
         p_trend = 2.0 * special.stdtr(fit.df_residual, -np.abs(t_stat))
     else:
-        p_trend = np.full(y.y.shape[0], np.nan)
+        p_trend = np.full(y.n_fits, np.nan)
     return FitSummary(
         first_converged=first_converged,
-        has_trend=np.full(y.y.shape[0], trend),
+        has_trend=np.full(y.n_fits, trend),
         eta0=eta0,
         quad0=quad0,
         phi=phi,
@@ -218,7 +228,7 @@ def _fit_and_reweight_compiled(
     kernel, y: Counts, design: GroupedDesign, group: int, time: float, rules: FitRules
 ) -> FitSummary:
     """fit_and_reweight by the compiled kernel (same arithmetic, one fit at a time)."""
-    n_fits = y.y.shape[0]
+    n_fits = y.n_fits
     trend = design.time is not None
     layout = kernel.layout(design.groups, design.n_groups, design.time)
     out = {name: np.empty(n_fits) for name in ("eta0", "quad0", "phi", "inference", "beta", "v_tt")}

@@ -19,6 +19,7 @@ from .engine import (
     batches_by_design,
     fit_with_trend_decision,
     gather,
+    integer_counts,
     recent_case_sums,
     run_chunks,
 )
@@ -61,6 +62,7 @@ def farrington(
     )
     t_idx = resolve_t_index(panel, t_index, last, default_start=panel.freq * b - w)
     obs = panel.observed
+    counts = integer_counts(obs)
     result = DetectionResult.empty("farrington", control, panel.series_ids, t_idx, obs[:, t_idx - 1])
     days = panel.day_numbers() if panel.date_based else None
 
@@ -75,7 +77,7 @@ def farrington(
     z = special.ndtri(1.0 - alpha / 2.0)  # two-sided, as algo.farrington.threshold
 
     def work(batch, rows, cols) -> int:
-        y_fit = gather(obs, rows, batch.times[cols], batch.relative_positions)
+        y_fit = gather(counts, rows, batch.times[cols], batch.relative_positions)
         fit, _ = fit_with_trend_decision(
             y_fit, batch, rules, trend, b, ORIGINAL_P_THRESHOLD_TREND, fail_without_convergence=False
         )

@@ -19,6 +19,7 @@ from .engine import (
     batches_by_design,
     fit_with_trend_decision,
     gather,
+    integer_counts,
     recent_case_sums,
     run_chunks,
 )
@@ -83,6 +84,7 @@ def farrington_flexible(
     )  # fmt: skip
     t_idx = resolve_t_index(panel, t_index, last, default_start=panel.freq * b + w + 1)
     obs = panel.observed
+    counts = integer_counts(obs)
     result = DetectionResult.empty("farrington_flexible", control, panel.series_ids, t_idx, obs[:, t_idx - 1])
     days = panel.day_numbers() if panel.date_based else None
 
@@ -95,7 +97,7 @@ def farrington_flexible(
     enough = recent_case_sums(obs, t_idx, limit54[1]) >= limit54[0]
 
     def work(batch, rows, cols) -> int:
-        y = gather(obs, rows, batch.times[cols], batch.relative_positions)
+        y = gather(counts, rows, batch.times[cols], batch.relative_positions)
         fit, failed = fit_with_trend_decision(y, batch, rules, trend, b, p_threshold_trend, True)
         r_idx = np.repeat(rows, cols.size)
         c_idx = np.tile(batch.columns[cols], rows.size)

@@ -162,12 +162,28 @@ class Counts:
     TABLE_LIMIT = 1 << 20  # largest count for lookup tables
 
     def __init__(self, y: np.ndarray, integer: bool = False) -> None:
-        self.y = np.ascontiguousarray(y, dtype=np.float64)
+        y = np.asarray(y)
         self._cache: dict[str, np.ndarray] = {}
         self._index = None
-        if integer and self.y.size and self.y.max() < self.TABLE_LIMIT:
-            self._index = self.y.astype(np.intp)
-            self._values = np.arange(int(self.y.max()) + 1, dtype=np.float64)
+        self._y = None
+        integer = integer or np.issubdtype(y.dtype, np.integer)
+        top = y.max() if y.size else 0
+        if integer and y.size and top < self.TABLE_LIMIT:
+            self._index = np.ascontiguousarray(y, dtype=np.intp)
+            self._values = np.arange(int(top) + 1, dtype=np.float64)
+        else:
+            self._y = np.ascontiguousarray(y, dtype=np.float64)
+
+    @property
+    def y(self) -> np.ndarray:
+        """The counts as floats (made on first use when the counts came as integers)."""
+        if self._y is None:
+            self._y = self._index.astype(np.float64)
+        return self._y
+
+    @property
+    def n_fits(self) -> int:
+        return (self._index if self._index is not None else self._y).shape[0]
 
     def _get(self, name, make):
         """Cached ``make(y)``; make is element-wise, so it can run on the distinct values only."""
@@ -226,7 +242,8 @@ class Counts:
     @property
     def row_max(self) -> np.ndarray:
         if "row_max" not in self._cache:
-            self._cache["row_max"] = self.y.max(axis=1)
+            source = self._index if self._index is not None else self.y
+            self._cache["row_max"] = source.max(axis=1).astype(np.float64)
         return self._cache["row_max"]
 
 
