@@ -1,4 +1,4 @@
-"""anju.signals — statistical aberration detection for count series (pure numpy/scipy).
+"""anju.signals — statistical aberration detection for count series (numpy/scipy, numba; no Django).
 
 Ports of R ``surveillance`` 1.20.3, checked number by number against R:
 
