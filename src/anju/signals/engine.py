@@ -152,6 +152,17 @@ def integer_counts(observed: np.ndarray) -> np.ndarray:
     return observed
 
 
+def fit_counts(
+    counts: np.ndarray, rows: np.ndarray, times: np.ndarray, rel: np.ndarray
+) -> Counts | np.ndarray:
+    """The counts of the fits (series ``rows`` x periods ``times``, row-major), as a lazily gathered
+    :class:`Counts` on an int64 panel, or as a matrix for panels beyond exact integers."""
+    if counts.dtype != np.int64:
+        return gather(counts, rows, times, rel)
+    series = np.repeat(rows, times.shape[0])
+    return Counts.from_panel(counts, series, np.tile(times, rows.shape[0]), rel)
+
+
 def gather(observed: np.ndarray, rows: np.ndarray, times: np.ndarray, rel: np.ndarray) -> np.ndarray:
     """(len(rows) * len(times), n_obs) matrix of the fit data, row-major over (series, time)."""
     idx = times[:, None] + rel[None, :]
@@ -193,7 +204,7 @@ def fit_and_reweight(
     """One call of R's fitFun: quasi-Poisson fit, Anscombe reweighting, refit, phi."""
     # the kernel compares squared residuals with threshold^2, which needs a threshold >= 0
     compiled = accel.kernel()
-    if compiled is not None and y.index is not None and rules.weights_threshold >= 0:
+    if compiled is not None and y.source() is not None and rules.weights_threshold >= 0:
         return _fit_and_reweight_compiled(compiled, y, design, group, time, rules)
     fit = fit_quasipoisson(y, design)
     first_converged = fit.converged
@@ -231,14 +242,18 @@ def _fit_and_reweight_compiled(
     n_fits = y.n_fits
     trend = design.time is not None
     layout = kernel.layout(design.groups, design.n_groups, design.time)
-    out = {name: np.empty(n_fits) for name in ("eta0", "quad0", "phi", "inference", "beta", "v_tt")}
+    names = ("eta0", "quad0", "phi", "inference", "beta", "v_tt", "row_max")
+    out = {name: np.empty(n_fits) for name in names}
     first_converged = np.empty(n_fits, dtype=np.bool_)
+    panel, series, times, rel = y.source()
     kernel.fit_reweight_batch(
-        np.ascontiguousarray(y.index, dtype=np.int64), y.value_tables(), layout, trend, int(group),
-        float(time), bool(rules.reweight), float(rules.weights_threshold), bool(rules.overwrite_weights),
-        GLM_MAXIT, GLM_EPSILON, first_converged, out["eta0"], out["quad0"], out["phi"],
-        out["inference"], out["beta"], out["v_tt"],
+        np.ascontiguousarray(panel, dtype=np.int64), np.ascontiguousarray(series, dtype=np.int64),
+        np.ascontiguousarray(times, dtype=np.int64), np.ascontiguousarray(rel, dtype=np.int64),
+        y.value_tables(), layout, trend, int(group), float(time), bool(rules.reweight),
+        float(rules.weights_threshold), bool(rules.overwrite_weights), GLM_MAXIT, GLM_EPSILON,
+        first_converged, *(out[name] for name in names),
     )  # fmt: skip
+    y.remember_row_max(out["row_max"])
     if trend:
         with np.errstate(divide="ignore", invalid="ignore"):
             t_stat = out["beta"] / np.sqrt(out["inference"] * out["v_tt"])
@@ -258,7 +273,7 @@ def _fit_and_reweight_compiled(
 
 
 def fit_with_trend_decision(
-    y: np.ndarray,
+    y: np.ndarray | Counts,
     batch: DesignBatch,
     rules: FitRules,
     trend: bool,
@@ -274,16 +289,16 @@ def fit_with_trend_decision(
     """
     g, t0 = batch.predict_group, batch.predict_time
     no_trend = batch.design.without_trend()
-    counts = Counts(y, integer=True)  # panels hold validated integer counts
+    counts = y if isinstance(y, Counts) else Counts(y, integer=True)  # validated integer counts
     if not trend:
         res = fit_and_reweight(counts, no_trend, g, t0, rules)
-        failed = ~res.first_converged if fail_without_convergence else np.zeros(y.shape[0], dtype=bool)
+        failed = ~res.first_converged if fail_without_convergence else np.zeros(counts.n_fits, dtype=bool)
         return res, failed
     res = fit_and_reweight(counts, batch.design, g, t0, rules)
-    failed = np.zeros(y.shape[0], dtype=bool)
+    failed = np.zeros(counts.n_fits, dtype=bool)
     retry = ~res.first_converged
     if retry.any():
-        alt = fit_and_reweight(Counts(y[retry], integer=True), no_trend, g, t0, rules)
+        alt = fit_and_reweight(counts.subset(retry), no_trend, g, t0, rules)
         res.take(alt, retry)
         if fail_without_convergence:
             failed[retry] = ~alt.first_converged
@@ -292,7 +307,7 @@ def fit_with_trend_decision(
     keep = (b >= 3) & (res.p_trend < p_threshold_trend) & (predicted <= counts.row_max)
     drop = res.has_trend & ~keep
     if drop.any():
-        alt = fit_and_reweight(Counts(y[drop], integer=True), no_trend, g, t0, rules)
+        alt = fit_and_reweight(counts.subset(drop), no_trend, g, t0, rules)
         res.take(alt, drop)
         if fail_without_convergence:
             failed[drop] = ~alt.first_converged

@@ -17,8 +17,8 @@ from .data import CountPanel
 from .engine import (
     FitRules,
     batches_by_design,
+    fit_counts,
     fit_with_trend_decision,
-    gather,
     integer_counts,
     recent_case_sums,
     run_chunks,
@@ -77,14 +77,14 @@ def farrington(
     z = special.ndtri(1.0 - alpha / 2.0)  # two-sided, as algo.farrington.threshold
 
     def work(batch, rows, cols) -> int:
-        y_fit = gather(counts, rows, batch.times[cols], batch.relative_positions)
+        y_fit = fit_counts(counts, rows, batch.times[cols], batch.relative_positions)
         fit, _ = fit_with_trend_decision(
             y_fit, batch, rules, trend, b, ORIGINAL_P_THRESHOLD_TREND, fail_without_convergence=False
         )
         r_idx = np.repeat(rows, cols.size)
         c_idx = np.tile(batch.columns[cols], rows.size)
         _delta_threshold(result, r_idx, c_idx, fit, enough[r_idx, c_idx], exponent, z)
-        return y_fit.shape[0]
+        return rows.size * cols.size
 
     run_chunks(batches, panel.n_series, work, jobs=jobs, progress=progress)
     return result

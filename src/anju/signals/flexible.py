@@ -17,8 +17,8 @@ from .distributions import nbinom_quantile, nbinom_sf_at_least, poisson_quantile
 from .engine import (
     FitRules,
     batches_by_design,
+    fit_counts,
     fit_with_trend_decision,
-    gather,
     integer_counts,
     recent_case_sums,
     run_chunks,
@@ -97,12 +97,12 @@ def farrington_flexible(
     enough = recent_case_sums(obs, t_idx, limit54[1]) >= limit54[0]
 
     def work(batch, rows, cols) -> int:
-        y = gather(counts, rows, batch.times[cols], batch.relative_positions)
+        y = fit_counts(counts, rows, batch.times[cols], batch.relative_positions)
         fit, failed = fit_with_trend_decision(y, batch, rules, trend, b, p_threshold_trend, True)
         r_idx = np.repeat(rows, cols.size)
         c_idx = np.tile(batch.columns[cols], rows.size)
         _thresholds(result, r_idx, c_idx, fit, failed, enough[r_idx, c_idx], control)
-        return y.shape[0]
+        return rows.size * cols.size
 
     run_chunks(batches, panel.n_series, work, jobs=jobs, progress=progress)
     return result

@@ -166,6 +166,7 @@ class Counts:
         self._cache: dict[str, np.ndarray] = {}
         self._index = None
         self._y = None
+        self._source = None
         integer = integer or np.issubdtype(y.dtype, np.integer)
         top = y.max() if y.size else 0
         if integer and y.size and top < self.TABLE_LIMIT:
@@ -174,21 +175,52 @@ class Counts:
         else:
             self._y = np.ascontiguousarray(y, dtype=np.float64)
 
+    @classmethod
+    def from_panel(cls, panel: np.ndarray, series: np.ndarray, times: np.ndarray, rel: np.ndarray) -> Counts:
+        """Fit k uses ``panel[series[k], times[k] + rel]`` (an int64 panel); the matrix is only made
+        when asked for, the compiled kernel reads the panel directly."""
+        top = int(panel.max()) if panel.size else 0
+        if top >= cls.TABLE_LIMIT:
+            return cls(panel[series[:, None], times[:, None] + rel[None, :]], integer=True)
+        obj = cls.__new__(cls)
+        obj._cache, obj._y, obj._index = {}, None, None
+        obj._source = (panel, np.asarray(series, dtype=np.int64), np.asarray(times, dtype=np.int64), rel)
+        obj._values = np.arange(top + 1, dtype=np.float64)
+        return obj
+
+    def source(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+        """(panel, series, times, relative positions) to read counts from, or None for a matrix."""
+        if self._source is not None:
+            return self._source
+        if self._index is None:
+            return None
+        n_fits, n_obs = self._index.shape
+        return self._index, np.arange(n_fits), np.zeros(n_fits, dtype=np.int64), np.arange(n_obs)
+
+    def subset(self, rows: np.ndarray) -> Counts:
+        """The counts of the fits selected by ``rows`` (boolean mask or indices)."""
+        if self._source is not None:
+            panel, series, times, rel = self._source
+            return Counts.from_panel(panel, series[rows], times[rows], rel)
+        return Counts(self.index[rows] if self._index is not None else self.y[rows], integer=True)
+
     @property
     def y(self) -> np.ndarray:
         """The counts as floats (made on first use when the counts came as integers)."""
         if self._y is None:
-            self._y = self._index.astype(np.float64)
+            self._y = self.index.astype(np.float64)
         return self._y
 
     @property
     def n_fits(self) -> int:
+        if self._source is not None:
+            return self._source[1].shape[0]
         return (self._index if self._index is not None else self._y).shape[0]
 
     def _get(self, name, make):
         """Cached ``make(y)``; make is element-wise, so it can run on the distinct values only."""
         if name not in self._cache:
-            if self._index is not None:
+            if self.index is not None:
                 self._cache[name] = np.take(make(self._values), self._index)
             else:
                 self._cache[name] = make(self.y)
@@ -227,7 +259,7 @@ class Counts:
     def value_tables(self) -> tuple[np.ndarray, ...] | None:
         """Per-count-value tables of ylogy, mu_start, start_dev_terms, start_wz and y^(2/3), or None
         when the counts are not integer-indexed (the compiled kernel looks values up in these)."""
-        if self._index is None:
+        if self._index is None and self._source is None:
             return None
         v = self._values
         return tuple(
@@ -237,7 +269,14 @@ class Counts:
 
     @property
     def index(self) -> np.ndarray | None:
+        if self._index is None and self._source is not None:
+            panel, series, times, rel = self._source
+            self._index = panel[series[:, None], times[:, None] + rel[None, :]].astype(np.intp, copy=False)
         return self._index
+
+    def remember_row_max(self, values: np.ndarray) -> None:
+        """Largest count of each fit, as computed elsewhere (the kernel reads every count anyway)."""
+        self._cache["row_max"] = values
 
     @property
     def row_max(self) -> np.ndarray:

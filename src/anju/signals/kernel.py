@@ -491,20 +491,22 @@ def _anscombe_block(
 
 
 @_njit
-def fit_reweight_batch(yidx, tables, design, trend, g0, t0, reweight, threshold, overwrite, maxit,
-                       epsilon, out_first_conv, out_eta0, out_quad0, out_phi, out_inference, out_beta,
-                       out_v_tt):  # fmt: skip
-    """R's fitFun (fit, Anscombe reweighting, refit) for every row of ``yidx``, LANES rows at a time.
+def fit_reweight_batch(panel, series, times, rel, tables, design, trend, g0, t0, reweight, threshold,
+                       overwrite, maxit, epsilon, out_first_conv, out_eta0, out_quad0, out_phi,
+                       out_inference, out_beta, out_v_tt, out_row_max):  # fmt: skip
+    """R's fitFun (fit, Anscombe reweighting, refit) for every fit, LANES fits at a time.
 
-    ``yidx`` holds integer counts, which index ``tables`` (``Counts.value_tables``: ylogy,
-    mu_start, start deviance terms, start w z, y^(2/3)). Outputs per fit: first fit converged,
-    linear predictor and x0'(X'WX)^-1 x0 at the evaluated period, phi = max(dispersion, 1), the
-    dispersion used for inference, beta and v_tt.
+    Fit k reads its counts from ``panel[series[k], times[k] + rel]`` (integers), which index
+    ``tables`` (``Counts.value_tables``: ylogy, mu_start, start deviance terms, start w z, y^(2/3)).
+    Outputs per fit: first fit converged, linear predictor and x0'(X'WX)^-1 x0 at the evaluated
+    period, phi = max(dispersion, 1), the dispersion used for inference, beta, v_tt and the largest
+    count.
     """
     t_ylogy, t_mu_start, t_start_dev, t_start_wz, t_y23 = tables
     tc = design[1]
     G = design[5].shape[0]
-    K, n = yidx.shape
+    K = series.shape[0]
+    n = rel.shape[0]
     B = LANES
     tmax_abs = 0.0
     if trend:
@@ -527,14 +529,20 @@ def fit_reweight_batch(yidx, tables, design, trend, g0, t0, reweight, threshold,
     for k0 in range(0, K, B):
         for lane in range(B):  # a short last block repeats its last fit
             k = min(k0 + lane, K - 1)
+            row = panel[series[k]]
+            start = times[k]
+            top = 0
             for i in range(n):
-                v = yidx[k, i]
+                v = row[start + rel[i]]
+                top = max(top, v)
                 Y[i, lane] = v
                 YL[i, lane] = t_ylogy[v]
                 MUS[i, lane] = t_mu_start[v]
                 SD[i, lane] = t_start_dev[v]
                 WZ[i, lane] = t_start_wz[v]
                 Y23[i, lane] = t_y23[v]
+            if k0 + lane < K:
+                out_row_max[k0 + lane] = top
         fit = _irls_block(Y, MUS, WZ, YL, SD, unit, False, design, trend, tmax_abs, maxit, epsilon, ET)
         first_conv = fit[5].copy()
         mu, working, v_gg, v_gt, v_tt, disp = _finish_block(
