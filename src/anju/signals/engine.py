@@ -153,14 +153,15 @@ def integer_counts(observed: np.ndarray) -> np.ndarray:
 
 
 def fit_counts(
-    counts: np.ndarray, rows: np.ndarray, times: np.ndarray, rel: np.ndarray
+    counts: np.ndarray, rows: np.ndarray, times: np.ndarray, rel: np.ndarray, top: int
 ) -> Counts | np.ndarray:
     """The counts of the fits (series ``rows`` x periods ``times``, row-major), as a lazily gathered
-    :class:`Counts` on an int64 panel, or as a matrix for panels beyond exact integers."""
+    :class:`Counts` on an int64 panel whose largest count is ``top``, or as a matrix for panels
+    beyond exact integers."""
     if counts.dtype != np.int64:
         return gather(counts, rows, times, rel)
     series = np.repeat(rows, times.shape[0])
-    return Counts.from_panel(counts, series, np.tile(times, rows.shape[0]), rel)
+    return Counts.from_panel(counts, series, np.tile(times, rows.shape[0]), rel, top)
 
 
 def gather(observed: np.ndarray, rows: np.ndarray, times: np.ndarray, rel: np.ndarray) -> np.ndarray:

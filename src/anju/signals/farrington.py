@@ -63,6 +63,7 @@ def farrington(
     t_idx = resolve_t_index(panel, t_index, last, default_start=panel.freq * b - w)
     obs = panel.observed
     counts = integer_counts(obs)
+    top = int(obs.max()) if obs.size else 0
     result = DetectionResult.empty("farrington", control, panel.series_ids, t_idx, obs[:, t_idx - 1])
     days = panel.day_numbers() if panel.date_based else None
 
@@ -77,7 +78,7 @@ def farrington(
     z = special.ndtri(1.0 - alpha / 2.0)  # two-sided, as algo.farrington.threshold
 
     def work(batch, rows, cols) -> int:
-        y_fit = fit_counts(counts, rows, batch.times[cols], batch.relative_positions)
+        y_fit = fit_counts(counts, rows, batch.times[cols], batch.relative_positions, top)
         fit, _ = fit_with_trend_decision(
             y_fit, batch, rules, trend, b, ORIGINAL_P_THRESHOLD_TREND, fail_without_convergence=False
         )

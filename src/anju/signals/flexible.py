@@ -85,6 +85,7 @@ def farrington_flexible(
     t_idx = resolve_t_index(panel, t_index, last, default_start=panel.freq * b + w + 1)
     obs = panel.observed
     counts = integer_counts(obs)
+    top = int(obs.max()) if obs.size else 0
     result = DetectionResult.empty("farrington_flexible", control, panel.series_ids, t_idx, obs[:, t_idx - 1])
     days = panel.day_numbers() if panel.date_based else None
 
@@ -97,7 +98,7 @@ def farrington_flexible(
     enough = recent_case_sums(obs, t_idx, limit54[1]) >= limit54[0]
 
     def work(batch, rows, cols) -> int:
-        y = fit_counts(counts, rows, batch.times[cols], batch.relative_positions)
+        y = fit_counts(counts, rows, batch.times[cols], batch.relative_positions, top)
         fit, failed = fit_with_trend_decision(y, batch, rules, trend, b, p_threshold_trend, True)
         r_idx = np.repeat(rows, cols.size)
         c_idx = np.tile(batch.columns[cols], rows.size)

@@ -176,10 +176,11 @@ class Counts:
             self._y = np.ascontiguousarray(y, dtype=np.float64)
 
     @classmethod
-    def from_panel(cls, panel: np.ndarray, series: np.ndarray, times: np.ndarray, rel: np.ndarray) -> Counts:
-        """Fit k uses ``panel[series[k], times[k] + rel]`` (an int64 panel); the matrix is only made
-        when asked for, the compiled kernel reads the panel directly."""
-        top = int(panel.max()) if panel.size else 0
+    def from_panel(
+        cls, panel: np.ndarray, series: np.ndarray, times: np.ndarray, rel: np.ndarray, top: int
+    ) -> Counts:
+        """Fit k uses ``panel[series[k], times[k] + rel]`` (an int64 panel with largest count ``top``);
+        the matrix is only made when asked for, the compiled kernel reads the panel directly."""
         if top >= cls.TABLE_LIMIT:
             return cls(panel[series[:, None], times[:, None] + rel[None, :]], integer=True)
         obj = cls.__new__(cls)
@@ -201,7 +202,7 @@ class Counts:
         """The counts of the fits selected by ``rows`` (boolean mask or indices)."""
         if self._source is not None:
             panel, series, times, rel = self._source
-            return Counts.from_panel(panel, series[rows], times[rows], rel)
+            return Counts.from_panel(panel, series[rows], times[rows], rel, int(self._values[-1]))
         return Counts(self.index[rows] if self._index is not None else self.y[rows], integer=True)
 
     @property
