@@ -14,6 +14,39 @@ if not os.environ.get("ANJU_DATA_DIR"):
 
 import pytest  # noqa: E402
 
+# The real-browser tests drive Debian's chromium (Playwright's own browser download is not used: CI has
+# no network for it); ANJU_CHROMIUM names another binary. Without the networking flags chromium keeps
+# calling home on a closed network and slows every page.
+CHROMIUM = os.environ.get("ANJU_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """A headless chromium driven by Playwright's sync API, closed after the test."""
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(
+            f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium) or set ANJU_CHROMIUM"
+        )
+    # Playwright's sync API keeps an event loop in this thread, so Django would take the test's own ORM calls
+    # (fixtures, assertions) for async code. They are ordinary blocking calls; allow them for this test only.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield instance
+        instance.close()
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):

@@ -3,54 +3,33 @@ from elsewhere, and "Try it out" works with the browser's session."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
-
-CHROMIUM = os.environ.get("ANJU_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_docs_page_works_offline_with_the_session(live_server, world, monkeypatch):
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium or set ANJU_CHROMIUM")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls here are ordinary blocking ones.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+def test_docs_page_works_offline_with_the_session(live_server, world, browser):
     from django.test import Client
-    from playwright.sync_api import sync_playwright
 
     login = Client()
     login.force_login(world.cadre)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        context = browser.new_context(base_url=live_server.url)
-        context.set_default_timeout(30_000)
-        context.add_cookies(
-            [{"name": "sessionid", "value": login.cookies["sessionid"].value, "url": live_server.url}]
-        )
-        page = context.new_page()
-        requested = []
-        page.on("request", lambda request: requested.append(request.url))
-        page.goto("/api/docs")
-        page.get_by_text("/api/matters/{matter_id}/assess", exact=True).wait_for()
-        # Try the areas list with the session: the answer is the cadre's own subtree.
-        page.get_by_text("/api/areas", exact=True).click()
-        page.get_by_role("button", name="Try it out").click()
-        page.get_by_role("button", name="Execute").click()
-        page.locator(".live-responses-table tbody .response-col_status").first.wait_for()
-        status = page.locator(".live-responses-table tbody .response-col_status").first.inner_text()
-        body = page.locator(".live-responses-table .microlight").first.inner_text()
-        browser.close()
+    context = browser.new_context(base_url=live_server.url)
+    context.set_default_timeout(30_000)
+    context.add_cookies(
+        [{"name": "sessionid", "value": login.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page = context.new_page()
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto("/api/docs")
+    page.get_by_text("/api/matters/{matter_id}/assess", exact=True).wait_for()
+    # Try the areas list with the session: the answer is the cadre's own subtree.
+    page.get_by_text("/api/areas", exact=True).click()
+    page.get_by_role("button", name="Try it out").click()
+    page.get_by_role("button", name="Execute").click()
+    page.locator(".live-responses-table tbody .response-col_status").first.wait_for()
+    status = page.locator(".live-responses-table tbody .response-col_status").first.inner_text()
+    body = page.locator(".live-responses-table .microlight").first.inner_text()
     assert not [url for url in requested if not url.startswith(live_server.url)]
     assert status.strip() == "200"
     assert "东一村" in body and "西一村" not in body

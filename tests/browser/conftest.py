@@ -1,7 +1,6 @@
-"""Real-browser fixtures: Playwright (sync API) driving Debian's chromium against pytest-django's live server.
+"""Real-browser fixtures on top of ``browser`` (tests/conftest.py) and pytest-django's live server.
 
-Playwright's own browser download is not used (CI has no network for it): set ANJU_CHROMIUM to use another
-chromium binary. ANJU_SCREENSHOTS=1 saves screenshots of each step to docs/screenshots/.
+ANJU_SCREENSHOTS=1 saves screenshots of each step to docs/screenshots/.
 """
 
 from __future__ import annotations
@@ -11,18 +10,6 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = os.environ.get("ANJU_CHROMIUM", "/usr/bin/chromium")
-# Without the networking flags chromium keeps calling home on a closed network and slows every page.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PHONE = {
     "viewport": {"width": 390, "height": 844},
@@ -32,23 +19,6 @@ PHONE = {
 }
 DESKTOP = {"viewport": {"width": 1280, "height": 860}}
 STEP_TIMEOUT_MS = 20_000
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(
-            f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium) or set ANJU_CHROMIUM"
-        )
-    # Playwright's sync API keeps an event loop in this thread, so Django would take the test's own ORM calls
-    # (fixtures, assertions) for async code. They are ordinary blocking calls; allow them for this test only.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture
