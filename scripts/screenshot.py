@@ -18,18 +18,9 @@ import time
 import urllib.request
 from pathlib import Path
 
+from anju.chromium import launch
+
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = os.environ.get("ANJU_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 MAX_BYTES = 300 * 1024
 
 
@@ -78,7 +69,7 @@ def main() -> int:
     try:
         wait_until_up(f"{base}/login/", server, seconds=900)
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            browser = launch(playwright)
             page = browser.new_page(base_url=base, locale="zh-CN", viewport={"width": 1280, "height": 800})
             page.goto("/login/")
             page.get_by_label("用户名").fill(args.user)

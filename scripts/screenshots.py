@@ -26,18 +26,9 @@ import os
 import sys
 from pathlib import Path
 
+from anju.chromium import CHROMIUM, launch
+
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = os.environ.get("ANJU_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSWORD = "anju-demo"
 WIDTH = 1280
 VIEWPORT_HEIGHT = 860
@@ -119,7 +110,7 @@ def main() -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browser = launch(playwright)
         try:
             taken = take_all(browser, args.base_url, out)
         finally:

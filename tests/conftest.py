@@ -14,25 +14,12 @@ if not os.environ.get("ANJU_DATA_DIR"):
 
 import pytest  # noqa: E402
 
-# The real-browser tests drive Debian's chromium (Playwright's own browser download is not used: CI has
-# no network for it); ANJU_CHROMIUM names another binary. Without the networking flags chromium keeps
-# calling home on a closed network and slows every page.
-CHROMIUM = os.environ.get("ANJU_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 
 @pytest.fixture
 def browser(monkeypatch):
-    """A headless chromium driven by Playwright's sync API, closed after the test."""
+    """Debian's chromium (ANJU_CHROMIUM: another binary), headless, driven by Playwright's sync API."""
+    from anju.chromium import CHROMIUM, launch
+
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(
             f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium) or set ANJU_CHROMIUM"
@@ -43,7 +30,7 @@ def browser(monkeypatch):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        instance = launch(playwright)
         yield instance
         instance.close()
 
