@@ -85,8 +85,8 @@ def test_train_triage_chooses(fixture_rows):
 def test_stacking_with_naive_bayes(fixture_rows, monkeypatch):
     train, test = fixture_rows[:96], fixture_rows[96:]
     texts, labels = [r["text"] for r in train], [r["label"] for r in train]
-    with_nb = TextClassifier(calibration="stack").fit(texts, labels)
-    without = TextClassifier(calibration="stack", nb_alpha=None).fit(texts, labels)
+    with_nb = TextClassifier(calibration="stack", nbsvm_alpha=None).fit(texts, labels)
+    without = TextClassifier(calibration="stack", nb_alpha=None, nbsvm_alpha=None).fit(texts, labels)
     # the stack reads 2 × 4 scores with naive Bayes, 4 without
     assert with_nb.stack_[0].shape == (8, 4) and without.stack_[0].shape == (4, 4)
     # both are folded into one (features × labels) map
@@ -100,7 +100,7 @@ def test_stacking_with_naive_bayes(fixture_rows, monkeypatch):
     assert not np.allclose(with_nb.decision_function(["拖欠工资"]), without.decision_function(["拖欠工资"]))
     # folding gives the probabilities of the unfolded stack (SVM and naive Bayes scored separately)
     monkeypatch.setattr(TextClassifier, "_fold_stack", lambda self: None)
-    unfolded = TextClassifier(calibration="stack").fit(texts, labels)
+    unfolded = TextClassifier(calibration="stack", nbsvm_alpha=None).fit(texts, labels)
     assert unfolded.nb_coef_ is not None and unfolded.nb_coef_.shape == (n_features, 4)
     many = [r["text"] for r in fixture_rows]
     assert np.allclose(unfolded.predict_proba(many), with_nb.predict_proba(many), atol=1e-4)
@@ -138,3 +138,41 @@ def test_lead_block(fixture_rows):
     # each block has unit length, the lead block is then weighted 0.5
     assert np.isclose(np.linalg.norm(x_start[:, nb:].toarray()), 0.5, atol=1e-5)
     assert np.isclose(np.linalg.norm(x_start[:, :nb].toarray()), 1.0, atol=1e-5)
+
+
+def test_lead_block_one_hashing_pass_matches_two(fixture_rows):
+    rows = fixture_rows[:96]
+    m = TextClassifier().fit([r["text"] for r in rows], [r["label"] for r in rows])
+    f = m.features_
+    docs = m._prep([r["text"] for r in fixture_rows] + ["", "拖欠工资", "。" * 80])
+    two = f._join(f.body.transform(docs), f.lead.transform([t[: f.lead_chars] for t in docs]))
+    one = f.transform(docs)
+    assert one.shape == two.shape and (one != two).nnz == 0
+    assert (f.transform(docs[:1]) != two[:1]).nnz == 0
+
+
+def test_stacking_with_nbsvm(fixture_rows):
+    import scipy.sparse as sp
+    from sklearn.svm import LinearSVC
+
+    train, test = fixture_rows[:96], fixture_rows[96:]
+    texts, labels = [r["text"] for r in train], [r["label"] for r in train]
+    m = TextClassifier(calibration="stack").fit(texts, labels)  # the default: nbsvm_alpha=1.0
+    plain = TextClassifier(calibration="stack", nbsvm_alpha=None).fit(texts, labels)
+    # the stack reads 3 × 4 scores (SVM, naive Bayes, NBSVM) and is folded into one map
+    assert m.stack_[0].shape == (12, 4) and m.nbsvm_coef_ is None
+    assert m.coef_.shape == (len(m.features_.vocabulary_), 4)
+    p = m.predict_proba([r["text"] for r in test])
+    assert np.allclose(p.sum(axis=1), 1)
+    acc = np.mean([m.labels_[i] == r["label"] for i, r in zip(p.argmax(axis=1), test, strict=True)])
+    assert acc >= 0.9
+    assert not np.allclose(m.decision_function(["拖欠工资"]), plain.decision_function(["拖欠工资"]))
+    # NBSVM's linear map is each label's SVM on the features scaled by that label's log-count ratio
+    X = m.features_.transform(m._prep(texts))
+    yi = np.array([m.labels_.index(v) for v in labels])
+    coef, icpt = m._fit_nbsvm(X, yi, np.ones(len(yi)))
+    pos, rest = np.asarray(X[yi == 0].sum(axis=0)).ravel() + 1, np.asarray(X[yi != 0].sum(axis=0)).ravel() + 1
+    r = np.log(pos / pos.sum()) - np.log(rest / rest.sum())
+    Xr = X @ sp.diags(r.astype(np.float32))
+    svm = LinearSVC(C=m.C, random_state=0).fit(Xr, (yi == 0).astype(int))
+    assert np.allclose(X @ coef[:, 0] + icpt[0], svm.decision_function(Xr), atol=1e-4)

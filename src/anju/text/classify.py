@@ -7,9 +7,9 @@ labelled matters, each domain's keyword lexicon decides (:class:`LexiconClassifi
 Method (chosen by measurement, see ``docs/triage.md``): sublinear TF-IDF over character 1–3-grams plus
 dictionary words (:class:`~anju.text.features.HashedNgramTfidf`) of the whole text, and a second such
 block, weighted 0.5, of its first 40 characters (the title, when there is one;
-:class:`~anju.text.features.LeadAndBodyTfidf`); a linear SVM (``LinearSVC``, C=2) and a complement naive
-Bayes, and a multinomial logistic regression over the cross-validated scores of both for all labels
-(stacking), so the probabilities are calibrated and systematic confusions between labels are corrected.
+:class:`~anju.text.features.LeadAndBodyTfidf`); a linear SVM (``LinearSVC``, C=2), a complement naive
+Bayes and an NBSVM (per-label SVMs on naive-Bayes-scaled features), and a multinomial logistic
+regression over the cross-validated scores of the three for all labels (stacking), so the probabilities are calibrated and systematic confusions between labels are corrected.
 The stack is linear up to its softmax, so it is folded into one (features × labels) matrix. With fewer than 50 examples of some label, per-label Platt scaling of the SVM is used
 instead (stacking would overfit). Unlabelled texts, when given, shape the vocabulary and IDF only. The
 lexicon's keywords, when given, are added as short training examples, which helps labels that have
@@ -196,11 +196,13 @@ class TextClassifier(_Base):
         lead_chars: int = 40,
         lead_weight: float = 0.5,
         lead_max_features: int | None = 200_000,
+        nbsvm_alpha: float | None = 1.0,
     ) -> None:
         if calibration not in ("auto", "platt", "stack"):
             raise ValueError("calibration must be 'auto', 'platt' or 'stack'")
         self.calibration = calibration
         self.nb_alpha = nb_alpha
+        self.nbsvm_alpha = nbsvm_alpha
         self.lead_chars = lead_chars
         self.lead_weight = lead_weight
         self.lead_max_features = lead_max_features
@@ -280,6 +282,7 @@ class TextClassifier(_Base):
         self.intercept_ = icpt.astype(np.float32)
         self.stack_ = None
         self.nb_coef_ = None
+        self.nbsvm_coef_ = None
         self.platt_ = self._fit_platt(X, yi, wa) if self.calibrate else None
         if self.stack_ is not None:
             self._fold_stack()
@@ -294,11 +297,18 @@ class TextClassifier(_Base):
         n_lab = len(self.labels_)
         coef = self.coef_.astype(np.float64) @ a[:n_lab]
         icpt = self.intercept_.astype(np.float64) @ a[:n_lab] + b
+        col = n_lab
         if self.nb_coef_ is not None:
-            coef += self.nb_coef_.astype(np.float64) @ a[n_lab:]
+            coef += self.nb_coef_.astype(np.float64) @ a[col : col + n_lab]
+            col += n_lab
+        if getattr(self, "nbsvm_coef_", None) is not None:
+            nbsvm, nbsvm_icpt = self.nbsvm_coef_
+            coef += nbsvm @ a[col : col + n_lab]
+            icpt += nbsvm_icpt @ a[col : col + n_lab]
         self.coef_ = np.ascontiguousarray(coef, dtype=np.float32)
         self.intercept_ = icpt.astype(np.float32)
         self.nb_coef_ = None
+        self.nbsvm_coef_ = None
         self.folded_ = True
 
     def _fit_nb(self, X, yi: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -309,6 +319,30 @@ class TextClassifier(_Base):
         nb = ComplementNB(alpha=self.nb_alpha).fit(X, yi, sample_weight=w)
         flp = nb.feature_log_prob_
         return np.ascontiguousarray((flp - flp.mean(axis=0, keepdims=True)).T, dtype=np.float32)
+
+    def _fit_nbsvm(self, X, yi: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """NBSVM (Wang & Manning 2012) as a linear map: for each label, a binary linear SVM on the
+        features scaled by the naive Bayes log-count ratio of that label against the rest (smoothing
+        ``nbsvm_alpha``); its weights times the ratios give (features, labels) and the intercepts."""
+        import scipy.sparse as sp
+        from sklearn.svm import LinearSVC
+
+        n_lab = len(self.labels_)
+        alpha = self.nbsvm_alpha
+        Xw = sp.diags(w) @ X
+        total = np.asarray(Xw.sum(axis=0), dtype=np.float64).ravel()
+        coef = np.zeros((X.shape[1], n_lab))
+        icpt = np.zeros(n_lab)
+        for k in range(n_lab):
+            pos = np.asarray(Xw[yi == k].sum(axis=0), dtype=np.float64).ravel()
+            p, q = pos + alpha, total - pos + alpha
+            r = np.log(p / p.sum()) - np.log(q / q.sum())
+            m = LinearSVC(C=self.C, class_weight=self.class_weight, random_state=0).fit(
+                X @ sp.diags(r.astype(np.float32)), (yi == k).astype(int), sample_weight=w
+            )
+            coef[:, k] = r * m.coef_[0]
+            icpt[k] = m.intercept_[0]
+        return coef, icpt
 
     def _fit_platt(self, X, yi: np.ndarray, w: np.ndarray) -> np.ndarray | None:
         """Per-label sigmoid (a, b) on 3-fold cross-validated SVM scores; ``None`` if too little data."""
@@ -324,8 +358,11 @@ class TextClassifier(_Base):
             # stacking fits (labels + 1) × labels parameters: only with enough examples of every label
             mode = "stack" if counts.min() >= STACK_MIN_PER_LABEL else "platt"
         with_nb = mode == "stack" and getattr(self, "nb_alpha", None) is not None and len(self.labels_) > 2
+        with_nbsvm = (
+            mode == "stack" and getattr(self, "nbsvm_alpha", None) is not None and len(self.labels_) > 2
+        )
         n_lab = len(self.labels_)
-        scores = np.zeros((len(yi), 2 * n_lab if with_nb else n_lab))
+        scores = np.zeros((len(yi), (1 + with_nb + with_nbsvm) * n_lab))
         for tr, te in StratifiedKFold(3, shuffle=True, random_state=0).split(X, yi):
             if len(set(yi[tr])) < n_lab:
                 return None
@@ -335,13 +372,18 @@ class TextClassifier(_Base):
             s = m.decision_function(X[te])
             scores[te, :n_lab] = s if s.ndim == 2 else np.column_stack([-s, s])
             if with_nb:
-                scores[te, n_lab:] = X[te] @ self._fit_nb(X[tr], yi[tr], w[tr])
+                scores[te, n_lab : 2 * n_lab] = X[te] @ self._fit_nb(X[tr], yi[tr], w[tr])
+            if with_nbsvm:
+                a, b = self._fit_nbsvm(X[tr], yi[tr], w[tr])
+                scores[te, (1 + with_nb) * n_lab :] = X[te] @ a + b
         if mode == "stack":
             # one multinomial logistic regression over all labels' scores (the SVM's and, with
             # ``nb_alpha``, complement naive Bayes'): it also corrects the systematic confusions between
             # labels, not only the scale of each label's score
             if with_nb:
                 self.nb_coef_ = self._fit_nb(X, yi, w)
+            if with_nbsvm:
+                self.nbsvm_coef_ = self._fit_nbsvm(X, yi, w)
             lr = LogisticRegression(C=10.0, max_iter=1000).fit(scores, yi, sample_weight=w)
             self.stack_ = (lr.coef_.T.astype(np.float64), lr.intercept_.astype(np.float64))
             return None

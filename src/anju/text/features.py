@@ -223,8 +223,8 @@ class HashedNgramTfidf:
                 h_all, d_all = h_all[order], d_all[order]
         return h_all, d_all
 
-    def _counts(self, texts: list[str], vocab: np.ndarray | None):
-        h, d = self._doc_hashes(texts)
+    def _counts(self, texts: list[str], vocab: np.ndarray | None, hashes=None):
+        h, d = self._doc_hashes(texts) if hashes is None else hashes
         if vocab is not None:
             table = self.__dict__.get("_table")
             if table is None:
@@ -266,8 +266,14 @@ class HashedNgramTfidf:
         self.fit_transform(texts)
         return self
 
-    def transform(self, texts):
-        return self._weight(self._counts(list(texts), self.vocabulary_))
+    def transform(self, texts, hashes=None):
+        """``hashes``: this featurizer's ``_doc_hashes(texts)``, when already computed."""
+        return self._weight(self._counts(list(texts), self.vocabulary_, hashes))
+
+    def hashes_like(self, other: HashedNgramTfidf) -> bool:
+        """Whether ``other`` hashes texts exactly as this featurizer does (same n-grams, same words)."""
+        keys = ("char_ngrams", "word_lengths", "word_min_freq", "segment_chars")
+        return all(getattr(self, k, 0) == getattr(other, k, 0) for k in keys)
 
     def _weight(self, m):
         m = m.tocsr()
@@ -320,6 +326,15 @@ class LeadAndBodyTfidf:
 
     def transform(self, texts):
         texts = list(texts)
+        leads = [t[: self.lead_chars] for t in texts]
+        if not self.body.hashes_like(self.lead):
+            return self._join(self.body.transform(texts), self.lead.transform(leads))
+        # one hashing pass over the texts and their leads together: the fixed cost of a pass dominates
+        # when one text is classified at a time
+        h, d = self.body._doc_hashes(texts + leads)
+        n = len(texts)
+        cut = int(np.searchsorted(d, n))
         return self._join(
-            self.body.transform(texts), self.lead.transform([t[: self.lead_chars] for t in texts])
+            self.body.transform(texts, (h[:cut], d[:cut])),
+            self.lead.transform(leads, (h[cut:], d[cut:] - n)),
         )
