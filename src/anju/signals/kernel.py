@@ -187,6 +187,18 @@ def _means_block(out, alpha, beta, design, trend, tmax_abs):
             _exact_lane(out, alpha, beta[lane], lane, design, trend)
 
 
+@_njit_inline
+def _weighted_sums(P, X, groups, tc, by_group, by_time):
+    """by_group[g] += sum of P X over group g; by_time += sum of P X t (per lane)."""
+    for i in range(X.shape[0]):
+        g = groups[i]
+        t = tc[i]
+        for lane in range(X.shape[1]):
+            px = P[i, lane] * X[i, lane]
+            by_group[g, lane] += px
+            by_time[lane] += px * t
+
+
 @_njit
 def _irls_block(Y, MUS, WZ, YL, SD, P, weighted, design, trend, tmax_abs, maxit, epsilon, ET):
     """R's glm.fit (quasi-Poisson, log link) for the LANES fits of a block.
@@ -219,20 +231,8 @@ def _irls_block(Y, MUS, WZ, YL, SD, P, weighted, design, trend, tmax_abs, maxit,
             a[g, lane] += pm
             b[g, lane] += pm * t
             c[lane] += pm * t * t
-    for i in range(n):
-        g = groups[i]
-        t = tc[i]
-        for lane in range(B):
-            wz = P[i, lane] * WZ[i, lane]
-            ra[g, lane] += wz
-            rt[lane] += wz * t
-    for i in range(n):
-        g = groups[i]
-        t = tc[i]
-        for lane in range(B):
-            py = P[i, lane] * Y[i, lane]
-            pyg[g, lane] += py
-            pyt[lane] += py * t
+    _weighted_sums(P, WZ, groups, tc, ra, rt)  # the first step's right-hand side
+    _weighted_sums(P, Y, groups, tc, pyg, pyt)  # sufficient statistics of y
     for i in range(n):
         g = groups[i]
         for lane in range(B):
