@@ -168,21 +168,27 @@ def _exact_lane(out, alpha, beta, lane, design, trend):
 
 
 @_njit
-def _means_block(out, alpha, beta, design, trend, tmax_abs):
-    """out[i, lane] = max(exp(alpha_g + beta t_i), eps): exp products, or exactly where floored."""
+def _power_means(out, alpha, beta, scale, design, trend):
+    """out[i, lane] = exp(scale (alpha_g + beta t_i)) from exp products (no floor)."""
     groups, run_of, step_of, run_time = design[0], design[2], design[3], design[4]
     n, B = out.shape
     ealpha = np.empty(alpha.shape)
     erun = np.empty((run_time.shape[0], B))
     powers = np.empty((RESTART, B))
-    _exp_setup(alpha, beta, 1.0, design, trend, ealpha, erun, powers)
+    _exp_setup(alpha, beta, scale, design, trend, ealpha, erun, powers)
     for i in range(n):
         g = groups[i]
         r = run_of[i]
         k = step_of[i]
         for lane in range(B):
             out[i, lane] = ealpha[g, lane] * erun[r, lane] * powers[k, lane] if trend else ealpha[g, lane]
-    for lane in range(B):
+
+
+@_njit
+def _means_block(out, alpha, beta, design, trend, tmax_abs):
+    """out[i, lane] = max(exp(alpha_g + beta t_i), eps): exp products, or exactly where floored."""
+    _power_means(out, alpha, beta, 1.0, design, trend)
+    for lane in range(out.shape[1]):
         if _lane_floored(alpha, beta[lane], lane, design, trend, tmax_abs):
             _exact_lane(out, alpha, beta[lane], lane, design, trend)
 
@@ -449,23 +455,13 @@ def _anscombe_block(
     """Farrington's reweighting: gamma s^-2 where the Anscombe residual s > threshold, gamma else.
 
     ``s = 1.5 (y^(2/3) mu^(-1/6) - mu^(1/2)) / sqrt(phi (1 - h))``, h the hat value (set to 1 near 1),
-    gamma making the weights sum to n. mu^(1/6) = exp(alpha_g / 6) exp(beta t / 6), or
-    cbrt(sqrt(mu)) in lanes whose means may be floored.
+    gamma making the weights sum to n. mu^(-1/6) = exp(-alpha_g / 6) exp(-beta t / 6), or
+    1 / cbrt(sqrt(mu)) in lanes whose means may be floored.
     """
     alpha, beta = fit[0], fit[1]
-    groups, tc, run_of, step_of, run_time = design[0], design[1], design[2], design[3], design[4]
+    groups, tc = design[0], design[1]
     n, B = mu.shape
-    G = alpha.shape[0]
-    ea = np.empty((G, B))
-    erun = np.empty((run_time.shape[0], B))
-    powers = np.empty((RESTART, B))
-    _exp_setup(alpha, beta, -1.0 / 6.0, design, trend, ea, erun, powers)  # mu^(-1/6): no division
-    for i in range(n):
-        g = groups[i]
-        r = run_of[i]
-        k = step_of[i]
-        for lane in range(B):
-            sixth[i, lane] = ea[g, lane] * erun[r, lane] * powers[k, lane] if trend else ea[g, lane]
+    _power_means(sixth, alpha, beta, -1.0 / 6.0, design, trend)  # mu^(-1/6): no division later
     for lane in range(B):
         if _lane_floored(alpha, beta[lane], lane, design, trend, tmax_abs):
             for i in range(n):
