@@ -2,6 +2,7 @@
 
     python bench/bench_text.py                 # uses ../shared/data/complaints when present
     python bench/bench_text.py --fixture       # only the small fixture of tests/text (no shared data)
+    python bench/bench_text.py --word-bigrams  # the same with the fifth round's dictionary-word bigrams
 
 Trains the classifier as ``anju triage evaluate`` trains its final model (all raw labelled messages plus
 the segmented file, with the board's unlabelled messages shaping the features; or the fixture), saves it,
@@ -61,6 +62,7 @@ def rate(fn, items, repeat=3) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--fixture", action="store_true")
+    ap.add_argument("--word-bigrams", action="store_true", help="with dictionary-word bigrams (fifth round)")
     args = ap.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
@@ -70,7 +72,7 @@ def main() -> None:
     texts, train, labels, unlabelled, source = load(args.fixture)
     n_chars = sum(len(t) for t in texts) / len(texts)
     t0 = time.perf_counter()
-    model = TextClassifier().fit(train, labels, unlabelled=unlabelled)
+    model = TextClassifier(word_bigrams=args.word_bigrams).fit(train, labels, unlabelled=unlabelled)
     fit_s = time.perf_counter() - t0
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "model.pkl"

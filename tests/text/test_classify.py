@@ -176,3 +176,39 @@ def test_stacking_with_nbsvm(fixture_rows):
     Xr = X @ sp.diags(r.astype(np.float32))
     svm = LinearSVC(C=m.C, random_state=0).fit(Xr, (yi == 0).astype(int))
     assert np.allclose(X @ coef[:, 0] + icpt[0], svm.decision_function(Xr), atol=1e-4)
+
+
+def test_word_bigrams_option():
+    """Off by default; on, a pair of adjacent dictionary words becomes one extra feature of its text."""
+    import numpy as np
+
+    from anju.text.classify import TextClassifier
+    from anju.text.features import HashedNgramTfidf
+
+    texts = ["人民政府社会保障", "社会保障人民政府", "", "abc", "人民政府，社会保障"]
+    plain, pairs = HashedNgramTfidf(), HashedNgramTfidf(word_bigrams=True)
+    assert not TextClassifier().word_bigrams
+    hp, dp = plain._doc_hashes(texts)
+    hb, db = pairs._doc_hashes(texts)
+    assert np.all(np.diff(db) >= 0)
+    # one pair in each of the first two texts (in either order, different features); none across the comma
+    assert list(np.bincount(db, minlength=5) - np.bincount(dp, minlength=5)) == [1, 1, 0, 0, 0]
+    extra = np.setdiff1d(hb, hp)
+    assert len(extra) == 2
+    assert not plain.hashes_like(pairs)
+    X = pairs.fit_transform(texts)
+    assert X.shape[1] == len(np.unique(hb))
+    single = pairs.transform(texts[:1]).toarray()
+    assert np.allclose(single, pairs.transform(texts)[:1].toarray())
+
+
+def test_word_bigrams_in_the_classifier(fixture_rows):
+    from anju.text.classify import TextClassifier
+
+    texts = [r["text"] for r in fixture_rows]
+    labels = [r["label"] for r in fixture_rows]
+    m = TextClassifier(word_bigrams=True, calibration="platt").fit(texts, labels)
+    assert m.features_.body.word_bigrams and m.features_.lead.word_bigrams
+    assert m.coef_.shape[0] == len(m.features_.vocabulary_)
+    top = m.top_k(texts[0], k=2)
+    assert len(top) == 2 and abs(sum(p for _, p in m.top_k(texts[0], k=4)) - 1) < 1e-6

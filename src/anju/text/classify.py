@@ -197,7 +197,9 @@ class TextClassifier(_Base):
         lead_weight: float = 0.5,
         lead_max_features: int | None = 200_000,
         nbsvm_alpha: float | None = 1.0,
+        word_bigrams: bool = False,
     ) -> None:
+        self.word_bigrams = word_bigrams
         if calibration not in ("auto", "platt", "stack"):
             raise ValueError("calibration must be 'auto', 'platt' or 'stack'")
         self.calibration = calibration
@@ -253,12 +255,14 @@ class TextClassifier(_Base):
             word_lengths=self.word_lengths,
             max_features=self.max_features,
             segment_chars=getattr(self, "segment_chars", 0),
+            word_bigrams=getattr(self, "word_bigrams", False),
         )
         if self.lead_chars:
             lead = HashedNgramTfidf(
                 char_ngrams=self.char_ngrams,
                 word_lengths=self.word_lengths,
                 max_features=self.lead_max_features,
+                word_bigrams=getattr(self, "word_bigrams", False),
             )
             self.features_ = LeadAndBodyTfidf(self.features_, lead, self.lead_chars, self.lead_weight)
         extra = self._prep(unlabelled) if unlabelled is not None else []

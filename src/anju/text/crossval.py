@@ -35,7 +35,12 @@ FOURTH_ROUND: dict[str, tuple[dict, bool]] = {
     "third-round default (lead block, SVM + complement NB stacked)": ({"nbsvm_alpha": None}, True),
     "+ NBSVM as a third model in the stack (default)": ({"nbsvm_alpha": 1.0}, True),
 }
-ROUNDS = {2: SECOND_ROUND, 3: THIRD_ROUND, 4: FOURTH_ROUND}
+#: the fifth round: pairs of adjacent dictionary words (``word_bigrams``), pre-registered, one variant
+FIFTH_ROUND: dict[str, tuple[dict, bool]] = {
+    "fourth-round default (lead block, SVM + complement NB + NBSVM stacked)": ({}, True),
+    "+ dictionary-word bigrams": ({"word_bigrams": True}, True),
+}
+ROUNDS = {2: SECOND_ROUND, 3: THIRD_ROUND, 4: FOURTH_ROUND, 5: FIFTH_ROUND}
 VARIANTS = FOURTH_ROUND
 
 

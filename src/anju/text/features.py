@@ -14,6 +14,10 @@ Two kinds of features are made:
   dictionary (ships with jieba, nothing downloaded), in a separate hash space. This approximates word
   features without running a segmenter over the text, which would be four times slower than everything
   else together.
+
+``word_bigrams=True`` (off by default; the fifth round of ``docs/triage.md``) adds, in a third hash
+space, every pair of adjacent dictionary words found that way: a word that starts where the previous one
+ends.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ _MUL = np.uint64(0x9E3779B97F4A7C15)
 _BASE = np.uint64(1_000_003)
 _WORD_SALT = np.uint64(0x5851F42D4C957F2D)
 _SEG_SALT = np.uint64(0x2545F4914F6CDD1D)
+_BIGRAM_SALT = np.uint64(0x7A646E4D3B1C2E5F)
+_BIGRAM_BASE = np.uint64(0xD6E8FEB86659FD93)
 _SEP = 0  # code point used between texts
 _BITS = 23
 _SHIFT = np.uint64(64 - _BITS)
@@ -154,8 +160,10 @@ class HashedNgramTfidf:
         min_df: int = 1,
         max_features: int | None = 800_000,
         segment_chars: int = 0,
+        word_bigrams: bool = False,
     ) -> None:
         self.segment_chars = segment_chars
+        self.word_bigrams = word_bigrams
         self.char_ngrams = tuple(char_ngrams)
         self.word_lengths = tuple(word_lengths) if word_lengths else None
         self.word_min_freq = word_min_freq
@@ -178,6 +186,7 @@ class HashedNgramTfidf:
         ok = np.zeros((L, len(cols)), dtype=bool)
         sep = np.concatenate([[0], np.cumsum(cp == _SEP)])
         h = np.zeros(L, dtype=np.uint64)
+        words_at: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # length → (start positions, hashes)
         with np.errstate(over="ignore"):
             for n in range(1, max(cols) + 1 if cols else 1):
                 m = L - n + 1
@@ -200,13 +209,17 @@ class HashedNgramTfidf:
                     idx = np.searchsorted(vocab, hn[cand])
                     idx[idx >= len(vocab)] = 0
                     valid[:] = False
-                    valid[cand[vocab[idx] == hn[cand]]] = True
+                    found = cand[vocab[idx] == hn[cand]]
+                    valid[found] = True
+                    words_at[n] = (found, hn[found])
                     hn = hn ^ _WORD_SALT
                 H[:m, j] = hn
                 ok[:m, j] = valid
         doc_of = np.repeat(np.arange(len(texts)), np.diff(np.append(starts, L)))
         flat = ok.ravel()
         h_all, d_all = H.ravel()[flat], np.repeat(doc_of, len(cols))[flat]
+        if getattr(self, "word_bigrams", False) and words_at:
+            h_all, d_all = self._add_word_bigrams(h_all, d_all, words_at, doc_of, L)
         if self.segment_chars:
             # jieba words of the first segment_chars characters (title and opening), in their own space
             from .segment import words
@@ -222,6 +235,32 @@ class HashedNgramTfidf:
                 order = np.argsort(d_all, kind="stable")
                 h_all, d_all = h_all[order], d_all[order]
         return h_all, d_all
+
+    @staticmethod
+    def _add_word_bigrams(h_all, d_all, words_at, doc_of, L):
+        """Pairs of adjacent dictionary words (one ends where the next starts), in their own hash space,
+        inserted after the features of their text (``d_all`` stays sorted)."""
+        hash_at = {}
+        for n, (pos, hw) in words_at.items():
+            arr = np.zeros(L + 1, dtype=np.uint64)
+            arr[pos] = hw
+            hash_at[n] = arr
+        hb, db = [], []
+        with np.errstate(over="ignore"):
+            for n1, (pos, hw) in words_at.items():
+                nxt = pos + n1  # never crosses a separator: the word would contain it otherwise
+                for n2 in words_at:
+                    arr = hash_at[n2]
+                    ok = arr[np.minimum(nxt, L)] != 0
+                    if ok.any():
+                        # a word hash of exactly 0 is as good as impossible; such a pair is just dropped
+                        hb.append(((hw[ok] * _BIGRAM_BASE + arr[nxt[ok]]) * _MUL) ^ _BIGRAM_SALT)
+                        db.append(doc_of[pos[ok]])
+        if not hb:
+            return h_all, d_all
+        hb, db = np.concatenate(hb), np.concatenate(db)
+        at = np.searchsorted(d_all, db, side="right")
+        return np.insert(h_all, at, hb), np.insert(d_all, at, db)
 
     def _counts(self, texts: list[str], vocab: np.ndarray | None, hashes=None):
         h, d = self._doc_hashes(texts) if hashes is None else hashes
@@ -272,7 +311,7 @@ class HashedNgramTfidf:
 
     def hashes_like(self, other: HashedNgramTfidf) -> bool:
         """Whether ``other`` hashes texts exactly as this featurizer does (same n-grams, same words)."""
-        keys = ("char_ngrams", "word_lengths", "word_min_freq", "segment_chars")
+        keys = ("char_ngrams", "word_lengths", "word_min_freq", "segment_chars", "word_bigrams")
         return all(getattr(self, k, 0) == getattr(other, k, 0) for k in keys)
 
     def _weight(self, m):
