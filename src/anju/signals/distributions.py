@@ -92,7 +92,8 @@ def nbinom_quantile(p: float, size: np.ndarray, prob: np.ndarray) -> np.ndarray:
             compiled.nbinom_quantile_by_summation(p * _QUANTILE_FUZZ, s, pr, SUMMATION_LIMIT, found)
         rest = np.isnan(found)
         if rest.any():
-            found[rest] = _search(p, lambda y, i: nbinom_cdf(y, s[rest][i], pr[rest][i]), guess[rest])
+            s_rest, pr_rest = s[rest], pr[rest]
+            found[rest] = _search(p, lambda y, i: nbinom_cdf(y, s_rest[i], pr_rest[i]), guess[rest])
         out[run] = found
     return out
 

@@ -144,12 +144,13 @@ def run_chunks(
         bar.close()
 
 
-def integer_counts(observed: np.ndarray) -> np.ndarray:
+def integer_counts(observed: np.ndarray) -> tuple[np.ndarray, int]:
     """The panel's (validated, integer-valued) counts as int64, so fits index per-value tables
-    directly; unchanged when some count is beyond exact integer range."""
-    if observed.size and observed.max() < 2.0**53:
-        return observed.astype(np.int64)
-    return observed
+    directly, and the largest count; the counts stay as they are beyond exact integer range."""
+    top = observed.max() if observed.size else 0.0
+    if top < 2.0**53:
+        return observed.astype(np.int64), int(top)
+    return observed, int(top)
 
 
 def fit_counts(

@@ -84,8 +84,7 @@ def farrington_flexible(
     )  # fmt: skip
     t_idx = resolve_t_index(panel, t_index, last, default_start=panel.freq * b + w + 1)
     obs = panel.observed
-    counts = integer_counts(obs)
-    top = int(obs.max()) if obs.size else 0
+    counts, top = integer_counts(obs)
     result = DetectionResult.empty("farrington_flexible", control, panel.series_ids, t_idx, obs[:, t_idx - 1])
     days = panel.day_numbers() if panel.date_based else None
 

@@ -35,16 +35,9 @@ except ImportError:  # pragma: no cover - exercised where numba is not installed
 
 DOUBLE_EPS = float(np.finfo(np.float64).eps)
 LOG_DOUBLE_EPS = math.log(DOUBLE_EPS)
-LANES = 64  # fits per block: one AVX-512 or two AVX2 vectors of doubles
+LANES = 64  # fits per block: long enough for the compiler to vectorise, small enough for L2 (A/B-timed)
 RESTART = 64  # longest run of exp(beta)^k products before a fresh exp (drift below ~1e-14)
 EXP_SAFE = 300.0  # beyond this, exp(alpha) * exp(beta t) may overflow where exp(eta) does not
-
-
-def available() -> bool:
-    """True when the compiled kernel can be used (numba installed and not switched off)."""
-    from .accel import kernel
-
-    return kernel() is not None
 
 
 def layout(groups: np.ndarray, n_groups: int, time: np.ndarray | None) -> tuple[np.ndarray, ...]:
@@ -206,7 +199,7 @@ def _weighted_sums(P, X, groups, tc, by_group, by_time):
 
 
 @_njit
-def _irls_block(Y, MUS, WZ, YL, SD, P, weighted, design, trend, tmax_abs, maxit, epsilon, ET):
+def _irls_block(Y, MUS, WZ, YL, SD, P, design, trend, tmax_abs, maxit, epsilon):
     """R's glm.fit (quasi-Poisson, log link) for the LANES fits of a block.
 
     Every lane iterates until all have stopped; a lane's state is saved when it stops (converged,
@@ -516,7 +509,7 @@ def fit_reweight_batch(panel, series, times, rel, tables, design, trend, g0, t0,
     WZ = np.empty((n, B))
     Y23 = np.empty((n, B))
     unit = np.ones((n, B))
-    ET = np.empty((n, B))  # work arrays, allocated once: fresh pages for each block cost more than the block
+    # work arrays, allocated once per call
     MU = np.empty((n, B))
     WORKING = np.empty((n, B))
     SIXTH = np.empty((n, B))
@@ -539,7 +532,7 @@ def fit_reweight_batch(panel, series, times, rel, tables, design, trend, g0, t0,
                 Y23[i, lane] = t_y23[v]
             if k0 + lane < K:
                 out_row_max[k0 + lane] = top
-        fit = _irls_block(Y, MUS, WZ, YL, SD, unit, False, design, trend, tmax_abs, maxit, epsilon, ET)
+        fit = _irls_block(Y, MUS, WZ, YL, SD, unit, design, trend, tmax_abs, maxit, epsilon)
         first_conv = fit[5].copy()
         mu, working, v_gg, v_gt, v_tt, disp = _finish_block(
             Y, MUS, unit, False, design, trend, tmax_abs, fit, MU, WORKING
@@ -551,7 +544,7 @@ def fit_reweight_batch(panel, series, times, rel, tables, design, trend, g0, t0,
             omega = _anscombe_block(
                 Y23, mu, working, v_gg, v_gt, v_tt, phi, threshold, fit, design, trend, tmax_abs, SIXTH, OMEGA
             )
-            fit = _irls_block(Y, MUS, WZ, YL, SD, omega, True, design, trend, tmax_abs, maxit, epsilon, ET)
+            fit = _irls_block(Y, MUS, WZ, YL, SD, omega, design, trend, tmax_abs, maxit, epsilon)
             mu, working, v_gg, v_gt, v_tt, disp = _finish_block(
                 Y, MUS, omega, True, design, trend, tmax_abs, fit, MU, WORKING
             )
