@@ -206,7 +206,7 @@ def fit_and_reweight(
     """One call of R's fitFun: quasi-Poisson fit, Anscombe reweighting, refit, phi."""
     # the kernel compares squared residuals with threshold^2, which needs a threshold >= 0
     compiled = accel.kernel()
-    if compiled is not None and y.source() is not None and rules.weights_threshold >= 0:
+    if compiled is not None and y.integer and rules.weights_threshold >= 0:
         return _fit_and_reweight_compiled(compiled, y, design, group, time, rules)
     fit = fit_quasipoisson(y, design)
     first_converged = fit.converged

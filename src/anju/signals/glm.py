@@ -189,6 +189,11 @@ class Counts:
         obj._values = np.arange(top + 1, dtype=np.float64)
         return obj
 
+    @property
+    def integer(self) -> bool:
+        """Integer counts (from a panel or as an index matrix): the compiled kernel can take them."""
+        return self._source is not None or self._index is not None
+
     def source(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
         """(panel, series, times, relative positions) to read counts from, or None for a matrix."""
         if self._source is not None:
