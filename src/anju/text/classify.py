@@ -56,6 +56,7 @@ MIN_PER_LABEL = 3
 #: ``calibration="auto"`` stacks (multinomial over all labels' scores) when every label has this many
 #: examples, else it uses per-label Platt scaling (two parameters per label)
 STACK_MIN_PER_LABEL = 50
+_MARKS_RE = re.compile(r"[\W_]+")
 
 
 def _as_list(texts: str | Iterable[str]) -> list[str]:
@@ -198,8 +199,10 @@ class TextClassifier(_Base):
         lead_max_features: int | None = 200_000,
         nbsvm_alpha: float | None = 1.0,
         word_bigrams: bool = False,
+        drop_marks: bool = False,
     ) -> None:
         self.word_bigrams = word_bigrams
+        self.drop_marks = drop_marks
         if calibration not in ("auto", "platt", "stack"):
             raise ValueError("calibration must be 'auto', 'platt' or 'stack'")
         self.calibration = calibration
@@ -218,7 +221,11 @@ class TextClassifier(_Base):
         self.class_weight = class_weight
 
     def _prep(self, texts: str | Iterable[str]) -> list[str]:
-        return [normalize(t, max_chars=self.max_chars) for t in _as_list(texts)]
+        docs = [normalize(t, max_chars=self.max_chars) for t in _as_list(texts)]
+        if getattr(self, "drop_marks", False):
+            # punctuation, symbols and spaces out, as in a segmented corpus (jieba tokens joined)
+            docs = [_MARKS_RE.sub("", d) for d in docs]
+        return docs
 
     def fit(
         self,

@@ -126,6 +126,11 @@ def cmd_evaluate(args) -> int:
 
         cross_validate(data, folds=args.cv, seed=args.seed, cv_round=args.round)
         return 0
+    if args.outer:
+        from .outer import outer_evaluation
+
+        outer_evaluation(data, folds=args.outer)
+        return 0
     if not args.hotspots_only:
         evaluate_classifier(data)
     if args.hotspots or args.hotspots_only:
@@ -176,11 +181,17 @@ def register(subparsers) -> None:
     )
     e.add_argument("--seed", type=int, default=0, help="fold seed for --cv (default 0)")
     e.add_argument(
+        "--outer",
+        type=int,
+        metavar="FOLDS",
+        help="instead: hold out every raw message once (FOLDS folds) and pool the predictions",
+    )
+    e.add_argument(
         "--round",
         type=int,
-        choices=(2, 3, 4, 5),
+        choices=(2, 3, 4, 5, 6),
         default=4,
-        help="which table of docs/triage.md --cv reproduces: 2, 3, 4 (the fourth round, default) or 5",
+        help="which table of docs/triage.md --cv reproduces: 2, 3, 4 (the fourth round, default), 5 or 6",
     )
     e.set_defaults(func=cmd_evaluate)
 
