@@ -212,3 +212,24 @@ def test_word_bigrams_in_the_classifier(fixture_rows):
     assert m.coef_.shape[0] == len(m.features_.vocabulary_)
     top = m.top_k(texts[0], k=2)
     assert len(top) == 2 and abs(sum(p for _, p in m.top_k(texts[0], k=4)) - 1) < 1e-6
+
+
+def test_drop_marks_option(fixture_rows):
+    """Off by default; on, punctuation, symbols and spaces go before featurizing, in training and in
+    prediction, so a text scores as its unpunctuated form (as in the segmented corpus)."""
+    import numpy as np
+
+    from anju.text.classify import TextClassifier
+
+    assert not TextClassifier().drop_marks
+    m = TextClassifier(drop_marks=True, calibration="platt").fit(
+        [r["text"] for r in fixture_rows], [r["label"] for r in fixture_rows]
+    )
+    assert m._prep(["小区，噪音！ A-b_c《投诉》😀"]) == ["小区噪音Abc投诉"]
+    text = fixture_rows[0]["text"]
+    punctuated = "，".join(text[i : i + 3] for i in range(0, len(text), 3)) + "！！"
+    assert np.allclose(m.predict_proba([text]), m.predict_proba([punctuated]))
+    plain = TextClassifier(calibration="platt").fit(
+        [r["text"] for r in fixture_rows], [r["label"] for r in fixture_rows]
+    )
+    assert not np.allclose(plain.predict_proba([text]), plain.predict_proba([punctuated]))

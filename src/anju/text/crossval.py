@@ -65,7 +65,8 @@ def cross_validate(
 
     variants = variants or ROUNDS[cv_round]
     d = prepare(data_dir)
-    taxonomy = taxonomy_lexicon(data_dir, set(d["train_labels"]))
+    wants_taxonomy = any(v[2:] and v[2].get("lexicon") == "taxonomy" for v in variants.values())
+    taxonomy = taxonomy_lexicon(data_dir, set(d["train_labels"])) if wants_taxonomy else None
     X, y, X_tok = d["train_texts"], np.array(d["train_labels"]), d["train_tokens"]
     results: dict[str, list[float]] = {name: [] for name in variants}
     split = StratifiedKFold(folds, shuffle=True, random_state=seed).split(np.zeros(len(y)), y)
