@@ -5,7 +5,7 @@
     anju triage train --input labelled.csv --text-col text --label-col label --model triage.pkl
     anju triage predict --model triage.pkl --input new.csv --text-col text -o out.csv
     anju triage cluster --input reports.csv --text-col text [--time-col posted_at] -o clusters.csv
-    anju triage evaluate --data ../shared/data/complaints [--hotspots]
+    anju triage evaluate --data ../shared/data/complaints [--hotspots | --cv FOLDS | --outer FOLDS]
 """
 
 from __future__ import annotations
