@@ -108,3 +108,15 @@ def test_taxonomy_names_can_join_a_cross_validated_variant(data_dir, fixture_row
     assert all(len(r["folds"]) == 2 for r in res.values())
     # per fold: the plain variant without a lexicon, then the taxonomy's level-2 names ("其他" left out)
     assert seen == [None, {lab: [f"{lab}事务"] for lab in labels}] * 2
+
+
+def test_evaluate_command_runs_the_pooled_evaluation(data_dir, tmp_path_factory, capsys):
+    from anju.text.cli import main
+
+    assert main(["triage", "evaluate", "--data", str(data_dir), "--outer", "2"]) == 0
+    out = capsys.readouterr().out
+    folds = [ln for ln in out.splitlines() if ln.startswith("fold ")]
+    assert len(folds) == 2 and "pooled over 120 held-out messages" in out
+    empty = tmp_path_factory.mktemp("empty")
+    assert main(["triage", "evaluate", "--data", str(empty), "--outer", "2"]) == 1
+    assert "has no teddy2020_labeled_raw.csv" in capsys.readouterr().err
