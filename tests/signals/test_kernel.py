@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from anju.signals import accel, kernel
+from anju.signals import accel, engine, kernel
 
 from ._oracles import BROAD, extra_cases, run_extra_case
 
@@ -29,9 +29,20 @@ def test_numpy_switch_turns_the_kernel_off(monkeypatch):
 
 @pytest.mark.parametrize("case", FITTED[::5], ids=lambda c: c["case_id"])
 def test_kernel_equals_numpy_path(case, monkeypatch):
+    calls = []
+    real = engine._fit_and_reweight_compiled
+
+    def counted(*args, **kwargs):  # the real kernel call, counted: the comparison must not be numpy vs numpy
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "_fit_and_reweight_compiled", counted)
     compiled = run_extra_case(case)
+    assert calls, "the case never reached the compiled kernel"
+    kernel_calls = len(calls)
     monkeypatch.setenv("ANJU_SIGNALS_KERNEL", "numpy")
     reference = run_extra_case(case)
+    assert len(calls) == kernel_calls, "the numpy run went through the kernel"
     for name in ("upperbound", "expected", "score"):
         a, b = getattr(compiled, name), getattr(reference, name)
         assert np.array_equal(np.isnan(a), np.isnan(b)), name
