@@ -389,8 +389,8 @@ class TextClassifier(_Base):
                 scores[te, (1 + with_nb) * n_lab :] = X[te] @ a + b
         if mode == "stack":
             # one multinomial logistic regression over all labels' scores (the SVM's and, with
-            # ``nb_alpha``, complement naive Bayes'): it also corrects the systematic confusions between
-            # labels, not only the scale of each label's score
+            # ``nb_alpha`` and ``nbsvm_alpha``, complement naive Bayes' and NBSVM's): it also corrects the
+            # systematic confusions between labels, not only the scale of each label's score
             if with_nb:
                 self.nb_coef_ = self._fit_nb(X, yi, w)
             if with_nbsvm:
@@ -405,8 +405,8 @@ class TextClassifier(_Base):
         return params
 
     def decision_function(self, texts: str | Iterable[str]) -> np.ndarray:
-        """The linear score per label: the stacker's logits when the model stacks (the SVM and naive
-        Bayes folded into one map), else the SVM's score."""
+        """The linear score per label: the stacker's logits when the model stacks (the SVM, naive Bayes
+        and NBSVM folded into one map), else the SVM's score."""
         X = self.features_.transform(self._prep(texts))
         return np.asarray(X @ self.coef_) + self.intercept_
 
