@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .evaluate import CONTAINMENT, _max_containment, prepare
+from .evaluate import fold_training, prepare
 
 #: name → (TextClassifier parameters, whether unlabelled texts shape the features); the second round's
 #: variants had no lead block (``lead_chars=0``), the third round adds it
@@ -72,13 +72,8 @@ def cross_validate(
     split = StratifiedKFold(folds, shuffle=True, random_state=seed).split(np.zeros(len(y)), y)
     for k, (tr, va) in enumerate(split):
         t0 = time.time()
-        va_tok = [X_tok[i] for i in va]
-        tr = tr[_max_containment([X_tok[i] for i in tr], va_tok) < CONTAINMENT]
-        seg = np.nonzero(_max_containment(d["seg_tokens"], va_tok) < CONTAINMENT)[0]
-        unl = np.nonzero(_max_containment(d["unlabelled_tokens"], va_tok) < CONTAINMENT)[0]
-        texts = [X[i] for i in tr] + [d["seg_texts"][i] for i in seg]
-        labels = [y[i] for i in tr] + [d["seg_labels"][i] for i in seg]
-        unlabelled = [d["unlabelled_texts"][i] for i in unl]
+        fold = fold_training(d, X, y, X_tok, tr, va)
+        texts, labels, unlabelled = fold["texts"], fold["labels"], fold["unlabelled"]
         for name, (params, with_unlabelled, *fit_kwargs) in variants.items():
             extra = dict(fit_kwargs[0]) if fit_kwargs else {}
             if extra.get("lexicon") == "taxonomy":
@@ -89,7 +84,8 @@ def cross_validate(
             f1 = f1_score([y[i] for i in va], model.predict([X[i] for i in va]), average="macro")
             results[name].append(float(f1))
         out(
-            f"fold {k + 1}/{folds}: {len(tr)} raw, {len(seg)} segmented, {len(unl)} unlabelled; "
+            f"fold {k + 1}/{folds}: {fold['n_raw']} raw, {fold['n_seg']} segmented, "
+            f"{fold['n_unlabelled']} unlabelled; "
             + ", ".join(f"{v[-1]:.4f}" for v in results.values())
             + f"  [{time.time() - t0:.0f}s]"
         )

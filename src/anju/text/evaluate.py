@@ -108,6 +108,24 @@ def prepare(data_dir: Path) -> dict:
     }
 
 
+def fold_training(d: dict, texts, labels, tokens, train: np.ndarray, held_out: np.ndarray) -> dict:
+    """A fold's training data under the leakage rule: the rows ``train`` of ``texts``/``labels``, the
+    segmented rows and the unlabelled messages of ``d``, less those whose tokens are ≥ 50 % contained in
+    one held-out text (``tokens`` of the rows ``held_out``)."""
+    held_tok = [tokens[i] for i in held_out]
+    raw = train[_max_containment([tokens[i] for i in train], held_tok) < CONTAINMENT]
+    seg = np.nonzero(_max_containment(d["seg_tokens"], held_tok) < CONTAINMENT)[0]
+    unl = np.nonzero(_max_containment(d["unlabelled_tokens"], held_tok) < CONTAINMENT)[0]
+    return {
+        "texts": [texts[i] for i in raw] + [d["seg_texts"][i] for i in seg],
+        "labels": [labels[i] for i in raw] + [d["seg_labels"][i] for i in seg],
+        "unlabelled": [d["unlabelled_texts"][i] for i in unl],
+        "n_raw": len(raw),
+        "n_seg": len(seg),
+        "n_unlabelled": len(unl),
+    }
+
+
 UNLABELLED_FILES = ("teddy2020_test_unlabeled.csv", "teddy2020_hotspot_msgs.csv", "teddy2020_replies.csv")
 
 

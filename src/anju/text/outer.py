@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .evaluate import CONTAINMENT, SEED, _max_containment, _read, _tokens, taxonomy_lexicon, unlabelled_texts
+from .evaluate import SEED, _read, _tokens, fold_training, taxonomy_lexicon, unlabelled_texts
 
 
 def prepare_all(data_dir: Path) -> dict:
@@ -86,22 +86,16 @@ def outer_evaluation(
     split = StratifiedKFold(folds, shuffle=True, random_state=seed).split(np.zeros(len(y)), y)
     for k, (tr, te) in enumerate(split):
         t1 = time.time()
-        te_tok = [d["tokens"][i] for i in te]
-        tr = tr[_max_containment([d["tokens"][i] for i in tr], te_tok) < CONTAINMENT]
-        seg = np.nonzero(_max_containment(d["seg_tokens"], te_tok) < CONTAINMENT)[0]
-        unl = np.nonzero(_max_containment(d["unlabelled_tokens"], te_tok) < CONTAINMENT)[0]
+        fold = fold_training(d, d["texts"], y, d["tokens"], tr, te)
         model = TextClassifier(**(params or {})).fit(
-            [d["texts"][i] for i in tr] + [d["seg_texts"][i] for i in seg],
-            [y[i] for i in tr] + [d["seg_labels"][i] for i in seg],
-            unlabelled=[d["unlabelled_texts"][i] for i in unl],
-            lexicon=lexicon,
+            fold["texts"], fold["labels"], unlabelled=fold["unlabelled"], lexicon=lexicon
         )
         pred[te] = model.predict([d["texts"][i] for i in te])
         f1 = f1_score(y[te], list(pred[te]), average="macro")
         per_fold.append(float(f1))
         out(
-            f"fold {k + 1}/{folds}: held out {len(te)}; trained on {len(tr)} raw, {len(seg)} segmented, "
-            f"{len(unl)} unlabelled; macro-F1 {f1:.4f}  [{time.time() - t1:.0f}s]"
+            f"fold {k + 1}/{folds}: held out {len(te)}; trained on {fold['n_raw']} raw, {fold['n_seg']} "
+            f"segmented, {fold['n_unlabelled']} unlabelled; macro-F1 {f1:.4f}  [{time.time() - t1:.0f}s]"
         )
     pred = list(pred)
     f1 = float(f1_score(y, pred, average="macro"))
