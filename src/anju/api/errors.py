@@ -15,7 +15,7 @@ from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from anju.matters.actions import WorkflowError
+from anju.core.errors import WorkflowError
 
 NON_FIELD = "__all__"
 # The first item of a ninja error location says where the value came from; the second, for a body, is the

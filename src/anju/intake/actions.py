@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anju.core import audit
+from anju.core.errors import WorkflowError
 from anju.core.models import AreaLevel
 from anju.core.scoping import in_scope
 from anju.intake import receipts
@@ -39,7 +40,6 @@ from anju.intake.validation import (
     sniff_content_type,
 )
 from anju.matters import actions as matter_actions
-from anju.matters.actions import WorkflowError
 from anju.matters.models import Matter, MatterKind
 from anju.matters.workflow import OPEN_STATUSES, Status
 

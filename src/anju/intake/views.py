@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from anju.core.errors import WorkflowError
 from anju.core.models import AuditEvent
 from anju.core.roles import Role
 from anju.core.scoping import get_scoped_or_404, scoped
@@ -29,7 +30,6 @@ from anju.intake.forms import (
     add_action_errors,
 )
 from anju.intake.models import Attachment, Channel, Report, ReportStatus
-from anju.matters.actions import WorkflowError
 from anju.matters.models import Matter
 from anju.matters.risk import current_matrix
 

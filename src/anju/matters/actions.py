@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anju.core import audit
+from anju.core.errors import WorkflowError  # noqa: F401  (re-exported: older imports)
 from anju.core.scoping import in_scope
 from anju.matters.models import (
     FollowUpVisit,
@@ -56,10 +57,6 @@ AUDITED_FIELDS = (
     "satisfaction",
     "merged_into",
 )
-
-
-class WorkflowError(ValidationError):
-    """An action that the matter's status or the actor's role does not allow."""
 
 
 def _require(actor, permission: str, matter: Matter | None = None, area=None) -> None:

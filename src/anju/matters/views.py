@@ -20,10 +20,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from anju.core.errors import WorkflowError
 from anju.core.models import Unit, User
 from anju.core.scoping import get_scoped_or_404, scoped
 from anju.matters import actions
-from anju.matters.actions import WorkflowError
 from anju.matters.export import build_workbook
 from anju.matters.filters import (
     LEDGER_RELATED,

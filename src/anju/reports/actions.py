@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anju.core import audit
+from anju.core.errors import WorkflowError
 from anju.core.scoping import in_scope
-from anju.matters.actions import WorkflowError
 from anju.reports import figures
 from anju.reports.models import MonthlyReport
 

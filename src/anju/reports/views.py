@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from anju.core.documents import render_docx, render_pdf
+from anju.core.errors import WorkflowError
 from anju.core.models import Area, AreaLevel
 from anju.core.scoping import get_scoped_or_404, scoped
-from anju.matters.actions import WorkflowError
 from anju.reports import actions, document
 from anju.reports.figures import previous_month
 from anju.reports.models import MonthlyReport

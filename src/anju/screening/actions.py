@@ -18,10 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anju.core import audit
+from anju.core.errors import WorkflowError
 from anju.core.models import Area, AreaLevel, Domain, User
 from anju.core.scoping import in_scope, scoped
 from anju.matters import actions as matter_actions
-from anju.matters.actions import WorkflowError
 from anju.matters.models import MatterKind
 from anju.screening import periods
 from anju.screening.models import Cadence, PeriodKind, Return, ReturnLine, Round, RoundStatus

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anju.core import audit
+from anju.core.errors import WorkflowError
 from anju.core.scoping import in_scope
-from anju.matters.actions import WorkflowError
 from anju.signals.data import CountPanel
 from anju.warning.cap import mapping
 from anju.warning.counting import monday_of, weekly_counts

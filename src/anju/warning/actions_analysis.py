@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anju.core import audit
+from anju.core.errors import WorkflowError
 from anju.core.models import Area
 from anju.core.scoping import in_scope
-from anju.matters.actions import WorkflowError
 from anju.matters.models import Matter
 from anju.warning.describe import describe
 from anju.warning.models import Alert, AlertStatus, MessageType, Signal

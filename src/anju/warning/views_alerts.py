@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from anju.core.errors import WorkflowError
 from anju.core.scoping import get_scoped_or_404, scoped
-from anju.matters.actions import WorkflowError
 from anju.warning import actions, cap
 from anju.warning.forms import AlertForm, ReasonForm
 from anju.warning.models import Alert, AlertStatus, MessageType, Signal

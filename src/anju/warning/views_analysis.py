@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from anju.core.errors import WorkflowError
 from anju.core.models import Area, Unit
 from anju.core.scoping import get_scoped_or_404, scoped
-from anju.matters.actions import WorkflowError
 from anju.warning import actions
 from anju.warning.forms import DATETIME
 from anju.warning.models import AlertLevel

@@ -14,8 +14,8 @@ from anju.assessment.models import (
     Stage,
 )
 from anju.core import audit
+from anju.core.errors import WorkflowError
 from anju.core.scoping import in_scope
-from anju.matters.actions import WorkflowError
 from anju.matters.risk import current_matrix
 
 ITEM_FIELDS = (

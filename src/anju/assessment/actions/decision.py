@@ -31,7 +31,7 @@ from anju.assessment.models import (
 )
 from anju.assessment.models.assessment import VerdictLevel
 from anju.core import audit
-from anju.matters.actions import WorkflowError
+from anju.core.errors import WorkflowError
 
 # ---------------------------------------------------------------- level, report, decision
 

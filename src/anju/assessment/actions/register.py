@@ -27,7 +27,7 @@ from anju.assessment.models import (
 )
 from anju.assessment.models.items import ItemCategory
 from anju.core import audit
-from anju.matters.actions import WorkflowError
+from anju.core.errors import WorkflowError
 
 # ---------------------------------------------------------------- register of items
 
