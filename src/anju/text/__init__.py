@@ -1,7 +1,7 @@
 """anju.text — pure Chinese-text library (no Django): normalisation, classification with a keyword-lexicon
 fallback, extraction, masking of personal data, escalation cues, near-duplicates and hotspot clustering.
 
-The platform should use the names exported here; see ``docs/triage.md``.
+The platform should use the names exported here; see ``docs/triage-experiments.md``.
 """
 
 from .classify import (

@@ -4,7 +4,7 @@ Each county configures its own taxonomy, so the model is trained on the deployme
 matters (``anju triage train``, or a scheduled job calling :func:`train_triage`). Until there are enough
 labelled matters, each domain's keyword lexicon decides (:class:`LexiconClassifier`).
 
-Method (chosen by measurement, see ``docs/triage.md``): sublinear TF-IDF over character 1–3-grams plus
+Method (chosen by measurement, see ``docs/triage-experiments.md``): sublinear TF-IDF over character 1–3-grams plus
 dictionary words (:class:`~anju.text.features.HashedNgramTfidf`) of the whole text, and a second such
 block, weighted 0.5, of its first 40 characters (the title, when there is one;
 :class:`~anju.text.features.LeadAndBodyTfidf`); a linear SVM (``LinearSVC``, C=2), a complement naive
@@ -238,7 +238,7 @@ class TextClassifier(_Base):
     ) -> TextClassifier:
         """Train on ``texts``/``labels``. ``unlabelled`` texts (reports nobody has labelled yet) only shape
         the feature vocabulary and its IDF weights: n-grams that occur in the texts to come get a
-        vocabulary slot and a realistic rarity, which measurably helps (``docs/triage.md``)."""
+        vocabulary slot and a realistic rarity, which measurably helps (``docs/triage-experiments.md``)."""
         from .features import HashedNgramTfidf, LeadAndBodyTfidf
 
         docs = self._prep(texts)

@@ -169,7 +169,7 @@ def register(subparsers) -> None:
     c.add_argument("--show", type=int, default=10, help="print this many hotspots")
     c.set_defaults(func=cmd_cluster)
 
-    e = sub.add_parser("evaluate", help="reproduce the measurements in docs/triage.md")
+    e = sub.add_parser("evaluate", help="reproduce the measurements in docs/triage-experiments.md")
     e.add_argument("--data", default="../shared/data/complaints")
     e.add_argument("--hotspots", action="store_true", help="also run the hotspot evaluation")
     e.add_argument("--hotspots-only", action="store_true")
@@ -191,7 +191,7 @@ def register(subparsers) -> None:
         type=int,
         choices=(2, 3, 4, 5, 6),
         default=4,
-        help="which table of docs/triage.md --cv reproduces: 2, 3, 4 (the fourth round, default), 5 or 6",
+        help="which table of docs/triage-experiments.md --cv reproduces: 2, 3, 4 (the fourth round, default), 5 or 6",
     )
     e.set_defaults(func=cmd_evaluate)
 

@@ -12,7 +12,7 @@ clusters whose centroids have cosine ≥ ``merge_threshold`` are then merged. An
 ``window_days`` forbids links between texts further apart in time. Singletons are clusters of size 1.
 
 The defaults were chosen by reading the clusters of the Teddy Cup 附件3 messages (see
-``docs/triage.md``); they are not tuned on any held-out labels, because none exist for clusters.
+``docs/triage-experiments.md``); they are not tuned on any held-out labels, because none exist for clusters.
 
 Hotspots are the clusters of size ≥ ``min_size``, ranked by size then by their latest report; each has
 representative terms (words frequent in the cluster and rare in the batch) and a title (the member

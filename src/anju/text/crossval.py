@@ -1,7 +1,7 @@
 """Cross-validation on the training part of the Teddy Cup split, as used to choose the classifier.
 
 ``anju triage evaluate --cv 3 --seed 0`` (and ``--cv 5 --seed 1``) reproduces the fourth-round table of
-``docs/triage.md``; ``--round N`` the table of round N (2 to 6). Only the training part of
+``docs/triage-experiments.md``; ``--round N`` the table of round N (2 to 6). Only the training part of
 :func:`anju.text.evaluate.prepare` is used; the test split is never read here. Folds are stratified over the raw training rows, and every fold's validation rows
 are raw messages, like the test split. Within each fold, the raw training rows, the segmented rows and
 the unlabelled messages whose tokens are ≥ 50 % contained in one validation text are dropped (the same

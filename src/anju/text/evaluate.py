@@ -1,6 +1,6 @@
 """Reproducible measurements on the 2020 Teddy Cup citizen-message data (``../shared/data/complaints``).
 
-``anju triage evaluate --data ../shared/data/complaints`` runs everything reported in ``docs/triage.md``:
+``anju triage evaluate --data ../shared/data/complaints`` runs everything reported in ``docs/triage-experiments.md``:
 
 1. Split ``teddy2020_labeled_raw.csv`` into a stratified 80/20 train/test split (seed 20200425). The
    test part comes from the raw file only.

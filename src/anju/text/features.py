@@ -15,7 +15,7 @@ Two kinds of features are made:
   features without running a segmenter over the text, which would be four times slower than everything
   else together.
 
-``word_bigrams=True`` (off by default; the fifth round of ``docs/triage.md``) adds, in a third hash
+``word_bigrams=True`` (off by default; the fifth round of ``docs/triage-experiments.md``) adds, in a third hash
 space, every pair of adjacent dictionary words found that way: a word that starts where the previous one
 ends.
 """
