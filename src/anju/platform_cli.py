@@ -9,12 +9,7 @@ import getpass
 import os
 import sys
 
-
-def setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anju.settings")
-    import django
-
-    django.setup()
+from anju.django_setup import setup_django
 
 
 def _manage(*argv: str, **options) -> None:
@@ -33,38 +28,26 @@ def cmd_migrate(args) -> int:
 
 
 def load_demo_everything(seed: int, years: int) -> str:
-    """The demo county, then what each installed capability builds on it (signals, assessments…)."""
-    from django.apps import apps
-
+    """The demo county, then what each capability builds on it (signals, assessments…)."""
+    from anju.assessment.demo import load_assessment_demo
     from anju.demo.loader import load_demo
+    from anju.reports.demo import load_reports_demo
+    from anju.screening.demo import load_screening_demo
+    from anju.triage.actions import train_classifier
+    from anju.warning.actions import run_scan
+    from anju.warning.demo import load_warning_demo
 
     summary = load_demo(seed=seed, years=years, progress=True)
-    if apps.is_installed("anju.assessment"):
-        from anju.assessment.demo import load_assessment_demo
-
-        load_assessment_demo()
-    if apps.is_installed("anju.screening"):
-        from anju.screening.demo import load_screening_demo
-
-        summary += "\n" + load_screening_demo()
-    if apps.is_installed("anju.warning"):
-        from anju.warning.actions import run_scan
-        from anju.warning.demo import load_warning_demo
-
-        scan = run_scan(None, weeks=106)  # two years: what the signal charts show
-        summary += (
-            f"\n预警扫描：{scan.points_evaluated} 个点，{scan.alarm_count} 个报警（{scan.duration_ms} ms）。"
-        )
-        summary += "\n" + load_warning_demo()
-    if apps.is_installed("anju.triage"):
-        from anju.triage.actions import train_classifier
-
-        model = train_classifier(None)
-        summary += f"\n分拣模型：{model.kind}，{model.n_labelled} 条已分类事项。"
-    if apps.is_installed("anju.reports"):
-        from anju.reports.demo import load_reports_demo
-
-        summary += "\n" + load_reports_demo()
+    load_assessment_demo()
+    summary += "\n" + load_screening_demo()
+    scan = run_scan(None, weeks=106)  # two years: what the signal charts show
+    summary += (
+        f"\n预警扫描：{scan.points_evaluated} 个点，{scan.alarm_count} 个报警（{scan.duration_ms} ms）。"
+    )
+    summary += "\n" + load_warning_demo()
+    model = train_classifier(None)
+    summary += f"\n分拣模型：{model.kind}，{model.n_labelled} 条已分类事项。"
+    summary += "\n" + load_reports_demo()
     return summary
 
 
@@ -96,10 +79,6 @@ def cmd_createadmin(args) -> int:
 
 def _warm_up() -> None:
     """Load the triage model, the duplicate index and jieba's dictionary before the first form needs them."""
-    from django.apps import apps
-
-    if not apps.is_installed("anju.triage"):
-        return
     from anju.triage import service
 
     service.suggest(None, "预热")

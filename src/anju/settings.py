@@ -39,25 +39,13 @@ INSTALLED_APPS = [
     "anju.core",
     "anju.intake",
     "anju.matters",
-]
-# Capabilities built on the foundation register themselves here when present.
-OPTIONAL_APPS = [
     "anju.dashboard",
     "anju.screening",
     "anju.assessment",
     "anju.warning",
-    "anju.emergency",
     "anju.reports",
     "anju.triage",
 ]
-for _app in OPTIONAL_APPS:
-    if (BASE_DIR / _app.split(".")[1] / "apps.py").exists():
-        INSTALLED_APPS.append(_app)
-
-if "anju.screening" in INSTALLED_APPS:
-    _optional_context_processors = ["anju.screening.context.notifications"]
-else:
-    _optional_context_processors = []
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -87,7 +75,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "anju.core.context.navigation",
-                *_optional_context_processors,
+                "anju.screening.context.notifications",
             ],
         },
     }

@@ -1,8 +1,5 @@
-"""URL map. Each capability owns its URL module; optional capabilities are included when installed."""
+"""URL map. Each capability owns its URL module under its own prefix."""
 
-import importlib.util
-
-from django.apps import apps
 from django.urls import include, path
 
 urlpatterns = [
@@ -11,19 +8,11 @@ urlpatterns = [
     path("intake/", include("anju.intake.urls")),
     path("public/", include("anju.intake.public_urls")),
     path("matters/", include("anju.matters.urls")),
+    path("screening/", include("anju.screening.urls")),
+    path("assessment/", include("anju.assessment.urls")),
+    path("warning/", include("anju.warning.urls")),
+    path("reports/", include("anju.reports.urls")),
+    path("triage/", include("anju.triage.urls")),
+    path("dashboard/", include("anju.dashboard.urls")),
     path("api/", include("anju.api.urls")),
 ]
-
-# prefix -> app label, for capabilities that may or may not be present in this checkout
-OPTIONAL = {
-    "screening/": "screening",
-    "assessment/": "assessment",
-    "warning/": "warning",
-    "emergency/": "emergency",
-    "reports/": "reports",
-    "triage/": "triage",
-    "dashboard/": "dashboard",
-}
-for prefix, label in OPTIONAL.items():
-    if apps.is_installed(f"anju.{label}") and importlib.util.find_spec(f"anju.{label}.urls") is not None:
-        urlpatterns.append(path(prefix, include(f"anju.{label}.urls")))

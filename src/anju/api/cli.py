@@ -8,7 +8,7 @@ import sys
 
 
 def cmd_token_create(args) -> int:
-    from anju.platform_cli import setup_django
+    from anju.django_setup import setup_django
 
     setup_django()
     from django.core.exceptions import PermissionDenied
@@ -34,7 +34,7 @@ def cmd_token_create(args) -> int:
 
 
 def cmd_token_list(args) -> int:
-    from anju.platform_cli import setup_django
+    from anju.django_setup import setup_django
 
     setup_django()
     from django.utils import timezone
@@ -60,7 +60,7 @@ def cmd_token_list(args) -> int:
 
 
 def cmd_token_revoke(args) -> int:
-    from anju.platform_cli import setup_django
+    from anju.django_setup import setup_django
 
     setup_django()
     from anju.core import actions

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 
 def cmd_assessment_track(args) -> int:
-    from anju.platform_cli import setup_django
+    from anju.django_setup import setup_django
 
     setup_django()
     from django.utils import timezone

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
@@ -15,8 +14,6 @@ from anju.matters.models import Matter
 
 
 def _warning_context(user, today: dt.date) -> dict:
-    if not apps.is_installed("anju.warning"):
-        return {}
     from anju.warning.models import Alert, AlertStatus, MessageType, Signal
 
     return {
@@ -31,12 +28,8 @@ def _warning_context(user, today: dt.date) -> dict:
 
 
 def _screening_context(user) -> dict:
-    if not apps.is_installed("anju.screening"):
-        return {}
-    try:
-        from anju.screening.summary import completeness_for
-    except ImportError:
-        return {}
+    from anju.screening.summary import completeness_for
+
     return {"screening": completeness_for(user)}
 
 

@@ -6,7 +6,6 @@ import calendar
 import datetime as dt
 from collections import Counter
 
-from django.apps import apps
 from django.db.models import Count, Q
 
 from anju.core.models import Area, AreaLevel, Domain
@@ -105,8 +104,6 @@ def counts(area: Area, month: dt.date) -> dict:
 
 
 def warnings_issued(area: Area, month: dt.date) -> dict | None:
-    if not apps.is_installed("anju.warning"):
-        return None
     from anju.warning.models import Alert, MessageType
 
     first, last = month_bounds(month)
@@ -119,8 +116,6 @@ def warnings_issued(area: Area, month: dt.date) -> dict | None:
 
 def screening_completeness(area: Area, month: dt.date) -> dict | None:
     """Returns due within the month in the area: how many were filed, and how many late."""
-    if not apps.is_installed("anju.screening"):
-        return None
     from anju.screening.models import Return
 
     first, last = month_bounds(month)
@@ -139,8 +134,6 @@ def screening_completeness(area: Area, month: dt.date) -> dict | None:
 
 def assessment_coverage(area: Area, month: dt.date) -> dict | None:
     """稳评 items whose decision fell due in the month: how many were assessed before the decision (应评尽评)."""
-    if not apps.is_installed("anju.assessment"):
-        return None
     from anju.assessment.models.items import AssessmentItem, Coverage
 
     first, last = month_bounds(month)

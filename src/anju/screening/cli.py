@@ -10,7 +10,7 @@ import datetime as dt
 
 
 def cmd_screening_tick(args) -> int:
-    from anju.platform_cli import setup_django
+    from anju.django_setup import setup_django
 
     setup_django()
     from anju.screening.actions import open_due_rounds, send_reminders

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 def cmd_retrain(args) -> int:
-    from anju.platform_cli import setup_django
+    from anju.django_setup import setup_django
 
     setup_django()
     from anju.triage.actions import train_classifier

@@ -6,7 +6,7 @@ import datetime as dt
 
 
 def cmd_warn_scan(args) -> int:
-    from anju.platform_cli import setup_django
+    from anju.django_setup import setup_django
 
     setup_django()
     from anju.warning.actions import run_scan
@@ -21,7 +21,7 @@ def cmd_warn_scan(args) -> int:
 
 
 def cmd_analysis_tick(args) -> int:
-    from anju.platform_cli import setup_django
+    from anju.django_setup import setup_django
 
     setup_django()
     from anju.warning.actions import ensure_daily_meetings
