@@ -73,7 +73,7 @@ def main() -> int:
             page = browser.new_page(base_url=base, locale="zh-CN", viewport={"width": 1280, "height": 800})
             page.goto("/login/")
             page.get_by_label("用户名").fill(args.user)
-            page.get_by_label("密码").fill("anju-demo")
+            page.get_by_label("密码").fill("anju-demo-county")
             page.get_by_role("button", name="登录").click()
             page.wait_for_url(lambda url: "/login/" not in url)
             page.goto(args.page)

@@ -7,7 +7,7 @@
     kill %1
 
 Logs in with Debian's chromium (ANJU_CHROMIUM to use another) as the demo's leader and centre staff
-(password anju-demo) and saves, at 1280 px wide and device scale 1:
+(password anju-demo-county) and saves, at 1280 px wide and device scale 1:
 
     dashboard.png   态势总览 as the leader (full page, height capped)
     map.png         the dashboard's risk map card, coloured by highest open risk level
@@ -29,7 +29,7 @@ from pathlib import Path
 from anju.chromium import CHROMIUM, launch
 
 ROOT = Path(__file__).resolve().parents[1]
-PASSWORD = "anju-demo"
+PASSWORD = "anju-demo-county"
 WIDTH = 1280
 VIEWPORT_HEIGHT = 860
 MAX_HEIGHT = 2400  # long pages are cut here: the top is what a reader of the docs needs

@@ -64,6 +64,7 @@ PDF = b"%PDF-1.4\n% permission test\n"
 EXEMPT = {
     "core:login": "the login page itself: public by design, shows no data",
     "core:logout": "ends the session; no data",
+    "core:logout_everywhere": "ends every session of the user (the walker's too); no data",
     ":set_language": "switches the interface language; no data",
     "api:api-root": "ninja's reverse-only root, no view of its own",
     "public:submit/": "redirect to public:submit (checked)",
@@ -187,6 +188,16 @@ FORM_ANSWERS = frozenset({200, 302, 400})  # re-rendered form, or redirect with 
 PAGE_ROUTES = [
     page("core:home", lambda o, w: "/", listing=lambda o: o.report.title),
     page("core:audit", lambda o, w: "/audit/", permission="audit.view", listing=lambda o: o.matter.number),
+    page("core:password_change", lambda o, w: "/account/password/"),
+    page("core:lockouts", lambda o, w: "/account/lockouts/", permission="admin.manage"),
+    page(
+        "core:unlock",
+        lambda o, w: "/account/lockouts/unlock/",
+        method="POST",
+        permission="admin.manage",
+        data=lambda o, w: {"username": "nobody"},
+        allowed=frozenset({302}),
+    ),
     page(
         "core:reveal",
         lambda o, w: f"/reveal/party/{o.party.pk}/name/",

@@ -61,6 +61,8 @@ def cmd_load_demo(args) -> int:
 def cmd_createadmin(args) -> int:
     setup_django()
     _manage("migrate", "--no-input", verbosity=0)
+    from django.core.exceptions import ValidationError
+
     from anju.core import actions
     from anju.core.models import User
     from anju.core.roles import Role
@@ -70,9 +72,20 @@ def cmd_createadmin(args) -> int:
         print(f"用户 {username} 已存在。", file=sys.stderr)
         return 1
     password = args.password or os.environ.get("ANJU_ADMIN_PASSWORD") or getpass.getpass("密码: ")
-    actions.create_user(
-        None, username=username, password=password, role=Role.ADMIN, is_superuser=True, display_name=username
-    )
+    try:
+        actions.create_user(
+            None,
+            username=username,
+            password=password,
+            role=Role.ADMIN,
+            is_superuser=True,
+            display_name=username,
+        )
+    except ValidationError as error:
+        for field, problems in error.message_dict.items():
+            for problem in problems:
+                print(f"{'密码' if field == 'password' else field}：{problem}", file=sys.stderr)
+        return 1
     print(f"管理员 {username} 已创建。")
     return 0
 

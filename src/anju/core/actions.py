@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -77,7 +78,9 @@ def create_user(
     display_name="",
     is_demo=False,
     is_superuser=False,
+    one_time_password=False,
 ) -> User:
+    """A user account. ``one_time_password``: an initial password that must be changed at first sign-in."""
     if role not in Role.values:
         raise ValidationError({"role": _("未知角色。")})
     if area is None and not is_superuser:
@@ -92,11 +95,84 @@ def create_user(
         is_superuser=is_superuser,
         is_staff=is_superuser,
     )
-    user.set_password(password)
+    user.must_change_password = one_time_password
+    _set_validated_password(user, password)
     user.full_clean()
     user.save()
     audit.record(actor, "user.create", user, after=audit.snapshot(user, USER_FIELDS), area=area)
     return user
+
+
+def _set_validated_password(user: User, password: str, field: str = "password") -> None:
+    """Django's validators (length, common passwords, similarity to the user name) with Chinese messages.
+
+    ``None`` gives an account that cannot sign in with a password (demo people, accounts set up later)."""
+    if password is None:
+        user.set_unusable_password()
+        return
+    try:
+        password_validation.validate_password(password or "", user)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from None
+    user.set_password(password)
+
+
+@transaction.atomic
+def change_password(actor: User, *, old_password: str, new_password: str, confirm_password: str) -> User:
+    """The user changes their own password; an initial (one-time) password stops being required."""
+    user = User.objects.select_for_update().get(pk=actor.pk)
+    errors = {}
+    if not user.check_password(old_password or ""):
+        errors["old_password"] = _("原密码不正确。")
+    if new_password != confirm_password:
+        errors["confirm_password"] = _("两次输入的新密码不一致。")
+    elif old_password and new_password == old_password:
+        errors["new_password"] = _("新密码不能与原密码相同。")
+    if errors:
+        raise ValidationError(errors)
+    _set_validated_password(user, new_password, field="new_password")
+    user.must_change_password = False
+    user.save()
+    audit.record(actor, "user.password_change", user, area=user.area)
+    return user
+
+
+@transaction.atomic
+def force_password_change(actor: User, user: User) -> User:
+    """An administrator makes ``user`` choose a new password at their next request."""
+    actor.require("admin.manage")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user.must_change_password = True
+    user.save(update_fields=["must_change_password"])
+    audit.record(actor, "user.force_password_change", user, area=user.area)
+    return user
+
+
+@transaction.atomic
+def log_out_everywhere(actor: User) -> User:
+    """End every session of the actor (this browser's too): the session hash includes the epoch."""
+    user = User.objects.select_for_update().get(pk=actor.pk)
+    user.session_epoch += 1
+    user.save(update_fields=["session_epoch"])
+    audit.record(actor, "user.logout_everywhere", user, area=user.area)
+    return user
+
+
+@transaction.atomic
+def unlock_login(actor: User, username: str) -> int:
+    """Lift the sign-in lockout of an account (and of addresses locked by failures on it)."""
+    from axes.models import AccessAttempt
+    from django.db.models import Q
+
+    actor.require("admin.manage")
+    attempts = AccessAttempt.objects.filter(username=username)
+    addresses = sorted(set(attempts.exclude(ip_address=None).values_list("ip_address", flat=True)))
+    removed, _counts = AccessAttempt.objects.filter(
+        Q(username=username) | Q(ip_address__in=addresses)
+    ).delete()
+    target = User.objects.filter(username=username).first() or actor
+    audit.record(actor, "auth.unlock", target, after={"username": username, "addresses": addresses})
+    return removed
 
 
 @transaction.atomic

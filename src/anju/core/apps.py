@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "anju.core"
     label = "core"
     verbose_name = _("基础")
+
+    def ready(self):
+        from anju.core import accounts
+
+        accounts.connect_axes_signals()

@@ -163,6 +163,10 @@ class User(AbstractUser):
     )
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
     is_demo = models.BooleanField(_("演示数据"), default=False)
+    # An initial or reset password is one-time: the user must choose their own before anything else.
+    must_change_password = models.BooleanField(_("下次登录须修改密码"), default=False)
+    # Moved on by "log out everywhere": part of the session hash, so every existing session ends.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
     scope_area_field = "area"
@@ -173,6 +177,14 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    def _get_session_auth_hash(self, secret=None):
+        """Django checks this hash on every request; the epoch in it lets one action end every session."""
+        from django.utils.crypto import salted_hmac
+
+        key_salt = "anju.core.User.get_session_auth_hash"
+        value = f"{self.password}:{self.session_epoch}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
     def can(self, permission: str) -> bool:
         return self.is_active and role_has(self.role, permission)

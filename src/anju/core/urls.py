@@ -1,13 +1,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from anju.core import views
+from anju.core import account_views, views
 
 app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/password/", account_views.password_change, name="password_change"),
+    path("account/logout-everywhere/", account_views.logout_everywhere, name="logout_everywhere"),
+    path("account/lockouts/", account_views.lockouts, name="lockouts"),
+    path("account/lockouts/unlock/", account_views.unlock, name="unlock"),
     path("audit/", views.audit_list, name="audit"),
     path("reveal/<str:model>/<int:pk>/<str:field>/", views.reveal, name="reveal"),
 ]

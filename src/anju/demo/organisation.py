@@ -15,7 +15,7 @@ from anju.core.models import Area, Unit, UnitKind, User
 from anju.core.roles import Role
 from anju.demo.texts import GIVEN, SURNAMES
 
-DEMO_PASSWORD = "anju-demo"
+DEMO_PASSWORD = "anju-demo-county"  # 12+ characters: the password rules apply to the demo too
 
 # Where the featured demo users sit; ``history`` plants the wage surge in this village.
 FEATURED_TOWN = "青山镇"
