@@ -151,6 +151,32 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# HTTPS and reverse proxies ------------------------------------------------------------------------------
+# ANJU_HTTPS=1 when users reach anju over https (directly or through a TLS-terminating proxy).
+ANJU_HTTPS = os.environ.get("ANJU_HTTPS", "") == "1"
+# Proxies whose X-Forwarded-For / X-Forwarded-Proto headers are believed (addresses or networks).
+ANJU_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("ANJU_TRUSTED_PROXIES", "").split(",") if p.strip()]
+# The address users type, e.g. https://anju.example.gov.cn: trusted for CSRF, used in links sent out.
+ANJU_PUBLIC_URL = os.environ.get("ANJU_PUBLIC_URL", "").rstrip("/")
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("ANJU_CSRF_TRUSTED_ORIGINS", ANJU_PUBLIC_URL).split(",") if o.strip()
+]
+AXES_CLIENT_IP_CALLABLE = "anju.core.proxies.client_address"
+if ANJU_TRUSTED_PROXIES:
+    # the proxy says whether the user's connection was https
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if ANJU_HTTPS:
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = os.environ.get("ANJU_SSL_REDIRECT", "1") == "1"
+    SECURE_HSTS_SECONDS = int(os.environ.get("ANJU_HSTS_SECONDS", 365 * 24 * 3600))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("ANJU_HSTS_SUBDOMAINS", "1") == "1"
+    SECURE_HSTS_PRELOAD = os.environ.get("ANJU_HSTS_PRELOAD", "1") == "1"
+# health checks and the redirect itself must work on plain http from the proxy's own host
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_SAMESITE = "Lax"
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-free meta tag; kept default-safe

@@ -1,7 +1,8 @@
 """Per-client rate limit for the public pages, counted in Django's cache.
 
-The client is identified by a keyed hash of its address, so the cache never holds an IP address.
-Behind a reverse proxy, REMOTE_ADDR must be set to the real client address by the proxy setup.
+The client is identified by a keyed hash of its address, so the cache never holds an IP address. Behind a
+reverse proxy listed in ANJU_TRUSTED_PROXIES the address is the one that proxy forwards
+(``anju.core.proxies``).
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
+from anju.core.proxies import client_address
+
 WINDOW_SECONDS = 3600
 
 
 def _client_hash(request) -> str:
-    address = request.META.get("REMOTE_ADDR", "") or "unknown"
+    address = client_address(request) or "unknown"
     return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
 
 
