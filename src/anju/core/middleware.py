@@ -1,7 +1,8 @@
-"""Language: Simplified Chinese unless the user chose another language in the menu.
+"""anju's own middleware: the chosen language, and the privacy headers of every answer.
 
-Django's LocaleMiddleware would follow the browser's Accept-Language; a governance centre's pages should
-not switch language because a staff member's browser is set to English.
+Language: Simplified Chinese unless the user chose another language in the menu. Django's LocaleMiddleware
+would follow the browser's Accept-Language; a governance centre's pages should not switch language because a
+staff member's browser is set to English.
 """
 
 from __future__ import annotations
@@ -22,4 +23,28 @@ class ChosenLanguageMiddleware:
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+# The grid worker's report form takes a photo and a position; nothing else may use devices or sensors.
+PERMISSIONS_POLICY = (
+    "camera=(self), geolocation=(self), microphone=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "magnetometer=(), gyroscope=(), accelerometer=(), interest-cohort=()"
+)
+
+
+class PrivacyHeadersMiddleware:
+    """Permissions-Policy on every answer; no caching of citizens' pages or of anything a signed-in user saw.
+
+    A shared office computer or a proxy must not keep a copy of a page with personal data or a receipt."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        if request.path.startswith("/public/") or (user is not None and user.is_authenticated):
+            response.headers["Cache-Control"] = "no-store"
         return response
