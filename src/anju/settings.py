@@ -185,7 +185,13 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-free meta t
 X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "anju"}}
+# One cache for all server processes (rate limits must be shared): the database by default, a Redis/Valkey
+# server when ANJU_CACHE_URL names one (redis://host:6379/0, needs the redis package).
+ANJU_CACHE_URL = os.environ.get("ANJU_CACHE_URL", "")
+if ANJU_CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": ANJU_CACHE_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "anju_cache"}}
 
 # anju's own settings -------------------------------------------------------------------------------
 ANJU_FIELD_KEYS = [
