@@ -39,6 +39,9 @@ def browser(monkeypatch):
 def _fast_password_hashing(settings):
     """Tests create many users; the production hasher is deliberately slow."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The second factor is required of centre staff, leaders and administrators by default; the tests of
+    # other capabilities sign in without one (tests/core/test_two_factor.py tests the requirement).
+    settings.ANJU_2FA_REQUIRED_ROLES = []
 
 
 @pytest.fixture

@@ -189,6 +189,8 @@ PAGE_ROUTES = [
     page("core:home", lambda o, w: "/", listing=lambda o: o.report.title),
     page("core:audit", lambda o, w: "/audit/", permission="audit.view", listing=lambda o: o.matter.number),
     page("core:password_change", lambda o, w: "/account/password/"),
+    page("core:two_factor_setup", lambda o, w: "/account/2fa/setup/"),
+    page("core:two_factor_verify", lambda o, w: "/account/2fa/verify/"),
     page("core:lockouts", lambda o, w: "/account/lockouts/", permission="admin.manage"),
     page(
         "core:unlock",

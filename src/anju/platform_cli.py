@@ -118,6 +118,8 @@ def cmd_serve(args) -> int:
 
 
 def cmd_demo(args) -> int:
+    # The demo's logins are public knowledge; a second factor would only stand in the visitor's way.
+    os.environ.setdefault("ANJU_2FA_REQUIRED_ROLES", "")
     setup_django()
     from django.conf import settings
 

@@ -33,6 +33,9 @@ INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
@@ -58,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "anju.core.accounts.AccountPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -127,6 +131,13 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_VERBOSE = False
+# Second factor (TOTP, django-otp): these roles must enrol before they can work; others may choose to.
+ANJU_2FA_REQUIRED_ROLES = [
+    r.strip()
+    for r in os.environ.get("ANJU_2FA_REQUIRED_ROLES", "admin,leader,centre_staff").split(",")
+    if r.strip()
+]
+OTP_TOTP_ISSUER = "安居 anju"
 # Sessions: idle timeout and absolute lifetime (anju.core.accounts.AccountPolicyMiddleware).
 ANJU_SESSION_IDLE_MINUTES = int(os.environ.get("ANJU_SESSION_IDLE_MINUTES", 30))
 ANJU_SESSION_ABSOLUTE_HOURS = int(os.environ.get("ANJU_SESSION_ABSOLUTE_HOURS", 12))

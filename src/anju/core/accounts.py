@@ -1,9 +1,10 @@
-"""Sign-in policy: session idle timeout and absolute lifetime, one-time passwords, lockout events.
+"""Sign-in policy: session limits, one-time passwords, the second factor, lockout events.
 
 Login throttling and lockout themselves are django-axes (settings ``AXES_*``); this module records its
 lockouts in the audit log and enforces what axes does not: sessions that end after ``ANJU_SESSION_IDLE_MINUTES``
-without a request or ``ANJU_SESSION_ABSOLUTE_HOURS`` after sign-in, and a password change before anything
-else when the user's password is one-time.
+without a request or ``ANJU_SESSION_ABSOLUTE_HOURS`` after sign-in, a password change before anything else
+when the user's password is one-time, and the second factor (django-otp TOTP) for users who have one or whose
+role is in ``ANJU_2FA_REQUIRED_ROLES``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django_otp import user_has_device
 
 AUTH_AT = "anju_auth_at"
 LAST_SEEN = "anju_last_seen"
@@ -46,8 +48,8 @@ def _expired(session, now: float) -> bool:
 class AccountPolicyMiddleware:
     """After the authentication and message middleware: end stale sessions, and send one-time passwords to the change page."""
 
-    # paths a user with a one-time password may still reach
-    ALLOWED_PREFIXES = ("/account/password/", "/logout/", "/static/", "/i18n/", "/public/")
+    # paths a user with a one-time password, or still without a second factor, may reach
+    ALLOWED_PREFIXES = ("/account/password/", "/account/2fa/", "/logout/", "/static/", "/i18n/", "/public/")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -65,10 +67,25 @@ class AccountPolicyMiddleware:
                 session[AUTH_AT] = int(now)
             if now - session.get(LAST_SEEN, 0) >= LAST_SEEN_RESOLUTION_S:
                 session[LAST_SEEN] = int(now)
-            if user.must_change_password and not request.path.startswith(self.ALLOWED_PREFIXES):
-                messages.warning(request, _("您的密码为初始密码或已被管理员重置，请先设置新密码。"))
-                return redirect("core:password_change")
+            if not request.path.startswith(self.ALLOWED_PREFIXES):
+                detour = self._detour(request, user)
+                if detour is not None:
+                    return detour
         return self.get_response(request)
+
+    def _detour(self, request, user):
+        """Where a signed-in user must go first: a new password, then the second factor."""
+        if user.must_change_password:
+            messages.warning(request, _("您的密码为初始密码或已被管理员重置，请先设置新密码。"))
+            return redirect("core:password_change")
+        if user.is_verified():  # django-otp: this session passed a second factor
+            return None
+        if user_has_device(user):
+            return redirect(f"{reverse('core:two_factor_verify')}?next={request.get_full_path()}")
+        if user.role in settings.ANJU_2FA_REQUIRED_ROLES:
+            messages.warning(request, _("您的角色须启用双因素认证：请用手机身份验证器扫描二维码完成绑定。"))
+            return redirect("core:two_factor_setup")
+        return None
 
 
 def record_lockout(request, username: str, ip_address: str | None) -> None:

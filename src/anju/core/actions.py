@@ -216,3 +216,69 @@ def reveal_personal_data(actor: User, obj, field_name: str) -> str:
         area=getattr(obj, "scope_area", None) or getattr(obj, "area", None),
     )
     return value
+
+
+RECOVERY_CODES = 10
+
+
+@transaction.atomic
+def start_totp_enrolment(actor: User):
+    """An unconfirmed authenticator for the actor (the one already started, if any), to show as a QR code."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=actor, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=actor, name=_("身份验证器"), confirmed=False)
+
+
+@transaction.atomic
+def confirm_totp(actor: User, *, token: str) -> tuple[object, list[str]]:
+    """The user proves the authenticator works; it becomes their second factor, with fresh recovery codes.
+
+    Returns the device and the recovery codes, which are shown once and stored only as one-time tokens."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.select_for_update().filter(user=actor, confirmed=False).first()
+    if device is None:
+        raise ValidationError({"token": _("请先扫描二维码开始绑定。")})
+    if not device.verify_token((token or "").strip()):
+        raise ValidationError({"token": _("验证码不正确或已过期，请输入身份验证器上当前显示的 6 位数字。")})
+    TOTPDevice.objects.filter(user=actor, confirmed=True).delete()  # one authenticator per user
+    device.confirmed = True
+    device.save()
+    recovery, _created = StaticDevice.objects.get_or_create(user=actor, name=_("恢复码"))
+    recovery.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    recovery.token_set.bulk_create([StaticToken(device=recovery, token=c) for c in codes])
+    audit.record(actor, "auth.2fa_enrol", actor, area=actor.area)
+    return device, codes
+
+
+def verify_second_factor(actor: User, *, token: str):
+    """The device that accepts ``token`` (an authenticator code or an unused recovery code), or None.
+
+    Audited either way; django-otp throttles repeated failures per device."""
+    from django_otp import devices_for_user
+
+    token = (token or "").strip().replace(" ", "")
+    with transaction.atomic():
+        for device in devices_for_user(actor, for_verify=True):
+            if device.verify_token(token):
+                audit.record(actor, "auth.2fa_verify", actor, after={"device": type(device).__name__})
+                return device
+        audit.record(actor, "auth.2fa_failure", actor)
+    return None
+
+
+@transaction.atomic
+def reset_second_factor(actor: User, user: User) -> int:
+    """An administrator removes a user's authenticator and recovery codes (a lost phone): they enrol again."""
+    from django_otp import devices_for_user
+
+    actor.require("admin.manage")
+    removed = 0
+    for device in list(devices_for_user(user, confirmed=None)):
+        device.delete()
+        removed += 1
+    audit.record(actor, "auth.2fa_reset", user, after={"devices": removed}, area=user.area)
+    return removed

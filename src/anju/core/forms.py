@@ -28,3 +28,14 @@ class PasswordChangeForm(forms.Form):
     confirm_password = forms.CharField(
         label=_("再次输入新密码"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("验证码"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+        help_text=_("身份验证器上显示的 6 位数字；手机丢失时可输入一个恢复码。"),
+    )
