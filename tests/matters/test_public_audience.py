@@ -63,7 +63,9 @@ def citizen_page(client: Client, code: str) -> dict:
         "html": html,
         "section": section,
         "status": unescape(STATUS.search(section).group(1)),
-        "lines": [(unescape(line).strip(), unescape(text or "")) for line, text in TRACK_ITEM.findall(section)],
+        "lines": [
+            (unescape(line).strip(), unescape(text or "")) for line, text in TRACK_ITEM.findall(section)
+        ],
     }
 
 
@@ -150,7 +152,9 @@ def test_every_action_and_text_field_of_the_main_path(world, client):
     assert_page(client, code, "上级办理中", lines, mark)
 
     # The 研判定级 through the API, with an opinion.
-    api_post(staff, f"/matters/{matter.pk}/assess", {"likelihood": 2, "consequence": 3, "note": mark("API研判")})
+    api_post(
+        staff, f"/matters/{matter.pk}/assess", {"likelihood": 2, "consequence": 3, "note": mark("API研判")}
+    )
     lines += [("已研判，正在交办", "")]
     assert_page(client, code, "已研判", lines, mark)
 
@@ -193,7 +197,10 @@ def test_every_action_and_text_field_of_the_main_path(world, client):
     # Positive control: each marker did reach the staff side, so its absence above means something.
     staff_text = " ".join(
         [*MatterEvent.objects.filter(matter=matter).values_list("note", flat=True)]
-        + [s.summary + s.mediators + s.parties_present + s.agreement_text for s in matter.mediation_sessions.all()]
+        + [
+            s.summary + s.mediators + s.parties_present + s.agreement_text
+            for s in matter.mediation_sessions.all()
+        ]
         + [v.note for v in matter.follow_ups.all()]
         + [n.note for n in matter.supervision_notes.all()]
         + [matter.outcome]
@@ -228,7 +235,9 @@ def test_a_matter_rejected_after_registration_shows_its_public_reason(world, cli
     mark = Markers()
     report = submit(world)
     matter = register(world, report)
-    actions.reject(world.centre_staff, matter, reason="属于劳动仲裁受理范围，请向县劳动人事争议仲裁委员会申请。")
+    actions.reject(
+        world.centre_staff, matter, reason="属于劳动仲裁受理范围，请向县劳动人事争议仲裁委员会申请。"
+    )
     assert_page(
         client,
         report.receipt_code,
@@ -284,7 +293,9 @@ LEAKED = "研判定级：最高。申请人有多次越级上访记录"
         ("note", True, "已约谈施工方", True, "已约谈施工方"),
     ],
 )
-def test_old_rows_are_neutralised_by_the_migration(world, client, kind, old_public, note, public, public_text):
+def test_old_rows_are_neutralised_by_the_migration(
+    world, client, kind, old_public, note, public, public_text
+):
     """A database written before the audience rule: events marked public with staff text as their note."""
     import importlib
 
