@@ -85,9 +85,8 @@ def submit(world, text="工地拖欠工资三个月，多次讨要未果。"):
 
 
 def register(world, report, **kwargs):
-    return intake.register_report(
-        world.centre_staff, report, kind="dispute", domain=world.wages, title="工地拖欠工资", **kwargs
-    )
+    kwargs.setdefault("title", "工地拖欠工资")
+    return intake.register_report(world.centre_staff, report, kind="dispute", domain=world.wages, **kwargs)
 
 
 def api_post(user, path: str, payload: dict):
@@ -112,7 +111,15 @@ def test_every_action_and_text_field_of_the_main_path(world, client):
     assert_page(client, code, "已受理，待登记", [], mark, waiting=True)
 
     # Registered and graded with an opinion (the 研判定级 of the intake page).
-    matter = register(world, report, likelihood=4, consequence=4, assessment_note=mark("研判意见"))
+    matter = register(
+        world,
+        report,
+        title=mark("标题"),
+        description=mark("情况描述"),
+        likelihood=4,
+        consequence=4,
+        assessment_note=mark("研判意见"),
+    )
     lines = [("已登记受理", ""), ("已研判，正在交办", "")]
     assert_page(client, code, "已研判", lines, mark)
 
@@ -203,14 +210,14 @@ def test_every_action_and_text_field_of_the_main_path(world, client):
         ]
         + [v.note for v in matter.follow_ups.all()]
         + [n.note for n in matter.supervision_notes.all()]
-        + [matter.outcome]
+        + [matter.outcome, matter.title, matter.description]
     )
     assert [m for m in mark.all if m not in staff_text] == []
     # The staff page shows the same neutral line next to each public entry, so staff know what the citizen reads.
     staff_client = Client()
     staff_client.force_login(staff)
     detail = staff_client.get(f"/matters/{matter.pk}/").content.decode()
-    assert "群众查询时显示：已研判，正在交办" in detail and mark.all[0] in detail
+    assert "群众查询时显示：已研判，正在交办" in detail and mark.all[2] in detail  # the 研判意见
 
 
 def test_a_request_linked_to_a_matter_and_a_merged_one_show_the_matters_public_lines(world, client):
