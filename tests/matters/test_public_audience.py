@@ -252,6 +252,7 @@ def test_a_matter_rejected_after_registration_shows_its_public_reason(world, cli
         [("已登记受理", ""), ("不予受理", "属于劳动仲裁受理范围，请向县劳动人事争议仲裁委员会申请。")],
         mark,
     )
+    assert 'class="badge status-rejected"' in citizen_page(client, report.receipt_code)["section"]
 
 
 def test_a_request_rejected_at_intake_shows_the_reason_and_not_that_it_is_being_registered(world, client):

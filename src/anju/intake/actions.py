@@ -477,7 +477,10 @@ def public_status(receipt_code: str) -> dict | None:
     rejected = report.status == ReportStatus.REJECTED
     return {
         "code": receipts.display(code),
-        "status": report.status,
+        # The badge's colour: a matter rejected after registration looks like a rejected report.
+        "status": ReportStatus.REJECTED
+        if matter is not None and matter.status == Status.REJECTED
+        else report.status,
         "status_label": (
             audience.public_status_label(matter.status) if matter is not None else report.get_status_display()
         ),
