@@ -256,3 +256,27 @@ def test_escalation_moves_the_handling_area_up(world):
     )
     [matter] = import_historical_matters(world.admin, [row])
     assert matter.status == "escalated" and matter.handling_area == world.county
+
+
+def test_imported_timelines_follow_the_audience_rule(world):
+    """Imported staff notes stay internal; only an event's ``public_text`` (resolve, reject, note) is public."""
+    row = archived_row(world)
+    row.events[5].public_text = "问题已解决，感谢监督。"  # resolved
+    [matter] = import_historical_matters(world.admin, [row])
+    public = {e.kind: (e.public, e.public_text) for e in matter.events.all()}
+    assert public == {
+        "registered": (True, ""),
+        "assessed": (True, ""),
+        "assigned": (True, ""),
+        "started": (True, ""),
+        "mediation": (True, ""),
+        "resolved": (True, "问题已解决，感谢监督。"),
+        "followed_up": (True, ""),
+        "archived": (True, ""),
+    }
+
+    leaky = archived_row(world, key="c")
+    leaky.events[1].public_text = "研判定级：中"  # assessed carries nothing for the citizen
+    with pytest.raises(ValidationError, match="对外公开说明"):
+        import_historical_matters(world.admin, [leaky])
+    assert Matter.objects.count() == 1

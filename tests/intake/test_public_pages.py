@@ -115,7 +115,7 @@ def test_track_shows_status_and_public_notes_only(client, tracked):
     response = client.get("/public/track", {"code": tracked.receipt_code})
     html = response.content.decode()
     assert response.status_code == 200
-    assert "已通知村委会安排维修" in html and "事项已登记" in html and "东镇 东一村" in html
+    assert "已通知村委会安排维修" in html and "已登记受理" in html and "东镇 东一村" in html
     assert "内部备注" not in html
     for secret in (NAME, PHONE, "138****5678", "张*", "zongzhi"):
         assert secret not in html

@@ -168,9 +168,9 @@ def test_public_status_shows_public_events_only_and_nothing_personal(world, repo
     matter_actions.add_note(world.centre_staff, matter, note="内部：联系人张小明情绪激动", public=False)
     matter_actions.add_note(world.centre_staff, matter, note="已约谈施工方", public=True)
     status = actions.public_status(report.receipt_code)
-    notes = [e["note"] for e in status["events"]]
-    assert notes == ["事项已登记", "已约谈施工方"]
-    assert status["status_label"] == "登记" and status["area"] == "东镇 东一村"
+    lines = [(e["line"], e["text"]) for e in status["events"]]
+    assert lines == [("已登记受理", ""), ("办理说明", "已约谈施工方")]
+    assert status["status_label"] == "已登记" and status["area"] == "东镇 东一村"
     flat = str(status)
     for secret in (NAME, PHONE, ID_NUMBER, "zongzhi", "内部"):
         assert secret not in flat

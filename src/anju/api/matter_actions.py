@@ -23,6 +23,7 @@ from anju.api.matter_schemas import (
     NoteOnlyIn,
     PartyIn,
     ReasonIn,
+    RejectIn,
     ResidualIn,
     ResolveIn,
     SuperviseIn,
@@ -119,7 +120,7 @@ def merge(request, matter_id: int, payload: MergeIn):
 
 
 @_endpoint("reject", "不予受理, with a reason shown to the citizen")
-def reject(request, matter_id: int, payload: ReasonIn):
+def reject(request, matter_id: int, payload: RejectIn):
     return _act(request, matter_id, "matter.reject", lambda u, m: actions.reject(u, m, reason=payload.reason))
 
 

@@ -74,8 +74,9 @@ class EventOut(Schema):
     kind: str
     from_status: str
     to_status: str
-    note: str
-    public: bool
+    note: str = Field(description="internal: never shown to the citizen")
+    public: bool = Field(description="the citizen's status page shows a neutral line for this event")
+    public_text: str = Field(description="text written for the citizen, shown under that line")
 
 
 class MediationOut(Schema):
@@ -215,6 +216,7 @@ def matter_detail_out(user, matter) -> dict:
                 "to_status": e.to_status,
                 "note": e.note,
                 "public": e.public,
+                "public_text": e.public_text,
             }
             for e in matter.events.select_related("actor")
         ],
@@ -278,7 +280,7 @@ class MatterIn(Schema):
     parties: list[PartyIn] = []
     likelihood: int | None = Field(None, ge=1, description="with consequence: assess at once")
     consequence: int | None = Field(None, ge=1)
-    assessment_note: str = ""
+    assessment_note: str = Field("", description="研判意见: internal, never shown to the citizen")
 
 
 class AssessIn(Schema):
@@ -286,7 +288,7 @@ class AssessIn(Schema):
     consequence: int = CONSEQUENCE
     residual_likelihood: int | None = Field(None, ge=1)
     residual_consequence: int | None = Field(None, ge=1)
-    note: str = ""
+    note: str = Field("", description="研判意见: internal, never shown to the citizen")
 
 
 class ResidualIn(Schema):
@@ -319,7 +321,11 @@ class FollowUpIn(Schema):
 
 
 class ReasonIn(Schema):
-    reason: str
+    reason: str = Field(..., description="internal (上报/退回): never shown to the citizen")
+
+
+class RejectIn(Schema):
+    reason: str = Field(..., description="shown to the citizen on the status page")
 
 
 class MergeIn(Schema):
@@ -343,7 +349,7 @@ class SuperviseIn(Schema):
 
 class NoteIn(Schema):
     note: str
-    public: bool = Field(False, description="shown on the citizen's status page")
+    public: bool = Field(False, description="the note is shown, as written, on the citizen's status page")
 
 
 class BlackSwanIn(Schema):

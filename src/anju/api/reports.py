@@ -70,12 +70,12 @@ class RegisterIn(Schema):
     amount_involved: Decimal = Field(Decimal(0), description="yuan")
     likelihood: int | None = Field(None, ge=1)
     consequence: int | None = Field(None, ge=1)
-    assessment_note: str = ""
+    assessment_note: str = Field("", description="研判意见: internal, never shown to the citizen")
 
 
 class LinkIn(Schema):
     matter: int = Field(..., description="id of the open matter this report repeats")
-    note: str = ""
+    note: str = Field("", description="internal, never shown to the citizen")
 
 
 class ReportRejectIn(Schema):

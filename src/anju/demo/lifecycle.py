@@ -274,7 +274,11 @@ class Simulator:
         if fate > 0.96:
             reason = rng.choice(templates.REJECT_REASONS)
             row.closing_reason = row.public_note = reason
-            ev.append(HistoricalEvent(self._later(t, 0.1, 3), town_staff, "rejected", f"不予受理：{reason}"))
+            ev.append(
+                HistoricalEvent(
+                    self._later(t, 0.1, 3), town_staff, "rejected", f"不予受理：{reason}", public_text=reason
+                )
+            )
             return
 
         county_level = False
@@ -411,9 +415,9 @@ class Simulator:
                 )
             )
         row.outcome = texts.outcome(rng, template, ctx, unit.name)
-        ev.append(HistoricalEvent(resolved_at, person, "resolved", "事项已化解"))
-        ev.sort(key=lambda e: e.at)  # mediation and supervision fall between the start and the resolution
         row.public_note = "您反映的问题已办理完毕，感谢您的监督。"
+        ev.append(HistoricalEvent(resolved_at, person, "resolved", "事项已化解", public_text=row.public_note))
+        ev.sort(key=lambda e: e.at)  # mediation and supervision fall between the start and the resolution
         if rng.random() < 0.5:
             row.residual_likelihood, row.residual_consequence = 1, max(1, row.consequence - 1)
             label = self.matrix.level(1, row.residual_consequence).label

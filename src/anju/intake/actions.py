@@ -40,6 +40,7 @@ from anju.intake.validation import (
     sniff_content_type,
 )
 from anju.matters import actions as matter_actions
+from anju.matters import audience
 from anju.matters.models import Matter, MatterKind
 from anju.matters.workflow import OPEN_STATUSES, Status
 
@@ -453,8 +454,10 @@ def _public_area_name(area) -> str:
 def public_status(receipt_code: str) -> dict | None:
     """What the citizen's status page may show for a receipt code, or None when there is no such report.
 
-    Pure read. Contains nothing personal and no staff names: the status, the received date, the area at
-    village level and the public notes of the matter's timeline.
+    Pure read. Contains nothing personal, no staff names and nothing staff typed for themselves: the
+    status as the citizen reads it, the received date, the area at village level, and per public event of
+    the matter's timeline its date, the neutral line of ``matters.audience`` for its kind and the text
+    written for the citizen (``public_text``). ``MatterEvent.note`` is never read here.
     """
     code = receipts.normalise(receipt_code)
     if code is None:
@@ -465,16 +468,27 @@ def public_status(receipt_code: str) -> dict | None:
     matter = report.matter
     events = []
     if matter is not None:
-        for event in matter.events.filter(public=True).order_by("at", "id"):
-            events.append({"date": timezone.localtime(event.at).date(), "note": event.note})
+        for kind, public_text, at in (
+            matter.events.filter(public=True).order_by("at", "id").values_list("kind", "public_text", "at")
+        ):
+            line = audience.public_line(kind, public_text)
+            if line:
+                events.append({"date": timezone.localtime(at).date(), "line": line, "text": public_text})
+    rejected = report.status == ReportStatus.REJECTED
     return {
         "code": receipts.display(code),
-        "status": report.status,
-        "status_label": matter.get_status_display() if matter is not None else report.get_status_display(),
+        # The badge's colour: a matter rejected after registration looks like a rejected report.
+        "status": ReportStatus.REJECTED
+        if matter is not None and matter.status == Status.REJECTED
+        else report.status,
+        "status_label": (
+            audience.public_status_label(matter.status) if matter is not None else report.get_status_display()
+        ),
         "report_status_label": report.get_status_display(),
         "received_on": timezone.localtime(report.received_at).date(),
         "area": _public_area_name(report.area),
         "channel_label": report.get_channel_display(),
-        "reject_reason": report.reject_reason if report.status == ReportStatus.REJECTED else "",
+        "reject_reason": report.reject_reason if rejected else "",  # the form says the citizen reads it
+        "waiting": report.status == ReportStatus.RECEIVED,
         "events": events,
     }

@@ -271,7 +271,11 @@ class LinkForm(forms.Form):
         label=_("并入事项"), widget=forms.HiddenInput, error_messages={"required": _("请选择要并入的事项。")}
     )
     note = forms.CharField(
-        label=_("说明"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("说明"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("仅内部可见，不向群众公开。"),
     )
 
 

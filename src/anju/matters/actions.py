@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from anju.core import audit
 from anju.core.errors import WorkflowError  # noqa: F401  (re-exported: older imports)
 from anju.core.scoping import in_scope
+from anju.matters import audience
 from anju.matters.models import (
     FollowUpVisit,
     Matter,
@@ -87,12 +88,15 @@ def _log(
     *,
     from_status: str | None = None,
     note: str = "",
-    public: bool = False,
+    public_text: str = "",
     data: dict | None = None,
     at: dt.datetime | None = None,
 ) -> MatterEvent:
+    """Write one timeline entry and its audit event. ``note`` is internal; the citizen sees the neutral line
+    of ``audience.PUBLIC_LINES`` for ``kind`` and ``public_text`` (text written for the citizen), if any."""
     after = audit.snapshot(matter, AUDITED_FIELDS)
     old, new = audit.changed(before, after)
+    public_text = audience.checked_public_text(kind, public_text)
     event = MatterEvent.objects.create(
         matter=matter,
         actor=actor if actor and actor.pk else None,
@@ -100,7 +104,8 @@ def _log(
         from_status=from_status or "",
         to_status=matter.status if from_status is not None else "",
         note=note,
-        public=public,
+        public=audience.is_public(kind, public_text),
+        public_text=public_text,
         data=data or {},
         at=at or timezone.now(),
     )
@@ -112,7 +117,7 @@ def _internal_note(actor, matter: Matter, note: str) -> None:
     """A staff member's remark on a transition stays on the staff timeline: the citizen's status page shows
     only the standard wording of public steps."""
     if (note or "").strip():
-        _log(actor, matter, "note", audit.snapshot(matter, AUDITED_FIELDS), note=note.strip(), public=False)
+        _log(actor, matter, "note", audit.snapshot(matter, AUDITED_FIELDS), note=note.strip())
 
 
 def _next_number(area, when: dt.datetime) -> str:
@@ -201,7 +206,6 @@ def create_matter(
         {},
         from_status="",
         note=_("事项已登记"),
-        public=True,
         data={"parties": len(parties or [])},
         at=registered_at,
     )
@@ -282,7 +286,6 @@ def assess(
         before,
         from_status=from_status,
         note=note or _("研判定级：%(level)s") % {"level": level.label},
-        public=True,
         data={"level": level.code, "matrix": matrix.key},
     )
     return matter
@@ -341,7 +344,6 @@ def assign(actor, matter: Matter, *, unit, person=None, deadline: dt.date, note:
         "assigned",
         before,
         from_status=from_status,
-        public=True,
         note=_("交办%(unit)s办理，期限 %(deadline)s") % {"unit": unit.name, "deadline": deadline},
     )
     _internal_note(actor, matter, note)
@@ -355,7 +357,7 @@ def start(actor, matter: Matter, *, note: str = "") -> Matter:
     before = audit.snapshot(matter, AUDITED_FIELDS)
     matter.status = target
     matter.save()
-    _log(actor, matter, "started", before, from_status=from_status, note=_("开始化解"), public=True)
+    _log(actor, matter, "started", before, from_status=from_status, note=_("开始化解"))
     _internal_note(actor, matter, note)
     return matter
 
@@ -379,8 +381,8 @@ def resolve(actor, matter: Matter, *, outcome: str, public_note: str = "") -> Ma
         "resolved",
         before,
         from_status=from_status,
-        note=matter.public_note or _("事项已化解"),
-        public=True,
+        note=_("事项已化解"),
+        public_text=matter.public_note,
     )
     return matter
 
@@ -414,7 +416,6 @@ def follow_up(
         "followed_up",
         before,
         from_status=from_status,
-        public=True,
         note=_("已回访：%(s)s") % {"s": visit.get_satisfaction_display()},
         data={"visit": visit.pk},
     )
@@ -428,7 +429,7 @@ def archive(actor, matter: Matter, *, note: str = "") -> Matter:
     before = audit.snapshot(matter, AUDITED_FIELDS)
     matter.status = target
     matter.save()
-    _log(actor, matter, "archived", before, from_status=from_status, note=_("已归档"), public=True)
+    _log(actor, matter, "archived", before, from_status=from_status, note=_("已归档"))
     _internal_note(actor, matter, note)
     return matter
 
@@ -454,7 +455,6 @@ def escalate(actor, matter: Matter, *, reason: str) -> Matter:
         "escalated",
         before,
         from_status=from_status,
-        public=True,
         note=_("上报至%(area)s：%(reason)s") % {"area": parent.name, "reason": reason.strip()},
     )
     return matter
@@ -504,7 +504,6 @@ def merge(actor, matter: Matter, *, into: Matter, note: str = "") -> Matter:
         "merged",
         before,
         from_status=from_status,
-        public=True,
         note=_("已并入事项 %(n)s") % {"n": into.number},
         data={"into": into.pk, "reports_moved": moved},
     )
@@ -539,8 +538,8 @@ def reject(actor, matter: Matter, *, reason: str) -> Matter:
         "rejected",
         before,
         from_status=from_status,
-        public=True,
         note=_("不予受理：%(r)s") % {"r": reason.strip()},
+        public_text=matter.public_note,
     )
     return matter
 
@@ -600,7 +599,6 @@ def record_mediation(
         before,
         from_status=from_status if matter.status != from_status else None,
         note=_("调解（%(d)s）：%(r)s") % {"d": held_on, "r": session.get_result_display()},
-        public=True,
         data={"session": session.pk},
     )
     return session
@@ -636,11 +634,13 @@ def supervise(actor, matter: Matter, *, note: str, new_deadline: dt.date | None 
 
 @transaction.atomic
 def add_note(actor, matter: Matter, *, note: str, public: bool = False) -> MatterEvent:
+    """A note on the timeline: internal, unless ``public`` (the form's 群众可见, labelled as public) makes
+    its text a line the citizen reads as written."""
     _require(actor, "matter.note", matter)
     if not (note or "").strip():
         raise ValidationError({"note": _("请填写内容。")})
     before = audit.snapshot(matter, AUDITED_FIELDS)
-    return _log(actor, matter, "note", before, note=note.strip(), public=public)
+    return _log(actor, matter, "note", before, note=note.strip(), public_text=note.strip() if public else "")
 
 
 @transaction.atomic

@@ -27,6 +27,7 @@ from anju.core import audit
 from anju.core.scoping import in_scope
 from anju.intake.models import Report, ReportStatus
 from anju.intake.receipts import new_code
+from anju.matters import audience
 from anju.matters.models import (
     FollowUpVisit,
     Matter,
@@ -59,19 +60,6 @@ EVENT_RULES: dict[str, tuple[str, str | None]] = {
     "supervised": ("matter.supervise", None),
     "note": ("matter.note", None),
 }
-PUBLIC_KINDS = {
-    "registered",
-    "assessed",
-    "assigned",
-    "started",
-    "mediation",
-    "resolved",
-    "followed_up",
-    "archived",
-    "escalated",
-    "merged",
-    "rejected",
-}
 BATCH = 500
 
 
@@ -80,9 +68,11 @@ class HistoricalEvent:
     at: dt.datetime
     actor: object  # core.User
     kind: str  # a key of EVENT_RULES; the status change follows from the workflow table
-    note: str = ""
+    note: str = ""  # internal, as ``MatterEvent.note``
     data: dict = field(default_factory=dict)
     record: object = None  # a HistoricalMediation/FollowUp/Supervision this event reports
+    # PUBLIC: text written for the citizen; only the kinds of ``audience.PUBLIC_TEXT_KINDS`` carry one.
+    public_text: str = ""
 
 
 @dataclass
@@ -190,6 +180,8 @@ def _check_row(index: int, row: HistoricalMatter, now: dt.datetime) -> list[tupl
             raise _fail(index, row, _("时间线须按时间先后排列。"))
         if event.at > now:
             raise _fail(index, row, _("历史事件的时间不能晚于当前时间。"))
+        if (event.public_text or "").strip() and event.kind not in audience.PUBLIC_TEXT_KINDS:
+            raise _fail(index, row, _("“%(k)s”事件不能带有对外公开说明。") % {"k": event.kind})
         permission, action = EVENT_RULES[event.kind]
         actor = event.actor
         if actor is None or not actor.can(permission) or not in_scope(actor, row.area):
@@ -491,7 +483,8 @@ def _write_timelines(
                     from_status=from_status,
                     to_status=to_status,
                     note=e.note,
-                    public=e.kind in PUBLIC_KINDS,
+                    public=audience.is_public(e.kind, e.public_text),
+                    public_text=(e.public_text or "").strip(),
                     data=data,
                 )
             )

@@ -22,6 +22,9 @@ PHONE_PATTERN = r"^[0-9+\- ]{7,20}$"
 ID_NUMBER_PATTERN = r"^\d{17}[\dXx]$"
 # Magic numbers of the agreement files we accept (PDF, JPEG, PNG): the declared type alone is not trusted.
 FILE_SIGNATURES = {"application/pdf": b"%PDF", "image/jpeg": b"\xff\xd8\xff", "image/png": b"\x89PNG"}
+# Every field the citizen reads says so next to it; every other text field is internal (audience.py).
+PUBLIC_HELP = _("群众查询办理进度时可见，请勿填写个人信息。")
+INTERNAL_HELP = _("仅内部可见，不向群众公开。")
 FOLLOW_UP_METHODS = [("电话", _("电话")), ("上门", _("上门")), ("短信", _("短信")), ("其他", _("其他"))]
 
 
@@ -55,7 +58,9 @@ class ConfirmMixin(forms.Form):
 class AssessForm(forms.Form):
     likelihood = forms.TypedChoiceField(label=_("可能性"), coerce=int)
     consequence = forms.TypedChoiceField(label=_("后果严重程度"), coerce=int)
-    note = forms.CharField(label=_("研判意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("研判意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text=INTERNAL_HELP
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,7 +86,9 @@ class AssignForm(forms.Form):
         label=_("责任人"), queryset=User.objects.none(), required=False, empty_label=_("（不指定）")
     )
     deadline = forms.DateField(label=_("办理期限"), widget=_date_input())
-    note = forms.CharField(label=_("交办意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("交办意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=INTERNAL_HELP
+    )
 
     def __init__(self, *args, user, **kwargs):
         kwargs.setdefault("initial", {})
@@ -106,7 +113,9 @@ class AssignForm(forms.Form):
 
 
 class NoteOnlyForm(forms.Form):
-    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=INTERNAL_HELP
+    )
 
 
 class ArchiveForm(ConfirmMixin, NoteOnlyForm):
@@ -119,7 +128,7 @@ class ResolveForm(forms.Form):
         label=_("对外公开说明"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("群众查询办理进度时可见，请勿填写个人信息。"),
+        help_text=PUBLIC_HELP,
     )
 
 
@@ -136,16 +145,27 @@ class FollowUpForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 2}))
+    """上报/退回: the reason is for the staff who take the matter over, never for the citizen."""
+
+    reason = forms.CharField(
+        label=_("原因"), widget=forms.Textarea(attrs={"rows": 2}), help_text=INTERNAL_HELP
+    )
 
 
-class RejectForm(ConfirmMixin, ReasonForm):
-    pass
+class RejectForm(ConfirmMixin, forms.Form):
+    """不予受理: the citizen is told why, so the reason is public and says so."""
+
+    reason = forms.CharField(
+        label=_("不予受理原因"), widget=forms.Textarea(attrs={"rows": 2}), help_text=PUBLIC_HELP
+    )
+    field_order = ["reason", "confirm"]
 
 
 class MergeForm(ConfirmMixin, forms.Form):
     into_number = forms.CharField(label=_("合并到事项编号"), max_length=30)
-    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=INTERNAL_HELP
+    )
 
     def __init__(self, *args, user, matter, **kwargs):
         super().__init__(*args, **kwargs)
@@ -210,7 +230,11 @@ class SupervisionForm(forms.Form):
 
 class FreeNoteForm(forms.Form):
     note = forms.CharField(label=_("备注"), widget=forms.Textarea(attrs={"rows": 2}))
-    public = forms.BooleanField(label=_("群众可见"), required=False)
+    public = forms.BooleanField(
+        label=_("群众可见"),
+        required=False,
+        help_text=_("勾选后，备注原文将显示在群众的办理进度查询中，请勿填写个人信息或内部意见。"),
+    )
 
 
 class BlackSwanForm(forms.Form):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anju.core.crypto import EncryptedTextField, mask_id_number, mask_name, mask_phone
 from anju.core.models import Area, Domain, Unit
+from anju.matters import audience
 from anju.matters.risk import LEVEL_CHOICES
 from anju.matters.workflow import DEADLINE_STATUSES, OPEN_STATUSES, Status
 
@@ -95,7 +96,9 @@ class Matter(models.Model):
         on_delete=models.PROTECT,
         related_name="merged_matters",
     )
-    closing_reason = models.TextField(_("原因"), blank=True)  # reject / return / escalate reason, latest
+    # Internal: the latest reject / return / escalate reason (a reject reason also reaches the citizen).
+    closing_reason = models.TextField(_("原因"), blank=True)
+    # PUBLIC: written for the citizen (resolve's 对外公开说明, the 不予受理原因).
     public_note = models.TextField(_("对外公开说明"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -193,14 +196,23 @@ class MatterEvent(models.Model):
     kind = models.CharField(max_length=40)
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)
-    note = models.TextField(blank=True)
-    public = models.BooleanField(default=False)  # shown on the citizen's status page
+    note = models.TextField(blank=True)  # internal: the staff timeline only, never the citizen's page
+    # Shown on the citizen's status page, as the neutral line of ``audience.PUBLIC_LINES`` for its kind;
+    # set by ``audience.is_public`` when the event is written, never by hand.
+    public = models.BooleanField(default=False)
+    # PUBLIC: text a user wrote for the citizen in a field labelled 对外公开 (resolve, reject, public note).
+    public_text = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
 
     scope_area_field = "matter__area"
 
     class Meta:
         ordering = ["at", "id"]
+
+    @property
+    def public_line(self) -> str:
+        """The neutral line the citizen reads for this event ("" when the event is staff-only)."""
+        return audience.public_line(self.kind, self.public_text) if self.public else ""
 
 
 class MediationResult(models.TextChoices):
