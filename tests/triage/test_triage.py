@@ -125,3 +125,43 @@ def test_hotspots_page_groups_similar_reports(client, world):
     assert "4 条" in html and "烧烤" in html
     client.force_login(world.cadre_b)
     assert "烧烤" not in client.get("/triage/hotspots/").content.decode()
+
+
+def _train_on_two_domains(world):
+    for i in range(15):
+        create_matter(
+            world.centre_staff,
+            kind="demand",
+            domain=world.wages,
+            area=world.village_a1,
+            title=f"工资拖欠{i}",
+            description=f"第{i}批工人反映工地老板欠薪，要求结清工钱",
+        )
+        create_matter(
+            world.centre_staff,
+            kind="dispute",
+            domain=world.land,
+            area=world.village_a1,
+            title=f"征地补偿{i}",
+            description=f"第{i}组村民对征收土地的补偿标准有异议，要求重新丈量",
+        )
+    return actions.train_classifier(world.centre_staff)
+
+
+def test_a_model_file_changed_after_training_is_never_unpickled(world):
+    record = _train_on_two_domains(world)
+    assert len(record.sha256) == 64
+    assert service.suggest(world.centre_staff, "老板一直不给工人发工钱").model_kind == "trained"
+    with open(record.path, "ab") as fh:  # someone with access to the data folder appends to the pickle
+        fh.write(b"tampered")
+    service._cache.clear()
+    assert service.suggest(world.centre_staff, "老板一直不给工人发工钱").model_kind == "lexicon"
+
+
+def test_a_model_outside_the_data_folder_is_never_loaded(world, tmp_path):
+    record = _train_on_two_domains(world)
+    outside = tmp_path / "elsewhere.pkl"
+    outside.write_bytes(open(record.path, "rb").read())
+    ClassifierModel.objects.filter(pk=record.pk).update(path=str(outside))  # same bytes, same hash
+    service._cache.clear()
+    assert service.suggest(world.centre_staff, "老板一直不给工人发工钱").model_kind == "lexicon"

@@ -384,7 +384,7 @@ def _plan_villages(outline: Polygon, rng: random.Random) -> list[tuple[int, Poin
 def build_county(seed: int = 2024) -> AreaSpec:
     """The whole tree with geometry, deterministic for ``seed``."""
     for attempt in range(20):
-        rng = random.Random(f"geography-{seed}-{attempt}")
+        rng = random.Random(f"geography-{seed}-{attempt}")  # synthetic demo geography  # nosec B311
         outline = county_outline(rng)
         plan = _plan_villages(outline, rng)
         cells = power_cells(outline, [p for _, p in plan])

@@ -71,7 +71,7 @@ def load_demo(
     today = today or timezone.localdate()
     end_of_today = timezone.make_aware(dt.datetime.combine(today, dt.time(23, 59)))
     now = min(real_now, end_of_today)
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # synthetic demo data, reproducible by seed  # nosec B311
     np_rng = np.random.default_rng(seed)
 
     with transaction.atomic():

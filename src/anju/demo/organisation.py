@@ -15,7 +15,8 @@ from anju.core.models import Area, Unit, UnitKind, User
 from anju.core.roles import Role
 from anju.demo.texts import GIVEN, SURNAMES
 
-DEMO_PASSWORD = "anju-demo-county"  # 12+ characters: the password rules apply to the demo too
+# The public demo password: 12+ characters, since the password rules apply to the demo too.
+DEMO_PASSWORD = "anju-demo-county"  # nosec B105
 
 # Where the featured demo users sit; ``history`` plants the wage surge in this village.
 FEATURED_TOWN = "青山镇"

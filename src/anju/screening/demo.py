@@ -108,7 +108,7 @@ def load_screening_demo(today: dt.date | None = None, seed: int = 2024) -> str:
     county_staff = (
         User.objects.filter(area=county, role__in=PERMISSIONS["screening.manage"]).order_by("id").first()
     )
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # synthetic demo data, reproducible by seed  # nosec B311
     domains = {d.code: d for d in Domain.objects.filter(active=True)}
     now = timezone.now()
     with transaction.atomic():

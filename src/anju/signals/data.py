@@ -77,7 +77,7 @@ class CountPanel:
 
     def day_numbers(self) -> np.ndarray:
         """Dates as integer days since 1970-01-01 (R's ``as.numeric(Date)``)."""
-        assert self.dates is not None
+        assert self.dates is not None  # callers check has_dates first; type narrowing  # nosec B101
         return self.dates.astype(np.int64)
 
     def subset(self, rows: Sequence[int] | np.ndarray) -> CountPanel:

@@ -10,6 +10,7 @@ from .classify import (
     LexiconClassifier,
     TextClassifier,
     classify,
+    file_sha256,
     load_model,
     train_triage,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "LexiconClassifier",
     "TextClassifier",
     "classify",
+    "file_sha256",
     "load_model",
     "train_triage",
     "ClusterResult",

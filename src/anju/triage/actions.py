@@ -42,6 +42,7 @@ def train_classifier(actor=None, *, min_labelled: int = textlib.MIN_LABELLED) ->
         n_labelled=len(rows),
         labels=list(model.labels_),
         size_bytes=path.stat().st_size,
+        sha256=textlib.file_sha256(path),
         active=True,
     )
     audit.record(

@@ -20,6 +20,8 @@ class ClassifierModel(models.Model):
     n_labelled = models.PositiveIntegerField(default=0)
     labels = models.JSONField(default=list)
     size_bytes = models.PositiveIntegerField(default=0)
+    # the file's SHA-256 when it was written: a file changed since is never unpickled
+    sha256 = models.CharField(max_length=64, blank=True)
     active = models.BooleanField(default=True)
 
     class Meta:

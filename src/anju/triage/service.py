@@ -5,6 +5,7 @@ Pure reads; the only state here is a per-process cache of the loaded model and t
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from anju.triage.models import ClassifierModel
 DUPLICATE_THRESHOLD = 0.35
 DUPLICATE_POOL_DAYS = 365
 _lock = threading.Lock()
+logger = logging.getLogger(__name__)
 _cache: dict = {}
 
 
@@ -33,12 +35,27 @@ def current_classifier():
     key = ("model", active.pk if active else None, tuple(sorted(lexicon().items())) if not active else None)
     with _lock:
         if _cache.get("model_key") != key:
-            model = None
-            if active and Path(active.path).exists():
-                model = textlib.load_model(active.path)
+            model = _load_trusted(active) if active else None
             _cache["model"] = model or textlib.LexiconClassifier(lexicon())
             _cache["model_key"] = key
         return _cache["model"]
+
+
+def _load_trusted(record: ClassifierModel):
+    """The trained model, only from the data folder's models/ and only if its SHA-256 is the one recorded
+    when it was trained (a pickle runs code when loaded); otherwise None, and the lexicon answers."""
+    from django.conf import settings
+
+    folder = (settings.DATA_DIR / "models").resolve()
+    path = Path(record.path).resolve()
+    if not path.is_relative_to(folder) or not path.is_file() or not record.sha256:
+        logger.error("triage model %s refused: not a recorded file in %s", record.path, folder)
+        return None
+    try:
+        return textlib.load_model(path, sha256=record.sha256)
+    except ValueError:
+        logger.exception("triage model %s refused", record.path)
+        return None
 
 
 def matter_text(matter: Matter) -> str:
