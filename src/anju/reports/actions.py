@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from anju.core import audit
-from anju.core.concurrency import lock_checked
-from anju.core.errors import WorkflowError
+from anju.core.concurrency import lock_checked, parse_version
+from anju.core.errors import Conflict, WorkflowError
 from anju.core.scoping import in_scope
 from anju.reports import figures
 from anju.reports.models import MonthlyReport
@@ -66,9 +66,11 @@ def submit_report(actor, report: MonthlyReport, *, version=None) -> MonthlyRepor
     actor.require("report.monthly")
     if not in_scope(actor, report.area):
         raise WorkflowError(_("报送区域不在您的管辖范围内。"))
-    report = lock_checked(report, version, message=STALE_REPORT)
-    if report.submitted_at:
+    report = lock_checked(report)
+    if report.submitted_at:  # a double submit is told so, before any talk of versions
         raise WorkflowError(_("该月报表已报送。"))
+    if parse_version(version) not in (None, report.version):
+        raise Conflict(STALE_REPORT)
     report.submitted_at, report.submitted_by = timezone.now(), actor
     report.save()
     audit.record(
