@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('warning', '0001_initial'),
+        ("warning", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='alert',
-            name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='版本'),
+            model_name="alert",
+            name="version",
+            field=models.PositiveIntegerField(default=1, editable=False, verbose_name="版本"),
         ),
         migrations.AddField(
-            model_name='analysismeeting',
-            name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='版本'),
+            model_name="analysismeeting",
+            name="version",
+            field=models.PositiveIntegerField(default=1, editable=False, verbose_name="版本"),
         ),
     ]

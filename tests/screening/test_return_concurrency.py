@@ -73,15 +73,15 @@ def test_two_filings_of_one_return_file_it_once(world, today):
         ret = Return.objects.get(round=round_, area=world.village_a1)
         seen = ret.version
         results = run_pair(
-            lambda: file_return(
+            lambda pk=round_.pk, seen=seen: file_return(
                 _user(world.cadre.pk),
-                Round.objects.get(pk=round_.pk),
+                Round.objects.get(pk=pk),
                 lines=lines_with(world.wages, a_matter(title="欠薪"), a_matter(title="社保断缴")),
                 version=seen,
             ),
-            lambda: file_return(
+            lambda pk=round_.pk, seen=seen: file_return(
                 _user(world.centre_staff.pk),
-                Round.objects.get(pk=round_.pk),
+                Round.objects.get(pk=pk),
                 area=world.village_a1,
                 zero_report=True,
                 version=seen,
@@ -102,6 +102,7 @@ def test_two_filings_of_one_return_file_it_once(world, today):
         assert filed.count() == 1
         assert filed.get().after["zero_report"] == ret.zero_report
     assert len(winners) == PAIRS
+    print(f"two filings, {PAIRS} pairs, won by: {sorted(winners)}")  # shown with -s
     # The losers registered nothing: the ledger holds exactly the winners' matters.
     assert Matter.objects.filter(title__in=["欠薪", "社保断缴"]).count() == 2 * winners.count("cadre")
 
@@ -114,10 +115,12 @@ def test_filing_against_closing_the_round_applies_in_order(world, today):
     for round_ in _village_rounds(today, PAIRS):
         ret = Return.objects.get(round=round_, area=world.village_a1)
         results = run_pair(
-            lambda: file_return(
-                _user(world.cadre.pk), Round.objects.get(pk=round_.pk), zero_report=True, version=ret.version
+            lambda pk=round_.pk, seen=ret.version: file_return(
+                _user(world.cadre.pk), Round.objects.get(pk=pk), zero_report=True, version=seen
             ),
-            lambda: close_round(_user(world.centre_staff.pk), Round.objects.get(pk=round_.pk), note="到期结束"),
+            lambda pk=round_.pk: close_round(
+                _user(world.centre_staff.pk), Round.objects.get(pk=pk), note="到期结束"
+            ),
         )
         filing, closing = results
         assert closing[0] == "ok"
@@ -134,6 +137,7 @@ def test_filing_against_closing_the_round_applies_in_order(world, today):
             assert "本轮排查已结束" in filing[1].messages[0]
             assert not ret.is_filed and ret.lines.count() == 0
     assert len(outcomes) == PAIRS
+    print(f"filing against closing, {PAIRS} pairs: {sorted(outcomes)}")  # shown with -s
 
 
 @pytest.mark.django_db

@@ -83,7 +83,7 @@ def test_generating_the_same_month_at_once_makes_one_report(world, month):
     for area in areas[:PAIRS]:
         results = run_pair(
             *[
-                lambda: actions.generate_report(
+                lambda area=area: actions.generate_report(
                     User.objects.get(pk=world.centre_staff.pk), area=area, month=month
                 )
                 for _ in range(2)
@@ -106,9 +106,11 @@ def test_regenerating_against_submitting_applies_in_order(world, month):
         report = actions.generate_report(world.centre_staff, area=area, month=month)
         seen = report.version
         results = run_pair(
-            lambda: actions.generate_report(User.objects.get(pk=world.centre_staff.pk), area=area, month=month),
-            lambda: actions.submit_report(
-                User.objects.get(pk=world.centre_staff.pk), MonthlyReport.objects.get(pk=report.pk), version=seen
+            lambda area=area: actions.generate_report(
+                User.objects.get(pk=world.centre_staff.pk), area=area, month=month
+            ),
+            lambda pk=report.pk, seen=seen: actions.submit_report(
+                User.objects.get(pk=world.centre_staff.pk), MonthlyReport.objects.get(pk=pk), version=seen
             ),
         )
         assert sorted(r[0] for r in results) == ["ok", "refused"]
@@ -124,3 +126,4 @@ def test_regenerating_against_submitting_applies_in_order(world, month):
             assert report.submitted_at is not None and last.action == "monthly_report.submit"
             assert results[0][1].messages == ["该月报表已报送，不能重新生成。"]
     assert len(outcomes) == PAIRS
+    print(f"regenerate against submit, {PAIRS} pairs: {sorted(outcomes)}")  # shown with -s
