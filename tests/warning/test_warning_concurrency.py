@@ -188,3 +188,39 @@ def test_double_acknowledgement_signs_once(world):
         mine = AlertRecipient.objects.get(alert=issued, unit=world.committee_a1)
         assert mine.acknowledged_by_id == cadre.pk
         assert AuditEvent.objects.filter(object_id=str(issued.pk), action="alert.acknowledge").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_editors_of_the_minutes_never_overwrite_each_other(world):
+    """Two people save the minutes of one meeting from pages showing the same version: one is saved,
+    the other refused; the stored minutes are the winner's and its audit event is the last."""
+    from anju.warning.models_analysis import AnalysisMeeting, MeetingStatus
+
+    winners = []
+    for n in range(PAIRS):
+        meeting = actions.plan_meeting(
+            world.centre_staff, kind="regular", area=world.county, title=f"周研判 {n}", held_at=timezone.now()
+        )
+        seen = meeting.version
+        results = run_pair(
+            *[
+                lambda text=text, pk=meeting.pk, seen=seen: actions.record_minutes(
+                    _staff(world), AnalysisMeeting(pk=pk), attendees="张主任", minutes=text, version=seen
+                )
+                for text in ("纪要甲", "纪要乙")
+            ]
+        )
+        assert sorted(r[0] for r in results) == ["ok", "refused"]
+        refusal = next(r[1] for r in results if r[0] == "refused")
+        assert isinstance(refusal, Conflict) and refusal.messages == ["该研判会已被他人修改，请刷新后重试。"]
+        winner = "纪要甲" if results[0][0] == "ok" else "纪要乙"
+        winners.append(winner)
+        meeting.refresh_from_db()
+        assert meeting.minutes == winner and meeting.status == MeetingStatus.HELD
+        assert meeting.version == seen + 1
+        saved = AuditEvent.objects.filter(
+            object_type="warning.analysismeeting", object_id=str(meeting.pk), action="analysis.minutes"
+        )
+        assert saved.count() == 1 and saved.get().after == {"status": meeting.status}
+    assert len(winners) == PAIRS
+    print(f"two minutes editors, {PAIRS} pairs, won by: {sorted(winners)}")  # shown with -s
