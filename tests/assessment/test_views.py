@@ -143,7 +143,7 @@ def test_decision_before_report_message(client, world, analysed):
         reverse("assessment:act", args=[analysed.pk, "decision"]),
         {"outcome": "implement", "decided_on": days(0).isoformat(), "meeting": "党委会", "summary": "同意"},
     )
-    assert response.status_code == 400 and "评估报告尚未形成" in response.content.decode()
+    assert response.status_code == 409 and "评估报告尚未形成" in response.content.decode()
 
 
 def test_report_downloads(staff, reported):

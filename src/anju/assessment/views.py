@@ -26,6 +26,7 @@ from anju.assessment.actions._common import PLAN_FIELDS
 from anju.assessment.models import Assessment, AssessmentItem, Opinion, RiskFactor, Stage, TrackingTask
 from anju.assessment.models.items import FLAGGED
 from anju.assessment.tracking import coverage_summary, forecast_vs_actual
+from anju.core.errors import http_status
 from anju.core.scoping import get_scoped_or_404, scoped
 
 TABS = [
@@ -252,7 +253,7 @@ def _target(user, model, assessment, request):
 # name → (form factory, call(user, assessment, data, request), tab after success)
 ACTIONS = {
     "plan": (lambda u, d: forms.PlanForm(u, d), lambda u, a, d, r: actions.update_plan(u, a, **d), "plan"),
-    "open_consultation": (None, lambda u, a, d, r: actions.open_consultation(u, a), "consultation"),
+    "open_consultation": (None, lambda u, a, d, r: actions.open_consultation(u, a, **d), "consultation"),
     "notice": (
         lambda u, d: forms.NoticeForm(d),
         lambda u, a, d, r: actions.add_public_notice(u, a, **d),
@@ -283,7 +284,7 @@ ACTIONS = {
         lambda u, a, d, r: actions.handle_opinion(u, _target(u, Opinion, a, r), **d),
         "consultation",
     ),
-    "start_analysis": (None, lambda u, a, d, r: actions.start_analysis(u, a), "analysis"),
+    "start_analysis": (None, lambda u, a, d, r: actions.start_analysis(u, a, **d), "analysis"),
     "analysis": (
         lambda u, d: forms.AnalysisForm(d),
         lambda u, a, d, r: actions.save_analysis(u, a, **d),
@@ -336,6 +337,20 @@ ACTIONS = {
         "tracking",
     ),
     "link_matters": (None, lambda u, a, d, r: actions.link_matters(u, a), "tracking"),
+}
+# The actions that change the assessment itself: they refuse a page that showed an older version of it.
+# (Records added alongside, e.g. one more survey, do not conflict with each other.)
+VERSIONED = {
+    "plan",
+    "open_consultation",
+    "start_analysis",
+    "analysis",
+    "level",
+    "reopen",
+    "report",
+    "review",
+    "decision",
+    "revise",
 }
 SUCCESS = {
     "open_consultation": gettext_lazy("已进入征求意见环节。"),
@@ -470,6 +485,8 @@ def act(request, pk: int, name: str):
     data = dict(form.cleaned_data) if form is not None else {}
     if hasattr(form, "to_action"):
         data = form.to_action(data)
+    if name in VERSIONED:
+        data["version"] = request.POST.get("version")
     try:
         result = call(request.user, assessment, data, request)
     except ValidationError as err:
@@ -478,7 +495,10 @@ def act(request, pk: int, name: str):
                 messages.error(request, msg)
             return redirect(reverse("assessment:detail", args=[assessment.pk]) + f"?tab={tab}")
         _apply_errors(form, err, getattr(form, "error_field", lambda key: key))
-        return _detail(request, assessment, tab=tab, bound=form, bound_name=name, target=target, status=400)
+        status = http_status(err) if isinstance(err, WorkflowError) else 400
+        return _detail(
+            request, assessment, tab=tab, bound=form, bound_name=name, target=target, status=status
+        )
     if name == "link_matters":
         messages.success(request, _("新关联事项 %(n)s 件。") % {"n": result})
     else:

@@ -9,12 +9,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from anju.core import audit
-from anju.core.errors import WorkflowError
+from anju.core.concurrency import lock_checked, parse_version
+from anju.core.errors import Conflict, WorkflowError
 from anju.core.scoping import in_scope
 from anju.reports import figures
 from anju.reports.models import MonthlyReport
+
+STALE_REPORT = gettext_lazy("该报表已被他人修改，请刷新后重试。")
 
 
 def due_date(month: dt.date) -> dt.date:
@@ -33,12 +37,15 @@ def generate_report(actor, *, area, month: dt.date) -> MonthlyReport:
         raise ValidationError({"month": _("不能生成未来月份的报表。")})
     if area is None or not in_scope(actor, area):
         raise ValidationError({"area": _("报送区域不在您的管辖范围内。")})
-    report = MonthlyReport.objects.filter(area=area, month=month).first()
-    if report is not None and report.submitted_at:
+    # The row is created (or found) and locked first, so that two people generating the same month at once
+    # queue behind each other instead of colliding on the unique (area, month), and a submission that
+    # lands meanwhile is seen.
+    report, _created = MonthlyReport.objects.select_for_update().get_or_create(
+        area=area, month=month, defaults={"due_date": due_date(month)}
+    )
+    if report.submitted_at:
         raise WorkflowError(_("该月报表已报送，不能重新生成。"))
     data = figures.compute(area, month)
-    if report is None:
-        report = MonthlyReport(area=area, month=month, due_date=due_date(month))
     report.figures, report.generated_at, report.generated_by = data, timezone.now(), actor
     report.save()
     audit.record(
@@ -52,13 +59,18 @@ def generate_report(actor, *, area, month: dt.date) -> MonthlyReport:
 
 
 @transaction.atomic
-def submit_report(actor, report: MonthlyReport) -> MonthlyReport:
-    """报送 to the parent level: recorded with its time; late when after the due date."""
+def submit_report(actor, report: MonthlyReport, *, version=None) -> MonthlyReport:
+    """报送 to the parent level: recorded with its time; late when after the due date.
+
+    ``version``: the one the page showed, so that figures regenerated meanwhile are not submitted unseen."""
     actor.require("report.monthly")
     if not in_scope(actor, report.area):
         raise WorkflowError(_("报送区域不在您的管辖范围内。"))
-    if report.submitted_at:
+    report = lock_checked(report)
+    if report.submitted_at:  # a double submit is told so, before any talk of versions
         raise WorkflowError(_("该月报表已报送。"))
+    if parse_version(version) not in (None, report.version):
+        raise Conflict(STALE_REPORT)
     report.submitted_at, report.submitted_by = timezone.now(), actor
     report.save()
     audit.record(

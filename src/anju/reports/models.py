@@ -7,10 +7,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anju.core.concurrency import Versioned
 from anju.core.models import Area
 
 
-class MonthlyReport(models.Model):
+class MonthlyReport(Versioned):
     area = models.ForeignKey(
         Area, verbose_name=_("报送区域"), on_delete=models.PROTECT, related_name="monthly_reports"
     )

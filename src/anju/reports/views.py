@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from anju.core.documents import render_docx, render_pdf
-from anju.core.errors import WorkflowError
 from anju.core.models import Area, AreaLevel
 from anju.core.scoping import get_scoped_or_404, scoped
 from anju.reports import actions, document
@@ -86,13 +85,9 @@ def generate(request):
         if month is None:
             raise ValidationError({"month": _("请选择月份。")})
         report = actions.generate_report(request.user, area=area, month=month)
-    except ValidationError as exc:
-        for errors in exc.message_dict.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect("reports:index")
-    except WorkflowError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except ValidationError as exc:  # WorkflowError included: regenerating a submitted report is refused
+        for error in exc.messages:
+            messages.error(request, error)
         return redirect("reports:index")
     return redirect("reports:detail", report.pk)
 
@@ -133,8 +128,8 @@ def download(request, pk: int, fmt: str):
 def submit(request, pk: int):
     report = get_scoped_or_404(request.user, MonthlyReport, pk=pk)
     try:
-        actions.submit_report(request.user, report)
+        actions.submit_report(request.user, report, version=request.POST.get("version"))
         messages.success(request, _("已报送上级。"))
-    except WorkflowError as exc:
+    except ValidationError as exc:  # WorkflowError and Conflict included
         messages.error(request, " ".join(exc.messages))
     return redirect("reports:detail", report.pk)

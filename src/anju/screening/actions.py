@@ -16,9 +16,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from anju.core import audit
-from anju.core.errors import WorkflowError
+from anju.core.concurrency import parse_version
+from anju.core.errors import Conflict, WorkflowError
 from anju.core.models import Area, AreaLevel, Domain, User
 from anju.core.scoping import in_scope, scoped
 from anju.matters import actions as matter_actions
@@ -38,6 +40,7 @@ DEFAULT_CADENCES = {
 # Reminders start this many days before the due date and go out daily until the area has filed.
 REMIND_DAYS_BEFORE = 3
 CADENCE_FIELDS = ("period_kind", "due_offset_days", "close_after_days", "active")
+STALE_RETURN = gettext_lazy("该排查报表已被他人修改，请刷新后重试。")
 MATTER_FIELDS = ("kind", "title", "description", "people_involved", "amount_involved")
 
 
@@ -303,6 +306,7 @@ def file_return(
     note: str = "",
     now: dt.datetime | None = None,
     is_demo: bool = False,
+    version=None,
 ) -> Return:
     """File ``area``'s return (default: the actor's own area) for ``round_``.
 
@@ -310,6 +314,8 @@ def file_return(
     "title", "description", "people_involved", "amount_involved"}, …]}``; or ``zero_report=True`` and no
     matters. Matters are registered into the ledger (``matters.actions.create_matter``) in this same
     transaction: on any error nothing is saved. Filed after the due date: accepted and marked late.
+    ``version``: the return's version the form was shown with; the round and the return are locked, so of
+    two filings at once the second finds the first and is refused.
     """
     area = area or getattr(actor, "area", None)
     _require(actor, "screening.file", area)
@@ -329,6 +335,8 @@ def file_return(
                 % {"area": area.name, "when": f"{timezone.localtime(ret.filed_at):%Y-%m-%d %H:%M}"}
             }
         )
+    if parse_version(version) not in (None, ret.version):
+        raise Conflict(STALE_RETURN)
     cleaned, errors = _clean_lines(lines, bool(zero_report))
     if errors:
         raise ValidationError(errors)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from anju.core.concurrency import Versioned
 from anju.core.models import Area, AreaLevel, Domain, Unit
 from anju.screening import periods
 
@@ -116,7 +117,7 @@ class Round(models.Model):
         return self.status == RoundStatus.OPEN
 
 
-class Return(models.Model):
+class Return(Versioned):
     """One area's return (排查报表) for one round; pending (``filed_at`` empty) until filed."""
 
     round = models.ForeignKey(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from anju.core.errors import WorkflowError, http_status
 from anju.core.models import Area, AreaLevel, Domain
 from anju.core.scoping import get_scoped_or_404, in_scope, scoped
 from anju.matters.models import Matter
@@ -183,10 +184,17 @@ def file_return(request, pk: int):
         if form.is_valid():
             try:
                 ret = actions.file_return(
-                    user, round_, area=area, lines=form.lines(), zero_report=form.zero_report, note=form.note
+                    user,
+                    round_,
+                    area=area,
+                    lines=form.lines(),
+                    zero_report=form.zero_report,
+                    note=form.note,
+                    version=request.POST.get("version"),
                 )
             except ValidationError as exc:
                 form.add_action_errors(_error_dict(exc))
+                status = http_status(exc) if isinstance(exc, WorkflowError) else 400
             else:
                 if ret.late:
                     messages.warning(request, _("报表已提交（已超过报送期限，标记为逾期报送）。"))
@@ -195,9 +203,10 @@ def file_return(request, pk: int):
                 return redirect("screening:return", ret.pk)
         else:
             form.errors.append(_("部分事项填写有误，请按提示修改。"))
+            status = 400
     else:
         form = ReturnForm(domains)
-    status = 400 if request.method == "POST" else 200  # a successful POST has redirected
+        status = 200
     return render(
         request,
         "screening/file.html",

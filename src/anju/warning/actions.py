@@ -11,8 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from anju.core import audit
+from anju.core.concurrency import lock_checked
 from anju.core.errors import WorkflowError
 from anju.core.scoping import in_scope
 from anju.signals.data import CountPanel
@@ -286,10 +288,20 @@ def _identifier(alert, when) -> str:
     return f"{prefix}{n}"
 
 
+STALE_ALERT = gettext_lazy("该预警已被他人修改，请刷新后重试。")
+
+
+def _locked(alert, version):
+    """``alert`` re-read under a row lock; refused when the page showed an older version."""
+    return lock_checked(alert, version, message=STALE_ALERT)
+
+
 @transaction.atomic
-def issue_alert(actor, alert):
+def issue_alert(actor, alert, *, version=None):
+    """发布 a draft. ``version``: the one the page showed (a stale tab is refused, not issued twice)."""
 
     actor.require("alert.manage")
+    alert = _locked(alert, version)
     if alert.status != AlertStatus.DRAFT:
         raise WorkflowError(_("只有草稿状态的预警可以发布。"))
     before = audit.snapshot(alert, ALERT_FIELDS)
@@ -331,10 +343,11 @@ def _successor(actor, alert, msg_type, note, **changes):
 
 
 @transaction.atomic
-def update_alert(actor, alert, *, note: str, **changes):
+def update_alert(actor, alert, *, note: str, version=None, **changes):
     """更新: a new issued message referring to ``alert``, which becomes superseded."""
 
     actor.require("alert.manage")
+    alert = _locked(alert, version)
     if alert.status != AlertStatus.ISSUED or alert.msg_type == MessageType.CANCEL:
         raise WorkflowError(_("只有已发布且未解除的预警可以更新。"))
     if not (note or "").strip():
@@ -355,10 +368,11 @@ def update_alert(actor, alert, *, note: str, **changes):
 
 
 @transaction.atomic
-def lift_alert(actor, alert, *, note: str):
+def lift_alert(actor, alert, *, note: str, version=None):
     """解除: a Cancel message referring to ``alert``, which becomes lifted."""
 
     actor.require("alert.manage")
+    alert = _locked(alert, version)
     if alert.status != AlertStatus.ISSUED or alert.msg_type == MessageType.CANCEL:
         raise WorkflowError(_("只有已发布的预警可以解除。"))
     if not (note or "").strip():
@@ -375,11 +389,16 @@ def lift_alert(actor, alert, *, note: str):
 
 @transaction.atomic
 def acknowledge_alert(actor, alert):
-    """签收 by the actor's unit, once."""
+    """签收 by the actor's unit, once: the recipient row is locked, so a double submit finds it signed."""
 
+    alert = _locked(alert, None)  # acknowledging changes no field of the warning; its state is what counts
     if alert.status == AlertStatus.DRAFT:
         raise WorkflowError(_("草稿不能签收。"))
-    recipient = alert.recipients.filter(unit=actor.unit).first() if actor.unit_id else None
+    recipient = (
+        AlertRecipient.objects.select_for_update().filter(alert=alert, unit=actor.unit).first()
+        if actor.unit_id
+        else None
+    )
     if recipient is None:
         raise WorkflowError(_("您的单位不是该预警的接收单位。"))
     if recipient.acknowledged_at:

@@ -9,8 +9,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from anju.core import audit
+from anju.core.concurrency import lock_checked
 from anju.core.errors import WorkflowError
 from anju.core.models import Area
 from anju.core.scoping import in_scope
@@ -28,6 +30,7 @@ from anju.warning.models_analysis import (
     MeetingStatus,
 )
 
+STALE_MEETING = gettext_lazy("该研判会已被他人修改，请刷新后重试。")
 AGENDA_LIMIT = 20  # per kind, so a meeting's agenda stays readable
 SIGNAL_LOOKBACK_DAYS = 14
 
@@ -119,8 +122,12 @@ def plan_meeting(
 
 
 @transaction.atomic
-def record_minutes(actor, meeting: AnalysisMeeting, *, attendees: str, minutes: str) -> AnalysisMeeting:
+def record_minutes(
+    actor, meeting: AnalysisMeeting, *, attendees: str, minutes: str, version=None
+) -> AnalysisMeeting:
+    """Save the minutes; ``version`` is the one the page showed, so two editors never overwrite each other."""
     actor.require("analysis.manage")
+    meeting = lock_checked(meeting, version, message=STALE_MEETING)
     errors = {}
     if not (attendees or "").strip():
         errors["attendees"] = _("请填写参会人员。")
@@ -149,11 +156,13 @@ def add_decision(
     unit,
     deadline: dt.date | None = None,
     alert_level: str = "yellow",
+    version=None,
 ) -> MeetingDecision:
     """A decision becomes a tracked task (with a deadline) or a draft warning to the unit."""
     from anju.warning.actions import draft_alert
 
     actor.require("analysis.manage")
+    meeting = lock_checked(meeting, version, message=STALE_MEETING)
     errors = {}
     if kind not in DecisionKind.values:
         errors["kind"] = _("请选择决定类型。")
@@ -199,6 +208,8 @@ def add_decision(
 
 @transaction.atomic
 def complete_task(actor, decision: MeetingDecision, *, note: str) -> MeetingDecision:
+    # Locked, so that a double submit finds the task done and says so instead of completing it twice.
+    decision = MeetingDecision.objects.select_for_update().get(pk=decision.pk)
     if decision.kind != DecisionKind.TASK:
         raise WorkflowError(_("只有交办任务需要办结。"))
     if decision.done_at:

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anju.core.concurrency import Versioned
 from anju.core.models import Area, Domain
 
 
@@ -118,7 +119,7 @@ class Certainty(models.TextChoices):
     UNLIKELY = "Unlikely", _("不太可能")
 
 
-class Alert(models.Model):
+class Alert(Versioned):
     """A warning (预警). An update or a lift is a new message that refers to the one it changes."""
 
     identifier = models.CharField(_("标识"), max_length=64, unique=True, null=True, blank=True)

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anju.core.concurrency import Versioned
 from anju.core.models import Area
 
 
@@ -35,7 +36,7 @@ class MeetingStatus(models.TextChoices):
     HELD = "held", _("已召开")
 
 
-class AnalysisMeeting(models.Model):
+class AnalysisMeeting(Versioned):
     kind = models.CharField(_("类型"), max_length=12, choices=MeetingKind.choices)
     area = models.ForeignKey(
         Area, verbose_name=_("研判范围"), on_delete=models.PROTECT, related_name="meetings"

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from anju.core.errors import WorkflowError
+from anju.core.errors import http_status
 from anju.core.scoping import get_scoped_or_404, scoped
 from anju.warning import actions, cap
 from anju.warning.forms import AlertForm, ReasonForm
@@ -81,6 +81,10 @@ def alert_new(request):
 @login_required
 def alert_detail(request, pk: int):
     request.user.require("alert.view")
+    return _detail_page(request, pk)
+
+
+def _detail_page(request, pk: int, *, status: int = 200):
     alert = get_scoped_or_404(
         request.user, Alert.objects.select_related("domain", "area", "issuing_unit", "references"), pk=pk
     )
@@ -120,6 +124,7 @@ def alert_detail(request, pk: int):
                 | {"onset": timezone.localtime(alert.onset), "recipients": [r.unit for r in recipients]},
             ),
         },
+        status=status,
     )
 
 
@@ -129,19 +134,20 @@ def alert_action(request, pk: int, action: str):
     request.user.require("alert.view")
     alert = get_scoped_or_404(request.user, Alert, pk=pk)
     note = request.POST.get("note", "")
+    version = request.POST.get("version")  # the version the page showed: a stale tab is refused
     try:
         if action == "issue":
-            actions.issue_alert(request.user, alert)
+            actions.issue_alert(request.user, alert, version=version)
             messages.success(request, _("预警已发布，接收单位须签收。"))
         elif action == "lift":
-            cancel = actions.lift_alert(request.user, alert, note=note)
+            cancel = actions.lift_alert(request.user, alert, note=note, version=version)
             messages.success(request, _("预警已解除。"))
             return redirect("warning:alert", cancel.pk)
         elif action == "update":
             form = AlertForm(request.user, request.POST)
             form.is_valid()
             changes = {k: v for k, v in form.cleaned_data.items() if k != "recipients"}
-            successor = actions.update_alert(request.user, alert, note=note, **changes)
+            successor = actions.update_alert(request.user, alert, note=note, version=version, **changes)
             messages.success(request, _("已发布更新。"))
             return redirect("warning:alert", successor.pk)
         elif action == "acknowledge":
@@ -149,12 +155,10 @@ def alert_action(request, pk: int, action: str):
             messages.success(request, _("已签收。"))
         else:
             return HttpResponse(status=404)
-    except ValidationError as exc:
-        for errors in exc.message_dict.values():
-            for error in errors:
-                messages.error(request, error)
-    except WorkflowError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except ValidationError as exc:  # WorkflowError and Conflict included: a refusal, never a 500
+        for error in exc.messages:
+            messages.error(request, error)
+        return _detail_page(request, alert.pk, status=http_status(exc))
     return redirect("warning:alert", alert.pk)
 
 

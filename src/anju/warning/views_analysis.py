@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from anju.core.errors import WorkflowError
+from anju.core.errors import http_status
 from anju.core.models import Area, Unit
 from anju.core.scoping import get_scoped_or_404, scoped
 from anju.warning import actions
@@ -68,6 +68,10 @@ class KeyDateForm(forms.Form):
 
 
 def _errors_to_form(form, exc: ValidationError) -> None:
+    """Field errors next to their fields; a refusal (``WorkflowError``, no field) above the form."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
     for field, errors in exc.message_dict.items():
         form.add_error(field if field in form.fields else None, errors)
 
@@ -121,22 +125,31 @@ def meeting_detail(request, pk: int):
     meeting = get_scoped_or_404(request.user, AnalysisMeeting.objects.select_related("area"), pk=pk)
     minutes_form = MinutesForm(initial={"attendees": meeting.attendees, "minutes": meeting.minutes})
     decision_form = DecisionForm(request.user)
+    # The version the minutes form was shown with; a refused save keeps it, so resubmitting stays refused.
+    minutes_version = meeting.version
+    status = 200
     if request.method == "POST":
         what = request.POST.get("form")
         form = MinutesForm(request.POST) if what == "minutes" else DecisionForm(request.user, request.POST)
         if form.is_valid():
             try:
                 if what == "minutes":
-                    actions.record_minutes(request.user, meeting, **form.cleaned_data)
+                    actions.record_minutes(
+                        request.user, meeting, version=request.POST.get("version"), **form.cleaned_data
+                    )
                     messages.success(request, _("会议纪要已保存。"))
                 else:
                     actions.add_decision(request.user, meeting, **form.cleaned_data)
                     messages.success(request, _("决定已记录。"))
                 return redirect("warning:meeting", meeting.pk)
-            except ValidationError as exc:
+            except ValidationError as exc:  # WorkflowError and Conflict included
                 _errors_to_form(form, exc)
+                status = http_status(exc)
+        else:
+            status = 400
         if what == "minutes":
             minutes_form = form
+            minutes_version = request.POST.get("version", "")
         else:
             decision_form = form
     return render(
@@ -147,9 +160,11 @@ def meeting_detail(request, pk: int):
             "agenda": meeting.agenda.select_related("signal", "matter", "alert"),
             "decisions": meeting.decisions.select_related("unit", "alert"),
             "minutes_form": minutes_form,
+            "minutes_version": minutes_version,
             "decision_form": decision_form,
             "can_manage": request.user.can("analysis.manage"),
         },
+        status=status,
     )
 
 
@@ -160,7 +175,7 @@ def task_done(request, pk: int):
     try:
         actions.complete_task(request.user, decision, note=request.POST.get("note", ""))
         messages.success(request, _("任务已办结。"))
-    except (ValidationError, WorkflowError) as exc:
+    except ValidationError as exc:  # WorkflowError included
         messages.error(request, " ".join(exc.messages))
     return redirect("warning:meeting", decision.meeting_id)
 
@@ -174,8 +189,7 @@ def key_date_new(request):
             actions.save_key_date(request.user, **form.cleaned_data)
             messages.success(request, _("重要节点已保存，期间每天自动生成研判会。"))
         except ValidationError as exc:
-            for errors in exc.message_dict.values():
-                messages.error(request, " ".join(errors))
+            messages.error(request, " ".join(exc.messages))
     else:
         messages.error(request, _("请填写完整的起止日期。"))
     return redirect("warning:meetings")

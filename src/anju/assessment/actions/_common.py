@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from anju.assessment import permissions
 from anju.assessment.models import (
@@ -14,6 +15,7 @@ from anju.assessment.models import (
     Stage,
 )
 from anju.core import audit
+from anju.core.concurrency import lock_checked
 from anju.core.errors import WorkflowError
 from anju.core.scoping import in_scope
 from anju.matters.risk import current_matrix
@@ -48,6 +50,7 @@ METHODS = {
     "expert": "专家论证",
 }
 RECORD_STAGES = (Stage.CONSULTATION, Stage.ANALYSIS)
+STALE_ASSESSMENT = gettext_lazy("该评估已被他人修改，请刷新后重试。")
 
 
 # ---------------------------------------------------------------- guards and small validators
@@ -61,7 +64,14 @@ def _require(actor, permission: str, area) -> None:
         raise WorkflowError(_("该评估事项不在您的管辖范围内。"))
 
 
-def _stage(assessment: Assessment, allowed, what: str) -> None:
+def _locked(assessment: Assessment, version=None) -> Assessment:
+    """Lock the assessment's row (``assessment`` is re-read in place) and refuse a stale ``version``: every
+    change of an assessment or its records passes here, so two of them never interleave."""
+    return lock_checked(assessment, version, message=STALE_ASSESSMENT)
+
+
+def _stage(assessment: Assessment, allowed, what: str, version=None) -> None:
+    _locked(assessment, version)
     if assessment.locked:
         raise WorkflowError(_("该评估已决策并锁定，如需修改请创建新版本。"))
     if assessment.stage not in allowed:

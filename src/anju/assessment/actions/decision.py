@@ -12,6 +12,7 @@ from anju.assessment import verdict
 from anju.assessment.actions._common import (
     _audit,
     _date,
+    _locked,
     _raise,
     _require,
     _stage,
@@ -38,12 +39,12 @@ from anju.core.errors import WorkflowError
 
 @transaction.atomic
 def determine_level(
-    actor, assessment: Assessment, *, final_level: str = "", justification: str = ""
+    actor, assessment: Assessment, *, final_level: str = "", justification: str = "", version=None
 ) -> Assessment:
     """确定风险等级: compute with the county rule; the assessment body may override the after-measures
     level with a written justification. Incomplete records → ValidationError listing what is missing."""
     _require(actor, "assessment.level", assessment.item.area)
-    _stage(assessment, (Stage.ANALYSIS, Stage.LEVELLED), _("确定风险等级"))
+    _stage(assessment, (Stage.ANALYSIS, Stage.LEVELLED), _("确定风险等级"), version)
     rule = verdict.load_rule()
     result = verdict.evaluate(assessment, rule)
     if not result.complete:
@@ -81,12 +82,14 @@ def determine_level(
 
 
 @transaction.atomic
-def issue_report(actor, assessment: Assessment, *, emergency_plan, conclusion, issued_on=None) -> Assessment:
+def issue_report(
+    actor, assessment: Assessment, *, emergency_plan, conclusion, issued_on=None, version=None
+) -> Assessment:
     """形成评估报告: write the .docx and PDF from the records and keep them with the assessment."""
     from anju.assessment import report
 
     _require(actor, "assessment.conduct", assessment.item.area)
-    _stage(assessment, (Stage.LEVELLED, Stage.REPORTED), _("形成评估报告"))
+    _stage(assessment, (Stage.LEVELLED, Stage.REPORTED), _("形成评估报告"), version)
     errors: dict = {}
     emergency_plan = _text(errors, "emergency_plan", emergency_plan, _("请填写应急处置预案。"))
     conclusion = _text(errors, "conclusion", conclusion, _("请填写评估结论。"))
@@ -122,11 +125,13 @@ def issue_report(actor, assessment: Assessment, *, emergency_plan, conclusion, i
 
 
 @transaction.atomic
-def record_review(actor, assessment: Assessment, *, conclusion, opinion, reviewed_on=None) -> Review:
+def record_review(
+    actor, assessment: Assessment, *, conclusion, opinion, reviewed_on=None, version=None
+) -> Review:
     """审核 (e.g. 合法性审查) of the issued report by someone other than its author. "退回" sends the
     assessment back to analysis and withdraws the level and report."""
     _require(actor, "assessment.review", assessment.item.area)
-    _stage(assessment, (Stage.REPORTED,), _("审核评估报告"))
+    _stage(assessment, (Stage.REPORTED,), _("审核评估报告"), version)
     if assessment.report_issued_by_id and actor.pk == assessment.report_issued_by_id:
         raise WorkflowError(_("评估报告的出具人不能审核自己出具的报告。"))
     errors: dict = {}
@@ -162,10 +167,13 @@ def record_review(actor, assessment: Assessment, *, conclusion, opinion, reviewe
 
 
 @transaction.atomic
-def record_decision(actor, assessment: Assessment, *, outcome, decided_on, meeting, summary) -> Decision:
+def record_decision(
+    actor, assessment: Assessment, *, outcome, decided_on, meeting, summary, version=None
+) -> Decision:
     """集体研究决策: implement / postpone / adjust and implement / do not implement. Locks the assessment;
     for an implementing decision every mitigation measure becomes a tracked task."""
     _require(actor, "assessment.decide", assessment.item.area)
+    _locked(assessment, version)
     if assessment.locked:
         raise WorkflowError(_("该评估已决策并锁定，如需修改请创建新版本。"))
     if assessment.stage != Stage.REPORTED or not assessment.report_issued_on:
@@ -234,10 +242,11 @@ def _copy(instance, **overrides):
 
 
 @transaction.atomic
-def revise(actor, assessment: Assessment, *, reason: str) -> Assessment:
+def revise(actor, assessment: Assessment, *, reason: str, version=None) -> Assessment:
     """A decided (locked) assessment is never edited: a new revision copies its records and reopens the
     analysis; the old revision stays readable with its report and decision."""
     _require(actor, "assessment.revise", assessment.item.area)
+    _locked(assessment, version)
     if not assessment.locked:
         raise WorkflowError(_("只有已决策锁定的评估才需要创建新版本；当前版本可直接修改。"))
     if Assessment.objects.filter(previous=assessment).exists():

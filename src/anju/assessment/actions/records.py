@@ -267,10 +267,10 @@ def remove_record(actor, record) -> None:
 
 
 @transaction.atomic
-def save_analysis(actor, assessment: Assessment, *, texts: dict) -> Assessment:
+def save_analysis(actor, assessment: Assessment, *, texts: dict, version=None) -> Assessment:
     """The written analysis per dimension (合法性/合理性/可行性/可控性[/安全性])."""
     _require(actor, "assessment.conduct", assessment.item.area)
-    _stage(assessment, RECORD_STAGES, _("填写分析论证"))
+    _stage(assessment, RECORD_STAGES, _("填写分析论证"), version)
     enabled = verdict.enabled_dimensions()
     unknown = [k for k in texts if k not in enabled]
     if unknown:

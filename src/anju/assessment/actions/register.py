@@ -239,9 +239,9 @@ def start_assessment(
 
 
 @transaction.atomic
-def update_plan(actor, assessment: Assessment, **fields) -> Assessment:
+def update_plan(actor, assessment: Assessment, *, version=None, **fields) -> Assessment:
     _require(actor, "assessment.conduct", assessment.item.area)
-    _stage(assessment, (Stage.PLAN,), _("修改评估方案"))
+    _stage(assessment, (Stage.PLAN,), _("修改评估方案"), version)
     errors: dict = {}
     current = {name: getattr(assessment, name) for name in PLAN_FIELDS}
     current.update(fields)
@@ -265,10 +265,10 @@ def _move(actor, assessment: Assessment, target: str, note: str = "") -> Assessm
 
 
 @transaction.atomic
-def open_consultation(actor, assessment: Assessment) -> Assessment:
+def open_consultation(actor, assessment: Assessment, *, version=None) -> Assessment:
     """Plan → consultation, once the plan names team, methods, schedule and whom to consult."""
     _require(actor, "assessment.conduct", assessment.item.area)
-    _stage(assessment, (Stage.PLAN,), _("开始征求意见"))
+    _stage(assessment, (Stage.PLAN,), _("开始征求意见"), version)
     errors = {}
     if not assessment.team:
         errors["team"] = _("评估方案须写明评估小组成员。")
@@ -283,10 +283,10 @@ def open_consultation(actor, assessment: Assessment) -> Assessment:
 
 
 @transaction.atomic
-def start_analysis(actor, assessment: Assessment) -> Assessment:
+def start_analysis(actor, assessment: Assessment, *, version=None) -> Assessment:
     """Consultation → analysis, once at least one consultation record exists."""
     _require(actor, "assessment.conduct", assessment.item.area)
-    _stage(assessment, (Stage.CONSULTATION,), _("进入分析论证"))
+    _stage(assessment, (Stage.CONSULTATION,), _("进入分析论证"), version)
     has_records = (
         assessment.notices.exists()
         or assessment.surveys.exists()
@@ -301,10 +301,10 @@ def start_analysis(actor, assessment: Assessment) -> Assessment:
 
 
 @transaction.atomic
-def reopen_analysis(actor, assessment: Assessment, *, reason: str) -> Assessment:
+def reopen_analysis(actor, assessment: Assessment, *, reason: str, version=None) -> Assessment:
     """Back to analysis from a level or an undecided report: the level and report are withdrawn."""
     _require(actor, "assessment.conduct", assessment.item.area)
-    _stage(assessment, (Stage.LEVELLED, Stage.REPORTED), _("退回分析论证"))
+    _stage(assessment, (Stage.LEVELLED, Stage.REPORTED), _("退回分析论证"), version)
     errors: dict = {}
     reason = _text(errors, "reason", reason, _("请说明退回原因。"))
     _raise(errors)

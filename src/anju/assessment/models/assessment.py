@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anju.core.concurrency import Versioned
 from anju.core.models import Unit
 
 
@@ -39,7 +40,7 @@ class VerdictLevel(models.TextChoices):
 VERDICT_RANK = {"low": 1, "medium": 2, "high": 3}
 
 
-class Assessment(models.Model):
+class Assessment(Versioned):
     item = models.ForeignKey(
         "assessment.AssessmentItem", on_delete=models.PROTECT, related_name="assessments"
     )
