@@ -35,6 +35,21 @@ def browser(monkeypatch):
         instance.close()
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """SQLite tests use a file, one per xdist worker, not Django's shared in-memory database: that one locks
+    whole tables and fails a second writer at once, where the real (file) database makes it wait, so the
+    concurrency tests could not run on it."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        database.setdefault("TEST", {})["NAME"] = os.path.join(
+            os.environ["ANJU_DATA_DIR"], f"test-{worker}.sqlite3"
+        )
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Tests create many users; the production hasher is deliberately slow."""

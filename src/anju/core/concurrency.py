@@ -47,12 +47,13 @@ def parse_version(value) -> int | None:
 def lock_checked(obj, seen_version=None, *, message=None):
     """Re-read ``obj`` under a row lock and refuse with ``Conflict`` when ``seen_version`` is stale.
 
-    Call inside the action's transaction; returns the fresh, locked instance (use it, not ``obj``)."""
-    fresh = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+    Call inside the action's transaction. ``obj`` itself is re-read in place (so that a caller holding it sees
+    the stored state afterwards, even after a refusal) and returned, locked."""
+    obj.refresh_from_db(from_queryset=type(obj)._default_manager.select_for_update())
     seen = parse_version(seen_version)
-    if seen is not None and seen != fresh.version:
+    if seen is not None and seen != obj.version:
         raise Conflict(message)
-    return fresh
+    return obj
 
 
 def etag(obj) -> str:

@@ -5,17 +5,22 @@ Neither page ever shows personal data; the track page shows only what ``actions.
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from anju.intake import actions, ratelimit, receipts
 from anju.intake.forms import PublicReportForm, add_action_errors
 from anju.intake.models import Channel
 
 SUBMIT_SCOPE = "public-submit"
+RECEIPT_SESSION_KEY = "anju_public_receipt"
+# How long the receipt page keeps showing the code: long enough to copy it, short on a shared kiosk.
+RECEIPT_SHOWN_SECONDS = 30 * 60
 MAX_ECHOED_CODE_CHARS = 32
 
 
@@ -35,7 +40,7 @@ def submit(request):
     form = PublicReportForm(request.POST, request.FILES)
     if request.POST.get("homepage"):
         # A bot filled the hidden field: answer as if received, save nothing.
-        return render(request, "public/submitted.html", {"code": None})
+        return _to_receipt(request, None)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -53,8 +58,26 @@ def submit(request):
         except ValidationError as error:
             add_action_errors(form, error)
         else:
-            return render(request, "public/submitted.html", {"code": receipts.display(report.receipt_code)})
+            return _to_receipt(request, report.receipt_code)
     return render(request, "public/submit.html", {"form": form})
+
+
+def _to_receipt(request, code: str | None):
+    """Post/Redirect/Get: the receipt is a page of its own, so that reloading it submits nothing again.
+
+    The code waits in the visitor's session (a bot's dropped submission keeps an empty one)."""
+    request.session[RECEIPT_SESSION_KEY] = {"code": code or "", "at": time.time()}
+    return redirect("public:receipt", status=303)
+
+
+@require_GET
+def receipt(request):
+    """The receipt of this browser's latest submission: the same page on every reload, for a while."""
+    kept = request.session.get(RECEIPT_SESSION_KEY)
+    if not kept or time.time() - kept.get("at", 0) > RECEIPT_SHOWN_SECONDS:
+        return redirect("public:submit")
+    code = kept.get("code") or None
+    return render(request, "public/submitted.html", {"code": receipts.display(code) if code else None})
 
 
 @csrf_exempt  # a pure read: a kiosk or another site may POST a code without our form's token

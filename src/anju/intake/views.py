@@ -240,6 +240,7 @@ def report_register(request, pk: int):
                 amount_involved=data["amount_involved"],
                 likelihood=data.get("likelihood"),
                 consequence=data.get("consequence"),
+                version=request.POST.get("version"),
             )
         except WorkflowError as error:
             return _refused(request, report, error)
@@ -264,7 +265,13 @@ def report_link(request, pk: int):
             form.add_error("matter", _("未找到该事项，或不在您的管辖范围内。"))
         else:
             try:
-                actions.link_report(request.user, report, matter, note=form.cleaned_data["note"])
+                actions.link_report(
+                    request.user,
+                    report,
+                    matter,
+                    note=form.cleaned_data["note"],
+                    version=request.POST.get("version"),
+                )
             except WorkflowError as error:
                 return _refused(request, report, error)
             except ValidationError as error:
@@ -283,7 +290,9 @@ def report_reject(request, pk: int):
     form = RejectForm(request.POST)
     if form.is_valid():
         try:
-            actions.reject_report(request.user, report, form.cleaned_data["reason"])
+            actions.reject_report(
+                request.user, report, form.cleaned_data["reason"], version=request.POST.get("version")
+            )
         except WorkflowError as error:
             return _refused(request, report, error)
         except ValidationError as error:

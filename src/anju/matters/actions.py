@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anju.core import audit
+from anju.core.concurrency import lock_checked
 from anju.core.errors import WorkflowError  # noqa: F401  (re-exported: older imports)
 from anju.core.scoping import in_scope
 from anju.matters.models import (
@@ -220,9 +221,11 @@ def add_party(
     phone: str = "",
     id_number: str = "",
     is_organisation: bool = False,
+    version: int | None = None,
     _log_event: bool = True,
 ) -> MatterParty:
     if _log_event:
+        matter = lock_checked(matter, version)
         _require(actor, "matter.note", matter)
     party = MatterParty(
         matter=matter,
@@ -256,8 +259,10 @@ def assess(
     residual_likelihood: int | None = None,
     residual_consequence: int | None = None,
     note: str = "",
+    version: int | None = None,
 ) -> Matter:
     """研判: score the inherent (and optionally residual) risk on the current matrix."""
+    matter = lock_checked(matter, version)
     from_status = matter.status
     target = _transition(actor, matter, "assess")
     before = audit.snapshot(matter, AUDITED_FIELDS)
@@ -289,8 +294,11 @@ def assess(
 
 
 @transaction.atomic
-def set_residual_risk(actor, matter: Matter, *, likelihood: int, consequence: int, note: str = "") -> Matter:
+def set_residual_risk(
+    actor, matter: Matter, *, likelihood: int, consequence: int, note: str = "", version: int | None = None
+) -> Matter:
     """Record the residual level after measures, without a status change."""
+    matter = lock_checked(matter, version)
     _require(actor, "matter.assess", matter)
     if not matter.is_open and matter.status != Status.RESOLVED:
         raise WorkflowError(_("已办结的事项不能再调整风险等级。"))
@@ -310,8 +318,11 @@ def set_residual_risk(actor, matter: Matter, *, likelihood: int, consequence: in
 
 
 @transaction.atomic
-def assign(actor, matter: Matter, *, unit, person=None, deadline: dt.date, note: str = "") -> Matter:
+def assign(
+    actor, matter: Matter, *, unit, person=None, deadline: dt.date, note: str = "", version: int | None = None
+) -> Matter:
     """交办 to a responsible unit (and person) with a deadline."""
+    matter = lock_checked(matter, version)
     from_status = matter.status
     target = _transition(actor, matter, "assign")
     errors = {}
@@ -349,7 +360,8 @@ def assign(actor, matter: Matter, *, unit, person=None, deadline: dt.date, note:
 
 
 @transaction.atomic
-def start(actor, matter: Matter, *, note: str = "") -> Matter:
+def start(actor, matter: Matter, *, note: str = "", version: int | None = None) -> Matter:
+    matter = lock_checked(matter, version)
     from_status = matter.status
     target = _transition(actor, matter, "start")
     before = audit.snapshot(matter, AUDITED_FIELDS)
@@ -361,8 +373,11 @@ def start(actor, matter: Matter, *, note: str = "") -> Matter:
 
 
 @transaction.atomic
-def resolve(actor, matter: Matter, *, outcome: str, public_note: str = "") -> Matter:
+def resolve(
+    actor, matter: Matter, *, outcome: str, public_note: str = "", version: int | None = None
+) -> Matter:
     """已化解, with the outcome; the public note is what the citizen sees."""
+    matter = lock_checked(matter, version)
     from_status = matter.status
     target = _transition(actor, matter, "resolve")
     if not (outcome or "").strip():
@@ -387,9 +402,17 @@ def resolve(actor, matter: Matter, *, outcome: str, public_note: str = "") -> Ma
 
 @transaction.atomic
 def follow_up(
-    actor, matter: Matter, *, visited_on: dt.date, satisfaction: str, method: str = "电话", note: str = ""
+    actor,
+    matter: Matter,
+    *,
+    visited_on: dt.date,
+    satisfaction: str,
+    method: str = "电话",
+    note: str = "",
+    version: int | None = None,
 ) -> FollowUpVisit:
     """回访 after resolution; records satisfaction."""
+    matter = lock_checked(matter, version)
     from_status = matter.status
     target = _transition(actor, matter, "follow_up")
     if satisfaction not in Satisfaction.values:
@@ -422,7 +445,8 @@ def follow_up(
 
 
 @transaction.atomic
-def archive(actor, matter: Matter, *, note: str = "") -> Matter:
+def archive(actor, matter: Matter, *, note: str = "", version: int | None = None) -> Matter:
+    matter = lock_checked(matter, version)
     from_status = matter.status
     target = _transition(actor, matter, "archive")
     before = audit.snapshot(matter, AUDITED_FIELDS)
@@ -434,8 +458,9 @@ def archive(actor, matter: Matter, *, note: str = "") -> Matter:
 
 
 @transaction.atomic
-def escalate(actor, matter: Matter, *, reason: str) -> Matter:
+def escalate(actor, matter: Matter, *, reason: str, version: int | None = None) -> Matter:
     """上报 to the centre of the parent of the current handling area."""
+    matter = lock_checked(matter, version)
     from_status = matter.status
     target = _transition(actor, matter, "escalate")
     if not (reason or "").strip():
@@ -461,8 +486,9 @@ def escalate(actor, matter: Matter, *, reason: str) -> Matter:
 
 
 @transaction.atomic
-def return_matter(actor, matter: Matter, *, reason: str) -> Matter:
+def return_matter(actor, matter: Matter, *, reason: str, version: int | None = None) -> Matter:
     """退回 to the centre for re-assessment or re-assignment (reason required)."""
+    matter = lock_checked(matter, version)
     from_status = matter.status
     target = _transition(actor, matter, "return")
     if not (reason or "").strip():
@@ -483,8 +509,9 @@ def return_matter(actor, matter: Matter, *, reason: str) -> Matter:
 
 
 @transaction.atomic
-def merge(actor, matter: Matter, *, into: Matter, note: str = "") -> Matter:
+def merge(actor, matter: Matter, *, into: Matter, note: str = "", version: int | None = None) -> Matter:
     """合并 a duplicate matter into another; its reports follow it."""
+    matter = lock_checked(matter, version)
     from_status = matter.status
     target = _transition(actor, matter, "merge")
     if into is None or into.pk == matter.pk:
@@ -522,8 +549,9 @@ def merge(actor, matter: Matter, *, into: Matter, note: str = "") -> Matter:
 
 
 @transaction.atomic
-def reject(actor, matter: Matter, *, reason: str) -> Matter:
+def reject(actor, matter: Matter, *, reason: str, version: int | None = None) -> Matter:
     """不予受理 (reason required, shown to the citizen)."""
+    matter = lock_checked(matter, version)
     from_status = matter.status
     target = _transition(actor, matter, "reject")
     if not (reason or "").strip():
@@ -557,8 +585,10 @@ def record_mediation(
     parties_present: str = "",
     agreement_text: str = "",
     agreement_file=None,
+    version: int | None = None,
 ) -> MediationSession:
     """调解 session on an open matter. A first session on an assigned matter starts its resolution."""
+    matter = lock_checked(matter, version)
     _require(actor, "mediation.record", matter)
     if matter.status not in (Status.ASSIGNED, Status.RESOLVING):
         raise WorkflowError(_("只有已交办或化解中的事项可以记录调解。"))
@@ -607,8 +637,11 @@ def record_mediation(
 
 
 @transaction.atomic
-def supervise(actor, matter: Matter, *, note: str, new_deadline: dt.date | None = None) -> SupervisionNote:
+def supervise(
+    actor, matter: Matter, *, note: str, new_deadline: dt.date | None = None, version: int | None = None
+) -> SupervisionNote:
     """督办 note; may set a new deadline."""
+    matter = lock_checked(matter, version)
     _require(actor, "matter.supervise", matter)
     if not matter.is_open:
         raise WorkflowError(_("只能督办在办事项。"))
@@ -635,7 +668,10 @@ def supervise(actor, matter: Matter, *, note: str, new_deadline: dt.date | None 
 
 
 @transaction.atomic
-def add_note(actor, matter: Matter, *, note: str, public: bool = False) -> MatterEvent:
+def add_note(
+    actor, matter: Matter, *, note: str, public: bool = False, version: int | None = None
+) -> MatterEvent:
+    matter = lock_checked(matter, version)
     _require(actor, "matter.note", matter)
     if not (note or "").strip():
         raise ValidationError({"note": _("请填写内容。")})
@@ -644,7 +680,8 @@ def add_note(actor, matter: Matter, *, note: str, public: bool = False) -> Matte
 
 
 @transaction.atomic
-def confirm_black_swan(actor, matter: Matter, *, confirmed: bool) -> Matter:
+def confirm_black_swan(actor, matter: Matter, *, confirmed: bool, version: int | None = None) -> Matter:
+    matter = lock_checked(matter, version)
     _require(actor, "matter.flag", matter)
     before = audit.snapshot(matter, AUDITED_FIELDS)
     matter.black_swan_confirmed = bool(confirmed)
@@ -654,7 +691,8 @@ def confirm_black_swan(actor, matter: Matter, *, confirmed: bool) -> Matter:
 
 
 @transaction.atomic
-def set_grey_rhino(actor, matter: Matter, *, marked: bool) -> Matter:
+def set_grey_rhino(actor, matter: Matter, *, marked: bool, version: int | None = None) -> Matter:
+    matter = lock_checked(matter, version)
     _require(actor, "matter.flag", matter)
     before = audit.snapshot(matter, AUDITED_FIELDS)
     matter.grey_rhino = bool(marked)
