@@ -17,8 +17,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from anju.core.models import AuditEvent
 from anju.core.errors import Conflict, WorkflowError
+from anju.core.models import AuditEvent
 from anju.intake import actions as intake_actions
 from anju.intake.models import Report, ReportStatus
 from anju.matters import actions
@@ -78,11 +78,11 @@ def test_paired_flag_edits_from_the_same_page_never_revert_each_other(world, mak
         matter = make_matter()
         seen = matter.version
         pair = race(
-            lambda pk=matter.pk: actions.set_grey_rhino(
-                world.centre_staff, fresh(pk), marked=True, version=seen
+            lambda pk=matter.pk, v=seen: actions.set_grey_rhino(
+                world.centre_staff, fresh(pk), marked=True, version=v
             ),
-            lambda pk=matter.pk: actions.confirm_black_swan(
-                world.town_staff, fresh(pk), confirmed=True, version=seen
+            lambda pk=matter.pk, v=seen: actions.confirm_black_swan(
+                world.town_staff, fresh(pk), confirmed=True, version=v
             ),
         )
         outcomes[tuple(sorted(kinds(pair)))] += 1
@@ -127,11 +127,11 @@ def test_paired_assignments_one_wins_and_the_ledger_agrees_with_the_timeline(wor
         matter = make_matter(likelihood=3, consequence=3)
         seen = matter.version
         pair = race(
-            lambda pk=matter.pk: actions.assign(
-                world.centre_staff, fresh(pk), unit=world.police, deadline=deadline, version=seen
+            lambda pk=matter.pk, v=seen: actions.assign(
+                world.centre_staff, fresh(pk), unit=world.police, deadline=deadline, version=v
             ),
-            lambda pk=matter.pk: actions.assign(
-                world.town_staff, fresh(pk), unit=world.committee_a1, deadline=deadline, version=seen
+            lambda pk=matter.pk, v=seen: actions.assign(
+                world.town_staff, fresh(pk), unit=world.committee_a1, deadline=deadline, version=v
             ),
         )
         outcomes[tuple(sorted(kinds(pair)))] += 1
@@ -172,8 +172,8 @@ def test_a_double_submitted_resolution_is_applied_once(world, make_matter, advan
         seen = matter.version
         pair = race(
             *[
-                lambda pk=matter.pk: actions.resolve(
-                    world.centre_staff, fresh(pk), outcome="已协调支付全部工资", version=seen
+                lambda pk=matter.pk, v=seen: actions.resolve(
+                    world.centre_staff, fresh(pk), outcome="已协调支付全部工资", version=v
                 )
                 for _ in range(2)
             ]
@@ -192,20 +192,23 @@ def test_paired_register_and_reject_of_one_report(world):
     outcomes = Counter()
     for _ in range(PAIRS):
         report = intake_actions.submit_report(
-            world.centre_staff, channel="visit", text="东一村三组道路积水，群众出行不便。", area=world.village_a1
+            world.centre_staff,
+            channel="visit",
+            text="东一村三组道路积水，群众出行不便。",
+            area=world.village_a1,
         )
         seen = Report.objects.get(pk=report.pk).version
         pair = race(
-            lambda pk=report.pk: intake_actions.register_report(
+            lambda pk=report.pk, v=seen: intake_actions.register_report(
                 world.centre_staff,
                 Report.objects.get(pk=pk),
                 kind="demand",
                 domain=world.land,
                 title="道路积水",
-                version=seen,
+                version=v,
             ),
-            lambda pk=report.pk: intake_actions.reject_report(
-                world.town_staff, Report.objects.get(pk=pk), "不属于受理范围", version=seen
+            lambda pk=report.pk, v=seen: intake_actions.reject_report(
+                world.town_staff, Report.objects.get(pk=pk), "不属于受理范围", version=v
             ),
         )
         outcomes[tuple(sorted(kinds(pair)))] += 1
