@@ -67,7 +67,9 @@ def _to_receipt(request, code: str | None):
 
     The code waits in the visitor's session (a bot's dropped submission keeps an empty one)."""
     request.session[RECEIPT_SESSION_KEY] = {"code": code or "", "at": time.time()}
-    return redirect("public:receipt", status=303)
+    response = redirect("public:receipt")
+    response.status_code = 303  # See Other: the browser fetches the receipt with GET
+    return response
 
 
 @require_GET

@@ -42,7 +42,8 @@ class Panel:
             kwargs["initial"] = {"marked": "no" if matter.grey_rhino else "yes"}
         form = self.form_class(data, files, **kwargs)
         # The version of the matter the page showed: the action refuses it when the matter changed since.
-        form.fields["version"] = django_forms.IntegerField(
+        # A CharField: a mangled value is a stale version (409), not a form error about a hidden field.
+        form.fields["version"] = django_forms.CharField(
             widget=django_forms.HiddenInput, required=False, initial=matter.version
         )
         return form

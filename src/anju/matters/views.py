@@ -176,7 +176,10 @@ def act(request, pk: int, action: str):
             return redirect(back)
     # The action changed nothing; reload the matter so the page shows the stored state.
     matter = _matter_or_404(request.user, pk)
-    messages.error(request, _("“%(action)s”未提交成功，请按提示修改。") % {"action": panel.label})
+    if status == 409:  # stale: said at the top too, as the panel may no longer be offered for the new state
+        messages.error(request, " ".join(form.non_field_errors()))
+    else:
+        messages.error(request, _("“%(action)s”未提交成功，请按提示修改。") % {"action": panel.label})
     return render(
         request, "matters/detail.html", _detail_context(request, matter, (panel.key, form)), status=status
     )

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('matters', '0001_initial'),
+        ("matters", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='matter',
-            name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='版本'),
+            model_name="matter",
+            name="version",
+            field=models.PositiveIntegerField(default=1, editable=False, verbose_name="版本"),
         ),
     ]
