@@ -224,3 +224,27 @@ def test_paired_register_and_reject_of_one_report(world):
         assert report.status == expected[handled.get().action]
         assert Matter.objects.filter(reports=report).count() == (report.status == ReportStatus.REGISTERED)
     print(f"\nregister vs reject, same version: {dict(outcomes)}")
+
+
+def test_matters_registered_at_the_same_moment_get_distinct_numbers(world):
+    """Two matters of one town registered at once both read the same last number of the town's yearly
+    sequence; both must be registered, each under its own number (on PostgreSQL the second insert used to
+    fail on the unique number: a 500 for a double submit)."""
+    for _ in range(PAIRS):
+        pair = race(
+            *[
+                lambda user=user, village=village: actions.create_matter(
+                    user,
+                    kind="demand",
+                    domain=world.land,
+                    area=village,
+                    title=f"{village.name}道路积水",
+                    description="雨后道路积水，群众出行不便。",
+                )
+                for user, village in ((world.centre_staff, world.village_a1), (world.admin, world.village_a2))
+            ]
+        )
+        assert kinds(pair) == ("ok", "ok"), pair
+    numbers = list(Matter.objects.order_by("number").values_list("number", flat=True))
+    year = timezone.now().year  # the number's year is that of the registration time
+    assert numbers == [f"330101-{year}-{seq:06d}" for seq in range(1, 2 * PAIRS + 1)]  # 东镇's sequence

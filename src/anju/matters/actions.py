@@ -11,7 +11,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -128,6 +128,20 @@ def _next_number(area, when: dt.datetime) -> str:
     return f"{prefix}{seq:06d}"
 
 
+def _save_numbered(matter: Matter, area, when: dt.datetime, attempts: int = 5) -> None:
+    """Insert a new matter under the next free number. Registrations at the same moment (PostgreSQL runs
+    them side by side) may read the same last number; the loser takes the next one instead of failing."""
+    for attempt in range(attempts):
+        try:
+            with transaction.atomic():  # a savepoint: only this insert is undone
+                matter.save()
+            return
+        except IntegrityError:
+            if attempt == attempts - 1 or not Matter.objects.filter(number=matter.number).exists():
+                raise
+            matter.number = _next_number(area, when)
+
+
 def _score(likelihood: int, consequence: int):
     matrix = current_matrix()
     try:
@@ -192,7 +206,7 @@ def create_matter(
     matter.full_clean(exclude=["number", "handling_area"])
     # 黑天鹅 suggestion: nothing of this kind recorded before in this area and domain.
     matter.black_swan_suggested = not Matter.objects.filter(area=area, domain=domain, kind=kind).exists()
-    matter.save()
+    _save_numbered(matter, area, registered_at)
     for party in parties or []:
         add_party(actor, matter, **party, _log_event=False)
     _log(
