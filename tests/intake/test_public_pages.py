@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -211,3 +213,54 @@ def test_receipt_code_normalisation():
     assert receipts.normalise(wrong_check_char(code)) is None
     assert receipts.normalise(code[:-1]) is None and receipts.normalise(None) is None
     assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", receipts.display(code))
+
+
+def submission_token(client) -> str:
+    html = client.get("/public/submit").content.decode()
+    return re.search(r'name="submission" value="([^"]+)"', html).group(1)
+
+
+def test_the_same_form_sent_twice_creates_one_request(client, world):
+    token = submission_token(client)
+    first = client.post("/public/submit", submit_data(world, submission=token))
+    again = client.post("/public/submit", submit_data(world, submission=token))
+    assert first.status_code == again.status_code == 303
+    report = Report.objects.get()
+    assert receipts.display(report.receipt_code) in client.get("/public/receipt").content.decode()
+    # a fresh form is a new request
+    client.post("/public/submit", submit_data(world, submission=submission_token(client)))
+    assert Report.objects.count() == 2
+
+
+def test_a_refused_form_may_be_sent_again_with_its_token(client, world):
+    token = submission_token(client)
+    refused = client.post("/public/submit", submit_data(world, text="", submission=token))
+    assert refused.status_code == 200 and f'value="{token}"' in refused.content.decode()
+    assert client.post("/public/submit", submit_data(world, submission=token)).status_code == 303
+    assert Report.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_click_sends_two_posts_at_once_and_creates_one_request(world):
+    """Two POSTs of one form at the same moment, in real threads: one request, the same receipt for both."""
+    for _ in range(5):
+        browser = Client()
+        token = submission_token(browser)
+        barrier = threading.Barrier(2)
+        answers = []
+
+        def send(browser=browser, token=token, barrier=barrier, answers=answers):
+            try:
+                barrier.wait(timeout=30)
+                answers.append(browser.post("/public/submit", submit_data(world, submission=token)))
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=send) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert [a.status_code for a in answers] == [303, 303]
+        assert [a["Location"] for a in answers] == ["/public/receipt"] * 2
+    assert Report.objects.count() == 5
