@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from anju.core.errors import WorkflowError
+from anju.core.errors import Conflict, WorkflowError, http_status
 from anju.core.models import AuditEvent
 from anju.core.roles import Role
 from anju.core.scoping import get_scoped_or_404, scoped
@@ -211,8 +211,13 @@ def report_detail(request, pk: int):
 
 
 def _refused(request, report: Report, error: WorkflowError):
-    """An action the report's status or the user's role does not allow: say why, change nothing."""
+    """An action the report's status or the user's role does not allow: say why, change nothing.
+
+    A stale page (``Conflict``) answers 409 with the report as it is now, the message above it."""
     messages.error(request, " ".join(error.messages))
+    if isinstance(error, Conflict):
+        report.refresh_from_db()
+        return _detail(request, report, status=http_status(error))
     return redirect("intake:detail", pk=report.pk)
 
 

@@ -2,7 +2,9 @@
 
 Each function checks the actor's permission and the workflow table, changes the matter inside one
 transaction, and writes both the matter's timeline (``MatterEvent``) and the audit log. An illegal
-transition raises ``WorkflowError`` and changes nothing.
+transition raises ``WorkflowError`` and changes nothing. Each action first locks the matter's row and
+re-reads it (``lock_checked``); given the ``version`` the user was shown, it refuses a matter changed since
+with ``Conflict`` (409), so that two users never overwrite each other.
 """
 
 from __future__ import annotations
