@@ -263,6 +263,8 @@ PAGE_ROUTES = [
     ),
     page("public:submit", lambda o, w: "/public/submit", permission=PUBLIC),
     page("public:track", lambda o, w: f"/public/track?code={o.report.receipt_code}", permission=PUBLIC),
+    # without a submission in this session the receipt page sends the visitor to the form
+    page("public:receipt", lambda o, w: "/public/receipt", permission=PUBLIC, allowed=frozenset({302})),
     page(
         "matters:ledger",
         lambda o, w: "/matters/",

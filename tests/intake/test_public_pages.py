@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from anju.intake import actions, receipts
+from anju.intake import actions, public_views, receipts
 from anju.intake.models import Attachment, Report
 from anju.matters import actions as matter_actions
 
@@ -30,6 +32,7 @@ def submit_data(world, **overrides):
 def test_public_urls_are_exactly_as_printed():
     assert reverse("public:submit") == "/public/submit"
     assert reverse("public:track") == "/public/track"
+    assert reverse("public:receipt") == "/public/receipt"
 
 
 def test_trailing_slash_redirects_to_the_canonical_address(client):
@@ -46,9 +49,9 @@ def test_submit_form_needs_no_login_and_lists_villages_by_town(client, world):
 
 
 def test_submit_returns_a_receipt_code_and_saves_an_online_report(client, world):
-    response = client.post("/public/submit", submit_data(world, attachments=[jpeg()]))
+    response = client.post("/public/submit", submit_data(world, attachments=[jpeg()]), follow=True)
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 200 and response.redirect_chain == [("/public/receipt", 303)]
     report = Report.objects.get()
     assert report.channel == "online" and report.created_by is None and report.attachments.count() == 1
     assert receipts.display(report.receipt_code) in html
@@ -74,20 +77,57 @@ def test_submit_refuses_a_fake_image_and_keeps_nothing(client, world):
 
 def test_honeypot_submissions_are_dropped_silently(client, world):
     response = client.post("/public/submit", submit_data(world, homepage="http://spam.example"))
-    assert response.status_code == 200 and "已收到" in response.content.decode()
+    assert response.status_code == 303 and response["Location"] == "/public/receipt"
+    receipt = client.get("/public/receipt")
+    html = receipt.content.decode()
+    assert receipt.status_code == 200 and "已收到" in html and 'id="receipt-code"' not in html
     assert Report.objects.count() == 0
+
+
+def test_reloading_the_receipt_shows_the_same_code_and_creates_nothing(client, world):
+    """Post/Redirect/Get: the receipt is a GET page; reloading it (or going back to it) submits nothing."""
+    response = client.post("/public/submit", submit_data(world))
+    assert response.status_code == 303 and response["Location"] == "/public/receipt"
+    report = Report.objects.get()
+    code = receipts.display(report.receipt_code)
+    pages = [client.get("/public/receipt") for _ in range(3)]
+    assert all(p.status_code == 200 and code in p.content.decode() for p in pages)
+    assert Report.objects.count() == 1
+    # a second submission replaces the receipt shown
+    client.post("/public/submit", submit_data(world, text="另一件事：水管漏水"))
+    second = Report.objects.exclude(pk=report.pk).get()
+    html = client.get("/public/receipt").content.decode()
+    assert receipts.display(second.receipt_code) in html and code not in html
+
+
+def test_the_receipt_page_without_a_submission_goes_to_the_form(client, world):
+    response = client.get("/public/receipt")
+    assert response.status_code == 302 and response["Location"] == "/public/submit"
+    other = Client()  # another browser never sees this browser's receipt
+    client.post("/public/submit", submit_data(world))
+    assert other.get("/public/receipt").status_code == 302
+
+
+def test_the_receipt_is_shown_for_half_an_hour_only(client, world):
+    client.post("/public/submit", submit_data(world))
+    code = receipts.display(Report.objects.get().receipt_code)
+    assert code in client.get("/public/receipt").content.decode()
+    session = client.session  # the submission, as if made half an hour and a second ago
+    session[public_views.RECEIPT_SESSION_KEY]["at"] -= public_views.RECEIPT_SHOWN_SECONDS + 1
+    session.save()
+    assert client.get("/public/receipt").status_code == 302
 
 
 def test_rate_limit_answers_429_with_a_friendly_message(client, world, settings):
     settings.ANJU_PUBLIC_SUBMIT_PER_HOUR = 3
     for _ in range(3):
-        assert client.post("/public/submit", submit_data(world)).status_code == 200
+        assert client.post("/public/submit", submit_data(world)).status_code == 303
     response = client.post("/public/submit", submit_data(world))
     assert response.status_code == 429 and "提交过于频繁" in response.content.decode()
     assert client.get("/public/submit").status_code == 429
     assert Report.objects.count() == 3
     # another client address has its own allowance
-    assert client.post("/public/submit", submit_data(world), REMOTE_ADDR="10.0.0.9").status_code == 200
+    assert client.post("/public/submit", submit_data(world), REMOTE_ADDR="10.0.0.9").status_code == 303
 
 
 def test_invalid_attempts_count_towards_the_limit(client, world, settings):
@@ -174,3 +214,54 @@ def test_receipt_code_normalisation():
     assert receipts.normalise(wrong_check_char(code)) is None
     assert receipts.normalise(code[:-1]) is None and receipts.normalise(None) is None
     assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", receipts.display(code))
+
+
+def submission_token(client) -> str:
+    html = client.get("/public/submit").content.decode()
+    return re.search(r'name="submission" value="([^"]+)"', html).group(1)
+
+
+def test_the_same_form_sent_twice_creates_one_request(client, world):
+    token = submission_token(client)
+    first = client.post("/public/submit", submit_data(world, submission=token))
+    again = client.post("/public/submit", submit_data(world, submission=token))
+    assert first.status_code == again.status_code == 303
+    report = Report.objects.get()
+    assert receipts.display(report.receipt_code) in client.get("/public/receipt").content.decode()
+    # a fresh form is a new request
+    client.post("/public/submit", submit_data(world, submission=submission_token(client)))
+    assert Report.objects.count() == 2
+
+
+def test_a_refused_form_may_be_sent_again_with_its_token(client, world):
+    token = submission_token(client)
+    refused = client.post("/public/submit", submit_data(world, text="", submission=token))
+    assert refused.status_code == 200 and f'value="{token}"' in refused.content.decode()
+    assert client.post("/public/submit", submit_data(world, submission=token)).status_code == 303
+    assert Report.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_click_sends_two_posts_at_once_and_creates_one_request(world):
+    """Two POSTs of one form at the same moment, in real threads: one request, the same receipt for both."""
+    for _ in range(5):
+        browser = Client()
+        token = submission_token(browser)
+        barrier = threading.Barrier(2)
+        answers = []
+
+        def send(browser=browser, token=token, barrier=barrier, answers=answers):
+            try:
+                barrier.wait(timeout=30)
+                answers.append(browser.post("/public/submit", submit_data(world, submission=token)))
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=send) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert [a.status_code for a in answers] == [303, 303]
+        assert [a["Location"] for a in answers] == ["/public/receipt"] * 2
+    assert Report.objects.count() == 5

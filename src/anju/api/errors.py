@@ -1,7 +1,8 @@
 """Error responses of the API, all in one shape: ``{"detail": "...", "errors": {"field": ["消息"]}}``.
 
 Django ``ValidationError`` (what the actions raise) and ninja's own schema validation both become 422 with
-field-level Chinese messages; ``WorkflowError`` (an illegal transition) is 409; ``PermissionDenied`` 403;
+field-level Chinese messages; ``WorkflowError`` (an illegal transition) and ``Conflict`` (a stale version)
+are 409 and ``NotAllowed`` 403, as ``core.errors.http_status`` maps them; ``PermissionDenied`` 403;
 an unknown or out-of-scope object 404.
 """
 
@@ -15,7 +16,7 @@ from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from anju.core.errors import WorkflowError
+from anju.core.errors import WorkflowError, http_status
 
 NON_FIELD = "__all__"
 # The first item of a ninja error location says where the value came from; the second, for a body, is the
@@ -105,8 +106,9 @@ def install(api) -> None:
 
     @api.exception_handler(WorkflowError)
     def on_workflow_error(request, exc):
+        # Conflict (a stale version) and a refused transition: 409; NotAllowed: 403 — one mapping in core
         errors = django_errors(exc)
-        return respond(request, 409, _first_message(errors), errors)
+        return respond(request, http_status(exc), _first_message(errors), errors)
 
     @api.exception_handler(DjangoValidationError)
     def on_validation_error(request, exc):

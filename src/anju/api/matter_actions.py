@@ -1,11 +1,13 @@
 """One endpoint per workflow action, each a thin call of the function of the same name in
 ``anju.matters.actions``: look the matter up in the user's scope (404), check the role (403), act, and
-answer with the matter as it is now. Illegal transitions come back as 409 and change nothing.
+answer with the matter as it is now (and its ``ETag``). Illegal transitions, and a stale ``version`` or
+``If-Match``, come back as 409 and change nothing.
 """
 
 from __future__ import annotations
 
 from django.db import transaction
+from django.http import HttpResponse
 from ninja import Router
 
 from anju.api import lookups
@@ -21,7 +23,7 @@ from anju.api.matter_schemas import (
     MergeIn,
     NoteIn,
     NoteOnlyIn,
-    PartyIn,
+    PartyAddIn,
     ReasonIn,
     RejectIn,
     ResidualIn,
@@ -30,6 +32,8 @@ from anju.api.matter_schemas import (
     matter_detail_out,
 )
 from anju.api.matters import scoped_matter_or_404
+from anju.api.versions import seen_version, with_etag
+from anju.core.concurrency import lock_checked
 from anju.matters import actions
 
 router = Router(tags=["matter workflow"])
@@ -43,13 +47,16 @@ RESPONSES = {
 }
 
 
-def _act(request, matter_id: int, permission: str, run) -> dict:
+def _act(request, response, payload, matter_id: int, permission: str, run) -> dict:
     user = request.auth
     matter = scoped_matter_or_404(user, matter_id)
     user.require(permission)
     with transaction.atomic():
+        # The version the client saw (body or If-Match), checked under the row lock the action then keeps.
+        lock_checked(matter, seen_version(request, payload))
         run(user, matter)
-    return matter_detail_out(user, scoped_matter_or_404(user, matter_id))
+    fresh = scoped_matter_or_404(user, matter_id)
+    return matter_detail_out(user, with_etag(response, fresh))
 
 
 def _endpoint(path: str, summary: str):
@@ -57,12 +64,19 @@ def _endpoint(path: str, summary: str):
 
 
 @_endpoint("assess", "研判定级: score the risk (registered/escalated/returned/assessed → assessed)")
-def assess(request, matter_id: int, payload: AssessIn):
-    return _act(request, matter_id, "matter.assess", lambda u, m: actions.assess(u, m, **payload.dict()))
+def assess(request, matter_id: int, payload: AssessIn, response: HttpResponse):
+    return _act(
+        request,
+        response,
+        payload,
+        matter_id,
+        "matter.assess",
+        lambda u, m: actions.assess(u, m, **payload.dict()),
+    )
 
 
 @_endpoint("assign", "交办: responsible unit, person and deadline (assessed/returned → assigned)")
-def assign(request, matter_id: int, payload: AssignIn):
+def assign(request, matter_id: int, payload: AssignIn, response: HttpResponse):
     def run(user, matter):
         actions.assign(
             user,
@@ -73,92 +87,165 @@ def assign(request, matter_id: int, payload: AssignIn):
             note=payload.note,
         )
 
-    return _act(request, matter_id, "matter.assign", run)
+    return _act(request, response, payload, matter_id, "matter.assign", run)
 
 
 @_endpoint("start", "开始化解 (assigned → resolving)")
-def start(request, matter_id: int, payload: NoteOnlyIn):
-    return _act(request, matter_id, "matter.start", lambda u, m: actions.start(u, m, note=payload.note))
+def start(request, matter_id: int, payload: NoteOnlyIn, response: HttpResponse):
+    return _act(
+        request,
+        response,
+        payload,
+        matter_id,
+        "matter.start",
+        lambda u, m: actions.start(u, m, note=payload.note),
+    )
 
 
 @_endpoint("resolve", "化解办结 with the outcome (assigned/resolving → resolved)")
-def resolve(request, matter_id: int, payload: ResolveIn):
-    return _act(request, matter_id, "matter.resolve", lambda u, m: actions.resolve(u, m, **payload.dict()))
+def resolve(request, matter_id: int, payload: ResolveIn, response: HttpResponse):
+    return _act(
+        request,
+        response,
+        payload,
+        matter_id,
+        "matter.resolve",
+        lambda u, m: actions.resolve(u, m, **payload.dict()),
+    )
 
 
 @_endpoint("follow_up", "回访 with satisfaction (resolved → followed_up)")
-def follow_up(request, matter_id: int, payload: FollowUpIn):
+def follow_up(request, matter_id: int, payload: FollowUpIn, response: HttpResponse):
     data = {**payload.dict(), "satisfaction": str(payload.satisfaction.value)}
-    return _act(request, matter_id, "matter.follow_up", lambda u, m: actions.follow_up(u, m, **data))
+    return _act(
+        request,
+        response,
+        payload,
+        matter_id,
+        "matter.follow_up",
+        lambda u, m: actions.follow_up(u, m, **data),
+    )
 
 
 @_endpoint("archive", "归档 (resolved/followed_up → archived)")
-def archive(request, matter_id: int, payload: NoteOnlyIn):
-    return _act(request, matter_id, "matter.archive", lambda u, m: actions.archive(u, m, note=payload.note))
+def archive(request, matter_id: int, payload: NoteOnlyIn, response: HttpResponse):
+    return _act(
+        request,
+        response,
+        payload,
+        matter_id,
+        "matter.archive",
+        lambda u, m: actions.archive(u, m, note=payload.note),
+    )
 
 
 @_endpoint("escalate", "上报 to the next level's centre, with a reason")
-def escalate(request, matter_id: int, payload: ReasonIn):
+def escalate(request, matter_id: int, payload: ReasonIn, response: HttpResponse):
     return _act(
-        request, matter_id, "matter.escalate", lambda u, m: actions.escalate(u, m, reason=payload.reason)
+        request,
+        response,
+        payload,
+        matter_id,
+        "matter.escalate",
+        lambda u, m: actions.escalate(u, m, reason=payload.reason),
     )
 
 
 @_endpoint("return", "退回 for re-assessment or re-assignment, with a reason (assigned/resolving → returned)")
-def return_matter(request, matter_id: int, payload: ReasonIn):
+def return_matter(request, matter_id: int, payload: ReasonIn, response: HttpResponse):
     return _act(
-        request, matter_id, "matter.return", lambda u, m: actions.return_matter(u, m, reason=payload.reason)
+        request,
+        response,
+        payload,
+        matter_id,
+        "matter.return",
+        lambda u, m: actions.return_matter(u, m, reason=payload.reason),
     )
 
 
 @_endpoint("merge", "合并 a duplicate into another open matter; its reports follow")
-def merge(request, matter_id: int, payload: MergeIn):
+def merge(request, matter_id: int, payload: MergeIn, response: HttpResponse):
     def run(user, matter):
         actions.merge(user, matter, into=lookups.scoped_matter(user, payload.into, "into"), note=payload.note)
 
-    return _act(request, matter_id, "matter.merge", run)
+    return _act(request, response, payload, matter_id, "matter.merge", run)
 
 
 @_endpoint("reject", "不予受理, with a reason shown to the citizen")
-def reject(request, matter_id: int, payload: RejectIn):
-    return _act(request, matter_id, "matter.reject", lambda u, m: actions.reject(u, m, reason=payload.reason))
+def reject(request, matter_id: int, payload: RejectIn, response: HttpResponse):
+    return _act(
+        request,
+        response,
+        payload,
+        matter_id,
+        "matter.reject",
+        lambda u, m: actions.reject(u, m, reason=payload.reason),
+    )
 
 
 @_endpoint("mediation", "调解: record a mediation session (an assigned matter starts resolving)")
-def mediation(request, matter_id: int, payload: MediationIn):
+def mediation(request, matter_id: int, payload: MediationIn, response: HttpResponse):
     data = {**payload.dict(), "result": str(payload.result.value)}
-    return _act(request, matter_id, "mediation.record", lambda u, m: actions.record_mediation(u, m, **data))
+    return _act(
+        request,
+        response,
+        payload,
+        matter_id,
+        "mediation.record",
+        lambda u, m: actions.record_mediation(u, m, **data),
+    )
 
 
 @_endpoint("supervise", "督办 note on an open matter, optionally with a new deadline")
-def supervise(request, matter_id: int, payload: SuperviseIn):
+def supervise(request, matter_id: int, payload: SuperviseIn, response: HttpResponse):
     return _act(
-        request, matter_id, "matter.supervise", lambda u, m: actions.supervise(u, m, **payload.dict())
+        request,
+        response,
+        payload,
+        matter_id,
+        "matter.supervise",
+        lambda u, m: actions.supervise(u, m, **payload.dict()),
     )
 
 
 @_endpoint("note", "A note on the timeline")
-def note(request, matter_id: int, payload: NoteIn):
-    return _act(request, matter_id, "matter.note", lambda u, m: actions.add_note(u, m, **payload.dict()))
+def note(request, matter_id: int, payload: NoteIn, response: HttpResponse):
+    return _act(
+        request,
+        response,
+        payload,
+        matter_id,
+        "matter.note",
+        lambda u, m: actions.add_note(u, m, **payload.dict()),
+    )
 
 
 @_endpoint("parties", "Add a party (personal data is stored encrypted and shown masked)")
-def add_party(request, matter_id: int, payload: PartyIn):
+def add_party(request, matter_id: int, payload: PartyAddIn, response: HttpResponse):
     data = {**payload.dict(), "role": str(payload.role.value)}
-    return _act(request, matter_id, "matter.note", lambda u, m: actions.add_party(u, m, **data))
+    return _act(
+        request, response, payload, matter_id, "matter.note", lambda u, m: actions.add_party(u, m, **data)
+    )
 
 
 @_endpoint("residual", "措施后风险: the residual level, without a status change")
-def residual(request, matter_id: int, payload: ResidualIn):
+def residual(request, matter_id: int, payload: ResidualIn, response: HttpResponse):
     return _act(
-        request, matter_id, "matter.assess", lambda u, m: actions.set_residual_risk(u, m, **payload.dict())
+        request,
+        response,
+        payload,
+        matter_id,
+        "matter.assess",
+        lambda u, m: actions.set_residual_risk(u, m, **payload.dict()),
     )
 
 
 @_endpoint("black_swan", "Confirm or rule out 黑天鹅")
-def black_swan(request, matter_id: int, payload: BlackSwanIn):
+def black_swan(request, matter_id: int, payload: BlackSwanIn, response: HttpResponse):
     return _act(
         request,
+        response,
+        payload,
         matter_id,
         "matter.flag",
         lambda u, m: actions.confirm_black_swan(u, m, confirmed=payload.confirmed),
@@ -166,7 +253,12 @@ def black_swan(request, matter_id: int, payload: BlackSwanIn):
 
 
 @_endpoint("grey_rhino", "Mark or unmark 灰犀牛")
-def grey_rhino(request, matter_id: int, payload: GreyRhinoIn):
+def grey_rhino(request, matter_id: int, payload: GreyRhinoIn, response: HttpResponse):
     return _act(
-        request, matter_id, "matter.flag", lambda u, m: actions.set_grey_rhino(u, m, marked=payload.marked)
+        request,
+        response,
+        payload,
+        matter_id,
+        "matter.flag",
+        lambda u, m: actions.set_grey_rhino(u, m, marked=payload.marked),
     )

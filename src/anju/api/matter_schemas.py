@@ -21,6 +21,7 @@ from anju.api.schemas import (
     person_ref,
     unit_ref,
 )
+from anju.api.versions import VersionIn
 from anju.matters.models import MatterKind, MediationResult, PartyRole, Satisfaction
 from anju.matters.risk import LEVEL_CHOICES
 from anju.matters.workflow import TRANSITIONS
@@ -114,6 +115,7 @@ class MatterDetailOut(MatterOut):
     residual_likelihood: int | None = None
     residual_consequence: int | None = None
     matrix_version: str
+    version: int = Field(description="changes with every change; send it back as `version` or If-Match")
     outcome: str
     satisfaction: str
     closing_reason: str
@@ -190,6 +192,7 @@ def matter_detail_out(user, matter) -> dict:
         residual_likelihood=matter.residual_likelihood,
         residual_consequence=matter.residual_consequence,
         matrix_version=matter.matrix_version,
+        version=matter.version,
         outcome=matter.outcome,
         satisfaction=matter.satisfaction,
         closing_reason=matter.closing_reason,
@@ -268,6 +271,10 @@ class PartyIn(Schema):
     is_organisation: bool = False
 
 
+class PartyAddIn(PartyIn, VersionIn):
+    pass
+
+
 class MatterIn(Schema):
     kind: MatterKind
     domain: str = Field(..., description="domain code")
@@ -283,7 +290,7 @@ class MatterIn(Schema):
     assessment_note: str = Field("", description="研判意见: internal, never shown to the citizen")
 
 
-class AssessIn(Schema):
+class AssessIn(VersionIn):
     likelihood: int = LIKELIHOOD
     consequence: int = CONSEQUENCE
     residual_likelihood: int | None = Field(None, ge=1)
@@ -291,49 +298,49 @@ class AssessIn(Schema):
     note: str = Field("", description="研判意见: internal, never shown to the citizen")
 
 
-class ResidualIn(Schema):
+class ResidualIn(VersionIn):
     likelihood: int = LIKELIHOOD
     consequence: int = CONSEQUENCE
     note: str = ""
 
 
-class AssignIn(Schema):
+class AssignIn(VersionIn):
     unit: int = Field(..., description="id of the responsible unit")
     person: int | None = Field(None, description="id of the responsible user (a member of the unit)")
     deadline: dt.date
     note: str = ""
 
 
-class NoteOnlyIn(Schema):
+class NoteOnlyIn(VersionIn):
     note: str = ""
 
 
-class ResolveIn(Schema):
+class ResolveIn(VersionIn):
     outcome: str
     public_note: str = Field("", description="shown to the citizen on the status page")
 
 
-class FollowUpIn(Schema):
+class FollowUpIn(VersionIn):
     visited_on: dt.date
     satisfaction: Satisfaction
     method: str = "电话"
     note: str = ""
 
 
-class ReasonIn(Schema):
+class ReasonIn(VersionIn):
     reason: str = Field(..., description="internal (上报/退回): never shown to the citizen")
 
 
-class RejectIn(Schema):
+class RejectIn(VersionIn):
     reason: str = Field(..., description="shown to the citizen on the status page")
 
 
-class MergeIn(Schema):
+class MergeIn(VersionIn):
     into: int = Field(..., description="id of the open matter this one duplicates")
     note: str = ""
 
 
-class MediationIn(Schema):
+class MediationIn(VersionIn):
     held_on: dt.date
     mediators: str
     summary: str
@@ -342,21 +349,21 @@ class MediationIn(Schema):
     agreement_text: str = ""
 
 
-class SuperviseIn(Schema):
+class SuperviseIn(VersionIn):
     note: str
     new_deadline: dt.date | None = None
 
 
-class NoteIn(Schema):
+class NoteIn(VersionIn):
     note: str
     public: bool = Field(False, description="the note is shown, as written, on the citizen's status page")
 
 
-class BlackSwanIn(Schema):
+class BlackSwanIn(VersionIn):
     confirmed: bool
 
 
-class GreyRhinoIn(Schema):
+class GreyRhinoIn(VersionIn):
     marked: bool
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from anju.api import lookups
@@ -12,6 +13,7 @@ from anju.api.errors import ErrorOut
 from anju.api.matter_schemas import MatterDetailOut, MatterIn, MatterPage, matter_detail_out, matter_out
 from anju.api.pagination import PageParams, paginate
 from anju.api.schemas import RevealIn, RevealOut, check_revealable
+from anju.api.versions import with_etag
 from anju.core import actions as core_actions
 from anju.core.models import Area, Domain
 from anju.core.scoping import get_scoped_or_404
@@ -91,8 +93,9 @@ def scoped_matter_or_404(user, matter_id: int) -> Matter:
     response={200: MatterDetailOut, **ERRORS},
     summary="One matter with its timeline (personal data masked)",
 )
-def get_matter(request, matter_id: int):
-    return matter_detail_out(request.auth, scoped_matter_or_404(request.auth, matter_id))
+def get_matter(request, matter_id: int, response: HttpResponse):
+    matter = scoped_matter_or_404(request.auth, matter_id)
+    return matter_detail_out(request.auth, with_etag(response, matter))
 
 
 @router.post("/matters", response={201: MatterDetailOut, **ERRORS}, summary="Register a matter (登记)")

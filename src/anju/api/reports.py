@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
@@ -24,6 +24,7 @@ from anju.api.schemas import (
     report_detail_out,
     report_out,
 )
+from anju.api.versions import VersionIn, seen_version, with_etag
 from anju.core import actions as core_actions
 from anju.core.scoping import get_scoped_or_404, scoped
 from anju.intake import actions as intake_actions
@@ -61,7 +62,7 @@ class ReportIn(Schema):
     suggested_domain: str | None = Field(None, description="domain code")
 
 
-class RegisterIn(Schema):
+class RegisterIn(VersionIn):
     kind: MatterKind
     domain: str = Field(..., description="domain code")
     title: str
@@ -73,12 +74,12 @@ class RegisterIn(Schema):
     assessment_note: str = Field("", description="研判意见: internal, never shown to the citizen")
 
 
-class LinkIn(Schema):
+class LinkIn(VersionIn):
     matter: int = Field(..., description="id of the open matter this report repeats")
     note: str = Field("", description="internal, never shown to the citizen")
 
 
-class ReportRejectIn(Schema):
+class ReportRejectIn(VersionIn):
     reason: str = Field(..., description="shown to the citizen on the status page")
 
 
@@ -111,12 +112,12 @@ def list_reports(request, filters: Query[ReportFilters], page: Query[PageParams]
 
 
 @router.get("/reports/{report_id}", response={200: ReportDetailOut, **ERRORS}, summary="One report")
-def get_report(request, report_id: int):
+def get_report(request, report_id: int, response: HttpResponse):
     request.auth.require("report.view")
     report = get_scoped_or_404(
         request.auth, Report.objects.select_related(*REPORT_RELATED, "created_by"), pk=report_id
     )
-    return report_detail_out(report)
+    return report_detail_out(with_etag(response, report))
 
 
 @router.post("/reports", response={201: ReportDetailOut, **ERRORS}, summary="Submit a report (诉求登记)")
@@ -137,14 +138,15 @@ def create_report(request, payload: ReportIn):
     response={201: MatterDetailOut, **ERRORS},
     summary="Register a report as a new matter (登记为事项)",
 )
-def register_report(request, report_id: int, payload: RegisterIn):
+def register_report(request, report_id: int, payload: RegisterIn, response: HttpResponse):
     user = request.auth
     report = get_scoped_or_404(user, Report, pk=report_id)
     user.require("report.register")
     data = payload.dict(exclude={"domain"})
     data["kind"] = str(payload.kind.value)
+    data["version"] = seen_version(request, payload)
     matter = intake_actions.register_report(user, report, domain=lookups.domain(payload.domain), **data)
-    return Status(201, matter_detail_out(user, matter))
+    return Status(201, matter_detail_out(user, with_etag(response, matter)))
 
 
 @router.post(
@@ -152,14 +154,16 @@ def register_report(request, report_id: int, payload: RegisterIn):
     response={200: ReportDetailOut, **ERRORS},
     summary="Link a repeated report to an open matter (并入已有事项)",
 )
-def link_report(request, report_id: int, payload: LinkIn):
+def link_report(request, report_id: int, payload: LinkIn, response: HttpResponse):
     user = request.auth
     report = get_scoped_or_404(user, Report, pk=report_id)
     user.require("report.register")
     with transaction.atomic():
         matter = lookups.scoped_matter(user, payload.matter, "matter")
-        intake_actions.link_report(user, report, matter, note=payload.note)
-    return report_detail_out(get_scoped_or_404(user, Report, pk=report_id))
+        intake_actions.link_report(
+            user, report, matter, note=payload.note, version=seen_version(request, payload)
+        )
+    return report_detail_out(with_etag(response, get_scoped_or_404(user, Report, pk=report_id)))
 
 
 @router.post(
@@ -167,12 +171,12 @@ def link_report(request, report_id: int, payload: LinkIn):
     response={200: ReportDetailOut, **ERRORS},
     summary="不予受理 a report, with the reason the citizen sees",
 )
-def reject_report(request, report_id: int, payload: ReportRejectIn):
+def reject_report(request, report_id: int, payload: ReportRejectIn, response: HttpResponse):
     user = request.auth
     report = get_scoped_or_404(user, Report, pk=report_id)
     user.require("report.register")
-    intake_actions.reject_report(user, report, payload.reason)
-    return report_detail_out(get_scoped_or_404(user, Report, pk=report_id))
+    intake_actions.reject_report(user, report, payload.reason, version=seen_version(request, payload))
+    return report_detail_out(with_etag(response, get_scoped_or_404(user, Report, pk=report_id)))
 
 
 @router.get(

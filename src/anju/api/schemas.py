@@ -158,6 +158,7 @@ class AttachmentOut(Schema):
 
 
 class ReportDetailOut(ReportOut):
+    version: int = Field(description="changes with every change; send it back as `version` or If-Match")
     reject_reason: str
     triage: dict
     attachments: list[AttachmentOut]
@@ -201,6 +202,7 @@ def report_out(report) -> dict:
 def report_detail_out(report) -> dict:
     out = report_out(report)
     out.update(
+        version=report.version,
         reject_reason=report.reject_reason,
         triage=report.triage or {},
         attachments=[

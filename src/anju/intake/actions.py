@@ -22,8 +22,10 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from anju.core import audit
+from anju.core.concurrency import lock_checked
 from anju.core.errors import WorkflowError
 from anju.core.models import AreaLevel
 from anju.core.scoping import in_scope
@@ -54,6 +56,8 @@ MAX_REASON_CHARS = 2_000
 MAX_ATTACHMENTS = 10
 # Clocks of phones and PCs drift; a received time a little ahead of the server is not an error.
 FUTURE_TOLERANCE = dt.timedelta(minutes=10)
+# A stale page: someone else handled the report since it was shown (optimistic concurrency).
+STALE_REPORT = gettext_lazy("该诉求已被他人修改，请刷新后重试。")
 
 # Audited fields: never the encrypted personal ones (the audit log is plain JSON).
 AUDITED_FIELDS = (
@@ -307,10 +311,11 @@ def _record_domain_correction(actor, report: Report, domain) -> None:
         logger.exception("recording the triage correction failed for report %s", report.pk)
 
 
-def _lock_received(actor, report: Report) -> None:
-    """Re-read the report under a row lock and check that it can still be handled by ``actor``."""
+def _lock_received(actor, report: Report, version=None) -> None:
+    """Re-read the report under a row lock, refuse a stale ``version`` (``Conflict``) and check that the
+    report can still be handled by ``actor``."""
     _require(actor, "report.register")
-    report.refresh_from_db(from_queryset=Report.objects.select_for_update())
+    lock_checked(report, version, message=STALE_REPORT)
     if not in_scope(actor, report.area):
         raise WorkflowError(_("该诉求不在您的管辖范围内。"))
     if report.status != ReportStatus.RECEIVED:
@@ -334,9 +339,10 @@ def register_report(
     likelihood: int | None = None,
     consequence: int | None = None,
     assessment_note: str = "",
+    version: int | None = None,
 ) -> Matter:
     """登记: turn a received report into a new matter; the reporter becomes its applicant unless anonymous."""
-    _lock_received(actor, report)
+    _lock_received(actor, report, version)
     before = audit.snapshot(report, AUDITED_FIELDS)
     errors = {}
     if kind not in MatterKind.values:
@@ -390,9 +396,11 @@ def register_report(
 
 
 @transaction.atomic
-def link_report(actor, report: Report, matter: Matter | None, note: str = "") -> Report:
+def link_report(
+    actor, report: Report, matter: Matter | None, note: str = "", *, version: int | None = None
+) -> Report:
     """A repeated report of a matter already in the ledger: link it instead of registering it twice."""
-    _lock_received(actor, report)
+    _lock_received(actor, report, version)
     before = audit.snapshot(report, AUDITED_FIELDS)
     note = (note or "").strip()
     if matter is None:
@@ -428,9 +436,9 @@ def link_report(actor, report: Report, matter: Matter | None, note: str = "") ->
 
 
 @transaction.atomic
-def reject_report(actor, report: Report, reason: str) -> Report:
+def reject_report(actor, report: Report, reason: str, *, version: int | None = None) -> Report:
     """不予受理, with a reason that the citizen sees on the status page."""
-    _lock_received(actor, report)
+    _lock_received(actor, report, version)
     before = audit.snapshot(report, AUDITED_FIELDS)
     reason = (reason or "").strip()
     if not reason:

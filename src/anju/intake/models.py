@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anju.core.concurrency import Versioned
 from anju.core.crypto import EncryptedTextField, mask_id_number, mask_name, mask_phone
 from anju.core.models import Area, Domain
 
@@ -28,7 +29,7 @@ class ReportStatus(models.TextChoices):
     REJECTED = "rejected", _("不予受理")
 
 
-class Report(models.Model):
+class Report(Versioned, models.Model):
     receipt_code = models.CharField(_("回执码"), max_length=16, unique=True, editable=False)
     channel = models.CharField(_("来源渠道"), max_length=20, choices=Channel.choices)
     received_at = models.DateTimeField(_("受理时间"), default=timezone.now, db_index=True)

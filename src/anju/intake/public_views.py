@@ -1,21 +1,33 @@
 """The citizen's pages: submit a request without an account, and track it by receipt code.
 
 Neither page ever shows personal data; the track page shows only what ``actions.public_status`` returns.
+A submission answers with a redirect to the receipt page (Post/Redirect/Get), and the form's one-time token
+makes the same form sent twice create one request.
 """
 
 from __future__ import annotations
 
+import secrets
+import time
+
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from anju.intake import actions, ratelimit, receipts
 from anju.intake.forms import PublicReportForm, add_action_errors
 from anju.intake.models import Channel
 
 SUBMIT_SCOPE = "public-submit"
+RECEIPT_SESSION_KEY = "anju_public_receipt"
+# A form carries a one-time submission token: the same form sent twice creates one request.
+SUBMISSION_KEPT_SECONDS = 3600
+SUBMISSION_WAIT_SECONDS = 10
+# How long the receipt page keeps showing the code: long enough to copy it, short on a shared kiosk.
+RECEIPT_SHOWN_SECONDS = 30 * 60
 MAX_ECHOED_CODE_CHARS = 32
 
 
@@ -29,15 +41,21 @@ def submit(request):
     if ratelimit.exceeded(request, SUBMIT_SCOPE, limit):
         return _too_many(request)
     if request.method == "GET":
-        return render(request, "public/submit.html", {"form": PublicReportForm()})
+        context = {"form": PublicReportForm(), "submission": secrets.token_urlsafe(16)}
+        return render(request, "public/submit.html", context)
     # Every attempt counts, valid or not, so the form cannot be used to probe or flood.
     ratelimit.hit(request, SUBMIT_SCOPE)
     form = PublicReportForm(request.POST, request.FILES)
     if request.POST.get("homepage"):
         # A bot filled the hidden field: answer as if received, save nothing.
-        return render(request, "public/submitted.html", {"code": None})
+        return _to_receipt(request, None)
+    submission = request.POST.get("submission", "")[:64]
     if form.is_valid():
         data = form.cleaned_data
+        key = f"anju:public-submission:{submission}"
+        if submission and not cache.add(key, "", timeout=SUBMISSION_KEPT_SECONDS):
+            # The same form sent again (a double click, a resend): answer with the first one's receipt.
+            return _repeated_submission(request, key)
         try:
             report = actions.submit_report(
                 None,
@@ -51,10 +69,48 @@ def submit(request):
                 attachments=data["attachments"],
             )
         except ValidationError as error:
+            cache.delete(key)  # nothing was saved: the corrected form may be sent again
             add_action_errors(form, error)
         else:
-            return render(request, "public/submitted.html", {"code": receipts.display(report.receipt_code)})
-    return render(request, "public/submit.html", {"form": form})
+            if submission:
+                cache.set(key, report.receipt_code, timeout=SUBMISSION_KEPT_SECONDS)
+            return _to_receipt(request, report.receipt_code)
+    return render(request, "public/submit.html", {"form": form, "submission": submission})
+
+
+def _repeated_submission(request, key: str):
+    """Wait (briefly) for the first request of this form to finish, then show its receipt."""
+    deadline = time.monotonic() + SUBMISSION_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        code = cache.get(key)
+        if code is None:  # the first one was refused: nothing saved, the form is to be sent again
+            break
+        if code:
+            return _to_receipt(request, code)
+        time.sleep(0.1)
+    response = redirect("public:submit")
+    response.status_code = 303
+    return response
+
+
+def _to_receipt(request, code: str | None):
+    """Post/Redirect/Get: the receipt is a page of its own, so that reloading it submits nothing again.
+
+    The code waits in the visitor's session (a bot's dropped submission keeps an empty one)."""
+    request.session[RECEIPT_SESSION_KEY] = {"code": code or "", "at": time.time()}
+    response = redirect("public:receipt")
+    response.status_code = 303  # See Other: the browser fetches the receipt with GET
+    return response
+
+
+@require_GET
+def receipt(request):
+    """The receipt of this browser's latest submission: the same page on every reload, for a while."""
+    kept = request.session.get(RECEIPT_SESSION_KEY)
+    if not kept or time.time() - kept.get("at", 0) > RECEIPT_SHOWN_SECONDS:
+        return redirect("public:submit")
+    code = kept.get("code") or None
+    return render(request, "public/submitted.html", {"code": receipts.display(code) if code else None})
 
 
 @csrf_exempt  # a pure read: a kiosk or another site may POST a code without our form's token

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from anju.core.errors import WorkflowError
+from anju.core.errors import Conflict, WorkflowError, http_status
 from anju.core.models import AuditEvent
 from anju.core.roles import Role
 from anju.core.scoping import get_scoped_or_404, scoped
@@ -211,8 +211,13 @@ def report_detail(request, pk: int):
 
 
 def _refused(request, report: Report, error: WorkflowError):
-    """An action the report's status or the user's role does not allow: say why, change nothing."""
+    """An action the report's status or the user's role does not allow: say why, change nothing.
+
+    A stale page (``Conflict``) answers 409 with the report as it is now, the message above it."""
     messages.error(request, " ".join(error.messages))
+    if isinstance(error, Conflict):
+        report.refresh_from_db()
+        return _detail(request, report, status=http_status(error))
     return redirect("intake:detail", pk=report.pk)
 
 
@@ -240,6 +245,7 @@ def report_register(request, pk: int):
                 amount_involved=data["amount_involved"],
                 likelihood=data.get("likelihood"),
                 consequence=data.get("consequence"),
+                version=request.POST.get("version"),
             )
         except WorkflowError as error:
             return _refused(request, report, error)
@@ -264,7 +270,13 @@ def report_link(request, pk: int):
             form.add_error("matter", _("未找到该事项，或不在您的管辖范围内。"))
         else:
             try:
-                actions.link_report(request.user, report, matter, note=form.cleaned_data["note"])
+                actions.link_report(
+                    request.user,
+                    report,
+                    matter,
+                    note=form.cleaned_data["note"],
+                    version=request.POST.get("version"),
+                )
             except WorkflowError as error:
                 return _refused(request, report, error)
             except ValidationError as error:
@@ -283,7 +295,9 @@ def report_reject(request, pk: int):
     form = RejectForm(request.POST)
     if form.is_valid():
         try:
-            actions.reject_report(request.user, report, form.cleaned_data["reason"])
+            actions.reject_report(
+                request.user, report, form.cleaned_data["reason"], version=request.POST.get("version")
+            )
         except WorkflowError as error:
             return _refused(request, report, error)
         except ValidationError as error:

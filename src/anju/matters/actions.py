@@ -2,7 +2,9 @@
 
 Each function checks the actor's permission and the workflow table, changes the matter inside one
 transaction, and writes both the matter's timeline (``MatterEvent``) and the audit log. An illegal
-transition raises ``WorkflowError`` and changes nothing.
+transition raises ``WorkflowError`` and changes nothing. Each action first locks the matter's row and
+re-reads it (``lock_checked``); given the ``version`` the user was shown, it refuses a matter changed since
+with ``Conflict`` (409), so that two users never overwrite each other.
 """
 
 from __future__ import annotations
@@ -11,11 +13,12 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anju.core import audit
+from anju.core.concurrency import lock_checked
 from anju.core.errors import WorkflowError  # noqa: F401  (re-exported: older imports)
 from anju.core.scoping import in_scope
 from anju.matters import audience
@@ -132,6 +135,20 @@ def _next_number(area, when: dt.datetime) -> str:
     return f"{prefix}{seq:06d}"
 
 
+def _save_numbered(matter: Matter, area, when: dt.datetime, attempts: int = 5) -> None:
+    """Insert a new matter under the next free number. Registrations at the same moment (PostgreSQL runs
+    them side by side) may read the same last number; the loser takes the next one instead of failing."""
+    for attempt in range(attempts):
+        try:
+            with transaction.atomic():  # a savepoint: only this insert is undone
+                matter.save()
+            return
+        except IntegrityError:
+            if attempt == attempts - 1 or not Matter.objects.filter(number=matter.number).exists():
+                raise
+            matter.number = _next_number(area, when)
+
+
 def _score(likelihood: int, consequence: int):
     matrix = current_matrix()
     try:
@@ -196,7 +213,7 @@ def create_matter(
     matter.full_clean(exclude=["number", "handling_area"])
     # 黑天鹅 suggestion: nothing of this kind recorded before in this area and domain.
     matter.black_swan_suggested = not Matter.objects.filter(area=area, domain=domain, kind=kind).exists()
-    matter.save()
+    _save_numbered(matter, area, registered_at)
     for party in parties or []:
         add_party(actor, matter, **party, _log_event=False)
     _log(
@@ -224,9 +241,11 @@ def add_party(
     phone: str = "",
     id_number: str = "",
     is_organisation: bool = False,
+    version: int | None = None,
     _log_event: bool = True,
 ) -> MatterParty:
     if _log_event:
+        matter = lock_checked(matter, version)
         _require(actor, "matter.note", matter)
     party = MatterParty(
         matter=matter,
@@ -260,8 +279,10 @@ def assess(
     residual_likelihood: int | None = None,
     residual_consequence: int | None = None,
     note: str = "",
+    version: int | None = None,
 ) -> Matter:
     """研判: score the inherent (and optionally residual) risk on the current matrix."""
+    matter = lock_checked(matter, version)
     from_status = matter.status
     target = _transition(actor, matter, "assess")
     before = audit.snapshot(matter, AUDITED_FIELDS)
@@ -292,8 +313,11 @@ def assess(
 
 
 @transaction.atomic
-def set_residual_risk(actor, matter: Matter, *, likelihood: int, consequence: int, note: str = "") -> Matter:
+def set_residual_risk(
+    actor, matter: Matter, *, likelihood: int, consequence: int, note: str = "", version: int | None = None
+) -> Matter:
     """Record the residual level after measures, without a status change."""
+    matter = lock_checked(matter, version)
     _require(actor, "matter.assess", matter)
     if not matter.is_open and matter.status != Status.RESOLVED:
         raise WorkflowError(_("已办结的事项不能再调整风险等级。"))
@@ -313,8 +337,11 @@ def set_residual_risk(actor, matter: Matter, *, likelihood: int, consequence: in
 
 
 @transaction.atomic
-def assign(actor, matter: Matter, *, unit, person=None, deadline: dt.date, note: str = "") -> Matter:
+def assign(
+    actor, matter: Matter, *, unit, person=None, deadline: dt.date, note: str = "", version: int | None = None
+) -> Matter:
     """交办 to a responsible unit (and person) with a deadline."""
+    matter = lock_checked(matter, version)
     from_status = matter.status
     target = _transition(actor, matter, "assign")
     errors = {}
@@ -351,7 +378,8 @@ def assign(actor, matter: Matter, *, unit, person=None, deadline: dt.date, note:
 
 
 @transaction.atomic
-def start(actor, matter: Matter, *, note: str = "") -> Matter:
+def start(actor, matter: Matter, *, note: str = "", version: int | None = None) -> Matter:
+    matter = lock_checked(matter, version)
     from_status = matter.status
     target = _transition(actor, matter, "start")
     before = audit.snapshot(matter, AUDITED_FIELDS)
@@ -363,8 +391,11 @@ def start(actor, matter: Matter, *, note: str = "") -> Matter:
 
 
 @transaction.atomic
-def resolve(actor, matter: Matter, *, outcome: str, public_note: str = "") -> Matter:
+def resolve(
+    actor, matter: Matter, *, outcome: str, public_note: str = "", version: int | None = None
+) -> Matter:
     """已化解, with the outcome; the public note is what the citizen sees."""
+    matter = lock_checked(matter, version)
     from_status = matter.status
     target = _transition(actor, matter, "resolve")
     if not (outcome or "").strip():
@@ -389,9 +420,17 @@ def resolve(actor, matter: Matter, *, outcome: str, public_note: str = "") -> Ma
 
 @transaction.atomic
 def follow_up(
-    actor, matter: Matter, *, visited_on: dt.date, satisfaction: str, method: str = "电话", note: str = ""
+    actor,
+    matter: Matter,
+    *,
+    visited_on: dt.date,
+    satisfaction: str,
+    method: str = "电话",
+    note: str = "",
+    version: int | None = None,
 ) -> FollowUpVisit:
     """回访 after resolution; records satisfaction."""
+    matter = lock_checked(matter, version)
     from_status = matter.status
     target = _transition(actor, matter, "follow_up")
     if satisfaction not in Satisfaction.values:
@@ -423,7 +462,8 @@ def follow_up(
 
 
 @transaction.atomic
-def archive(actor, matter: Matter, *, note: str = "") -> Matter:
+def archive(actor, matter: Matter, *, note: str = "", version: int | None = None) -> Matter:
+    matter = lock_checked(matter, version)
     from_status = matter.status
     target = _transition(actor, matter, "archive")
     before = audit.snapshot(matter, AUDITED_FIELDS)
@@ -435,8 +475,9 @@ def archive(actor, matter: Matter, *, note: str = "") -> Matter:
 
 
 @transaction.atomic
-def escalate(actor, matter: Matter, *, reason: str) -> Matter:
+def escalate(actor, matter: Matter, *, reason: str, version: int | None = None) -> Matter:
     """上报 to the centre of the parent of the current handling area."""
+    matter = lock_checked(matter, version)
     from_status = matter.status
     target = _transition(actor, matter, "escalate")
     if not (reason or "").strip():
@@ -461,8 +502,9 @@ def escalate(actor, matter: Matter, *, reason: str) -> Matter:
 
 
 @transaction.atomic
-def return_matter(actor, matter: Matter, *, reason: str) -> Matter:
+def return_matter(actor, matter: Matter, *, reason: str, version: int | None = None) -> Matter:
     """退回 to the centre for re-assessment or re-assignment (reason required)."""
+    matter = lock_checked(matter, version)
     from_status = matter.status
     target = _transition(actor, matter, "return")
     if not (reason or "").strip():
@@ -483,8 +525,9 @@ def return_matter(actor, matter: Matter, *, reason: str) -> Matter:
 
 
 @transaction.atomic
-def merge(actor, matter: Matter, *, into: Matter, note: str = "") -> Matter:
+def merge(actor, matter: Matter, *, into: Matter, note: str = "", version: int | None = None) -> Matter:
     """合并 a duplicate matter into another; its reports follow it."""
+    matter = lock_checked(matter, version)
     from_status = matter.status
     target = _transition(actor, matter, "merge")
     if into is None or into.pk == matter.pk:
@@ -521,8 +564,9 @@ def merge(actor, matter: Matter, *, into: Matter, note: str = "") -> Matter:
 
 
 @transaction.atomic
-def reject(actor, matter: Matter, *, reason: str) -> Matter:
+def reject(actor, matter: Matter, *, reason: str, version: int | None = None) -> Matter:
     """不予受理 (reason required, shown to the citizen)."""
+    matter = lock_checked(matter, version)
     from_status = matter.status
     target = _transition(actor, matter, "reject")
     if not (reason or "").strip():
@@ -556,8 +600,10 @@ def record_mediation(
     parties_present: str = "",
     agreement_text: str = "",
     agreement_file=None,
+    version: int | None = None,
 ) -> MediationSession:
     """调解 session on an open matter. A first session on an assigned matter starts its resolution."""
+    matter = lock_checked(matter, version)
     _require(actor, "mediation.record", matter)
     if matter.status not in (Status.ASSIGNED, Status.RESOLVING):
         raise WorkflowError(_("只有已交办或化解中的事项可以记录调解。"))
@@ -605,8 +651,11 @@ def record_mediation(
 
 
 @transaction.atomic
-def supervise(actor, matter: Matter, *, note: str, new_deadline: dt.date | None = None) -> SupervisionNote:
+def supervise(
+    actor, matter: Matter, *, note: str, new_deadline: dt.date | None = None, version: int | None = None
+) -> SupervisionNote:
     """督办 note; may set a new deadline."""
+    matter = lock_checked(matter, version)
     _require(actor, "matter.supervise", matter)
     if not matter.is_open:
         raise WorkflowError(_("只能督办在办事项。"))
@@ -633,9 +682,12 @@ def supervise(actor, matter: Matter, *, note: str, new_deadline: dt.date | None 
 
 
 @transaction.atomic
-def add_note(actor, matter: Matter, *, note: str, public: bool = False) -> MatterEvent:
+def add_note(
+    actor, matter: Matter, *, note: str, public: bool = False, version: int | None = None
+) -> MatterEvent:
     """A note on the timeline: internal, unless ``public`` (the form's 群众可见, labelled as public) makes
     its text a line the citizen reads as written."""
+    matter = lock_checked(matter, version)
     _require(actor, "matter.note", matter)
     if not (note or "").strip():
         raise ValidationError({"note": _("请填写内容。")})
@@ -644,7 +696,8 @@ def add_note(actor, matter: Matter, *, note: str, public: bool = False) -> Matte
 
 
 @transaction.atomic
-def confirm_black_swan(actor, matter: Matter, *, confirmed: bool) -> Matter:
+def confirm_black_swan(actor, matter: Matter, *, confirmed: bool, version: int | None = None) -> Matter:
+    matter = lock_checked(matter, version)
     _require(actor, "matter.flag", matter)
     before = audit.snapshot(matter, AUDITED_FIELDS)
     matter.black_swan_confirmed = bool(confirmed)
@@ -654,7 +707,8 @@ def confirm_black_swan(actor, matter: Matter, *, confirmed: bool) -> Matter:
 
 
 @transaction.atomic
-def set_grey_rhino(actor, matter: Matter, *, marked: bool) -> Matter:
+def set_grey_rhino(actor, matter: Matter, *, marked: bool, version: int | None = None) -> Matter:
+    matter = lock_checked(matter, version)
     _require(actor, "matter.flag", matter)
     before = audit.snapshot(matter, AUDITED_FIELDS)
     matter.grey_rhino = bool(marked)

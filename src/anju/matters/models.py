@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anju.core.concurrency import Versioned
 from anju.core.crypto import EncryptedTextField, mask_id_number, mask_name, mask_phone
 from anju.core.models import Area, Domain, Unit
 from anju.matters import audience
@@ -33,7 +34,7 @@ class MatterQuerySet(models.QuerySet):
         return self.filter(status__in=DEADLINE_STATUSES, deadline__lt=today)
 
 
-class Matter(models.Model):
+class Matter(Versioned, models.Model):
     number = models.CharField(_("编号"), max_length=30, unique=True, editable=False)
     kind = models.CharField(_("类型"), max_length=20, choices=MatterKind.choices)
     domain = models.ForeignKey(

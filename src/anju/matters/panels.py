@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django import forms as django_forms
 from django.utils.translation import gettext_lazy as _
 
 from anju.matters import actions, forms
@@ -22,7 +23,7 @@ class Panel:
     label: str
     permission: str
     form_class: type
-    run: Callable  # (actor, matter, cleaned_data) -> object
+    run: Callable  # (actor, matter, cleaned_data) -> object; cleaned_data["version"] is the version shown
     available: Callable[[Matter], bool]
     success: str
     confirm: bool = False  # irreversible: the form carries a confirmation checkbox
@@ -39,7 +40,13 @@ class Panel:
             kwargs["matter"] = matter
         if self.key == "grey_rhino":
             kwargs["initial"] = {"marked": "no" if matter.grey_rhino else "yes"}
-        return self.form_class(data, files, **kwargs)
+        form = self.form_class(data, files, **kwargs)
+        # The version of the matter the page showed: the action refuses it when the matter changed since.
+        # A CharField: a mangled value is a stale version (409), not a form error about a hidden field.
+        form.fields["version"] = django_forms.CharField(
+            widget=django_forms.HiddenInput, required=False, initial=matter.version
+        )
+        return form
 
     def visible_to(self, user, matter) -> bool:
         return user.can(self.permission) and self.available(matter)
@@ -60,7 +67,12 @@ PANEL_LIST = [
         "assess",
         forms.AssessForm,
         lambda u, m, c: actions.assess(
-            u, m, likelihood=c["likelihood"], consequence=c["consequence"], note=c["note"]
+            u,
+            m,
+            likelihood=c["likelihood"],
+            consequence=c["consequence"],
+            note=c["note"],
+            version=c["version"],
         ),
         _("已完成研判定级。"),
     ),
@@ -68,18 +80,29 @@ PANEL_LIST = [
         "assign",
         forms.AssignForm,
         lambda u, m, c: actions.assign(
-            u, m, unit=c["unit"], person=c["person"], deadline=c["deadline"], note=c["note"]
+            u,
+            m,
+            unit=c["unit"],
+            person=c["person"],
+            deadline=c["deadline"],
+            note=c["note"],
+            version=c["version"],
         ),
         _("已交办。"),
         needs_user=True,
     ),
     _transition_panel(
-        "start", forms.NoteOnlyForm, lambda u, m, c: actions.start(u, m, note=c["note"]), _("已开始化解。")
+        "start",
+        forms.NoteOnlyForm,
+        lambda u, m, c: actions.start(u, m, note=c["note"], version=c["version"]),
+        _("已开始化解。"),
     ),
     _transition_panel(
         "resolve",
         forms.ResolveForm,
-        lambda u, m, c: actions.resolve(u, m, outcome=c["outcome"], public_note=c["public_note"]),
+        lambda u, m, c: actions.resolve(
+            u, m, outcome=c["outcome"], public_note=c["public_note"], version=c["version"]
+        ),
         _("已办结。"),
     ),
     _transition_panel(
@@ -92,13 +115,14 @@ PANEL_LIST = [
             satisfaction=c["satisfaction"],
             method=c["method"],
             note=c["note"],
+            version=c["version"],
         ),
         _("已记录回访。"),
     ),
     _transition_panel(
         "archive",
         forms.ArchiveForm,
-        lambda u, m, c: actions.archive(u, m, note=c["note"]),
+        lambda u, m, c: actions.archive(u, m, note=c["note"], version=c["version"]),
         _("已归档。"),
         confirm=True,
     ),
@@ -107,20 +131,20 @@ PANEL_LIST = [
         TRANSITIONS["escalate"].label,
         "matter.escalate",
         forms.ReasonForm,
-        lambda u, m, c: actions.escalate(u, m, reason=c["reason"]),
+        lambda u, m, c: actions.escalate(u, m, reason=c["reason"], version=c["version"]),
         lambda m: _in("escalate")(m) and m.handling_area.parent_id is not None,
         _("已上报上级综治中心。"),
     ),
     _transition_panel(
         "return",
         forms.ReasonForm,
-        lambda u, m, c: actions.return_matter(u, m, reason=c["reason"]),
+        lambda u, m, c: actions.return_matter(u, m, reason=c["reason"], version=c["version"]),
         _("已退回。"),
     ),
     _transition_panel(
         "merge",
         forms.MergeForm,
-        lambda u, m, c: actions.merge(u, m, into=c["into"], note=c["note"]),
+        lambda u, m, c: actions.merge(u, m, into=c["into"], note=c["note"], version=c["version"]),
         _("已合并。"),
         confirm=True,
         needs_user=True,
@@ -130,7 +154,7 @@ PANEL_LIST = [
     _transition_panel(
         "reject",
         forms.RejectForm,
-        lambda u, m, c: actions.reject(u, m, reason=c["reason"]),
+        lambda u, m, c: actions.reject(u, m, reason=c["reason"], version=c["version"]),
         _("已不予受理。"),
         confirm=True,
     ),
@@ -140,7 +164,12 @@ PANEL_LIST = [
         "matter.assess",
         forms.ResidualForm,
         lambda u, m, c: actions.set_residual_risk(
-            u, m, likelihood=c["likelihood"], consequence=c["consequence"], note=c["note"]
+            u,
+            m,
+            likelihood=c["likelihood"],
+            consequence=c["consequence"],
+            note=c["note"],
+            version=c["version"],
         ),
         lambda m: bool(m.inherent_level) and (m.is_open or m.status == Status.RESOLVED),
         _("已记录措施后风险等级。"),
@@ -160,6 +189,7 @@ PANEL_LIST = [
             parties_present=c["parties_present"],
             agreement_text=c["agreement_text"],
             agreement_file=c["agreement_file"],
+            version=c["version"],
         ),
         lambda m: m.status in (Status.ASSIGNED, Status.RESOLVING),
         _("已记录调解。"),
@@ -169,7 +199,9 @@ PANEL_LIST = [
         _("督办"),
         "matter.supervise",
         forms.SupervisionForm,
-        lambda u, m, c: actions.supervise(u, m, note=c["note"], new_deadline=c["new_deadline"]),
+        lambda u, m, c: actions.supervise(
+            u, m, note=c["note"], new_deadline=c["new_deadline"], version=c["version"]
+        ),
         lambda m: m.is_open,
         _("已记录督办意见。"),
     ),
@@ -186,6 +218,7 @@ PANEL_LIST = [
             phone=c["phone"],
             id_number=c["id_number"],
             is_organisation=c["is_organisation"],
+            version=c["version"],
         ),
         lambda m: m.is_open,
         _("已添加当事人。"),
@@ -195,7 +228,7 @@ PANEL_LIST = [
         _("黑天鹅研判"),
         "matter.flag",
         forms.BlackSwanForm,
-        lambda u, m, c: actions.confirm_black_swan(u, m, confirmed=c["confirmed"]),
+        lambda u, m, c: actions.confirm_black_swan(u, m, confirmed=c["confirmed"], version=c["version"]),
         lambda m: m.black_swan_suggested,
         _("已记录黑天鹅研判结论。"),
     ),
@@ -204,7 +237,7 @@ PANEL_LIST = [
         _("灰犀牛标记"),
         "matter.flag",
         forms.GreyRhinoForm,
-        lambda u, m, c: actions.set_grey_rhino(u, m, marked=c["marked"]),
+        lambda u, m, c: actions.set_grey_rhino(u, m, marked=c["marked"], version=c["version"]),
         lambda m: True,
         _("已更新灰犀牛标记。"),
     ),
@@ -213,7 +246,7 @@ PANEL_LIST = [
         _("备注"),
         "matter.note",
         forms.FreeNoteForm,
-        lambda u, m, c: actions.add_note(u, m, note=c["note"], public=c["public"]),
+        lambda u, m, c: actions.add_note(u, m, note=c["note"], public=c["public"], version=c["version"]),
         lambda m: True,
         _("已添加备注。"),
     ),

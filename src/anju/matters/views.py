@@ -20,7 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from anju.core.errors import WorkflowError
+from anju.core.errors import Conflict, WorkflowError, http_status
 from anju.core.models import Unit, User
 from anju.core.scoping import get_scoped_or_404, scoped
 from anju.matters import actions
@@ -158,9 +158,14 @@ def act(request, pk: int, action: str):
         )
         return redirect(back)
     form = panel.form(request.user, matter, request.POST, request.FILES)
+    status = 400
     if form.is_valid():
         try:
             panel.run(request.user, matter, form.cleaned_data)
+        except Conflict as exc:
+            # A stale page: keep what the user typed, say why next to the form, show the stored state.
+            form.add_error(None, exc.messages)
+            status = http_status(exc)
         except WorkflowError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect(back)
@@ -171,9 +176,12 @@ def act(request, pk: int, action: str):
             return redirect(back)
     # The action changed nothing; reload the matter so the page shows the stored state.
     matter = _matter_or_404(request.user, pk)
-    messages.error(request, _("“%(action)s”未提交成功，请按提示修改。") % {"action": panel.label})
+    if status == 409:  # stale: said at the top too, as the panel may no longer be offered for the new state
+        messages.error(request, " ".join(form.non_field_errors()))
+    else:
+        messages.error(request, _("“%(action)s”未提交成功，请按提示修改。") % {"action": panel.label})
     return render(
-        request, "matters/detail.html", _detail_context(request, matter, (panel.key, form)), status=400
+        request, "matters/detail.html", _detail_context(request, matter, (panel.key, form)), status=status
     )
 
 
