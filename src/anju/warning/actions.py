@@ -7,7 +7,7 @@ import time
 
 import numpy as np
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,7 +31,31 @@ from anju.warning.models import (
     SignalScan,
 )
 
-SIGNAL_RESULT_FIELDS = ("method", "observed", "expected", "upperbound", "score", "alarm", "status", "scan")
+SIGNAL_KEY = ("area_id", "domain_id", "week")
+SIGNAL_VALUES = ("method", "observed", "expected", "upperbound", "score", "alarm", "status", "scan_id")
+
+
+def _signal_upsert(points: list[dict]) -> tuple[str, list[tuple]]:
+    """One INSERT … ON CONFLICT (series, week) DO UPDATE and its rows, less the scan id, ready before the
+    transaction opens. Executed per row by the driver (``executemany``), it writes thousands of signals in
+    milliseconds, where building the same statement through the ORM costs about 0.25 ms per row inside
+    the write lock. Updating in place keeps each signal's id, so warnings and agenda items drafted from
+    a signal keep it. SQLite (3.24+) and PostgreSQL read the same statement."""
+    quote = connection.ops.quote_name
+    columns = SIGNAL_KEY + SIGNAL_VALUES
+    sql = (
+        f"INSERT INTO {quote(Signal._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))}) "
+        f"ON CONFLICT ({', '.join(quote(c) for c in SIGNAL_KEY)}) DO UPDATE SET "
+        + ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in SIGNAL_VALUES)
+    )
+    adapt_date = connection.ops.adapt_datefield_value
+    rows = [
+        (p["area_id"], p["domain_id"], adapt_date(p["week"]))
+        + tuple(p[c] for c in SIGNAL_VALUES if c != "scan_id")
+        for p in points
+    ]
+    return sql, rows
 
 
 def scan_weeks(value) -> int:
@@ -69,6 +93,7 @@ def run_scan(actor=None, *, through: dt.date | None = None, weeks: int = 4) -> S
     points = scan_points(counts, t_index, configured)
     first_week = counts.mondays[t_index[0] - 1].astype(dt.date)
     last_week = monday_of(through)
+    upsert, rows = _signal_upsert(points)
     with transaction.atomic():
         writing = time.perf_counter()
         scan = SignalScan.objects.create(
@@ -78,13 +103,8 @@ def run_scan(actor=None, *, through: dt.date | None = None, weeks: int = 4) -> S
             last_week=last_week,
             series_count=counts.counts.shape[0],
         )
-        Signal.objects.bulk_create(
-            [Signal(scan=scan, **point) for point in points],
-            batch_size=2000,
-            update_conflicts=True,
-            unique_fields=["area", "domain", "week"],
-            update_fields=SIGNAL_RESULT_FIELDS,
-        )
+        with connection.cursor() as cursor:
+            cursor.executemany(upsert, [(*row, scan.pk) for row in rows])
         # series no longer scanned (a domain switched off, a village removed) leave no stale rows behind
         Signal.objects.filter(week__gte=first_week, week__lte=last_week).exclude(scan=scan).delete()
         scan.points_evaluated = len(points)
