@@ -17,7 +17,15 @@ from .data import CountPanel, InputError, iso_week_mondays
 from .ears import ears_c
 from .farrington import farrington
 from .flexible import NOUFAILY_CONTROL, farrington_flexible
-from .methods import CONTROLS, METHODS, controls_of, detect, keyword_controls, method_name
+from .methods import (
+    CONTROLS,
+    METHODS,
+    controls_of,
+    default_controls,
+    detect,
+    keyword_controls,
+    method_name,
+)
 from .result import DetectionResult, Status
 
 __all__ = [
@@ -29,6 +37,7 @@ __all__ = [
     "InputError",
     "Status",
     "controls_of",
+    "default_controls",
     "detect",
     "ears_c",
     "farrington",

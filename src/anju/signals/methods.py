@@ -10,6 +10,7 @@ here is available to both.
 from __future__ import annotations
 
 import argparse
+import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -83,6 +84,25 @@ def controls_of(method: str) -> tuple[str, ...]:
     """The R names of the controls that apply to ``method`` (populationOffset, unsupported, left out)."""
     name = method_name(method)
     return tuple(r for r, c in CONTROLS.items() if name in c.methods and r != "populationOffset")
+
+
+_FUNCTIONS = {
+    "farrington": farrington,
+    "farrington-flexible": farrington_flexible,
+    "ears-c1": ears_c,
+    "ears-c2": ears_c,
+    "ears-c3": ears_c,
+}
+
+
+def default_controls(method: str) -> dict:
+    """R's defaults of the controls of ``method``, by R name (EARS alpha: 0.001 for C1/C2, 0.025 for C3)."""
+    name = method_name(method)
+    parameters = inspect.signature(_FUNCTIONS[name]).parameters
+    defaults = {r: parameters[CONTROLS[r].keyword].default for r in controls_of(name)}
+    if name in EARS_METHODS and defaults.get("alpha") is None:
+        defaults["alpha"] = 0.025 if name == "ears-c3" else 0.001
+    return defaults
 
 
 def keyword_controls(method: str, r_controls: Mapping[str, object]) -> dict:

@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from anju.signals import CountPanel, Status, controls_of, detect, keyword_controls
+from anju.signals import CountPanel, Status, controls_of, default_controls, detect, keyword_controls
 from anju.warning.counting import WeeklyCounts
 from anju.warning.models import Method
 
@@ -98,10 +98,31 @@ def applicable_controls(method: str) -> tuple[str, ...]:
 
 
 def controls_for(method: str, overrides: dict | None) -> dict:
-    """The controls a scan uses: the method's defaults, overridden by the domain's own."""
+    """The controls a scan passes on: the platform's defaults of the method, overridden by the domain's own
+    (the library fills in R's defaults for the rest)."""
     merged = dict(DEFAULTS[method])
     merged.update(overrides or {})
     return merged
+
+
+def effective_controls(method: str, overrides: dict | None) -> dict:
+    """Every control of ``method`` with the value a scan uses, for pages: R's default, the platform's, the
+    domain's own."""
+    merged = default_controls(method) | controls_for(method, overrides)
+    if merged.get("pastWeeksNotIncluded", 0) is None:  # R: the window half-width w
+        merged["pastWeeksNotIncluded"] = merged["w"]
+    return {name: merged[name] for name in applicable_controls(method)}
+
+
+def control_text(value) -> str:
+    """A control's value as the page shows it and the form reads it back."""
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if isinstance(value, list | tuple):
+        return ",".join(str(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
 
 
 def _number_error(name: str, spec: ControlField, value) -> str | None:
