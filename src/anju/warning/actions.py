@@ -7,7 +7,7 @@ import time
 
 import numpy as np
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -58,6 +58,9 @@ def _signal_upsert(points: list[dict]) -> tuple[str, list[tuple]]:
     return sql, rows
 
 
+MAX_SCAN_WEEKS = 520
+
+
 def scan_weeks(value) -> int:
     """The number of weeks a scan re-evaluates, from a page or a command; bad input is a ValidationError."""
     try:
@@ -67,9 +70,6 @@ def scan_weeks(value) -> int:
     if not 1 <= weeks <= MAX_SCAN_WEEKS:
         raise ValidationError({"weeks": _("周数须为 1 至 %(max)s 之间的整数。") % {"max": MAX_SCAN_WEEKS}})
     return weeks
-
-
-MAX_SCAN_WEEKS = 520
 
 
 def run_scan(actor=None, *, through: dt.date | None = None, weeks: int = 4) -> SignalScan:
@@ -155,7 +155,11 @@ def configure_domain(
         setting = lock_checked(setting, seen_version, message=stale)
         before = {"method": setting.method, "controls": setting.controls}
     setting.method, setting.controls = method, clean_controls(method, controls)
-    setting.save()
+    try:
+        with transaction.atomic():  # two first configurations at once: the second one is stale
+            setting.save()
+    except IntegrityError:
+        raise Conflict(stale) from None
     audit.record(
         actor,
         "signals.configure",
