@@ -241,6 +241,12 @@ ROUTES = [
         "signals.view",
         listing=lambda o: o.area.name,
     ),
+    page("warning:detection", lambda o: "/warning/signals/methods/", "signals.view"),
+    page(
+        "warning:detection_edit",
+        lambda o: f"/warning/signals/methods/{o.matter.domain_id}/",
+        "signals.configure",
+    ),
     page("warning:index", lambda o: "/warning/", "alert.view", listing=lambda o: o.alert.headline),
     page("warning:alert_new", lambda o: "/warning/new/", "alert.manage"),
     page(

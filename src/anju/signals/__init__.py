@@ -9,43 +9,40 @@ Ports of R ``surveillance`` 1.20.3, checked number by number against R:
 
 All methods take a :class:`CountPanel` (n_series x n_times counts, frequency, optional dates)
 and return a :class:`DetectionResult` (n_series x n_evaluated arrays). Many series are fitted
-together; see ``docs/signals.md``.
+together; see ``docs/signals.md``. :func:`detect` runs a method by its name and
+:func:`keyword_controls` reads R-named controls: callers that store a configuration use these two.
 """
 
 from .data import CountPanel, InputError, iso_week_mondays
 from .ears import ears_c
 from .farrington import farrington
 from .flexible import NOUFAILY_CONTROL, farrington_flexible
+from .methods import (
+    CONTROLS,
+    METHODS,
+    controls_of,
+    default_controls,
+    detect,
+    keyword_controls,
+    method_name,
+)
 from .result import DetectionResult, Status
 
 __all__ = [
+    "CONTROLS",
     "METHODS",
     "NOUFAILY_CONTROL",
     "CountPanel",
     "DetectionResult",
     "InputError",
     "Status",
+    "controls_of",
+    "default_controls",
     "detect",
     "ears_c",
     "farrington",
     "farrington_flexible",
     "iso_week_mondays",
+    "keyword_controls",
+    "method_name",
 ]
-
-METHODS = ("farrington", "farrington-flexible", "ears-c1", "ears-c2", "ears-c3")
-
-
-def detect(panel: CountPanel, method: str, **controls) -> DetectionResult:
-    """Run a method by its CLI name (``farrington``, ``farrington-flexible``, ``ears-c1``..``ears-c3``).
-
-    ``controls`` are the keyword arguments of the method (``last=``, ``t_index=``, ``b=``, ...), so a
-    stored configuration such as ``{"method": "farrington-flexible", **NOUFAILY_CONTROL}`` runs as is.
-    """
-    name = method.replace("_", "-").lower()
-    if name == "farrington":
-        return farrington(panel, **controls)
-    if name == "farrington-flexible":
-        return farrington_flexible(panel, **controls)
-    if name in ("ears-c1", "ears-c2", "ears-c3"):
-        return ears_c(panel, method=name[-2:].upper(), **controls)
-    raise ValueError(f"unknown method {method!r}; one of {', '.join(METHODS)}")

@@ -7,59 +7,14 @@ Noufaily et al. (2013) controls for farrington-flexible. This module imports no 
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 
 from .data import InputError
-from .ears import ears_c
 from .engine import default_jobs
-from .farrington import farrington
-from .flexible import NOUFAILY_CONTROL, farrington_flexible
+from .flexible import NOUFAILY_CONTROL
 from .io import read_counts_csv, write_results_csv
-
-METHODS = ("farrington", "farrington-flexible", "ears-c1", "ears-c2", "ears-c3")
-
-# R control name -> (python keyword, parser, methods it applies to)
-_FARR = ("farrington", "farrington-flexible")
-_FLEX = ("farrington-flexible",)
-_EARS = ("ears-c1", "ears-c2", "ears-c3")
-
-
-def _bool(text: str) -> bool:
-    value = text.strip().upper()
-    if value in ("TRUE", "T", "1", "YES"):
-        return True
-    if value in ("FALSE", "F", "0", "NO"):
-        return False
-    raise argparse.ArgumentTypeError(f"expected TRUE or FALSE, got {text!r}")
-
-
-def _limit54(text: str) -> tuple[int, int]:
-    try:
-        cases, period = (int(p) for p in text.replace(" ", "").split(","))
-    except ValueError:
-        raise argparse.ArgumentTypeError("expected CASES,PERIOD such as 5,4") from None
-    return cases, period
-
-
-CONTROLS = {
-    "b": ("b", int, _FARR),
-    "w": ("w", int, _FARR),
-    "reweight": ("reweight", _bool, _FARR),
-    "weightsThreshold": ("weights_threshold", float, _FLEX),
-    "alpha": ("alpha", float, _FARR + _EARS),
-    "trend": ("trend", _bool, _FARR),
-    "pThresholdTrend": ("p_threshold_trend", float, _FLEX),
-    "limit54": ("limit54", _limit54, _FARR),
-    "powertrans": ("powertrans", str, _FARR),
-    "noPeriods": ("no_periods", int, _FLEX),
-    "pastWeeksNotIncluded": ("past_weeks_not_included", int, _FLEX),
-    "thresholdMethod": ("threshold_method", str, _FLEX),
-    "populationOffset": ("population_offset", _bool, _FLEX),
-    "baseline": ("baseline", int, _EARS),
-    "minSigma": ("min_sigma", float, _EARS),
-}
+from .methods import CONTROLS, FARRINGTON_METHODS, METHODS, detect, keyword_controls
 
 
 def register(subparsers) -> None:
@@ -94,9 +49,12 @@ def register(subparsers) -> None:
     detect.add_argument(
         "--jobs", type=int, default=0, help="threads for the Farrington fits (default 0: one per CPU)"
     )
-    for name, (_, parse, methods) in CONTROLS.items():
+    for name, control in CONTROLS.items():
         detect.add_argument(
-            f"--{name}", type=parse, default=None, help=f"R control {name} ({', '.join(methods)})"
+            f"--{name}",
+            type=control.parse,
+            default=None,
+            help=f"R control {name} ({', '.join(control.methods)})",
         )
     detect.set_defaults(func=run_detect)
     signals.set_defaults(func=lambda args: (signals.print_help(), 2)[1])
@@ -108,24 +66,12 @@ def _method_kwargs(args) -> dict:
         if args.method != "farrington-flexible":
             raise InputError("--preset noufaily applies to farrington-flexible only")
         kwargs.update(NOUFAILY_CONTROL)
-    for name, (key, _, methods) in CONTROLS.items():
-        value = getattr(args, name)
-        if value is None:
-            continue
-        if args.method not in methods:
+    given = {name: getattr(args, name) for name in CONTROLS if getattr(args, name) is not None}
+    for name in given:
+        if args.method not in CONTROLS[name].methods:
             raise InputError(f"--{name} does not apply to --method {args.method}")
-        kwargs[key] = value
-    if kwargs.pop("population_offset", False):
-        raise InputError("--populationOffset TRUE is not supported (series carry no population)")
+    kwargs.update(keyword_controls(args.method, given))
     return kwargs
-
-
-def _run(method: str, panel, last: int | None, kwargs: dict, progress: bool, jobs: int = 1):
-    if method == "farrington":
-        return farrington(panel, last=last, progress=progress, jobs=jobs, **kwargs)
-    if method == "farrington-flexible":
-        return farrington_flexible(panel, last=last, progress=progress, jobs=jobs, **kwargs)
-    return ears_c(panel, last=last, method=method[-2:].upper(), **kwargs)
 
 
 def run_detect(args) -> int:
@@ -133,10 +79,17 @@ def run_detect(args) -> int:
     try:
         kwargs = _method_kwargs(args)
         panels = read_counts_csv(args.input, freq=args.freq)
-        if args.method in ("farrington", "farrington-flexible") and any(p.freq == 365 for p in panels):
+        if args.method in FARRINGTON_METHODS and any(p.freq == 365 for p in panels):
             raise InputError("daily data (freq 365) is supported by the EARS methods only")
         results = [
-            _run(args.method, p, args.last, kwargs, progress=not args.quiet, jobs=args.jobs or default_jobs())
+            detect(
+                p,
+                args.method,
+                last=args.last,
+                progress=not args.quiet,
+                jobs=args.jobs or default_jobs(),
+                **kwargs,
+            )
             for p in panels
         ]
         n_rows = write_results_csv(results, args.output, details=args.details)

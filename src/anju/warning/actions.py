@@ -3,25 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 import time
 
 import numpy as np
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from anju.core import audit
-from anju.core.concurrency import lock_checked
-from anju.core.errors import WorkflowError
+from anju.core.concurrency import lock_checked, parse_version
+from anju.core.errors import Conflict, NotAllowed, WorkflowError
+from anju.core.models import Area
 from anju.core.scoping import in_scope
-from anju.signals.data import CountPanel
 from anju.warning.cap import mapping
 from anju.warning.counting import monday_of, weekly_counts
-from anju.warning.describe import describe
-from anju.warning.detection import controls_for, evaluate
+from anju.warning.describe import alert_text_from_signal
+from anju.warning.detection import clean_controls, scan_points
 from anju.warning.models import (
     Alert,
     AlertLevel,
@@ -29,131 +28,145 @@ from anju.warning.models import (
     AlertStatus,
     DomainDetection,
     MessageType,
-    Method,
     Signal,
     SignalScan,
 )
 
+SIGNAL_KEY = ("area_id", "domain_id", "week")
+SIGNAL_VALUES = ("method", "observed", "expected", "upperbound", "score", "alarm", "status", "scan_id")
 
-def _finite(value: float) -> float | None:
-    return float(value) if value is not None and math.isfinite(value) else None
+
+def _signal_upsert(points: list[dict]) -> tuple[str, list[tuple]]:
+    """One INSERT … ON CONFLICT (series, week) DO UPDATE and its rows, less the scan id, ready before the
+    transaction opens. Executed per row by the driver (``executemany``), it writes thousands of signals in
+    milliseconds, where building the same statement through the ORM costs about 0.25 ms per row inside
+    the write lock. Updating in place keeps each signal's id, so warnings and agenda items drafted from
+    a signal keep it. SQLite (3.24+) and PostgreSQL read the same statement."""
+    quote = connection.ops.quote_name
+    columns = SIGNAL_KEY + SIGNAL_VALUES
+    sql = (
+        f"INSERT INTO {quote(Signal._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))}) "
+        f"ON CONFLICT ({', '.join(quote(c) for c in SIGNAL_KEY)}) DO UPDATE SET "
+        + ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in SIGNAL_VALUES)
+    )
+    adapt_date = connection.ops.adapt_datefield_value
+    rows = [
+        (p["area_id"], p["domain_id"], adapt_date(p["week"]))
+        + tuple(p[c] for c in SIGNAL_VALUES if c != "scan_id")
+        for p in points
+    ]
+    return sql, rows
 
 
-@transaction.atomic
+MAX_SCAN_WEEKS = 520
+
+
+def scan_weeks(value) -> int:
+    """The number of weeks a scan re-evaluates, from a page or a command; bad input is a ValidationError."""
+    try:
+        weeks = int(str(value).strip())
+    except (TypeError, ValueError):
+        weeks = 0
+    if not 1 <= weeks <= MAX_SCAN_WEEKS:
+        raise ValidationError({"weeks": _("周数须为 1 至 %(max)s 之间的整数。") % {"max": MAX_SCAN_WEEKS}})
+    return weeks
+
+
 def run_scan(actor=None, *, through: dt.date | None = None, weeks: int = 4) -> SignalScan:
     """Count matters per (village, domain, ISO week) and evaluate the last ``weeks`` weeks through
     ``through`` (default: this week) with each domain's configured method; store one Signal per
-    series and week, replacing earlier evaluations of the same weeks."""
+    series and week, updating earlier evaluations of the same weeks in place (so that warnings and
+    agenda items drafted from a signal keep it).
+
+    The numbers are computed before the transaction opens; the transaction only writes them, so the
+    database's write lock is held for the writing alone (``SignalScan.write_ms``)."""
     if actor is not None:
         actor.require("signals.scan")
-    started = time.perf_counter()
+    weeks = scan_weeks(weeks)
+    started_at, started = timezone.now(), time.perf_counter()
     through = through or timezone.localdate()
     counts = weekly_counts(through)
     n_weeks = counts.counts.shape[1]
-    weeks = max(1, min(int(weeks), n_weeks))
+    weeks = min(weeks, n_weeks)
     t_index = np.arange(n_weeks - weeks + 1, n_weeks + 1)
-    scan = SignalScan.objects.create(
-        actor=actor,
-        first_week=counts.mondays[t_index[0] - 1].astype(dt.date),
-        last_week=monday_of(through),
-        series_count=counts.counts.shape[0],
-    )
     configured = {d.domain_id: d for d in DomainDetection.objects.all()}
-    n_domains = len(counts.domains)
-    signals: list[Signal] = []
-    for j, domain in enumerate(counts.domains):
-        setting = configured.get(domain.pk)
-        method = setting.method if setting else Method.FARRINGTON_FLEXIBLE
-        controls = controls_for(method, setting.controls if setting else None)
-        rows = np.arange(j, counts.counts.shape[0], n_domains)
-        panel = CountPanel(
-            counts.counts[rows], freq=52, dates=counts.mondays, series_ids=[str(a.pk) for a in counts.areas]
+    points = scan_points(counts, t_index, configured)
+    first_week = counts.mondays[t_index[0] - 1].astype(dt.date)
+    last_week = monday_of(through)
+    upsert, rows = _signal_upsert(points)
+    with transaction.atomic():
+        writing = time.perf_counter()
+        scan = SignalScan.objects.create(
+            actor=actor,
+            started_at=started_at,
+            first_week=first_week,
+            last_week=last_week,
+            series_count=counts.counts.shape[0],
         )
-        evaluated = np.zeros((rows.size, t_index.size), dtype=bool)
-        for subset, result in evaluate(method, controls, panel, t_index):
-            cols = np.searchsorted(t_index, subset)
-            for i, area in enumerate(counts.areas):
-                for k, col in enumerate(cols):
-                    evaluated[i, col] = True
-                    signals.append(
-                        Signal(
-                            area=area,
-                            domain=domain,
-                            week=counts.mondays[subset[k] - 1].astype(dt.date),
-                            method=method,
-                            observed=int(result.observed[i, k]),
-                            expected=_expected(result, i, k),
-                            upperbound=_finite(result.upperbound[i, k]),
-                            score=_finite(result.score[i, k]),
-                            alarm=bool(result.alarm[i, k]),
-                            status=_status_name(result, i, k),
-                            scan=scan,
-                        )
-                    )
-        for i, col in zip(*np.nonzero(~evaluated), strict=True):
-            signals.append(
-                Signal(
-                    area=counts.areas[i],
-                    domain=domain,
-                    week=counts.mondays[t_index[col] - 1].astype(dt.date),
-                    method=method,
-                    observed=int(counts.counts[rows[i], t_index[col] - 1]),
-                    alarm=False,
-                    status="insufficient_history",
-                    scan=scan,
-                )
-            )
-    Signal.objects.filter(week__gte=scan.first_week, week__lte=scan.last_week).delete()
-    Signal.objects.bulk_create(signals, batch_size=2000)
-    scan.points_evaluated = len(signals)
-    scan.alarm_count = sum(s.alarm for s in signals)
-    scan.finished_at = timezone.now()
-    scan.duration_ms = int((time.perf_counter() - started) * 1000)
-    scan.save()
-    audit.record(
-        actor,
-        "signals.scan",
-        scan,
-        after={
-            "first_week": scan.first_week,
-            "last_week": scan.last_week,
-            "series": scan.series_count,
-            "points": scan.points_evaluated,
-            "alarms": scan.alarm_count,
-        },
-    )
+        with connection.cursor() as cursor:
+            cursor.executemany(upsert, [(*row, scan.pk) for row in rows])
+        # series no longer scanned (a domain switched off, a village removed) leave no stale rows behind
+        Signal.objects.filter(week__gte=first_week, week__lte=last_week).exclude(scan=scan).delete()
+        scan.points_evaluated = len(points)
+        scan.alarm_count = sum(p["alarm"] for p in points)
+        scan.finished_at = timezone.now()
+        scan.duration_ms = int((time.perf_counter() - started) * 1000)
+        scan.write_ms = int((time.perf_counter() - writing) * 1000)
+        scan.save()
+        audit.record(
+            actor,
+            "signals.scan",
+            scan,
+            after={
+                "first_week": scan.first_week,
+                "last_week": scan.last_week,
+                "series": scan.series_count,
+                "points": scan.points_evaluated,
+                "alarms": scan.alarm_count,
+            },
+        )
     return scan
 
 
-def _expected(result, i: int, k: int) -> float | None:
-    """The model's expected count. Farrington masks it where too few recent cases allow no alarm, but the
-    fitted mean (``mu0``) is still what past years predict, which the charts and sentences show."""
-    value = _finite(result.expected[i, k])
-    if value is None and "mu0" in result.extra:
-        value = _finite(result.extra["mu0"][i, k])
-    return value
-
-
-def _status_name(result, i: int, k: int) -> str:
-    from anju.signals.result import Status
-
-    return Status(int(result.status[i, k])).name.lower()
+def may_configure_detection(actor) -> bool:
+    """A domain's method is used for every village scanned, so changing it needs a scope over all of them."""
+    if actor is None or not actor.can("signals.configure"):
+        return False
+    return all(in_scope(actor, root) for root in Area.objects.filter(parent__isnull=True))
 
 
 @transaction.atomic
-def configure_domain(actor, domain, *, method: str, controls: dict | None = None) -> DomainDetection:
+def configure_domain(
+    actor, domain, *, method: str, controls: dict | None = None, seen_version=None
+) -> DomainDetection:
+    """Choose ``domain``'s detection method and the R-named controls that differ from its defaults.
+
+    ``seen_version`` is the version of the configuration the user saw (0: they saw none, the default)."""
     actor.require("signals.configure")
-    setting, _ = DomainDetection.objects.get_or_create(domain=domain)
-    before = {"method": setting.method, "controls": setting.controls}
-    controls_for(method, controls)  # raises KeyError for an unknown method
-    setting.method, setting.controls = method, dict(controls or {})
-    setting.save()
+    if not may_configure_detection(actor):
+        raise NotAllowed(_("监测方法对全部村（社区）生效，只能由管辖全部区域的人员修改。"))
+    stale = _("该领域的监测配置已被他人修改，请刷新后重试。")
+    setting = DomainDetection.objects.filter(domain=domain).first()
+    if setting is None:
+        if parse_version(seen_version) not in (None, 0):
+            raise Conflict(stale)
+        setting, before = DomainDetection(domain=domain), None
+    else:
+        setting = lock_checked(setting, seen_version, message=stale)
+        before = {"method": setting.method, "controls": setting.controls}
+    setting.method, setting.controls = method, clean_controls(method, controls)
+    try:
+        with transaction.atomic():  # two first configurations at once: the second one is stale
+            setting.save()
+    except IntegrityError:
+        raise Conflict(stale) from None
     audit.record(
         actor,
         "signals.configure",
-        domain,
+        setting,
         before=before,
-        after={"method": method, "controls": setting.controls},
+        after={"domain": domain.code, "method": method, "controls": setting.controls},
     )
     return setting
 
@@ -265,18 +278,15 @@ def draft_alert(
 def draft_from_signal(actor, signal, *, level="yellow", recipients=(), onset=None):
     """Pre-fill a draft from an early-warning signal: its sentence as the expected situation."""
 
-    today = timezone.localdate()
     return draft_alert(
         actor,
         domain=signal.domain,
         level=level,
         area=signal.area,
         onset=onset or timezone.now(),
-        headline=f"{signal.area.name}{signal.domain.name}类事项异常增多预警",
-        expected=describe(signal, today) + "，明显高于往年同期，可能引发群体性诉求。",
-        measures="请属地村（社区）和相关部门立即开展排查，逐件登记化解，及时报告进展。",
         recipients=recipients,
         signal=signal,
+        **alert_text_from_signal(signal, timezone.localdate()),
     )
 
 

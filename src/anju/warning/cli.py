@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 
 
 def cmd_warn_scan(args) -> int:
     from anju.django_setup import setup_django
 
     setup_django()
+    from django.core.exceptions import ValidationError
+
     from anju.warning.actions import run_scan
 
     through = dt.date.fromisoformat(args.through) if args.through else None
-    scan = run_scan(None, through=through, weeks=args.weeks)
+    try:
+        scan = run_scan(None, through=through, weeks=args.weeks)
+    except ValidationError as exc:
+        print("; ".join(exc.messages), file=sys.stderr)
+        return 2
     print(
         f"扫描 {scan.first_week} – {scan.last_week}: {scan.series_count} 个序列, {scan.points_evaluated} 个点, "
-        f"{scan.alarm_count} 个报警, 用时 {scan.duration_ms} ms"
+        f"{scan.alarm_count} 个报警, 用时 {scan.duration_ms} ms（写入 {scan.write_ms} ms）"
     )
     return 0
 

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from anju.core.models import Area, Domain, Unit
 from anju.core.scoping import scoped
-from anju.warning.models import AlertLevel, Certainty, Urgency
+from anju.warning.detection import CONTROL_FIELDS
+from anju.warning.models import AlertLevel, Certainty, Method, Urgency
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -36,3 +37,51 @@ class AlertForm(forms.Form):
 
 class ReasonForm(forms.Form):
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=_("原因"), required=False)
+
+
+def _control_field(name: str, spec) -> forms.Field:
+    """An optional form field for one R control: blank keeps the method's default."""
+    common = {"label": spec.label, "required": False}
+    if spec.kind == "int":
+        return forms.IntegerField(error_messages={"invalid": _("请填写整数。")}, **common)
+    if spec.kind == "float":
+        return forms.FloatField(error_messages={"invalid": _("请填写数字。")}, **common)
+    if spec.kind == "bool":
+        return forms.TypedChoiceField(
+            choices=[("", _("默认")), ("true", _("是")), ("false", _("否"))],
+            coerce=lambda v: v == "true",
+            empty_value=None,
+            **common,
+        )
+    if spec.kind == "choice":
+        return forms.ChoiceField(choices=[("", _("默认"))] + [(c, c) for c in spec.choices], **common)
+    return forms.CharField(max_length=20, **common)  # "pair": cases,weeks
+
+
+class DetectionForm(forms.Form):
+    """A domain's detection method and the controls that differ from the method's defaults (R names)."""
+
+    method = forms.ChoiceField(choices=Method.choices, label=_("监测方法"))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, spec in CONTROL_FIELDS.items():
+            self.fields[name] = _control_field(name, spec)
+
+    def clean_limit54(self):
+        text = (self.cleaned_data.get("limit54") or "").replace("，", ",").replace(" ", "")
+        if not text:
+            return None
+        parts = text.split(",")
+        if len(parts) != 2 or not all(p.isascii() and p.isdigit() for p in parts):
+            raise forms.ValidationError(_("请填写两个整数“件数,周数”，如 5,4。"))
+        return [int(p) for p in parts]
+
+    def controls(self) -> dict:
+        """The controls the user filled in (blank ones keep the method's default)."""
+        return {
+            name: self.cleaned_data[name]
+            for name in CONTROL_FIELDS
+            if self.cleaned_data.get(name) not in (None, "")
+        }

@@ -19,8 +19,10 @@ class Method(models.TextChoices):
     EARS_C3 = "ears_c3", _("EARS C3")
 
 
-class DomainDetection(models.Model):
-    """The method (and R-named controls) configured for one domain; domains without one use the default."""
+class DomainDetection(Versioned):
+    """The method of one domain and the R-named controls that differ from the method's defaults
+    (``warning.detection.DEFAULTS``); domains without one use the default method. Changed only by
+    ``actions.configure_domain``."""
 
     domain = models.OneToOneField(Domain, on_delete=models.CASCADE, related_name="detection")
     method = models.CharField(
@@ -30,6 +32,9 @@ class DomainDetection(models.Model):
 
     class Meta:
         verbose_name = _("领域监测配置")
+
+    def __str__(self) -> str:
+        return f"{self.domain.name}：{self.get_method_display()}"
 
 
 class SignalScan(models.Model):
@@ -46,6 +51,8 @@ class SignalScan(models.Model):
     points_evaluated = models.PositiveIntegerField(default=0)
     alarm_count = models.PositiveIntegerField(default=0)
     duration_ms = models.PositiveIntegerField(default=0)
+    # time spent inside the write transaction (the database's write lock on SQLite); the numbers come first
+    write_ms = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-started_at", "-id"]

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from anju.warning import views, views_alerts, views_analysis
+from anju.warning import views, views_alerts, views_analysis, views_detection
 
 app_name = "warning"
 urlpatterns = [
     path("signals/", views.signal_list, name="signals"),
     path("signals/scan/", views.scan_now, name="scan"),
+    path("signals/methods/", views_detection.detection_list, name="detection"),
+    path("signals/methods/<int:pk>/", views_detection.detection_edit, name="detection_edit"),
     path("", views_alerts.alert_list, name="index"),
     path("new/", views_alerts.alert_new, name="alert_new"),
     path("<int:pk>/", views_alerts.alert_detail, name="alert"),

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -63,7 +64,14 @@ def signal_list(request):
 @login_required
 @require_POST
 def scan_now(request):
-    scan = actions.run_scan(request.user, weeks=int(request.POST.get("weeks", 4) or 4))
+    request.user.require("signals.scan")  # before the input is read: a refusal says nothing about it
+    try:
+        weeks = actions.scan_weeks(request.POST.get("weeks") or 4)
+    except ValidationError as exc:
+        for message in exc.message_dict["weeks"]:
+            messages.error(request, message)
+        return redirect("warning:signals")
+    scan = actions.run_scan(request.user, weeks=weeks)
     messages.success(
         request,
         _("扫描完成：%(n)s 个序列，%(a)s 个报警，用时 %(ms)s 毫秒。")

@@ -64,15 +64,13 @@ def alert_new(request):
     else:
         initial = {"onset": timezone.localtime().replace(second=0, microsecond=0)}
         if signal is not None:
-            from anju.warning.describe import describe
+            from anju.warning.describe import alert_text_from_signal
 
             initial.update(
                 domain=signal.domain,
                 area=signal.area,
                 level="yellow",
-                headline=f"{signal.area.name}{signal.domain.name}类事项异常增多预警",
-                expected=describe(signal, timezone.localdate()) + "，明显高于往年同期。",
-                measures="请属地村（社区）和相关部门立即开展排查，逐件登记化解，及时报告进展。",
+                **alert_text_from_signal(signal, timezone.localdate()),
             )
         form = AlertForm(request.user, initial=initial)
     return render(request, "warning/alert_form.html", {"form": form, "signal": signal})
