@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import getpass
+import os
 import sys
+from pathlib import Path
 
 from anju.platform_cli import setup_django
+
+PASSPHRASE_VARIABLE = "ANJU_BACKUP_PASSPHRASE"
 
 
 def cmd_keys_status(args) -> int:
@@ -58,6 +63,82 @@ def cmd_keys_rotate(args) -> int:
     return 0
 
 
+def _new_passphrase() -> str:
+    if os.environ.get(PASSPHRASE_VARIABLE):
+        return os.environ[PASSPHRASE_VARIABLE]
+    first = getpass.getpass("备份口令: ")
+    if first != getpass.getpass("再输入一次: "):
+        raise SystemExit("两次输入的口令不一致。")
+    return first
+
+
+def _passphrase() -> str:
+    return os.environ.get(PASSPHRASE_VARIABLE) or getpass.getpass("备份口令: ")
+
+
+def cmd_backup(args) -> int:
+    setup_django()
+    from django.conf import settings
+    from django.db import connection
+
+    from anju.core import crypto
+    from anju.core.backup import BackupError, create_backup
+
+    ring = crypto.keyring()
+    try:
+        summary = create_backup(
+            Path(args.out),
+            connection=connection,
+            data_dir=settings.DATA_DIR,
+            field_key_ids=ring.ids if ring else [],
+            field_keys_in_archive=bool(ring and ring.from_file),
+            passphrase=_new_passphrase() if args.encrypt else None,
+        )
+    except BackupError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    manifest = summary.manifest
+    print(
+        f"备份已写入 {summary.path}：{manifest['database']['vendor']} 数据库和 {summary.files} 个文件，"
+        f"共 {summary.size / 1e6:.1f} MB（压缩前）{'，已用口令加密' if args.encrypt else ''}。"
+    )
+    if ring is not None and not ring.from_file:
+        print(
+            "注意：字段加密密钥来自环境变量 ANJU_FIELD_KEY，不在备份中；请另行妥善保存"
+            f"（需要的密钥：{', '.join(ring.ids)}）。",
+            file=sys.stderr,
+        )
+    elif not args.encrypt:
+        print("注意：备份中有字段加密密钥和个人信息，请像保管密钥一样保管它（或用 --encrypt 加密）。")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    # No Django here: settings would create files in the data folder before it is checked to be empty.
+    import dj_database_url
+
+    from anju.core.backup import BackupError, restore_backup
+    from anju.core.keyfiles import data_dir
+
+    target = data_dir()
+    url = os.environ.get("ANJU_DATABASE_URL") or f"sqlite:///{target / 'anju.sqlite3'}"
+    try:
+        manifest = restore_backup(
+            Path(args.archive), data_dir=target, database=dj_database_url.parse(url), passphrase=_passphrase
+        )
+    except BackupError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(
+        f"已从 {args.archive}（{manifest['created_at']}，anju {manifest['anju_version']}）恢复到 {target}，"
+        f"{len(manifest['files'])} 个文件校验无误。运行 anju serve 启动（会先升级数据库）。"
+    )
+    keys = manifest.get("field_keys", {})
+    if keys and not keys.get("in_archive"):
+        print(f"注意：请用 ANJU_FIELD_KEY 给出备份时的字段加密密钥（{', '.join(keys['key_ids'])}）。")
+    return 0
+
+
 def register(subparsers) -> None:
     p = subparsers.add_parser("keys", help="字段加密密钥：查看、轮换")
     keys = p.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
@@ -71,3 +152,14 @@ def register(subparsers) -> None:
     )
     k.add_argument("--batch-size", type=int, default=500, help="每个事务重新加密的行数")
     k.set_defaults(func=cmd_keys_rotate)
+
+    p = subparsers.add_parser("backup", help="把数据库、密钥文件和上传文件备份成一个归档（服务运行时也可）")
+    p.add_argument("out", help="归档文件名，如 anju-2026-12-01.tar.gz")
+    p.add_argument(
+        "--encrypt", action="store_true", help=f"用口令加密（口令取 {PASSPHRASE_VARIABLE}，或交互输入）"
+    )
+    p.set_defaults(func=cmd_backup)
+
+    p = subparsers.add_parser("restore", help="把备份恢复到空的数据目录和空的数据库（先校验）")
+    p.add_argument("archive")
+    p.set_defaults(func=cmd_restore)
