@@ -305,12 +305,17 @@ def _pg_is_empty(database: dict) -> bool:
         "host": database.get("HOST") or None,
         "port": database.get("PORT") or None,
     }
-    with psycopg.connect(**{k: v for k, v in kwargs.items() if v is not None}) as conn:
-        count = conn.execute(
-            "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%%' "
-            "AND c.relkind IN ('r', 'p', 'v', 'm', 'S')"
-        ).fetchone()[0]
+    try:
+        with psycopg.connect(**{k: v for k, v in kwargs.items() if v is not None}) as conn:
+            count = conn.execute(
+                "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') "
+                "AND n.nspname NOT LIKE 'pg_toast%%' AND c.relkind IN ('r', 'p', 'v', 'm', 'S')"
+            ).fetchone()[0]
+    except psycopg.Error as exc:
+        raise BackupError(
+            f"无法连接 PostgreSQL 数据库 {database['NAME']}（请先建好空数据库）：{exc}"
+        ) from exc
     return count == 0
 
 

@@ -106,13 +106,20 @@ def create_key_file_if_unused() -> Keyring:
     if usage.total:
         raise FieldKeyError(crypto.missing_key_message(None, usage.key_ids() or ["（旧格式）"]))
     path = crypto.key_file()
+    # Written in full under another name, then linked into place: a process that loses the race reads the
+    # winner's complete file, never an empty one.
+    fd, tmp = tempfile.mkstemp(prefix=".field.key.", dir=path.parent)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process created it first
-        pass
-    else:
         with os.fdopen(fd, "w", encoding="ascii") as handle:
             handle.write(crypto.new_key() + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:  # another process created it first
+            pass
+    finally:
+        os.unlink(tmp)
     ring = crypto.keyring()
     assert ring is not None
     return ring
@@ -200,10 +207,11 @@ def rotate(*, new_key: bool = True, batch_size: int = 500, progress=None) -> Rot
                     ["enc%", current + "%", *([last] if last is not None else [])],
                 )
                 rows = cursor.fetchall()
+                updates = []
                 for row_pk, stored in rows:
-                    fresh = crypto.encrypt(crypto.decrypt(stored))
-                    cursor.execute(f"UPDATE {table} SET {col} = %s WHERE {pk} = %s", [fresh, row_pk])
+                    updates.append([crypto.encrypt(crypto.decrypt(stored)), row_pk])
                     from_keys[crypto.stored_key_id(stored) or LEGACY] += 1
+                cursor.executemany(f"UPDATE {table} SET {col} = %s WHERE {pk} = %s", updates)
                 reencrypted[label] += len(rows)
             if progress and rows:
                 progress(label, reencrypted[label])
