@@ -161,10 +161,7 @@ def decrypt(stored: str) -> str:
     if stored.startswith(PREFIX):
         kid, _, token = stored[len(PREFIX) :].partition(":")
         if ring is None or kid not in ring.fernets:
-            if ring is not None and ring.from_file:
-                ring = _file_keyring(key_file())  # rotation may just have added it
-            if ring is None or kid not in ring.fernets:
-                raise FieldKeyError(missing_key_message(ring, [kid]))
+            raise FieldKeyError(missing_key_message(ring, [kid]))
         opener = ring.fernets[kid]
     elif stored.startswith(LEGACY_PREFIX):
         if ring is None:
