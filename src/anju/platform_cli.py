@@ -18,13 +18,25 @@ def _manage(*argv: str, **options) -> None:
     call_command(*argv, **options)
 
 
+def field_keys_refused() -> bool:
+    """Print why the stored personal data cannot be read (a missing key file, say) and return True; on a
+    fresh installation create the key file. Serving with the wrong key would answer 500 and write new data
+    under a key nobody backed up."""
+    from anju.core.fieldkeys import field_key_problems
+
+    problems = field_key_problems()
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return bool(problems)
+
+
 def cmd_migrate(args) -> int:
     setup_django()
     _manage("migrate", "--no-input", verbosity=1 if getattr(args, "verbose", False) else 0)
     from anju.core.bootstrap import ensure_reference_data
 
     ensure_reference_data()
-    return 0
+    return 1 if field_keys_refused() else 0
 
 
 def load_demo_everything(seed: int, years: int) -> str:
@@ -113,6 +125,8 @@ def _serve(host: str, port: int) -> None:
 def cmd_serve(args) -> int:
     setup_django()
     _manage("migrate", "--no-input", verbosity=0)
+    if field_keys_refused():
+        return 1
     _serve(args.host, args.port)
     return 0
 
@@ -128,6 +142,8 @@ def cmd_demo(args) -> int:
 
     print(f"数据目录: {settings.DATA_DIR}")
     _manage("migrate", "--no-input", verbosity=0)
+    if field_keys_refused():
+        return 1
     if not Area.objects.exists():
         print("首次运行：正在生成示范县演示数据……", flush=True)
         print(load_demo_everything(args.seed, 3))

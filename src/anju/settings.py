@@ -5,7 +5,8 @@ Everything a deployment changes comes from the environment:
   ANJU_DATABASE_URL  e.g. postgres://user:pass@host/db; default SQLite in the data folder
   ANJU_SECRET_KEY    Django secret key; default a key file created on first run in the data folder
   ANJU_FIELD_KEY     Fernet key(s) for personal data at rest, comma-separated (newest first);
-                     default a key file created on first run in the data folder
+                     default the key file field.key in the data folder (one key a line, newest first),
+                     created while the database holds no encrypted value
   ANJU_DEBUG         "1" for development
   ANJU_ALLOWED_HOSTS comma-separated host names
 """
@@ -19,6 +20,9 @@ from pathlib import Path
 import dj_database_url
 
 from anju.core.keyfiles import data_dir, secret_from_file
+
+# Everything anju writes (database, keys, uploads, backups) is owner-only.
+os.umask(0o077)
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = data_dir()
@@ -195,6 +199,9 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-free meta tag; kept default-safe
 X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# Uploads hold personal data: owner-only, whatever the umask.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # One cache for all server processes (rate limits must be shared): the database by default, a Redis/Valkey
 # server when ANJU_CACHE_URL names one (redis://host:6379/0, needs the redis package).
@@ -207,13 +214,10 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "anju_cache"}}
 
 # anju's own settings -------------------------------------------------------------------------------
-ANJU_FIELD_KEYS = [
-    k.strip()
-    for k in (
-        os.environ.get("ANJU_FIELD_KEY") or secret_from_file(DATA_DIR / "field.key", kind="fernet")
-    ).split(",")
-    if k.strip()
-]
+# Field keys from the environment (newest first); when unset, core/crypto.py reads the key file, which
+# core/fieldkeys.py creates only while the database holds no encrypted value.
+ANJU_FIELD_KEYS = [k.strip() for k in os.environ.get("ANJU_FIELD_KEY", "").split(",") if k.strip()]
+ANJU_FIELD_KEY_FILE = DATA_DIR / "field.key"
 ANJU_ATTACHMENT_MAX_BYTES = int(os.environ.get("ANJU_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
 ANJU_ATTACHMENT_TYPES = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}
 # Public form: at most this many submissions per client address per hour.

@@ -139,7 +139,7 @@ def test_personal_data_is_encrypted_at_rest(world):
         )
         raw = cursor.fetchone()
     for stored, plain in zip(raw, (NAME, PHONE, ID_NUMBER), strict=True):
-        assert stored.startswith("enc1:") and plain not in stored
+        assert stored.startswith("enc2:") and plain not in stored
 
 
 def test_jpeg_png_and_pdf_attachments_are_stored_under_generated_names(world):

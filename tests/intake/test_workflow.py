@@ -52,7 +52,7 @@ def test_register_creates_the_matter_links_the_report_and_copies_the_reporter(wo
     with connection.cursor() as cursor:
         cursor.execute("SELECT name, phone, id_number FROM matters_matterparty WHERE id = %s", [party.pk])
         raw = cursor.fetchone()
-    assert all(value.startswith("enc1:") for value in raw)
+    assert all(value.startswith("enc2:") for value in raw)
     assert NAME not in raw[0] and PHONE not in raw[1] and ID_NUMBER not in raw[2]
     audit = AuditEvent.objects.get(action="report.register", object_id=str(report.pk))
     assert audit.after == {"status": "registered", "matter": matter.pk} and audit.note == matter.number
