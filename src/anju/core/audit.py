@@ -1,4 +1,7 @@
-"""Writing audit events. Actions call ``record``; nothing else writes to the audit log."""
+"""Writing audit events. Actions call ``record``; nothing else writes to the audit log.
+
+Each event is chained to the one before it by a hash (``audit_chain``); ``anju audit verify`` checks the chain.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +9,11 @@ import datetime as dt
 import decimal
 from collections.abc import Iterable
 
+from django.db import transaction
 from django.db.models import Model
+from django.utils import timezone
 
+from anju.core import audit_chain
 from anju.core.models import AuditEvent
 
 
@@ -45,14 +51,49 @@ def record(
 ) -> AuditEvent:
     if area is None:
         area = getattr(obj, "area", None) if hasattr(obj, "area_id") else None
-    return AuditEvent.objects.create(
-        actor=actor if (actor is not None and actor.pk) else None,
+    return append(
+        actor=actor,
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
         object_repr=str(obj)[:200],
         area=area,
-        before=_jsonable(before),
-        after=_jsonable(after),
+        before=before,
+        after=after,
         note=note,
     )
+
+
+def append(
+    *,
+    actor,
+    action: str,
+    object_type: str,
+    object_id: str,
+    object_repr: str = "",
+    area=None,
+    before=None,
+    after=None,
+    note: str = "",
+    at=None,
+) -> AuditEvent:
+    """Add one event at the end of the hash chain (``record`` for an object; the sign-in events directly)."""
+    with transaction.atomic():
+        seq, prev_hash = audit_chain.next_link(AuditEvent)
+        event = AuditEvent(
+            seq=seq,
+            prev_hash=prev_hash,
+            at=at or timezone.now(),
+            actor=actor if (actor is not None and actor.pk) else None,
+            action=str(action),
+            object_type=str(object_type),
+            object_id=str(object_id),
+            object_repr=str(object_repr)[:200],
+            area=area,
+            before=audit_chain.normalised_json(_jsonable(before)),
+            after=audit_chain.normalised_json(_jsonable(after)),
+            note=str(note),  # a lazy translation is stored in the language of the moment
+        )
+        event.hash = audit_chain.event_hash(audit_chain.values_of(event), prev_hash)
+        event.save(force_insert=True)
+    return event
