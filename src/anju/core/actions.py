@@ -140,3 +140,17 @@ def reveal_personal_data(actor: User, obj, field_name: str) -> str:
         area=getattr(obj, "scope_area", None) or getattr(obj, "area", None),
     )
     return value
+
+
+def record_audit_export(actor: User, filters: dict, count: int, *, area=None):
+    """Log an export of the audit log: who took which filtered events out of the system."""
+    actor.require("audit.view")
+    area = area or actor.area
+    return audit.record(
+        actor,
+        "audit.export",
+        area if area is not None else actor,
+        after={"filters": filters, "count": count},
+        area=area,
+        note=_("导出审计日志 %(n)s 条") % {"n": count},
+    )

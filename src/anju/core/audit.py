@@ -10,11 +10,12 @@ import decimal
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from anju.core import audit_chain
 from anju.core.models import AuditEvent
+from anju.core.scoping import scoped
 
 
 def _jsonable(value):
@@ -97,3 +98,12 @@ def append(
         event.hash = audit_chain.event_hash(audit_chain.values_of(event), prev_hash)
         event.save(force_insert=True)
     return event
+
+
+def visible_events(user) -> QuerySet:
+    """The audit events ``user`` may read: those in their area subtree, and, for a user whose scope is a root
+    of the area tree, the events that concern no area (sign-ins under unknown names, tokens, training)."""
+    events = scoped(user, AuditEvent)
+    if user.is_authenticated and user.is_active and user.area_id is not None and user.area.parent_id is None:
+        events = events | AuditEvent.objects.filter(area__isnull=True)
+    return events

@@ -94,7 +94,9 @@ def verify(model=None) -> ChainReport:
         seq = row["seq"]
         if seq != expected_seq:
             missing = f"{expected_seq}" if seq == expected_seq + 1 else f"{expected_seq}–{seq - 1}"
-            return ChainReport(checked, seq, head_hash, f"缺少第 {missing} 条（记录被删除），链在此断开", expected_seq)
+            return ChainReport(
+                checked, seq, head_hash, f"缺少第 {missing} 条（记录被删除），链在此断开", expected_seq
+            )
         if row["prev_hash"] != expected_prev:
             return ChainReport(
                 checked,

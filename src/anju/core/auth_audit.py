@@ -68,7 +68,9 @@ def _logged_out(sender, request, user, **kwargs) -> None:
 def _login_failed(sender, credentials, request=None, **kwargs) -> None:
     # Django has already masked secret-looking keys in ``credentials``; only the username is read here.
     field = get_user_model().USERNAME_FIELD
-    _record_for_username(LOGIN_FAILED, str(credentials.get(field) or credentials.get("username") or ""), request)
+    _record_for_username(
+        LOGIN_FAILED, str(credentials.get(field) or credentials.get("username") or ""), request
+    )
 
 
 def connect() -> None:

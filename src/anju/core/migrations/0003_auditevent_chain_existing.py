@@ -19,6 +19,7 @@ def chain_existing_events(apps, schema_editor):
             prev_hash = event.hash
         last_id = batch[-1].id
 
+
 class Migration(migrations.Migration):
     dependencies = [("core", "0002_auditevent_chain_fields")]
 
