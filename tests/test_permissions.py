@@ -188,6 +188,13 @@ PAGE_ROUTES = [
     page("core:home", lambda o, w: "/", listing=lambda o: o.report.title),
     page("core:audit", lambda o, w: "/audit/", permission="audit.view", listing=lambda o: o.matter.number),
     page(
+        "core:audit_export",
+        lambda o, w: "/audit/export/",
+        permission="audit.view",
+        listing=lambda o: o.matter.number,
+        effect=_logged,
+    ),
+    page(
         "core:reveal",
         lambda o, w: f"/reveal/party/{o.party.pk}/name/",
         method="POST",
