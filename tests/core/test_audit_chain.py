@@ -59,11 +59,12 @@ def test_hash_is_sha256_of_the_sorted_key_json_of_the_content_and_the_previous_h
         at=at,
     )
     # Written out by hand: the canonical form the README and audit_chain describe.
+    actor_id, area_id, prev_hash, seq = world.cadre.pk, world.village_a1.pk, event.prev_hash, event.seq
     canonical = (
-        '{"action":"matter.note","actor_id":%d,"after":null,"area_id":%d,"at":"2026-03-01T16:30:05.123456Z",'
-        '"before":{"a":[1,"二"],"b":1},"note":"说明","object_id":"42","object_repr":"某事项","object_type":"matters.matter",'
-        '"prev_hash":"%s","seq":%d}'
-    ) % (world.cadre.pk, world.village_a1.pk, event.prev_hash, event.seq)
+        f'{{"action":"matter.note","actor_id":{actor_id},"after":null,"area_id":{area_id},'
+        '"at":"2026-03-01T16:30:05.123456Z","before":{"a":[1,"二"],"b":1},"note":"说明","object_id":"42",'
+        f'"object_repr":"某事项","object_type":"matters.matter","prev_hash":"{prev_hash}","seq":{seq}}}'
+    )
     assert json.loads(canonical)  # well-formed
     assert event.hash == hashlib.sha256(canonical.encode("utf-8")).hexdigest()
     stored = AuditEvent.objects.get(pk=event.pk)
@@ -210,3 +211,22 @@ def test_concurrent_writers_on_postgresql_extend_one_chain(world):
     from anju.core.audit_chain import verify
 
     assert verify().intact
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_chains_the_events_written_before_the_chain(world, capsys):
+    from django.db.migrations.executor import MigrationExecutor
+
+    ids = list(AuditEvent.objects.order_by("id").values_list("id", flat=True))
+    executor = MigrationExecutor(connection)
+    executor.migrate([("core", "0001_initial")])  # the log as it was: no seq, no hashes, no triggers
+    assert "seq" not in {
+        c.name for c in connection.introspection.get_table_description(connection.cursor(), "core_auditevent")
+    }
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    events = _events()
+    assert [e.id for e in events] == ids  # numbered in the order they were written
+    assert [e.seq for e in events] == list(range(1, len(ids) + 1))
+    code, output = _verify(capsys)
+    assert code == 0, output

@@ -13,6 +13,8 @@ class CoreConfig(AppConfig):
 
         from anju.core import audit_guard, auth_audit
 
-        connection_created.connect(audit_guard.register_sqlite_function, dispatch_uid="anju_audit_wipe_function")
+        connection_created.connect(
+            audit_guard.register_sqlite_function, dispatch_uid="anju_audit_wipe_function"
+        )
         post_migrate.connect(audit_guard.install_after_migrate, sender=self, dispatch_uid="anju_audit_guard")
         auth_audit.connect()
