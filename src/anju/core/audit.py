@@ -79,7 +79,8 @@ def append(
     at=None,
 ) -> AuditEvent:
     """Add one event at the end of the hash chain (``record`` for an object; the sign-in events directly)."""
-    with transaction.atomic():
+    # No savepoint of its own: an event that cannot be written fails the whole change it records.
+    with transaction.atomic(savepoint=False):
         seq, prev_hash = audit_chain.next_link(AuditEvent)
         event = AuditEvent(
             seq=seq,
