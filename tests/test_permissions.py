@@ -201,6 +201,13 @@ PAGE_ROUTES = [
         allowed=frozenset({302}),
     ),
     page(
+        "core:audit_export",
+        lambda o, w: "/audit/export/",
+        permission="audit.view",
+        listing=lambda o: o.matter.number,
+        effect=_logged,
+    ),
+    page(
         "core:reveal",
         lambda o, w: f"/reveal/party/{o.party.pk}/name/",
         method="POST",

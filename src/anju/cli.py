@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "anju.screening.cli",
     "anju.assessment.cli",
     "anju.api.cli",
+    "anju.core.audit_cli",
     "anju.signals.cli",
     "anju.text.cli",
 )

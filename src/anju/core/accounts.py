@@ -88,34 +88,12 @@ class AccountPolicyMiddleware:
         return None
 
 
-def record_lockout(request, username: str, ip_address: str | None) -> None:
-    """An account or address has just been locked out by repeated failed sign-ins: audit it."""
-    from anju.core import audit
-    from anju.core.models import User
-
-    target = User.objects.filter(username=username).first()
-    if target is None:
-        return _record_unknown_lockout(username, ip_address)
-    audit.record(
-        None, "auth.lockout", target, after={"username": username, "ip": ip_address}, area=target.area
-    )
-
-
-def _record_unknown_lockout(username: str, ip_address: str | None) -> None:
-    """A lockout on a user name that does not exist: still audited, against the sign-in page's own record."""
-    from axes.models import AccessAttempt
-
-    from anju.core import audit
-
-    attempt = AccessAttempt.objects.filter(username=username).order_by("-attempt_time").first()
-    if attempt is not None:
-        audit.record(None, "auth.lockout", attempt, after={"username": username, "ip": ip_address})
-
-
 def connect_axes_signals() -> None:
     from axes.signals import user_locked_out
 
+    from anju.core.auth_audit import record_lockout
+
     def on_locked_out(sender, request, username, ip_address, **kwargs):
-        record_lockout(request, username, ip_address)
+        record_lockout(request, username)
 
     user_locked_out.connect(on_locked_out, dispatch_uid="anju.core.accounts.lockout", weak=False)

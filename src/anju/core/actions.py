@@ -282,3 +282,17 @@ def reset_second_factor(actor: User, user: User) -> int:
         removed += 1
     audit.record(actor, "auth.2fa_reset", user, after={"devices": removed}, area=user.area)
     return removed
+
+
+def record_audit_export(actor: User, filters: dict, count: int, *, area=None):
+    """Log an export of the audit log: who took which filtered events out of the system."""
+    actor.require("audit.view")
+    area = area or actor.area
+    return audit.record(
+        actor,
+        "audit.export",
+        area if area is not None else actor,
+        after={"filters": filters, "count": count},
+        area=area,
+        note=_("导出审计日志 %(n)s 条") % {"n": count},
+    )

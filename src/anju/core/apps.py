@@ -16,7 +16,14 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础")
 
     def ready(self):
-        from anju.core import accounts
+        from django.db.backends.signals import connection_created
+
+        from anju.core import accounts, audit_guard, auth_audit
 
         accounts.connect_axes_signals()
         post_migrate.connect(_create_cache_table, sender=self, dispatch_uid="anju.core.cache_table")
+        connection_created.connect(
+            audit_guard.register_sqlite_function, dispatch_uid="anju_audit_wipe_function"
+        )
+        post_migrate.connect(audit_guard.install_after_migrate, sender=self, dispatch_uid="anju_audit_guard")
+        auth_audit.connect()

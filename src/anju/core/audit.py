@@ -1,4 +1,7 @@
-"""Writing audit events. Actions call ``record``; nothing else writes to the audit log."""
+"""Writing audit events. Actions call ``record``; nothing else writes to the audit log.
+
+Each event is chained to the one before it by a hash (``audit_chain``); ``anju audit verify`` checks the chain.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +9,13 @@ import datetime as dt
 import decimal
 from collections.abc import Iterable
 
-from django.db.models import Model
+from django.db import transaction
+from django.db.models import Model, QuerySet
+from django.utils import timezone
 
+from anju.core import audit_chain
 from anju.core.models import AuditEvent
+from anju.core.scoping import scoped
 
 
 def _jsonable(value):
@@ -45,14 +52,59 @@ def record(
 ) -> AuditEvent:
     if area is None:
         area = getattr(obj, "area", None) if hasattr(obj, "area_id") else None
-    return AuditEvent.objects.create(
-        actor=actor if (actor is not None and actor.pk) else None,
+    return append(
+        actor=actor,
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
         object_repr=str(obj)[:200],
         area=area,
-        before=_jsonable(before),
-        after=_jsonable(after),
+        before=before,
+        after=after,
         note=note,
     )
+
+
+def append(
+    *,
+    actor,
+    action: str,
+    object_type: str,
+    object_id: str,
+    object_repr: str = "",
+    area=None,
+    before=None,
+    after=None,
+    note: str = "",
+    at=None,
+) -> AuditEvent:
+    """Add one event at the end of the hash chain (``record`` for an object; the sign-in events directly)."""
+    # No savepoint of its own: an event that cannot be written fails the whole change it records.
+    with transaction.atomic(savepoint=False):
+        seq, prev_hash = audit_chain.next_link(AuditEvent)
+        event = AuditEvent(
+            seq=seq,
+            prev_hash=prev_hash,
+            at=at or timezone.now(),
+            actor=actor if (actor is not None and actor.pk) else None,
+            action=str(action),
+            object_type=str(object_type),
+            object_id=str(object_id),
+            object_repr=str(object_repr)[:200],
+            area=area,
+            before=audit_chain.normalised_json(_jsonable(before)),
+            after=audit_chain.normalised_json(_jsonable(after)),
+            note=str(note),  # a lazy translation is stored in the language of the moment
+        )
+        event.hash = audit_chain.event_hash(audit_chain.values_of(event), prev_hash)
+        event.save(force_insert=True)
+    return event
+
+
+def visible_events(user) -> QuerySet:
+    """The audit events ``user`` may read: those in their area subtree, and, for a user whose scope is a root
+    of the area tree, the events that concern no area (sign-ins under unknown names, tokens, training)."""
+    events = scoped(user, AuditEvent)
+    if user.is_authenticated and user.is_active and user.area_id is not None and user.area.parent_id is None:
+        events = events | AuditEvent.objects.filter(area__isnull=True)
+    return events

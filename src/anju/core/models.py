@@ -215,8 +215,16 @@ class ApiToken(models.Model):
 
 
 class AuditEvent(models.Model):
-    """Append-only record of every state change: who, when, what, before → after."""
+    """Append-only record of every state change: who, when, what, before → after.
 
+    Tamper-evident: ``seq`` numbers the events without gaps and ``hash`` is SHA-256 over the event's content
+    and ``prev_hash``, the hash of event ``seq - 1`` (see ``audit_chain``). Database triggers refuse UPDATE
+    and DELETE (see ``audit_guard``); ``anju audit verify`` finds the first broken or missing link.
+    """
+
+    seq = models.PositiveBigIntegerField(_("序号"), unique=True, editable=False)
+    prev_hash = models.CharField(max_length=64, editable=False)
+    hash = models.CharField(max_length=64, editable=False)
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         User, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from anju.core import account_views, views
+from anju.core import account_views, audit_views, views
 
 app_name = "core"
 urlpatterns = [
@@ -14,6 +14,7 @@ urlpatterns = [
     path("account/2fa/verify/", account_views.two_factor_verify, name="two_factor_verify"),
     path("account/lockouts/", account_views.lockouts, name="lockouts"),
     path("account/lockouts/unlock/", account_views.unlock, name="unlock"),
-    path("audit/", views.audit_list, name="audit"),
+    path("audit/", audit_views.audit_list, name="audit"),
+    path("audit/export/", audit_views.audit_export, name="audit_export"),
     path("reveal/<str:model>/<int:pk>/<str:field>/", views.reveal, name="reveal"),
 ]

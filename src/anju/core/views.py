@@ -1,18 +1,16 @@
-"""Core pages: home (work bench), audit log, and revealing personal data."""
+"""Core pages: home (work bench) and revealing personal data. The audit log's pages are in audit_views."""
 
 from __future__ import annotations
 
 from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.html import escape
 from django.views.decorators.http import require_POST
 
 from anju.core import actions
-from anju.core.models import AuditEvent
 from anju.core.scoping import get_scoped_or_404, scoped
 
 # URL model names whose personal fields may be revealed -> (app label, model name)
@@ -39,17 +37,6 @@ def home(request):
         .select_related("area")[:10],
     }
     return render(request, "core/home.html", context)
-
-
-@login_required
-def audit_list(request):
-    request.user.require("audit.view")
-    events = scoped(request.user, AuditEvent).select_related("actor")
-    action = request.GET.get("action", "").strip()
-    if action:
-        events = events.filter(action__startswith=action)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit_list.html", {"page": page, "action": action})
 
 
 @login_required
