@@ -19,6 +19,7 @@ from anju.assessment.models import (
     VerdictLevel,
 )
 from anju.core.models import Area, AreaLevel, Domain, Unit
+from anju.core.params import MAX_INT
 from anju.core.scoping import scoped
 from anju.matters.risk import current_matrix
 
@@ -37,7 +38,11 @@ def _text(label, rows: int = 3, required: bool = False):
 
 def _count(label, required: bool = False):
     return forms.IntegerField(
-        label=label, required=required, widget=forms.NumberInput(attrs={"inputmode": "numeric"})
+        label=label,
+        required=required,
+        min_value=0,
+        max_value=MAX_INT,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
 
 
@@ -58,7 +63,9 @@ def _impact(label, required: bool = True):
 
 
 class ItemForm(forms.Form):
-    year = forms.IntegerField(label=_("年度"), initial=lambda: timezone.localdate().year)
+    year = forms.IntegerField(
+        label=_("年度"), min_value=1949, max_value=9999, initial=lambda: timezone.localdate().year
+    )
     title = forms.CharField(label=_("事项名称"), max_length=200, required=False)
     category = forms.ChoiceField(
         label=_("事项类别"), choices=[("", "—"), *ItemCategory.choices], required=False

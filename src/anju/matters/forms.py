@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anju.core.models import Area, Domain, Unit, User
+from anju.core.params import MAX_INT
 from anju.core.scoping import scoped
 from anju.matters.filters import AreaChoiceField
 from anju.matters.models import Matter, MatterKind, MediationResult, PartyRole, Satisfaction
@@ -263,7 +264,7 @@ class NewMatterForm(PartyFields):
     area = AreaChoiceField(label=_("发生地"), queryset=Area.objects.none(), empty_label=_("请选择"))
     title = forms.CharField(label=_("标题"), max_length=200)
     description = forms.CharField(label=_("情况描述"), widget=forms.Textarea(attrs={"rows": 5}))
-    people_involved = forms.IntegerField(label=_("涉及人数"), min_value=0, initial=0)
+    people_involved = forms.IntegerField(label=_("涉及人数"), min_value=0, max_value=MAX_INT, initial=0)
     amount_involved = forms.DecimalField(
         label=_("涉及金额（元）"), min_value=0, max_digits=14, decimal_places=2, initial=0
     )

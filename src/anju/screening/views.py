@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from anju.core.models import Area, AreaLevel, Domain
+from anju.core.params import int_param
 from anju.core.scoping import get_scoped_or_404, in_scope, scoped
 from anju.matters.models import Matter
 from anju.screening import actions
@@ -57,8 +58,8 @@ def index(request):
     _require(user, "screening.view")
     rounds = visible_rounds(user)
     level = request.GET.get("level", "")
-    if level.isdigit():
-        rounds = rounds.filter(level=int(level))
+    if (level_value := int_param(level)) is not None:
+        rounds = rounds.filter(level=level_value)
     status = request.GET.get("status", "")
     if status in RoundStatus.values:
         rounds = rounds.filter(status=status)
