@@ -1,0 +1,58 @@
+"""Characters that break documents or spoof what staff read, in one place for every input and writer.
+
+- Control characters (C0 but tab, newline and carriage return; DEL; C1) have no business in anything a
+  person types, and one stored in a matter broke every .xlsx export, CAP document and Atom feed (XML 1.0
+  forbids most of them). Every input drops them (``InputSafetyMiddleware`` and the import paths), and
+  every writer drops them again (``xml_safe``) so that what was stored before cannot break an export.
+- Bidirectional controls (U+202A–U+202E, U+2066–U+2069, marks) and zero-width characters make text show
+  something other than what it says ("‮gpj.exe" shows as "exe.jpg"). Names and codes refuse them with a
+  message beside the field (``refuse_invisible``); free text has them removed (``neutralise_invisible``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# C0 controls except \t \n \r, DEL and the C1 controls.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# What XML 1.0 cannot hold at all: the C0 controls above, surrogates, U+FFFE and U+FFFF.
+XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Bidirectional embeddings, overrides, isolates and marks; zero-width space/joiners; word joiner; BOM.
+INVISIBLE_CHARACTERS = re.compile(r"[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+INVISIBLE_MESSAGE = _(
+    "不能包含方向控制字符或零宽字符等不可见字符（它们会让显示的内容与实际不符），请删除后重新填写。"
+)
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without control characters (tab, newline and carriage return stay)."""
+    return CONTROL_CHARACTERS.sub("", text)
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the characters XML 1.0 (docx, xlsx, CAP, Atom) cannot hold."""
+    return XML_ILLEGAL.sub("", text)
+
+
+def neutralise_invisible(text: str) -> str:
+    """Free text without bidirectional controls and zero-width characters."""
+    return INVISIBLE_CHARACTERS.sub("", text)
+
+
+def clean_free_text(text: str) -> str:
+    """What every typed value becomes: no control characters, no invisible ones."""
+    return neutralise_invisible(strip_controls(text))
+
+
+def has_invisible(text: str) -> bool:
+    return bool(INVISIBLE_CHARACTERS.search(text))
+
+
+def refuse_invisible(value) -> None:
+    """Validator for names and codes: a bidirectional or zero-width character is an error, not removed."""
+    if isinstance(value, str) and has_invisible(value):
+        raise ValidationError(INVISIBLE_MESSAGE, code="invisible_characters")
