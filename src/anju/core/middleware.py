@@ -1,5 +1,6 @@
-"""Language: Simplified Chinese unless the user chose another language in the menu.
+"""Request middleware: the chosen language, and typed input cleaned once for every page and the API.
 
+Language: Simplified Chinese unless the user chose another language in the menu.
 Django's LocaleMiddleware would follow the browser's Accept-Language; a governance centre's pages should
 not switch language because a staff member's browser is set to English.
 """
@@ -8,6 +9,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils import translation
+
+from anju.core import textsafety
 
 
 class ChosenLanguageMiddleware:
@@ -23,3 +26,61 @@ class ChosenLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class InputSafetyMiddleware:
+    """Clean every typed value once, before any view, form, API schema or action sees it.
+
+    Query and form parameters (and the members of a JSON body) lose their control characters; free text
+    also loses bidirectional and zero-width characters. Names and codes (``IDENTIFIER_PARAMETERS``) keep
+    those so that their fields can refuse them with a message (``textsafety.refuse_invisible``): a name
+    silently changed is worse than one refused.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.http import HttpResponseBadRequest
+        from django.http.multipartparser import MultiPartParserError
+
+        request.GET = _clean_query(request.GET)
+        if request.method == "POST":
+            content_type = request.content_type or ""
+            try:
+                if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+                    request.POST = _clean_query(request.POST)
+                elif content_type == "application/json":
+                    _clean_json_body(request)
+            except MultiPartParserError:
+                return HttpResponseBadRequest("请求格式不正确。", content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+
+def _clean_value(name, value):
+    if isinstance(value, str):
+        value = textsafety.strip_controls(value)
+        return value if name in textsafety.IDENTIFIER_PARAMETERS else textsafety.neutralise_invisible(value)
+    if isinstance(value, list):
+        return [_clean_value(name, v) for v in value]
+    if isinstance(value, dict):
+        return {textsafety.clean_free_text(k): _clean_value(k, v) for k, v in value.items()}
+    return value
+
+
+def _clean_query(query):
+    cleaned = query.copy()
+    for name in list(cleaned.keys()):
+        cleaned.setlist(name, [_clean_value(name, v) for v in cleaned.getlist(name)])
+    cleaned._mutable = False
+    return cleaned
+
+
+def _clean_json_body(request) -> None:
+    import json
+
+    try:
+        data = json.loads(request.body)
+    except ValueError:
+        return  # not JSON: the API answers it with its own 4xx
+    request._body = json.dumps(_clean_value("", data), ensure_ascii=False).encode()

@@ -23,6 +23,22 @@ XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 # Bidirectional embeddings, overrides, isolates and marks; zero-width space/joiners; word joiner; BOM.
 INVISIBLE_CHARACTERS = re.compile(r"[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
+# Parameters (form fields, JSON members) that hold names and codes: their fields refuse invisible
+# characters with a message, so InputSafetyMiddleware leaves those characters in for the field to see.
+IDENTIFIER_PARAMETERS = frozenset(
+    {
+        "name",
+        "username",
+        "display_name",
+        "reporter_name",
+        "applicant_name",
+        "respondent_name",
+        "into_number",
+        "number",
+        "code",
+    }
+)
+
 INVISIBLE_MESSAGE = _(
     "不能包含方向控制字符或零宽字符等不可见字符（它们会让显示的内容与实际不符），请删除后重新填写。"
 )
@@ -56,3 +72,18 @@ def refuse_invisible(value) -> None:
     """Validator for names and codes: a bidirectional or zero-width character is an error, not removed."""
     if isinstance(value, str) and has_invisible(value):
         raise ValidationError(INVISIBLE_MESSAGE, code="invisible_characters")
+
+
+def invisible_errors(**fields) -> dict:
+    """{field: message} for each named value holding a bidirectional or zero-width character."""
+    return {
+        name: [INVISIBLE_MESSAGE]
+        for name, value in fields.items()
+        if isinstance(value, str) and has_invisible(value)
+    }
+
+
+def refuse_invisible_in(**fields) -> None:
+    """For actions: names and codes with an invisible character are refused, field by field."""
+    if errors := invisible_errors(**fields):
+        raise ValidationError(errors)

@@ -27,6 +27,7 @@ from anju.core import audit
 from anju.core.errors import WorkflowError
 from anju.core.models import AreaLevel
 from anju.core.scoping import in_scope
+from anju.core.textsafety import INVISIBLE_MESSAGE, has_invisible
 from anju.intake import receipts
 from anju.intake.models import Attachment, Channel, Report, ReportStatus
 from anju.intake.validation import (
@@ -141,6 +142,8 @@ def _validate_contact(name: str, phone: str, id_number: str, errors: dict) -> tu
     id_number = normalise_id_number(id_number)
     if len(name) > MAX_NAME_CHARS:
         errors["reporter_name"] = _("姓名不能超过 %(n)d 个字。") % {"n": MAX_NAME_CHARS}
+    if has_invisible(name):
+        errors["reporter_name"] = str(INVISIBLE_MESSAGE)
     if phone and not is_valid_phone(phone):
         errors["reporter_phone"] = str(PHONE_MESSAGE)
     if id_number and not is_valid_id_number(id_number):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from anju.core.models import Area, AreaLevel, Domain
 from anju.core.params import MAX_ID, MAX_INT
 from anju.core.scoping import scoped
+from anju.core.textsafety import refuse_invisible
 from anju.intake.actions import MAX_ATTACHMENTS
 from anju.intake.models import Channel, ReportStatus
 from anju.intake.validation import (
@@ -83,7 +84,9 @@ def add_action_errors(form: forms.Form, error: ValidationError) -> None:
 
 class ContactFields(forms.Form):
     anonymous = forms.BooleanField(label=_("匿名反映"), required=False)
-    reporter_name = forms.CharField(label=_("姓名"), required=False, max_length=50)
+    reporter_name = forms.CharField(
+        label=_("姓名"), required=False, max_length=50, validators=[refuse_invisible]
+    )
     reporter_phone = forms.CharField(
         label=_("联系电话"),
         required=False,

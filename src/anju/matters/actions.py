@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from anju.core import audit
 from anju.core.errors import WorkflowError  # noqa: F401  (re-exported: older imports)
 from anju.core.scoping import in_scope
+from anju.core.textsafety import refuse_invisible_in
 from anju.matters.models import (
     FollowUpVisit,
     Matter,
@@ -224,6 +225,7 @@ def add_party(
 ) -> MatterParty:
     if _log_event:
         _require(actor, "matter.note", matter)
+    refuse_invisible_in(name=name)
     party = MatterParty(
         matter=matter,
         role=role,

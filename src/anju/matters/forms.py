@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from anju.core.models import Area, Domain, Unit, User
 from anju.core.params import MAX_INT
 from anju.core.scoping import scoped
+from anju.core.textsafety import refuse_invisible
 from anju.matters.filters import AreaChoiceField
 from anju.matters.models import Matter, MatterKind, MediationResult, PartyRole, Satisfaction
 from anju.matters.risk import current_matrix
@@ -145,7 +146,7 @@ class RejectForm(ConfirmMixin, ReasonForm):
 
 
 class MergeForm(ConfirmMixin, forms.Form):
-    into_number = forms.CharField(label=_("合并到事项编号"), max_length=30)
+    into_number = forms.CharField(label=_("合并到事项编号"), max_length=30, validators=[refuse_invisible])
     note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, user, matter, **kwargs):
@@ -244,7 +245,7 @@ class PartyFields(forms.Form):
 
 class PartyForm(PartyFields):
     role = forms.ChoiceField(label=_("身份"), choices=PartyRole.choices)
-    name = forms.CharField(label=_("姓名/名称"), max_length=100)
+    name = forms.CharField(label=_("姓名/名称"), max_length=100, validators=[refuse_invisible])
     phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
     id_number = forms.CharField(label=_("身份证号"), max_length=18, required=False)
     is_organisation = forms.BooleanField(label=_("单位/组织"), required=False)
@@ -274,10 +275,14 @@ class NewMatterForm(PartyFields):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text=_("不填则为当前时间。"),
     )
-    applicant_name = forms.CharField(label=_("申请人/反映人姓名"), max_length=100, required=False)
+    applicant_name = forms.CharField(
+        label=_("申请人/反映人姓名"), max_length=100, required=False, validators=[refuse_invisible]
+    )
     applicant_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
     applicant_id_number = forms.CharField(label=_("身份证号"), max_length=18, required=False)
-    respondent_name = forms.CharField(label=_("被申请人姓名/名称"), max_length=100, required=False)
+    respondent_name = forms.CharField(
+        label=_("被申请人姓名/名称"), max_length=100, required=False, validators=[refuse_invisible]
+    )
     likelihood = forms.TypedChoiceField(label=_("可能性"), required=False, coerce=int)
     consequence = forms.TypedChoiceField(label=_("后果严重程度"), required=False, coerce=int)
 
