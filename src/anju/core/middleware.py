@@ -57,21 +57,10 @@ class InputSafetyMiddleware:
         return self.get_response(request)
 
 
-def _clean_value(name, value):
-    if isinstance(value, str):
-        value = textsafety.strip_controls(value)
-        return value if name in textsafety.IDENTIFIER_PARAMETERS else textsafety.neutralise_invisible(value)
-    if isinstance(value, list):
-        return [_clean_value(name, v) for v in value]
-    if isinstance(value, dict):
-        return {textsafety.clean_free_text(k): _clean_value(k, v) for k, v in value.items()}
-    return value
-
-
 def _clean_query(query):
     cleaned = query.copy()
     for name in list(cleaned.keys()):
-        cleaned.setlist(name, [_clean_value(name, v) for v in cleaned.getlist(name)])
+        cleaned.setlist(name, [textsafety.clean_value(name, v) for v in cleaned.getlist(name)])
     cleaned._mutable = False
     return cleaned
 
@@ -83,4 +72,4 @@ def _clean_json_body(request) -> None:
         data = json.loads(request.body)
     except ValueError:
         return  # not JSON: the API answers it with its own 4xx
-    request._body = json.dumps(_clean_value("", data), ensure_ascii=False).encode()
+    request._body = json.dumps(textsafety.clean_value("", data), ensure_ascii=False).encode()

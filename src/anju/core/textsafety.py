@@ -64,6 +64,35 @@ def clean_free_text(text: str) -> str:
     return neutralise_invisible(strip_controls(text))
 
 
+def clean_value(name: str, value):
+    """A typed value (a string, or lists and dicts of them, as JSON brings) cleaned for parameter ``name``:
+    control characters dropped; invisible characters removed too, except in names and codes."""
+    if isinstance(value, str):
+        value = strip_controls(value)
+        return value if name in IDENTIFIER_PARAMETERS else neutralise_invisible(value)
+    if isinstance(value, list):
+        return [clean_value(name, v) for v in value]
+    if isinstance(value, dict):
+        return {clean_free_text(k): clean_value(k, v) for k, v in value.items()}
+    return value
+
+
+def clean_dataclass(record) -> None:
+    """Clean, in place, every text in ``record`` and in the dataclasses, lists and dicts it holds: the
+    import paths' counterpart of ``InputSafetyMiddleware``."""
+    import dataclasses
+
+    for f in dataclasses.fields(record):
+        value = getattr(record, f.name)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            clean_dataclass(value)
+        elif isinstance(value, list) and any(dataclasses.is_dataclass(v) for v in value):
+            for item in value:
+                clean_dataclass(item)
+        elif isinstance(value, (str, list, dict)):
+            setattr(record, f.name, clean_value(f.name, value))
+
+
 def has_invisible(text: str) -> bool:
     return bool(INVISIBLE_CHARACTERS.search(text))
 
