@@ -141,7 +141,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-free meta tag; kept default-safe
 X_FRAME_OPTIONS = "DENY"
-DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024  # the fields of one request, files not counted
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "anju"}}
 
@@ -154,6 +155,11 @@ ANJU_FIELD_KEYS = [
     if k.strip()
 ]
 ANJU_ATTACHMENT_MAX_BYTES = int(os.environ.get("ANJU_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
+# An image may declare at most this many pixels (a small file can declare billions: a decompression bomb).
+ANJU_IMAGE_MAX_PIXELS = int(os.environ.get("ANJU_IMAGE_MAX_PIXELS", 50_000_000))
+# A whole request body, files included (10 attachments of the maximum size and the form): larger ones are
+# refused by waitress and by InputSafetyMiddleware before anything is read.
+ANJU_MAX_REQUEST_BYTES = int(os.environ.get("ANJU_MAX_REQUEST_BYTES", ANJU_ATTACHMENT_MAX_BYTES * 10 + 8 * 1024 * 1024))
 ANJU_ATTACHMENT_TYPES = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}
 # Public form: at most this many submissions per client address per hour.
 ANJU_PUBLIC_SUBMIT_PER_HOUR = int(os.environ.get("ANJU_PUBLIC_SUBMIT_PER_HOUR", 10))

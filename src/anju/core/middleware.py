@@ -8,7 +8,10 @@ not switch language because a staff member's browser is set to English.
 from __future__ import annotations
 
 from django.conf import settings
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.http.multipartparser import MultiPartParserError
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from anju.core import textsafety
 
@@ -41,9 +44,17 @@ class InputSafetyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.http import HttpResponseBadRequest
-        from django.http.multipartparser import MultiPartParserError
-
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.ANJU_MAX_REQUEST_BYTES:
+            return HttpResponse(
+                _("提交的内容过大（最多 %(mb)s MB）。")
+                % {"mb": settings.ANJU_MAX_REQUEST_BYTES // (1024 * 1024)},
+                status=413,
+                content_type="text/plain; charset=utf-8",
+            )
         request.GET = _clean_query(request.GET)
         if request.method == "POST":
             content_type = request.content_type or ""

@@ -32,8 +32,10 @@ from anju.intake import receipts
 from anju.intake.models import Attachment, Channel, Report, ReportStatus
 from anju.intake.validation import (
     ID_NUMBER_MESSAGE,
+    IMAGE_PIXELS_MESSAGE,
     PHONE_MESSAGE,
     SNIFF_BYTES,
+    image_too_large,
     is_valid_id_number,
     is_valid_phone,
     normalise_id_number,
@@ -119,6 +121,11 @@ def _check_attachments(files) -> tuple[list[_CheckedUpload], list[str]]:
         content_type = sniff_content_type(head)
         if content_type is None:
             errors.append(_("“%(name)s”不是 JPG、PNG 图片或 PDF 文件。") % {"name": name})
+            continue
+        if image_too_large(upload, content_type):
+            errors.append(
+                IMAGE_PIXELS_MESSAGE % {"name": name, "mp": settings.ANJU_IMAGE_MAX_PIXELS // 1_000_000}
+            )
             continue
         checked.append(_CheckedUpload(upload, content_type, name, size))
     return checked, errors

@@ -15,6 +15,7 @@ from anju.core.models import Area, Domain, Unit, User
 from anju.core.params import MAX_INT
 from anju.core.scoping import scoped
 from anju.core.textsafety import refuse_invisible
+from anju.intake.validation import IMAGE_PIXELS_MESSAGE, image_too_large
 from anju.matters.filters import AreaChoiceField
 from anju.matters.models import Matter, MatterKind, MediationResult, PartyRole, Satisfaction
 from anju.matters.risk import current_matrix
@@ -202,6 +203,11 @@ class MediationForm(forms.Form):
         kind = next((ct for ct, magic in FILE_SIGNATURES.items() if head.startswith(magic)), None)
         if kind is None or kind not in settings.ANJU_ATTACHMENT_TYPES:
             raise forms.ValidationError(_("只能上传 PDF、JPG 或 PNG 文件。"))
+        if image_too_large(upload, kind):
+            raise forms.ValidationError(
+                IMAGE_PIXELS_MESSAGE
+                % {"name": upload.name, "mp": settings.ANJU_IMAGE_MAX_PIXELS // 1_000_000}
+            )
         return upload
 
 
