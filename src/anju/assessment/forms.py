@@ -21,6 +21,7 @@ from anju.assessment.models import (
 from anju.core.models import Area, AreaLevel, Domain, Unit
 from anju.core.params import MAX_INT
 from anju.core.scoping import scoped
+from anju.core.textsafety import MAX_TEXT_CHARS
 from anju.matters.risk import current_matrix
 
 SURVEY_ROWS = 4
@@ -33,7 +34,9 @@ def _date(required: bool = False, label=""):
 
 
 def _text(label, rows: int = 3, required: bool = False):
-    return forms.CharField(label=label, required=required, widget=forms.Textarea(attrs={"rows": rows}))
+    return forms.CharField(
+        label=label, required=required, max_length=MAX_TEXT_CHARS, widget=forms.Textarea(attrs={"rows": rows})
+    )
 
 
 def _count(label, required: bool = False):

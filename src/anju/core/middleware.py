@@ -55,23 +55,39 @@ class InputSafetyMiddleware:
                 status=413,
                 content_type="text/plain; charset=utf-8",
             )
-        request.GET = _clean_query(request.GET)
-        if request.method == "POST":
-            content_type = request.content_type or ""
-            try:
+        try:
+            request.GET = _clean_query(request.GET)
+            if request.method == "POST":
+                content_type = request.content_type or ""
                 if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
                     request.POST = _clean_query(request.POST)
                 elif content_type == "application/json":
                     _clean_json_body(request)
-            except MultiPartParserError:
-                return HttpResponseBadRequest("请求格式不正确。", content_type="text/plain; charset=utf-8")
+        except MultiPartParserError:
+            return HttpResponseBadRequest(_("请求格式不正确。"), content_type="text/plain; charset=utf-8")
+        except _ValueTooLong:
+            message = _("填写的内容过长（每项最多 %(n)s 字）。") % {"n": textsafety.MAX_VALUE_CHARS}
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class _ValueTooLong(ValueError):
+    pass
+
+
+def _check_length(value) -> None:
+    if isinstance(value, str) and len(value) > textsafety.MAX_VALUE_CHARS:
+        raise _ValueTooLong
+    for item in value.values() if isinstance(value, dict) else value if isinstance(value, list) else ():
+        _check_length(item)
 
 
 def _clean_query(query):
     cleaned = query.copy()
     for name in list(cleaned.keys()):
-        cleaned.setlist(name, [textsafety.clean_value(name, v) for v in cleaned.getlist(name)])
+        values = cleaned.getlist(name)
+        _check_length(values)
+        cleaned.setlist(name, [textsafety.clean_value(name, v) for v in values])
     cleaned._mutable = False
     return cleaned
 
@@ -83,4 +99,5 @@ def _clean_json_body(request) -> None:
         data = json.loads(request.body)
     except ValueError:
         return  # not JSON: the API answers it with its own 4xx
+    _check_length(data)
     request._body = json.dumps(textsafety.clean_value("", data), ensure_ascii=False).encode()

@@ -39,6 +39,12 @@ IDENTIFIER_PARAMETERS = frozenset(
     }
 )
 
+# Longest typed texts: a note or reason, and a description or record; a single value past
+# MAX_VALUE_CHARS (no form takes one) is refused by InputSafetyMiddleware for every page and the API.
+MAX_NOTE_CHARS = 2_000
+MAX_TEXT_CHARS = 20_000
+MAX_VALUE_CHARS = 100_000
+
 INVISIBLE_MESSAGE = _(
     "不能包含方向控制字符或零宽字符等不可见字符（它们会让显示的内容与实际不符），请删除后重新填写。"
 )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from anju.core.models import Area, Domain, Unit, User
 from anju.core.params import MAX_INT
 from anju.core.scoping import scoped
-from anju.core.textsafety import refuse_invisible
+from anju.core.textsafety import MAX_NOTE_CHARS, MAX_TEXT_CHARS, refuse_invisible
 from anju.intake.validation import IMAGE_PIXELS_MESSAGE, image_too_large
 from anju.matters.filters import AreaChoiceField
 from anju.matters.models import Matter, MatterKind, MediationResult, PartyRole, Satisfaction
@@ -58,7 +58,12 @@ class ConfirmMixin(forms.Form):
 class AssessForm(forms.Form):
     likelihood = forms.TypedChoiceField(label=_("可能性"), coerce=int)
     consequence = forms.TypedChoiceField(label=_("后果严重程度"), coerce=int)
-    note = forms.CharField(label=_("研判意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        max_length=MAX_NOTE_CHARS,
+        label=_("研判意见"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -84,7 +89,12 @@ class AssignForm(forms.Form):
         label=_("责任人"), queryset=User.objects.none(), required=False, empty_label=_("（不指定）")
     )
     deadline = forms.DateField(label=_("办理期限"), widget=_date_input())
-    note = forms.CharField(label=_("交办意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        max_length=MAX_NOTE_CHARS,
+        label=_("交办意见"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, user, **kwargs):
         kwargs.setdefault("initial", {})
@@ -109,7 +119,9 @@ class AssignForm(forms.Form):
 
 
 class NoteOnlyForm(forms.Form):
-    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        max_length=MAX_NOTE_CHARS, label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ArchiveForm(ConfirmMixin, NoteOnlyForm):
@@ -117,7 +129,9 @@ class ArchiveForm(ConfirmMixin, NoteOnlyForm):
 
 
 class ResolveForm(forms.Form):
-    outcome = forms.CharField(label=_("化解结果"), widget=forms.Textarea(attrs={"rows": 3}))
+    outcome = forms.CharField(
+        max_length=MAX_TEXT_CHARS, label=_("化解结果"), widget=forms.Textarea(attrs={"rows": 3})
+    )
     public_note = forms.CharField(
         label=_("对外公开说明"),
         required=False,
@@ -130,7 +144,12 @@ class FollowUpForm(forms.Form):
     visited_on = forms.DateField(label=_("回访日期"), widget=_date_input())
     satisfaction = forms.ChoiceField(label=_("满意度"), choices=[("", _("请选择")), *Satisfaction.choices])
     method = forms.ChoiceField(label=_("回访方式"), choices=FOLLOW_UP_METHODS)
-    note = forms.CharField(label=_("回访情况"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        max_length=MAX_NOTE_CHARS,
+        label=_("回访情况"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {})
@@ -139,7 +158,9 @@ class FollowUpForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        max_length=MAX_NOTE_CHARS, label=_("原因"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class RejectForm(ConfirmMixin, ReasonForm):
@@ -148,7 +169,9 @@ class RejectForm(ConfirmMixin, ReasonForm):
 
 class MergeForm(ConfirmMixin, forms.Form):
     into_number = forms.CharField(label=_("合并到事项编号"), max_length=30, validators=[refuse_invisible])
-    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        max_length=MAX_NOTE_CHARS, label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, user, matter, **kwargs):
         super().__init__(*args, **kwargs)
@@ -175,10 +198,15 @@ class MediationForm(forms.Form):
         required=False,
         help_text=_("可填写身份，如“申请人、被申请人”，避免填写完整姓名。"),
     )
-    summary = forms.CharField(label=_("调解经过"), widget=forms.Textarea(attrs={"rows": 3}))
+    summary = forms.CharField(
+        max_length=MAX_TEXT_CHARS, label=_("调解经过"), widget=forms.Textarea(attrs={"rows": 3})
+    )
     result = forms.ChoiceField(label=_("调解结果"), choices=[("", _("请选择")), *MediationResult.choices])
     agreement_text = forms.CharField(
-        label=_("协议内容"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("协议内容"),
+        max_length=MAX_TEXT_CHARS,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     agreement_file = forms.FileField(
         label=_("协议文件（PDF/图片）"),
@@ -212,12 +240,16 @@ class MediationForm(forms.Form):
 
 
 class SupervisionForm(forms.Form):
-    note = forms.CharField(label=_("督办意见"), widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        max_length=MAX_NOTE_CHARS, label=_("督办意见"), widget=forms.Textarea(attrs={"rows": 2})
+    )
     new_deadline = forms.DateField(label=_("新期限（可选）"), required=False, widget=_date_input())
 
 
 class FreeNoteForm(forms.Form):
-    note = forms.CharField(label=_("备注"), widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        max_length=MAX_NOTE_CHARS, label=_("备注"), widget=forms.Textarea(attrs={"rows": 2})
+    )
     public = forms.BooleanField(label=_("群众可见"), required=False)
 
 
@@ -270,7 +302,9 @@ class NewMatterForm(PartyFields):
     )
     area = AreaChoiceField(label=_("发生地"), queryset=Area.objects.none(), empty_label=_("请选择"))
     title = forms.CharField(label=_("标题"), max_length=200)
-    description = forms.CharField(label=_("情况描述"), widget=forms.Textarea(attrs={"rows": 5}))
+    description = forms.CharField(
+        max_length=MAX_TEXT_CHARS, label=_("情况描述"), widget=forms.Textarea(attrs={"rows": 5})
+    )
     people_involved = forms.IntegerField(label=_("涉及人数"), min_value=0, max_value=MAX_INT, initial=0)
     amount_involved = forms.DecimalField(
         label=_("涉及金额（元）"), min_value=0, max_digits=14, decimal_places=2, initial=0
