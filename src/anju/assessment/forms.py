@@ -18,6 +18,7 @@ from anju.assessment.models import (
     ReviewConclusion,
     VerdictLevel,
 )
+from anju.core.fields import IdMultipleChoiceField
 from anju.core.models import Area, AreaLevel, Domain, Unit
 from anju.core.params import MAX_INT
 from anju.core.scoping import scoped
@@ -78,13 +79,13 @@ class ItemForm(forms.Form):
         label=_("决策提出（承办）单位"), queryset=Unit.objects.none(), required=False
     )
     area = forms.ModelChoiceField(label=_("所属区域"), queryset=Area.objects.none(), required=False)
-    affected_areas = forms.ModelMultipleChoiceField(
+    affected_areas = IdMultipleChoiceField(
         label=_("涉及区域"),
         queryset=Area.objects.none(),
         required=False,
         help_text=_("按住 Ctrl/⌘ 可多选；须在所属区域之内。"),
     )
-    domains = forms.ModelMultipleChoiceField(
+    domains = IdMultipleChoiceField(
         label=_("涉及领域"), queryset=Domain.objects.filter(active=True), required=False
     )
     people_affected = _count(_("预计涉及人数"))

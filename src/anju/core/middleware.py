@@ -60,6 +60,10 @@ class InputSafetyMiddleware:
             if request.method == "POST":
                 content_type = request.content_type or ""
                 if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+                    if length <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+                        # Keep the raw body readable after the form is parsed (Django parses a cached
+                        # body): the API reads request.body and answers a form sent to it with a 4xx.
+                        request.body  # noqa: B018
                     request.POST = _clean_query(request.POST)
                 elif content_type == "application/json":
                     _clean_json_body(request)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from anju.core.fields import IdMultipleChoiceField
 from anju.core.models import Area, Domain, Unit
 from anju.core.scoping import scoped
 from anju.core.textsafety import MAX_NOTE_CHARS, MAX_TEXT_CHARS
@@ -24,7 +25,7 @@ class AlertForm(forms.Form):
     measures = forms.CharField(max_length=MAX_TEXT_CHARS, widget=forms.Textarea, label=_("应采取的措施"))
     urgency = forms.ChoiceField(choices=Urgency.choices, label=_("紧迫性"), initial=Urgency.EXPECTED)
     certainty = forms.ChoiceField(choices=Certainty.choices, label=_("确定性"), initial=Certainty.LIKELY)
-    recipients = forms.ModelMultipleChoiceField(
+    recipients = IdMultipleChoiceField(
         Unit.objects.none(), label=_("接收单位（须签收）"), widget=forms.CheckboxSelectMultiple
     )
 
