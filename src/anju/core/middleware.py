@@ -57,16 +57,16 @@ class InputSafetyMiddleware:
             )
         try:
             request.GET = _clean_query(request.GET)
-            if request.method == "POST":
-                content_type = request.content_type or ""
+            content_type = request.content_type or ""
+            if request.method in ("POST", "PUT", "PATCH") and content_type == "application/json":
+                _clean_json_body(request)
+            elif request.method == "POST":
                 if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
                     if length <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
                         # Keep the raw body readable after the form is parsed (Django parses a cached
                         # body): the API reads request.body and answers a form sent to it with a 4xx.
                         request.body  # noqa: B018
                     request.POST = _clean_query(request.POST)
-                elif content_type == "application/json":
-                    _clean_json_body(request)
         except MultiPartParserError:
             return HttpResponseBadRequest(_("请求格式不正确。"), content_type="text/plain; charset=utf-8")
         except _ValueTooLong:
