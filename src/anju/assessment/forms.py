@@ -44,8 +44,7 @@ def _count(label, required: bool = False):
     return forms.IntegerField(
         label=label,
         required=required,
-        min_value=0,
-        max_value=MAX_INT,
+        max_value=MAX_INT,  # past an integer column; a negative count gets the action's own message
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
 
