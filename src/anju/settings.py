@@ -159,7 +159,9 @@ ANJU_ATTACHMENT_MAX_BYTES = int(os.environ.get("ANJU_ATTACHMENT_MAX_BYTES", 10 *
 ANJU_IMAGE_MAX_PIXELS = int(os.environ.get("ANJU_IMAGE_MAX_PIXELS", 50_000_000))
 # A whole request body, files included (10 attachments of the maximum size and the form): larger ones are
 # refused by waitress and by InputSafetyMiddleware before anything is read.
-ANJU_MAX_REQUEST_BYTES = int(os.environ.get("ANJU_MAX_REQUEST_BYTES", ANJU_ATTACHMENT_MAX_BYTES * 10 + 8 * 1024 * 1024))
+ANJU_MAX_REQUEST_BYTES = int(
+    os.environ.get("ANJU_MAX_REQUEST_BYTES", ANJU_ATTACHMENT_MAX_BYTES * 10 + 8 * 1024 * 1024)
+)
 ANJU_ATTACHMENT_TYPES = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}
 # Public form: at most this many submissions per client address per hour.
 ANJU_PUBLIC_SUBMIT_PER_HOUR = int(os.environ.get("ANJU_PUBLIC_SUBMIT_PER_HOUR", 10))

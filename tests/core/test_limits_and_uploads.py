@@ -28,7 +28,12 @@ def _png_declaring(width: int, height: int) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # 1-bit greyscale
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00")) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00"))
+        + chunk(b"IEND", b"")
+    )
 
 
 def _small_png() -> bytes:
@@ -96,7 +101,12 @@ def test_a_note_past_its_length_gets_a_message_beside_the_field(client, world):
     from anju.matters.models import MatterEvent
 
     matter = actions.create_matter(
-        world.centre_staff, kind="dispute", domain=world.wages, area=world.village_a1, title="欠薪", description="x"
+        world.centre_staff,
+        kind="dispute",
+        domain=world.wages,
+        area=world.village_a1,
+        title="欠薪",
+        description="x",
     )
     client.force_login(world.centre_staff)
     before = MatterEvent.objects.count()
