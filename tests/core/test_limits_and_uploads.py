@@ -128,7 +128,13 @@ def test_waitress_refuses_a_body_past_the_limit(settings):
         return [b"ok"]
 
     server = create_server(app, host="127.0.0.1", port=0, **waitress_options())
-    thread = threading.Thread(target=server.run, daemon=True)
+    stop = threading.Event()
+
+    def serve():  # server.run() loops forever; this loop ends when the test is done
+        while not stop.is_set():
+            server.asyncore.loop(timeout=0.05, map=server._map, count=1)
+
+    thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     try:
         port = server.effective_port
@@ -144,4 +150,6 @@ def test_waitress_refuses_a_body_past_the_limit(settings):
             sock.sendall(b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\nok")
             assert b" 200 " in sock.recv(200).split(b"\r\n", 1)[0]
     finally:
+        stop.set()
+        thread.join(timeout=5)
         server.close()
