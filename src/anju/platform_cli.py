@@ -109,6 +109,20 @@ def _warm_up() -> None:
     service.suggest(None, "预热")
 
 
+def waitress_options() -> dict:
+    """How waitress serves anju. Its default accepts (and buffers) request bodies up to 1 GiB."""
+    from django.conf import settings
+
+    return {
+        "threads": 8,
+        "ident": "anju",
+        "max_request_body_size": settings.ANJU_MAX_REQUEST_BYTES,
+        "max_request_header_size": 256 * 1024,
+        # X-Forwarded-* reach Django, where anju.core.proxies believes them only from ANJU_TRUSTED_PROXIES
+        "clear_untrusted_proxy_headers": False,
+    }
+
+
 def _serve(host: str, port: int) -> None:
     import threading
 
@@ -119,7 +133,7 @@ def _serve(host: str, port: int) -> None:
     application = StaticFilesHandler(get_wsgi_application())
     threading.Thread(target=_warm_up, name="anju-warm-up", daemon=True).start()
     print(f"安居 anju 正在运行: http://{host}:{port}/  (Ctrl+C 退出)", flush=True)
-    serve(application, host=host, port=port, threads=8, ident="anju", _quiet=True)
+    serve(application, host=host, port=port, _quiet=True, **waitress_options())
 
 
 def cmd_serve(args) -> int:

@@ -57,12 +57,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "anju.core.proxies.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "anju.core.middleware.PrivacyHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "anju.core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "anju.core.middleware.InputSafetyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -198,7 +200,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-free meta tag; kept default-safe
 X_FRAME_OPTIONS = "DENY"
-DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024  # the fields of one request, files not counted
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 # Uploads hold personal data: owner-only, whatever the umask.
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
@@ -219,6 +222,13 @@ else:
 ANJU_FIELD_KEYS = [k.strip() for k in os.environ.get("ANJU_FIELD_KEY", "").split(",") if k.strip()]
 ANJU_FIELD_KEY_FILE = DATA_DIR / "field.key"
 ANJU_ATTACHMENT_MAX_BYTES = int(os.environ.get("ANJU_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
+# An image may declare at most this many pixels (a small file can declare billions: a decompression bomb).
+ANJU_IMAGE_MAX_PIXELS = int(os.environ.get("ANJU_IMAGE_MAX_PIXELS", 50_000_000))
+# A whole request body, files included (10 attachments of the maximum size and the form): larger ones are
+# refused by waitress and by InputSafetyMiddleware before anything is read.
+ANJU_MAX_REQUEST_BYTES = int(
+    os.environ.get("ANJU_MAX_REQUEST_BYTES", ANJU_ATTACHMENT_MAX_BYTES * 10 + 8 * 1024 * 1024)
+)
 ANJU_ATTACHMENT_TYPES = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}
 # Public form: at most this many submissions per client address per hour.
 ANJU_PUBLIC_SUBMIT_PER_HOUR = int(os.environ.get("ANJU_PUBLIC_SUBMIT_PER_HOUR", 10))

@@ -87,5 +87,10 @@ def test_a_form_post_through_a_tls_proxy_passes_the_csrf_check(settings):
     # control first: a proxy that is not trusted with the scheme: the browser's https Origin does not match
     # the plain-http request Django sees, so the form POST is refused (what users behind TLS saw before)
     assert _csrf_post(proxied) == 403
-    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")  # what ANJU_TRUSTED_PROXIES sets
+    # what ANJU_TRUSTED_PROXIES=127.0.0.1 sets (the test client's requests come from 127.0.0.1)
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.ANJU_TRUSTED_PROXIES = ["127.0.0.1"]
     assert _csrf_post(proxied) == 200  # the login form answers (wrong password), not 403
+    # the same headers from a client that is not a trusted proxy are dropped: refused again
+    settings.ANJU_TRUSTED_PROXIES = ["10.0.0.1"]
+    assert _csrf_post(proxied) == 403

@@ -280,3 +280,18 @@ def test_imported_timelines_follow_the_audience_rule(world):
     with pytest.raises(ValidationError, match="对外公开说明"):
         import_historical_matters(world.admin, [leaky])
     assert Matter.objects.count() == 1
+
+
+def test_imported_text_is_cleaned_and_an_invisible_name_refused(world):
+    """An import gets what typed input gets: control and invisible characters out of free text, and a
+    party name with a bidirectional override refused (nothing written)."""
+    spoofed = archived_row(world, parties=[{"role": "applicant", "name": "王\u202e明小"}])
+    with pytest.raises(ValidationError, match="不可见字符"):
+        import_historical_matters(world.admin, [spoofed])
+    assert not Matter.objects.exists()
+    row = archived_row(
+        world, title="东一村\x0b欠薪\u200b纠纷", description="务工人员\x00反映\u2066工资被拖欠。"
+    )
+    [matter] = import_historical_matters(world.admin, [row])
+    matter.refresh_from_db()
+    assert matter.title == "东一村欠薪纠纷" and matter.description == "务工人员反映工资被拖欠。"

@@ -30,14 +30,22 @@ def test_method_names_accept_the_platform_spelling():
 
 
 def test_r_controls_become_keywords_and_foreign_ones_are_refused():
-    r_controls = {"noPeriods": 10, "pastWeeksNotIncluded": 26, "thresholdMethod": "nbPlugin", "limit54": [5, 4]}
+    r_controls = {
+        "noPeriods": 10,
+        "pastWeeksNotIncluded": 26,
+        "thresholdMethod": "nbPlugin",
+        "limit54": [5, 4],
+    }
     assert keyword_controls("farrington_flexible", r_controls) == {
         "no_periods": 10,
         "past_weeks_not_included": 26,
         "threshold_method": "nbPlugin",
         "limit54": (5, 4),  # a stored JSON list becomes the tuple the method takes
     }
-    assert keyword_controls("ears_c3", {"baseline": 10, "minSigma": 0.5}) == {"baseline": 10, "min_sigma": 0.5}
+    assert keyword_controls("ears_c3", {"baseline": 10, "minSigma": 0.5}) == {
+        "baseline": 10,
+        "min_sigma": 0.5,
+    }
     with pytest.raises(InputError, match="does not apply"):
         keyword_controls("ears_c1", {"b": 5})
     with pytest.raises(InputError, match="does not apply"):
@@ -65,7 +73,11 @@ def test_controls_of_each_method_and_their_r_defaults():
         "powertrans": "2/3",
     }
     flexible = default_controls("farrington-flexible")
-    assert (flexible["noPeriods"], flexible["thresholdMethod"], flexible["weightsThreshold"]) == (1, "delta", 2.58)
+    assert (flexible["noPeriods"], flexible["thresholdMethod"], flexible["weightsThreshold"]) == (
+        1,
+        "delta",
+        2.58,
+    )
 
 
 def test_detect_runs_every_method_with_threads_as_asked():

@@ -281,7 +281,7 @@ class MatterIn(Schema):
     area: str = Field(..., description="area code, within the user's scope")
     title: str
     description: str
-    people_involved: int = Field(0, ge=0)
+    people_involved: int = Field(0, ge=0, le=2**31 - 1)
     amount_involved: Decimal = Field(Decimal(0), description="yuan")
     occurred_at: dt.datetime | None = None
     parties: list[PartyIn] = []

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
@@ -27,6 +27,7 @@ from anju.api.schemas import (
 from anju.api.versions import VersionIn, seen_version, with_etag
 from anju.core import actions as core_actions
 from anju.core.scoping import get_scoped_or_404, scoped
+from anju.core.uploads import upload_response
 from anju.intake import actions as intake_actions
 from anju.intake import receipts
 from anju.intake.models import Attachment, Channel, Report, ReportStatus
@@ -193,12 +194,7 @@ def download_attachment(request, report_id: int, attachment_id: int):
         handle = item.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(
-        handle, content_type=item.content_type, as_attachment=True, filename=item.original_name
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return upload_response(handle, content_type=item.content_type, filename=item.original_name)
 
 
 @router.post(

@@ -7,6 +7,8 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from anju.core.spreadsheet import append_row
+
 HEADER = [
     "年度",
     "事项名称",
@@ -31,7 +33,7 @@ def build_register(items) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "评估事项目录"
-    sheet.append(HEADER)
+    append_row(sheet, HEADER)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="EEF2F7")
@@ -39,7 +41,8 @@ def build_register(items) -> bytes:
         a = item.current_assessment
         decided = item.decided_assessment
         decision = decided.decision if decided else None
-        sheet.append(
+        append_row(
+            sheet,
             [
                 item.year,
                 item.title,
@@ -57,7 +60,7 @@ def build_register(items) -> bytes:
                 decision.get_outcome_display() if decision else "",
                 item.decided_on,
                 item.coverage_label(),
-            ]
+            ],
         )
     for column, width in zip(
         "ABCDEFGHIJKLMNOP", (6, 32, 16, 18, 12, 24, 10, 12, 10, 6, 12, 12, 8, 12, 12, 14), strict=True

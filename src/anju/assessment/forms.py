@@ -18,8 +18,11 @@ from anju.assessment.models import (
     ReviewConclusion,
     VerdictLevel,
 )
+from anju.core.fields import IdMultipleChoiceField
 from anju.core.models import Area, AreaLevel, Domain, Unit
+from anju.core.params import MAX_INT
 from anju.core.scoping import scoped
+from anju.core.textsafety import MAX_TEXT_CHARS
 from anju.matters.risk import current_matrix
 
 SURVEY_ROWS = 4
@@ -32,12 +35,17 @@ def _date(required: bool = False, label=""):
 
 
 def _text(label, rows: int = 3, required: bool = False):
-    return forms.CharField(label=label, required=required, widget=forms.Textarea(attrs={"rows": rows}))
+    return forms.CharField(
+        label=label, required=required, max_length=MAX_TEXT_CHARS, widget=forms.Textarea(attrs={"rows": rows})
+    )
 
 
 def _count(label, required: bool = False):
     return forms.IntegerField(
-        label=label, required=required, widget=forms.NumberInput(attrs={"inputmode": "numeric"})
+        label=label,
+        required=required,
+        max_value=MAX_INT,  # past an integer column; a negative count gets the action's own message
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
 
 
@@ -58,7 +66,9 @@ def _impact(label, required: bool = True):
 
 
 class ItemForm(forms.Form):
-    year = forms.IntegerField(label=_("年度"), initial=lambda: timezone.localdate().year)
+    year = forms.IntegerField(
+        label=_("年度"), min_value=1949, max_value=9999, initial=lambda: timezone.localdate().year
+    )
     title = forms.CharField(label=_("事项名称"), max_length=200, required=False)
     category = forms.ChoiceField(
         label=_("事项类别"), choices=[("", "—"), *ItemCategory.choices], required=False
@@ -68,13 +78,13 @@ class ItemForm(forms.Form):
         label=_("决策提出（承办）单位"), queryset=Unit.objects.none(), required=False
     )
     area = forms.ModelChoiceField(label=_("所属区域"), queryset=Area.objects.none(), required=False)
-    affected_areas = forms.ModelMultipleChoiceField(
+    affected_areas = IdMultipleChoiceField(
         label=_("涉及区域"),
         queryset=Area.objects.none(),
         required=False,
         help_text=_("按住 Ctrl/⌘ 可多选；须在所属区域之内。"),
     )
-    domains = forms.ModelMultipleChoiceField(
+    domains = IdMultipleChoiceField(
         label=_("涉及领域"), queryset=Domain.objects.filter(active=True), required=False
     )
     people_affected = _count(_("预计涉及人数"))

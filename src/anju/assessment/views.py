@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +28,7 @@ from anju.assessment.models.items import FLAGGED
 from anju.assessment.tracking import coverage_summary, forecast_vs_actual
 from anju.core.errors import http_status
 from anju.core.scoping import get_scoped_or_404, scoped
+from anju.core.uploads import upload_response
 
 TABS = [
     ("plan", gettext_lazy("评估方案")),
@@ -548,4 +549,4 @@ def report_file(request, pk: int, fmt: str):
     if not field:
         raise Http404(_("报告尚未形成。"))
     name = f"{assessment.item.title}-稳评报告-第{assessment.revision}版.{fmt}"
-    return FileResponse(field.open("rb"), as_attachment=True, filename=name)
+    return upload_response(field.open("rb"), filename=name)  # built from typed text: kept inert too

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from anju.core import audit
 from anju.core.models import ApiToken, Area, Domain, Unit, User
 from anju.core.roles import Role
+from anju.core.textsafety import refuse_invisible_in
 
 AREA_FIELDS = ("code", "name", "level", "parent", "latitude", "longitude")
 USER_FIELDS = ("username", "role", "area", "unit", "display_name", "is_active")
@@ -21,6 +22,7 @@ def create_area(
 ) -> Area:
     if parent is not None and level <= parent.level:
         raise ValidationError({"level": _("下级区域的层级必须低于上级区域。")})
+    refuse_invisible_in(code=code, name=name)
     area = Area(
         code=code,
         name=name,
@@ -59,6 +61,7 @@ def upsert_domain(actor, *, code, name, emergency_class, keywords=(), parent=Non
 
 @transaction.atomic
 def create_unit(actor, *, name, kind, area) -> Unit:
+    refuse_invisible_in(name=name)
     unit = Unit(name=name, kind=kind, area=area)
     unit.full_clean()
     unit.save()
@@ -85,6 +88,7 @@ def create_user(
         raise ValidationError({"role": _("未知角色。")})
     if area is None and not is_superuser:
         raise ValidationError({"area": _("请选择管辖范围。")})
+    refuse_invisible_in(username=username, display_name=display_name)
     user = User(
         username=username,
         role=role,

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from anju.core.textsafety import xml_safe
+
 
 @dataclass
 class Block:
@@ -24,12 +26,26 @@ class Block:
     rows: list[list[str]] = field(default_factory=list)
 
 
+def _xml_safe_blocks(blocks: list[Block]) -> list[Block]:
+    """The blocks without characters that python-docx (XML) refuses or fpdf2 cannot draw."""
+    return [
+        Block(
+            b.kind,
+            xml_safe(b.text),
+            [xml_safe(h) for h in b.header],
+            [[xml_safe(str(cell)) for cell in row] for row in b.rows],
+        )
+        for b in blocks
+    ]
+
+
 def render_docx(blocks: list[Block]) -> bytes:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
     from docx.shared import Pt, RGBColor
 
+    blocks = _xml_safe_blocks(blocks)
     doc = Document()
     for name in ("Normal", "Title", "Heading 1", "Heading 2"):
         style = doc.styles[name]
@@ -115,6 +131,7 @@ def _pdf_fpdf(blocks: list[Block], title: str) -> bytes:
     from fpdf.enums import WrapMode
     from fpdf.fonts import FontFace
 
+    blocks = _xml_safe_blocks(blocks)
     path, index = cjk_font()
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(auto=True, margin=18)

@@ -39,3 +39,20 @@ def client_address(request) -> str:
             except ValueError:
                 return remote  # a malformed header from behind our own proxy: count the proxy
     return remote
+
+
+FORWARDED_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST")
+
+
+class TrustedProxyMiddleware:
+    """First of all middleware: forwarding headers from anyone but a trusted proxy are dropped, so that a
+    client talking to anju directly cannot claim https (SECURE_PROXY_SSL_HEADER) or another address."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _trusted(request.META.get("REMOTE_ADDR", "")):
+            for header in FORWARDED_HEADERS:
+                request.META.pop(header, None)
+        return self.get_response(request)

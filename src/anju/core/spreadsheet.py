@@ -9,16 +9,17 @@ otherwise break every export that contains it.
 
 from __future__ import annotations
 
-import re
+from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from anju.core.textsafety import xml_safe
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-# XML 1.0 allows \t \n \r and everything from U+0020; openpyxl raises on the rest.
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def safe_text(value: str) -> str:
-    """``value`` without the control characters a spreadsheet (XML) cannot hold."""
-    return _ILLEGAL.sub("", value)
+    """``value`` without the control characters a spreadsheet (XML) cannot hold; openpyxl raises on them."""
+    return xml_safe(value)
 
 
 def write_cell(cell, value) -> None:
@@ -31,3 +32,17 @@ def write_cell(cell, value) -> None:
             cell.quotePrefix = True  # shown as text when edited, too
         return
     cell.value = value
+
+
+def new_cell(sheet, value):
+    """A cell of ``sheet`` (ordinary or write-only) holding ``value`` through ``write_cell``."""
+    cell = WriteOnlyCell(sheet) if isinstance(sheet, WriteOnlyWorksheet) else Cell(sheet)
+    write_cell(cell, value)
+    return cell
+
+
+def append_row(sheet, values) -> list:
+    """Append ``values`` to ``sheet`` as one row of safe cells; returns the cells (to style them)."""
+    cells = [new_cell(sheet, value) for value in values]
+    sheet.append(cells)
+    return cells

@@ -29,12 +29,15 @@ from anju.core.concurrency import lock_checked
 from anju.core.errors import WorkflowError
 from anju.core.models import AreaLevel
 from anju.core.scoping import in_scope
+from anju.core.textsafety import INVISIBLE_MESSAGE, has_invisible
 from anju.intake import receipts
 from anju.intake.models import Attachment, Channel, Report, ReportStatus
 from anju.intake.validation import (
     ID_NUMBER_MESSAGE,
+    IMAGE_PIXELS_MESSAGE,
     PHONE_MESSAGE,
     SNIFF_BYTES,
+    image_too_large,
     is_valid_id_number,
     is_valid_phone,
     normalise_id_number,
@@ -124,6 +127,11 @@ def _check_attachments(files) -> tuple[list[_CheckedUpload], list[str]]:
         if content_type is None:
             errors.append(_("“%(name)s”不是 JPG、PNG 图片或 PDF 文件。") % {"name": name})
             continue
+        if image_too_large(upload, content_type):
+            errors.append(
+                IMAGE_PIXELS_MESSAGE % {"name": name, "mp": settings.ANJU_IMAGE_MAX_PIXELS // 1_000_000}
+            )
+            continue
         checked.append(_CheckedUpload(upload, content_type, name, size))
     return checked, errors
 
@@ -146,6 +154,8 @@ def _validate_contact(name: str, phone: str, id_number: str, errors: dict) -> tu
     id_number = normalise_id_number(id_number)
     if len(name) > MAX_NAME_CHARS:
         errors["reporter_name"] = _("姓名不能超过 %(n)d 个字。") % {"n": MAX_NAME_CHARS}
+    if has_invisible(name):
+        errors["reporter_name"] = str(INVISIBLE_MESSAGE)
     if phone and not is_valid_phone(phone):
         errors["reporter_phone"] = str(PHONE_MESSAGE)
     if id_number and not is_valid_id_number(id_number):

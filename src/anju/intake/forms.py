@@ -12,7 +12,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from anju.core.models import Area, AreaLevel, Domain
+from anju.core.params import MAX_ID, MAX_INT
 from anju.core.scoping import scoped
+from anju.core.textsafety import refuse_invisible
 from anju.intake.actions import MAX_ATTACHMENTS
 from anju.intake.models import Channel, ReportStatus
 from anju.intake.validation import (
@@ -82,7 +84,9 @@ def add_action_errors(form: forms.Form, error: ValidationError) -> None:
 
 class ContactFields(forms.Form):
     anonymous = forms.BooleanField(label=_("匿名反映"), required=False)
-    reporter_name = forms.CharField(label=_("姓名"), required=False, max_length=50)
+    reporter_name = forms.CharField(
+        label=_("姓名"), required=False, max_length=50, validators=[refuse_invisible]
+    )
     reporter_phone = forms.CharField(
         label=_("联系电话"),
         required=False,
@@ -129,7 +133,7 @@ class StaffReportForm(ContactFields):
     longitude = forms.FloatField(label=_("经度"), required=False, widget=forms.HiddenInput)
     reporter_id_number = forms.CharField(label=_("身份证号"), required=False, max_length=30)
     # Set by triage's "关联到此事项" suggestion: the new report repeats this matter and is linked to it.
-    matter = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    matter = forms.IntegerField(required=False, max_value=MAX_ID, widget=forms.HiddenInput)
     attachments = MultipleFileField(
         label=_("附件"),
         widget=MultipleFileInput(attrs={"accept": accept_attribute()}),
@@ -248,7 +252,7 @@ class RegisterForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("留空则使用诉求原文。"),
     )
-    people_involved = forms.IntegerField(label=_("涉及人数"), min_value=0, initial=0)
+    people_involved = forms.IntegerField(label=_("涉及人数"), min_value=0, max_value=MAX_INT, initial=0)
     amount_involved = forms.DecimalField(
         label=_("涉及金额（元）"), min_value=0, max_digits=14, decimal_places=2, initial=0
     )
@@ -268,7 +272,10 @@ class RegisterForm(forms.Form):
 
 class LinkForm(forms.Form):
     matter = forms.IntegerField(
-        label=_("并入事项"), widget=forms.HiddenInput, error_messages={"required": _("请选择要并入的事项。")}
+        label=_("并入事项"),
+        max_value=MAX_ID,
+        widget=forms.HiddenInput,
+        error_messages={"required": _("请选择要并入的事项。")},
     )
     note = forms.CharField(
         label=_("说明"),

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from anju.core.textsafety import neutralise_invisible
 from anju.intake import actions, ratelimit, receipts
 from anju.intake.forms import PublicReportForm, add_action_errors
 from anju.intake.models import Channel
@@ -118,7 +119,9 @@ def receipt(request):
 def track(request):
     """Status by receipt code. A malformed or unknown code is a friendly "not found", always HTTP 200."""
     raw = request.POST.get("code") if request.method == "POST" else request.GET.get("code")
-    context = {"code": (raw or "")[:MAX_ECHOED_CODE_CHARS], "asked": raw is not None and raw.strip() != ""}
+    # A code with an invisible character matches nothing (refused); echoed without it, so it cannot spoof.
+    echoed = neutralise_invisible(raw or "")[:MAX_ECHOED_CODE_CHARS]
+    context = {"code": echoed, "asked": raw is not None and raw.strip() != ""}
     if context["asked"]:
         context["result"] = actions.public_status(raw)
     return render(request, "public/track.html", context)

@@ -28,6 +28,7 @@ SIGNATURES: tuple[tuple[bytes, str], ...] = (
 SNIFF_BYTES = 8
 
 PHONE_MESSAGE = _("请填写正确的联系电话：11 位手机号，或带区号的固定电话（如 0571-87654321）。")
+IMAGE_PIXELS_MESSAGE = _("“%(name)s”的像素过多（最多 %(mp)s 百万像素），请缩小后再上传。")
 ID_NUMBER_MESSAGE = _("身份证号码格式或校验位不正确，请核对 18 位号码。")
 
 
@@ -64,3 +65,34 @@ def sniff_content_type(head: bytes) -> str | None:
         if head.startswith(signature) and content_type in accepted:
             return content_type
     return None
+
+
+def image_pixels(upload) -> int | None:
+    """Width × height from an image's header (nothing is decoded), or None when the header is unreadable.
+
+    A small PNG can declare 30000 × 30000 pixels (a "decompression bomb"); every viewer that opens it
+    must allocate gigabytes. Pillow reads the size from the header alone; it refuses on its own sizes
+    past twice its own limit, which counts as too large too.
+    """
+    from PIL import Image
+
+    position = upload.tell()
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            width, height = image.size
+        return width * height
+    except Image.DecompressionBombError:
+        return Image.MAX_IMAGE_PIXELS * 2 + 1
+    except Exception:  # noqa: BLE001 - an unreadable header is judged by the signature check alone
+        return None
+    finally:
+        upload.seek(position)
+
+
+def image_too_large(upload, content_type: str) -> bool:
+    """Whether an image upload declares more pixels than ``ANJU_IMAGE_MAX_PIXELS``."""
+    if not content_type.startswith("image/"):
+        return False
+    pixels = image_pixels(upload)
+    return pixels is not None and pixels > settings.ANJU_IMAGE_MAX_PIXELS

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from anju.core.errors import Conflict, WorkflowError, http_status
 from anju.core.models import AuditEvent
 from anju.core.roles import Role
 from anju.core.scoping import get_scoped_or_404, scoped
+from anju.core.uploads import upload_response
 from anju.intake import actions, duplicates, receipts
 from anju.intake.forms import (
     GridReportForm,
@@ -339,10 +340,4 @@ def attachment(request, pk: int):
         handle = item.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    inline = item.content_type.startswith("image/") or item.content_type == "application/pdf"
-    response = FileResponse(
-        handle, content_type=item.content_type, as_attachment=not inline, filename=item.original_name
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return upload_response(handle, content_type=item.content_type, filename=item.original_name)

@@ -21,6 +21,7 @@ from anju.core import audit
 from anju.core.concurrency import lock_checked
 from anju.core.errors import WorkflowError  # noqa: F401  (re-exported: older imports)
 from anju.core.scoping import in_scope
+from anju.core.textsafety import refuse_invisible_in
 from anju.matters import audience
 from anju.matters.models import (
     FollowUpVisit,
@@ -247,6 +248,7 @@ def add_party(
     if _log_event:
         matter = lock_checked(matter, version)
         _require(actor, "matter.note", matter)
+    refuse_invisible_in(name=name)
     party = MatterParty(
         matter=matter,
         role=role,

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anju.core import audit
+from anju.core import audit, textsafety
 from anju.core.scoping import in_scope
 from anju.intake.models import Report, ReportStatus
 from anju.intake.receipts import new_code
@@ -161,6 +161,15 @@ def _fail(index: int, row: HistoricalMatter, message: str) -> ValidationError:
     )
 
 
+def _clean_row_text(index: int, row: HistoricalMatter) -> None:
+    """Imported text gets what typed text gets: no control characters; invisible characters removed from
+    free text and refused in names."""
+    textsafety.clean_dataclass(row)
+    names = [p.get("name", "") for p in row.parties] + [row.report.reporter_name if row.report else ""]
+    if any(textsafety.has_invisible(name) for name in names):
+        raise _fail(index, row, str(textsafety.INVISIBLE_MESSAGE))
+
+
 def _check_row(index: int, row: HistoricalMatter, now: dt.datetime) -> list[tuple[str, str]]:
     """Validate one row's data and timeline; return each event's (from_status, to_status), "" where the
     event changes no status, as ``matters.actions`` would have logged them."""
@@ -270,6 +279,8 @@ def import_historical_matters(
     now = now or timezone.now()
     matrix = current_matrix()
     rows = sorted(rows, key=lambda r: (r.events[0].at if r.events else now, str(r.key)))
+    for i, row in enumerate(rows):
+        _clean_row_text(i, row)
     timelines = [_check_row(i, row, now) for i, row in enumerate(rows)]
     index_of = {row.key: i for i, row in enumerate(rows)}
     for i, row in enumerate(rows):

@@ -19,6 +19,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from anju.core.models import Area, AreaLevel
+from anju.core.spreadsheet import append_row, new_cell, write_cell
 from anju.matters.models import MatterKind, MatterParty, Satisfaction
 from anju.matters.risk import current_matrix
 from anju.matters.workflow import Status
@@ -133,8 +134,9 @@ class _Styles:
         return cell._style
 
     def cell(self, value, level: str | None = None):
-        cell = WriteOnlyCell(self.ws, str(value) if isinstance(value, Promise) else value)
+        cell = WriteOnlyCell(self.ws)
         cell._style = copy(self.levels.get(level, self.body))
+        write_cell(cell, str(value) if isinstance(value, Promise) else value)  # after the style: quotePrefix
         return cell
 
 
@@ -155,20 +157,21 @@ def build_workbook(matters: QuerySet, *, exporter, area: Area | None) -> bytes:
     ws.freeze_panes = "C4"  # header row and the number column stay visible
     ws.print_title_rows = "3:3"
 
-    title = WriteOnlyCell(ws, ledger_title(area))
+    title = new_cell(ws, ledger_title(area))
     title.font = Font(bold=True, size=16)
     title.alignment = Alignment(horizontal="center")
     ws.append([title])
     stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")
-    ws.append(
+    append_row(
+        ws,
         [
             _("导出时间：%(t)s    导出人：%(u)s")
             % {"t": stamp, "u": exporter.display_name or exporter.username}
-        ]
+        ],
     )
     header = []
     for text in HEADERS:
-        cell = WriteOnlyCell(ws, str(text))
+        cell = new_cell(ws, str(text))
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", start_color="D9E1F2")
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)

@@ -12,7 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anju.core.models import Area, Domain, Unit, User
+from anju.core.params import MAX_INT
 from anju.core.scoping import scoped
+from anju.core.textsafety import MAX_NOTE_CHARS, MAX_TEXT_CHARS, refuse_invisible
+from anju.intake.validation import IMAGE_PIXELS_MESSAGE, image_too_large
 from anju.matters.filters import AreaChoiceField
 from anju.matters.models import Matter, MatterKind, MediationResult, PartyRole, Satisfaction
 from anju.matters.risk import current_matrix
@@ -59,7 +62,11 @@ class AssessForm(forms.Form):
     likelihood = forms.TypedChoiceField(label=_("可能性"), coerce=int)
     consequence = forms.TypedChoiceField(label=_("后果严重程度"), coerce=int)
     note = forms.CharField(
-        label=_("研判意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text=INTERNAL_HELP
+        max_length=MAX_NOTE_CHARS,
+        label=_("研判意见"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=INTERNAL_HELP,
     )
 
     def __init__(self, *args, **kwargs):
@@ -87,7 +94,11 @@ class AssignForm(forms.Form):
     )
     deadline = forms.DateField(label=_("办理期限"), widget=_date_input())
     note = forms.CharField(
-        label=_("交办意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=INTERNAL_HELP
+        max_length=MAX_NOTE_CHARS,
+        label=_("交办意见"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=INTERNAL_HELP,
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -114,7 +125,11 @@ class AssignForm(forms.Form):
 
 class NoteOnlyForm(forms.Form):
     note = forms.CharField(
-        label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=INTERNAL_HELP
+        max_length=MAX_NOTE_CHARS,
+        label=_("说明"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=INTERNAL_HELP,
     )
 
 
@@ -123,7 +138,9 @@ class ArchiveForm(ConfirmMixin, NoteOnlyForm):
 
 
 class ResolveForm(forms.Form):
-    outcome = forms.CharField(label=_("化解结果"), widget=forms.Textarea(attrs={"rows": 3}))
+    outcome = forms.CharField(
+        max_length=MAX_TEXT_CHARS, label=_("化解结果"), widget=forms.Textarea(attrs={"rows": 3})
+    )
     public_note = forms.CharField(
         label=_("对外公开说明"),
         required=False,
@@ -136,7 +153,12 @@ class FollowUpForm(forms.Form):
     visited_on = forms.DateField(label=_("回访日期"), widget=_date_input())
     satisfaction = forms.ChoiceField(label=_("满意度"), choices=[("", _("请选择")), *Satisfaction.choices])
     method = forms.ChoiceField(label=_("回访方式"), choices=FOLLOW_UP_METHODS)
-    note = forms.CharField(label=_("回访情况"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        max_length=MAX_NOTE_CHARS,
+        label=_("回访情况"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {})
@@ -148,7 +170,10 @@ class ReasonForm(forms.Form):
     """上报/退回: the reason is for the staff who take the matter over, never for the citizen."""
 
     reason = forms.CharField(
-        label=_("原因"), widget=forms.Textarea(attrs={"rows": 2}), help_text=INTERNAL_HELP
+        max_length=MAX_NOTE_CHARS,
+        label=_("原因"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=INTERNAL_HELP,
     )
 
 
@@ -162,9 +187,13 @@ class RejectForm(ConfirmMixin, forms.Form):
 
 
 class MergeForm(ConfirmMixin, forms.Form):
-    into_number = forms.CharField(label=_("合并到事项编号"), max_length=30)
+    into_number = forms.CharField(label=_("合并到事项编号"), max_length=30, validators=[refuse_invisible])
     note = forms.CharField(
-        label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=INTERNAL_HELP
+        max_length=MAX_NOTE_CHARS,
+        label=_("说明"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=INTERNAL_HELP,
     )
 
     def __init__(self, *args, user, matter, **kwargs):
@@ -192,10 +221,15 @@ class MediationForm(forms.Form):
         required=False,
         help_text=_("可填写身份，如“申请人、被申请人”，避免填写完整姓名。"),
     )
-    summary = forms.CharField(label=_("调解经过"), widget=forms.Textarea(attrs={"rows": 3}))
+    summary = forms.CharField(
+        max_length=MAX_TEXT_CHARS, label=_("调解经过"), widget=forms.Textarea(attrs={"rows": 3})
+    )
     result = forms.ChoiceField(label=_("调解结果"), choices=[("", _("请选择")), *MediationResult.choices])
     agreement_text = forms.CharField(
-        label=_("协议内容"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("协议内容"),
+        max_length=MAX_TEXT_CHARS,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     agreement_file = forms.FileField(
         label=_("协议文件（PDF/图片）"),
@@ -220,16 +254,25 @@ class MediationForm(forms.Form):
         kind = next((ct for ct, magic in FILE_SIGNATURES.items() if head.startswith(magic)), None)
         if kind is None or kind not in settings.ANJU_ATTACHMENT_TYPES:
             raise forms.ValidationError(_("只能上传 PDF、JPG 或 PNG 文件。"))
+        if image_too_large(upload, kind):
+            raise forms.ValidationError(
+                IMAGE_PIXELS_MESSAGE
+                % {"name": upload.name, "mp": settings.ANJU_IMAGE_MAX_PIXELS // 1_000_000}
+            )
         return upload
 
 
 class SupervisionForm(forms.Form):
-    note = forms.CharField(label=_("督办意见"), widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        max_length=MAX_NOTE_CHARS, label=_("督办意见"), widget=forms.Textarea(attrs={"rows": 2})
+    )
     new_deadline = forms.DateField(label=_("新期限（可选）"), required=False, widget=_date_input())
 
 
 class FreeNoteForm(forms.Form):
-    note = forms.CharField(label=_("备注"), widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        max_length=MAX_NOTE_CHARS, label=_("备注"), widget=forms.Textarea(attrs={"rows": 2})
+    )
     public = forms.BooleanField(
         label=_("群众可见"),
         required=False,
@@ -267,7 +310,7 @@ class PartyFields(forms.Form):
 
 class PartyForm(PartyFields):
     role = forms.ChoiceField(label=_("身份"), choices=PartyRole.choices)
-    name = forms.CharField(label=_("姓名/名称"), max_length=100)
+    name = forms.CharField(label=_("姓名/名称"), max_length=100, validators=[refuse_invisible])
     phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
     id_number = forms.CharField(label=_("身份证号"), max_length=18, required=False)
     is_organisation = forms.BooleanField(label=_("单位/组织"), required=False)
@@ -286,8 +329,10 @@ class NewMatterForm(PartyFields):
     )
     area = AreaChoiceField(label=_("发生地"), queryset=Area.objects.none(), empty_label=_("请选择"))
     title = forms.CharField(label=_("标题"), max_length=200)
-    description = forms.CharField(label=_("情况描述"), widget=forms.Textarea(attrs={"rows": 5}))
-    people_involved = forms.IntegerField(label=_("涉及人数"), min_value=0, initial=0)
+    description = forms.CharField(
+        max_length=MAX_TEXT_CHARS, label=_("情况描述"), widget=forms.Textarea(attrs={"rows": 5})
+    )
+    people_involved = forms.IntegerField(label=_("涉及人数"), min_value=0, max_value=MAX_INT, initial=0)
     amount_involved = forms.DecimalField(
         label=_("涉及金额（元）"), min_value=0, max_digits=14, decimal_places=2, initial=0
     )
@@ -297,10 +342,14 @@ class NewMatterForm(PartyFields):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text=_("不填则为当前时间。"),
     )
-    applicant_name = forms.CharField(label=_("申请人/反映人姓名"), max_length=100, required=False)
+    applicant_name = forms.CharField(
+        label=_("申请人/反映人姓名"), max_length=100, required=False, validators=[refuse_invisible]
+    )
     applicant_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
     applicant_id_number = forms.CharField(label=_("身份证号"), max_length=18, required=False)
-    respondent_name = forms.CharField(label=_("被申请人姓名/名称"), max_length=100, required=False)
+    respondent_name = forms.CharField(
+        label=_("被申请人姓名/名称"), max_length=100, required=False, validators=[refuse_invisible]
+    )
     likelihood = forms.TypedChoiceField(label=_("可能性"), required=False, coerce=int)
     consequence = forms.TypedChoiceField(label=_("后果严重程度"), required=False, coerce=int)
 

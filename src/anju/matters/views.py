@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from anju.core.errors import Conflict, WorkflowError, http_status
 from anju.core.models import Unit, User
 from anju.core.scoping import get_scoped_or_404, scoped
+from anju.core.uploads import upload_response
 from anju.matters import actions
 from anju.matters.export import build_workbook
 from anju.matters.filters import (
@@ -215,10 +216,8 @@ def agreement_file(request, pk: int):
     session = get_scoped_or_404(request.user, MediationSession, pk=pk)
     if not session.agreement_file:
         raise Http404
-    return FileResponse(
-        session.agreement_file.open("rb"),
-        as_attachment=True,
-        filename=session.agreement_file.name.rsplit("/", 1)[-1],
+    return upload_response(
+        session.agreement_file.open("rb"), filename=session.agreement_file.name.rsplit("/", 1)[-1]
     )
 
 

@@ -90,11 +90,13 @@ def workbook(report: MonthlyReport) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
+    from anju.core.spreadsheet import append_row
+
     f = report.figures
     wb = Workbook()
     summary = wb.active
     summary.title = "总体情况"
-    summary.append([title(report)])
+    append_row(summary, [title(report)])
     summary["A1"].font = Font(bold=True, size=14)
     rows = [
         ("新增事项", f["totals"]["new"]),
@@ -107,7 +109,7 @@ def workbook(report: MonthlyReport) -> bytes:
         ("化解在基层比例(%)", f["grassroots_rate"]),
     ]
     for name, value in rows:
-        summary.append([name, value])
+        append_row(summary, [name, value])
     summary.column_dimensions["A"].width = 26
     header_fill = PatternFill("solid", fgColor="EEF2F7")
     for sheet_name, key, first in (
@@ -115,7 +117,7 @@ def workbook(report: MonthlyReport) -> bytes:
         ("分村（社区）", "by_area", "村（社区）"),
     ):
         sheet = wb.create_sheet(sheet_name)
-        sheet.append([first, *COLUMNS])
+        append_row(sheet, [first, *COLUMNS])
         for cell in sheet[1]:
             cell.font, cell.fill, cell.alignment = (
                 Font(bold=True),
@@ -123,12 +125,12 @@ def workbook(report: MonthlyReport) -> bytes:
                 Alignment(horizontal="center"),
             )
         for row in f[key]:
-            sheet.append([row["name"], *[row[k] for k in KEYS]])
+            append_row(sheet, [row["name"], *[row[k] for k in KEYS]])
         sheet.column_dimensions["A"].width = 24
         sheet.freeze_panes = "A2"
     notes = wb.create_sheet("趋势分析")
     for line in f["commentary"]:
-        notes.append([line])
+        append_row(notes, [line])
     notes.column_dimensions["A"].width = 100
     out = io.BytesIO()
     wb.save(out)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from anju.core.documents import render_docx, render_pdf
 from anju.core.models import Area, AreaLevel
+from anju.core.params import id_param
 from anju.core.scoping import get_scoped_or_404, scoped
 from anju.reports import actions, document
 from anju.reports.figures import previous_month
@@ -80,7 +81,7 @@ def index(request):
 @require_POST
 def generate(request):
     month = _month(request.POST.get("month"))
-    area = scoped(request.user, Area).filter(pk=request.POST.get("area") or 0).first()
+    area = scoped(request.user, Area).filter(pk=id_param(request.POST.get("area")) or 0).first()
     try:
         if month is None:
             raise ValidationError({"month": _("请选择月份。")})

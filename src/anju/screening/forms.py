@@ -9,6 +9,7 @@ from django.forms import formset_factory
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from anju.core.params import MAX_INT
 from anju.matters.models import MatterKind
 from anju.screening.models import Cadence
 
@@ -26,7 +27,7 @@ class MatterForm(forms.Form):
     description = forms.CharField(
         label=_("情况描述"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    people_involved = forms.IntegerField(label=_("涉及人数"), min_value=0, required=False)
+    people_involved = forms.IntegerField(label=_("涉及人数"), min_value=0, max_value=MAX_INT, required=False)
     amount_involved = forms.DecimalField(
         label=_("涉及金额（元）"), min_value=0, max_digits=14, decimal_places=2, required=False
     )

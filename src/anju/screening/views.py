@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from anju.core.errors import WorkflowError, http_status
 from anju.core.models import Area, AreaLevel, Domain
+from anju.core.params import int_param
 from anju.core.scoping import get_scoped_or_404, in_scope, scoped
 from anju.matters.models import Matter
 from anju.screening import actions
@@ -58,8 +59,8 @@ def index(request):
     _require(user, "screening.view")
     rounds = visible_rounds(user)
     level = request.GET.get("level", "")
-    if level.isdigit():
-        rounds = rounds.filter(level=int(level))
+    if (level_value := int_param(level)) is not None:
+        rounds = rounds.filter(level=level_value)
     status = request.GET.get("status", "")
     if status in RoundStatus.values:
         rounds = rounds.filter(status=status)

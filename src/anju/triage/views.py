@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from anju import text as textlib
+from anju.core.params import id_param
 from anju.core.scoping import scoped
 from anju.intake.models import Report
 from anju.text.cluster import cluster_texts
@@ -27,9 +28,7 @@ def suggest(request):
     """The suggestion panel for the text being typed (intake and matter forms)."""
     text = (request.POST.get("text") or "")[:20000]
     exclude = request.POST.get("exclude_matter")
-    suggestions = service.suggest(
-        request.user, text, exclude_matter=int(exclude) if (exclude or "").isdigit() else None
-    )
+    suggestions = service.suggest(request.user, text, exclude_matter=id_param(exclude))
     return render(request, "triage/_suggestions.html", {"s": suggestions, "text_present": bool(text.strip())})
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from django.utils import timezone
 from lxml import etree
 
+from anju.core.textsafety import xml_safe
 from anju.warning.models import AlertStatus
 
 CAP_NS = "urn:oasis:names:tc:emergency:cap:1.2"
@@ -37,7 +38,7 @@ def _time(value) -> str:
 def _sub(parent, tag: str, text=None):
     element = etree.SubElement(parent, f"{{{CAP_NS}}}{tag}")
     if text is not None:
-        element.text = str(text)
+        element.text = xml_safe(str(text))  # a control character stored earlier must not break the file
     return element
 
 
@@ -129,7 +130,7 @@ def atom_feed(alerts, *, feed_url: str, alert_url) -> bytes:
     def sub(parent, tag, text=None, **attrs):
         element = etree.SubElement(parent, f"{{{ATOM_NS}}}{tag}", **attrs)
         if text is not None:
-            element.text = str(text)
+            element.text = xml_safe(str(text))
         return element
 
     sub(feed, "id", feed_url)

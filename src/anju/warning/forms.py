@@ -5,8 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from anju.core.fields import IdMultipleChoiceField
 from anju.core.models import Area, Domain, Unit
 from anju.core.scoping import scoped
+from anju.core.textsafety import MAX_NOTE_CHARS, MAX_TEXT_CHARS
 from anju.warning.detection import CONTROL_FIELDS
 from anju.warning.models import AlertLevel, Certainty, Method, Urgency
 
@@ -20,11 +22,11 @@ class AlertForm(forms.Form):
     area = forms.ModelChoiceField(Area.objects.none(), label=_("影响区域"))
     onset = forms.DateTimeField(label=_("起始时间"), widget=DATETIME)
     expires = forms.DateTimeField(label=_("截止时间"), required=False, widget=DATETIME)
-    expected = forms.CharField(widget=forms.Textarea, label=_("预计情况"))
-    measures = forms.CharField(widget=forms.Textarea, label=_("应采取的措施"))
+    expected = forms.CharField(max_length=MAX_TEXT_CHARS, widget=forms.Textarea, label=_("预计情况"))
+    measures = forms.CharField(max_length=MAX_TEXT_CHARS, widget=forms.Textarea, label=_("应采取的措施"))
     urgency = forms.ChoiceField(choices=Urgency.choices, label=_("紧迫性"), initial=Urgency.EXPECTED)
     certainty = forms.ChoiceField(choices=Certainty.choices, label=_("确定性"), initial=Certainty.LIKELY)
-    recipients = forms.ModelMultipleChoiceField(
+    recipients = IdMultipleChoiceField(
         Unit.objects.none(), label=_("接收单位（须签收）"), widget=forms.CheckboxSelectMultiple
     )
 
@@ -36,7 +38,9 @@ class AlertForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=_("原因"), required=False)
+    note = forms.CharField(
+        max_length=MAX_NOTE_CHARS, widget=forms.Textarea(attrs={"rows": 3}), label=_("原因"), required=False
+    )
 
 
 def _control_field(name: str, spec) -> forms.Field:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from anju.core.models import Domain
+from anju.core.params import id_param
 from anju.core.scoping import scoped
 from anju.warning import actions
 from anju.warning.charts import ChartPoint, series_chart
@@ -40,8 +41,8 @@ def signal_list(request):
     if period == "current":
         alarms = alarms.filter(week__gte=today - dt.timedelta(days=today.weekday() + 7))
     domain = request.GET.get("domain", "")
-    if domain.isdigit():
-        alarms = alarms.filter(domain_id=int(domain))
+    if (domain_id := id_param(domain)) is not None:
+        alarms = alarms.filter(domain_id=domain_id)
     alarms = alarms.order_by("-week", "-score")
     page = Paginator(alarms, 10).get_page(request.GET.get("page"))
     items = [{"signal": s, "sentence": describe(s, today), "chart": _chart_for(s)} for s in page]

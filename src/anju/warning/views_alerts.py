@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from anju.core.errors import http_status
+from anju.core.params import id_param
 from anju.core.scoping import get_scoped_or_404, scoped
 from anju.warning import actions, cap
 from anju.warning.forms import AlertForm, ReasonForm
@@ -46,9 +47,9 @@ def alert_list(request):
 def alert_new(request):
     request.user.require("alert.manage")
     signal = None
-    if request.GET.get("signal", "").isdigit():
+    if (signal_id := id_param(request.GET.get("signal"))) is not None:
         signal = get_scoped_or_404(
-            request.user, Signal.objects.select_related("area", "domain"), pk=int(request.GET["signal"])
+            request.user, Signal.objects.select_related("area", "domain"), pk=signal_id
         )
     if request.method == "POST":
         form = AlertForm(request.user, request.POST)
