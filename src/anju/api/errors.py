@@ -15,7 +15,7 @@ from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from anju.core.errors import WorkflowError
+from anju.core.errors import WorkflowError, http_status
 
 NON_FIELD = "__all__"
 # The first item of a ninja error location says where the value came from; the second, for a body, is the
@@ -106,7 +106,7 @@ def install(api) -> None:
     @api.exception_handler(WorkflowError)
     def on_workflow_error(request, exc):
         errors = django_errors(exc)
-        return respond(request, 409, _first_message(errors), errors)
+        return respond(request, http_status(exc), _first_message(errors), errors)  # NotAllowed: 403
 
     @api.exception_handler(DjangoValidationError)
     def on_validation_error(request, exc):

@@ -57,11 +57,28 @@ def upsert_domain(actor, *, code, name, emergency_class, keywords=(), parent=Non
 
 
 @transaction.atomic
-def create_unit(actor, *, name, kind, area) -> Unit:
+def create_unit(actor, *, name, kind, area, domains=()) -> Unit:
     unit = Unit(name=name, kind=kind, area=area)
     unit.full_clean()
     unit.save()
-    audit.record(actor, "unit.create", unit, after={"name": name, "kind": kind, "area": area.pk}, area=area)
+    unit.domains.set(domains)
+    after = {"name": name, "kind": kind, "area": area.pk, "domains": sorted(d.code for d in domains)}
+    audit.record(actor, "unit.create", unit, after=after, area=area)
+    return unit
+
+
+@transaction.atomic
+def set_unit_domains(actor, unit: Unit, domains) -> Unit:
+    """The risk domains a department serves: its officers see these matters of their area (masked)."""
+    if actor is not None:
+        actor.require("admin.manage")
+    before = sorted(unit.domains.values_list("code", flat=True))
+    unit.domains.set(domains)
+    after = sorted(d.code for d in domains)
+    if before != after:
+        audit.record(
+            actor, "unit.domains", unit, before={"domains": before}, after={"domains": after}, area=unit.area
+        )
     return unit
 
 

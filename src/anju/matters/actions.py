@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anju.core import audit
-from anju.core.errors import WorkflowError  # noqa: F401  (re-exported: older imports)
-from anju.core.scoping import in_scope
+from anju.core.errors import NotAllowed, WorkflowError  # noqa: F401  (re-exported: older imports)
+from anju.core.scoping import in_scope, may_act_on
 from anju.matters.models import (
     FollowUpVisit,
     Matter,
@@ -65,6 +65,8 @@ def _require(actor, permission: str, matter: Matter | None = None, area=None) ->
     target_area = area if area is not None else (matter.area if matter is not None else None)
     if target_area is not None and not in_scope(actor, target_area):
         raise WorkflowError(_("该事项不在您的管辖范围内。"))
+    if matter is not None and not may_act_on(actor, matter):
+        raise NotAllowed(_("该事项未交办给您的单位，您只能办理本单位承办的事项。"))
 
 
 def _transition(actor, matter: Matter, action: str) -> str:

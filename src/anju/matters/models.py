@@ -105,6 +105,7 @@ class Matter(models.Model):
 
     objects = MatterQuerySet.as_manager()
     scope_area_field = "area"
+    scope_matter_field = ""  # department officers see part of their area: core.scoping
 
     class Meta:
         ordering = ["-registered_at", "-id"]
@@ -157,6 +158,7 @@ class MatterParty(models.Model):
 
     personal_fields = ("name", "phone", "id_number")
     scope_area_field = "matter__area"
+    scope_matter_field = "matter"
 
     class Meta:
         verbose_name = _("当事人")
@@ -198,6 +200,7 @@ class MatterEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
 
     scope_area_field = "matter__area"
+    scope_matter_field = "matter"
 
     class Meta:
         ordering = ["at", "id"]
@@ -225,6 +228,7 @@ class MediationSession(models.Model):
     recorded_at = models.DateTimeField(default=timezone.now)
 
     scope_area_field = "matter__area"
+    scope_matter_field = "matter"
 
     class Meta:
         ordering = ["held_on", "id"]
@@ -249,6 +253,7 @@ class FollowUpVisit(models.Model):
     )
 
     scope_area_field = "matter__area"
+    scope_matter_field = "matter"
 
     class Meta:
         ordering = ["visited_on", "id"]
@@ -265,6 +270,7 @@ class SupervisionNote(models.Model):
     new_deadline = models.DateField(_("新期限"), null=True, blank=True)
 
     scope_area_field = "matter__area"
+    scope_matter_field = "matter"
 
     class Meta:
         ordering = ["at", "id"]

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from anju.core.scoping import may_act_on
 from anju.matters import actions, forms
 from anju.matters.models import Matter
 from anju.matters.workflow import TRANSITIONS, Status
@@ -42,7 +43,7 @@ class Panel:
         return self.form_class(data, files, **kwargs)
 
     def visible_to(self, user, matter) -> bool:
-        return user.can(self.permission) and self.available(matter)
+        return user.can(self.permission) and may_act_on(user, matter) and self.available(matter)
 
 
 def _in(action: str) -> Callable[[Matter], bool]:
