@@ -143,12 +143,20 @@ def revoke_api_token(actor, token: ApiToken) -> None:
     token.delete()
 
 
+def revealable_fields(obj) -> tuple[str, ...]:
+    """Personal-data fields (encrypted) and free-text fields stored masked with an encrypted original."""
+    return tuple(getattr(obj, "personal_fields", ())) + tuple(getattr(obj, "personal_text_fields", {}))
+
+
 def reveal_personal_data(actor: User, obj, field_name: str) -> str:
-    """Return a decrypted personal-data field and log the reveal. Callers check scope first."""
+    """Return a decrypted personal-data field, or a free text's original, and log the reveal. Callers check
+    scope first."""
     actor.require("personal_data.reveal")
-    if field_name not in getattr(obj, "personal_fields", ()):
+    if field_name not in revealable_fields(obj):
         raise ValidationError(_("该字段不是个人信息字段。"))
-    value = getattr(obj, field_name)
+    original = getattr(obj, "personal_text_fields", {}).get(field_name)
+    # a free text with nothing masked has no original: the stored text is all there is
+    value = (getattr(obj, original) or getattr(obj, field_name)) if original else getattr(obj, field_name)
     audit.record(
         actor,
         "personal_data.reveal",

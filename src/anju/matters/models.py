@@ -44,7 +44,8 @@ class Matter(models.Model):
         Area, verbose_name=_("当前办理层级"), on_delete=models.PROTECT, related_name="handled_matters"
     )
     title = models.CharField(_("标题"), max_length=200)
-    description = models.TextField(_("情况描述"))
+    description = models.TextField(_("情况描述"))  # personal data masked: core.crypto.protect_text
+    description_original = EncryptedTextField(_("情况描述（原文）"), blank=True, editable=False)
     people_involved = models.PositiveIntegerField(_("涉及人数"), default=0)
     amount_involved = models.DecimalField(_("涉及金额（元）"), max_digits=14, decimal_places=2, default=0)
     status = models.CharField(
@@ -105,6 +106,8 @@ class Matter(models.Model):
 
     objects = MatterQuerySet.as_manager()
     scope_area_field = "area"
+    # free-text fields stored masked, with the encrypted original beside them (revealed like party fields)
+    personal_text_fields = {"description": "description_original"}
     scope_matter_field = ""  # department officers see part of their area: core.scoping
 
     class Meta:
@@ -195,15 +198,21 @@ class MatterEvent(models.Model):
     kind = models.CharField(max_length=40)
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True)  # a free note's personal data masked: core.crypto.protect_text
+    note_original = EncryptedTextField(blank=True, editable=False)
     public = models.BooleanField(default=False)  # shown on the citizen's status page
     data = models.JSONField(default=dict, blank=True)
 
     scope_area_field = "matter__area"
     scope_matter_field = "matter"
+    personal_text_fields = {"note": "note_original"}
 
     class Meta:
         ordering = ["at", "id"]
+
+    @property
+    def scope_area(self):
+        return self.matter.area
 
 
 class MediationResult(models.TextChoices):
@@ -218,9 +227,11 @@ class MediationSession(models.Model):
     held_on = models.DateField(_("调解日期"))
     mediators = models.CharField(_("调解员"), max_length=200)
     parties_present = models.CharField(_("到场当事人"), max_length=300, blank=True)
-    summary = models.TextField(_("调解经过"))
+    summary = models.TextField(_("调解经过"))  # personal data masked: core.crypto.protect_text
+    summary_original = EncryptedTextField(_("调解经过（原文）"), blank=True, editable=False)
     result = models.CharField(_("调解结果"), max_length=20, choices=MediationResult.choices)
-    agreement_text = models.TextField(_("协议内容"), blank=True)
+    agreement_text = models.TextField(_("协议内容"), blank=True)  # masked like the summary
+    agreement_text_original = EncryptedTextField(_("协议内容（原文）"), blank=True, editable=False)
     agreement_file = models.FileField(_("协议文件"), upload_to="agreements/%Y/%m/", blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
@@ -229,10 +240,15 @@ class MediationSession(models.Model):
 
     scope_area_field = "matter__area"
     scope_matter_field = "matter"
+    personal_text_fields = {"summary": "summary_original", "agreement_text": "agreement_text_original"}
 
     class Meta:
         ordering = ["held_on", "id"]
         verbose_name = _("调解记录")
+
+    @property
+    def scope_area(self):
+        return self.matter.area
 
 
 class Satisfaction(models.TextChoices):
