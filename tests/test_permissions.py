@@ -136,7 +136,7 @@ def _build(world) -> dict[str, SimpleNamespace]:
             root,
             channel="grid",
             title=f"权限测试诉求{key}",
-            text=f"权限测试诉求{key}：路灯损坏",
+            text=f"权限测试诉求{key}：路灯损坏，回电{REPORTER['reporter_phone']}",
             area=area,
             attachments=[SimpleUploadedFile("photo.png", PNG, content_type="image/png")],
             **REPORTER,
@@ -232,6 +232,15 @@ PAGE_ROUTES = [
         reveals=True,
         effect=_logged,
         about_matter=True,
+    ),
+    page(
+        "core:reveal",
+        lambda o, w: f"/reveal/report/{o.report.pk}/text/",
+        method="POST",
+        obj=True,
+        permission="personal_data.reveal",
+        reveals=True,
+        effect=_logged,
     ),
     page("intake:list", lambda o, w: "/intake/", permission="report.view", listing=lambda o: o.report.title),
     page(
@@ -368,7 +377,7 @@ API_ROUTES = [
     api("GET", "/me", lambda o, w: "/me"),
     api("GET", "/units", lambda o, w: "/units?page_size=200", listing=lambda o: o.unit.name),
     api("GET", "/units/{unit_id}/members", lambda o, w: f"/units/{o.unit.pk}/members", obj=True),
-    api("GET", "/areas", lambda o, w: "/areas?page_size=200", listing=lambda o: f'"{o.area.code}"'),
+    api("GET", "/areas", lambda o, w: "/areas?page_size=200", listing=lambda o: f'"code": "{o.area.code}"'),
     api("GET", "/areas/{code}", lambda o, w: f"/areas/{o.area.code}", obj=True),
     api("GET", "/domains", lambda o, w: "/domains"),
     api(

@@ -55,7 +55,10 @@ def test_mediation_summary_agreement_and_notes_are_masked(world, make_matter, ad
     )
     event = actions.add_note(world.centre_staff, matter, note=RAW)
     assert _stored("matters_mediationsession", "summary", session.pk) == MASKED
-    assert _stored("matters_mediationsession", "agreement_text", session.pk) == "乙方于月底前付清，联系电话138****5678"
+    assert (
+        _stored("matters_mediationsession", "agreement_text", session.pk)
+        == "乙方于月底前付清，联系电话138****5678"
+    )
     assert MediationSession.objects.get(pk=session.pk).summary_original == RAW
     assert _stored("matters_matterevent", "note", event.pk) == MASKED
     assert MatterEvent.objects.get(pk=event.pk).note_original == RAW
@@ -125,6 +128,7 @@ def test_registering_a_report_masks_the_matter_description(world):
         world.centre_staff, report, kind="dispute", domain=world.wages, title="欠薪"
     )
     assert _stored("matters_matter", "description", matter.pk) == MASKED
+    # the matter keeps the report's original, not the masked copy
     assert Matter.objects.get(pk=matter.pk).description_original == RAW
 
 
@@ -146,3 +150,40 @@ def test_masking_existing_rows_and_back(world, make_matter):
     migration.restore_originals(apps, None)
     assert _stored("matters_matter", "description", matter.pk) == RAW
     assert _stored("matters_matter", "description_original", matter.pk) == ""
+
+
+@pytest.mark.django_db
+def test_report_text_is_masked_and_revealed_with_a_log(world):
+    from anju.intake import actions as intake_actions
+
+    report = intake_actions.submit_report(None, channel="online", text=RAW, area=world.village_a1)
+    assert _stored("intake_report", "text", report.pk) == MASKED
+    reveal_url = f"/reveal/report/{report.pk}/text/"
+    cadre = Client()
+    cadre.force_login(world.cadre)
+    page = cadre.get(f"/intake/{report.pk}/").content.decode()
+    assert PHONE not in page and reveal_url not in page
+    staff = Client()
+    staff.force_login(world.centre_staff)
+    assert reveal_url in staff.get(f"/intake/{report.pk}/").content.decode()
+    assert PHONE in staff.post(reveal_url).content.decode()
+    assert AuditEvent.objects.filter(action="personal_data.reveal", note="text").count() == 1
+
+
+@pytest.mark.django_db
+def test_masking_existing_reports_and_back(world):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from anju.intake import actions as intake_actions
+    from anju.intake.models import Report
+
+    migration = import_module("anju.intake.migrations.0003_mask_report_text")
+    report = intake_actions.submit_report(None, channel="online", text="无", area=world.village_a1)
+    Report.objects.filter(pk=report.pk).update(text=RAW)
+    migration.mask_existing(apps, None)
+    assert _stored("intake_report", "text", report.pk) == MASKED
+    assert Report.objects.get(pk=report.pk).text_original == RAW
+    migration.restore_originals(apps, None)
+    assert _stored("intake_report", "text", report.pk) == RAW

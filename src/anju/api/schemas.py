@@ -230,7 +230,9 @@ def check_revealable(user, obj, field: str) -> None:
     user.require("personal_data.reveal")
     fields = revealable_fields(obj)
     if field not in fields:
-        raise ValidationError({"field": _("可查看的个人信息字段：%(fields)s。") % {"fields": "、".join(fields)}})
+        raise ValidationError(
+            {"field": _("可查看的个人信息字段：%(fields)s。") % {"fields": "、".join(fields)}}
+        )
 
 
 class RevealOut(Schema):

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anju.core import audit
+from anju.core.crypto import protect_text
 from anju.core.errors import WorkflowError
 from anju.core.models import AreaLevel
 from anju.core.scoping import in_scope
@@ -223,6 +224,7 @@ def submit_report(
         errors["attachments"] = upload_errors
     if errors:
         raise ValidationError(errors)
+    text, text_original = protect_text(text)  # a phone or ID number typed into the text is kept encrypted
 
     stored: list[Attachment] = []
     try:
@@ -233,6 +235,7 @@ def submit_report(
                 received_at=received_at or now,
                 title=title,
                 text=text,
+                text_original=text_original,
                 area=area,
                 location=location,
                 latitude=lat,
@@ -360,7 +363,7 @@ def register_report(
             }
         )
     if description is None or not description.strip():
-        description = report.text
+        description = report.text_original or report.text  # create_matter masks it again
     matter = matter_actions.create_matter(
         actor,
         kind=kind,

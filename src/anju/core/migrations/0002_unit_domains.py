@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='unit',
-            name='domains',
-            field=models.ManyToManyField(blank=True, related_name='units', to='core.domain', verbose_name='职责领域'),
+            model_name="unit",
+            name="domains",
+            field=models.ManyToManyField(
+                blank=True, related_name="units", to="core.domain", verbose_name="职责领域"
+            ),
         ),
     ]

@@ -5,30 +5,35 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('matters', '0001_initial'),
+        ("matters", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='matter',
-            name='description_original',
-            field=anju.core.crypto.EncryptedTextField(blank=True, editable=False, verbose_name='情况描述（原文）'),
+            model_name="matter",
+            name="description_original",
+            field=anju.core.crypto.EncryptedTextField(
+                blank=True, editable=False, verbose_name="情况描述（原文）"
+            ),
         ),
         migrations.AddField(
-            model_name='matterevent',
-            name='note_original',
+            model_name="matterevent",
+            name="note_original",
             field=anju.core.crypto.EncryptedTextField(blank=True, editable=False),
         ),
         migrations.AddField(
-            model_name='mediationsession',
-            name='agreement_text_original',
-            field=anju.core.crypto.EncryptedTextField(blank=True, editable=False, verbose_name='协议内容（原文）'),
+            model_name="mediationsession",
+            name="agreement_text_original",
+            field=anju.core.crypto.EncryptedTextField(
+                blank=True, editable=False, verbose_name="协议内容（原文）"
+            ),
         ),
         migrations.AddField(
-            model_name='mediationsession',
-            name='summary_original',
-            field=anju.core.crypto.EncryptedTextField(blank=True, editable=False, verbose_name='调解经过（原文）'),
+            model_name="mediationsession",
+            name="summary_original",
+            field=anju.core.crypto.EncryptedTextField(
+                blank=True, editable=False, verbose_name="调解经过（原文）"
+            ),
         ),
     ]
