@@ -15,6 +15,7 @@ import sys
 # ``func`` default takes the parsed ``args`` and returns an exit code.
 COMMAND_MODULES = (
     "anju.platform_cli",
+    "anju.core.cli",
     "anju.warning.cli",
     "anju.triage.cli",
     "anju.screening.cli",

@@ -193,3 +193,20 @@ def test_an_unknown_visibility_setting_is_refused(world, ledger, settings):
     settings.ANJU_DEPARTMENT_VISIBILITY = "everything"
     with pytest.raises(ValueError, match="ANJU_DEPARTMENT_VISIBILITY"):
         list(scoped(world.officer, Matter))
+
+
+@pytest.mark.django_db
+def test_unit_domains_command_sets_and_prints(world, capsys):
+    from types import SimpleNamespace
+
+    from anju.core.cli import cmd_unit_domains
+
+    args = SimpleNamespace(unit=world.police.pk, codes=[world.land.code], clear=False)
+    assert cmd_unit_domains(args) == 0
+    assert list(world.police.domains.all()) == [world.land]
+    assert "征地拆迁（land_requisition）" in capsys.readouterr().out
+    assert cmd_unit_domains(SimpleNamespace(unit=world.police.pk, codes=["no_such"], clear=False)) == 1
+    assert list(world.police.domains.all()) == [world.land]  # nothing changed
+    assert cmd_unit_domains(SimpleNamespace(unit=world.police.pk, codes=[], clear=True)) == 0
+    assert not world.police.domains.exists()
+    assert AuditEvent.objects.filter(action="unit.domains").count() == 2
