@@ -15,6 +15,11 @@ For each request:
   neither                       → 403 or 404
 and every refused request changes nothing (no audit event, no timeline event). Lists must show the visible
 objects and none of the others; no page or API answer may contain unmasked personal data.
+
+Unit scope: two more matters in town A belong to the department officer's walk (东镇派出所, which serves the
+land-requisition domain): U is assigned to their unit, R is a land-requisition matter assigned to a village
+committee. By the issue's rule (default ANJU_DEPARTMENT_VISIBILITY "unit+domain") the officer sees U and R
+but none of A's matter, and acts on U only; ``UNIT_SCOPED`` writes that down by hand.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ import json
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import SimpleNamespace
 
 import pytest
@@ -94,16 +99,26 @@ def _build(world) -> dict[str, SimpleNamespace]:
         ),
     }
     areas = {"A": w.grid_a1, "B": w.grid_b1, "C": village_c}
+    # unit scope: a matter assigned to the officer's unit, and one of a domain that unit serves
+    core_actions.set_unit_domains(root, w.police, [w.land])
+    committee_a2 = core_actions.create_unit(
+        root, name="东二村村委会", kind=UnitKind.VILLAGE_COMMITTEE, area=w.village_a2
+    )
+    # each object's unit sits in the object's area (the unit routes are scoped by it)
+    units.update(U=w.police, R=committee_a2)
+    areas.update(U=w.town_a, R=w.village_a2)
+    domains = {"R": w.land}
     deadline = timezone.localdate() + dt.timedelta(days=7)
     out = {}
     for key, area in areas.items():
         matter = matter_actions.create_matter(
             root,
             kind="dispute",
-            domain=w.wages,
+            domain=domains.get(key, w.wages),
             area=area,
             title=f"权限测试事项{key}",
-            description="欠薪",
+            # personal data typed into free text: stored masked, never shown raw but by a reveal
+            description=f"欠薪，联系人{PARTY['name']}，电话{PARTY['phone']}",
             parties=[dict(PARTY, role="applicant")],
             likelihood=5,
             consequence=5,
@@ -114,7 +129,7 @@ def _build(world) -> dict[str, SimpleNamespace]:
             matter,
             held_on=timezone.localdate(),
             mediators="调解员",
-            summary="协商",
+            summary=f"协商，申请人身份证号{PARTY['id_number']}",
             result="continuing",
             agreement_file=ContentFile(PDF, name="agreement.pdf"),
         )
@@ -122,7 +137,7 @@ def _build(world) -> dict[str, SimpleNamespace]:
             root,
             channel="grid",
             title=f"权限测试诉求{key}",
-            text=f"权限测试诉求{key}：路灯损坏",
+            text=f"权限测试诉求{key}：路灯损坏，回电{REPORTER['reporter_phone']}",
             area=area,
             attachments=[SimpleUploadedFile("photo.png", PNG, content_type="image/png")],
             **REPORTER,
@@ -158,6 +173,8 @@ class Route:
     # a successful call must leave this trace: (objects, before, after counts) -> bool
     effect: Callable | None = None
     panel_key: str = ""
+    about_matter: bool = False  # the object or list entry is a matter (or part of one): unit scope applies
+    acts: bool = False  # changes the matter: a unit-scoped role may only on its unit's matters
 
 
 def page(key, url, **kw) -> Route:
@@ -215,10 +232,30 @@ PAGE_ROUTES = [
         permission="personal_data.reveal",
         reveals=True,
         effect=_logged,
+        about_matter=True,
     ),
     page(
         "core:reveal",
         lambda o, w: f"/reveal/report/{o.report.pk}/reporter_phone/",
+        method="POST",
+        obj=True,
+        permission="personal_data.reveal",
+        reveals=True,
+        effect=_logged,
+    ),
+    page(
+        "core:reveal",
+        lambda o, w: f"/reveal/matter/{o.matter.pk}/description/",
+        method="POST",
+        obj=True,
+        permission="personal_data.reveal",
+        reveals=True,
+        effect=_logged,
+        about_matter=True,
+    ),
+    page(
+        "core:reveal",
+        lambda o, w: f"/reveal/report/{o.report.pk}/text/",
         method="POST",
         obj=True,
         permission="personal_data.reveal",
@@ -362,7 +399,7 @@ API_ROUTES = [
     api("GET", "/me", lambda o, w: "/me"),
     api("GET", "/units", lambda o, w: "/units?page_size=200", listing=lambda o: o.unit.name),
     api("GET", "/units/{unit_id}/members", lambda o, w: f"/units/{o.unit.pk}/members", obj=True),
-    api("GET", "/areas", lambda o, w: "/areas?page_size=200", listing=lambda o: f'"{o.area.code}"'),
+    api("GET", "/areas", lambda o, w: "/areas?page_size=200", listing=lambda o: f'"code": "{o.area.code}"'),
     api("GET", "/areas/{code}", lambda o, w: f"/areas/{o.area.code}", obj=True),
     api("GET", "/domains", lambda o, w: "/domains"),
     api(
@@ -454,6 +491,16 @@ API_ROUTES = [
     ),
     api(
         "POST",
+        "/matters/{matter_id}/reveal",
+        lambda o, w: f"/matters/{o.matter.pk}/reveal",
+        obj=True,
+        permission="personal_data.reveal",
+        reveals=True,
+        effect=_logged,
+        data=lambda o, w: {"field": "description"},
+    ),
+    api(
+        "POST",
         "/matters/{matter_id}/parties/{party_id}/reveal",
         lambda o, w: f"/matters/{o.matter.pk}/parties/{o.party.pk}/reveal",
         obj=True,
@@ -527,7 +574,34 @@ API_ROUTES += [
     )
     for name in API_ACTION_ORDER
 ]
-ROUTES = PAGE_ROUTES + act_routes() + API_ROUTES
+# Routes whose object or list entries are matters (or parts of one), and those that change a matter.
+MATTER_ROUTE_KEYS = {
+    "intake:matter_search",
+    "matters:ledger",
+    "matters:export",
+    "matters:supervision",
+    "matters:agreement",
+    "matters:detail",
+    "GET /api/matters",
+    "GET /api/matters/{matter_id}",
+    "POST /api/matters/{matter_id}/parties/{party_id}/reveal",
+    "POST /api/matters/{matter_id}/reveal",
+}
+ACTING_ROUTE_KEYS = {f"matters:act/{key}" for key in PANEL_PERMISSIONS} | {
+    f"POST /api/matters/{{matter_id}}/{name}" for name in API_ACTION_ORDER
+}
+ROUTES = [
+    replace(
+        r,
+        about_matter=r.about_matter or r.key in MATTER_ROUTE_KEYS | ACTING_ROUTE_KEYS,
+        acts=r.key in ACTING_ROUTE_KEYS,
+    )
+    for r in PAGE_ROUTES + act_routes() + API_ROUTES
+]
+assert ACTING_ROUTE_KEYS <= {r.key for r in ROUTES}
+
+# What each unit-scoped role sees and changes of the objects (by key), written from the issue's rule.
+UNIT_SCOPED = {"department_officer": {"sees": {"U", "R"}, "acts": {"U"}}}
 
 
 # --- discovery ------------------------------------------------------------------------------------------------
@@ -635,6 +709,7 @@ class Walk:
     objects: dict
     page_client: Client
     api_headers: dict
+    unit_rule: dict | None = None  # UNIT_SCOPED's entry for the role
     failures: list = field(default_factory=list)
 
     def request(self, route: Route, o):
@@ -665,17 +740,25 @@ class Walk:
             return frozenset({401}) if route.api else frozenset({302})
         return frozenset({403})
 
+    def sees(self, o, about_matter: bool) -> bool:
+        if self.user is None or not in_scope(self.user, o.area):
+            return False
+        return not about_matter or self.unit_rule is None or o.key in self.unit_rule["sees"]
+
+    def may_change(self, o) -> bool:
+        return self.unit_rule is None or o.key in self.unit_rule["acts"]
+
     def check(self, route: Route):
         targets = list(self.objects.values()) if route.obj else [self.objects["A"]]
         for o in targets:
-            visible = not route.obj or (self.user is not None and in_scope(self.user, o.area))
+            visible = not route.obj or self.sees(o, route.about_matter)
             if route.permission == PUBLIC:
                 visible = True
             self.check_one(route, o, visible)
 
     def check_one(self, route: Route, o, visible: bool):
         where = o.key if route.obj else "-"
-        may = self.may(route)
+        may = self.may(route) and (not route.acts or self.may_change(o))
         before = _counts()
         response = self.request(route, o)
         after = _counts()
@@ -710,15 +793,16 @@ class Walk:
                 self.fail(route, where, f"unmasked personal data in the answer: {leaked}")
         # Nothing of an object outside the scope may appear anywhere: lists, detail pages, candidates, exports.
         for o in self.objects.values():
-            if self.user is not None and in_scope(self.user, o.area):
-                continue
-            shown = [m for m in (o.matter.number, o.matter.title, o.report.title) if m in text]
+            hidden = [o.matter.number, o.matter.title] if not self.sees(o, about_matter=True) else []
+            if not self.sees(o, about_matter=False):
+                hidden.append(o.report.title)
+            shown = [m for m in hidden if m in text]
             if shown:
-                self.fail(route, where, f"shows {shown} of area {o.key}, outside the user's scope")
+                self.fail(route, where, f"shows {shown} of object {o.key}, outside the user's scope")
         if route.listing and response.status_code == 200:
             for o in self.objects.values():
                 shown = route.listing(o) in text
-                should = self.user is not None and in_scope(self.user, o.area)
+                should = self.sees(o, route.about_matter)
                 if shown != should:
                     state = "shows" if shown else "misses"
                     self.fail(route, where, f"list {state} the object of area {o.key}")
@@ -763,7 +847,14 @@ def test_permission_walk(role, fast_password_hashing, quiet_refusals, world):
     if user is not None:
         client.force_login(user)
         headers = {"Authorization": f"Bearer {core_actions.issue_api_token(user, 'permission-test')}"}
-    walk = Walk(user=user, world=world, objects=objects, page_client=client, api_headers=headers)
+    walk = Walk(
+        user=user,
+        world=world,
+        objects=objects,
+        page_client=client,
+        api_headers=headers,
+        unit_rule=UNIT_SCOPED.get(role),
+    )
     for route in ROUTES:
         if route.api:
             # The API is walked with the token alone, not the browser session.

@@ -227,6 +227,7 @@ class Route:
     allowed: frozenset = frozenset({200})
     data: object = None
     shows: object = None  # (objects) -> text a successful answer about the object must contain
+    about_matter: bool = False  # the listed objects are matters: a unit-scoped role sees only some
 
 
 def page(key, url, permission=LOGIN, **kw) -> Route:
@@ -336,6 +337,7 @@ ROUTES = [
         method="POST",
         data=lambda o: {"text": DUPLICATE_TEXT},
         listing=lambda o: o.matter.number,
+        about_matter=True,
     ),
     page(
         "triage:hotspots",
@@ -440,6 +442,11 @@ def _state() -> tuple:
     )
 
 
+# Matters (by place key) that a unit-scoped role sees, written by hand: the department officer's unit
+# (东镇派出所) serves no domain by default and none of these matters is assigned to it.
+UNIT_SCOPED_SEES = {"department_officer": set()}
+
+
 class Walk:
     def __init__(self, role, user, objects):
         self.role = role
@@ -516,7 +523,10 @@ class Walk:
         if route.listing and response.status_code == 200:
             for o in self.objects.values():
                 shown = route.listing(o) in text
-                if shown != self.sees(o.area):
+                should = self.sees(o.area)
+                if route.about_matter and self.role in UNIT_SCOPED_SEES:
+                    should = should and o.key in UNIT_SCOPED_SEES[self.role]
+                if shown != should:
                     self.fail(where, f"list {'shows' if shown else 'misses'} the object of place {o.key}")
 
     def check_refused_posts(self, world):

@@ -16,6 +16,7 @@ import sys
 COMMAND_MODULES = (
     "anju.platform_cli",
     "anju.core.data_cli",
+    "anju.core.cli",
     "anju.warning.cli",
     "anju.triage.cli",
     "anju.screening.cli",

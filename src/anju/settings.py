@@ -234,6 +234,10 @@ ANJU_ATTACHMENT_TYPES = {"image/jpeg": ".jpg", "image/png": ".png", "application
 ANJU_PUBLIC_SUBMIT_PER_HOUR = int(os.environ.get("ANJU_PUBLIC_SUBMIT_PER_HOUR", 10))
 ANJU_RISK_MATRIX = os.environ.get("ANJU_RISK_MATRIX", "")  # path to a matrix file; default the packaged one
 ANJU_PAGE_SIZE = 25
+# What a department officer (职能部门) sees inside their area: "unit" (matters assigned to their unit),
+# "unit+domain" (also the matters of the risk domains their unit serves, Unit.domains) or "area" (all of it).
+# They act only on their unit's matters whatever this says.
+ANJU_DEPARTMENT_VISIBILITY = os.environ.get("ANJU_DEPARTMENT_VISIBILITY", "unit+domain")
 
 LOGGING = {
     "version": 1,

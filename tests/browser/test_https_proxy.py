@@ -208,7 +208,9 @@ def test_sign_in_a_form_and_a_public_request_over_https(browser, proxied_anju):
         citizen.get_by_role("button", name="提交").click()
         code = citizen.locator("#receipt-code")
         expect(code).to_be_visible()
-        assert re.fullmatch(r"[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}", code.inner_text().strip())
+        assert re.fullmatch(
+            r"[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}", code.inner_text().strip()
+        )
         assert citizen.url.startswith(public_url)
     finally:
         context.close()

@@ -95,6 +95,22 @@ def test_every_role_and_the_demo_logins_work(demo):
     assert User.objects.get(username="shenji").role == Role.AUDITOR
 
 
+def test_bumen_sees_the_labour_office_and_wage_matters_of_the_town_only(demo):
+    """The demo's department officer (青山镇人社所, serving 社会保障和民工欠薪) sees a part of the town: the
+    matters assigned to the office and the town's wage matters, not the police station's other matters."""
+    from anju.core.scoping import scoped
+
+    bumen = User.objects.get(username="bumen")
+    assert list(bumen.unit.domains.values_list("code", flat=True)) == ["social_security_wages"]
+    town = Matter.objects.filter(area__path__startswith=bumen.area.path)
+    expected = set(town.filter(responsible_unit=bumen.unit).values_list("pk", flat=True)) | set(
+        town.filter(domain__code="social_security_wages").values_list("pk", flat=True)
+    )
+    seen = set(scoped(bumen, Matter).values_list("pk", flat=True))
+    assert seen == expected
+    assert 0 < len(seen) < town.count()
+
+
 def test_cun_logs_in_and_sees_the_home_page(demo, client):
     signed_in = client.post("/login/", {"username": "cun", "password": DEMO_PASSWORD})
     assert signed_in.status_code == 302

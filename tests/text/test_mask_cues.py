@@ -45,3 +45,9 @@ def test_escalation_cues():
     assert c.phrase == "集体上访" and text[c.start : c.end] == "集體上訪"
     assert [c.phrase for c in escalation_cues("要去市里拉横幅", extra=["市里"])] == ["市里", "拉横幅"]
     assert escalation_cues(None) == []
+
+
+def test_name_titles_off_keeps_only_cued_names():
+    text = "十余名工人反映，联系人张三丰，王建国先生在场"
+    assert mask(text) == "十余*工人反映，联系人张**，王**先生在场"
+    assert mask(text, name_titles=False) == "十余名工人反映，联系人张**，王建国先生在场"

@@ -108,7 +108,7 @@ def install(api) -> None:
     def on_workflow_error(request, exc):
         # Conflict (a stale version) and a refused transition: 409; NotAllowed: 403 — one mapping in core
         errors = django_errors(exc)
-        return respond(request, http_status(exc), _first_message(errors), errors)
+        return respond(request, http_status(exc), _first_message(errors), errors)  # NotAllowed: 403
 
     @api.exception_handler(DjangoValidationError)
     def on_validation_error(request, exc):

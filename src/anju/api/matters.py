@@ -125,3 +125,15 @@ def reveal_party(request, matter_id: int, party_id: int, payload: RevealIn):
     )
     check_revealable(user, party, payload.field)
     return {"field": payload.field, "value": core_actions.reveal_personal_data(user, party, payload.field)}
+
+
+@router.post(
+    "/matters/{matter_id}/reveal",
+    response={200: RevealOut, **ERRORS},
+    summary="Reveal the original of a matter's free text, stored masked: field description (logged)",
+)
+def reveal_matter_text(request, matter_id: int, payload: RevealIn):
+    user = request.auth
+    matter = scoped_matter_or_404(user, matter_id)
+    check_revealable(user, matter, payload.field)
+    return {"field": payload.field, "value": core_actions.reveal_personal_data(user, matter, payload.field)}

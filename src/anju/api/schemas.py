@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 
+from anju.core.actions import revealable_fields
 from anju.core.models import Area, Domain
 
 
@@ -229,9 +230,10 @@ class RevealIn(Schema):
 def check_revealable(user, obj, field: str) -> None:
     """Permission first (403), then the field name (422), so nothing is revealed by the error."""
     user.require("personal_data.reveal")
-    if field not in getattr(obj, "personal_fields", ()):
+    fields = revealable_fields(obj)
+    if field not in fields:
         raise ValidationError(
-            {"field": _("可查看的个人信息字段：%(fields)s。") % {"fields": "、".join(obj.personal_fields)}}
+            {"field": _("可查看的个人信息字段：%(fields)s。") % {"fields": "、".join(fields)}}
         )
 
 

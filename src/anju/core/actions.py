@@ -60,12 +60,29 @@ def upsert_domain(actor, *, code, name, emergency_class, keywords=(), parent=Non
 
 
 @transaction.atomic
-def create_unit(actor, *, name, kind, area) -> Unit:
+def create_unit(actor, *, name, kind, area, domains=()) -> Unit:
     refuse_invisible_in(name=name)
     unit = Unit(name=name, kind=kind, area=area)
     unit.full_clean()
     unit.save()
-    audit.record(actor, "unit.create", unit, after={"name": name, "kind": kind, "area": area.pk}, area=area)
+    unit.domains.set(domains)
+    after = {"name": name, "kind": kind, "area": area.pk, "domains": sorted(d.code for d in domains)}
+    audit.record(actor, "unit.create", unit, after=after, area=area)
+    return unit
+
+
+@transaction.atomic
+def set_unit_domains(actor, unit: Unit, domains) -> Unit:
+    """The risk domains a department serves: its officers see these matters of their area (masked)."""
+    if actor is not None:
+        actor.require("admin.manage")
+    before = sorted(unit.domains.values_list("code", flat=True))
+    unit.domains.set(domains)
+    after = sorted(d.code for d in domains)
+    if before != after:
+        audit.record(
+            actor, "unit.domains", unit, before={"domains": before}, after={"domains": after}, area=unit.area
+        )
     return unit
 
 
@@ -206,12 +223,20 @@ def revoke_api_token(actor, token: ApiToken) -> None:
     token.delete()
 
 
+def revealable_fields(obj) -> tuple[str, ...]:
+    """Personal-data fields (encrypted) and free-text fields stored masked with an encrypted original."""
+    return tuple(getattr(obj, "personal_fields", ())) + tuple(getattr(obj, "personal_text_fields", {}))
+
+
 def reveal_personal_data(actor: User, obj, field_name: str) -> str:
-    """Return a decrypted personal-data field and log the reveal. Callers check scope first."""
+    """Return a decrypted personal-data field, or a free text's original, and log the reveal. Callers check
+    scope first."""
     actor.require("personal_data.reveal")
-    if field_name not in getattr(obj, "personal_fields", ()):
+    if field_name not in revealable_fields(obj):
         raise ValidationError(_("该字段不是个人信息字段。"))
-    value = getattr(obj, field_name)
+    original = getattr(obj, "personal_text_fields", {}).get(field_name)
+    # a free text with nothing masked has no original: the stored text is all there is
+    value = (getattr(obj, original) or getattr(obj, field_name)) if original else getattr(obj, field_name)
     audit.record(
         actor,
         "personal_data.reveal",

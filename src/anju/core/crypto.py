@@ -26,6 +26,8 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.db import models
 
+from anju.text.mask import mask as mask_personal_text
+
 PREFIX = "enc2:"
 LEGACY_PREFIX = "enc1:"
 ENV_SOURCE = "ANJU_FIELD_KEY"
@@ -212,3 +214,16 @@ def mask_id_number(number: str) -> str:
 
 
 MASKERS = {"name": mask_name, "phone": mask_phone, "id_number": mask_id_number}
+
+
+def protect_text(text: str) -> tuple[str, str]:
+    """Free text as (what is stored in plain, the original to store encrypted).
+
+    Phones, ID-card numbers and names after a cue (姓名：, 联系人, 反映人, 我叫 …) typed into free text (情况描述,
+    notes, 调解经过) are masked in the plain column, so search, export and triage never hold them; the original
+    is returned only when something was masked ("" otherwise), for an ``EncryptedTextField`` beside the column
+    that a reveal reads. Names found only before a title (…先生, …工) are left: that finder misreads ordinary
+    words (十余名工人) too often for text that staff must read."""
+    text = text or ""
+    masked = mask_personal_text(text, name_titles=False)
+    return masked, (text if masked != text else "")

@@ -130,6 +130,9 @@ class Unit(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     kind = models.CharField(_("类型"), max_length=20, choices=UnitKind.choices)
     area = models.ForeignKey(Area, verbose_name=_("所在区域"), on_delete=models.PROTECT, related_name="units")
+    # The risk domains a department serves (人社所 → 社会保障和民工欠薪): its officers see these matters
+    # of their area too, masked (settings.ANJU_DEPARTMENT_VISIBILITY), but act only on their unit's own.
+    domains = models.ManyToManyField(Domain, verbose_name=_("职责领域"), blank=True, related_name="units")
 
     scope_area_field = "area"
 

@@ -1,6 +1,7 @@
 """Roles and what each may do: the one table of permissions in anju.
 
-Scope (which areas a user sees) is separate: every user sees their area subtree, see ``scoping``.
+Scope (which areas a user sees) is separate: every user sees their area subtree, see ``scoping``; the roles in
+``UNIT_SCOPED_ROLES`` see only part of it.
 """
 
 from __future__ import annotations
@@ -72,6 +73,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "admin.manage": frozenset({X}),
     "api.token": EVERYONE,
 }
+
+
+# Roles whose view inside their area is narrowed to their unit's matters (see ``scoping``): a department
+# officer acts only on matters assigned to their unit and sees what ANJU_DEPARTMENT_VISIBILITY allows.
+UNIT_SCOPED_ROLES: frozenset[Role] = frozenset({D})
 
 
 def role_has(role: str, permission: str) -> bool:

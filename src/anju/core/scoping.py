@@ -3,12 +3,24 @@
 Models that can be scoped name the path to their area in ``scope_area_field`` ("" for Area itself). Views, API,
 exports and search obtain their querysets through ``scoped`` or ``get_scoped_or_404`` and never filter
 by area themselves.
+
+Inside the area, the roles of ``roles.UNIT_SCOPED_ROLES`` (department officers) see less: models that belong
+to a matter name the path to it in ``scope_matter_field`` ("" for Matter itself), and for these users such
+querysets keep only what ``settings.ANJU_DEPARTMENT_VISIBILITY`` allows — the matters assigned to their unit
+("unit"), plus those of the risk domains their unit serves ("unit+domain", the default), or the whole area
+("area"). Acting on a matter needs more: ``may_act_on`` (the unit is responsible for it).
 """
 
 from __future__ import annotations
 
-from django.db.models import Model, QuerySet
+from django.conf import settings
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
+
+from anju.core.models import Domain
+from anju.core.roles import UNIT_SCOPED_ROLES
+
+VISIBILITY_CHOICES = ("unit", "unit+domain", "area")
 
 
 def scoped(user, queryset_or_model) -> QuerySet:
@@ -26,7 +38,48 @@ def scoped(user, queryset_or_model) -> QuerySet:
         # Only a superuser without an area sees everything; anyone else without an area sees nothing.
         return qs if user.is_superuser else qs.none()
     lookup = f"{field}__path__startswith" if field else "path__startswith"
-    return qs.filter(**{lookup: user.area.path})
+    qs = qs.filter(**{lookup: user.area.path})
+    matter_field = getattr(qs.model, "scope_matter_field", None)
+    if matter_field is not None and is_unit_scoped(user):
+        qs = qs.filter(_unit_rule(user, matter_field))
+    return qs
+
+
+def is_unit_scoped(user) -> bool:
+    return user.role in UNIT_SCOPED_ROLES and department_visibility() != "area"
+
+
+def department_visibility() -> str:
+    value = getattr(settings, "ANJU_DEPARTMENT_VISIBILITY", "unit+domain")
+    if value not in VISIBILITY_CHOICES:
+        raise ValueError(f"ANJU_DEPARTMENT_VISIBILITY must be one of {VISIBILITY_CHOICES}, not {value!r}")
+    return value
+
+
+def _unit_rule(user, matter_field: str) -> Q:
+    """The matters a unit-scoped user sees, as a condition on the path ``matter_field`` to the matter."""
+    prefix = f"{matter_field}__" if matter_field else ""
+    if user.unit_id is None:
+        return Q(pk__in=[])  # a department officer without a unit has no matters
+    rule = Q(**{f"{prefix}responsible_unit": user.unit_id})
+    # Seam for co-handling (协办): add Q(**{f"{prefix}co_units": user.unit_id}) here and in acting_unit_ids.
+    if department_visibility() == "unit+domain":
+        # a subquery, not a join: a join through the many-to-many link would repeat rows
+        rule |= Q(**{f"{prefix}domain__in": Domain.objects.filter(units=user.unit_id).values("pk")})
+    return rule
+
+
+def acting_unit_ids(matter) -> set[int]:
+    """The units that may act on a matter: its responsible unit (co-handling units will join here)."""
+    return {matter.responsible_unit_id} if matter.responsible_unit_id else set()
+
+
+def may_act_on(user, matter) -> bool:
+    """Whether the user's unit rule lets them change the matter (area scope and role are checked apart).
+    Department officers act only on their unit's matters, whatever they may see."""
+    if user.role not in UNIT_SCOPED_ROLES:
+        return True
+    return user.unit_id is not None and user.unit_id in acting_unit_ids(matter)
 
 
 def get_scoped_or_404(user, queryset_or_model, **lookup) -> Model:

@@ -17,6 +17,9 @@ from anju.core.scoping import get_scoped_or_404, scoped
 REVEALABLE = {
     "report": ("intake", "Report"),
     "party": ("matters", "MatterParty"),
+    "matter": ("matters", "Matter"),  # free text kept masked: description
+    "mediation": ("matters", "MediationSession"),  # summary, agreement_text
+    "event": ("matters", "MatterEvent"),  # a free note
 }
 
 
@@ -48,4 +51,4 @@ def reveal(request, model: str, pk: int, field: str):
     model_cls = apps.get_model(app_label, model_name)
     obj = get_scoped_or_404(request.user, model_cls, pk=pk)
     value = actions.reveal_personal_data(request.user, obj, field)
-    return HttpResponse(f'<span class="revealed">{escape(value) or "—"}</span>')
+    return HttpResponse(f'<span class="revealed prewrap">{escape(value) or "—"}</span>')

@@ -11,7 +11,7 @@ import random
 from dataclasses import dataclass, field
 
 from anju.core import actions
-from anju.core.models import Area, Unit, UnitKind, User
+from anju.core.models import Area, Domain, Unit, UnitKind, User
 from anju.core.roles import Role
 from anju.demo.texts import GIVEN, SURNAMES
 
@@ -42,6 +42,22 @@ COUNTY_DEPARTMENTS = {
     "land": "县自然资源和规划局",
     "justice": "县司法局",
     "petition": "县信访局",
+}
+# The risk domains each department serves (Unit.domains), by the key of the two tables above: its officers
+# also see the matters of these domains in their area, masked, and act only on those assigned to them.
+DEPARTMENT_DOMAINS = {
+    "police": ("political_security", "extreme_incidents", "ethnic_religious", "mass_economic_cases"),
+    "public_security": ("political_security", "extreme_incidents", "ethnic_religious", "mass_economic_cases"),
+    "justice": ("legal_petitions",),
+    "labour": ("social_security_wages",),
+    "petition": ("petitions",),
+    "land": ("land_requisition", "rural_affairs"),
+    "enforcement": ("environment_projects", "transport"),
+    "education": ("education",),
+    "health": ("health",),
+    "ecology": ("environment_projects",),
+    "veterans": ("veterans",),
+    "cyberspace": ("online_opinion",),
 }
 
 
@@ -76,6 +92,10 @@ def _person_name(rng: random.Random) -> str:
 def create_organisation(actor, county: Area, rng: random.Random) -> Organisation:
     """Units for the county, every town and every village, and users of every role."""
     centre = actions.create_unit(actor, name="示范县综治中心", kind=UnitKind.CENTRE, area=county)
+    domains = Domain.objects.in_bulk(field_name="code")
+
+    def served(key: str) -> list[Domain]:
+        return [domains[code] for code in DEPARTMENT_DOMAINS.get(key, ()) if code in domains]
 
     def user(username, role, area, unit, display_name, password=None, superuser=False):
         return actions.create_user(
@@ -98,7 +118,9 @@ def create_organisation(actor, county: Area, rng: random.Random) -> Organisation
         county_centre=centre,
     )
     for key, name in COUNTY_DEPARTMENTS.items():
-        unit = actions.create_unit(actor, name=name, kind=UnitKind.DEPARTMENT, area=county)
+        unit = actions.create_unit(
+            actor, name=name, kind=UnitKind.DEPARTMENT, area=county, domains=served(key)
+        )
         org.county_units[key] = unit
         org.county_officers[key] = user(
             f"county_{key}", Role.DEPARTMENT_OFFICER, county, unit, _person_name(rng)
@@ -120,7 +142,7 @@ def create_organisation(actor, county: Area, rng: random.Random) -> Organisation
         org.town_units[town.pk], org.town_officers[town.pk] = {}, {}
         for key, suffix in TOWN_DEPARTMENTS.items():
             unit = actions.create_unit(
-                actor, name=f"{town.name}{suffix}", kind=UnitKind.DEPARTMENT, area=town
+                actor, name=f"{town.name}{suffix}", kind=UnitKind.DEPARTMENT, area=town, domains=served(key)
             )
             org.town_units[town.pk][key] = unit
             featured_officer = featured_town and key == "labour"

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from anju.core import audit
 from anju.core.concurrency import lock_checked
+from anju.core.crypto import protect_text
 from anju.core.errors import WorkflowError
 from anju.core.models import AreaLevel
 from anju.core.scoping import in_scope
@@ -238,6 +239,7 @@ def submit_report(
         errors["attachments"] = upload_errors
     if errors:
         raise ValidationError(errors)
+    text, text_original = protect_text(text)  # a phone or ID number typed into the text is kept encrypted
 
     stored: list[Attachment] = []
     try:
@@ -248,6 +250,7 @@ def submit_report(
                 received_at=received_at or now,
                 title=title,
                 text=text,
+                text_original=text_original,
                 area=area,
                 location=location,
                 latitude=lat,
@@ -377,7 +380,7 @@ def register_report(
             }
         )
     if description is None or not description.strip():
-        description = report.text
+        description = report.text_original or report.text  # create_matter masks it again
     matter = matter_actions.create_matter(
         actor,
         kind=kind,

@@ -34,7 +34,8 @@ class Report(Versioned, models.Model):
     channel = models.CharField(_("来源渠道"), max_length=20, choices=Channel.choices)
     received_at = models.DateTimeField(_("受理时间"), default=timezone.now, db_index=True)
     title = models.CharField(_("标题"), max_length=200, blank=True)
-    text = models.TextField(_("诉求内容"))
+    text = models.TextField(_("诉求内容"))  # personal data masked: core.crypto.protect_text
+    text_original = EncryptedTextField(_("诉求内容（原文）"), blank=True, editable=False)
     area = models.ForeignKey(
         Area, verbose_name=_("所在区域"), on_delete=models.PROTECT, related_name="reports"
     )
@@ -72,6 +73,7 @@ class Report(Versioned, models.Model):
     is_demo = models.BooleanField(default=False)
 
     personal_fields = ("reporter_name", "reporter_phone", "reporter_id_number")
+    personal_text_fields = {"text": "text_original"}  # revealed like the reporter's fields
     scope_area_field = "area"
 
     class Meta:

@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 
 from anju.core import audit
 from anju.core.concurrency import lock_checked
-from anju.core.errors import WorkflowError  # noqa: F401  (re-exported: older imports)
-from anju.core.scoping import in_scope
+from anju.core.crypto import protect_text
+from anju.core.errors import NotAllowed, WorkflowError  # noqa: F401  (re-exported: older imports)
+from anju.core.scoping import in_scope, may_act_on
 from anju.core.textsafety import refuse_invisible_in
 from anju.matters import audience
 from anju.matters.models import (
@@ -70,6 +71,8 @@ def _require(actor, permission: str, matter: Matter | None = None, area=None) ->
     target_area = area if area is not None else (matter.area if matter is not None else None)
     if target_area is not None and not in_scope(actor, target_area):
         raise WorkflowError(_("该事项不在您的管辖范围内。"))
+    if matter is not None and not may_act_on(actor, matter):
+        raise NotAllowed(_("该事项未交办给您的单位，您只能办理本单位承办的事项。"))
 
 
 def _transition(actor, matter: Matter, action: str) -> str:
@@ -187,6 +190,7 @@ def create_matter(
     if registered_at is not None and registered_at > now:
         raise ValidationError({"registered_at": _("登记时间不能晚于当前时间。")})
     registered_at = registered_at or now
+    description, description_original = protect_text((description or "").strip())
     matter = Matter(
         number=_next_number(area, registered_at),
         kind=kind,
@@ -194,7 +198,8 @@ def create_matter(
         area=area,
         handling_area=area,
         title=(title or "").strip(),
-        description=(description or "").strip(),
+        description=description,
+        description_original=description_original,
         people_involved=people_involved or 0,
         amount_involved=Decimal(str(amount_involved or 0)),
         occurred_at=occurred_at or registered_at,
@@ -624,14 +629,18 @@ def record_mediation(
         raise ValidationError(errors)
     before = audit.snapshot(matter, AUDITED_FIELDS)
     from_status = matter.status
+    summary, summary_original = protect_text(summary.strip())
+    agreement_text, agreement_text_original = protect_text((agreement_text or "").strip())
     session = MediationSession(
         matter=matter,
         held_on=held_on,
         mediators=mediators.strip(),
-        summary=summary.strip(),
+        summary=summary,
+        summary_original=summary_original,
         result=result,
         parties_present=(parties_present or "").strip(),
-        agreement_text=(agreement_text or "").strip(),
+        agreement_text=agreement_text,
+        agreement_text_original=agreement_text_original,
         recorded_by=actor,
     )
     if agreement_file is not None:
@@ -694,7 +703,12 @@ def add_note(
     if not (note or "").strip():
         raise ValidationError({"note": _("请填写内容。")})
     before = audit.snapshot(matter, AUDITED_FIELDS)
-    return _log(actor, matter, "note", before, note=note.strip(), public_text=note.strip() if public else "")
+    masked, original = protect_text(note.strip())
+    event = _log(actor, matter, "note", before, note=masked, public_text=masked if public else "")
+    if original:
+        event.note_original = original
+        event.save(update_fields=["note_original"])
+    return event
 
 
 @transaction.atomic

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anju.core import audit, textsafety
+from anju.core.crypto import protect_text
 from anju.core.scoping import in_scope
 from anju.intake.models import Report, ReportStatus
 from anju.intake.receipts import new_code
@@ -150,6 +151,12 @@ class HistoricalMatter:
     follow_ups: list[HistoricalFollowUp] = field(default_factory=list)
     supervisions: list[HistoricalSupervision] = field(default_factory=list)
     is_demo: bool = False
+
+
+def _protected(field_name: str, text: str) -> dict:
+    """A free-text field and its encrypted original, as keyword arguments (see core.crypto.protect_text)."""
+    masked, original = protect_text(text or "")
+    return {field_name: masked, f"{field_name}_original": original}
 
 
 def _fail(index: int, row: HistoricalMatter, message: str) -> ValidationError:
@@ -309,6 +316,7 @@ def import_historical_matters(
                 handling = handling.parent
                 if handling is None:
                     raise _fail(i, row, _("已是最高层级，无法继续上报。"))
+        description, description_original = protect_text(row.description.strip())
         matter = Matter(
             number=number(row.area, registered_at),
             kind=row.kind,
@@ -316,7 +324,8 @@ def import_historical_matters(
             area=row.area,
             handling_area=handling,
             title=row.title.strip()[:200],
-            description=row.description.strip(),
+            description=description,
+            description_original=description_original,
             people_involved=row.people_involved or 0,
             amount_involved=Decimal(str(row.amount_involved or 0)),
             status=_final_status(steps),
@@ -425,10 +434,10 @@ def _write_related(rows: list[HistoricalMatter], matters: list[Matter]) -> dict[
                 matter=m,
                 held_on=s.held_on,
                 mediators=s.mediators,
-                summary=s.summary,
+                **_protected("summary", s.summary),
                 result=s.result,
                 parties_present=s.parties_present,
-                agreement_text=s.agreement_text,
+                **_protected("agreement_text", s.agreement_text),
                 recorded_by=s.recorded_by,
                 recorded_at=s.recorded_at,
             ),

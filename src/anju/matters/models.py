@@ -46,7 +46,8 @@ class Matter(Versioned, models.Model):
         Area, verbose_name=_("当前办理层级"), on_delete=models.PROTECT, related_name="handled_matters"
     )
     title = models.CharField(_("标题"), max_length=200)
-    description = models.TextField(_("情况描述"))
+    description = models.TextField(_("情况描述"))  # personal data masked: core.crypto.protect_text
+    description_original = EncryptedTextField(_("情况描述（原文）"), blank=True, editable=False)
     people_involved = models.PositiveIntegerField(_("涉及人数"), default=0)
     amount_involved = models.DecimalField(_("涉及金额（元）"), max_digits=14, decimal_places=2, default=0)
     status = models.CharField(
@@ -109,6 +110,9 @@ class Matter(Versioned, models.Model):
 
     objects = MatterQuerySet.as_manager()
     scope_area_field = "area"
+    # free-text fields stored masked, with the encrypted original beside them (revealed like party fields)
+    personal_text_fields = {"description": "description_original"}
+    scope_matter_field = ""  # department officers see part of their area: core.scoping
 
     class Meta:
         ordering = ["-registered_at", "-id"]
@@ -161,6 +165,7 @@ class MatterParty(models.Model):
 
     personal_fields = ("name", "phone", "id_number")
     scope_area_field = "matter__area"
+    scope_matter_field = "matter"
 
     class Meta:
         verbose_name = _("当事人")
@@ -197,7 +202,8 @@ class MatterEvent(models.Model):
     kind = models.CharField(max_length=40)
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)
-    note = models.TextField(blank=True)  # internal: the staff timeline only, never the citizen's page
+    note = models.TextField(blank=True)  # internal: the staff timeline only (personal data masked at input)
+    note_original = EncryptedTextField(blank=True, editable=False)  # the note before masking (core.crypto)
     # Shown on the citizen's status page, as the neutral line of ``audience.PUBLIC_LINES`` for its kind;
     # set by ``audience.is_public`` when the event is written, never by hand.
     public = models.BooleanField(default=False)
@@ -206,9 +212,15 @@ class MatterEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
 
     scope_area_field = "matter__area"
+    scope_matter_field = "matter"
+    personal_text_fields = {"note": "note_original"}
 
     class Meta:
         ordering = ["at", "id"]
+
+    @property
+    def scope_area(self):
+        return self.matter.area
 
     @property
     def public_line(self) -> str:
@@ -228,9 +240,11 @@ class MediationSession(models.Model):
     held_on = models.DateField(_("调解日期"))
     mediators = models.CharField(_("调解员"), max_length=200)
     parties_present = models.CharField(_("到场当事人"), max_length=300, blank=True)
-    summary = models.TextField(_("调解经过"))
+    summary = models.TextField(_("调解经过"))  # personal data masked: core.crypto.protect_text
+    summary_original = EncryptedTextField(_("调解经过（原文）"), blank=True, editable=False)
     result = models.CharField(_("调解结果"), max_length=20, choices=MediationResult.choices)
-    agreement_text = models.TextField(_("协议内容"), blank=True)
+    agreement_text = models.TextField(_("协议内容"), blank=True)  # masked like the summary
+    agreement_text_original = EncryptedTextField(_("协议内容（原文）"), blank=True, editable=False)
     agreement_file = models.FileField(_("协议文件"), upload_to="agreements/%Y/%m/", blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
@@ -238,10 +252,16 @@ class MediationSession(models.Model):
     recorded_at = models.DateTimeField(default=timezone.now)
 
     scope_area_field = "matter__area"
+    scope_matter_field = "matter"
+    personal_text_fields = {"summary": "summary_original", "agreement_text": "agreement_text_original"}
 
     class Meta:
         ordering = ["held_on", "id"]
         verbose_name = _("调解记录")
+
+    @property
+    def scope_area(self):
+        return self.matter.area
 
 
 class Satisfaction(models.TextChoices):
@@ -262,6 +282,7 @@ class FollowUpVisit(models.Model):
     )
 
     scope_area_field = "matter__area"
+    scope_matter_field = "matter"
 
     class Meta:
         ordering = ["visited_on", "id"]
@@ -278,6 +299,7 @@ class SupervisionNote(models.Model):
     new_deadline = models.DateField(_("新期限"), null=True, blank=True)
 
     scope_area_field = "matter__area"
+    scope_matter_field = "matter"
 
     class Meta:
         ordering = ["at", "id"]

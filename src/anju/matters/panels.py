@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django import forms as django_forms
 from django.utils.translation import gettext_lazy as _
 
+from anju.core.scoping import may_act_on
 from anju.matters import actions, forms
 from anju.matters.models import Matter
 from anju.matters.workflow import TRANSITIONS, Status
@@ -49,7 +50,7 @@ class Panel:
         return form
 
     def visible_to(self, user, matter) -> bool:
-        return user.can(self.permission) and self.available(matter)
+        return user.can(self.permission) and may_act_on(user, matter) and self.available(matter)
 
 
 def _in(action: str) -> Callable[[Matter], bool]:

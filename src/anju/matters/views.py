@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from anju.core.errors import Conflict, WorkflowError, http_status
 from anju.core.models import Unit, User
-from anju.core.scoping import get_scoped_or_404, scoped
+from anju.core.scoping import get_scoped_or_404, may_act_on, scoped
 from anju.core.uploads import upload_response
 from anju.matters import actions
 from anju.matters.export import build_workbook
@@ -157,6 +157,9 @@ def act(request, pk: int, action: str):
             _("您的角色（%(role)s）无权执行“%(action)s”。")
             % {"role": request.user.get_role_display(), "action": panel.label},
         )
+        return redirect(back)
+    if not may_act_on(request.user, matter):
+        messages.error(request, _("该事项未交办给您的单位，您只能办理本单位承办的事项。"))
         return redirect(back)
     form = panel.form(request.user, matter, request.POST, request.FILES)
     status = 400

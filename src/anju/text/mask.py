@@ -93,8 +93,10 @@ def _name_at(t: str, i: int, *, labelled: bool) -> int:
     return n
 
 
-def find_names(text: str) -> list[Entity]:
-    """Person names found from context cues (see the module docstring)."""
+def find_names(text: str, *, titles: bool = True) -> list[Entity]:
+    """Person names found from context cues (see the module docstring). ``titles=False`` keeps only names
+    after a label or speech cue (姓名：, 联系人, 我叫 …): names before a title (…先生, …工) are the less
+    reliable finds (十余名工人 reads as 余名 + 工)."""
     t = _prepare(text)
     out: dict[int, Entity] = {}
     for m in _CUE_RE.finditer(t):
@@ -103,7 +105,7 @@ def find_names(text: str) -> list[Entity]:
         n = _name_at(t, i, labelled=labelled)
         if n and "某" not in t[i : i + n]:
             out[i] = Entity("name", text[i : i + n], i, i + n, t[i : i + n])
-    for m in _TITLE_RE.finditer(t):
+    for m in _TITLE_RE.finditer(t) if titles else ():
         end = m.start()
         for n in (3, 2):
             i = end - n
@@ -122,12 +124,14 @@ def find_names(text: str) -> list[Entity]:
     return sorted(out.values(), key=lambda e: e.start)
 
 
-def find_personal(text: str) -> list[Entity]:
-    """Names, phone numbers and ID-card numbers, without overlaps, in text order."""
+def find_personal(text: str, *, name_titles: bool = True) -> list[Entity]:
+    """Names, phone numbers and ID-card numbers, without overlaps, in text order (``name_titles``: see
+    :func:`find_names`)."""
     if not isinstance(text, str):
         text = "" if text is None else str(text)
     found = sorted(
-        find_id_cards(text) + find_phones(text) + find_names(text), key=lambda e: (e.start, -e.end)
+        find_id_cards(text) + find_phones(text) + find_names(text, titles=name_titles),
+        key=lambda e: (e.start, -e.end),
     )
     out: list[Entity] = []
     for e in found:
@@ -157,15 +161,23 @@ def _masked(e: Entity) -> str:
     return "*" * len(s)
 
 
-def mask(text: str, *, names: bool = True, phones: bool = True, id_cards: bool = True) -> str:
+def mask(
+    text: str,
+    *,
+    names: bool = True,
+    phones: bool = True,
+    id_cards: bool = True,
+    name_titles: bool = True,
+) -> str:
     """``text`` with personal data replaced by ``*`` (same length): ``张**``, ``138****5678``,
-    ``1101**********1234``. ``None`` becomes ``""``."""
+    ``1101**********1234``. ``None`` becomes ``""``. ``name_titles=False`` masks only cued names (see
+    :func:`find_names`)."""
     if not isinstance(text, str):
         text = "" if text is None else str(text)
     kinds = {k for k, on in (("name", names), ("phone", phones), ("id_card", id_cards)) if on}
     parts = []
     pos = 0
-    for e in find_personal(text):
+    for e in find_personal(text, name_titles=name_titles):
         if e.kind not in kinds:
             continue
         parts.append(text[pos : e.start])
