@@ -6,7 +6,7 @@ import sys
 
 
 def cmd_audit_verify(args) -> int:
-    from anju.platform_cli import setup_django
+    from anju.django_setup import setup_django
 
     setup_django()
     from django.db import connection

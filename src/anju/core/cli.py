@@ -9,7 +9,7 @@ import sys
 
 
 def cmd_unit_domains(args) -> int:
-    from anju.platform_cli import setup_django
+    from anju.django_setup import setup_django
 
     setup_django()
     from anju.core import actions

@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from anju.platform_cli import setup_django
+from anju.django_setup import setup_django
 
 PASSPHRASE_VARIABLE = "ANJU_BACKUP_PASSPHRASE"
 
