@@ -19,7 +19,7 @@ LRI = "\u2066"
 
 
 @pytest.fixture(autouse=True)
-def _uploads(settings, tmp_path):
+def _uploads(settings, tmp_path, db):  # the rate-limit counts live in the database cache
     settings.MEDIA_ROOT = tmp_path / "uploads"
     from django.core.cache import cache
 

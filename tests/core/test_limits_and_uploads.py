@@ -45,7 +45,7 @@ def _small_png() -> bytes:
 
 
 @pytest.fixture(autouse=True)
-def _uploads(settings, tmp_path):
+def _uploads(settings, tmp_path, db):  # the rate-limit counts live in the database cache
     settings.MEDIA_ROOT = tmp_path / "uploads"
     cache.clear()
 
