@@ -36,7 +36,7 @@ def test_public_submission_loses_control_and_invisible_characters_in_free_text(c
     response = client.post(
         "/public/submit", _public(world, text=f"路灯\x0b坏了{RLO}一个月{ZWSP}了\x00", location=f"三组{LRI}")
     )
-    assert response.status_code == 200
+    assert response.status_code == 303 and response["Location"] == "/public/receipt"  # received
     report = Report.objects.get()
     assert report.text == "路灯坏了一个月了" and report.location == "三组"
 

@@ -16,8 +16,10 @@ from anju.core.errors import WorkflowError
 from anju.matters import actions
 
 # action -> the users (fixture names) who may perform it on a matter in their area, written by hand.
-# Roles: admin 管理员, centre_staff / town_staff 综治中心, leader 领导, officer 职能部门 (the matter is assigned to
-# the officer's own unit where the action needs an assignment), cadre 村干部, grid_worker 网格员, auditor 审计.
+# Roles: admin 管理员, centre_staff / town_staff 综治中心, leader 领导, officer 职能部门, cadre 村干部, grid_worker
+# 网格员, auditor 审计. A department officer acts only on matters assigned to their own unit: where the action
+# needs an assignment the matter is assigned to the officer's unit (the police station), so the officer may;
+# on a matter not yet assigned (escalate, notes, parties on a registered matter) the officer may not.
 MAY = {
     "assess": {"admin", "centre_staff", "town_staff"},
     "set_residual_risk": {"admin", "centre_staff", "town_staff"},
@@ -26,15 +28,15 @@ MAY = {
     "resolve": {"admin", "centre_staff", "town_staff", "officer", "cadre"},
     "follow_up": {"admin", "centre_staff", "town_staff", "cadre", "grid_worker"},
     "archive": {"admin", "centre_staff", "town_staff"},
-    "escalate": {"admin", "centre_staff", "town_staff", "officer", "cadre", "grid_worker"},
+    "escalate": {"admin", "centre_staff", "town_staff", "cadre", "grid_worker"},
     "return_matter": {"admin", "centre_staff", "town_staff", "officer", "cadre"},
     "merge": {"admin", "centre_staff", "town_staff"},
     "reject": {"admin", "centre_staff", "town_staff"},
     "confirm_black_swan": {"admin", "centre_staff", "town_staff"},
     "set_grey_rhino": {"admin", "centre_staff", "town_staff"},
     "supervise": {"admin", "centre_staff", "town_staff", "leader"},
-    "add_note": {"admin", "centre_staff", "town_staff", "leader", "officer", "cadre", "grid_worker"},
-    "add_party": {"admin", "centre_staff", "town_staff", "leader", "officer", "cadre", "grid_worker"},
+    "add_note": {"admin", "centre_staff", "town_staff", "leader", "cadre", "grid_worker"},
+    "add_party": {"admin", "centre_staff", "town_staff", "leader", "cadre", "grid_worker"},
     "record_mediation": {"admin", "centre_staff", "town_staff", "officer", "cadre"},
 }
 USERS = [
@@ -172,3 +174,12 @@ def test_action_refuses_a_matter_outside_the_actors_area(world, make_matter, adv
     allowed = getattr(world, control) if control else world.centre_staff
     matter = _matter_at(make_matter, advance, world.village_b1, NEEDS[action])
     _call(world, make_matter, action, allowed, matter)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", ["add_note", "add_party", "escalate"])
+def test_a_department_officer_acts_on_the_matters_of_their_own_unit(world, make_matter, advance, action):
+    """The refusals above for a registered matter; once assigned to the officer's unit, the same action works."""
+    matter = advance(make_matter(area=world.grid_a1), "assigned")  # assigned to the police station
+    assert matter.responsible_unit == world.police == world.officer.unit
+    _call(world, make_matter, action, world.officer, matter)
