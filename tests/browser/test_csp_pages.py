@@ -37,10 +37,12 @@ def log_in(page, username: str) -> None:
 def collect_violations(page) -> list[str]:
     """Chromium reports each blocked script, style or handler as a console error naming the policy."""
     violations: list[str] = []
-    page.on(
-        "console",
-        lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
-    )
+
+    def note(message) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(message.text)
+
+    page.on("console", note)
     return violations
 
 
