@@ -1,6 +1,7 @@
-"""The public form's rate limit is shared by every server process of an installation (the database cache).
+"""The public pages' rate limits are shared by every server process of an installation (the database cache).
 
-Two real `anju serve` processes on one data folder: attempts at either count towards one limit.
+Two real `anju serve` processes on one data folder: attempts at either count towards one limit — the public
+form's per address, and the status lookup's per receipt code.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from anju.intake import receipts
+
 LIMIT = 4
 
 
@@ -30,7 +33,12 @@ def _free_port() -> int:
 
 def _start(data_dir: Path, port: int) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ANJU_")}
-    env |= {"ANJU_DATA_DIR": str(data_dir), "ANJU_PUBLIC_SUBMIT_PER_HOUR": str(LIMIT)}
+    env |= {
+        "ANJU_DATA_DIR": str(data_dir),
+        "ANJU_PUBLIC_SUBMIT_PER_HOUR": str(LIMIT),
+        "ANJU_PUBLIC_TRACK_PER_HOUR": "100",
+        "ANJU_PUBLIC_TRACK_PER_CODE_PER_HOUR": str(LIMIT),
+    }
     return subprocess.Popen(
         [sys.executable, "-m", "anju.cli", "serve", "--port", str(port)],
         env=env,
@@ -74,27 +82,50 @@ def _attempt(port: int) -> int:
     return status
 
 
-@pytest.mark.slow
-def test_two_server_processes_share_one_limit(tmp_path):
+@pytest.fixture(scope="module")
+def two_servers(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("shared-data")
     subprocess.run(
         [sys.executable, "-m", "anju.cli", "migrate"],
         env={k: v for k, v in os.environ.items() if not k.startswith("ANJU_")}
-        | {"ANJU_DATA_DIR": str(tmp_path)},
+        | {"ANJU_DATA_DIR": str(data_dir)},
         check=True,
         timeout=300,
     )
     port_a, port_b = _free_port(), _free_port()
-    servers = [_start(tmp_path, port_a), _start(tmp_path, port_b)]
+    servers = [_start(data_dir, port_a), _start(data_dir, port_b)]
     try:
         _wait(port_a, servers[0])
         _wait(port_b, servers[1])
-        assert [_attempt(port_a) for _ in range(LIMIT // 2)] == [200] * (LIMIT // 2)
-        # half the limit used on A: B alone is not limited (positive control)…
-        assert [_attempt(port_b) for _ in range(LIMIT // 2)] == [200] * (LIMIT // 2)
-        # …but together they reached it, and both processes now refuse the same client
-        assert _attempt(port_a) == 429
-        assert _attempt(port_b) == 429
+        yield port_a, port_b
     finally:
         for server in servers:
             server.terminate()
             server.wait(timeout=20)
+
+
+@pytest.mark.slow
+def test_two_server_processes_share_one_limit(two_servers):
+    port_a, port_b = two_servers
+    assert [_attempt(port_a) for _ in range(LIMIT // 2)] == [200] * (LIMIT // 2)
+    # half the limit used on A: B alone is not limited (positive control)…
+    assert [_attempt(port_b) for _ in range(LIMIT // 2)] == [200] * (LIMIT // 2)
+    # …but together they reached it, and both processes now refuse the same client
+    assert _attempt(port_a) == 429
+    assert _attempt(port_b) == 429
+
+
+def _lookup(port: int, code: str) -> int:
+    query = urllib.parse.urlencode({"code": code})
+    return _status(urllib.request.build_opener(), f"http://127.0.0.1:{port}/public/track?{query}")[0]
+
+
+@pytest.mark.slow
+def test_two_server_processes_share_one_limit_per_receipt_code(two_servers):
+    port_a, port_b = two_servers
+    code, other = receipts.new_code(), receipts.new_code()  # well-formed codes nobody holds
+    assert [_lookup(port_a, code) for _ in range(LIMIT // 2)] == [200] * (LIMIT // 2)
+    assert [_lookup(port_b, code) for _ in range(LIMIT // 2)] == [200] * (LIMIT // 2)
+    assert _lookup(port_a, code) == 429
+    assert _lookup(port_b, code) == 429
+    assert _lookup(port_b, other) == 200  # another code is not limited (positive control)

@@ -18,6 +18,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 from anju.core.keyfiles import data_dir, secret_from_file
 
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "csp",
     "anju.core",
     "anju.intake",
     "anju.matters",
@@ -60,6 +62,7 @@ MIDDLEWARE = [
     "anju.core.proxies.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "anju.core.middleware.PrivacyHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "anju.core.middleware.ChosenLanguageMiddleware",
@@ -192,6 +195,21 @@ if ANJU_HTTPS:
 # health checks and the redirect itself must work on plain http from the proxy's own host
 SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Content-Security-Policy (django-csp 4): only our own scripts and styles, no inline code or style
+# attributes anywhere (tests/test_csp.py scans the templates); the TOTP QR is SVG markup, `data:` covers
+# images drawn in the page.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "anju.core.errorpages.csrf_failure"
@@ -232,6 +250,9 @@ ANJU_MAX_REQUEST_BYTES = int(
 ANJU_ATTACHMENT_TYPES = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}
 # Public form: at most this many submissions per client address per hour.
 ANJU_PUBLIC_SUBMIT_PER_HOUR = int(os.environ.get("ANJU_PUBLIC_SUBMIT_PER_HOUR", 10))
+# Status lookups (/public/track): per client address, and per receipt code whoever asks, per hour.
+ANJU_PUBLIC_TRACK_PER_HOUR = int(os.environ.get("ANJU_PUBLIC_TRACK_PER_HOUR", 60))
+ANJU_PUBLIC_TRACK_PER_CODE_PER_HOUR = int(os.environ.get("ANJU_PUBLIC_TRACK_PER_CODE_PER_HOUR", 30))
 ANJU_RISK_MATRIX = os.environ.get("ANJU_RISK_MATRIX", "")  # path to a matrix file; default the packaged one
 ANJU_PAGE_SIZE = 25
 # What a department officer (职能部门) sees inside their area: "unit" (matters assigned to their unit),

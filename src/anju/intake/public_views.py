@@ -23,6 +23,10 @@ from anju.intake.forms import PublicReportForm, add_action_errors
 from anju.intake.models import Channel
 
 SUBMIT_SCOPE = "public-submit"
+# The status lookup counts per client address and per receipt code: guessing codes from one address, or one
+# code from many addresses, both run into a limit.
+TRACK_SCOPE = "public-track"
+TRACK_CODE_SCOPE = "public-track-code"
 RECEIPT_SESSION_KEY = "anju_public_receipt"
 # A form carries a one-time submission token: the same form sent twice creates one request.
 SUBMISSION_KEPT_SECONDS = 3600
@@ -32,8 +36,8 @@ RECEIPT_SHOWN_SECONDS = 30 * 60
 MAX_ECHOED_CODE_CHARS = 32
 
 
-def _too_many(request):
-    return render(request, "public/rate_limited.html", status=429)
+def _too_many(request, *, lookup: bool = False):
+    return render(request, "public/rate_limited.html", {"lookup": lookup}, status=429)
 
 
 @require_http_methods(["GET", "POST"])
@@ -122,6 +126,17 @@ def track(request):
     # A code with an invisible character matches nothing (refused); echoed without it, so it cannot spoof.
     echoed = neutralise_invisible(raw or "")[:MAX_ECHOED_CODE_CHARS]
     context = {"code": echoed, "asked": raw is not None and raw.strip() != ""}
+    if ratelimit.exceeded(request, TRACK_SCOPE, settings.ANJU_PUBLIC_TRACK_PER_HOUR):
+        return _too_many(request, lookup=True)
     if context["asked"]:
+        # Every lookup counts, found or not; a well-formed code counts for itself too, whoever asks.
+        ratelimit.hit(request, TRACK_SCOPE)
+        code = receipts.normalise(raw)
+        if code is not None:
+            subject = "receipt:" + code
+            limit = settings.ANJU_PUBLIC_TRACK_PER_CODE_PER_HOUR
+            if ratelimit.exceeded(request, TRACK_CODE_SCOPE, limit, subject=subject):
+                return _too_many(request, lookup=True)
+            ratelimit.hit(request, TRACK_CODE_SCOPE, subject=subject)
         context["result"] = actions.public_status(raw)
     return render(request, "public/track.html", context)

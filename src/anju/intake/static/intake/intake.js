@@ -1,4 +1,5 @@
-// Intake pages: geolocation into hidden fields, anonymous toggle, confirmation before destructive forms.
+// Intake pages: geolocation into hidden fields, anonymous toggle (confirmations before
+// destructive forms: data-confirm, in anju/anju.js).
 // No external services: the position comes from the browser only. Messages come from the template
 // (data-msg-*) so they are translated with everything else.
 (function () {
@@ -42,10 +43,5 @@
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-geo]").forEach(setupGeo);
     document.querySelectorAll("[data-contact]").forEach(setupAnonymous);
-  });
-
-  document.addEventListener("submit", function (event) {
-    var message = event.target.getAttribute("data-confirm");
-    if (message && !window.confirm(message)) event.preventDefault();
   });
 })();

@@ -1,4 +1,4 @@
-// The return form: "再加一件" adds a matter row to a domain's formset (零报告 confirms inline, before this loads).
+// The return form: "再加一件" adds a matter row to a domain's formset (零报告 asks first: data-confirm, in anju/anju.js).
 (function () {
   "use strict";
   function setup() {
