@@ -3,48 +3,19 @@ conflicting actions on one assessment; page tests for a stale tab."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection
 from django.urls import reverse
 
 from anju.assessment import actions
 from anju.assessment.models import Assessment, Stage
 from anju.core.errors import Conflict
 from anju.core.models import AuditEvent, User
+from racing import run_pair
 
 from .conftest import days, make_item
 
 PAIRS = 5
 STALE = "该评估已被他人修改，请刷新后重试。"
-
-
-def run_pair(*calls):
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def worker(i, call):
-        try:
-            barrier.wait(timeout=30)
-            results[i] = ("ok", call())
-        except ValidationError as exc:
-            results[i] = ("refused", exc)
-        except Exception as exc:  # a crash fails the test below, with the exception shown
-            results[i] = ("crashed", exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a thread hung"
-    crashed = [r for r in results if r[0] == "crashed"]
-    assert not crashed, crashed
-    return results
 
 
 def _planned(world, n):

@@ -3,17 +3,14 @@ two people generating and submitting the same month at once, in real threads, ma
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection
 from django.utils import timezone
 
 from anju.core.models import AuditEvent, User
 from anju.reports import actions
 from anju.reports.figures import previous_month
 from anju.reports.models import MonthlyReport
+from racing import run_pair
 
 PAIRS = 6
 
@@ -21,32 +18,6 @@ PAIRS = 6
 @pytest.fixture
 def month():
     return previous_month(timezone.localdate())
-
-
-def run_pair(*calls):
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def worker(i, call):
-        try:
-            barrier.wait(timeout=30)
-            results[i] = ("ok", call())
-        except ValidationError as exc:
-            results[i] = ("refused", exc)
-        except Exception as exc:  # a crash (an IntegrityError, say) fails the test below
-            results[i] = ("crashed", exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a thread hung"
-    crashed = [r for r in results if r[0] == "crashed"]
-    assert not crashed, crashed
-    return results
 
 
 def test_regenerating_a_submitted_report_is_told_not_a_500(client, world, month):

@@ -4,48 +4,19 @@ started together in real threads (each with its own database connection)."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection
 
 from anju.core.errors import Conflict
 from anju.core.models import AreaLevel, AuditEvent, User
 from anju.matters.models import Matter
 from anju.screening.actions import close_round, ensure_default_cadences, file_return, open_due_rounds
 from anju.screening.models import Cadence, Return, Round, RoundStatus
+from racing import run_pair
 
 from .conftest import a_matter, lines_with
 
 PAIRS = 6
-
-
-def run_pair(*calls):
-    """Run the calls in threads released together; each result is ("ok", value) or ("refused", error)."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def worker(i, call):
-        try:
-            barrier.wait(timeout=30)
-            results[i] = ("ok", call())
-        except ValidationError as exc:
-            results[i] = ("refused", exc)
-        except Exception as exc:  # a crash fails the test below, with the exception shown
-            results[i] = ("crashed", exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a thread hung"
-    crashed = [r for r in results if r[0] == "crashed"]
-    assert not crashed, crashed
-    return results
 
 
 def _village_rounds(today, n):

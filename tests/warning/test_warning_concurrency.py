@@ -7,47 +7,17 @@ and the warning's stored state must equal what its last audit event (its timelin
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection
 from django.utils import timezone
 
 from anju.core.errors import Conflict, WorkflowError
 from anju.core.models import AuditEvent, User
 from anju.warning import actions
 from anju.warning.models import Alert, AlertRecipient, AlertStatus, MessageType
+from racing import run_pair
 
 PAIRS = 8
 STALE = "该预警已被他人修改，请刷新后重试。"
-
-
-def run_pair(*calls):
-    """Run the calls in threads released together; each result is ("ok", value) or ("refused", error)."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def worker(i, call):
-        try:
-            barrier.wait(timeout=30)
-            results[i] = ("ok", call())
-        except ValidationError as exc:  # WorkflowError, Conflict and field errors
-            results[i] = ("refused", exc)
-        except Exception as exc:  # anything else is a failure of the test, reported below
-            results[i] = ("crashed", exc)
-        finally:
-            connection.close()  # each thread has its own connection; leave none open
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a thread hung"
-    crashed = [r for r in results if r[0] == "crashed"]
-    assert not crashed, crashed
-    return results
 
 
 def _draft(world, n):
