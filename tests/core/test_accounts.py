@@ -217,3 +217,16 @@ def test_log_out_everywhere_ends_every_session_of_the_user_only(world):
     assert not _signed_in(desk)
     assert _signed_in(colleague)
     assert AuditEvent.objects.filter(action="user.logout_everywhere").count() == 1
+
+
+@pytest.mark.django_db
+def test_an_overlong_user_name_is_a_form_error_not_a_sign_in_attempt(world):
+    """Django leaves the name's length unchecked; a 20,000-character name reached the lockout records (500 on
+    PostgreSQL, whose column holds 255)."""
+    from axes.models import AccessAttempt
+
+    answer = _login(Client(), "x" * 20_000, "wrong-password")
+    assert answer.status_code == 200 and "errorlist" in answer.content.decode()
+    assert not AccessAttempt.objects.exists()
+    assert _login(Client(), "x" * 150, "wrong-password").status_code == 200  # control: counted as a failure
+    assert AccessAttempt.objects.count() == 1

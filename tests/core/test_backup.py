@@ -7,6 +7,7 @@ import json
 import os
 import stat
 import tarfile
+import time
 import uuid
 from pathlib import Path
 
@@ -96,8 +97,17 @@ def empty_database(tmp_path):
     with psycopg.connect(dbname=settings_dict["NAME"], autocommit=True, **params) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     yield {**settings_dict, "NAME": name}
-    with psycopg.connect(dbname=settings_dict["NAME"], autocommit=True, **params) as admin:
-        admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    # An autovacuum worker may still be busy on the restored database; it runs as the server's superuser,
+    # so FORCE may not end it: wait for it rather than fail the test on the cleanup.
+    for attempt in range(60):
+        try:
+            with psycopg.connect(dbname=settings_dict["NAME"], autocommit=True, **params) as admin:
+                admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            break
+        except (psycopg.errors.InsufficientPrivilege, psycopg.errors.ObjectInUse):
+            if attempt == 59:
+                raise
+            time.sleep(0.5)
 
 
 def open_restored(database: dict):

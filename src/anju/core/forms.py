@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 
@@ -39,3 +41,14 @@ class TokenForm(forms.Form):
         ),
         help_text=_("身份验证器上显示的 6 位数字；手机丢失时可输入一个恢复码。"),
     )
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, with the user name's length actually checked: Django sets ``max_length`` after
+    the field is built, so no validator refuses a longer name, which then reaches ``authenticate`` and the
+    lockout records (a 500 on PostgreSQL for a 20,000-character name)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))

@@ -2,11 +2,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from anju.core import account_views, audit_views, views
+from anju.core.forms import SignInForm
 
 app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="core/login.html", authentication_form=SignInForm),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/password/", account_views.password_change, name="password_change"),
     path("account/logout-everywhere/", account_views.logout_everywhere, name="logout_everywhere"),
