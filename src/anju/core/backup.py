@@ -26,7 +26,7 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess
+import subprocess  # nosec B404 (pg_dump / pg_restore with argument lists, no shell)
 import tarfile
 import tempfile
 from collections.abc import Callable
@@ -79,7 +79,8 @@ def _pg_env_and_args(database: dict) -> tuple[dict, list[str]]:
 
 def _run(argv: list[str], env: dict, what: str) -> None:
     try:
-        done = subprocess.run(argv, env=env, capture_output=True, text=True)
+        # argv is built here from the database settings; no shell
+        done = subprocess.run(argv, env=env, capture_output=True, text=True)  # nosec B603
     except FileNotFoundError as exc:
         raise BackupError(f"找不到 {argv[0]}：请安装 PostgreSQL 客户端（postgresql-client）") from exc
     if done.returncode != 0:

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from anju.django_setup import setup_django
 
-PASSPHRASE_VARIABLE = "ANJU_BACKUP_PASSPHRASE"
+# the environment variable's name, not a password
+PASSPHRASE_VARIABLE = "ANJU_BACKUP_PASSPHRASE"  # nosec B105
 
 
 def cmd_keys_status(args) -> int:

@@ -5,7 +5,7 @@
   forbids most of them). Every input drops them (``InputSafetyMiddleware`` and the import paths), and
   every writer drops them again (``xml_safe``) so that what was stored before cannot break an export.
 - Bidirectional controls (U+202A–U+202E, U+2066–U+2069, marks) and zero-width characters make text show
-  something other than what it says ("‮gpj.exe" shows as "exe.jpg"). Names and codes refuse them with a
+  something other than what it says (U+202E before "gpj.exe" shows it as "exe.jpg"). Names and codes refuse them with a
   message beside the field (``refuse_invisible``); free text has them removed (``neutralise_invisible``).
 """
 
