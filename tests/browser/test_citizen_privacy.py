@@ -5,27 +5,12 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
+from test_citizen_flow import log_in, open_panel  # the same steps as the citizen's whole flow
 
 pytestmark = pytest.mark.browser
-PASSWORD = "test-pass-123"  # the `world` fixture's password for every user
 
 OPINION = "申请人有多次越级上访记录，情绪激烈，需重点关注"
 REASON = "镇级难以协调，申请县级包案"
-
-
-def log_in(page, username: str) -> None:
-    page.goto("/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(lambda url: "/login/" not in url)
-
-
-def open_panel(page, key: str):
-    panel = page.locator(f"#panel-{key}")
-    if panel.get_attribute("open") is None:
-        panel.locator("summary").click()
-    return panel.locator("form")
 
 
 def test_grading_opinion_and_escalation_reason_never_reach_the_citizen(world, open_page, screenshot):

@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 
 from anju.core import actions, audit
 from anju.core.audit_labels import ACTION_GROUPS, action_choices, action_label
+from anju.core.forms import DateRangeForm, local_midnight
 from anju.core.models import Area, AuditEvent, User
 from anju.core.scoping import scoped
 from anju.core.spreadsheet import write_cell
@@ -40,7 +41,7 @@ class _UserChoiceField(forms.ModelChoiceField):
         return f"{obj} ({obj.username})" if obj.display_name else obj.username
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(DateRangeForm):
     user = _UserChoiceField(
         label=_lazy("用户"), queryset=User.objects.none(), required=False, empty_label=_lazy("全部")
     )
@@ -60,17 +61,6 @@ class AuditFilterForm(forms.Form):
         self.fields["user"].queryset = scoped(viewer, User).order_by("username")
         self.fields["area"].queryset = scoped(viewer, Area).order_by("path")
 
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", _("结束日期不能早于开始日期。"))
-        return cleaned
-
-
-def _local_midnight(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
 
 def filter_events(events: QuerySet, cleaned: dict) -> QuerySet:
     """Narrow already visible events by the form's cleaned values. Dates are local days, both ends included."""
@@ -88,9 +78,9 @@ def filter_events(events: QuerySet, cleaned: dict) -> QuerySet:
     elif action:
         events = events.filter(action=action)
     if start := cleaned.get("date_from"):
-        events = events.filter(at__gte=_local_midnight(start))
+        events = events.filter(at__gte=local_midnight(start))
     if end := cleaned.get("date_to"):
-        events = events.filter(at__lt=_local_midnight(end + dt.timedelta(days=1)))
+        events = events.filter(at__lt=local_midnight(end + dt.timedelta(days=1)))
     return events
 
 

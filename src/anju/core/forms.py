@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,6 +19,22 @@ def add_action_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+def local_midnight(day: dt.date) -> dt.datetime:
+    """The start of ``day`` in local time: a date filter's bounds (``< local_midnight(end + 1 day)``)."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+class DateRangeForm(forms.Form):
+    """A filter form with ``date_from`` and ``date_to``: an end before the start is refused beside ``date_to``."""
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("结束日期不能早于开始日期。"))
+        return cleaned
 
 
 class PasswordChangeForm(forms.Form):

@@ -11,9 +11,9 @@ import datetime as dt
 
 from django import forms
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anju.core.forms import DateRangeForm, local_midnight
 from anju.core.models import Area, Domain
 from anju.core.scoping import scoped
 from anju.matters.models import Matter, MatterKind
@@ -52,7 +52,7 @@ class AreaChoiceField(forms.ModelChoiceField):
         return "\u3000" * max(0, obj.depth - 1) + obj.name
 
 
-class LedgerFilterForm(forms.Form):
+class LedgerFilterForm(DateRangeForm):
     q = forms.CharField(
         label=_("搜索"),
         required=False,
@@ -87,17 +87,6 @@ class LedgerFilterForm(forms.Form):
         self.user = user
         self.fields["area"].queryset = scoped(user, Area).order_by("path")
 
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", _("结束日期不能早于开始日期。"))
-        return cleaned
-
-
-def _day_start(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
 
 def current_level_q(code: str) -> Q:
     """The level a matter shows now: its residual level when assessed after measures, else its inherent one."""
@@ -129,9 +118,9 @@ def apply_filters(qs: QuerySet, cleaned: dict) -> QuerySet:
     if cleaned.get("overdue"):
         qs = qs.overdue()
     if start := cleaned.get("date_from"):
-        qs = qs.filter(registered_at__gte=_day_start(start))
+        qs = qs.filter(registered_at__gte=local_midnight(start))
     if end := cleaned.get("date_to"):
-        qs = qs.filter(registered_at__lt=_day_start(end + dt.timedelta(days=1)))
+        qs = qs.filter(registered_at__lt=local_midnight(end + dt.timedelta(days=1)))
     sort = cleaned.get("sort") or DEFAULT_SORT
     if sort in ("level", "-level"):
         qs = with_level_rank(qs)
