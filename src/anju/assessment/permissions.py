@@ -1,12 +1,13 @@
 """Who may do what in 稳评: this app's row of the permission table (read across to see who may do one thing).
 
-Kept here rather than in ``anju.core.roles`` so the capability stays self-contained; roles are the
+Contributed to the one table in ``anju.core.roles`` from this app's ``AppConfig.ready``; roles are the
 platform's. The assessment body (评估主体) is normally the centre or the sponsoring department; the
 decision-makers are leaders.
 """
 
 from __future__ import annotations
 
+from anju.core.permissions import may
 from anju.core.roles import EVERYONE, Role
 
 G, V, C, D, L, A, X = (
@@ -34,6 +35,5 @@ PERMISSIONS: dict[str, frozenset] = {
 
 
 def can(user, permission: str) -> bool:
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    return user.role in PERMISSIONS[permission]
+    """Whether the user's role holds ``permission`` (to decide what a page shows; actions ``require`` it)."""
+    return may(user, permission)

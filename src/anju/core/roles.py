@@ -31,48 +31,30 @@ G, V, C, D, L, A, X = (
 )
 EVERYONE = frozenset(Role)
 
-# permission -> roles that hold it. Read across a row to see who may do one thing.
+# permission -> roles that hold it: the one table. ``core`` holds the platform's rows here; every capability
+# contributes its own rows from its ``AppConfig.ready`` (``contribute``), kept beside its actions in its
+# ``permissions.py``. Read across a row to see who may do one thing; ``anju permissions`` prints the whole table.
 PERMISSIONS: dict[str, frozenset[Role]] = {
-    # reading
-    "report.view": EVERYONE,
-    "matter.view": EVERYONE,
-    "ledger.export": frozenset({V, C, D, L, A, X}),
     "audit.view": frozenset({A, X}),
     "personal_data.reveal": frozenset({C, X}),
-    # intake
-    "report.create": frozenset({G, V, C, D, X}),
-    "report.register": frozenset({V, C, X}),  # turn a report into a matter, or link it to one
-    # ledger workflow (see matters.workflow for which status each action needs)
-    "matter.create": frozenset({G, V, C, X}),
-    "matter.assess": frozenset({C, X}),
-    "matter.assign": frozenset({C, L, X}),
-    "matter.start": frozenset({G, V, C, D, X}),
-    "matter.resolve": frozenset({V, C, D, X}),
-    "matter.follow_up": frozenset({G, V, C, X}),
-    "matter.archive": frozenset({C, X}),
-    "matter.escalate": frozenset({G, V, C, D, X}),
-    "matter.return": frozenset({V, C, D, X}),
-    "matter.merge": frozenset({C, X}),
-    "matter.reject": frozenset({C, X}),
-    "matter.flag": frozenset({C, X}),  # confirm 黑天鹅 / mark 灰犀牛
-    "matter.supervise": frozenset({C, L, X}),  # 督办 notes
-    "matter.note": frozenset({G, V, C, D, L, X}),
-    "mediation.record": frozenset({V, C, D, X}),
-    # early warning
-    "signals.view": frozenset({C, L, A, X, D, V}),
-    "signals.scan": frozenset({C, X}),
-    "signals.configure": frozenset({C, X}),
-    "alert.view": EVERYONE,
-    "alert.manage": frozenset({C, X}),
-    "analysis.view": frozenset({C, L, A, X, D}),
-    "analysis.manage": frozenset({C, L, X}),
-    "report.monthly": frozenset({V, C, L, X}),
-    # triage
-    "triage.train": frozenset({C, X}),
-    # administration
     "admin.manage": frozenset({X}),
     "api.token": EVERYONE,
 }
+CONTRIBUTED_BY: dict[str, str] = dict.fromkeys(PERMISSIONS, "core")
+
+
+def contribute(app_label: str, rows: dict[str, frozenset[Role]]) -> None:
+    """Add an app's rows to the table (called from its ``AppConfig.ready``). A permission has one owner: a
+    second app naming it is a programming error, not an override."""
+    for permission, roles in rows.items():
+        owner = CONTRIBUTED_BY.get(permission)
+        if owner is not None and owner != app_label:
+            raise ValueError(f"permission {permission!r} of {app_label!r} is already contributed by {owner!r}")
+        unknown = set(roles) - set(Role)
+        if unknown:
+            raise ValueError(f"permission {permission!r} names unknown roles {sorted(unknown)}")
+        PERMISSIONS[permission] = frozenset(Role(r) for r in roles)
+        CONTRIBUTED_BY[permission] = app_label
 
 
 # Roles whose view inside their area is narrowed to their unit's matters (see ``scoping``): a department
@@ -89,3 +71,11 @@ def role_has(role: str, permission: str) -> bool:
 
 def permissions_of(role: str) -> list[str]:
     return sorted(p for p, roles in PERMISSIONS.items() if role in roles)
+
+
+def roles_with(permission: str) -> frozenset[Role]:
+    """The roles that hold ``permission`` (e.g. to find the people who file a village's return)."""
+    try:
+        return PERMISSIONS[permission]
+    except KeyError:
+        raise KeyError(f"unknown permission {permission!r}") from None

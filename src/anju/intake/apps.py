@@ -6,3 +6,9 @@ class IntakeConfig(AppConfig):
     name = "anju.intake"
     label = "intake"
     verbose_name = _("诉求受理")
+
+    def ready(self):
+        from anju.core.roles import contribute
+        from anju.intake.permissions import PERMISSIONS
+
+        contribute(self.label, PERMISSIONS)

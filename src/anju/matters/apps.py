@@ -6,3 +6,9 @@ class MattersConfig(AppConfig):
     name = "anju.matters"
     label = "matters"
     verbose_name = _("事项台账")
+
+    def ready(self):
+        from anju.core.roles import contribute
+        from anju.matters.permissions import PERMISSIONS
+
+        contribute(self.label, PERMISSIONS)

@@ -6,3 +6,9 @@ class ReportsConfig(AppConfig):
     name = "anju.reports"
     label = "reports"
     verbose_name = _("信息报送")
+
+    def ready(self):
+        from anju.core.roles import contribute
+        from anju.reports.permissions import PERMISSIONS
+
+        contribute(self.label, PERMISSIONS)

@@ -1,11 +1,12 @@
 """Who may do what in 排查: this app's rows of the permission table (read across to see who may do one thing).
 
-Kept here rather than in ``anju.core.roles`` so the capability stays self-contained (as 稳评 does); the
-roles are the platform's. Which areas a user may act for is scope, see ``anju.core.scoping``.
+Contributed to the one table in ``anju.core.roles`` from this app's ``AppConfig.ready``; the roles are the
+platform's. Which areas a user may act for is scope, see ``anju.core.scoping``.
 """
 
 from __future__ import annotations
 
+from anju.core.permissions import may
 from anju.core.roles import EVERYONE, Role
 
 G, V, C, D, L, A, X = (
@@ -28,6 +29,5 @@ PERMISSIONS: dict[str, frozenset] = {
 
 
 def can(user, permission: str) -> bool:
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    return user.role in PERMISSIONS[permission]
+    """Whether the user's role holds ``permission`` (to decide what a page shows; actions ``require`` it)."""
+    return may(user, permission)

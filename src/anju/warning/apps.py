@@ -6,3 +6,9 @@ class WarningConfig(AppConfig):
     name = "anju.warning"
     label = "warning"
     verbose_name = _("监测预警")
+
+    def ready(self):
+        from anju.core.roles import contribute
+        from anju.warning.permissions import PERMISSIONS
+
+        contribute(self.label, PERMISSIONS)

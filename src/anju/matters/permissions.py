@@ -1,0 +1,39 @@
+"""Who may do what in the ledger: this app's rows of the one permission table (``anju.core.roles``).
+
+Which status each action needs is ``matters.workflow``; which matters a user may act on is scope
+(``anju.core.scoping``).
+"""
+
+from __future__ import annotations
+
+from anju.core.roles import EVERYONE, Role
+
+G, V, C, D, L, A, X = (
+    Role.GRID_WORKER,
+    Role.VILLAGE_CADRE,
+    Role.CENTRE_STAFF,
+    Role.DEPARTMENT_OFFICER,
+    Role.LEADER,
+    Role.AUDITOR,
+    Role.ADMIN,
+)
+
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "matter.view": EVERYONE,
+    "ledger.export": frozenset({V, C, D, L, A, X}),
+    "matter.create": frozenset({G, V, C, X}),
+    "matter.assess": frozenset({C, X}),
+    "matter.assign": frozenset({C, L, X}),
+    "matter.start": frozenset({G, V, C, D, X}),
+    "matter.resolve": frozenset({V, C, D, X}),
+    "matter.follow_up": frozenset({G, V, C, X}),
+    "matter.archive": frozenset({C, X}),
+    "matter.escalate": frozenset({G, V, C, D, X}),
+    "matter.return": frozenset({V, C, D, X}),
+    "matter.merge": frozenset({C, X}),
+    "matter.reject": frozenset({C, X}),
+    "matter.flag": frozenset({C, X}),  # confirm 黑天鹅 / mark 灰犀牛
+    "matter.supervise": frozenset({C, L, X}),  # 督办 notes
+    "matter.note": frozenset({G, V, C, D, L, X}),
+    "mediation.record": frozenset({V, C, D, X}),
+}

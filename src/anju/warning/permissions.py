@@ -1,0 +1,25 @@
+"""Who may do what in early warning: this app's rows of the one permission table (``anju.core.roles``)."""
+
+from __future__ import annotations
+
+from anju.core.roles import EVERYONE, Role
+
+G, V, C, D, L, A, X = (
+    Role.GRID_WORKER,
+    Role.VILLAGE_CADRE,
+    Role.CENTRE_STAFF,
+    Role.DEPARTMENT_OFFICER,
+    Role.LEADER,
+    Role.AUDITOR,
+    Role.ADMIN,
+)
+
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "signals.view": frozenset({C, L, A, X, D, V}),
+    "signals.scan": frozenset({C, X}),
+    "signals.configure": frozenset({C, X}),
+    "alert.view": EVERYONE,
+    "alert.manage": frozenset({C, X}),
+    "analysis.view": frozenset({C, L, A, X, D}),
+    "analysis.manage": frozenset({C, L, X}),
+}
