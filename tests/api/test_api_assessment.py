@@ -53,7 +53,10 @@ def titles(response) -> set[str]:
 
 def test_a_village_user_sees_the_villages_items_a_centre_every_item(api, items):
     assert titles(api(items.cadre).get("/assessment/items")) == {"东一村道路拓宽"}
-    assert titles(api(items.town_staff).get("/assessment/items")) == {"东镇农贸市场搬迁改造", "东一村道路拓宽"}
+    assert titles(api(items.town_staff).get("/assessment/items")) == {
+        "东镇农贸市场搬迁改造",
+        "东一村道路拓宽",
+    }
     assert titles(api(items.centre_staff).get("/assessment/items")) == {
         "东镇农贸市场搬迁改造",
         "西镇垃圾中转站选址",
@@ -110,7 +113,11 @@ def test_a_village_cadre_may_not_register_an_item(api, world):
 @pytest.mark.parametrize(
     "overrides, field, message",
     [
-        ({"planned_decision_date": "2030/01/01"}, "planned_decision_date", "请输入有效的日期（YYYY-MM-DD）。"),
+        (
+            {"planned_decision_date": "2030/01/01"},
+            "planned_decision_date",
+            "请输入有效的日期（YYYY-MM-DD）。",
+        ),
         ({"planned_decision_date": 1893456000}, "planned_decision_date", "请输入有效的日期（YYYY-MM-DD）。"),
         ({"people_affected": "420"}, "people_affected", "请输入整数。"),
         ({"area": "330102000000"}, "area", "区域不存在或不在您的管辖范围内。"),
@@ -145,7 +152,9 @@ def test_record_the_decision(api, world, reported):
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["stage"] == "decided" and body["locked"] is True
-    assert body["decision"]["outcome_label"] == "实施" and body["decided_on"] == timezone.localdate().isoformat()
+    assert (
+        body["decision"]["outcome_label"] == "实施" and body["decided_on"] == timezone.localdate().isoformat()
+    )
     assert body["decision"]["summary"] == "同意实施。联系人：张**，电话138****5678"
     assert Decision.objects.get(assessment=reported).summary.endswith("13812345678")  # stored as typed
     item = api(world.centre_staff).get(f"/assessment/items/{reported.item_id}").json()

@@ -34,7 +34,9 @@ def every_domain_nothing() -> list[dict]:
 def test_a_village_cadre_sees_their_own_return_a_centre_every_village(api, world, rounds):
     village_round = rounds[AreaLevel.VILLAGE]
     cadre = api(world.cadre).get("/screening/rounds").json()
-    assert [r["id"] for r in cadre["items"]] == [village_round.pk]  # the town and county rounds are not theirs
+    assert [r["id"] for r in cadre["items"]] == [
+        village_round.pk
+    ]  # the town and county rounds are not theirs
     assert cadre["items"][0]["completeness"]["expected"] == 1
     centre = api(world.centre_staff).get("/screening/rounds").json()
     assert {r["id"] for r in centre["items"]} == {r.pk for r in rounds.values()}
