@@ -4,11 +4,11 @@ collective decision through the actions, masking, the role and version guards, 4
 from __future__ import annotations
 
 import pytest
-from assessment.conftest import analyse, consult, days, make_item, plan, to_reported
 from django.utils import timezone
 
 from anju.assessment import actions
 from anju.assessment.models import AssessmentItem, Decision
+from assessment.conftest import analyse, consult, days, make_item, plan, to_reported
 
 pytestmark = pytest.mark.django_db
 

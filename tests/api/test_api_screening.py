@@ -140,7 +140,7 @@ def test_a_role_without_filing_gets_403_and_a_stale_version_409(api, world, roun
         ({"zero_report": True, "version": "1"}, "version", "请输入整数。"),
         ({"lines": [{"domain": "no-such-domain", "nothing_found": True}]}, "lines.0.domain", None),
         ({"lines": [{"domain": "x", "nothing_found": 1}]}, "lines.0.nothing_found", "请输入 true 或 false。"),
-        ({"zero_report": True, "zero": True}, "zero", "该项的值无效。"),
+        ({"zero_report": True, "zero": True}, "zero", "不接受此字段。"),
     ],
 )
 def test_bad_input_is_422_with_a_chinese_message(api, world, rounds, payload, field, message):

@@ -17,6 +17,7 @@ from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema
 
 from anju.api import lookups
@@ -34,7 +35,12 @@ from anju.screening.queries import completeness, get_round_or_404, visible_round
 
 router = Router(tags=["screening"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-STATE_LABELS = {"filed": "按时报送", "late": "逾期报送", "overdue": "逾期未报送", "pending": "待报送"}
+STATE_LABELS = {
+    "filed": gettext_lazy("按时报送"),
+    "late": gettext_lazy("逾期报送"),
+    "overdue": gettext_lazy("逾期未报送"),
+    "pending": gettext_lazy("待报送"),
+}
 LEVELS = "、".join(f"{value}={label}" for value, label in FILING_LEVELS)
 
 
@@ -161,7 +167,7 @@ def return_out(ret) -> dict:
         },
         "area": area_ref(ret.area),
         "state": state,
-        "state_label": _(STATE_LABELS[state]),
+        "state_label": str(STATE_LABELS[state]),
         "filed_at": ret.filed_at,
         "late": ret.late,
         "zero_report": ret.zero_report,

@@ -59,11 +59,11 @@ def _datetime_string(value):
 
 def _month_string(value):
     if not isinstance(value, str) or not MONTH.fullmatch(value.strip()):
-        raise PydanticCustomError("date_type", "a month as YYYY-MM")
+        raise PydanticCustomError("month_type", "a month as YYYY-MM")
     try:
         return dt.datetime.strptime(value.strip(), "%Y-%m").date()
     except ValueError:
-        raise PydanticCustomError("date_type", "a month as YYYY-MM") from None
+        raise PydanticCustomError("month_type", "a month as YYYY-MM") from None
 
 
 IsoDate = Annotated[dt.date, BeforeValidator(_date_string)]
