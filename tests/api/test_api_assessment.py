@@ -200,3 +200,58 @@ def test_bad_decision_input_is_422_in_chinese(api, world, reported, overrides, f
     else:
         assert messages == [message]
     assert not Decision.objects.exists()
+
+
+def test_start_an_assessment_and_move_it_on(api, world):
+    item = make_item(world)
+    town = api(world.town_staff)
+    plan_payload = {
+        "body_unit": world.town_centre.pk,
+        "team": "张组长、李干事",
+        "methods": ["notice", "forum"],
+        "schedule_start": days(-10).isoformat(),
+        "schedule_end": days(20).isoformat(),
+        "consult_whom": "市场经营户",
+        "decision_body": "东镇党委会",
+    }
+    assert api(world.cadre).post(f"/assessment/items/{item.pk}/assessments", plan_payload).status_code == 404
+    started = town.post(f"/assessment/items/{item.pk}/assessments", plan_payload)
+    assert started.status_code == 201, started.content
+    body = started.json()
+    assert body["stage"] == "plan" and body["methods"] == ["notice", "forum"] and body["revision"] == 1
+    path = f"/assessment/assessments/{body['id']}"
+    opened = town.post(path + "/consultation", {"version": body["version"]})
+    assert opened.status_code == 200 and opened.json()["stage"] == "consultation"
+    # no consultation record yet: the action's own message, nothing moves
+    early = town.post(path + "/analysis", {"version": opened.json()["version"]})
+    assert early.status_code == 422
+    assert early.json()["errors"]["__all__"][0].startswith("尚无任何征求意见记录")
+    assert town.get(path).json()["stage"] == "consultation"
+
+
+def test_determine_the_level_then_review(api, world):
+    assessment = analyse(world, consult(world, plan(world, make_item(world))))
+    path = f"/assessment/assessments/{assessment.pk}"
+    assert api(world.leader).post(path + "/level", {}).status_code == 403  # the assessment body levels
+    levelled = api(world.centre_staff).post(path + "/level", {"version": assessment.version})
+    assert levelled.status_code == 200, levelled.content
+    body = levelled.json()
+    assert body["stage"] == "levelled" and body["final_level"] == body["computed_final_level"] != ""
+    assessment.refresh_from_db()
+    assessment = actions.issue_report(
+        world.centre_staff, assessment, emergency_plan="成立应急处置小组。", conclusion="风险总体可控。"
+    )
+    review = {"conclusion": "pass", "opinion": "程序完备。", "version": assessment.version}
+    reviewed = api(world.leader).post(path + "/review", review)
+    assert reviewed.status_code == 200, reviewed.content
+    assert [r["conclusion_label"] for r in reviewed.json()["reviews"]] == ["审核通过，提交决策"]
+
+
+def test_record_an_item_decided_outside_the_workflow(api, items):
+    path = f"/assessment/items/{items.item_a.pk}/decided"
+    payload = {"decided_on": days(-1).isoformat(), "note": "镇党委会研究决定"}
+    assert api(items.cadre).post(path, payload).status_code == 404  # 东镇's item: not the village's
+    assert api(items.auditor).post(path, payload).status_code == 403
+    response = api(items.town_staff).post(path, payload)
+    assert response.status_code == 200, response.content
+    assert response.json()["coverage"] == "decided_unassessed" and response.json()["flagged"] is True

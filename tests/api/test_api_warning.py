@@ -3,6 +3,8 @@ actions, masking, the role and version guards, 422 in Chinese."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.utils import timezone
 
@@ -147,3 +149,28 @@ def test_bad_meeting_input_is_422_in_chinese(api, world, overrides, field, messa
     else:
         assert messages == [message]
     assert not AnalysisMeeting.objects.exists()
+
+
+def test_a_meeting_decision_becomes_a_task_or_a_draft_warning(api, world):
+    meeting = actions.plan_meeting(
+        world.centre_staff, kind="topic", area=world.town_a, title="东镇研判", held_at=timezone.now()
+    )
+    centre = api(world.centre_staff)
+    path = f"/warning/meetings/{meeting.pk}/decisions"
+    task = {"kind": "task", "text": "排查欠薪工地", "unit": world.police.pk, "version": meeting.version}
+    no_deadline = centre.post(path, task)
+    assert no_deadline.status_code == 422
+    assert no_deadline.json()["errors"]["deadline"] == ["交办任务须有完成期限。"]
+    deadline = (timezone.localdate() + dt.timedelta(days=7)).isoformat()
+    response = centre.post(path, {**task, "deadline": deadline})
+    assert response.status_code == 200, response.content
+    [decision] = response.json()["decisions"]
+    assert (decision["kind"], decision["unit"]["name"], decision["deadline"]) == (
+        "task",
+        "东镇派出所",
+        deadline,
+    )
+    warning = centre.post(path, {"kind": "warning", "text": "发布欠薪预警", "unit": world.committee_a1.pk})
+    assert warning.status_code == 200
+    drafted = warning.json()["decisions"][1]["alert"]
+    assert centre.get(f"/warning/alerts/{drafted}").json()["status"] == "draft"

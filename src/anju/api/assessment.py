@@ -259,7 +259,7 @@ class ItemFilters(Schema):
     q: str | None = Field(None, description="title, description or sponsoring unit contains")
     year: int | None = None
     category: ItemCategory | None = None
-    coverage: Literal[tuple([*Coverage.values, "flagged"])] | None = Field(  # type: ignore[misc]
+    coverage: Literal[*Coverage.values, "flagged"] | None = Field(
         None, description="a coverage status, or flagged (overdue or decided unassessed)"
     )
     area: str | None = Field(None, description="area code: that area and everything below it")
@@ -295,7 +295,7 @@ class PlanIn(StrictIn):
         ..., description="unit id of the assessment body (评估主体), within your scope"
     )
     team: Text = ""
-    methods: list[Literal[tuple(METHODS)]] = Field([], description=", ".join(METHODS))  # type: ignore[misc]
+    methods: list[Literal[*METHODS]] = Field([], description=", ".join(METHODS))
     schedule_start: IsoDate | None = None
     schedule_end: IsoDate | None = None
     consult_whom: Text = ""

@@ -212,7 +212,7 @@ class ReturnFilters(Schema):
     state: Literal["filed", "late", "missing", "overdue", "pending"] | None = Field(
         None, description="filed (on time), late, missing (not filed), overdue (missing, past due), pending"
     )
-    zero_report: bool | None = None
+    zero_report: bool | None = Field(None, description="filed returns with (true) or without (false) 零报告")
     q: str | None = Field(None, description="area name contains")
 
 

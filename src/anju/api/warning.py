@@ -38,6 +38,7 @@ from anju.api.versions import seen_version, with_etag
 from anju.core.concurrency import lock_checked
 from anju.core.models import Unit
 from anju.core.scoping import get_scoped_or_404, scoped
+from anju.matters.models import Matter
 from anju.warning import actions
 from anju.warning.actions import STALE_ALERT
 from anju.warning.describe import describe
@@ -229,16 +230,10 @@ def meeting_out(meeting: AnalysisMeeting) -> dict:
 
 
 def meeting_detail_out(user, meeting: AnalysisMeeting) -> dict:
-    from anju.matters.models import Matter
-
     agenda = list(meeting.agenda.all())
     # an agenda item may name a matter the reader does not see (a department officer): no reference then
-    visible = set(
-        scoped(user, Matter)
-        .filter(pk__in=[i.matter_id for i in agenda if i.matter_id])
-        .values_list("pk", flat=True)
-    )
-    matters = {m.pk: m for m in Matter.objects.filter(pk__in=visible)}
+    ids = [i.matter_id for i in agenda if i.matter_id]
+    matters = {m.pk: m for m in scoped(user, Matter).filter(pk__in=ids)}
     return {
         **meeting_out(meeting),
         "version": meeting.version,
