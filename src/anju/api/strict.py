@@ -18,6 +18,7 @@ from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, StrictB
 from pydantic_core import PydanticCustomError
 
 from anju.core.crypto import protect_text
+from anju.core.textsafety import MAX_TEXT_CHARS
 
 __all__ = [
     "IsoDate",
@@ -76,7 +77,7 @@ def _aware(value: dt.datetime) -> dt.datetime:
 
 IsoDateTime = Annotated[dt.datetime, BeforeValidator(_datetime_string), AfterValidator(_aware)]
 Month = Annotated[dt.date, BeforeValidator(_month_string), Field(description="YYYY-MM")]
-Text = Annotated[StrictStr, Field(max_length=20_000)]
+Text = Annotated[StrictStr, Field(max_length=MAX_TEXT_CHARS)]  # the pages' limit of a free text
 
 
 def masked(text: str | None) -> str:
