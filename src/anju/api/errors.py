@@ -41,6 +41,10 @@ def _pydantic_message(error: dict) -> str:
         return _("请输入数字。")
     if kind in {"bool_parsing", "bool_type"}:
         return _("请输入 true 或 false。")
+    if kind == "month_type":
+        return _("请输入有效的月份（YYYY-MM）。")
+    if kind == "extra_forbidden":
+        return _("不接受此字段。")
     if kind.startswith("date_") and not kind.startswith("datetime"):
         return _("请输入有效的日期（YYYY-MM-DD）。")
     if kind.startswith("datetime"):

@@ -8,7 +8,18 @@ from __future__ import annotations
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
-from anju.api import areas, errors, matter_actions, matters, people, reports
+from anju.api import (
+    areas,
+    assessment,
+    errors,
+    matter_actions,
+    matters,
+    monthly_reports,
+    people,
+    reports,
+    screening,
+    warning,
+)
 from anju.api.auth import AUTH
 
 
@@ -22,7 +33,8 @@ api = NinjaAPI(
     title="anju API",
     version="1",
     description=(
-        "安居 anju: areas, risk domains, reports and the matters ledger with its workflow. "
+        "安居 anju: areas, risk domains, reports and the matters ledger with its workflow; screening (排查), "
+        "稳评, early warning (预警, 研判会) and monthly reports (信息报送). "
         "Authenticate with `Authorization: Bearer <token>` (create one with `anju token create USERNAME`) "
         "or a logged-in browser session. Every list and object is limited to the user's area subtree; "
         'personal data is masked. Errors: `{"detail": …, "errors": {field: [消息]}}` with 401, 403, '
@@ -40,3 +52,7 @@ api.add_router("", areas.router)
 api.add_router("", reports.router)
 api.add_router("", matters.router)
 api.add_router("", matter_actions.router)
+api.add_router("", screening.router)
+api.add_router("", assessment.router)
+api.add_router("", warning.router)
+api.add_router("", monthly_reports.router)

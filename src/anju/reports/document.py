@@ -7,6 +7,11 @@ import io
 from anju.core.documents import Block
 from anju.reports.models import MonthlyReport
 
+CONTENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
 COLUMNS = ["新增", "化解", "上报", "超期"]
 KEYS = ["new", "resolved", "escalated", "overdue"]
 LEVELS = {"red": "一级（红）", "orange": "二级（橙）", "yellow": "三级（黄）", "blue": "四级（蓝）"}
@@ -135,3 +140,19 @@ def workbook(report: MonthlyReport) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def download(report: MonthlyReport, fmt: str) -> tuple[bytes, str, str]:
+    """(body, content type, file name) of the report in ``fmt`` (one of ``CONTENT_TYPES``): the page and
+    the API offer the same files."""
+    from anju.core.documents import render_docx, render_pdf
+
+    if fmt == "xlsx":
+        body = workbook(report)
+    elif fmt == "docx":
+        body = render_docx(blocks(report))
+    elif fmt == "pdf":
+        body = render_pdf(blocks(report), title(report))
+    else:
+        raise ValueError(f"unknown format {fmt!r}")
+    return body, CONTENT_TYPES[fmt], f"monthly-{report.area.code}-{report.month:%Y-%m}.{fmt}"

@@ -13,19 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from anju.core.documents import render_docx, render_pdf
 from anju.core.models import Area, AreaLevel
 from anju.core.params import id_param
 from anju.core.scoping import get_scoped_or_404, scoped
 from anju.reports import actions, document
 from anju.reports.figures import previous_month
 from anju.reports.models import MonthlyReport
-
-CONTENT_TYPES = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
-}
 
 
 def _month(raw: str | None) -> dt.date | None:
@@ -110,16 +103,10 @@ def detail(request, pk: int):
 def download(request, pk: int, fmt: str):
     request.user.require("report.monthly")
     report = get_scoped_or_404(request.user, MonthlyReport.objects.select_related("area"), pk=pk)
-    if fmt == "xlsx":
-        body = document.workbook(report)
-    elif fmt == "docx":
-        body = render_docx(document.blocks(report))
-    elif fmt == "pdf":
-        body = render_pdf(document.blocks(report), document.title(report))
-    else:
+    if fmt not in document.CONTENT_TYPES:
         return HttpResponse(status=404)
-    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
-    filename = f"monthly-{report.area.code}-{report.month:%Y-%m}.{fmt}"
+    body, content_type, filename = document.download(report, fmt)
+    response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
