@@ -148,9 +148,10 @@ def _header_fields(header: list[str]) -> list[str | None]:
     """The field of each column of the header row (None for a column anju does not read)."""
     names = {}
     for name, label, others in COLUMNS:
-        with translation.override("zh-hans"):
-            chinese = str(label)
-        for text in (chinese, str(label), *others):  # the template may have been downloaded in English
+        for language in ("zh-hans", "en"):  # the template may have been downloaded in either language
+            with translation.override(language):
+                names[str(label).lower()] = name
+        for text in others:
             names[text.lower()] = name
     return [names.get(h.replace("*", "").replace("＊", "").strip().lower()) for h in header]
 
@@ -190,13 +191,13 @@ def read_user_file(filename: str, data: bytes) -> list[UserRow]:
 
 # --- checking ---------------------------------------------------------------------------------------------
 def role_names() -> dict[str, str]:
-    """Every way a role may be written (its code, its Chinese label, its label in the current language)."""
+    """Every way a role may be written: its code, its Chinese label, its English label."""
     names = {}
     for role in Role:
         names[role.value.lower()] = role.value
-        names[str(role.label).lower()] = role.value
-        with translation.override("zh-hans"):
-            names[str(role.label).lower()] = role.value
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                names[str(role.label).lower()] = role.value
     return names
 
 
