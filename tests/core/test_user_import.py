@@ -11,6 +11,7 @@ import stat
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
@@ -93,6 +94,10 @@ def test_a_good_file_creates_every_account_with_a_one_time_password(world, make)
         assert user.check_password(password)
         assert password not in user.password  # only the hash is stored
         assert user.date_joined == NOW
+    with connection.cursor() as cursor:  # the phone is personal data: encrypted at rest
+        cursor.execute("SELECT phone FROM core_user WHERE username = %s", ["dong1_wg"])
+        stored = cursor.fetchone()[0]
+    assert stored.startswith("enc2:") and "13800001111" not in stored
     events = AuditEvent.objects.filter(seq__gt=last_seq, action="user.create").order_by("seq")
     assert AuditEvent.objects.count() == audit_before + 3
     assert [(e.object_repr, e.actor_id, e.at) for e in events] == [
