@@ -217,6 +217,25 @@ PAGE_ROUTES = [
         data=lambda o, w: {"username": "nobody"},
         allowed=frozenset({302}),
     ),
+    page("core:user_import", lambda o, w: "/account/users/import/", permission="admin.manage"),
+    page(
+        "core:user_import_template", lambda o, w: "/account/users/import/template/", permission="admin.manage"
+    ),
+    page(
+        "core:user_import_confirm",
+        lambda o, w: "/account/users/import/confirm/",
+        method="POST",
+        permission="admin.manage",
+        data=lambda o, w: {"payload": "not-a-signed-preview"},
+        allowed=frozenset({400}),  # an invalid preview: nothing created
+    ),
+    page(
+        "core:user_import_passwords",
+        lambda o, w: "/account/users/import/passwords/",
+        method="POST",
+        permission="admin.manage",
+        allowed=frozenset({302}),  # no list waiting in this session
+    ),
     page(
         "core:audit_export",
         lambda o, w: "/audit/export/",

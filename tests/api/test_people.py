@@ -16,6 +16,7 @@ def test_me_tells_role_scope_and_permissions(api, world):
     assert me["unit"] == "东一村村委会"
     assert me["permissions"] == permissions_of("village_cadre")
     assert "matter.assess" not in me["permissions"]
+    assert "matter.assess" in api(world.centre_staff).get("/me").json()["permissions"]  # positive control
 
 
 def test_units_are_scoped_and_filterable(api, world):

@@ -160,6 +160,10 @@ def test_other_town_gets_404(client, world, reported):
     assert client.get(reverse("assessment:item", args=[reported.item.pk])).status_code == 404
     assert client.get(reverse("assessment:report", args=[reported.pk, "docx"])).status_code == 404
     assert "东镇农贸市场" not in client.get(reverse("assessment:index")).content.decode()
+    # positive control: 东镇's own centre staff see the item on the same pages
+    client.force_login(world.town_staff)
+    assert "东镇农贸市场" in client.get(reverse("assessment:index")).content.decode()
+    assert client.get(reverse("assessment:detail", args=[reported.pk])).status_code == 200
 
 
 def test_grid_worker_may_not_view(client, world):

@@ -151,7 +151,7 @@ def tracked(world):
     return report
 
 
-def test_track_shows_status_and_public_notes_only(client, tracked):
+def test_track_shows_status_and_public_notes_only(client, world, tracked):
     response = client.get("/public/track", {"code": tracked.receipt_code})
     html = response.content.decode()
     assert response.status_code == 200
@@ -159,6 +159,9 @@ def test_track_shows_status_and_public_notes_only(client, tracked):
     assert "内部备注" not in html
     for secret in (NAME, PHONE, "138****5678", "张*", "zongzhi"):
         assert secret not in html
+    # positive control: staff see the internal note on the matter's own page
+    client.force_login(world.centre_staff)
+    assert "内部备注" in client.get(f"/matters/{tracked.matter_id}/").content.decode()
 
 
 def test_track_accepts_post_and_sloppy_typing(tracked):

@@ -41,6 +41,9 @@ def test_staff_form_receives_a_report_with_all_fields(client, world):
     login(client, world.town_staff)
     page = client.get("/intake/new/").content.decode()
     assert "东一村" in page and "西一村" not in page  # area choices are limited to the scope
+    login(client, world.centre_staff)
+    assert "西一村" in client.get("/intake/new/").content.decode()  # positive control: the county's form
+    login(client, world.town_staff)
     response = client.post(
         "/intake/new/",
         {
@@ -229,6 +232,9 @@ def test_register_errors_show_on_the_form(client, world, report):
     login(client, world.cadre)
     html = client.get(f"/intake/{report.pk}/").content.decode()
     assert 'name="likelihood"' not in html  # village cadres do not assess
+    login(client, world.centre_staff)
+    assert 'name="likelihood"' in client.get(f"/intake/{report.pk}/").content.decode()  # positive control
+    login(client, world.cadre)
     response = client.post(
         f"/intake/{report.pk}/register/",
         {"kind": "dispute", "domain": "", "title": "", "people_involved": "-1", "amount_involved": "0"},
@@ -287,6 +293,8 @@ def test_grid_worker_may_not_register(client, world):
     assert client.post(f"/intake/{own.pk}/register/", {"kind": "dispute"}).status_code == 403
     html = client.get(f"/intake/{own.pk}/").content.decode()
     assert "反映内容" in html and "登记为新事项" not in html
+    login(client, world.cadre)  # positive control: a role that registers gets the button on the same report
+    assert "登记为新事项" in client.get(f"/intake/{own.pk}/").content.decode()
 
 
 def test_staff_form_preselects_the_area_only_for_village_users(client, world, settings):

@@ -44,6 +44,8 @@ def test_ledger_lists_scoped_matters_with_badges(client, world, make_matter, adv
     response, html = page(client, world.cadre, reverse("matters:ledger"))
     assert response.status_code == 200
     assert "东一村欠薪" in html and "西一村纠纷" not in html
+    _response, western = page(client, world.cadre_b, reverse("matters:ledger"))  # positive control
+    assert "西一村纠纷" in western and "东一村欠薪" not in western
     assert "level-high" in html and "超期" in html and "灰犀牛" in html and "疑似黑天鹅" in html
     assert 'href="/matters/export/?' in html
 
@@ -69,6 +71,8 @@ def test_ledger_hides_export_without_permission(client, world, make_matter):
     make_matter(area=world.grid_a1)
     _response, html = page(client, world.grid_worker, reverse("matters:ledger"))
     assert "导出 Excel" not in html
+    _response, html = page(client, world.centre_staff, reverse("matters:ledger"))  # positive control
+    assert "导出 Excel" in html
 
 
 # matter page ----------------------------------------------------------------------------------------------
@@ -93,6 +97,8 @@ def test_detail_hides_reveal_from_roles_without_the_permission(client, world, ma
     matter = make_matter()
     _response, html = page(client, world.leader, reverse("matters:detail", args=[matter.pk]))
     assert "张**" in html and "core/reveal" not in html and "/reveal/" not in html
+    _response, html = page(client, world.centre_staff, reverse("matters:detail", args=[matter.pk]))
+    assert "/reveal/" in html  # positive control: a role that may reveal gets the link on the same page
 
 
 def test_reveal_of_a_party_is_logged(client, world, make_matter):
@@ -264,6 +270,8 @@ def test_unit_members_lists_only_that_units_people(client, world):
     client.force_login(world.centre_staff)
     html = client.get(reverse("matters:unit_members"), {"assign-unit": world.police.pk}).content.decode()
     assert "bumen" in html and "cun" not in html
+    committee = client.get(reverse("matters:unit_members"), {"assign-unit": world.committee_a1.pk})
+    assert "cun" in committee.content.decode()  # positive control: that unit's own people are listed
     client.force_login(world.cadre_b)
     assert client.get(reverse("matters:unit_members"), {"unit": world.police.pk}).status_code == 404
 
@@ -323,6 +331,8 @@ def test_new_matter_area_must_be_in_scope(client, world):
     assert response.status_code == 400 and not Matter.objects.exists()
     _response, html = page(client, world.cadre, reverse("matters:new"))
     assert "可能性（可选" not in html  # only the centre scores risk
+    _response, html = page(client, world.centre_staff, reverse("matters:new"))
+    assert "可能性（可选" in html  # positive control
 
 
 def test_new_matter_needs_the_permission(client, world):

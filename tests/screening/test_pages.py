@@ -225,4 +225,12 @@ def test_cadence_page_saves_and_shows_errors(client, world, village_round):
 
 @pytest.mark.parametrize("name", ["screening:index", "screening:notifications"])
 def test_pages_need_login(client, world, name):
-    assert client.get(reverse(name)).status_code == 302
+    """An anonymous visitor is sent to the sign-in page (not to any redirect), which then renders; signed in,
+    the same page answers (the positive control)."""
+    url = reverse(name)
+    response = client.get(url, follow=True)
+    assert response.redirect_chain == [(f"/login/?next={url}", 302)]
+    assert response.status_code == 200
+    assert [t.name for t in response.templates][0] == "core/login.html"
+    assert 'name="password"' in response.content.decode()
+    assert _login(client, world.cadre).get(url).status_code == 200

@@ -124,7 +124,9 @@ def test_hotspots_page_groups_similar_reports(client, world):
     html = client.get("/triage/hotspots/?days=30").content.decode()
     assert "4 条" in html and "烧烤" in html
     client.force_login(world.cadre_b)
-    assert "烧烤" not in client.get("/triage/hotspots/").content.decode()
+    assert "烧烤" not in client.get("/triage/hotspots/?days=30").content.decode()
+    client.force_login(world.cadre)  # positive control: the village's own cadre, the same page
+    assert "烧烤" in client.get("/triage/hotspots/?days=30").content.decode()
 
 
 def _train_on_two_domains(world):

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anju.core import audit
 from anju.core.models import ApiToken, Area, Domain, Unit, User
+from anju.core.permissions import require
 from anju.core.roles import Role
 from anju.core.textsafety import refuse_invisible_in
+from anju.core.user_import import UserRow, UserRowErrors, check_user_rows, initial_password
 
 AREA_FIELDS = ("code", "name", "level", "parent", "latitude", "longitude")
 USER_FIELDS = ("username", "role", "area", "unit", "display_name", "is_active")
@@ -122,6 +125,69 @@ def create_user(
     user.save()
     audit.record(actor, "user.create", user, after=audit.snapshot(user, USER_FIELDS), area=area)
     return user
+
+
+@transaction.atomic
+def import_users(actor, rows: list[UserRow], *, now=None) -> list[tuple[User, str]]:
+    """Create the accounts of an imported file, all or none: every row is checked first (``check_user_rows``)
+    and one bad row refuses the whole file (``UserRowErrors``, each bad row with its problems).
+
+    Each account gets a random one-time password, returned here to be shown once and never stored in clear;
+    the user must change it at first sign-in. ``actor`` None is the server's operator (``anju import-users``)."""
+    if actor is not None:
+        require(actor, "admin.manage")
+    if not rows:
+        raise ValidationError({"file": _("文件中没有账号。")})
+    now = now or timezone.now()
+    checked = check_user_rows(actor, rows)
+    if any(c.errors for c in checked):
+        raise UserRowErrors(checked)
+    created = []
+    try:
+        with transaction.atomic():  # a savepoint, so that a clash below leaves a usable transaction
+            for c in checked:
+                user = User(
+                    username=c.row.username,
+                    display_name=c.row.display_name,
+                    role=c.role,
+                    area=c.area,
+                    unit=c.unit,
+                    phone=c.phone,
+                    date_joined=now,
+                    must_change_password=True,
+                )
+                password = _validated_initial_password(user)
+                user.full_clean()
+                user.save()
+                audit.record(
+                    actor,
+                    "user.create",
+                    user,
+                    after=audit.snapshot(user, USER_FIELDS),
+                    area=c.area,
+                    note=_("批量导入，第 %(line)s 行") % {"line": c.row.line},
+                    at=now,
+                )
+                created.append((user, password))
+    except IntegrityError:
+        # another administrator took one of these user names between the check and the save
+        raise ValidationError(
+            {"file": _("导入时有用户名刚被他人占用，未保存任何账号。请重新上传文件检查后再导入。")}
+        ) from None
+    return created
+
+
+def _validated_initial_password(user: User) -> str:
+    """A random initial password set on ``user`` through the password validators (a random one that happens
+    to resemble the user's names is drawn again)."""
+    for _attempt in range(10):
+        password = initial_password()
+        try:
+            _set_validated_password(user, password)
+        except ValidationError:
+            continue
+        return password
+    raise ValidationError({"file": _("无法生成符合密码规则的初始密码，请检查密码规则设置。")})
 
 
 def _set_validated_password(user: User, password: str, field: str = "password") -> None:

@@ -48,7 +48,7 @@ def changed(before: dict, after: dict) -> tuple[dict, dict]:
 
 
 def record(
-    actor, action: str, obj: Model, *, before=None, after=None, note: str = "", area=None
+    actor, action: str, obj: Model, *, before=None, after=None, note: str = "", area=None, at=None
 ) -> AuditEvent:
     if area is None:
         area = getattr(obj, "area", None) if hasattr(obj, "area_id") else None
@@ -62,6 +62,7 @@ def record(
         before=before,
         after=after,
         note=note,
+        at=at,
     )
 
 

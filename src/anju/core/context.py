@@ -22,6 +22,7 @@ NAV = [
     ("reports:index", _("报表"), None),
     ("dashboard:index", _("态势"), None),
     ("core:audit", _("审计"), "audit.view"),
+    ("core:user_import", _("账号"), "admin.manage"),
 ]
 
 

@@ -71,3 +71,11 @@ class SignInForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         field = self.fields["username"]
         field.validators.append(MaxLengthValidator(field.max_length))
+
+
+class UserImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("账号文件"),
+        help_text=_("Excel（.xlsx）或 CSV 文件，第一行为列名；请先下载模板填写。"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anju.core.crypto import EncryptedTextField
 from anju.core.roles import Role, role_has
 
 
@@ -165,6 +166,7 @@ class User(AbstractUser):
         related_name="members",
     )
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone = EncryptedTextField(_("手机号码"), blank=True)  # personal data: encrypted at rest
     is_demo = models.BooleanField(_("演示数据"), default=False)
     # An initial or reset password is one-time: the user must choose their own before anything else.
     must_change_password = models.BooleanField(_("下次登录须修改密码"), default=False)

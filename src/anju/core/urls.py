@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from anju.core import account_views, audit_views, views
+from anju.core import account_views, audit_views, user_import_views, views
 from anju.core.forms import SignInForm
 
 app_name = "core"
@@ -19,6 +19,16 @@ urlpatterns = [
     path("account/2fa/verify/", account_views.two_factor_verify, name="two_factor_verify"),
     path("account/lockouts/", account_views.lockouts, name="lockouts"),
     path("account/lockouts/unlock/", account_views.unlock, name="unlock"),
+    path("account/users/import/", user_import_views.user_import, name="user_import"),
+    path("account/users/import/confirm/", user_import_views.user_import_confirm, name="user_import_confirm"),
+    path(
+        "account/users/import/passwords/",
+        user_import_views.user_import_passwords,
+        name="user_import_passwords",
+    ),
+    path(
+        "account/users/import/template/", user_import_views.user_import_template, name="user_import_template"
+    ),
     path("audit/", audit_views.audit_list, name="audit"),
     path("audit/export/", audit_views.audit_export, name="audit_export"),
     path("reveal/<str:model>/<int:pk>/<str:field>/", views.reveal, name="reveal"),

@@ -11,9 +11,8 @@ import unicodedata
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
-# 区号 (0 + 2–3 digits), optional dash, 7–8 digit number, optional extension.
-LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
+# the phone rule lives in core (users have phones too); re-exported for intake's forms and actions
+from anju.core.phones import LANDLINE, MOBILE, is_valid_phone, normalise_phone  # noqa: F401
 
 ID_NUMBER = re.compile(r"^\d{17}[\dX]$")
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -30,18 +29,6 @@ SNIFF_BYTES = 8
 PHONE_MESSAGE = _("请填写正确的联系电话：11 位手机号，或带区号的固定电话（如 0571-87654321）。")
 IMAGE_PIXELS_MESSAGE = _("“%(name)s”的像素过多（最多 %(mp)s 百万像素），请缩小后再上传。")
 ID_NUMBER_MESSAGE = _("身份证号码格式或校验位不正确，请核对 18 位号码。")
-
-
-def normalise_phone(raw: str) -> str:
-    """Full-width digits to ASCII, spaces and a +86/0086 prefix removed; dashes kept for landlines."""
-    phone = unicodedata.normalize("NFKC", raw or "").strip()
-    phone = re.sub(r"[\s()（）]", "", phone)
-    phone = re.sub(r"^(\+86|0086)-?", "", phone)
-    return phone
-
-
-def is_valid_phone(phone: str) -> bool:
-    return bool(MOBILE.match(phone) or LANDLINE.match(phone))
 
 
 def normalise_id_number(raw: str) -> str:
