@@ -74,6 +74,8 @@ EXEMPT = {
     "api:api-root": "ninja's reverse-only root, no view of its own",
     "public:submit/": "redirect to public:submit (checked)",
     "public:track/": "redirect to public:track (checked)",
+    "core:notification_open": "marks the user's own notice read: tests/core/test_notifications.py and the apps walk",
+    "core:notifications_read_all": "marks the user's own notices read: tests/core/test_notifications.py",
 }
 
 
@@ -204,6 +206,7 @@ FORM_ANSWERS = frozenset({200, 302, 400})  # re-rendered form, or redirect with 
 
 PAGE_ROUTES = [
     page("core:home", lambda o, w: "/", listing=lambda o: o.report.title),
+    page("core:notifications", lambda o, w: "/notifications/"),
     page("core:audit", lambda o, w: "/audit/", permission="audit.view", listing=lambda o: o.matter.number),
     page("core:password_change", lambda o, w: "/account/password/"),
     page("core:two_factor_setup", lambda o, w: "/account/2fa/setup/"),

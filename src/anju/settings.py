@@ -93,7 +93,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "anju.core.context.navigation",
-                "anju.screening.context.notifications",
+                "anju.core.context.notifications",
             ],
         },
     }

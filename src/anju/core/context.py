@@ -1,9 +1,11 @@
-"""Template context: the navigation a user's role allows."""
+"""Template context: the navigation a user's role allows, and the unread count for the bell."""
 
 from __future__ import annotations
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+
+from anju.core.notifications import unread_count
 
 # (url name, label, permission needed or None). Entries whose URL is not installed are skipped, so a
 # capability adds itself to the menu just by providing the URL name.
@@ -47,3 +49,10 @@ def navigation(request):
     if matching:
         max(matching, key=lambda i: len(i["url"]))["active"] = True
     return {"nav_items": items}
+
+
+def notifications(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"unread_notifications": unread_count(user)}

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from anju.core import account_views, audit_views, views
+from anju.core import account_views, audit_views, notification_views, views
 from anju.core.forms import SignInForm
 
 app_name = "core"
@@ -21,5 +21,8 @@ urlpatterns = [
     path("account/lockouts/unlock/", account_views.unlock, name="unlock"),
     path("audit/", audit_views.audit_list, name="audit"),
     path("audit/export/", audit_views.audit_export, name="audit_export"),
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path("notifications/<int:pk>/open/", notification_views.notification_open, name="notification_open"),
+    path("notifications/read-all/", notification_views.notification_read_all, name="notifications_read_all"),
     path("reveal/<str:model>/<int:pk>/<str:field>/", views.reveal, name="reveal"),
 ]
