@@ -162,7 +162,7 @@ def test_the_bell_shows_the_unread_count_on_every_page(client, world):
 
     assert bell(Request()) == {"unread_notifications": 2}
     client.force_login(world.cadre)
-    body = client.get(reverse("core:home")).content.decode()
+    body = client.get(reverse("dashboard:home")).content.decode()
     assert f'href="{reverse("core:notifications")}">通知 <span class="badge overdue">2</span>' in body
 
 

@@ -10,7 +10,7 @@ from anju.core.notifications import unread_count
 # (url name, label, permission needed or None). Entries whose URL is not installed are skipped, so a
 # capability adds itself to the menu just by providing the URL name.
 NAV = [
-    ("core:home", _("工作台"), None),
+    ("dashboard:home", _("工作台"), None),
     ("intake:new", _("诉求登记"), "report.create"),
     ("intake:list", _("诉求"), "report.view"),
     ("matters:ledger", _("事项台账"), "matter.view"),

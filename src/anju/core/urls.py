@@ -6,7 +6,6 @@ from anju.core.forms import SignInForm
 
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
     path(
         "login/",
         auth_views.LoginView.as_view(template_name="core/login.html", authentication_form=SignInForm),
