@@ -50,7 +50,7 @@ from anju.matters.models import MatterEvent
 
 PUBLIC = "public"  # permission marker: no login needed
 LOGIN = None  # permission marker: any logged-in user
-CHECKED_NAMESPACES = {"core", "intake", "public", "matters", "api"}
+CHECKED_NAMESPACES = {"core", "dashboard", "intake", "public", "matters", "api"}
 
 # Raw personal data of the test objects: must never appear in a page, export or API answer.
 PARTY = {"name": "张三丰", "phone": "13812345678", "id_number": "110101199003074514"}
@@ -74,6 +74,9 @@ EXEMPT = {
     "api:api-root": "ninja's reverse-only root, no view of its own",
     "public:submit/": "redirect to public:submit (checked)",
     "public:track/": "redirect to public:track (checked)",
+    "dashboard:index": "the overview: walked in tests/test_permissions_apps.py with the alerts it lists",
+    "core:notification_open": "marks the user's own notice read: tests/core/test_notifications.py and the apps walk",
+    "core:notifications_read_all": "marks the user's own notices read: tests/core/test_notifications.py",
 }
 
 
@@ -203,7 +206,8 @@ def _logged(o, before, after) -> bool:
 FORM_ANSWERS = frozenset({200, 302, 400})  # re-rendered form, or redirect with a message
 
 PAGE_ROUTES = [
-    page("core:home", lambda o, w: "/", listing=lambda o: o.report.title),
+    page("dashboard:home", lambda o, w: "/", listing=lambda o: o.report.title),
+    page("core:notifications", lambda o, w: "/notifications/"),
     page("core:audit", lambda o, w: "/audit/", permission="audit.view", listing=lambda o: o.matter.number),
     page("core:password_change", lambda o, w: "/account/password/"),
     page("core:two_factor_setup", lambda o, w: "/account/2fa/setup/"),

@@ -31,7 +31,8 @@ from django.utils import timezone
 from anju.assessment import permissions as assessment_permissions
 from anju.assessment.models import Assessment
 from anju.core import actions as core_actions
-from anju.core.models import AreaLevel, AuditEvent, UnitKind
+from anju.core import notifications
+from anju.core.models import AreaLevel, AuditEvent, Notification, UnitKind
 from anju.core.roles import PERMISSIONS as CORE_PERMISSIONS
 from anju.core.scoping import in_scope
 from anju.intake import actions as intake_actions
@@ -39,9 +40,8 @@ from anju.matters import actions as matter_actions
 from anju.matters.models import MatterEvent
 from anju.reports import actions as report_actions
 from anju.screening import actions as screening_actions
-from anju.screening import notifications
 from anju.screening import permissions as screening_permissions
-from anju.screening.models import Notification, Return, Round, RoundStatus
+from anju.screening.models import Return, Round, RoundStatus
 from anju.warning import actions as warning_actions
 from anju.warning.models import Alert, Method, Signal, SignalScan
 from test_permissions import ROLE_USERS, _walk
@@ -54,6 +54,9 @@ ALL_PERMISSIONS = {
 }
 LOGIN = None  # permission marker: any logged-in user
 STATE_CHANGE = "state change, covered by the app's action tests"
+MOVED = (
+    "the old address of core's notification centre: a redirect after sign-in (tests/screening/test_pages.py)"
+)
 
 # POST-only routes (and one GET-and-POST form whose GET is walked below under another key): not walked.
 EXEMPT = {
@@ -65,8 +68,10 @@ EXEMPT = {
     "reports:submit": STATE_CHANGE,
     "screening:close": STATE_CHANGE,
     "screening:remind": STATE_CHANGE,
-    "screening:notification_open": STATE_CHANGE,
-    "screening:notifications_read_all": STATE_CHANGE,
+    "screening:notifications_moved": MOVED,
+    "screening:notification_open_moved": MOVED,
+    "screening:notifications_read_all_moved": MOVED,
+    "dashboard:home": "walked in tests/test_permissions.py with the reports its list of reports waiting shows",
     "triage:train": STATE_CHANGE,
     "assessment:item_start": STATE_CHANGE,
     "assessment:item_decided": STATE_CHANGE,
@@ -329,7 +334,6 @@ ROUTES = [
         visible=lambda u, o: in_scope(u, o.town),
     ),
     page("screening:cadences", lambda o: "/screening/cadences/", "screening.manage"),
-    page("screening:notifications", lambda o: "/screening/notifications/"),
     # triage: suggest is a POST that only reads (the text being typed); its duplicates must be scoped
     page(
         "triage:suggest",
@@ -546,7 +550,7 @@ class Walk:
             f"/screening/rounds/{a.village_round.pk}/remind/",
             f"/assessment/items/{a.item.pk}/start/",
             f"/assessment/{a.assessment.pk}/do/open_consultation/",
-            "/screening/notifications/read-all/",
+            "/notifications/read-all/",
         ):
             before = _state()
             response = self.client.get(url)
@@ -616,24 +620,26 @@ class Walk:
                 self.fail(f"POST {url}", f"refused but changed data: {before} -> {_state()}")
         # notices belong to a person: another user's notice answers 404 and stays unread
         other = world.cadre_b
-        notice = notifications.notify(other, title="他人通知", key=f"perm-walk-{user.pk}")
-        response = self.client.post(f"/screening/notifications/{notice.pk}/open/")
+        (notice,) = notifications.notify(
+            other, kind="test.walk", title="他人通知", key=f"perm-walk-{user.pk}"
+        )
+        response = self.client.post(f"/notifications/{notice.pk}/open/")
         notice.refresh_from_db()
         if response.status_code != 404 or notice.read_at is not None:
-            self.fail("POST screening:notification_open", f"another user's notice: {response.status_code}")
+            self.fail("POST core:notification_open", f"another user's notice: {response.status_code}")
 
     def check_own_notices(self, world):
         """The notification list shows the user's own notices and no one else's."""
         if self.user is None:
             return
-        response = self.client.get("/screening/notifications/")
+        response = self.client.get("/notifications/")
         text = response.content.decode()
         if f"权限通知-{self.user.username}" not in text:
-            self.fail("screening:notifications", "misses the user's own notice")
+            self.fail("core:notifications", "misses the user's own notice")
         others = [u for u in ROLE_USERS.values() if u and getattr(world, u).username != self.user.username]
         leaked = [u for u in others if f"权限通知-{getattr(world, u).username}" in text]
         if leaked:
-            self.fail("screening:notifications", f"shows the notices of {leaked}")
+            self.fail("core:notifications", f"shows the notices of {leaked}")
 
 
 @pytest.fixture
@@ -651,7 +657,9 @@ def test_apps_permission_walk(quiet_refusals, world):
     for name in ROLE_USERS.values():
         if name:
             user = getattr(world, name)
-            notifications.notify(user, title=f"权限通知-{user.username}", key="perm-walk-own")
+            notifications.notify(
+                user, kind="test.walk", title=f"权限通知-{user.username}", key="perm-walk-own"
+            )
     failures = []
     for role, name in ROLE_USERS.items():
         walk = Walk(role, getattr(world, name) if name else None, objects)

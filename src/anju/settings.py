@@ -93,7 +93,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "anju.core.context.navigation",
-                "anju.screening.context.notifications",
+                "anju.core.context.notifications",
             ],
         },
     }
@@ -116,7 +116,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 
 AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "core:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "core:login"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses sign-in while an account or address is locked out

@@ -1,10 +1,11 @@
-"""URL map. Each capability owns its URL module under its own prefix."""
+"""URL map. Each capability owns its URL module under its own prefix; core and dashboard share the root."""
 
 from django.urls import include, path
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("anju.core.urls")),
+    path("", include("anju.dashboard.urls")),  # the home page "/" and the overview "/dashboard/"
     path("intake/", include("anju.intake.urls")),
     path("public/", include("anju.intake.public_urls")),
     path("matters/", include("anju.matters.urls")),
@@ -13,6 +14,5 @@ urlpatterns = [
     path("warning/", include("anju.warning.urls")),
     path("reports/", include("anju.reports.urls")),
     path("triage/", include("anju.triage.urls")),
-    path("dashboard/", include("anju.dashboard.urls")),
     path("api/", include("anju.api.urls")),
 ]

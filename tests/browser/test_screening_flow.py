@@ -51,7 +51,7 @@ def test_village_files_a_zero_report_and_the_board_shows_it(world, open_page, sc
     # The round's opening notice waits in the cadre's notification centre.
     cadre = open_page(phone=True)
     log_in(cadre, world.cadre.username)
-    cadre.goto("/screening/notifications/")
+    cadre.goto("/notifications/")
     expect(cadre.locator(".notice.unread")).to_contain_text(f"{village_round.label}已开始")
 
     # A declined confirmation files nothing.

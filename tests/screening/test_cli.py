@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from anju.core.models import Notification
 from anju.screening import cli
-from anju.screening.models import Notification, Round
+from anju.screening.models import Round
 
 
 def _run(*argv: str) -> int:

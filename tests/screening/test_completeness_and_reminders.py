@@ -1,13 +1,13 @@
-"""Completeness counts per round and scope, the dashboard summary, reminders and the notification centre."""
+"""Completeness counts per round and scope, the dashboard summary, and reminders through core's notices."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from anju.core.models import AreaLevel
-from anju.screening import notifications
+from anju.core import notifications
+from anju.core.models import AreaLevel, Notification
 from anju.screening.actions import file_return, open_due_rounds, remind_missing, send_reminders
-from anju.screening.models import Notification, RoundStatus
+from anju.screening.models import RoundStatus
 from anju.screening.queries import completeness, visible_rounds
 from anju.screening.summary import completeness_for
 
@@ -71,9 +71,11 @@ def test_reminders_go_to_areas_not_filed_once_a_day(world):
     assert send_reminders(reminder_day) == 0  # once a day
     # overdue: cun is reminded again, marked so; the town centre of 东镇 learns which villages are missing (once)
     assert send_reminders(reminder_day + dt.timedelta(days=5)) == 2
-    assert reminders.order_by("-created_at", "-id").first().title.startswith("【逾期】")
+    latest = reminders.order_by("-created_at", "-id").first()
+    assert latest.title.startswith("【逾期】") and latest.kind == "screening.overdue"
     to_town = Notification.objects.get(user=world.town_staff, key__startswith="screening:overdue:")
     assert "东镇有 2 个单位逾期未报送" in to_town.title and to_town.body == "东一村、东二村"
+    assert to_town.kind == "screening.missing_below"
     assert send_reminders(reminder_day + dt.timedelta(days=5)) == 0
     file_return(world.cadre, village, zero_report=True)
     assert send_reminders(reminder_day + dt.timedelta(days=6)) == 0
@@ -87,13 +89,9 @@ def test_a_centre_reminds_by_hand_once_a_day(world, village_round, today):
     assert remind_missing(world.centre_staff, village_round, today=today) == 0
 
 
-def test_notification_centre_marks_read(world, village_round):
+def test_screening_notices_carry_their_kind_and_count_as_unread(world, village_round):
     assert notifications.unread_count(world.cadre) == 1
-    notice = world.cadre.notifications.get()
-    notifications.mark_read(world.cadre, notice)
-    assert notifications.unread_count(world.cadre) == 0
-    notifications.notify(world.cadre, title="a")
-    notifications.notify(world.cadre, title="b")
-    assert notifications.mark_all_read(world.cadre) == 2
-    assert notifications.notify(world.cadre, title="c", key="k") is not None
-    assert notifications.notify(world.cadre, title="c", key="k") is None
+    assert world.cadre.notifications.get().kind == "screening.round_opened"
+    remind_missing(world.centre_staff, village_round, today=village_round.due_date)
+    reminder = world.cadre.notifications.get(key__startswith="screening:remind:")
+    assert (reminder.kind, notifications.unread_count(world.cadre)) == ("screening.reminder", 2)

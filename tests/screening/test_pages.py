@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from anju.core.models import Domain
+from anju.core.models import Domain, Notification
 from anju.matters.models import Matter
 from anju.screening.actions import file_return
-from anju.screening.models import Notification, Return
+from anju.screening.models import Return
 
 
 def _login(client, user):
@@ -170,23 +170,28 @@ def test_close_and_remind_buttons(client, world, village_round):
     assert not village_round.is_open
 
 
-def test_notification_pages(client, world, village_round):
+def test_the_round_opening_notice_reaches_the_filer_through_the_core_centre(client, world, village_round):
     _login(client, world.cadre)
-    body = client.get(reverse("screening:notifications")).content.decode()
+    body = client.get(reverse("core:notifications")).content.decode()
     assert "1 条未读" in body and village_round.label in body
     notice = world.cadre.notifications.get()
-    response = client.post(reverse("screening:notification_open", args=[notice.pk]), {"go": "1"})
-    assert response.status_code == 302 and response["Location"] == notice.url
+    assert notice.kind == "screening.round_opened"
+    assert notice.link == reverse("screening:file", args=[village_round.pk]) + f"?area={world.village_a1.pk}"
+    response = client.post(reverse("core:notification_open", args=[notice.pk]), {"go": "1"})
+    assert response.status_code == 302 and response["Location"] == notice.link
+
+
+def test_the_old_notification_addresses_lead_to_the_core_centre(client, world, village_round):
+    _login(client, world.cadre)
+    notice = world.cadre.notifications.get()
+    listing = client.get("/screening/notifications/?show=unread")
+    assert (listing.status_code, listing["Location"]) == (308, "/notifications/?show=unread")
+    opened = client.post(f"/screening/notifications/{notice.pk}/open/")
+    assert (opened.status_code, opened["Location"]) == (308, f"/notifications/{notice.pk}/open/")
+    all_read = client.post("/screening/notifications/read-all/")
+    assert (all_read.status_code, all_read["Location"]) == (308, "/notifications/read-all/")
     notice.refresh_from_db()
-    assert notice.read_at is not None
-    other = world.cadre_b.notifications.get()
-    assert client.post(reverse("screening:notification_open", args=[other.pk])).status_code == 404
-    from anju.screening.context import notifications
-
-    class Request:
-        user = world.cadre
-
-    assert notifications(Request()) == {"unread_notifications": 0}
+    assert notice.read_at is None  # a redirect only: the browser repeats the POST at the new address
 
 
 def test_cadence_page_saves_and_shows_errors(client, world, village_round):
@@ -223,7 +228,7 @@ def test_cadence_page_saves_and_shows_errors(client, world, village_round):
     assert client.get(url).status_code == 403
 
 
-@pytest.mark.parametrize("name", ["screening:index", "screening:notifications"])
+@pytest.mark.parametrize("name", ["screening:index", "core:notifications"])
 def test_pages_need_login(client, world, name):
     """An anonymous visitor is sent to the sign-in page (not to any redirect), which then renders; signed in,
     the same page answers (the positive control)."""

@@ -31,7 +31,7 @@ def password_change(request):
         else:
             update_session_auth_hash(request, user)  # this browser stays signed in
             messages.success(request, _("密码已修改。"))
-            return redirect("core:home")
+            return redirect(settings.LOGIN_REDIRECT_URL)  # the site's home, named in settings
     return render(request, "core/password_change.html", {"form": form}, status=422 if form.errors else 200)
 
 

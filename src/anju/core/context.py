@@ -1,14 +1,16 @@
-"""Template context: the navigation a user's role allows."""
+"""Template context: the navigation a user's role allows, and the unread count for the bell."""
 
 from __future__ import annotations
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from anju.core.notifications import unread_count
+
 # (url name, label, permission needed or None). Entries whose URL is not installed are skipped, so a
 # capability adds itself to the menu just by providing the URL name.
 NAV = [
-    ("core:home", _("工作台"), None),
+    ("dashboard:home", _("工作台"), None),
     ("intake:new", _("诉求登记"), "report.create"),
     ("intake:list", _("诉求"), "report.view"),
     ("matters:ledger", _("事项台账"), "matter.view"),
@@ -48,3 +50,10 @@ def navigation(request):
     if matching:
         max(matching, key=lambda i: len(i["url"]))["active"] = True
     return {"nav_items": items}
+
+
+def notifications(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"unread_notifications": unread_count(user)}

@@ -1,4 +1,4 @@
-"""Core models: the area tree, risk domains, units, users and the append-only audit log."""
+"""Core models: the area tree, risk domains, units, users, notifications and the append-only audit log."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import PermissionDenied
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -217,6 +218,39 @@ class ApiToken(models.Model):
     def issue(cls, user: User, name: str = "api") -> tuple[ApiToken, str]:
         token = "anju_" + secrets.token_urlsafe(32)
         return cls.objects.create(user=user, name=name, digest=cls.hash(token), prefix=token[5:13]), token
+
+
+class Notification(models.Model):
+    """An in-app notice for one person (the notification centre). Any app sends it through
+    ``anju.core.notifications.notify``; ``kind`` says which app and what about, ``key`` makes it idempotent."""
+
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("接收人"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("类别"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    link = models.CharField(_("链接"), max_length=500, blank=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    key = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        indexes = [models.Index(fields=["user", "read_at"], name="core_notice_user_unread")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key"], condition=~Q(key=""), name="core_notice_once_per_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class AuditEvent(models.Model):

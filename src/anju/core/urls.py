@@ -1,12 +1,11 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from anju.core import account_views, audit_views, user_import_views, views
+from anju.core import account_views, audit_views, notification_views, user_import_views, views
 from anju.core.forms import SignInForm
 
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
     path(
         "login/",
         auth_views.LoginView.as_view(template_name="core/login.html", authentication_form=SignInForm),
@@ -31,5 +30,8 @@ urlpatterns = [
     ),
     path("audit/", audit_views.audit_list, name="audit"),
     path("audit/export/", audit_views.audit_export, name="audit_export"),
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path("notifications/<int:pk>/open/", notification_views.notification_open, name="notification_open"),
+    path("notifications/read-all/", notification_views.notification_read_all, name="notifications_read_all"),
     path("reveal/<str:model>/<int:pk>/<str:field>/", views.reveal, name="reveal"),
 ]

@@ -1,4 +1,5 @@
-"""Core pages: home (work bench) and revealing personal data. The audit log's pages are in audit_views."""
+"""Core pages: revealing personal data. The audit log's pages are in audit_views, the notification centre's in
+notification_views; the home page (工作台) is the dashboard app's, above the apps it summarises."""
 
 from __future__ import annotations
 
@@ -6,12 +7,11 @@ from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import render
 from django.utils.html import escape
 from django.views.decorators.http import require_POST
 
 from anju.core import actions
-from anju.core.scoping import get_scoped_or_404, scoped
+from anju.core.scoping import get_scoped_or_404
 
 # URL model names whose personal fields may be revealed -> (app label, model name)
 REVEALABLE = {
@@ -21,25 +21,6 @@ REVEALABLE = {
     "mediation": ("matters", "MediationSession"),  # summary, agreement_text
     "event": ("matters", "MatterEvent"),  # a free note
 }
-
-
-@login_required
-def home(request):
-    from anju.intake.models import Report, ReportStatus
-    from anju.matters.models import Matter
-
-    user = request.user
-    matters = scoped(user, Matter)
-    context = {
-        "open_count": matters.open().count(),
-        "overdue_count": matters.overdue().count(),
-        "mine": matters.open().filter(responsible_person=user).select_related("domain", "area")[:10],
-        "overdue": matters.overdue().select_related("domain", "area").order_by("deadline")[:10],
-        "pending_reports": scoped(user, Report)
-        .filter(status=ReportStatus.RECEIVED)
-        .select_related("area")[:10],
-    }
-    return render(request, "core/home.html", context)
 
 
 @login_required

@@ -1,4 +1,5 @@
-"""The leader's overview (态势): key figures, trends, levels, overdue, warnings and signals, and the map."""
+"""The home page (工作台: the user's own open and overdue matters, reports waiting) and the leader's overview
+(态势: key figures, trends, levels, overdue, warnings and signals, and the map)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,24 @@ from django.utils import timezone
 
 from anju.core.scoping import scoped
 from anju.dashboard import figures, geo
+from anju.intake.models import Report, ReportStatus
 from anju.matters.models import Matter
+
+
+@login_required
+def home(request):
+    user = request.user
+    matters = scoped(user, Matter)
+    context = {
+        "open_count": matters.open().count(),
+        "overdue_count": matters.overdue().count(),
+        "mine": matters.open().filter(responsible_person=user).select_related("domain", "area")[:10],
+        "overdue": matters.overdue().select_related("domain", "area").order_by("deadline")[:10],
+        "pending_reports": scoped(user, Report)
+        .filter(status=ReportStatus.RECEIVED)
+        .select_related("area")[:10],
+    }
+    return render(request, "dashboard/home.html", context)
 
 
 def _warning_context(user, today: dt.date) -> dict:

@@ -22,12 +22,12 @@ from anju.core import audit
 from anju.core.concurrency import parse_version
 from anju.core.errors import Conflict, WorkflowError
 from anju.core.models import Area, AreaLevel, Domain, User
+from anju.core.notifications import notify
 from anju.core.scoping import in_scope, scoped
 from anju.matters import actions as matter_actions
 from anju.matters.models import MatterKind
 from anju.screening import periods
 from anju.screening.models import Cadence, PeriodKind, Return, ReturnLine, Round, RoundStatus
-from anju.screening.notifications import notify
 from anju.screening.permissions import PERMISSIONS, can
 
 # level -> (period kind, days after the period's end to report). The town plan: villages twice a month,
@@ -136,17 +136,17 @@ def _sync_returns(round_: Round) -> int:
         ret = Return.objects.create(round=round_, area=area)
         added += 1
         url = reverse("screening:file", args=[round_.pk]) + f"?area={area.pk}"
-        for user in filers_of(area):
-            notify(
-                user,
-                title=_("%(round)s已开始") % {"round": round_.label},
-                body=_(
-                    "请于 %(due)s 前报送“%(area)s”各领域的排查结果（无问题的领域填“无”，均无问题可报零报告）。"
-                )
-                % {"due": f"{round_.due_date:%Y-%m-%d}", "area": area.name},
-                url=url,
-                key=f"screening:open:{round_.pk}:{ret.area_id}",
+        notify(
+            filers_of(area),
+            kind="screening.round_opened",
+            title=_("%(round)s已开始") % {"round": round_.label},
+            body=_(
+                "请于 %(due)s 前报送“%(area)s”各领域的排查结果（无问题的领域填“无”，均无问题可报零报告）。"
             )
+            % {"due": f"{round_.due_date:%Y-%m-%d}", "area": area.name},
+            link=url,
+            key=f"screening:open:{round_.pk}:{ret.area_id}",
+        )
     return added
 
 
@@ -407,15 +407,16 @@ def _remind(round_: Round, returns, today: dt.date) -> int:
         else:
             title = _("%(area)s的%(round)s尚未报送") % {"area": ret.area.name, "round": round_.label}
             body = _("报送期限为 %(due)s，请及时填报。")
-        for user in filers_of(ret.area):
-            if notify(
-                user,
+        sent += len(
+            notify(
+                filers_of(ret.area),
+                kind="screening.overdue" if overdue else "screening.reminder",
                 title=title,
                 body=body % {"due": f"{round_.due_date:%Y-%m-%d}"},
-                url=url,
+                link=url,
                 key=f"screening:remind:{round_.pk}:{ret.area_id}:{today.isoformat()}",
-            ):
-                sent += 1
+            )
+        )
     return sent
 
 
@@ -434,17 +435,16 @@ def _tell_the_centres_above(round_: Round, pending, today: dt.date) -> int:
             "n": len(names),
             "round": round_.label,
         }
-        for user in User.objects.filter(
-            area=parent, is_active=True, role__in=PERMISSIONS["screening.manage"]
-        ):
-            if notify(
-                user,
+        sent += len(
+            notify(
+                User.objects.filter(area=parent, is_active=True, role__in=PERMISSIONS["screening.manage"]),
+                kind="screening.missing_below",
                 title=title,
                 body="、".join(names),
-                url=url,
+                link=url,
                 key=f"screening:overdue:{round_.pk}:{parent.pk}",
-            ):
-                sent += 1
+            )
+        )
     return sent
 
 

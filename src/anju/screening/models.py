@@ -1,4 +1,4 @@
-"""排查 (screening rounds): cadences per area level, rounds, returns with one line per domain, notifications.
+"""排查 (screening rounds): cadences per area level, rounds, returns with one line per domain.
 
 A round is opened for a county and an area level; at opening, one ``Return`` row is created for every area
 of that level that must file (pending until filed). So completeness is a count over returns, and every
@@ -185,34 +185,3 @@ class ReturnLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ret} · {self.domain.name}"
-
-
-class Notification(models.Model):
-    """An in-app notice for one user (the notification centre). ``key`` makes a notice idempotent."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("接收人"),
-        on_delete=models.CASCADE,
-        related_name="notifications",
-    )
-    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
-    title = models.CharField(_("标题"), max_length=200)
-    body = models.TextField(_("内容"), blank=True)
-    url = models.CharField(_("链接"), max_length=500, blank=True)
-    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
-    key = models.CharField(max_length=200, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("通知")
-        verbose_name_plural = _("通知")
-        indexes = [models.Index(fields=["user", "read_at"])]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "key"], condition=~Q(key=""), name="notification_once_per_key"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.title

@@ -1,4 +1,4 @@
-"""The notification centre: a user's own notices, opened and marked read."""
+"""The notification centre's page: a user's own notices, opened and marked read (the bell is in base.html)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from anju.screening import notifications
+from anju.core import notifications
 
 
 @login_required
@@ -22,7 +22,7 @@ def notification_list(request):
     page = Paginator(notices, 20).get_page(request.GET.get("page"))
     return render(
         request,
-        "screening/notifications.html",
+        "core/notifications.html",
         {
             "page": page,
             "show": show,
@@ -39,13 +39,13 @@ def notification_open(request, pk: int):
     notifications.mark_read(request.user, notice)
     if (
         request.POST.get("go")
-        and notice.url
+        and notice.link
         and url_has_allowed_host_and_scheme(
-            notice.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            notice.link, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         )
     ):
-        return redirect(notice.url)
-    return redirect("screening:notifications")
+        return redirect(notice.link)
+    return redirect("core:notifications")
 
 
 @login_required
@@ -53,4 +53,4 @@ def notification_open(request, pk: int):
 def notification_read_all(request):
     count = notifications.mark_all_read(request.user)
     messages.success(request, _("已将 %(n)s 条通知标为已读。") % {"n": count})
-    return redirect("screening:notifications")
+    return redirect("core:notifications")
