@@ -59,6 +59,18 @@ def _fast_password_hashing(settings):
     settings.ANJU_2FA_REQUIRED_ROLES = []
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts and ends in the default language: a test that switches to English (a request with
+    the English cookie activates it for the thread) must not leave the next test's messages in English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def world(db):
     """County → 2 towns → 2 villages each → 1 grid each, units and users of every role."""
