@@ -7,25 +7,19 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from anju.core.documents import render_docx, render_pdf
+from anju.core.documents import document_response, render_docx, render_pdf
 from anju.core.models import Area, AreaLevel
 from anju.core.params import id_param
 from anju.core.scoping import get_scoped_or_404, scoped
 from anju.reports import actions, document
 from anju.reports.figures import previous_month
 from anju.reports.models import MonthlyReport
-
-CONTENT_TYPES = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
-}
 
 
 def _month(raw: str | None) -> dt.date | None:
@@ -117,11 +111,8 @@ def download(request, pk: int, fmt: str):
     elif fmt == "pdf":
         body = render_pdf(document.blocks(report), document.title(report))
     else:
-        return HttpResponse(status=404)
-    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
-    filename = f"monthly-{report.area.code}-{report.month:%Y-%m}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+        raise Http404
+    return document_response(body, document.title(report), fmt, fallback=document.ascii_name(report))
 
 
 @login_required
