@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from anju.reports import actions
 from anju.reports.models import MonthlyReport
+from documents_check import download_names
 
 pytestmark = pytest.mark.django_db
 
@@ -63,8 +64,10 @@ def test_downloads_are_the_pages_files(api, monthly, month, fmt, content_type, m
     response = api(monthly.cadre).get(f"/monthly-reports/{monthly.report_a.pk}/download/{fmt}")
     assert response.status_code == 200
     assert response["Content-Type"] == content_type and response.content.startswith(magic)
-    expected_name = f"monthly-{monthly.village_a1.code}-{month:%Y-%m}.{fmt}"
-    assert response["Content-Disposition"] == f'attachment; filename="{expected_name}"'
+    chinese, ascii_name = download_names(response)
+    # the page's names: the report's Chinese title, and an ASCII fallback
+    assert ascii_name == f"monthly-{monthly.village_a1.code}-{month:%Y-%m}.{fmt}"
+    assert chinese.endswith(f"{month.year}年{month.month}月社会领域风险防范化解工作月报.{fmt}")
 
 
 def test_an_unknown_format_is_422(api, monthly):

@@ -90,3 +90,22 @@ def test_pdf_text_is_chinese(reported):
         ["pdftotext", "-layout", reported.report_pdf.path, "-"], capture_output=True, text=True, check=True
     ).stdout
     assert "社会稳定风险评估报告" in text and "四、风险因素识别与估计" in text
+
+
+def _stored(field) -> bytes:
+    field.open("rb")
+    try:
+        return field.read()
+    finally:
+        field.close()
+
+
+def test_report_files_are_a4_office_documents_with_page_numbers(reported):
+    from documents_check import assert_docx_is_an_office_document, assert_pdf_is_an_office_document
+
+    doc = assert_docx_is_an_office_document(_stored(reported.report_docx))
+    normal = doc.styles["Normal"]
+    assert normal.font.name == "Noto Serif CJK SC" and normal.font.size.pt == 16  # body: 3号
+    pages = assert_pdf_is_an_office_document(_stored(reported.report_pdf))
+    assert len(pages) >= 3  # the customary outline runs to several pages; each is numbered
+    assert "八、评估结论" in "".join(pages)

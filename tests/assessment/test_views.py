@@ -242,3 +242,33 @@ def test_register_export_follows_the_filters(staff, world, reported):
         io.BytesIO(staff.get(reverse("assessment:export"), {"coverage": "flagged"}).content)
     )
     assert [r[1] for r in flagged.active.iter_rows(min_row=2, values_only=True)] == ["逾期事项"]
+
+
+def test_downloads_are_named_by_their_chinese_titles(staff, world, reported):
+    import io
+
+    from django.utils import timezone
+    from openpyxl import load_workbook
+
+    from documents_check import assert_sheet_prints, download_names
+
+    item = reported.item
+    for fmt in ("docx", "pdf"):
+        response = staff.get(reverse("assessment:report", args=[reported.pk, fmt]))
+        assert download_names(response) == (
+            f"东镇农贸市场搬迁改造社会稳定风险评估报告（第1版）.{fmt}",
+            f"assessment-{item.pk}-r1.{fmt}",
+        )
+        assert response["X-Content-Type-Options"] == "nosniff"  # still served inert
+    today = timezone.localdate()
+    stamp = f"（{today.year}年{today.month}月{today.day}日导出）"
+    register = staff.get(reverse("assessment:export"))
+    assert download_names(register) == (
+        f"示范县社会稳定风险评估事项目录{stamp}.xlsx",
+        "assessment-register.xlsx",
+    )
+    sheet = load_workbook(io.BytesIO(register.content)).active
+    assert_sheet_prints(sheet, "$1:$1")
+    assert sheet.oddHeader.center.text == f"示范县社会稳定风险评估事项目录{stamp}"
+    of_year = staff.get(reverse("assessment:export"), {"year": item.year})
+    assert download_names(of_year)[0] == f"示范县{item.year}年度社会稳定风险评估事项目录{stamp}.xlsx"

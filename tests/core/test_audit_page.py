@@ -209,3 +209,19 @@ def test_every_action_code_in_the_source_has_a_chinese_name():
     codes = _codes_in_source()
     assert {"matter.assigned", "assessment.level", "alert.issue", "domain.update"} <= codes  # the scan works
     assert codes - set(ACTION_LABELS) == set()
+
+
+def test_export_prints_on_a4_landscape_and_is_named_by_its_title(client, world, log, monkeypatch):
+    from django.utils import timezone
+
+    from documents_check import assert_sheet_prints, download_names
+
+    # 01:50 UTC is 09:50 in Asia/Shanghai (UTC+8), on the same day
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 12, 2, 1, 50, tzinfo=dt.UTC))
+    client.force_login(world.auditor)
+    response = client.get(reverse("core:audit_export"), {"area": world.town_a.pk})
+    title = "东镇审计日志（2026年12月2日09时50分导出）"
+    assert download_names(response) == (f"{title}.xlsx", "audit-20261202-0950.xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert_sheet_prints(sheet, "$1:$1")
+    assert sheet.oddHeader.center.text == title

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -80,3 +81,23 @@ def test_export_needs_the_permission(client, world, make_matter):
     client.force_login(world.grid_worker)
     assert client.get(reverse("matters:export")).status_code == 403
     assert not AuditEvent.objects.filter(action="ledger.export").exists()
+
+
+def test_export_prints_on_a4_landscape_and_is_named_by_its_title(client, world, make_matter, monkeypatch):
+    from django.utils import timezone
+
+    from documents_check import assert_sheet_prints, download_names
+
+    make_matter()
+    # 01:50 UTC is 09:50 in Asia/Shanghai (UTC+8), on the same day
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 12, 2, 1, 50, tzinfo=dt.UTC))
+    client.force_login(world.centre_staff)
+    response = client.get(reverse("matters:export"), {"area": world.town_a.pk})
+    assert download_names(response) == (
+        "东镇 矛盾纠纷风险隐患排查化解台账（2026年12月2日09时50分导出）.xlsx",
+        "ledger-20261202-0950.xlsx",
+    )
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert_sheet_prints(sheet, "$1:$3")  # title, export line and header on every page
+    assert sheet.column_dimensions["I"].width == 48  # 情况描述
+    assert "2026-12-02 09:50" in sheet["A2"].value

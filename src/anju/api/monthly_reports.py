@@ -20,6 +20,7 @@ from anju.api.pagination import PageParams, paginate
 from anju.api.schemas import AreaRef, Page, PersonRef, area_ref, person_ref
 from anju.api.strict import Month, StrictIn, StrictInt, StrictStr
 from anju.api.versions import seen_version, with_etag
+from anju.core.documents import document_response
 from anju.core.scoping import get_scoped_or_404, scoped
 from anju.reports import actions, document
 from anju.reports.models import MonthlyReport
@@ -133,10 +134,8 @@ def get_monthly_report(request, report_id: int, response: HttpResponse):
 )
 def download_monthly_report(request, report_id: int, fmt: Literal["docx", "xlsx", "pdf"]):
     report = _report_or_404(request.auth, report_id)
-    body, content_type, filename = document.download(report, fmt)
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    body, _content_type = document.download(report, fmt)
+    return document_response(body, document.title(report), fmt, fallback=document.ascii_name(report))
 
 
 @router.post(

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
-from anju.core.spreadsheet import append_row
+from anju.core.spreadsheet import append_row, print_layout
 
 HEADER = [
     "年度",
@@ -29,10 +30,22 @@ HEADER = [
 ]
 
 
-def build_register(items) -> bytes:
+WIDTHS = (6, 32, 16, 18, 12, 24, 10, 12, 10, 6, 12, 12, 8, 12, 12, 14)
+
+
+def register_title(area, year: int | None, day: dt.date) -> str:
+    """The register's title and file name: ``东镇2026年度社会稳定风险评估事项目录（2026年12月2日导出）``."""
+    place = area.name if area else ""
+    period = f"{year}年度" if year else ""
+    return f"{place}{period}社会稳定风险评估事项目录（{day.year}年{day.month}月{day.day}日导出）"
+
+
+def build_register(items, title: str = "") -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "评估事项目录"
+    widths = dict(zip("ABCDEFGHIJKLMNOP", WIDTHS, strict=True))
+    print_layout(sheet, title_rows="1:1", widths=widths, header=title)
     append_row(sheet, HEADER)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -62,10 +75,6 @@ def build_register(items) -> bytes:
                 item.coverage_label(),
             ],
         )
-    for column, width in zip(
-        "ABCDEFGHIJKLMNOP", (6, 32, 16, 18, 12, 24, 10, 12, 10, 6, 12, 12, 8, 12, 12, 14), strict=True
-    ):
-        sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "C2"
     out = io.BytesIO()
     book.save(out)

@@ -285,6 +285,11 @@ def title(assessment) -> str:
     return f"{assessment.item.title} 社会稳定风险评估报告"
 
 
+def filename_title(assessment) -> str:
+    """The downloaded file's name: ``东镇农贸市场搬迁改造社会稳定风险评估报告（第1版）``."""
+    return f"{assessment.item.title}社会稳定风险评估报告（第{assessment.revision}版）"
+
+
 def render_docx(assessment) -> bytes:
     return documents.render_docx(outline(assessment))
 

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,11 +21,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from anju.assessment import actions, forms, permissions, verdict
+from anju.assessment import report as report_document
 from anju.assessment.actions import WorkflowError
 from anju.assessment.actions._common import PLAN_FIELDS
 from anju.assessment.models import Assessment, AssessmentItem, Opinion, RiskFactor, Stage, TrackingTask
 from anju.assessment.models.items import FLAGGED
 from anju.assessment.tracking import coverage_summary, forecast_vs_actual
+from anju.core.documents import content_disposition, document_response
 from anju.core.errors import http_status
 from anju.core.scoping import get_scoped_or_404, scoped
 from anju.core.uploads import upload_response
@@ -122,15 +124,13 @@ def index(request):
 
 @login_required
 def export(request):
-    from anju.assessment.export import build_register
+    from anju.assessment.export import build_register, register_title
 
     _require_view(request.user)
-    _form, rows, _summary = _register(request)
-    response = HttpResponse(
-        build_register(rows), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E7%A8%B3%E8%AF%84%E4%BA%8B%E9%A1%B9.xlsx"
-    return response
+    form, rows, _summary = _register(request)
+    year = form.cleaned_data.get("year") if form.is_bound and form.is_valid() else None
+    title = register_title(request.user.area, year, timezone.localdate())
+    return document_response(build_register(rows, title), title, "xlsx", fallback="assessment-register")
 
 
 @login_required
@@ -548,5 +548,10 @@ def report_file(request, pk: int, fmt: str):
     field = {"docx": assessment.report_docx, "pdf": assessment.report_pdf}.get(fmt)
     if not field:
         raise Http404(_("报告尚未形成。"))
-    name = f"{assessment.item.title}-稳评报告-第{assessment.revision}版.{fmt}"
-    return upload_response(field.open("rb"), filename=name)  # built from typed text: kept inert too
+    response = upload_response(field.open("rb"), filename=f"report.{fmt}")  # built from typed text: inert
+    response["Content-Disposition"] = content_disposition(
+        report_document.filename_title(assessment),
+        fmt,
+        fallback=f"assessment-{assessment.item_id}-r{assessment.revision}",
+    )
+    return response

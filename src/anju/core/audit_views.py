@@ -10,7 +10,6 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,13 +21,13 @@ from openpyxl.utils import get_column_letter
 
 from anju.core import actions, audit
 from anju.core.audit_labels import ACTION_GROUPS, action_choices, action_label
+from anju.core.documents import document_response, exported_at
 from anju.core.forms import DateRangeForm, local_midnight
 from anju.core.models import Area, AuditEvent, User
 from anju.core.scoping import scoped
-from anju.core.spreadsheet import write_cell
+from anju.core.spreadsheet import print_layout, write_cell
 
 PAGE_SIZE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class _AreaChoiceField(forms.ModelChoiceField):
@@ -164,11 +163,16 @@ def _row(event: AuditEvent) -> list:
     ]
 
 
-def build_workbook(events: QuerySet) -> bytes:
+def export_title(area: Area | None) -> str:
+    """The export's title and file name: ``东镇审计日志（2026年12月2日09时50分导出）``."""
+    return (area.name if area else "") + _("审计日志") + exported_at()
+
+
+def build_workbook(events: QuerySet, title: str = "") -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("审计日志"))
-    for index, (_header, width) in enumerate(COLUMNS):
-        sheet.column_dimensions[get_column_letter(index + 1)].width = width
+    widths = {get_column_letter(index + 1): width for index, (_header, width) in enumerate(COLUMNS)}
+    print_layout(sheet, title_rows="1:1", widths=widths, header=title)
 
     def cells(values):
         out = []
@@ -197,9 +201,8 @@ def audit_export(request):
         return render(request, "core/audit_list.html", {"form": form, "page": page, "rows": [], "query": ""})
     cleaned = form.cleaned_data if form.is_bound else {}
     count = events.count()
-    content = build_workbook(events)
+    title = export_title(cleaned.get("area"))
+    content = build_workbook(events, title)
     actions.record_audit_export(request.user, describe_filters(cleaned), count, area=cleaned.get("area"))
-    response = HttpResponse(content, content_type=XLSX)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.xlsx"'
-    return response
+    return document_response(content, title, "xlsx", fallback=f"audit-{stamp}")

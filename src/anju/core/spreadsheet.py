@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.worksheet import Worksheet
 
 from anju.core.textsafety import xml_safe
 
@@ -46,3 +47,25 @@ def append_row(sheet, values) -> list:
     cells = [new_cell(sheet, value) for value in values]
     sheet.append(cells)
     return cells
+
+
+def print_layout(
+    sheet, *, title_rows: str | None, widths: dict[str, float] | None = None, header: str = ""
+) -> None:
+    """Make ``sheet`` (ordinary or write-only, before rows are written) print the way an office files it:
+    A4 landscape, every column on one page width (as many pages down as needed), the ``title_rows``
+    (e.g. ``"1:3"``) repeated on each page, ``header`` (the document's title) atop each page,
+    “第 N 页，共 M 页” in the footer, and the column ``widths`` (letter → characters) set."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # 0: no limit on the pages down
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.horizontalCentered = True
+    if title_rows:
+        sheet.print_title_rows = title_rows
+    if header:
+        sheet.oddHeader.center.text = safe_text(header).replace("&", "&&")  # & starts a code there
+    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+    for letter, width in (widths or {}).items():
+        sheet.column_dimensions[letter].width = width

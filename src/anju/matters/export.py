@@ -19,7 +19,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from anju.core.models import Area, AreaLevel
-from anju.core.spreadsheet import append_row, new_cell, write_cell
+from anju.core.spreadsheet import append_row, new_cell, print_layout, write_cell
 from anju.matters.models import MatterKind, MatterParty, Satisfaction
 from anju.matters.risk import current_matrix
 from anju.matters.workflow import Status
@@ -152,10 +152,9 @@ def build_workbook(matters: QuerySet, *, exporter, area: Area | None) -> bytes:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("台账"))
     styles = _Styles(ws, levels)
-    for i, (_h, width) in enumerate(COLUMNS, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
+    widths = {get_column_letter(i): width for i, (_h, width) in enumerate(COLUMNS, start=1)}
+    print_layout(ws, title_rows="1:3", widths=widths)  # title, export line and header on every page
     ws.freeze_panes = "C4"  # header row and the number column stay visible
-    ws.print_title_rows = "3:3"
 
     title = new_cell(ws, ledger_title(area))
     title.font = Font(bold=True, size=16)

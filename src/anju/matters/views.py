@@ -20,12 +20,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from anju.core.documents import document_response, exported_at
 from anju.core.errors import Conflict, WorkflowError, http_status
 from anju.core.models import Unit, User
 from anju.core.scoping import get_scoped_or_404, may_act_on, scoped
 from anju.core.uploads import upload_response
 from anju.matters import actions
-from anju.matters.export import build_workbook
+from anju.matters.export import build_workbook, ledger_title
 from anju.matters.filters import (
     LEDGER_RELATED,
     LedgerFilterForm,
@@ -78,11 +79,8 @@ def export(request):
     content = build_workbook(matters, exporter=request.user, area=area)
     actions.record_export(request.user, describe_filters(cleaned), matters.count(), area=area)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="ledger-{stamp}.xlsx"'
-    return response
+    title = ledger_title(area) + exported_at()
+    return document_response(content, title, "xlsx", fallback=f"ledger-{stamp}")
 
 
 def _report_links(matter) -> list[dict]:

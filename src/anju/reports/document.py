@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 
+from django.utils import timezone
+
 from anju.core.documents import Block
 from anju.reports.models import MonthlyReport
 
@@ -22,7 +24,13 @@ def _rate(value) -> str:
 
 
 def title(report: MonthlyReport) -> str:
+    """The report's title, which is also its file name (``东镇2026年11月社会领域风险防范化解工作月报``)."""
     return f"{report.area.name}{report.month:%Y年%-m月}社会领域风险防范化解工作月报"
+
+
+def ascii_name(report: MonthlyReport) -> str:
+    """The file name for clients that cannot read a Chinese one."""
+    return f"monthly-{report.area.code}-{report.month:%Y-%m}"
 
 
 def blocks(report: MonthlyReport) -> list[Block]:
@@ -32,7 +40,7 @@ def blocks(report: MonthlyReport) -> list[Block]:
         Block("title", title(report)),
         Block(
             "meta",
-            f"报送单位：{f['area']}　生成时间：{report.generated_at:%Y-%m-%d %H:%M}　"
+            f"报送单位：{f['area']}　生成时间：{timezone.localtime(report.generated_at):%Y-%m-%d %H:%M}　"
             f"报送截止：{report.due_date:%Y-%m-%d}",
         ),
         Block("h1", "一、总体情况"),
@@ -95,12 +103,13 @@ def workbook(report: MonthlyReport) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    from anju.core.spreadsheet import append_row
+    from anju.core.spreadsheet import append_row, print_layout
 
     f = report.figures
     wb = Workbook()
     summary = wb.active
     summary.title = "总体情况"
+    print_layout(summary, title_rows="1:1", widths={"A": 26, "B": 14})
     append_row(summary, [title(report)])
     summary["A1"].font = Font(bold=True, size=14)
     rows = [
@@ -115,13 +124,13 @@ def workbook(report: MonthlyReport) -> bytes:
     ]
     for name, value in rows:
         append_row(summary, [name, value])
-    summary.column_dimensions["A"].width = 26
     header_fill = PatternFill("solid", fgColor="EEF2F7")
     for sheet_name, key, first in (
         ("分领域", "by_domain", "风险领域"),
         ("分村（社区）", "by_area", "村（社区）"),
     ):
         sheet = wb.create_sheet(sheet_name)
+        print_layout(sheet, title_rows="1:1", widths={"A": 24, "B": 10, "C": 10, "D": 10, "E": 10})
         append_row(sheet, [first, *COLUMNS])
         for cell in sheet[1]:
             cell.font, cell.fill, cell.alignment = (
@@ -131,20 +140,22 @@ def workbook(report: MonthlyReport) -> bytes:
             )
         for row in f[key]:
             append_row(sheet, [row["name"], *[row[k] for k in KEYS]])
-        sheet.column_dimensions["A"].width = 24
         sheet.freeze_panes = "A2"
     notes = wb.create_sheet("趋势分析")
+    print_layout(notes, title_rows="1:1", widths={"A": 100})
+    append_row(notes, ["趋势分析"])
+    notes["A1"].font = Font(bold=True)
     for line in f["commentary"]:
         append_row(notes, [line])
-    notes.column_dimensions["A"].width = 100
+        notes.cell(row=notes.max_row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
 
 
-def download(report: MonthlyReport, fmt: str) -> tuple[bytes, str, str]:
-    """(body, content type, file name) of the report in ``fmt`` (one of ``CONTENT_TYPES``): the page and
-    the API offer the same files."""
+def download(report: MonthlyReport, fmt: str) -> tuple[bytes, str]:
+    """(body, content type) of the report in ``fmt`` (one of ``CONTENT_TYPES``): the page and the API offer
+    the same files, named by ``title`` (``ascii_name`` for clients that read no UTF-8 names)."""
     from anju.core.documents import render_docx, render_pdf
 
     if fmt == "xlsx":
@@ -155,4 +166,4 @@ def download(report: MonthlyReport, fmt: str) -> tuple[bytes, str, str]:
         body = render_pdf(blocks(report), title(report))
     else:
         raise ValueError(f"unknown format {fmt!r}")
-    return body, CONTENT_TYPES[fmt], f"monthly-{report.area.code}-{report.month:%Y-%m}.{fmt}"
+    return body, CONTENT_TYPES[fmt]

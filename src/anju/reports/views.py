@@ -7,12 +7,13 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from anju.core.documents import document_response
 from anju.core.models import Area, AreaLevel
 from anju.core.params import id_param
 from anju.core.scoping import get_scoped_or_404, scoped
@@ -104,11 +105,9 @@ def download(request, pk: int, fmt: str):
     request.user.require("report.monthly")
     report = get_scoped_or_404(request.user, MonthlyReport.objects.select_related("area"), pk=pk)
     if fmt not in document.CONTENT_TYPES:
-        return HttpResponse(status=404)
-    body, content_type, filename = document.download(report, fmt)
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+        raise Http404
+    body, _content_type = document.download(report, fmt)
+    return document_response(body, document.title(report), fmt, fallback=document.ascii_name(report))
 
 
 @login_required
