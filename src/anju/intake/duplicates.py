@@ -36,6 +36,8 @@ SHINGLE_CHARS = 2  # character bigrams: most Chinese words are two characters lo
 INDEX_SIZE = 20_000
 # A matter saved in a transaction that commits after a later one is read again within this margin.
 REFRESH_MARGIN = dt.timedelta(minutes=2)
+FIELDS = ("id", "title", "description", "updated_at")
+REFRESH_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -60,31 +62,43 @@ class LedgerIndex:
         self._lock = threading.Lock()
         self._index: DuplicateIndex | None = None
         self._seen: dt.datetime | None = None
+        self._versions: dict[int, dt.datetime] = {}  # matter → the change the index holds
         self.builds = 0  # whole builds in this process (one, unless cleared)
 
     def clear(self) -> None:
         with self._lock:
-            self._index, self._seen, self.builds = None, None, 0
+            self._index, self._seen, self._versions, self.builds = None, None, {}, 0
 
     def _add(self, rows) -> None:
         for pk, title, description, updated_at in rows:
             self._index.add(pk, matter_text(title, description))  # re-adding replaces the old text
+            self._versions[pk] = updated_at
             if self._seen is None or updated_at > self._seen:
                 self._seen = updated_at
 
+    def _refresh(self) -> None:
+        """Index the matters changed since the newest change seen (less a margin) whose change is new to
+        the index. Only ids and times are read for those it holds already (a burst of imported matters
+        stays in the margin for a while)."""
+        recent = Matter.objects.filter(updated_at__gte=self._seen - REFRESH_MARGIN).values_list(
+            "id", "updated_at"
+        )
+        changed = [pk for pk, updated_at in recent if self._versions.get(pk) != updated_at]
+        for start in range(0, len(changed), REFRESH_CHUNK):
+            self._add(
+                Matter.objects.filter(pk__in=changed[start : start + REFRESH_CHUNK]).values_list(*FIELDS)
+            )
+
     def current(self) -> DuplicateIndex:
-        fields = ("id", "title", "description", "updated_at")
         with self._lock:
             if self._index is None:
-                self._index = DuplicateIndex(k=SHINGLE_CHARS, num_perm=128, bands=64)
+                self._index, self._versions = DuplicateIndex(k=SHINGLE_CHARS, num_perm=128, bands=64), {}
                 self.builds += 1
-                self._add(Matter.objects.order_by("-id").values_list(*fields)[:INDEX_SIZE])
+                self._add(Matter.objects.order_by("-id").values_list(*FIELDS)[:INDEX_SIZE])
             elif self._seen is not None:
-                self._add(
-                    Matter.objects.filter(updated_at__gte=self._seen - REFRESH_MARGIN).values_list(*fields)
-                )
+                self._refresh()
             else:  # an empty ledger when it was built
-                self._add(Matter.objects.values_list(*fields)[:INDEX_SIZE])
+                self._add(Matter.objects.values_list(*FIELDS)[:INDEX_SIZE])
             return self._index
 
     def query(self, text: str, *, limit: int, exclude: int | None = None) -> list[tuple[int, float]]:
