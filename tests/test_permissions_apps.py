@@ -388,6 +388,10 @@ ROUTES = [
 ]
 
 
+# intake's pages on triage, walked here because this file's places share a duplicate text and hotspots
+WALKED_FOR_INTAKE = {"intake:suggest", "intake:hotspots"}
+
+
 def discovered_routes() -> set[str]:
     return {
         f"{namespace}:{name}"
@@ -403,9 +407,11 @@ def test_every_app_route_is_checked_or_exempt():
     discovered = discovered_routes()
     missing = sorted(discovered - checked - set(EXEMPT))
     assert not missing, f"routes neither checked by the permission walk nor exempt: {missing}"
-    stale = sorted((checked | set(EXEMPT)) - discovered)
+    stale = sorted((checked | set(EXEMPT)) - discovered - WALKED_FOR_INTAKE)
     assert not stale, f"checked or exempt routes that no longer exist: {stale}"
     assert checked.isdisjoint(EXEMPT)
+    # intake's routes walked here are exempt in tests/test_permissions.py, whose check finds them gone
+    assert WALKED_FOR_INTAKE <= checked
 
 
 # --- the walk -------------------------------------------------------------------------------------------------

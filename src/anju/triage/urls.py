@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_required
 from django.urls import path
 from django.views.generic import RedirectView
 
@@ -9,7 +10,9 @@ urlpatterns = [
     path("suggest/", views.moved_suggest, name="suggest"),
     path(
         "hotspots/",
-        RedirectView.as_view(pattern_name="intake:hotspots", query_string=True, permanent=True),
+        login_required(
+            RedirectView.as_view(pattern_name="intake:hotspots", query_string=True, permanent=True)
+        ),
         name="hotspots",
     ),
     path("model/", views.model_status, name="model"),

@@ -49,6 +49,7 @@ def train(request):
     return redirect("triage:model")
 
 
+@login_required
 def moved_suggest(request):
     """The typing panel moved to intake; 307 keeps the POST and its text (a page open since the move)."""
     response = HttpResponseRedirect(reverse("intake:suggest"))
