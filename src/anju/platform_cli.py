@@ -104,9 +104,11 @@ def cmd_createadmin(args) -> int:
 
 def _warm_up() -> None:
     """Load the triage model, the duplicate index and jieba's dictionary before the first form needs them."""
+    from anju.intake import duplicates
     from anju.triage import service
 
     service.suggest(None, "预热")
+    duplicates.ledger_index.current()
 
 
 def waitress_options() -> dict:

@@ -41,12 +41,12 @@ def test_registering_under_another_domain_records_a_correction(world):
 
 
 def test_a_failing_suggestion_never_loses_the_citizens_report(world, monkeypatch):
-    import anju.triage.actions
+    import anju.triage.service
 
     def broken(*args, **kwargs):
         raise RuntimeError("model file unreadable")
 
-    monkeypatch.setattr(anju.triage.actions, "annotate_report", broken)
+    monkeypatch.setattr(anju.triage.service, "analyse", broken)
     report = actions.submit_report(None, **report_kwargs(world, channel="online", text=WAGE_TEXT))
     stored = Report.objects.get(pk=report.pk)
     assert stored.triage == {} and stored.suggested_domain is None
@@ -65,7 +65,7 @@ def test_register_form_is_prefilled_from_the_figures_in_the_text(client, world):
 def test_staff_form_shows_the_live_suggestion_panel(client, world):
     client.force_login(world.centre_staff)
     html = client.get("/intake/new/").content.decode()
-    assert 'hx-post="/triage/suggest/"' in html and 'name="domain"' in html and 'name="matter"' in html
+    assert 'hx-post="/intake/suggest/"' in html and 'name="domain"' in html and 'name="matter"' in html
 
 
 def test_accepting_a_duplicate_suggestion_links_the_new_report_at_intake(client, world):

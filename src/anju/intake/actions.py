@@ -31,7 +31,7 @@ from anju.core.errors import WorkflowError
 from anju.core.models import AreaLevel
 from anju.core.scoping import in_scope
 from anju.core.textsafety import INVISIBLE_MESSAGE, has_invisible
-from anju.intake import receipts
+from anju.intake import receipts, triaging
 from anju.intake.models import Attachment, Channel, Report, ReportStatus
 from anju.intake.validation import (
     ID_NUMBER_MESSAGE,
@@ -291,21 +291,46 @@ def submit_report(
 
 
 def _annotate(report: Report, actor, *, chosen_domain) -> None:
-    """Store the triage suggestions on a new report when triage is installed. A suggestion must never
-    cost a citizen their submission, so a failure here is logged and the report is kept without one."""
-    if not apps.is_installed("anju.triage"):
+    """Store triage's pass over a new report when triage is installed. A suggestion must never cost a
+    citizen their submission, so a failure here is logged and the report is kept without one. The pass
+    is the one the typing panel ran on the same text, when it did (triage caches it per text and model);
+    no duplicates are looked up here: they are found when the report is shown to staff."""
+    if not triaging.installed():
         return
-    from anju.triage.actions import annotate_report
-
     try:
         with transaction.atomic():
-            annotate_report(report, user=actor)
-            if chosen_domain is not None and report.suggested_domain_id != chosen_domain.pk:
-                report.suggested_domain = chosen_domain  # what staff chose outranks the suggestion
-                report.save(update_fields=["suggested_domain"])
+            text = triaging.report_text(report.title, report.text)
+            record_triage(report, triaging.analyse(text), chosen_domain=chosen_domain, area_from=actor)
     except Exception:
         logger.exception("triage annotation failed for report %s; kept without suggestions", report.pk)
         report.triage, report.suggested_domain = {}, chosen_domain
+
+
+@transaction.atomic
+def record_triage(report: Report, result: dict, now=None, *, chosen_domain=None, area_from=None) -> Report:
+    """Store a triage result on the report (intake's row: triage itself never writes it).
+
+    ``result`` is triage's pass (``triage.service.analyse``: domain codes, figures, cues, and the text and
+    model hashes it was made from). The report's suggested domain becomes ``chosen_domain`` when staff
+    chose one, else the result's first domain. ``area_from``: the user in whose scope an area named in the
+    text is suggested (none for the public form). Machine suggestions, not a decision: the submission's
+    audit event carries the suggested domain."""
+    from anju.core.models import Domain
+
+    now = now or timezone.now()
+    lock_checked(report)
+    domains = result.get("domains") or []
+    stored = dict(result, at=now.isoformat())
+    if triaging.installed():
+        from anju.triage.service import suggest_area_for
+
+        area = suggest_area_for(area_from, triaging.report_text(report.title, report.text))
+        stored["area"] = area.code if area else None
+    top = Domain.objects.filter(code=domains[0][0], active=True).first() if domains else None
+    report.triage = stored
+    report.suggested_domain = chosen_domain or top
+    report.save(update_fields=["triage", "suggested_domain"])
+    return report
 
 
 def _record_domain_correction(actor, report: Report, domain) -> None:

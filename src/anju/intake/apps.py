@@ -12,3 +12,7 @@ class IntakeConfig(AppConfig):
         from anju.intake.permissions import PERMISSIONS
 
         contribute(self.label, PERMISSIONS)
+
+        from anju.intake.triaging import register_training_source
+
+        register_training_source()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from anju.intake import views
+from anju.intake import views, views_triage
 
 app_name = "intake"
 urlpatterns = [
@@ -13,4 +13,6 @@ urlpatterns = [
     path("<int:pk>/reject/", views.report_reject, name="reject"),
     path("<int:pk>/matters/", views.matter_search, name="matter_search"),
     path("attachments/<int:pk>/", views.attachment, name="attachment"),
+    path("suggest/", views_triage.suggest, name="suggest"),
+    path("hotspots/", views_triage.hotspots, name="hotspots"),
 ]

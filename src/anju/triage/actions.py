@@ -1,4 +1,4 @@
-"""State changes of triage: retraining the classifier, recording corrections, annotating a report."""
+"""State changes of triage: retraining the classifier and recording corrections (triage's own tables only)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from anju import text as textlib
 from anju.core import audit
-from anju.matters.models import Matter
 from anju.triage import service
 from anju.triage.models import ClassifierModel, Correction
 
@@ -17,17 +16,14 @@ MODEL_DIR_NAME = "models"
 
 @transaction.atomic
 def train_classifier(actor=None, *, min_labelled: int = textlib.MIN_LABELLED) -> ClassifierModel:
-    """Train on the ledger's labelled matters (their domain as corrected by staff); with too few, keep the
-    keyword lexicon. The new model becomes the active one."""
+    """Train on the labelled examples the owning apps provide (the ledger's matters, their domain as
+    corrected by staff: ``service.register_training_source``); with too few, keep the keyword lexicon.
+    The new model becomes the active one."""
     if actor is not None:
         actor.require("triage.train")
-    rows = list(
-        Matter.objects.select_related("domain")
-        .filter(domain__active=True)
-        .values_list("title", "description", "domain__code")
-    )
-    texts = [f"{title}。{description}" for title, description, _ in rows]
-    labels = [code for _, _, code in rows]
+    rows = service.labelled_examples()
+    texts = [text for text, _ in rows]
+    labels = [code for _, code in rows]
     model = textlib.train_triage(texts, labels, lexicon=service.lexicon(), min_labelled=min_labelled)
     kind = "lexicon" if isinstance(model, textlib.LexiconClassifier) else "trained"
     folder = settings.DATA_DIR / MODEL_DIR_NAME
@@ -73,13 +69,3 @@ def record_correction(
         area=(report.area if report else matter.area if matter else None),
     )
     return correction
-
-
-@transaction.atomic
-def annotate_report(report, user=None) -> dict:
-    """Store the suggestions on an incoming report (codes and ids only), and its top domain."""
-    suggestions = service.suggest(user, f"{report.title}。{report.text}")
-    report.triage = suggestions.as_json()
-    report.suggested_domain = suggestions.domains[0][0] if suggestions.domains else None
-    report.save(update_fields=["triage", "suggested_domain"])
-    return report.triage

@@ -1,44 +1,77 @@
-"""Suggestions for one text, for the intake and matter forms: domains, facts, cues, duplicates, area.
+"""Suggestions for one text: domains, facts, cues, area. Pure reads of triage's own tables and core's.
 
-Pure reads; the only state here is a per-process cache of the loaded model and the duplicate index.
+Triage sits below intake and matters: it never imports them. The pass over a text (classifier,
+extraction, cues) is run once per text and model and kept in the shared cache for a short while, so the
+typing panel and the submission of the same text share one run (``analyse``). Who stores the result is
+the caller's business (intake stores it on its report through its own action).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import threading
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db.models import Max
+from django.core.cache import cache
 
 from anju import text as textlib
 from anju.core.models import Area, AreaLevel, Domain
 from anju.core.scoping import scoped
-from anju.matters.models import Matter
 from anju.triage.models import ClassifierModel
 
-DUPLICATE_THRESHOLD = 0.35
-DUPLICATE_POOL_DAYS = 365
+# How long a pass over a typed text is kept: long enough to cover typing and submitting one form.
+PASS_CACHE_SECONDS = 15 * 60
 _lock = threading.Lock()
 logger = logging.getLogger(__name__)
 _cache: dict = {}
+# Runs of the classifier in this process ("top_k": one text ranked). Read by tests and the bench.
+CLASSIFIER_CALLS: Counter = Counter()
+# Providers of labelled examples (text, domain code) for training, registered by the apps that own
+# the labelled data (intake registers the ledger's matters from its AppConfig.ready).
+_TRAINING_SOURCES: list[Callable[[], Iterable[tuple[str, str]]]] = []
+
+
+def register_training_source(source: Callable[[], Iterable[tuple[str, str]]]) -> None:
+    if source not in _TRAINING_SOURCES:
+        _TRAINING_SOURCES.append(source)
+
+
+def labelled_examples() -> list[tuple[str, str]]:
+    return [example for source in _TRAINING_SOURCES for example in source()]
 
 
 def lexicon() -> dict[str, list[str]]:
     return {d.code: list(d.keywords) for d in Domain.objects.filter(active=True) if d.keywords}
 
 
-def current_classifier():
-    """The active trained model, or the domains' keyword lexicon when none has been trained."""
+def _current():
+    """(model, sha) of the active trained model, or of the domains' keyword lexicon when none is
+    trained. The sha names the model in cache keys and on stored results."""
     active = ClassifierModel.objects.filter(active=True).first()
-    key = ("model", active.pk if active else None, tuple(sorted(lexicon().items())) if not active else None)
+    words = None if active else tuple(sorted(lexicon().items()))
+    key = ("model", active.pk if active else None, words)
     with _lock:
         if _cache.get("model_key") != key:
             model = _load_trusted(active) if active else None
-            _cache["model"] = model or textlib.LexiconClassifier(lexicon())
-            _cache["model_key"] = key
-        return _cache["model"]
+            if model is not None:
+                sha = active.sha256
+            else:
+                words = words if words is not None else tuple(sorted(lexicon().items()))
+                model = textlib.LexiconClassifier(dict(words))
+                sha = hashlib.sha256(json.dumps(words, ensure_ascii=False).encode()).hexdigest()
+                sha = "lexicon-" + sha
+            _cache["model"], _cache["model_sha"], _cache["model_key"] = model, sha, key
+        return _cache["model"], _cache["model_sha"]
+
+
+def current_classifier():
+    """The active trained model, or the domains' keyword lexicon when none has been trained."""
+    return _current()[0]
 
 
 def _load_trusted(record: ClassifierModel):
@@ -58,64 +91,24 @@ def _load_trusted(record: ClassifierModel):
         return None
 
 
-def matter_text(matter: Matter) -> str:
-    return f"{matter.title}。{matter.description}"
+def text_sha256(text: str) -> str:
+    return hashlib.sha256((text or "").encode("utf-8")).hexdigest()
 
 
-def _duplicate_index():
-    """A MinHash index over recent matters, rebuilt when the ledger changed."""
-    from anju.text.dedup import DuplicateIndex
-
-    stamp = Matter.objects.aggregate(n=Max("id"), t=Max("updated_at"))
-    with _lock:
-        if _cache.get("dup_key") != stamp:
-            index = DuplicateIndex()
-            rows = Matter.objects.order_by("-id").values_list("id", "title", "description")[:20000]
-            index.add_many((pk, f"{title}。{description}") for pk, title, description in rows)
-            _cache["dup_index"], _cache["dup_key"] = index, stamp
-        return _cache["dup_index"]
+def _place_names() -> list[str]:
+    """The deployment's town-and-below area names (what the extraction recognises as places)."""
+    return sorted(set(Area.objects.filter(level__gte=AreaLevel.TOWN).values_list("name", flat=True)))
 
 
-@dataclass
-class Suggestions:
-    domains: list[tuple[Domain, float]] = field(default_factory=list)
-    facts: dict = field(default_factory=dict)
-    cues: list[dict] = field(default_factory=list)
-    duplicates: list[tuple[Matter, float]] = field(default_factory=list)
-    area: Area | None = None
-    model_kind: str = "lexicon"
-
-    def as_json(self) -> dict:
-        """What is stored on a report (ids and codes only, no personal data)."""
-        return {
-            "domains": [[d.code, round(p, 4)] for d, p in self.domains],
-            "facts": {k: v for k, v in self.facts.items() if k not in ("phones", "id_cards")},
-            "cues": self.cues,
-            "duplicates": [[m.pk, s] for m, s in self.duplicates],
-            "area": self.area.code if self.area else None,
-            "model": self.model_kind,
-        }
-
-
-def suggest(user, text: str, *, exclude_matter: int | None = None) -> Suggestions:
-    """Everything the forms propose for ``text``; duplicates and areas are limited to ``user``'s scope."""
-    text = text or ""
-    model = current_classifier()
-    by_code = {d.code: d for d in Domain.objects.filter(active=True)}
-    ranked = [(by_code[c], p) for c, p in model.top_k(text, k=3) if c in by_code and p > 0]
-    areas = {a.name: a for a in scoped(user, Area).filter(level__gte=AreaLevel.TOWN)} if user else {}
-    extraction = textlib.extract(text, areas=list(areas))
-    area_name = textlib.suggest_area(text, list(areas)) if areas else None
-    duplicates = []
-    if text.strip():
-        hits = _duplicate_index().query(text, DUPLICATE_THRESHOLD, limit=10, exclude=exclude_matter)
-        visible = (
-            {m.pk: m for m in scoped(user, Matter).filter(pk__in=[pk for pk, _ in hits])} if user else {}
-        )
-        duplicates = [(visible[pk], sim) for pk, sim in hits if pk in visible][:5]
-    return Suggestions(
-        domains=ranked,
-        facts={
+def _run_pass(text: str, model, model_sha: str) -> dict:
+    CLASSIFIER_CALLS["top_k"] += 1
+    extraction = textlib.extract(text, areas=_place_names())
+    active = set(Domain.objects.filter(active=True).values_list("code", flat=True))
+    ranked = model.top_k(text, k=3)
+    return {
+        "domains": [[code, round(p, 4)] for code, p in ranked if code in active and p > 0],
+        # personal data is never part of a result: phones and ID numbers are left out
+        "facts": {
             "money": [e.value for e in extraction.money],
             "max_money": extraction.max_money,
             "people": [e.value for e in extraction.people],
@@ -124,8 +117,66 @@ def suggest(user, text: str, *, exclude_matter: int | None = None) -> Suggestion
             "places": [e.text for e in extraction.places],
             "dates": [str(e.value) for e in extraction.dates],
         },
-        cues=[c.as_dict() for c in textlib.escalation_cues(text)],
-        duplicates=duplicates,
-        area=areas.get(area_name) if area_name else None,
-        model_kind="lexicon" if isinstance(model, textlib.LexiconClassifier) else "trained",
+        "cues": [c.as_dict() for c in textlib.escalation_cues(text)],
+        "model": "lexicon" if isinstance(model, textlib.LexiconClassifier) else "trained",
+        "text_sha256": text_sha256(text),
+        "model_sha256": model_sha,
+    }
+
+
+def analyse(text: str) -> dict:
+    """The triage pass over ``text`` as JSON (codes and figures, no personal data), run at most once per
+    text and model while the cache keeps it. Its ``text_sha256`` and ``model_sha256`` name what it read."""
+    text = text or ""
+    model, model_sha = _current()
+    key = f"triage:pass:{model_sha[:80]}:{text_sha256(text)}"
+    result = cache.get(key)
+    if result is None:
+        result = _run_pass(text, model, model_sha)
+        cache.set(key, result, PASS_CACHE_SECONDS)
+    return result
+
+
+def is_current(result: dict | None, text: str) -> bool:
+    """Whether a stored ``result`` was made from ``text`` by the model active now."""
+    if not result:
+        return False
+    return result.get("text_sha256") == text_sha256(text) and result.get("model_sha256") == _current()[1]
+
+
+def suggest_area_for(user, text: str) -> Area | None:
+    """The area in ``user``'s scope that ``text`` names most (None without a user or a named area)."""
+    if user is None or not (text or "").strip():
+        return None
+    areas = {a.name: a for a in scoped(user, Area).filter(level__gte=AreaLevel.TOWN)}
+    name = textlib.suggest_area(text, list(areas)) if areas else None
+    return areas.get(name) if name else None
+
+
+@dataclass
+class Suggestions:
+    domains: list[tuple[Domain, float]] = field(default_factory=list)
+    facts: dict = field(default_factory=dict)
+    cues: list[dict] = field(default_factory=list)
+    area: Area | None = None
+    model_kind: str = "lexicon"
+    result: dict = field(default_factory=dict)  # the pass as stored (``analyse``)
+
+
+def suggestions_from(result: dict, *, area: Area | None = None) -> Suggestions:
+    """A stored or cached pass, with its domain codes turned into the active domains."""
+    by_code = {d.code: d for d in Domain.objects.filter(active=True)}
+    return Suggestions(
+        domains=[(by_code[c], p) for c, p in result.get("domains", []) if c in by_code and p > 0],
+        facts=result.get("facts", {}),
+        cues=result.get("cues", []),
+        area=area,
+        model_kind=result.get("model", "lexicon"),
+        result=result,
     )
+
+
+def suggest(user, text: str) -> Suggestions:
+    """Everything triage proposes for ``text``; the area is limited to ``user``'s scope."""
+    text = text or ""
+    return suggestions_from(analyse(text), area=suggest_area_for(user, text))

@@ -1,74 +1,21 @@
-"""Triage pages: live suggestions for a form (htmx partial), hotspots, the classifier's state."""
+"""Triage pages: the classifier's state and its retraining.
+
+The pages built on intake's reports (the typing panel's suggestions, hotspots) belong to intake; their old
+addresses here redirect there."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from anju import text as textlib
-from anju.core.params import id_param
-from anju.core.scoping import scoped
-from anju.intake.models import Report
-from anju.text.cluster import cluster_texts
-from anju.triage import actions, service
+from anju.triage import actions
 from anju.triage.models import ClassifierModel, Correction
-
-HOTSPOT_DAYS = (7, 30, 90, 365)
-
-
-@login_required
-@require_POST
-def suggest(request):
-    """The suggestion panel for the text being typed (intake and matter forms)."""
-    text = (request.POST.get("text") or "")[:20000]
-    exclude = request.POST.get("exclude_matter")
-    suggestions = service.suggest(request.user, text, exclude_matter=id_param(exclude))
-    return render(request, "triage/_suggestions.html", {"s": suggestions, "text_present": bool(text.strip())})
-
-
-@login_required
-def hotspots(request):
-    """热点: reports of the last N days in scope clustered by text similarity, largest and newest first."""
-    request.user.require("report.view")
-    try:
-        days = int(request.GET.get("days", 30))
-    except ValueError:
-        days = 30
-    days = days if days in HOTSPOT_DAYS else 30
-    since = timezone.now() - dt.timedelta(days=days)
-    reports = list(
-        scoped(request.user, Report)
-        .filter(received_at__gte=since)
-        .select_related("area", "matter")
-        .order_by("received_at")[:3000]
-    )
-    result = cluster_texts(
-        [f"{r.title}。{r.text}" for r in reports],
-        times=[r.received_at for r in reports],
-        window_days=days,
-    )
-    clusters = []
-    for hotspot in result.hotspots[:30]:
-        members = [reports[i] for i in hotspot.members]
-        clusters.append(
-            {
-                "hotspot": hotspot,
-                "items": [(r, textlib.mask(r.text[:120])) for r in members[:8]],
-                "more": max(0, len(members) - 8),
-                "areas": sorted({r.area.name for r in members}),
-            }
-        )
-    return render(
-        request,
-        "triage/hotspots.html",
-        {"clusters": clusters, "days": days, "day_choices": HOTSPOT_DAYS, "n_reports": len(reports)},
-    )
 
 
 @login_required
@@ -100,3 +47,11 @@ def train(request):
             request, _("已分类事项不足 %(m)s 条，继续使用各领域关键词。") % {"m": textlib.MIN_LABELLED}
         )
     return redirect("triage:model")
+
+
+@login_required
+def moved_suggest(request):
+    """The typing panel moved to intake; 307 keeps the POST and its text (a page open since the move)."""
+    response = HttpResponseRedirect(reverse("intake:suggest"))
+    response.status_code = 307
+    return response
