@@ -12,7 +12,7 @@ from anju.core.models import AuditEvent
 from anju.intake.models import Channel, Report
 from anju.intake.receipts import new_code
 from anju.matters import actions
-from anju.matters.actions import WorkflowError
+from anju.matters.actions import NotAllowed, WorkflowError
 from anju.matters.models import Matter, MatterEvent, MatterKind
 from anju.matters.workflow import TRANSITIONS, Status
 
@@ -121,7 +121,7 @@ def test_a_role_without_the_permission_is_refused_and_nothing_changes(
     matter = reach(SOURCE_FOR[action])
     into = make_matter(title="合并目标")
     before = db_state(matter)
-    with pytest.raises(WorkflowError) as info:
+    with pytest.raises(NotAllowed) as info:  # 403, not the 409 of a state that does not allow the step
         perform(action, actor, matter, world, into)
     assert "无权" in info.value.messages[0]
     assert db_state(matter) == before
@@ -130,7 +130,7 @@ def test_a_role_without_the_permission_is_refused_and_nothing_changes(
 def test_an_actor_outside_the_matters_area_is_refused(world, make_matter, advance, db_state):
     matter = advance(make_matter(), "resolving")
     before = db_state(matter)
-    with pytest.raises(WorkflowError, match="管辖范围"):
+    with pytest.raises(NotAllowed, match="管辖范围"):
         actions.resolve(world.cadre_b, matter, outcome="越权办结")
     assert db_state(matter) == before
 
@@ -210,7 +210,7 @@ def test_black_swan_is_suggested_only_for_the_first_of_its_kind_in_an_area_and_d
     actions.confirm_black_swan(world.centre_staff, first, confirmed=True)
     first.refresh_from_db()
     assert first.black_swan_confirmed is True
-    with pytest.raises(WorkflowError):
+    with pytest.raises(NotAllowed):
         actions.confirm_black_swan(world.cadre, same, confirmed=True)
 
 
@@ -305,7 +305,7 @@ def test_supervision_note_sets_a_new_deadline(world, make_matter, advance):
     matter.refresh_from_db()
     assert matter.deadline == new_deadline
     assert matter.supervision_notes.get().note == "请本周内化解"
-    with pytest.raises(WorkflowError):
+    with pytest.raises(NotAllowed):
         actions.supervise(world.officer, matter, note="部门无督办权")
 
 
@@ -337,7 +337,7 @@ def test_every_action_writes_timeline_and_audit_in_step(world, make_matter, adva
 def test_record_export_is_audited_and_needs_the_permission(world):
     event = actions.record_export(world.centre_staff, {"status": "open"}, 42)
     assert event.action == "ledger.export" and event.after == {"filters": {"status": "open"}, "count": 42}
-    with pytest.raises(WorkflowError):
+    with pytest.raises(NotAllowed):
         actions.record_export(world.grid_worker, {}, 1)
 
 
