@@ -98,7 +98,7 @@ def finish(
         matter.status = to_status
     if to_status or changed:
         matter.save()  # Versioned: version + 1
-    return log(
+    return log_event(
         step.actor,
         matter,
         spec.event,
@@ -115,7 +115,7 @@ def snapshot(matter: Matter) -> dict:
     return audit.snapshot(matter, AUDITED_FIELDS)
 
 
-def log(
+def log_event(
     actor,
     matter: Matter,
     kind: str,
@@ -153,7 +153,7 @@ def internal_note(step: Step, note: str) -> None:
     only the standard wording of public steps."""
     if (note or "").strip():
         matter = step.matter
-        log(step.actor, matter, "note", snapshot(matter), note=note.strip(), at=step.now)
+        log_event(step.actor, matter, "note", snapshot(matter), note=note.strip(), at=step.now)
 
 
 def score(likelihood: int, consequence: int):

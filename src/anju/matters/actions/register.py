@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from anju.core.crypto import protect_text
 from anju.core.permissions import require
 from anju.core.textsafety import refuse_invisible_in
-from anju.matters.actions.base import begin, finish, log
+from anju.matters.actions.base import begin, finish, log_event
 from anju.matters.actions.steps import assess
 from anju.matters.models import Matter, MatterParty
 from anju.matters.workflow import WORKFLOW
@@ -108,7 +108,7 @@ def create_matter(
     _save_numbered(matter, area, registered_at)
     for party in parties or []:
         _new_party(matter, **party)
-    log(
+    log_event(
         actor,
         matter,
         action.event,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from anju.core.errors import WorkflowError
 from anju.core.scoping import in_scope
 from anju.intake import actions as intake_actions
-from anju.matters.actions.base import begin, finish, internal_note, log, required_text, score, snapshot
+from anju.matters.actions.base import begin, finish, internal_note, log_event, required_text, score, snapshot
 from anju.matters.models import FollowUpVisit, Matter, Satisfaction
 from anju.matters.workflow import OPEN_STATUSES
 
@@ -209,7 +209,7 @@ def merge(
         data={"into": into.pk, "reports_moved": moved},
     )
     internal_note(step, note)
-    log(
+    log_event(
         actor,
         into,
         "merge_received",
