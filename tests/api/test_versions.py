@@ -7,7 +7,6 @@ import json
 
 import pytest
 
-from anju.core.errors import NotAllowed
 from anju.intake import actions as intake_actions
 from anju.intake.models import Report, ReportStatus
 from anju.matters import actions
@@ -104,12 +103,21 @@ def test_report_detail_and_actions_carry_the_version(api, matters):
     assert again.status_code == 409
 
 
-def test_not_allowed_maps_to_403_through_the_one_mapping(api, matters, monkeypatch):
-    """No action raises NotAllowed yet; once one does, the API answers 403 with its message, not 409."""
-
-    def refuse(*args, **kwargs):
-        raise NotAllowed("您的角色无权执行此操作。")
-
-    monkeypatch.setattr(actions, "add_note", refuse)
-    response = post(api(matters.centre_staff), f"/matters/{matters.matter_a.pk}/note", {"note": "x"})
-    assert response.status_code == 403 and response.json()["detail"] == "您的角色无权执行此操作。"
+def test_the_actions_role_and_unit_refusals_answer_403_and_change_nothing(api, matters):
+    """The API does not check roles itself: the action's own guard (``NotAllowed``) answers 403, not 409."""
+    path = f"/matters/{matters.matter_a.pk}"
+    response = post(api(matters.grid_worker), path + "/assess", {"likelihood": 2, "consequence": 2})
+    assert response.status_code == 403 and response.json()["detail"] == "您的角色（网格员）无权执行此操作。"
+    # a department officer may act only on matters assigned to their unit: the police station serves the
+    # wages domain, so its officer sees this matter, which is not assigned to it
+    matters.police.domains.add(matters.wages)
+    response = post(api(matters.officer), path + "/note", {"note": "看看"})
+    assert response.status_code == 403 and "本单位" in response.json()["detail"]
+    # positive control: the centre staff may assess it
+    assert (
+        post(api(matters.centre_staff), path + "/assess", {"likelihood": 2, "consequence": 2}).status_code
+        == 200
+    )
+    matter = matters.matter_a
+    matter.refresh_from_db()
+    assert matter.version == 2 and not matter.events.filter(kind="note").exists()

@@ -189,15 +189,18 @@ def test_export_holds_the_filtered_events_as_text_and_is_itself_audited(client, 
 
 
 def _codes_in_source() -> set[str]:
-    """Every action code the source passes to the audit log, read from the calls themselves."""
-    codes = set()
-    prefix = {"record": "", "_audit": "assessment.", "_log": "matter."}
+    """Every action code the source passes to the audit log, read from the calls themselves, and the
+    timeline events of the matter workflow's table (each written as ``matter.<event>``)."""
+    from anju.matters.workflow import WORKFLOW
+
+    codes = {f"matter.{action.event}" for action in WORKFLOW.values()}
+    prefix = {"record": "", "_audit": "assessment.", "log_event": "matter."}
     for path in Path(anju.__file__).parent.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.Call):
                 continue
             name = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
-            position = 2 if name == "_log" else 1
+            position = 2 if name == "log_event" else 1
             if name in prefix and len(node.args) > position:
                 argument = node.args[position]
                 options = [argument.body, argument.orelse] if isinstance(argument, ast.IfExp) else [argument]

@@ -56,6 +56,8 @@ def ledger(world):
     )
     actions.assign(staff, done, unit=world.committee_b1, deadline=timezone.localdate() + dt.timedelta(days=5))
     actions.resolve(staff, done, outcome="已支付")
+    # registered and assigned five days ago, with a deadline that passed three days ago
+    five_days_ago = timezone.now() - dt.timedelta(days=5)
     overdue = actions.create_matter(
         staff,
         kind="demand",
@@ -65,18 +67,26 @@ def ledger(world):
         description="超期事项",
         likelihood=3,
         consequence=3,
+        now=five_days_ago,
     )
     actions.assign(
-        staff, overdue, unit=world.committee_b1, deadline=timezone.localdate() + dt.timedelta(days=1)
+        staff,
+        overdue,
+        unit=world.committee_b1,
+        deadline=timezone.localdate() - dt.timedelta(days=3),
+        now=five_days_ago,
     )
-    overdue.deadline = timezone.localdate() - dt.timedelta(days=3)
-    overdue.save(update_fields=["deadline"])
     return {"critical": critical, "low": low, "done": done, "overdue": overdue}
 
 
 def test_key_figures_match_the_ledger(world, ledger):
     f = figures.key_figures(world.centre_staff)
-    assert f["open"] == 3 and f["overdue"] == 1 and f["new_month"] == 4 and f["resolved_month"] == 1
+    # three matters registered today; the overdue one five days ago, this month or the last
+    overdue_this_month = (
+        timezone.localtime(ledger["overdue"].registered_at).month == timezone.localdate().month
+    )
+    assert f["new_month"] == 3 + overdue_this_month
+    assert f["open"] == 3 and f["overdue"] == 1 and f["resolved_month"] == 1
     assert f["high_open"] == 2  # 5×5 → 最高, 3×3 → 较高 on the default matrix
     assert f["resolution_rate"] == 100.0 and f["grassroots_rate"] == 100.0
     assert figures.key_figures(world.cadre)["open"] == 2  # 东一村 only (grid rolls up)

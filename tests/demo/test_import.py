@@ -1,4 +1,4 @@
-"""``matters.actions_import.import_historical_matters``: historical timelines, validated, all or nothing."""
+"""``intake.history_import.import_historical_matters``: historical timelines, validated, all or nothing."""
 
 from __future__ import annotations
 
@@ -9,10 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from anju.core.models import AuditEvent
-from anju.intake.models import Report
-from anju.intake.receipts import normalise
-from anju.matters import actions
-from anju.matters.actions_import import (
+from anju.intake.history_import import (
     HistoricalEvent,
     HistoricalFollowUp,
     HistoricalMatter,
@@ -20,6 +17,9 @@ from anju.matters.actions_import import (
     HistoricalReport,
     import_historical_matters,
 )
+from anju.intake.models import Report
+from anju.intake.receipts import normalise
+from anju.matters import actions
 from anju.matters.models import Matter, MatterEvent
 
 pytestmark = pytest.mark.django_db

@@ -42,12 +42,14 @@ def make_matter(world):
 
 @pytest.fixture
 def advance(world):
-    """Move a matter along the main path up to (and including) ``until``."""
+    """Move a matter along the main path up to (and including) ``until``; every step at the time ``now``
+    (default: the present), the deadline ``deadline`` (default: ten days after ``now``)."""
 
-    def go(matter, until: str):
+    def go(matter, until: str, *, now=None, deadline=None):
         staff = world.centre_staff
+        today = timezone.localdate(now) if now else timezone.localdate()
         steps = [
-            ("assessed", lambda m: actions.assess(staff, m, likelihood=3, consequence=3)),
+            ("assessed", lambda m: actions.assess(staff, m, likelihood=3, consequence=3, now=now)),
             (
                 "assigned",
                 lambda m: actions.assign(
@@ -55,21 +57,22 @@ def advance(world):
                     m,
                     unit=world.police,
                     person=world.officer,
-                    deadline=timezone.localdate() + dt.timedelta(days=10),
+                    deadline=deadline or today + dt.timedelta(days=10),
+                    now=now,
                 ),
             ),
-            ("resolving", lambda m: actions.start(staff, m)),
+            ("resolving", lambda m: actions.start(staff, m, now=now)),
             (
                 "resolved",
-                lambda m: actions.resolve(staff, m, outcome="已协调支付全部工资", public_note="已办结"),
+                lambda m: actions.resolve(
+                    staff, m, outcome="已协调支付全部工资", public_note="已办结", now=now
+                ),
             ),
             (
                 "followed_up",
-                lambda m: actions.follow_up(
-                    staff, m, visited_on=timezone.localdate(), satisfaction="satisfied"
-                ),
+                lambda m: actions.follow_up(staff, m, visited_on=today, satisfaction="satisfied", now=now),
             ),
-            ("archived", lambda m: actions.archive(staff, m)),
+            ("archived", lambda m: actions.archive(staff, m, now=now)),
         ]
         for status, step in steps:
             step(matter)

@@ -1,8 +1,8 @@
-"""Each matters action's own guard, called directly: role and scope, for every role of the test world.
+"""Each matters action's own guard, called directly: role, scope and unit, with a positive control each.
 
-The pages and the API check permissions too; these tests make sure the action itself refuses, so that
-weakening any one action's guard fails here. The expected table is written by hand from the role table in
-the README ("What each role may do"), not read from ``anju.core.roles``.
+The pages show only what a user may do; the action itself refuses (``NotAllowed``, 403), so that weakening
+any one action's guard fails here. The expected table is written by hand from the role table in the README
+("What each role may do"), not read from ``anju.core.roles``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from anju.core.errors import WorkflowError
+from anju.core.errors import NotAllowed
+from anju.core.models import UnitKind
+from anju.core.roles import Role
 from anju.matters import actions
 
 # action -> the users (fixture names) who may perform it on a matter in their area, written by hand.
@@ -21,6 +23,7 @@ from anju.matters import actions
 # needs an assignment the matter is assigned to the officer's unit (the police station), so the officer may;
 # on a matter not yet assigned (escalate, notes, parties on a registered matter) the officer may not.
 MAY = {
+    "create_matter": {"admin", "centre_staff", "town_staff", "cadre", "grid_worker"},
     "assess": {"admin", "centre_staff", "town_staff"},
     "set_residual_risk": {"admin", "centre_staff", "town_staff"},
     "assign": {"admin", "centre_staff", "town_staff", "leader"},
@@ -52,6 +55,7 @@ USERS = [
 
 # action -> the status the matter must be in first (a step of the `advance` fixture)
 NEEDS = {
+    "create_matter": "registered",  # the new matter is registered in the area of this one
     "assess": "registered",
     "set_residual_risk": "assessed",
     "assign": "assessed",
@@ -75,6 +79,15 @@ NEEDS = {
 def _call(world, make_matter, action: str, actor, matter):
     today = timezone.localdate()
     match action:
+        case "create_matter":
+            return actions.create_matter(
+                actor,
+                kind="dispute",
+                domain=world.wages,
+                area=matter.area,
+                title="同一工地又有工人反映欠薪",
+                description="又有三名工人反映工资未付。",
+            )
         case "assess":
             return actions.assess(actor, matter, likelihood=2, consequence=2)
         case "set_residual_risk":
@@ -132,7 +145,7 @@ def test_action_refuses_roles_without_the_permission(world, make_matter, advance
         actor = getattr(world, name)
         try:
             _call(world, make_matter, action, actor, matter)
-        except WorkflowError:
+        except NotAllowed:
             outcomes[name] = False
         else:
             outcomes[name] = True
@@ -142,6 +155,7 @@ def test_action_refuses_roles_without_the_permission(world, make_matter, advance
 # action -> a user who may do it in their own area but for whom 西一村 (town B) is out of scope, and the user
 # of town B with the same role as the positive control.
 SCOPE_PAIRS = {
+    "create_matter": ("cadre", "cadre_b"),
     "assess": ("town_staff", None),
     "assign": ("town_staff", None),
     "start": ("cadre", "cadre_b"),
@@ -168,11 +182,70 @@ def test_action_refuses_a_matter_outside_the_actors_area(world, make_matter, adv
     outsider, control = SCOPE_PAIRS[action]
     assert set(SCOPE_PAIRS) == set(MAY)
     matter = _matter_at(make_matter, advance, world.village_b1, NEEDS[action])
-    with pytest.raises(WorkflowError):
+    with pytest.raises(NotAllowed):
         _call(world, make_matter, action, getattr(world, outsider), matter)
     # positive control: the same action on the same kind of matter, by a user whose area contains it
     allowed = getattr(world, control) if control else world.centre_staff
     matter = _matter_at(make_matter, advance, world.village_b1, NEEDS[action])
+    _call(world, make_matter, action, allowed, matter)
+
+
+# action -> how a matter of 东一村's grid, assigned to the police station, reaches a status the action is
+# legal in: a step of `advance`, or the assigned matter then returned (退回) or escalated (上报).
+ASSIGNED_STATUS = {
+    "create_matter": "assigned",
+    "assess": "returned",
+    "assign": "returned",
+    "reject": "escalated",
+    "follow_up": "resolved",
+    "archive": "resolved",
+}
+
+
+@pytest.fixture
+def labour_officer(world):
+    """A department officer of another unit of the same town (the labour office, serving the wages domain, so
+    that its officers see the matters of that domain without being responsible for them)."""
+    from anju.core import actions as core_actions
+
+    labour = core_actions.create_unit(
+        None, name="东镇人社所", kind=UnitKind.DEPARTMENT, area=world.town_a, domains=[world.wages]
+    )
+    return core_actions.create_user(
+        None,
+        username="laobao",
+        password="test-pass-123",
+        role=Role.DEPARTMENT_OFFICER,
+        area=world.town_a,
+        unit=labour,
+        display_name="laobao",
+    )
+
+
+def _assigned_to_police(world, make_matter, advance, action: str):
+    status = ASSIGNED_STATUS.get(action, "assigned")
+    matter = advance(make_matter(area=world.grid_a1), "resolved" if status == "resolved" else "assigned")
+    if status == "returned":
+        actions.return_matter(world.centre_staff, matter, reason="需重新研判")
+    elif status == "escalated":
+        actions.escalate(world.centre_staff, matter, reason="需镇里协调")
+    matter.refresh_from_db()
+    assert matter.status == status and matter.responsible_unit == world.police
+    return matter
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", sorted(MAY))
+def test_action_refuses_an_officer_of_another_unit(world, make_matter, advance, labour_officer, action):
+    """A department officer acts only on the matters assigned to their own unit, whatever they may see."""
+    matter = _assigned_to_police(world, make_matter, advance, action)
+    with pytest.raises(NotAllowed) as refused:
+        _call(world, make_matter, action, labour_officer, matter)
+    if "officer" in MAY[action] and action != "create_matter":
+        assert "本单位" in refused.value.messages[0]  # the unit rule, not the role
+    # positive control: the officer of the responsible unit where the role may, else the centre staff
+    allowed = world.officer if "officer" in MAY[action] else world.centre_staff
+    matter = _assigned_to_police(world, make_matter, advance, action)
     _call(world, make_matter, action, allowed, matter)
 
 

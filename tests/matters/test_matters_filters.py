@@ -17,18 +17,23 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def ledger(world, make_matter, advance):
     """Five matters that differ in one attribute each from the first."""
+    three_days_ago = timezone.now() - dt.timedelta(days=3)
     m = {
         "base": make_matter(title="工资拖欠"),
-        "hazard": make_matter(kind=MatterKind.HAZARD, title="危房隐患", description="老旧房屋墙体开裂"),
+        "hazard": make_matter(
+            kind=MatterKind.HAZARD, title="危房隐患", description="老旧房屋墙体开裂", now=three_days_ago
+        ),
         "land": make_matter(domain=world.land, area=world.village_a2, title="征地补偿纠纷"),
-        "west": make_matter(area=world.village_b1, title="西镇山林权属"),
+        "west": make_matter(
+            area=world.village_b1, title="西镇山林权属", now=timezone.now() - dt.timedelta(days=40)
+        ),
         "grid": make_matter(area=world.grid_a1, title="网格内邻里噪音"),
     }
-    advance(m["hazard"], "resolving")  # level high (3×3)
+    # level high (3×3), registered and assigned three days ago with a deadline that passed two days ago
+    advance(
+        m["hazard"], "resolving", now=three_days_ago, deadline=timezone.localdate() - dt.timedelta(days=2)
+    )
     actions.assess(world.centre_staff, m["land"], likelihood=1, consequence=1)  # low, assessed
-    Matter.objects.filter(pk=m["hazard"].pk).update(deadline=timezone.localdate() - dt.timedelta(days=2))
-    old = timezone.now() - dt.timedelta(days=40)
-    Matter.objects.filter(pk=m["west"].pk).update(registered_at=old)
     return {k: Matter.objects.get(pk=v.pk) for k, v in m.items()}
 
 
@@ -83,8 +88,10 @@ def test_registered_date_range(world, ledger):
     today = timezone.localdate()
     staff = world.centre_staff
     assert titles(staff, date_to=(today - dt.timedelta(days=30)).isoformat()) == {"西镇山林权属"}
-    assert titles(staff, date_from=(today - dt.timedelta(days=1)).isoformat()) == ALL - {"西镇山林权属"}
-    assert titles(staff, date_from=today.isoformat(), date_to=today.isoformat()) == ALL - {"西镇山林权属"}
+    assert titles(staff, date_from=(today - dt.timedelta(days=7)).isoformat()) == ALL - {"西镇山林权属"}
+    today_only = ALL - {"西镇山林权属", "危房隐患"}  # registered 40 and 3 days ago
+    assert titles(staff, date_from=(today - dt.timedelta(days=1)).isoformat()) == today_only
+    assert titles(staff, date_from=today.isoformat(), date_to=today.isoformat()) == today_only
 
 
 def test_reversed_date_range_is_a_field_error_and_ignored(world, ledger):
@@ -94,7 +101,7 @@ def test_reversed_date_range_is_a_field_error_and_ignored(world, ledger):
         {"date_from": today.isoformat(), "date_to": (today - dt.timedelta(days=5)).isoformat()},
     )
     assert "date_to" not in cleaned
-    assert qs.count() == 4
+    assert qs.count() == 3  # registered since today: all but those of 40 and 3 days ago
 
 
 def test_free_text_searches_number_title_and_description(world, ledger):

@@ -36,10 +36,15 @@ def act(client, user, matter, action, data, **extra):
 
 
 def test_ledger_lists_scoped_matters_with_badges(client, world, make_matter, advance):
-    mine = advance(make_matter(title="东一村欠薪"), "assigned")
-    Matter.objects.filter(pk=mine.pk).update(
-        deadline=timezone.localdate() - dt.timedelta(days=1), grey_rhino=True
+    # assigned ten days ago with a deadline that passed yesterday
+    ten_days_ago = timezone.now() - dt.timedelta(days=10)
+    mine = advance(
+        make_matter(title="东一村欠薪", now=ten_days_ago),
+        "assigned",
+        now=ten_days_ago,
+        deadline=timezone.localdate() - dt.timedelta(days=1),
     )
+    actions.set_grey_rhino(world.centre_staff, mine, marked=True)
     make_matter(area=world.village_b1, title="西一村纠纷")
     response, html = page(client, world.cadre, reverse("matters:ledger"))
     assert response.status_code == 200
@@ -346,8 +351,13 @@ def test_new_matter_needs_the_permission(client, world):
 def test_supervision_lists_overdue_and_high_matters_and_takes_quick_notes(
     client, world, make_matter, advance
 ):
-    late = advance(make_matter(title="超期欠薪"), "assigned")
-    Matter.objects.filter(pk=late.pk).update(deadline=timezone.localdate() - dt.timedelta(days=4))
+    ten_days_ago = timezone.now() - dt.timedelta(days=10)
+    late = advance(
+        make_matter(title="超期欠薪", now=ten_days_ago),
+        "assigned",
+        now=ten_days_ago,
+        deadline=timezone.localdate() - dt.timedelta(days=4),
+    )
     high = make_matter(title="高风险征地")
     actions.assess(world.centre_staff, high, likelihood=5, consequence=5)
     make_matter(title="普通事项")

@@ -9,12 +9,13 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from anju.core.models import AuditEvent
+from anju.intake import actions as intake_actions
 from anju.intake.models import Channel, Report
 from anju.intake.receipts import new_code
-from anju.matters import actions
-from anju.matters.actions import WorkflowError
+from anju.matters import actions, audience
+from anju.matters.actions import NotAllowed, WorkflowError
 from anju.matters.models import Matter, MatterEvent, MatterKind
-from anju.matters.workflow import TRANSITIONS, Status
+from anju.matters.workflow import WORKFLOW, Status
 
 pytestmark = pytest.mark.django_db
 
@@ -59,31 +60,110 @@ def perform(action, actor, matter, world, into=None):
         "return": lambda: actions.return_matter(actor, matter, reason="材料不全"),
         "merge": lambda: actions.merge(actor, matter, into=into),
         "reject": lambda: actions.reject(actor, matter, reason="重复反映"),
+        "mediation": lambda: actions.record_mediation(
+            actor, matter, held_on=today, mediators="李调解员", summary="双方到场协商", result="agreed"
+        ),
+        "supervise": lambda: actions.supervise(actor, matter, note="请加快办理"),
+        "note": lambda: actions.add_note(actor, matter, note="已电话联系"),
+        "parties": lambda: actions.add_party(
+            actor, matter, role="respondent", name="某建筑公司", is_organisation=True
+        ),
+        "residual": lambda: actions.set_residual_risk(actor, matter, likelihood=1, consequence=1),
+        "black_swan": lambda: actions.confirm_black_swan(actor, matter, confirmed=True),
+        "grey_rhino": lambda: actions.set_grey_rhino(actor, matter, marked=True),
     }
     return calls[action]()
 
 
-@pytest.mark.parametrize("action", list(TRANSITIONS))
+OPEN = {"registered", "assessed", "assigned", "resolving", "escalated", "returned"}
+EVERY = OPEN | {"resolved", "followed_up", "archived", "merged", "rejected"}
+# action -> (the statuses it may run in, the status it moves the matter to; None: it changes no status).
+# Written by hand from the workflow of docs/ and the README, not read from matters.workflow.
+EXPECTED = {
+    "assess": ({"registered", "escalated", "returned", "assessed"}, "assessed"),
+    "assign": ({"assessed", "returned"}, "assigned"),
+    "start": ({"assigned"}, "resolving"),
+    "resolve": ({"assigned", "resolving"}, "resolved"),
+    "follow_up": ({"resolved"}, "followed_up"),
+    "archive": ({"resolved", "followed_up"}, "archived"),
+    "escalate": ({"registered", "assessed", "assigned", "resolving", "returned"}, "escalated"),
+    "return": ({"assigned", "resolving"}, "returned"),
+    "merge": (OPEN, "merged"),
+    "reject": ({"registered", "assessed", "escalated"}, "rejected"),
+    "mediation": ({"assigned", "resolving"}, "resolving"),  # a first session starts the resolution
+    "supervise": (OPEN, None),
+    "note": (EVERY, None),
+    "parties": (OPEN, None),
+    "residual": (OPEN | {"resolved"}, None),
+    "black_swan": (EVERY, None),
+    "grey_rhino": (EVERY, None),
+}
+
+
+def test_the_expected_table_covers_every_action_of_the_workflow():
+    assert set(EXPECTED) | {"create"} == set(WORKFLOW)
+
+
+@pytest.mark.parametrize("action", list(EXPECTED))
 def test_each_action_moves_every_legal_source_and_refuses_the_rest(
     action, world, make_matter, reach, db_state
 ):
-    transition = TRANSITIONS[action]
+    sources, target = EXPECTED[action]
     for status in Status.values:
         matter = reach(status)
         into = make_matter(title="合并目标")
-        if status in transition.sources:
+        if status in sources:
             perform(action, world.centre_staff, matter, world, into)
             matter.refresh_from_db()
-            assert matter.status == transition.target, (action, status)
+            assert matter.status == (target or status), (action, status)
             event = matter.events.order_by("-id").first()
-            assert (event.from_status, event.to_status) == (status, transition.target)
-            assert AuditEvent.objects.filter(object_id=str(matter.pk), action__startswith="matter.").exists()
+            if target is None or (action == "mediation" and status == target):
+                moved = ("", "")  # no status change: the timeline records none
+            else:
+                moved = (status, target)
+            assert (event.from_status, event.to_status) == moved, (action, status)
+            assert AuditEvent.objects.filter(object_id=str(matter.pk), action=f"matter.{event.kind}").exists()
         else:
             before = db_state(matter)  # row, timeline and audit log
             with pytest.raises(WorkflowError) as info:
                 perform(action, world.centre_staff, matter, world, into)
-            assert "不能执行" in info.value.messages[0]
+            assert not isinstance(info.value, NotAllowed), (action, status)  # the status, not the role: 409
+            if target is not None and action != "mediation":
+                assert "不能执行" in info.value.messages[0]
             assert db_state(matter) == before, (action, status)
+
+
+# action -> (permission, timeline event, who reads that event: public / internal / on request), by hand from
+# matters/permissions.py's comments, the README's role table and docs/audience.md.
+EXPECTED_RULES = {
+    "create": ("matter.create", "registered", "public"),
+    "assess": ("matter.assess", "assessed", "public"),
+    "assign": ("matter.assign", "assigned", "public"),
+    "start": ("matter.start", "started", "public"),
+    "resolve": ("matter.resolve", "resolved", "public"),
+    "follow_up": ("matter.follow_up", "followed_up", "public"),
+    "archive": ("matter.archive", "archived", "public"),
+    "escalate": ("matter.escalate", "escalated", "public"),
+    "return": ("matter.return", "returned", "internal"),
+    "merge": ("matter.merge", "merged", "public"),
+    "reject": ("matter.reject", "rejected", "public"),
+    "mediation": ("mediation.record", "mediation", "public"),
+    "supervise": ("matter.supervise", "supervised", "internal"),
+    "note": ("matter.note", "note", "on request"),
+    "parties": ("matter.note", "party_added", "internal"),
+    "residual": ("matter.assess", "residual_assessed", "internal"),
+    "black_swan": ("matter.flag", "black_swan", "internal"),
+    "grey_rhino": ("matter.flag", "grey_rhino", "internal"),
+}
+
+
+def test_each_action_needs_its_permission_and_writes_its_event_for_its_audience():
+    table = {k: (a.permission, a.event, a.audience) for k, a in WORKFLOW.items()}
+    assert table == EXPECTED_RULES
+    # the citizen's wording (matters.audience) exists for exactly the public events
+    public = {event for _perm, event, who in EXPECTED_RULES.values() if who == "public"}
+    assert set(audience.PUBLIC_LINES) == public
+    assert audience.PUBLIC_TEXT_KINDS == {"resolved", "rejected", "note"}
 
 
 WRONG_ROLE = {
@@ -121,7 +201,7 @@ def test_a_role_without_the_permission_is_refused_and_nothing_changes(
     matter = reach(SOURCE_FOR[action])
     into = make_matter(title="合并目标")
     before = db_state(matter)
-    with pytest.raises(WorkflowError) as info:
+    with pytest.raises(NotAllowed) as info:  # 403, not the 409 of a state that does not allow the step
         perform(action, actor, matter, world, into)
     assert "无权" in info.value.messages[0]
     assert db_state(matter) == before
@@ -130,7 +210,7 @@ def test_a_role_without_the_permission_is_refused_and_nothing_changes(
 def test_an_actor_outside_the_matters_area_is_refused(world, make_matter, advance, db_state):
     matter = advance(make_matter(), "resolving")
     before = db_state(matter)
-    with pytest.raises(WorkflowError, match="管辖范围"):
+    with pytest.raises(NotAllowed, match="管辖范围"):
         actions.resolve(world.cadre_b, matter, outcome="越权办结")
     assert db_state(matter) == before
 
@@ -181,6 +261,31 @@ def test_merge_moves_the_reports_and_logs_on_both_matters(world, make_matter):
     assert duplicate.status == Status.MERGED and duplicate.merged_into == target
     assert report.matter == target
     assert target.events.filter(kind="merge_received").exists()
+    assert duplicate.events.get(kind="merged").data == {"into": target.pk, "reports_moved": 1}
+
+
+def test_the_intake_action_that_moves_the_reports_has_its_own_guard(world, make_matter):
+    """``intake.actions.relink_reports`` (merge's hand-over of the reports) refuses whoever may not merge
+    or, positive control, moves the reports for who may."""
+    duplicate, target = make_matter(title="重复登记"), make_matter(title="原事项")
+    report = Report.objects.create(
+        receipt_code=new_code(),
+        channel=Channel.CALL,
+        text="同一件事",
+        area=world.village_a1,
+        matter=duplicate,
+    )
+    for refused in (world.cadre, world.grid_worker):  # 村干部 and 网格员 may not merge
+        with pytest.raises(NotAllowed):
+            intake_actions.relink_reports(refused, duplicate, target)
+    outside = make_matter(area=world.village_b1, title="西一村的事项")
+    with pytest.raises(NotAllowed):
+        intake_actions.relink_reports(world.town_staff, duplicate, outside)  # 西镇 is not 东镇's
+    report.refresh_from_db()
+    assert report.matter == duplicate
+    assert intake_actions.relink_reports(world.town_staff, duplicate, target) == 1
+    report.refresh_from_db()
+    assert report.matter == target
 
 
 def test_merge_into_itself_or_a_closed_matter_is_refused(world, make_matter, reach, db_state):
@@ -210,7 +315,7 @@ def test_black_swan_is_suggested_only_for_the_first_of_its_kind_in_an_area_and_d
     actions.confirm_black_swan(world.centre_staff, first, confirmed=True)
     first.refresh_from_db()
     assert first.black_swan_confirmed is True
-    with pytest.raises(WorkflowError):
+    with pytest.raises(NotAllowed):
         actions.confirm_black_swan(world.cadre, same, confirmed=True)
 
 
@@ -288,11 +393,13 @@ def test_assign_checks_unit_person_and_deadline(world, make_matter, advance, db_
 
 
 def test_overdue_means_past_deadline_while_the_deadline_runs(world, make_matter, advance):
-    late = advance(make_matter(title="超期"), "resolving")
-    on_time = advance(make_matter(title="未超期"), "assigned")
-    done_late = advance(make_matter(title="已办结"), "resolved")
+    # assigned ten days ago with a deadline that passed three days ago; one of them resolved since
+    then = timezone.now() - dt.timedelta(days=10)
     past = timezone.localdate() - dt.timedelta(days=3)
-    Matter.objects.filter(pk__in=[late.pk, done_late.pk]).update(deadline=past)
+    late = advance(make_matter(title="超期", now=then), "resolving", now=then, deadline=past)
+    on_time = advance(make_matter(title="未超期"), "assigned")
+    done_late = advance(make_matter(title="已办结", now=then), "assigned", now=then, deadline=past)
+    actions.resolve(world.centre_staff, done_late, outcome="已支付")
     overdue = set(Matter.objects.overdue().values_list("pk", flat=True))
     assert overdue == {late.pk}
     assert Matter.objects.get(pk=late.pk).is_overdue and not Matter.objects.get(pk=on_time.pk).is_overdue
@@ -305,7 +412,7 @@ def test_supervision_note_sets_a_new_deadline(world, make_matter, advance):
     matter.refresh_from_db()
     assert matter.deadline == new_deadline
     assert matter.supervision_notes.get().note == "请本周内化解"
-    with pytest.raises(WorkflowError):
+    with pytest.raises(NotAllowed):
         actions.supervise(world.officer, matter, note="部门无督办权")
 
 
@@ -337,7 +444,7 @@ def test_every_action_writes_timeline_and_audit_in_step(world, make_matter, adva
 def test_record_export_is_audited_and_needs_the_permission(world):
     event = actions.record_export(world.centre_staff, {"status": "open"}, 42)
     assert event.action == "ledger.export" and event.after == {"filters": {"status": "open"}, "count": 42}
-    with pytest.raises(WorkflowError):
+    with pytest.raises(NotAllowed):
         actions.record_export(world.grid_worker, {}, 1)
 
 

@@ -7,23 +7,12 @@ from django.utils import timezone
 
 from anju.matters import actions as m
 from anju.matters.actions import WorkflowError
-from anju.matters.models import Matter, MatterEvent
 from anju.reports import actions, figures
 from anju.reports.figures import previous_month
 
 
 def at(day: dt.date, hour=10):
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
-
-
-def backdate(matter, registered: dt.date, resolved: dt.date | None = None):
-    """Place a matter (and its timeline) in a past month; the ledger records times as they happened."""
-    Matter.objects.filter(pk=matter.pk).update(
-        registered_at=at(registered),
-        occurred_at=at(registered),
-        resolved_at=at(resolved) if resolved else None,
-    )
-    MatterEvent.objects.filter(matter=matter).update(at=at(resolved or registered))
 
 
 @pytest.fixture
@@ -33,10 +22,14 @@ def month():
 
 @pytest.fixture
 def ledger(world, month):
+    """Matters whose life happened in ``month`` (and one the month before): each action at its own time."""
     staff = world.centre_staff
     first, last = figures.month_bounds(month)
 
-    def new(domain, area, title):
+    def day(n: int) -> dt.datetime:
+        return at(first + dt.timedelta(days=n))
+
+    def new(domain, area, title, when):
         return m.create_matter(
             staff,
             kind="demand",
@@ -46,23 +39,18 @@ def ledger(world, month):
             description=title,
             likelihood=2,
             consequence=2,
+            now=when,
         )
 
-    w1, w2, land = (
-        new(world.wages, world.village_a1, "欠薪一"),
-        new(world.wages, world.grid_a1, "欠薪二"),
-        new(world.land, world.village_b1, "征地"),
-    )
-    m.assign(staff, w1, unit=world.committee_a1, deadline=timezone.localdate() + dt.timedelta(days=3))
-    m.resolve(staff, w1, outcome="已支付")
-    backdate(w1, first + dt.timedelta(days=2), resolved=first + dt.timedelta(days=9))
-    m.escalate(staff, land, reason="涉及人数多")
-    backdate(land, first + dt.timedelta(days=6))
-    m.assign(staff, w2, unit=world.committee_a1, deadline=timezone.localdate() + dt.timedelta(days=3))
-    backdate(w2, first + dt.timedelta(days=5))
-    Matter.objects.filter(pk=w2.pk).update(deadline=last - dt.timedelta(days=1))  # overdue at month end
-    earlier = new(world.wages, world.village_a1, "上月欠薪")
-    backdate(earlier, previous_month(month) + dt.timedelta(days=3))
+    w1 = new(world.wages, world.village_a1, "欠薪一", day(2))
+    m.assign(staff, w1, unit=world.committee_a1, deadline=first + dt.timedelta(days=5), now=day(2))
+    m.resolve(staff, w1, outcome="已支付", now=day(9))
+    w2 = new(world.wages, world.grid_a1, "欠薪二", day(5))
+    # overdue at month end: the deadline was the day before the last
+    m.assign(staff, w2, unit=world.committee_a1, deadline=last - dt.timedelta(days=1), now=day(5))
+    land = new(world.land, world.village_b1, "征地", day(6))
+    m.escalate(staff, land, reason="涉及人数多", now=day(6))
+    new(world.wages, world.village_a1, "上月欠薪", at(previous_month(month) + dt.timedelta(days=3)))
     return {"w1": w1, "w2": w2, "land": land}
 
 

@@ -24,6 +24,8 @@ def situation(world):
         likelihood=4,
         consequence=4,
     )
+    # registered and assigned five days ago, with a deadline that passed two days ago
+    five_days_ago = timezone.now() - dt.timedelta(days=5)
     late = matter_actions.create_matter(
         staff,
         kind="demand",
@@ -33,10 +35,11 @@ def situation(world):
         description="拖欠工资",
         likelihood=1,
         consequence=1,
+        now=five_days_ago,
     )
-    matter_actions.assign(staff, late, unit=world.committee_b1, deadline=today + dt.timedelta(days=1))
-    late.deadline = today - dt.timedelta(days=2)
-    late.save(update_fields=["deadline"])
+    matter_actions.assign(
+        staff, late, unit=world.committee_b1, deadline=today - dt.timedelta(days=2), now=five_days_ago
+    )
     signal = Signal.objects.create(
         area=world.village_a1,
         domain=world.wages,

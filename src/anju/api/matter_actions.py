@@ -1,12 +1,12 @@
-"""One endpoint per workflow action, each a thin call of the function of the same name in
-``anju.matters.actions``: look the matter up in the user's scope (404), check the role (403), act, and
-answer with the matter as it is now (and its ``ETag``). Illegal transitions, and a stale ``version`` or
-``If-Match``, come back as 409 and change nothing.
+"""One endpoint per matter action, each a thin call of its function in ``anju.matters.actions``: look the
+matter up in the user's scope (404), act, and answer with the matter as it is now (and its ``ETag``). The
+action checks everything itself: a role, scope or unit refusal is 403, an illegal transition or a stale
+``version`` / ``If-Match`` 409, bad input 422, and none of them changes anything. Each endpoint's summary
+states its rule from the workflow table (``matters.workflow.WORKFLOW``).
 """
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.http import HttpResponse
 from ninja import Router
 
@@ -33,8 +33,8 @@ from anju.api.matter_schemas import (
 )
 from anju.api.matters import scoped_matter_or_404
 from anju.api.versions import seen_version, with_etag
-from anju.core.concurrency import lock_checked
 from anju.matters import actions
+from anju.matters.workflow import WORKFLOW, Status
 
 router = Router(tags=["matter workflow"])
 RESPONSES = {
@@ -47,218 +47,135 @@ RESPONSES = {
 }
 
 
-def _act(request, response, payload, matter_id: int, permission: str, run) -> dict:
+def _act(request, response, payload, matter_id: int, run) -> dict:
+    """``run(user, matter, fields)``: ``fields`` are the payload's, with the version the client saw (body or
+    If-Match), which the action checks under its row lock."""
     user = request.auth
     matter = scoped_matter_or_404(user, matter_id)
-    user.require(permission)
-    with transaction.atomic():
-        # The version the client saw (body or If-Match), checked under the row lock the action then keeps.
-        lock_checked(matter, seen_version(request, payload))
-        run(user, matter)
+    fields = {**payload.dict(), "version": seen_version(request, payload)}
+    run(user, matter, fields)
     fresh = scoped_matter_or_404(user, matter_id)
     return matter_detail_out(user, with_etag(response, fresh))
 
 
-def _endpoint(path: str, summary: str):
-    return router.post(f"/matters/{{matter_id}}/{path}", response=RESPONSES, summary=summary)
+def _summary(key: str, what: str) -> str:
+    """The endpoint's summary: what it does, and the statuses it runs in and moves to, from the table."""
+    action = WORKFLOW[key]
+    sources = "/".join(s for s in Status.values if s in action.sources)
+    move = f" → {action.target}" if action.transition else ""
+    return f"{action.label}: {what} ({sources}{move}; permission {action.permission})"
 
 
-@_endpoint("assess", "研判定级: score the risk (registered/escalated/returned/assessed → assessed)")
-def assess(request, matter_id: int, payload: AssessIn, response: HttpResponse):
-    return _act(
-        request,
-        response,
-        payload,
-        matter_id,
-        "matter.assess",
-        lambda u, m: actions.assess(u, m, **payload.dict()),
+def _endpoint(key: str, what: str, path: str = ""):
+    return router.post(
+        f"/matters/{{matter_id}}/{path or key}", response=RESPONSES, summary=_summary(key, what)
     )
 
 
-@_endpoint("assign", "交办: responsible unit, person and deadline (assessed/returned → assigned)")
+@_endpoint("assess", "score the risk")
+def assess(request, matter_id: int, payload: AssessIn, response: HttpResponse):
+    return _act(request, response, payload, matter_id, lambda u, m, f: actions.assess(u, m, **f))
+
+
+@_endpoint("assign", "responsible unit, person and deadline")
 def assign(request, matter_id: int, payload: AssignIn, response: HttpResponse):
-    def run(user, matter):
+    def run(user, matter, f):
         actions.assign(
             user,
             matter,
-            unit=lookups.unit(payload.unit),
-            person=lookups.person(payload.person),
-            deadline=payload.deadline,
-            note=payload.note,
+            unit=lookups.unit(f["unit"]),
+            person=lookups.person(f["person"]),
+            deadline=f["deadline"],
+            note=f["note"],
+            version=f["version"],
         )
 
-    return _act(request, response, payload, matter_id, "matter.assign", run)
+    return _act(request, response, payload, matter_id, run)
 
 
-@_endpoint("start", "开始化解 (assigned → resolving)")
+@_endpoint("start", "resolution begins")
 def start(request, matter_id: int, payload: NoteOnlyIn, response: HttpResponse):
-    return _act(
-        request,
-        response,
-        payload,
-        matter_id,
-        "matter.start",
-        lambda u, m: actions.start(u, m, note=payload.note),
-    )
+    return _act(request, response, payload, matter_id, lambda u, m, f: actions.start(u, m, **f))
 
 
-@_endpoint("resolve", "化解办结 with the outcome (assigned/resolving → resolved)")
+@_endpoint("resolve", "resolved, with the outcome")
 def resolve(request, matter_id: int, payload: ResolveIn, response: HttpResponse):
-    return _act(
-        request,
-        response,
-        payload,
-        matter_id,
-        "matter.resolve",
-        lambda u, m: actions.resolve(u, m, **payload.dict()),
-    )
+    return _act(request, response, payload, matter_id, lambda u, m, f: actions.resolve(u, m, **f))
 
 
-@_endpoint("follow_up", "回访 with satisfaction (resolved → followed_up)")
+@_endpoint("follow_up", "the follow-up visit, with satisfaction")
 def follow_up(request, matter_id: int, payload: FollowUpIn, response: HttpResponse):
-    data = {**payload.dict(), "satisfaction": str(payload.satisfaction.value)}
-    return _act(
-        request,
-        response,
-        payload,
-        matter_id,
-        "matter.follow_up",
-        lambda u, m: actions.follow_up(u, m, **data),
-    )
+    def run(user, matter, f):
+        actions.follow_up(user, matter, **{**f, "satisfaction": str(payload.satisfaction.value)})
+
+    return _act(request, response, payload, matter_id, run)
 
 
-@_endpoint("archive", "归档 (resolved/followed_up → archived)")
+@_endpoint("archive", "archived")
 def archive(request, matter_id: int, payload: NoteOnlyIn, response: HttpResponse):
-    return _act(
-        request,
-        response,
-        payload,
-        matter_id,
-        "matter.archive",
-        lambda u, m: actions.archive(u, m, note=payload.note),
-    )
+    return _act(request, response, payload, matter_id, lambda u, m, f: actions.archive(u, m, **f))
 
 
-@_endpoint("escalate", "上报 to the next level's centre, with a reason")
+@_endpoint("escalate", "to the next level's centre, with a reason")
 def escalate(request, matter_id: int, payload: ReasonIn, response: HttpResponse):
-    return _act(
-        request,
-        response,
-        payload,
-        matter_id,
-        "matter.escalate",
-        lambda u, m: actions.escalate(u, m, reason=payload.reason),
-    )
+    return _act(request, response, payload, matter_id, lambda u, m, f: actions.escalate(u, m, **f))
 
 
-@_endpoint("return", "退回 for re-assessment or re-assignment, with a reason (assigned/resolving → returned)")
+@_endpoint("return", "for re-assessment or re-assignment, with a reason")
 def return_matter(request, matter_id: int, payload: ReasonIn, response: HttpResponse):
-    return _act(
-        request,
-        response,
-        payload,
-        matter_id,
-        "matter.return",
-        lambda u, m: actions.return_matter(u, m, reason=payload.reason),
-    )
+    return _act(request, response, payload, matter_id, lambda u, m, f: actions.return_matter(u, m, **f))
 
 
-@_endpoint("merge", "合并 a duplicate into another open matter; its reports follow")
+@_endpoint("merge", "a duplicate into another open matter; its reports follow")
 def merge(request, matter_id: int, payload: MergeIn, response: HttpResponse):
-    def run(user, matter):
-        actions.merge(user, matter, into=lookups.scoped_matter(user, payload.into, "into"), note=payload.note)
+    def run(user, matter, f):
+        into = lookups.scoped_matter(user, f["into"], "into")
+        actions.merge(user, matter, into=into, note=f["note"], version=f["version"])
 
-    return _act(request, response, payload, matter_id, "matter.merge", run)
+    return _act(request, response, payload, matter_id, run)
 
 
-@_endpoint("reject", "不予受理, with a reason shown to the citizen")
+@_endpoint("reject", "with a reason shown to the citizen")
 def reject(request, matter_id: int, payload: RejectIn, response: HttpResponse):
-    return _act(
-        request,
-        response,
-        payload,
-        matter_id,
-        "matter.reject",
-        lambda u, m: actions.reject(u, m, reason=payload.reason),
-    )
+    return _act(request, response, payload, matter_id, lambda u, m, f: actions.reject(u, m, **f))
 
 
-@_endpoint("mediation", "调解: record a mediation session (an assigned matter starts resolving)")
+@_endpoint("mediation", "a mediation session (an assigned matter starts resolving)")
 def mediation(request, matter_id: int, payload: MediationIn, response: HttpResponse):
-    data = {**payload.dict(), "result": str(payload.result.value)}
-    return _act(
-        request,
-        response,
-        payload,
-        matter_id,
-        "mediation.record",
-        lambda u, m: actions.record_mediation(u, m, **data),
-    )
+    def run(user, matter, f):
+        actions.record_mediation(user, matter, **{**f, "result": str(payload.result.value)})
+
+    return _act(request, response, payload, matter_id, run)
 
 
-@_endpoint("supervise", "督办 note on an open matter, optionally with a new deadline")
+@_endpoint("supervise", "a 督办 note, optionally with a new deadline")
 def supervise(request, matter_id: int, payload: SuperviseIn, response: HttpResponse):
-    return _act(
-        request,
-        response,
-        payload,
-        matter_id,
-        "matter.supervise",
-        lambda u, m: actions.supervise(u, m, **payload.dict()),
-    )
+    return _act(request, response, payload, matter_id, lambda u, m, f: actions.supervise(u, m, **f))
 
 
-@_endpoint("note", "A note on the timeline")
+@_endpoint("note", "a note on the timeline")
 def note(request, matter_id: int, payload: NoteIn, response: HttpResponse):
-    return _act(
-        request,
-        response,
-        payload,
-        matter_id,
-        "matter.note",
-        lambda u, m: actions.add_note(u, m, **payload.dict()),
-    )
+    return _act(request, response, payload, matter_id, lambda u, m, f: actions.add_note(u, m, **f))
 
 
-@_endpoint("parties", "Add a party (personal data is stored encrypted and shown masked)")
+@_endpoint("parties", "a party (personal data is stored encrypted and shown masked)")
 def add_party(request, matter_id: int, payload: PartyAddIn, response: HttpResponse):
-    data = {**payload.dict(), "role": str(payload.role.value)}
-    return _act(
-        request, response, payload, matter_id, "matter.note", lambda u, m: actions.add_party(u, m, **data)
-    )
+    def run(user, matter, f):
+        actions.add_party(user, matter, **{**f, "role": str(payload.role.value)})
+
+    return _act(request, response, payload, matter_id, run)
 
 
-@_endpoint("residual", "措施后风险: the residual level, without a status change")
+@_endpoint("residual", "the residual level, without a status change")
 def residual(request, matter_id: int, payload: ResidualIn, response: HttpResponse):
-    return _act(
-        request,
-        response,
-        payload,
-        matter_id,
-        "matter.assess",
-        lambda u, m: actions.set_residual_risk(u, m, **payload.dict()),
-    )
+    return _act(request, response, payload, matter_id, lambda u, m, f: actions.set_residual_risk(u, m, **f))
 
 
-@_endpoint("black_swan", "Confirm or rule out 黑天鹅")
+@_endpoint("black_swan", "confirm or rule out")
 def black_swan(request, matter_id: int, payload: BlackSwanIn, response: HttpResponse):
-    return _act(
-        request,
-        response,
-        payload,
-        matter_id,
-        "matter.flag",
-        lambda u, m: actions.confirm_black_swan(u, m, confirmed=payload.confirmed),
-    )
+    return _act(request, response, payload, matter_id, lambda u, m, f: actions.confirm_black_swan(u, m, **f))
 
 
-@_endpoint("grey_rhino", "Mark or unmark 灰犀牛")
+@_endpoint("grey_rhino", "mark or unmark")
 def grey_rhino(request, matter_id: int, payload: GreyRhinoIn, response: HttpResponse):
-    return _act(
-        request,
-        response,
-        payload,
-        matter_id,
-        "matter.flag",
-        lambda u, m: actions.set_grey_rhino(u, m, marked=payload.marked),
-    )
+    return _act(request, response, payload, matter_id, lambda u, m, f: actions.set_grey_rhino(u, m, **f))

@@ -22,9 +22,11 @@ from anju.api.schemas import (
     unit_ref,
 )
 from anju.api.versions import VersionIn
+from anju.core.permissions import may
+from anju.core.scoping import may_act_on
 from anju.matters.models import MatterKind, MediationResult, PartyRole, Satisfaction
 from anju.matters.risk import LEVEL_CHOICES
-from anju.matters.workflow import TRANSITIONS
+from anju.matters.workflow import TRANSITIONS, WORKFLOW, allowed_actions
 
 LEVEL_LABELS = dict(LEVEL_CHOICES)
 
@@ -167,20 +169,11 @@ def matter_out(matter) -> dict:
 
 
 def actions_for(user, matter) -> list[str]:
-    from anju.matters.workflow import Status, allowed_actions
-
-    names = [a for a in allowed_actions(matter.status) if user.can(f"matter.{a}")]
-    if matter.status in (Status.ASSIGNED, Status.RESOLVING) and user.can("mediation.record"):
-        names.append("mediation")
-    if matter.is_open and user.can("matter.supervise"):
-        names.append("supervise")
-    if user.can("matter.note"):
-        names += ["note", "parties"]
-    if (matter.is_open or matter.status == Status.RESOLVED) and user.can("matter.assess"):
-        names.append("residual")
-    if user.can("matter.flag"):
-        names += ["black_swan", "grey_rhino"]
-    return names
+    """The actions of the workflow table this user may perform on the matter now (what to offer; the action
+    checks again)."""
+    if not may_act_on(user, matter):
+        return []
+    return [key for key in allowed_actions(matter.status) if may(user, WORKFLOW[key].permission)]
 
 
 def matter_detail_out(user, matter) -> dict:

@@ -19,7 +19,7 @@ from django.utils import timezone
 from anju.demo import templates, texts
 from anju.demo.history import LAND_PROJECT, ODOUR_COMPANY, Occurrence
 from anju.demo.organisation import Organisation
-from anju.matters.actions_import import (
+from anju.intake.history_import import (
     HistoricalEvent,
     HistoricalFollowUp,
     HistoricalMatter,

@@ -1,7 +1,7 @@
 """``load_demo``: the fictional 示范县 with its organisation and years of synthetic matters.
 
 Areas, units and users are created through ``anju.core.actions``; the history goes through the bulk
-action ``anju.matters.actions_import.import_historical_matters`` (matters whose life already happened,
+action ``anju.intake.history_import.import_historical_matters`` (matters whose life already happened,
 with historical timestamps). Everything is one transaction and deterministic for a seed.
 """
 
@@ -23,7 +23,7 @@ from anju.demo import geography, history
 from anju.demo.lifecycle import Simulator
 from anju.demo.organisation import DEMO_LOGINS, DEMO_PASSWORD, create_organisation
 from anju.intake.actions import submit_report
-from anju.matters.actions_import import import_historical_matters
+from anju.intake.history_import import import_historical_matters
 from anju.matters.models import Matter
 from anju.matters.workflow import Status
 

@@ -29,6 +29,7 @@ from anju.core.concurrency import lock_checked
 from anju.core.crypto import protect_text
 from anju.core.errors import WorkflowError
 from anju.core.models import AreaLevel
+from anju.core.permissions import require
 from anju.core.scoping import in_scope
 from anju.core.textsafety import INVISIBLE_MESSAGE, has_invisible
 from anju.intake import receipts, triaging
@@ -48,7 +49,7 @@ from anju.intake.validation import (
 from anju.matters import actions as matter_actions
 from anju.matters import audience
 from anju.matters.models import Matter, MatterKind
-from anju.matters.workflow import OPEN_STATUSES, Status
+from anju.matters.workflow import OPEN_STATUSES, WORKFLOW, Status
 
 logger = logging.getLogger(__name__)
 
@@ -378,6 +379,7 @@ def register_report(
     consequence: int | None = None,
     assessment_note: str = "",
     version: int | None = None,
+    now: dt.datetime | None = None,
 ) -> Matter:
     """登记: turn a received report into a new matter; the reporter becomes its applicant unless anonymous."""
     _lock_received(actor, report, version)
@@ -421,6 +423,7 @@ def register_report(
         consequence=consequence,
         assessment_note=assessment_note,
         is_demo=report.is_demo,
+        now=now,
     )
     _record_domain_correction(actor, report, domain)
     report.matter = matter
@@ -435,7 +438,13 @@ def register_report(
 
 @transaction.atomic
 def link_report(
-    actor, report: Report, matter: Matter | None, note: str = "", *, version: int | None = None
+    actor,
+    report: Report,
+    matter: Matter | None,
+    note: str = "",
+    *,
+    version: int | None = None,
+    now: dt.datetime | None = None,
 ) -> Report:
     """A repeated report of a matter already in the ledger: link it instead of registering it twice."""
     _lock_received(actor, report, version)
@@ -464,7 +473,7 @@ def link_report(
     }
     if note:
         timeline_note += " " + note
-    matter_actions.add_note(actor, matter, note=timeline_note, public=False)
+    matter_actions.add_note(actor, matter, note=timeline_note, public=False, now=now)
     report.matter = matter
     report.status = ReportStatus.LINKED
     report.save(update_fields=["matter", "status"])
@@ -489,6 +498,15 @@ def reject_report(actor, report: Report, reason: str, *, version: int | None = N
     old, new = audit.changed(before, audit.snapshot(report, AUDITED_FIELDS))
     audit.record(actor, "report.reject", report, before=old, after=new, note=reason, area=report.area)
     return report
+
+
+def relink_reports(actor, from_matter: Matter, to_matter: Matter) -> int:
+    """The reports of a matter merged into another follow it (``matters.actions.merge`` calls this inside its
+    transaction, after its own checks). Returns how many moved; merge's timeline and audit entry record it."""
+    permission = WORKFLOW["merge"].permission
+    require(actor, permission, from_matter)
+    require(actor, permission, to_matter)
+    return Report.objects.filter(matter=from_matter).update(matter=to_matter)
 
 
 def _public_area_name(area) -> str:

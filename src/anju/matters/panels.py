@@ -1,7 +1,9 @@
 """The action panel of a matter page: which forms a user sees, and which single action each one calls.
 
-One table (``PANELS``) ties a form to one ``matters.actions`` function, the permission it needs and the
-statuses in which it makes sense. The view only looks a panel up, validates its form and calls ``run``.
+One table (``PANELS``) ties a form to one ``matters.actions`` function. The action's label, permission and
+the statuses in which it may run come from the workflow table (``matters.workflow.WORKFLOW``); a panel only
+adds when a form makes no sense to show (``shown_when``). The view looks a panel up, validates its form and
+calls ``run``; the action checks everything again itself.
 """
 
 from __future__ import annotations
@@ -12,26 +14,41 @@ from dataclasses import dataclass, field
 from django import forms as django_forms
 from django.utils.translation import gettext_lazy as _
 
+from anju.core.permissions import may
 from anju.core.scoping import may_act_on
 from anju.matters import actions, forms
 from anju.matters.models import Matter
-from anju.matters.workflow import TRANSITIONS, Status
+from anju.matters.workflow import WORKFLOW, Action
 
 
 @dataclass(frozen=True)
 class Panel:
-    key: str
-    label: str
-    permission: str
+    key: str  # in the page's URL and the form's prefix
     form_class: type
     run: Callable  # (actor, matter, cleaned_data) -> object; cleaned_data["version"] is the version shown
-    available: Callable[[Matter], bool]
     success: str
+    action: str = ""  # the key of WORKFLOW ("" → the panel's key)
+    shown_when: Callable[[Matter], bool] | None = None  # beyond the table: when the form makes sense
     confirm: bool = False  # irreversible: the form carries a confirmation checkbox
     needs_user: bool = False
     needs_matter: bool = False
     # action error key -> form field, where the action names a field differently from the form
     error_fields: dict = field(default_factory=dict)
+
+    @property
+    def spec(self) -> Action:
+        return WORKFLOW[self.action or self.key]
+
+    @property
+    def label(self) -> str:
+        return self.spec.label
+
+    @property
+    def permission(self) -> str:
+        return self.spec.permission
+
+    def available(self, matter: Matter) -> bool:
+        return self.spec.allows(matter.status) and (self.shown_when is None or self.shown_when(matter))
 
     def form(self, user, matter, data=None, files=None):
         kwargs = {"prefix": self.key}
@@ -50,21 +67,11 @@ class Panel:
         return form
 
     def visible_to(self, user, matter) -> bool:
-        return user.can(self.permission) and may_act_on(user, matter) and self.available(matter)
-
-
-def _in(action: str) -> Callable[[Matter], bool]:
-    return lambda m: m.status in TRANSITIONS[action].sources
-
-
-def _transition_panel(action: str, form_class, run, success, **kw) -> Panel:
-    return Panel(
-        action, TRANSITIONS[action].label, f"matter.{action}", form_class, run, _in(action), success, **kw
-    )
+        return may(user, self.permission) and may_act_on(user, matter) and self.available(matter)
 
 
 PANEL_LIST = [
-    _transition_panel(
+    Panel(
         "assess",
         forms.AssessForm,
         lambda u, m, c: actions.assess(
@@ -77,7 +84,7 @@ PANEL_LIST = [
         ),
         _("已完成研判定级。"),
     ),
-    _transition_panel(
+    Panel(
         "assign",
         forms.AssignForm,
         lambda u, m, c: actions.assign(
@@ -92,13 +99,13 @@ PANEL_LIST = [
         _("已交办。"),
         needs_user=True,
     ),
-    _transition_panel(
+    Panel(
         "start",
         forms.NoteOnlyForm,
         lambda u, m, c: actions.start(u, m, note=c["note"], version=c["version"]),
         _("已开始化解。"),
     ),
-    _transition_panel(
+    Panel(
         "resolve",
         forms.ResolveForm,
         lambda u, m, c: actions.resolve(
@@ -106,7 +113,7 @@ PANEL_LIST = [
         ),
         _("已办结。"),
     ),
-    _transition_panel(
+    Panel(
         "follow_up",
         forms.FollowUpForm,
         lambda u, m, c: actions.follow_up(
@@ -120,7 +127,7 @@ PANEL_LIST = [
         ),
         _("已记录回访。"),
     ),
-    _transition_panel(
+    Panel(
         "archive",
         forms.ArchiveForm,
         lambda u, m, c: actions.archive(u, m, note=c["note"], version=c["version"]),
@@ -129,20 +136,18 @@ PANEL_LIST = [
     ),
     Panel(
         "escalate",
-        TRANSITIONS["escalate"].label,
-        "matter.escalate",
         forms.ReasonForm,
         lambda u, m, c: actions.escalate(u, m, reason=c["reason"], version=c["version"]),
-        lambda m: _in("escalate")(m) and m.handling_area.parent_id is not None,
         _("已上报上级综治中心。"),
+        shown_when=lambda m: m.handling_area.parent_id is not None,  # not from the top level
     ),
-    _transition_panel(
+    Panel(
         "return",
         forms.ReasonForm,
         lambda u, m, c: actions.return_matter(u, m, reason=c["reason"], version=c["version"]),
         _("已退回。"),
     ),
-    _transition_panel(
+    Panel(
         "merge",
         forms.MergeForm,
         lambda u, m, c: actions.merge(u, m, into=c["into"], note=c["note"], version=c["version"]),
@@ -152,7 +157,7 @@ PANEL_LIST = [
         needs_matter=True,
         error_fields={"into": "into_number"},
     ),
-    _transition_panel(
+    Panel(
         "reject",
         forms.RejectForm,
         lambda u, m, c: actions.reject(u, m, reason=c["reason"], version=c["version"]),
@@ -161,8 +166,6 @@ PANEL_LIST = [
     ),
     Panel(
         "residual",
-        _("措施后风险"),
-        "matter.assess",
         forms.ResidualForm,
         lambda u, m, c: actions.set_residual_risk(
             u,
@@ -172,13 +175,11 @@ PANEL_LIST = [
             note=c["note"],
             version=c["version"],
         ),
-        lambda m: bool(m.inherent_level) and (m.is_open or m.status == Status.RESOLVED),
         _("已记录措施后风险等级。"),
+        shown_when=lambda m: bool(m.inherent_level),  # assessed first
     ),
     Panel(
         "mediation",
-        _("调解记录"),
-        "mediation.record",
         forms.MediationForm,
         lambda u, m, c: actions.record_mediation(
             u,
@@ -192,24 +193,18 @@ PANEL_LIST = [
             agreement_file=c["agreement_file"],
             version=c["version"],
         ),
-        lambda m: m.status in (Status.ASSIGNED, Status.RESOLVING),
         _("已记录调解。"),
     ),
     Panel(
         "supervise",
-        _("督办"),
-        "matter.supervise",
         forms.SupervisionForm,
         lambda u, m, c: actions.supervise(
             u, m, note=c["note"], new_deadline=c["new_deadline"], version=c["version"]
         ),
-        lambda m: m.is_open,
         _("已记录督办意见。"),
     ),
     Panel(
         "party",
-        _("添加当事人"),
-        "matter.note",
         forms.PartyForm,
         lambda u, m, c: actions.add_party(
             u,
@@ -221,34 +216,26 @@ PANEL_LIST = [
             is_organisation=c["is_organisation"],
             version=c["version"],
         ),
-        lambda m: m.is_open,
         _("已添加当事人。"),
+        action="parties",
     ),
     Panel(
         "black_swan",
-        _("黑天鹅研判"),
-        "matter.flag",
         forms.BlackSwanForm,
         lambda u, m, c: actions.confirm_black_swan(u, m, confirmed=c["confirmed"], version=c["version"]),
-        lambda m: m.black_swan_suggested,
         _("已记录黑天鹅研判结论。"),
+        shown_when=lambda m: m.black_swan_suggested,
     ),
     Panel(
         "grey_rhino",
-        _("灰犀牛标记"),
-        "matter.flag",
         forms.GreyRhinoForm,
         lambda u, m, c: actions.set_grey_rhino(u, m, marked=c["marked"], version=c["version"]),
-        lambda m: True,
         _("已更新灰犀牛标记。"),
     ),
     Panel(
         "note",
-        _("备注"),
-        "matter.note",
         forms.FreeNoteForm,
         lambda u, m, c: actions.add_note(u, m, note=c["note"], public=c["public"], version=c["version"]),
-        lambda m: True,
         _("已添加备注。"),
     ),
 ]

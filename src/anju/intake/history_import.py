@@ -1,11 +1,13 @@
-"""Bulk import of historical matters (migration from an old ledger, or the demo county's history).
+"""Bulk import of historical reports and the matters they became (migration from an old ledger, or the
+demo county's history).
 
-``matters.actions`` changes one matter at a time at the present moment. An import instead writes
-matters whose whole life already happened: each row carries its timeline with historical timestamps.
-Nothing is taken on trust: every status change in a row's timeline must be a legal transition of
-``workflow.TRANSITIONS``, every event's actor must hold the action's permission and have the matter's
-area in scope, and risk levels are derived from the current matrix exactly as ``assess`` does. The
-whole import is one transaction; any invalid row rejects all of it and writes nothing.
+``matters.actions`` changes one matter at a time, at the time it is given. An import instead writes
+matters whose whole life already happened, each with the report it came from: each row carries its
+timeline with historical timestamps. Nothing is taken on trust, and the rules are the workflow table's
+(``matters.workflow.WORKFLOW``), found by each event's kind: an event is legal in the statuses the table
+allows its action in and moves the matter as the table says, and its actor must hold the action's
+permission and have the matter's area in scope. Risk levels are derived from the current matrix exactly as
+``assess`` does. The whole import is one transaction; any invalid row rejects all of it and writes nothing.
 
 The timeline (``MatterEvent``) is written with the historical times; the audit log records the import
 itself, now, once per area (who imported how many matters, which numbers).
@@ -41,26 +43,12 @@ from anju.matters.models import (
     SupervisionNote,
 )
 from anju.matters.risk import current_matrix
-from anju.matters.workflow import OPEN_STATUSES, TRANSITIONS, Status
+from anju.matters.workflow import BY_EVENT, DEADLINE_STATUSES, OPEN_STATUSES, Status
 
-# Timeline event kind → (permission needed, workflow action whose transition it performs, if any).
-EVENT_RULES: dict[str, tuple[str, str | None]] = {
-    "registered": ("matter.create", None),
-    "assessed": ("matter.assess", "assess"),
-    "residual_assessed": ("matter.assess", None),
-    "assigned": ("matter.assign", "assign"),
-    "started": ("matter.start", "start"),
-    "mediation": ("mediation.record", None),  # moves assigned → resolving, like record_mediation
-    "resolved": ("matter.resolve", "resolve"),
-    "followed_up": ("matter.follow_up", "follow_up"),
-    "archived": ("matter.archive", "archive"),
-    "escalated": ("matter.escalate", "escalate"),
-    "returned": ("matter.return", "return"),
-    "merged": ("matter.merge", "merge"),
-    "rejected": ("matter.reject", "reject"),
-    "supervised": ("matter.supervise", None),
-    "note": ("matter.note", None),
-}
+# The timeline events a row may carry: every action's event, except those whose data a row gives otherwise
+# (its parties; the 黑天鹅 / 灰犀牛 flags, derived as registration and assessment derive them).
+NOT_REPLAYED = frozenset({"party_added", "black_swan", "grey_rhino"})
+IMPORTED_EVENTS = frozenset(BY_EVENT) - NOT_REPLAYED
 BATCH = 500
 
 
@@ -68,7 +56,7 @@ BATCH = 500
 class HistoricalEvent:
     at: dt.datetime
     actor: object  # core.User
-    kind: str  # a key of EVENT_RULES; the status change follows from the workflow table
+    kind: str  # one of IMPORTED_EVENTS; the status change follows from the workflow table
     note: str = ""  # internal, as ``MatterEvent.note``
     data: dict = field(default_factory=dict)
     record: object = None  # a HistoricalMediation/FollowUp/Supervision this event reports
@@ -190,7 +178,7 @@ def _check_row(index: int, row: HistoricalMatter, now: dt.datetime) -> list[tupl
         raise _fail(index, row, _("时间线须从“登记”开始。"))
     status, previous, steps = "", None, []
     for event in row.events:
-        if event.kind not in EVENT_RULES or (event.kind == "registered" and previous is not None):
+        if event.kind not in IMPORTED_EVENTS or (event.kind == "registered") != (previous is None):
             raise _fail(index, row, _("时间线事件“%(k)s”无效。") % {"k": event.kind})
         if previous is not None and event.at < previous:
             raise _fail(index, row, _("时间线须按时间先后排列。"))
@@ -198,37 +186,18 @@ def _check_row(index: int, row: HistoricalMatter, now: dt.datetime) -> list[tupl
             raise _fail(index, row, _("历史事件的时间不能晚于当前时间。"))
         if (event.public_text or "").strip() and event.kind not in audience.PUBLIC_TEXT_KINDS:
             raise _fail(index, row, _("“%(k)s”事件不能带有对外公开说明。") % {"k": event.kind})
-        permission, action = EVENT_RULES[event.kind]
+        action = BY_EVENT[event.kind]
         actor = event.actor
-        if actor is None or not actor.can(permission) or not in_scope(actor, row.area):
+        if actor is None or not actor.can(action.permission) or not in_scope(actor, row.area):
             raise _fail(index, row, _("“%(k)s”的操作人无权办理该事项。") % {"k": event.kind})
-        if event.kind == "registered":
-            steps.append(("", Status.REGISTERED))
-        elif action is not None:
-            transition = TRANSITIONS[action]
-            if status not in transition.sources:
-                raise _fail(
-                    index,
-                    row,
-                    _("事项当前状态为“%(s)s”，不能执行“%(a)s”。")
-                    % {"s": Status(status).label, "a": transition.label},
-                )
-            steps.append((status, transition.target))
-        elif event.kind == "mediation":
-            if status not in (Status.ASSIGNED, Status.RESOLVING):
-                raise _fail(index, row, _("只有已交办或化解中的事项可以记录调解。"))
-            steps.append((status, Status.RESOLVING) if status == Status.ASSIGNED else ("", ""))
-        else:
-            if event.kind == "supervised" and status not in OPEN_STATUSES:
-                raise _fail(index, row, _("只能督办在办事项。"))
-            if event.kind == "residual_assessed" and status not in OPEN_STATUSES | {Status.RESOLVED}:
-                raise _fail(index, row, _("已办结的事项不能再调整风险等级。"))
-            steps.append(("", ""))
+        if previous is not None and not action.allows(status):
+            raise _fail(index, row, action.refusal_message(status))
+        steps.append(action.step(status))
         status = steps[-1][1] or status
         previous = event.at
     if status == Status.MERGED and row.merged_into is None:
         raise _fail(index, row, _("合并的事项须指明并入事项。"))
-    if status in (Status.ASSIGNED, Status.RESOLVING, Status.RETURNED) and row.deadline is None:
+    if status in DEADLINE_STATUSES and row.deadline is None:
         raise _fail(index, row, _("已交办的事项须有办理期限。"))
     kinds = {e.kind for e in row.events}
     if "assigned" not in kinds and (row.responsible_unit or row.deadline):

@@ -1,0 +1,67 @@
+"""Every state change of a matter goes through one function here.
+
+Which actions exist, in which statuses each may run, the status it moves to, the permission it needs and
+whether its timeline entry is public is one table, ``matters.workflow.WORKFLOW``. Each function follows one
+skeleton (``base.begin`` / ``base.finish``), inside one transaction:
+
+1. ``begin``: the actor's permission, scope and unit (``core.permissions.require`` → ``NotAllowed``, 403);
+   the row locked and re-read, and a stale ``version`` refused (``Conflict``, 409); the status checked against
+   the table (``WorkflowError``, 409);
+2. the action's own checks of its input (``ValidationError``, field → message) and its change;
+3. ``finish``: the target status, the save, the timeline entry (``MatterEvent``) and the audit event.
+
+A refusal changes nothing. Every action takes ``now`` (default ``timezone.now()``): its timeline, its
+timestamps and its date checks ("not before today") use it; the audit log records the real time.
+"""
+
+from anju.core.errors import NotAllowed, WorkflowError
+from anju.matters.actions.base import AUDITED_FIELDS, begin, finish
+from anju.matters.actions.records import (
+    add_note,
+    confirm_black_swan,
+    record_export,
+    record_mediation,
+    set_grey_rhino,
+    set_residual_risk,
+    supervise,
+)
+from anju.matters.actions.register import add_party, create_matter
+from anju.matters.actions.steps import (
+    archive,
+    assess,
+    assign,
+    escalate,
+    follow_up,
+    merge,
+    reject,
+    resolve,
+    return_matter,
+    start,
+)
+
+__all__ = [
+    "AUDITED_FIELDS",
+    "NotAllowed",
+    "WorkflowError",
+    "add_note",
+    "add_party",
+    "archive",
+    "assess",
+    "assign",
+    "begin",
+    "confirm_black_swan",
+    "create_matter",
+    "escalate",
+    "finish",
+    "follow_up",
+    "merge",
+    "record_export",
+    "record_mediation",
+    "reject",
+    "resolve",
+    "return_matter",
+    "set_grey_rhino",
+    "set_residual_risk",
+    "start",
+    "supervise",
+]
