@@ -40,3 +40,4 @@ api.add_router("", areas.router)
 api.add_router("", reports.router)
 api.add_router("", matters.router)
 api.add_router("", matter_actions.router)
+errors.document_errors(api)  # last: after every router
