@@ -108,7 +108,6 @@ def _fuzz(token: str, known_ids: dict) -> tuple[collections.Counter, dict[str, s
 @pytest.mark.parametrize("who", ["centre_staff", "cadre"])
 def test_generated_requests_get_no_server_error_and_match_the_schema(who, matters, capsys):
     from anju.core import actions
-
     from anju.intake import actions as intake_actions
 
     user = getattr(matters, who)

@@ -144,7 +144,11 @@ def install(api) -> None:
 
     @api.exception_handler(AuthenticationError)
     def on_unauthenticated(request, exc):
-        response = respond(request, 401, _("请提供有效的 API 令牌（Authorization: Bearer …）或先登录。"))
+        if getattr(request, "anju_token_expired", False):
+            detail = _("API 令牌已过期，请在“账户安全 → API 令牌”签发新令牌。")
+        else:
+            detail = _("请提供有效的 API 令牌（Authorization: Bearer …）或先登录。")
+        response = respond(request, 401, detail)
         response["WWW-Authenticate"] = 'Bearer realm="anju"'
         return response
 

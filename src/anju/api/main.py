@@ -8,7 +8,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
-from anju.api import areas, errors, matter_actions, matters, people, reports
+from anju.api import areas, errors, matter_actions, matters, people, reports, tokens
 from anju.api.auth import AUTH
 
 
@@ -40,4 +40,5 @@ api.add_router("", areas.router)
 api.add_router("", reports.router)
 api.add_router("", matters.router)
 api.add_router("", matter_actions.router)
+api.add_router("", tokens.router)
 errors.document_errors(api)  # last: after every router
