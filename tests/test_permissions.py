@@ -74,6 +74,11 @@ EXEMPT = {
     "api:api-root": "ninja's reverse-only root, no view of its own",
     "public:submit/": "redirect to public:submit (checked)",
     "public:track/": "redirect to public:track (checked)",
+    # API tokens are scoped by owner, not by role and area; tests/api/test_tokens.py checks both guards
+    "core:api_tokens": "the user's own tokens (administrators: their area's users'); see tests/api/test_tokens.py",
+    "core:revoke_api_token": "owner or administrator of the owner's area; see tests/api/test_tokens.py",
+    "GET /api/tokens": "the caller's own tokens (all=true: administrators); see tests/api/test_tokens.py",
+    "POST /api/tokens/{token_id}/revoke": "owner or administrator of the area; see tests/api/test_tokens.py",
 }
 
 

@@ -28,6 +28,8 @@ CONTRACT_CHECKS = (
     "response_headers_conformance",
     "negative_data_rejection",
 )
+# Generated ids would sooner or later name the run's own token and revoke it: this one runs on a spare token.
+ONLY_KNOWN_IDS = {"POST /api/tokens/{token_id}/revoke"}
 # Not checked: positive_data_acceptance. A schema-valid area or domain code that names nothing (or nothing in
 # the user's scope) is refused with 422 and a message on that field, by design.
 
@@ -92,8 +94,9 @@ def _fuzz(token: str, known_ids: dict) -> tuple[collections.Counter, dict[str, s
 
     for result in schema.get_all_operations():
         operation = result.ok()
-        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            generated(operation.as_strategy(generation_mode=mode), f"{operation.label} [{mode.value}]")()
+        if operation.label not in ONLY_KNOWN_IDS:
+            for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+                generated(operation.as_strategy(generation_mode=mode), f"{operation.label} [{mode.value}]")()
         # Random ids mostly name nothing (404); the same operation on real objects runs the actions.
         names = {parameter.name for parameter in operation.path_parameters}
         if names and names <= set(known_ids):
@@ -108,6 +111,7 @@ def _fuzz(token: str, known_ids: dict) -> tuple[collections.Counter, dict[str, s
 @pytest.mark.parametrize("who", ["centre_staff", "cadre"])
 def test_generated_requests_get_no_server_error_and_match_the_schema(who, matters, capsys):
     from anju.core import actions
+    from anju.core.models import ApiToken
     from anju.intake import actions as intake_actions
 
     user = getattr(matters, who)
@@ -125,6 +129,7 @@ def test_generated_requests_get_no_server_error_and_match_the_schema(who, matter
         "report_id": report.pk,
         "unit_id": matters.committee_a1.pk,
         "code": matters.village_a1.code,
+        "token_id": ApiToken.objects.get(digest=ApiToken.hash(actions.issue_api_token(user, "spare"))).pk,
     }
     stats, failures = _fuzz(token, known_ids)
     with capsys.disabled():
