@@ -107,7 +107,7 @@ def test_an_unknown_field_is_refused(api, matters):
     mid = matters.matter_a.pk
     response = client.post(f"/matters/{mid}/note", {"note": "已电话联系", "pubic": True})
     assert response.status_code == 422
-    assert response.json()["errors"] == {"pubic": ["不支持此字段。"]}
+    assert response.json()["errors"] == {"pubic": ["不接受此字段。"]}
     assert client.post(f"/matters/{mid}/note", {"note": "已电话联系", "public": True}).status_code == 200
 
 

@@ -7,7 +7,7 @@ from ninja import Field, Query, Router, Schema
 from anju.api.errors import ErrorOut
 from anju.api.pagination import PageParams, paginate
 from anju.api.schemas import AreaDetailOut, AreaPage, DomainOut, area_out, domain_out
-from anju.api.types import QueryBool
+from anju.api.strict import QueryBool
 from anju.core.models import Area, AreaLevel, Domain
 from anju.core.scoping import get_scoped_or_404, scoped
 

@@ -56,6 +56,10 @@ def _pydantic_message(error: dict) -> str:
         }
     if kind in {"bool_parsing", "bool_type"}:
         return _("请输入 true 或 false。")
+    if kind == "month_type":
+        return _("请输入有效的月份（YYYY-MM）。")
+    if kind == "extra_forbidden":
+        return _("不接受此字段。")
     if kind.startswith("date_") and not kind.startswith("datetime"):
         return _("请输入有效的日期（YYYY-MM-DD）。")
     if kind.startswith("datetime"):
@@ -72,8 +76,6 @@ def _pydantic_message(error: dict) -> str:
         if ctx.get("min_length") == 1:
             return _("此项不能为空。")
         return _("至少 %(n)s 个字符。") % {"n": ctx.get("min_length", "")}
-    if kind == "extra_forbidden":
-        return _("不支持此字段。")
     if kind in {"string_type", "str_type"}:
         return _("请输入文本。")
     if kind in {"list_type", "dict_type", "model_type", "model_attributes_type"}:

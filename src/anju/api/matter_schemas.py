@@ -21,7 +21,7 @@ from anju.api.schemas import (
     person_ref,
     unit_ref,
 )
-from anju.api.types import (
+from anju.api.strict import (
     Amount,
     FilledText,
     Id,

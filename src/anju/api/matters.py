@@ -11,7 +11,7 @@ from anju.api.errors import ErrorOut
 from anju.api.matter_schemas import MatterDetailOut, MatterIn, MatterPage, matter_detail_out, matter_out
 from anju.api.pagination import PageParams, paginate
 from anju.api.schemas import RevealIn, RevealOut, check_revealable
-from anju.api.types import IsoDate, QueryBool
+from anju.api.strict import IsoDate, QueryBool
 from anju.api.versions import with_etag
 from anju.core import actions as core_actions
 from anju.core.models import Area, Domain

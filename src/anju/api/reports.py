@@ -24,7 +24,7 @@ from anju.api.schemas import (
     report_detail_out,
     report_out,
 )
-from anju.api.types import (
+from anju.api.strict import (
     Amount,
     FilledText,
     Id,

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 
-from anju.api.types import RequiredText, StrictIn
+from anju.api.strict import RequiredText, StrictIn
 from anju.core.actions import revealable_fields
 from anju.core.models import Area, Domain
 

@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from anju.api.pagination import PageParams, paginate
 from anju.api.schemas import Page
-from anju.api.types import QueryBool
+from anju.api.strict import QueryBool
 from anju.core import actions
 from anju.core.api_tokens import visible_tokens
 from anju.core.models import ApiToken

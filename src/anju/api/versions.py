@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ninja import Field
 
-from anju.api.types import StrictIn, StrictInt
+from anju.api.strict import StrictIn, StrictInt
 from anju.core.concurrency import etag, parse_version
 
 
