@@ -79,6 +79,11 @@ EXEMPT = {
     "core:notifications_read_all": "marks the user's own notices read: tests/core/test_notifications.py",
     "intake:suggest": "walked in tests/test_permissions_apps.py, whose places share a duplicate text",
     "intake:hotspots": "walked in tests/test_permissions_apps.py, whose places have similar reports",
+    # API tokens are scoped by owner, not by role and area; tests/api/test_tokens.py checks both guards
+    "core:api_tokens": "the user's own tokens (administrators: their area's users'); see tests/api/test_tokens.py",
+    "core:revoke_api_token": "owner or administrator of the owner's area; see tests/api/test_tokens.py",
+    "GET /api/tokens": "the caller's own tokens (all=true: administrators); see tests/api/test_tokens.py",
+    "POST /api/tokens/{token_id}/revoke": "owner or administrator of the area; see tests/api/test_tokens.py",
 }
 
 

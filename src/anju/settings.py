@@ -255,6 +255,9 @@ ANJU_PUBLIC_TRACK_PER_HOUR = int(os.environ.get("ANJU_PUBLIC_TRACK_PER_HOUR", 60
 ANJU_PUBLIC_TRACK_PER_CODE_PER_HOUR = int(os.environ.get("ANJU_PUBLIC_TRACK_PER_CODE_PER_HOUR", 30))
 ANJU_RISK_MATRIX = os.environ.get("ANJU_RISK_MATRIX", "")  # path to a matrix file; default the packaged one
 ANJU_PAGE_SIZE = 25
+# API tokens: how long a new one lasts unless its owner chooses less, and the longest anyone may choose.
+ANJU_API_TOKEN_DAYS = int(os.environ.get("ANJU_API_TOKEN_DAYS", 90))
+ANJU_API_TOKEN_MAX_DAYS = int(os.environ.get("ANJU_API_TOKEN_MAX_DAYS", 365))
 # What a department officer (职能部门) sees inside their area: "unit" (matters assigned to their unit),
 # "unit+domain" (also the matters of the risk domains their unit serves, Unit.domains) or "area" (all of it).
 # They act only on their unit's matters whatever this says.

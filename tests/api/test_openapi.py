@@ -40,6 +40,37 @@ def test_openapi_json_is_valid_and_lists_every_route():
     assert "AssignIn" in json.dumps(assign["requestBody"])
 
 
+def test_every_operation_documents_its_errors_with_one_error_schema():
+    schema = json.loads(Client().get("/api/openapi.json").content)
+    error_refs = set()
+    operations = 0
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            operations += 1
+            expected = (
+                {"400", "401", "403", "404", "409", "422"}
+                if method != "get"
+                else {"401", "403", "404", "422"}
+            )
+            assert expected <= set(operation["responses"]), f"{method.upper()} {path}"
+            for status in expected:
+                content = operation["responses"][status]["content"]["application/json"]
+                error_refs.add(content["schema"]["$ref"])
+    assert operations > 30  # positive control: the walk saw the routes
+    assert error_refs == {"#/components/schemas/ErrorOut"}
+    error = schema["components"]["schemas"]["ErrorOut"]
+    assert set(error["properties"]) == {"detail", "errors"} and error["required"] == ["detail"]
+
+
+def test_strict_inputs_are_visible_in_the_schema():
+    schemas = json.loads(Client().get("/api/openapi.json").content)["components"]["schemas"]
+    assert schemas["BlackSwanIn"]["additionalProperties"] is False
+    assert schemas["PartyAddIn"]["properties"]["name"]["minLength"] == 1
+    assert "name" in schemas["PartyAddIn"]["required"]
+    assert schemas["MatterIn"]["properties"]["title"]["minLength"] == 1
+    assert schemas["AssignIn"]["properties"]["deadline"]["format"] == "date"
+
+
 def test_docs_page_uses_bundled_assets_only(world):
     browser = Client()
     assert browser.get("/api/docs").status_code == 302  # login first

@@ -7,6 +7,7 @@ from ninja import Field, Query, Router, Schema
 from anju.api.errors import ErrorOut
 from anju.api.pagination import PageParams, paginate
 from anju.api.schemas import AreaDetailOut, AreaPage, DomainOut, area_out, domain_out
+from anju.api.strict import QueryBool
 from anju.core.models import Area, AreaLevel, Domain
 from anju.core.scoping import get_scoped_or_404, scoped
 
@@ -45,7 +46,7 @@ def get_area(request, code: str):
 
 
 @router.get("/domains", response=list[DomainOut], summary="Risk domains (the taxonomy, not scoped)")
-def list_domains(request, active: bool | None = None):
+def list_domains(request, active: QueryBool | None = None):
     domains = Domain.objects.select_related("parent")
     if active is not None:
         domains = domains.filter(active=active)

@@ -1,4 +1,5 @@
-"""``anju token create USERNAME [--name NAME]``: issue an API token and print it once.
+"""``anju token create USERNAME [--name NAME] [--scope read|actions] [--days N]``: issue an API token and
+print it once.
 ``anju token list USERNAME``: the user's tokens (name, prefix, created, last used), never the tokens.
 ``anju token revoke USERNAME PREFIX``: withdraw one token."""
 
@@ -11,7 +12,7 @@ def cmd_token_create(args) -> int:
     from anju.django_setup import setup_django
 
     setup_django()
-    from django.core.exceptions import PermissionDenied
+    from django.core.exceptions import ValidationError
 
     from anju.core import actions
     from anju.core.models import User
@@ -24,9 +25,11 @@ def cmd_token_create(args) -> int:
         print(f"用户 {args.username} 已停用，不能签发令牌。", file=sys.stderr)
         return 1
     try:
-        token = actions.issue_api_token(user, args.name)
-    except PermissionDenied as exc:
-        print(str(exc), file=sys.stderr)
+        token = actions.issue_api_token(
+            user, args.name, scope=getattr(args, "scope", "actions"), days=getattr(args, "days", None)
+        )
+    except ValidationError as exc:
+        print("；".join(exc.messages), file=sys.stderr)
         return 1
     print(token)
     print("请妥善保存：令牌只显示这一次。使用方式：Authorization: Bearer <令牌>", file=sys.stderr)
@@ -55,7 +58,12 @@ def cmd_token_list(args) -> int:
             else "从未使用"
         )
         created = timezone.localtime(token.created_at).strftime("%Y-%m-%d %H:%M")
-        print(f"anju_{token.prefix}…\t{token.name}\t创建于 {created}\t最近使用 {used}")
+        expires = timezone.localtime(token.expires_at).strftime("%Y-%m-%d %H:%M")
+        expired = "（已过期）" if token.is_expired() else ""
+        print(
+            f"anju_{token.prefix}…\t{token.name}\t{token.get_scope_display()}\t创建于 {created}"
+            f"\t有效期至 {expires}{expired}\t最近使用 {used}"
+        )
     return 0
 
 
@@ -82,6 +90,13 @@ def register(subparsers) -> None:
     create = token_sub.add_parser("create", help="为用户签发 API 令牌（只显示一次）")
     create.add_argument("username")
     create.add_argument("--name", default="api", help="令牌名称，便于日后识别（默认 api）")
+    create.add_argument(
+        "--scope",
+        choices=("read", "actions"),
+        default="actions",
+        help="read：只读（查询、订阅预警）；actions：可执行角色允许的操作（默认）",
+    )
+    create.add_argument("--days", type=int, default=None, help="有效天数（默认 ANJU_API_TOKEN_DAYS，90）")
     create.set_defaults(func=cmd_token_create)
     listing = token_sub.add_parser("list", help="列出用户的 API 令牌（不显示令牌本身）")
     listing.add_argument("username")

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Schema
+from ninja import Field, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -25,8 +25,18 @@ SOURCES = {"body", "query", "path", "header", "cookie", "form", "file"}
 
 
 class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
+    """Every error answer of the API: a sentence for people and the messages per field."""
+
+    detail: str = Field(description="what went wrong, in Chinese")
+    errors: dict[str, list[str]] = Field(
+        {}, description='messages per field ("__all__": not tied to one field); empty unless 422 or 409'
+    )
+
+
+# What each kind of operation can answer besides success: reads never parse a body (400) nor change state
+# (409); writes can answer everything. ``document_errors`` adds the missing ones to every operation.
+READ_ERRORS = (401, 403, 404, 422)
+WRITE_ERRORS = (400, 401, 403, 404, 409, 422)
 
 
 def _pydantic_message(error: dict) -> str:
@@ -37,8 +47,13 @@ def _pydantic_message(error: dict) -> str:
         return _("此项为必填项。")
     if kind in {"int_parsing", "int_type", "int_from_float"}:
         return _("请输入整数。")
-    if kind in {"float_parsing", "float_type", "decimal_parsing", "decimal_type"}:
+    if kind in {"float_parsing", "float_type", "decimal_parsing", "decimal_type", "finite_number"}:
         return _("请输入数字。")
+    if kind in {"decimal_max_digits", "decimal_max_places", "decimal_whole_digits"}:
+        return _("最多 %(digits)s 位数字，其中小数最多 %(places)s 位。") % {
+            "digits": ctx.get("max_digits", 14),
+            "places": ctx.get("decimal_places", 2),
+        }
     if kind in {"bool_parsing", "bool_type"}:
         return _("请输入 true 或 false。")
     if kind == "month_type":
@@ -58,6 +73,8 @@ def _pydantic_message(error: dict) -> str:
     if kind == "string_too_long":
         return _("最多 %(n)s 个字符。") % {"n": ctx.get("max_length", "")}
     if kind == "string_too_short":
+        if ctx.get("min_length") == 1:
+            return _("此项不能为空。")
         return _("至少 %(n)s 个字符。") % {"n": ctx.get("min_length", "")}
     if kind in {"string_type", "str_type"}:
         return _("请输入文本。")
@@ -72,7 +89,7 @@ def _field_name(loc) -> str:
     parts = list(loc or ())
     if parts and parts[0] in SOURCES:
         source = parts.pop(0)
-        if source == "body" and len(parts) > 1:
+        if source == "body" and parts:
             parts.pop(0)  # the schema parameter's own name
     return ".".join(str(p) for p in parts) or NON_FIELD
 
@@ -129,7 +146,11 @@ def install(api) -> None:
 
     @api.exception_handler(AuthenticationError)
     def on_unauthenticated(request, exc):
-        response = respond(request, 401, _("请提供有效的 API 令牌（Authorization: Bearer …）或先登录。"))
+        if getattr(request, "anju_token_expired", False):
+            detail = _("API 令牌已过期，请在“账户安全 → API 令牌”签发新令牌。")
+        else:
+            detail = _("请提供有效的 API 令牌（Authorization: Bearer …）或先登录。")
+        response = respond(request, 401, detail)
         response["WWW-Authenticate"] = 'Bearer realm="anju"'
         return response
 
@@ -141,3 +162,16 @@ def install(api) -> None:
         if exc.status_code == 400:
             return respond(request, 400, _("请求内容无法解析，请发送有效的 JSON。"))
         return respond(request, exc.status_code, str(exc.message))
+
+
+def document_errors(api) -> None:
+    """Give every operation of ``api`` the error answers it can give, all as ``ErrorOut``, in the OpenAPI.
+
+    Run after every router is added: a new router's operations are covered without listing codes there."""
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                writes = any(method != "GET" for method in operation.methods)
+                for status in WRITE_ERRORS if writes else READ_ERRORS:
+                    if status not in operation.response_models:
+                        operation.response_models[status] = operation._create_response_model(ErrorOut)

@@ -18,6 +18,7 @@ from anju.api import (
     people,
     reports,
     screening,
+    tokens,
     warning,
 )
 from anju.api.auth import AUTH
@@ -56,3 +57,5 @@ api.add_router("", screening.router)
 api.add_router("", assessment.router)
 api.add_router("", warning.router)
 api.add_router("", monthly_reports.router)
+api.add_router("", tokens.router)
+errors.document_errors(api)  # last: after every router

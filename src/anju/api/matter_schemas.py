@@ -21,6 +21,17 @@ from anju.api.schemas import (
     person_ref,
     unit_ref,
 )
+from anju.api.strict import (
+    Amount,
+    FilledText,
+    Id,
+    IsoDate,
+    IsoDateTime,
+    RequiredText,
+    StrictBool,
+    StrictIn,
+    StrictInt,
+)
 from anju.api.versions import VersionIn
 from anju.core.permissions import may
 from anju.core.scoping import may_act_on
@@ -252,55 +263,56 @@ def matter_detail_out(user, matter) -> dict:
 
 # input -----------------------------------------------------------------------------------------------------
 # The scale length comes from the configured matrix, so the actions check the upper bound.
-LIKELIHOOD = Field(..., ge=1, description="1..n on the current risk matrix (packaged: 1–5)")
-CONSEQUENCE = Field(..., ge=1, description="1..n on the current risk matrix (packaged: 1–5)")
+LIKELIHOOD = Field(..., ge=1, le=100, description="1..n on the current risk matrix (packaged: 1–5)")
+CONSEQUENCE = Field(..., ge=1, le=100, description="1..n on the current risk matrix (packaged: 1–5)")
+OPTIONAL_SCORE = Field(None, ge=1, le=100)
 
 
-class PartyIn(Schema):
+class PartyIn(StrictIn):
     role: PartyRole = PartyRole.APPLICANT
-    name: str = ""
+    name: RequiredText = Field(..., description="person or organisation (stored encrypted, shown masked)")
     phone: str = ""
     id_number: str = ""
-    is_organisation: bool = False
+    is_organisation: StrictBool = False
 
 
 class PartyAddIn(PartyIn, VersionIn):
     pass
 
 
-class MatterIn(Schema):
+class MatterIn(StrictIn):
     kind: MatterKind
-    domain: str = Field(..., description="domain code")
-    area: str = Field(..., description="area code, within the user's scope")
-    title: str
-    description: str
-    people_involved: int = Field(0, ge=0, le=2**31 - 1)
-    amount_involved: Decimal = Field(Decimal(0), description="yuan")
-    occurred_at: dt.datetime | None = None
+    domain: RequiredText = Field(..., description="domain code")
+    area: RequiredText = Field(..., description="area code, within the user's scope")
+    title: FilledText
+    description: FilledText
+    people_involved: StrictInt = Field(0, ge=0, le=2**31 - 1)
+    amount_involved: Amount = Decimal(0)
+    occurred_at: IsoDateTime | None = None
     parties: list[PartyIn] = []
-    likelihood: int | None = Field(None, ge=1, description="with consequence: assess at once")
-    consequence: int | None = Field(None, ge=1)
+    likelihood: StrictInt | None = Field(None, ge=1, le=100, description="with consequence: assess at once")
+    consequence: StrictInt | None = OPTIONAL_SCORE
     assessment_note: str = Field("", description="研判意见: internal, never shown to the citizen")
 
 
 class AssessIn(VersionIn):
-    likelihood: int = LIKELIHOOD
-    consequence: int = CONSEQUENCE
-    residual_likelihood: int | None = Field(None, ge=1)
-    residual_consequence: int | None = Field(None, ge=1)
+    likelihood: StrictInt = LIKELIHOOD
+    consequence: StrictInt = CONSEQUENCE
+    residual_likelihood: StrictInt | None = OPTIONAL_SCORE
+    residual_consequence: StrictInt | None = OPTIONAL_SCORE
     note: str = Field("", description="研判意见: internal, never shown to the citizen")
 
 
 class ResidualIn(VersionIn):
-    likelihood: int = LIKELIHOOD
-    consequence: int = CONSEQUENCE
+    likelihood: StrictInt = LIKELIHOOD
+    consequence: StrictInt = CONSEQUENCE
     note: str = ""
 
 
 class AssignIn(VersionIn):
-    unit: int = Field(..., description="id of the responsible unit")
-    person: int | None = Field(None, description="id of the responsible user (a member of the unit)")
-    deadline: dt.date
+    unit: Id = Field(..., description="id of the responsible unit")
+    person: Id | None = Field(None, description="id of the responsible user (a member of the unit)")
+    deadline: IsoDate
     note: str = ""
 
 
@@ -309,55 +321,57 @@ class NoteOnlyIn(VersionIn):
 
 
 class ResolveIn(VersionIn):
-    outcome: str
+    outcome: FilledText
     public_note: str = Field("", description="shown to the citizen on the status page")
 
 
 class FollowUpIn(VersionIn):
-    visited_on: dt.date
+    visited_on: IsoDate
     satisfaction: Satisfaction
     method: str = "电话"
     note: str = ""
 
 
 class ReasonIn(VersionIn):
-    reason: str = Field(..., description="internal (上报/退回): never shown to the citizen")
+    reason: FilledText = Field(..., description="internal (上报/退回): never shown to the citizen")
 
 
 class RejectIn(VersionIn):
-    reason: str = Field(..., description="shown to the citizen on the status page")
+    reason: FilledText = Field(..., description="shown to the citizen on the status page")
 
 
 class MergeIn(VersionIn):
-    into: int = Field(..., description="id of the open matter this one duplicates")
+    into: Id = Field(..., description="id of the open matter this one duplicates")
     note: str = ""
 
 
 class MediationIn(VersionIn):
-    held_on: dt.date
-    mediators: str
-    summary: str
+    held_on: IsoDate
+    mediators: FilledText
+    summary: FilledText
     result: MediationResult
     parties_present: str = ""
     agreement_text: str = ""
 
 
 class SuperviseIn(VersionIn):
-    note: str
-    new_deadline: dt.date | None = None
+    note: FilledText
+    new_deadline: IsoDate | None = None
 
 
 class NoteIn(VersionIn):
-    note: str
-    public: bool = Field(False, description="the note is shown, as written, on the citizen's status page")
+    note: FilledText
+    public: StrictBool = Field(
+        False, description="the note is shown, as written, on the citizen's status page"
+    )
 
 
 class BlackSwanIn(VersionIn):
-    confirmed: bool
+    confirmed: StrictBool
 
 
 class GreyRhinoIn(VersionIn):
-    marked: bool
+    marked: StrictBool
 
 
 TRANSITION_LABELS = {name: t.label for name, t in TRANSITIONS.items()}

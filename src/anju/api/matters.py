@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
@@ -13,6 +11,7 @@ from anju.api.errors import ErrorOut
 from anju.api.matter_schemas import MatterDetailOut, MatterIn, MatterPage, matter_detail_out, matter_out
 from anju.api.pagination import PageParams, paginate
 from anju.api.schemas import RevealIn, RevealOut, check_revealable
+from anju.api.strict import IsoDate, QueryBool
 from anju.api.versions import with_etag
 from anju.core import actions as core_actions
 from anju.core.models import Area, Domain
@@ -43,9 +42,9 @@ class MatterFilters(Schema):
     kind: MatterKind | None = None
     status: str | None = Field(None, description="a status, or 'open' for every open status")
     level: str | None = Field(None, description=" / ".join(code for code, _ in LEVEL_CHOICES))
-    overdue: bool = False
-    date_from: dt.date | None = Field(None, description="registered on or after")
-    date_to: dt.date | None = Field(None, description="registered on or before")
+    overdue: QueryBool = False
+    date_from: IsoDate | None = Field(None, description="registered on or after")
+    date_to: IsoDate | None = Field(None, description="registered on or before")
     sort: str | None = Field(
         None,
         description="-registered (default), registered, deadline, -deadline, level, -level, number, -number",

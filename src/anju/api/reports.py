@@ -24,6 +24,17 @@ from anju.api.schemas import (
     report_detail_out,
     report_out,
 )
+from anju.api.strict import (
+    Amount,
+    FilledText,
+    Id,
+    IsoDate,
+    IsoDateTime,
+    RequiredText,
+    StrictBool,
+    StrictIn,
+    StrictInt,
+)
 from anju.api.versions import VersionIn, seen_version, with_etag
 from anju.core import actions as core_actions
 from anju.core.scoping import get_scoped_or_404, scoped
@@ -43,20 +54,20 @@ class ReportFilters(Schema):
     status: ReportStatus | None = None
     channel: Channel | None = None
     area: str | None = Field(None, description="area code: that area and everything below it")
-    date_from: dt.date | None = Field(None, description="received on or after")
-    date_to: dt.date | None = Field(None, description="received on or before")
+    date_from: IsoDate | None = Field(None, description="received on or after")
+    date_to: IsoDate | None = Field(None, description="received on or before")
 
 
-class ReportIn(Schema):
+class ReportIn(StrictIn):
     channel: Channel
-    text: str
-    area: str = Field(..., description="area code, within the user's scope")
+    text: FilledText
+    area: RequiredText = Field(..., description="area code, within the user's scope")
     title: str = ""
-    received_at: dt.datetime | None = None
+    received_at: IsoDateTime | None = None
     location: str = ""
-    latitude: float | None = None
-    longitude: float | None = None
-    anonymous: bool = False
+    latitude: float | None = Field(None, ge=-90, le=90)
+    longitude: float | None = Field(None, ge=-180, le=180)
+    anonymous: StrictBool = False
     reporter_name: str = ""
     reporter_phone: str = ""
     reporter_id_number: str = ""
@@ -65,23 +76,23 @@ class ReportIn(Schema):
 
 class RegisterIn(VersionIn):
     kind: MatterKind
-    domain: str = Field(..., description="domain code")
-    title: str
+    domain: RequiredText = Field(..., description="domain code")
+    title: FilledText
     description: str | None = Field(None, description="default: the report's text")
-    people_involved: int = Field(0, ge=0)
-    amount_involved: Decimal = Field(Decimal(0), description="yuan")
-    likelihood: int | None = Field(None, ge=1)
-    consequence: int | None = Field(None, ge=1)
+    people_involved: StrictInt = Field(0, ge=0, le=2**31 - 1)
+    amount_involved: Amount = Decimal(0)
+    likelihood: StrictInt | None = Field(None, ge=1, le=100)
+    consequence: StrictInt | None = Field(None, ge=1, le=100)
     assessment_note: str = Field("", description="研判意见: internal, never shown to the citizen")
 
 
 class LinkIn(VersionIn):
-    matter: int = Field(..., description="id of the open matter this report repeats")
+    matter: Id = Field(..., description="id of the open matter this report repeats")
     note: str = Field("", description="internal, never shown to the citizen")
 
 
 class ReportRejectIn(VersionIn):
-    reason: str = Field(..., description="shown to the citizen on the status page")
+    reason: FilledText = Field(..., description="shown to the citizen on the status page")
 
 
 def _day_start(day: dt.date) -> dt.datetime:

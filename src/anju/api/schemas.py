@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 
+from anju.api.strict import RequiredText, StrictIn
 from anju.core.actions import revealable_fields
 from anju.core.models import Area, Domain
 
@@ -223,8 +224,8 @@ def report_detail_out(report) -> dict:
     return out
 
 
-class RevealIn(Schema):
-    field: str = Field(description="name of the personal-data field, e.g. name, phone, id_number")
+class RevealIn(StrictIn):
+    field: RequiredText = Field(description="name of the personal-data field, e.g. name, phone, id_number")
 
 
 def check_revealable(user, obj, field: str) -> None:

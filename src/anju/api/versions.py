@@ -8,13 +8,14 @@ that acts without reading first).
 
 from __future__ import annotations
 
-from ninja import Field, Schema
+from ninja import Field
 
+from anju.api.strict import StrictIn, StrictInt
 from anju.core.concurrency import etag, parse_version
 
 
-class VersionIn(Schema):
-    version: int | None = Field(
+class VersionIn(StrictIn):
+    version: StrictInt | None = Field(
         None, description="the version the client saw (the detail's `version` or ETag); stale: 409"
     )
 

@@ -1,4 +1,5 @@
-"""Account pages: password, second factor, log out everywhere, and (administrators) lift sign-in lockouts."""
+"""Account pages: password, second factor, log out everywhere, API tokens, and (administrators) lift sign-in
+lockouts and revoke their users' API tokens."""
 
 from __future__ import annotations
 
@@ -10,14 +11,20 @@ from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Max, Sum
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from anju.core import actions
-from anju.core.forms import PasswordChangeForm, TokenForm, add_action_errors
+from anju.core.api_tokens import visible_tokens
+from anju.core.errors import WorkflowError
+from anju.core.forms import ApiTokenForm, PasswordChangeForm, TokenForm, add_action_errors
+from anju.core.models import ApiToken
+from anju.core.permissions import may
 
 
 @login_required
@@ -69,6 +76,43 @@ def unlock(request):
         actions.unlock_login(request.user, username)
         messages.success(request, _("已解除账号 %(u)s 的登录锁定。") % {"u": username})
     return redirect("core:lockouts")
+
+
+@login_required
+def api_tokens(request):
+    """The user's API tokens (create, list, revoke); administrators also see their users' tokens."""
+    form = ApiTokenForm(request.POST or None)
+    secret = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            secret = actions.issue_api_token(request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            form = ApiTokenForm()
+    own = ApiToken.objects.filter(user=request.user).order_by("-created_at")
+    others = None
+    if may(request.user, "admin.manage"):
+        others = (
+            visible_tokens(request.user).exclude(user=request.user).order_by("user__username", "-created_at")
+        )
+    context = {"form": form, "secret": secret, "own": own, "others": others, "now": timezone.now()}
+    return render(request, "core/api_tokens.html", context, status=422 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def revoke_api_token(request, token_id: int):
+    token = visible_tokens(request.user).filter(pk=token_id).first()
+    if token is None:
+        raise Http404
+    try:
+        actions.revoke_api_token(request.user, token)
+    except WorkflowError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("core:api_tokens")
+    messages.success(request, _("已撤销令牌 %(t)s。") % {"t": str(token)})
+    return redirect("core:api_tokens")
 
 
 def _qr_svg(data: str) -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -9,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anju.core import audit
-from anju.core.models import ApiToken, Area, Domain, Unit, User
+from anju.core.errors import WorkflowError
+from anju.core.models import ApiScope, ApiToken, Area, Domain, Unit, User
 from anju.core.permissions import require
 from anju.core.roles import Role
 from anju.core.textsafety import refuse_invisible_in
@@ -263,11 +267,41 @@ def unlock_login(actor: User, username: str) -> int:
 
 
 @transaction.atomic
-def issue_api_token(actor: User, name: str = "api") -> str:
-    actor.require("api.token")
-    token, secret = ApiToken.issue(actor, name)
+def issue_api_token(
+    actor: User, name: str = "api", *, scope: str = ApiScope.ACTIONS, days: int | None = None, now=None
+) -> str:
+    """A new API token of the actor's own, returned once (only its hash is kept).
+
+    ``scope``: ``read`` (GET requests and the warning feeds) or ``actions`` (also every write the role may);
+    ``days``: how long it lasts, at most ``ANJU_API_TOKEN_MAX_DAYS`` (default ``ANJU_API_TOKEN_DAYS``)."""
+    require(actor, "api.token")
+    now = now or timezone.now()
+    name = (name or "").strip()
+    days = settings.ANJU_API_TOKEN_DAYS if days is None else days
+    errors = {}
+    if not name:
+        errors["name"] = _("请填写令牌名称，便于日后识别。")
+    elif len(name) > ApiToken._meta.get_field("name").max_length:
+        errors["name"] = _("令牌名称最多 100 个字符。")
+    if scope not in ApiScope.values:
+        errors["scope"] = _("请选择令牌的权限范围。")
+    if not isinstance(days, int) or not 1 <= days <= settings.ANJU_API_TOKEN_MAX_DAYS:
+        errors["days"] = _("有效天数须在 1 到 %(max)s 之间。") % {"max": settings.ANJU_API_TOKEN_MAX_DAYS}
+    if errors:
+        raise ValidationError(errors)
+    refuse_invisible_in(name=name)
+    token, secret = ApiToken.issue(actor, name, scope=scope, expires_at=now + dt.timedelta(days=days))
     audit.record(
-        actor, "api_token.issue", token, after={"name": name, "prefix": token.prefix}, area=actor.area
+        actor,
+        "api_token.issue",
+        token,
+        after={
+            "name": name,
+            "prefix": token.prefix,
+            "scope": scope,
+            "expires_at": token.expires_at.isoformat(),
+        },
+        area=actor.area,
     )
     return secret
 
@@ -276,17 +310,27 @@ def issue_api_token(actor: User, name: str = "api") -> str:
 def revoke_api_token(actor, token: ApiToken) -> None:
     """Withdraw a token: the record is removed so it can never authenticate again; the audit log keeps it.
 
-    ``actor`` None is the command line run by the server's operator."""
+    Its owner may revoke it; anyone else needs ``admin.manage`` over the owner's area. ``actor`` None is the
+    command line run by the server's operator."""
     if actor is not None and actor.pk != token.user_id:
-        actor.require("admin.manage")
+        require(actor, "admin.manage", token)
+    locked = ApiToken.objects.select_for_update().select_related("user__area").filter(pk=token.pk).first()
+    if locked is None:
+        raise WorkflowError(_("该令牌已被撤销。"))
     audit.record(
         actor,
         "api_token.revoke",
-        token,
-        before={"name": token.name, "prefix": token.prefix, "user": token.user_id},
-        area=token.user.area,
+        locked,
+        before={
+            "name": locked.name,
+            "prefix": locked.prefix,
+            "user": locked.user_id,
+            "scope": locked.scope,
+            "expires_at": locked.expires_at.isoformat(),
+        },
+        area=locked.user.area,
     )
-    token.delete()
+    locked.delete()
 
 
 def revealable_fields(obj) -> tuple[str, ...]:

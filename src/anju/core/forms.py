@@ -62,6 +62,36 @@ class TokenForm(forms.Form):
     )
 
 
+class ApiTokenForm(forms.Form):
+    """A new API token of one's own; the action checks the values (name, scope, days)."""
+
+    name = forms.CharField(
+        label=_("名称"), max_length=100, help_text=_("例如用途或调用方系统的名称，便于日后识别。")
+    )
+    scope = forms.ChoiceField(
+        label=_("权限范围"),
+        choices=(),
+        widget=forms.RadioSelect,
+        initial="read",
+        help_text=_("只读令牌只能查询和订阅预警；读写令牌可执行您的角色允许的所有操作。"),
+    )
+    days = forms.IntegerField(label=_("有效天数"), min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        from django.conf import settings
+
+        from anju.core.models import ApiScope
+
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].choices = ApiScope.choices
+        self.fields["days"].initial = settings.ANJU_API_TOKEN_DAYS
+        self.fields["days"].max_value = settings.ANJU_API_TOKEN_MAX_DAYS
+        self.fields["days"].widget.attrs["max"] = settings.ANJU_API_TOKEN_MAX_DAYS
+        self.fields["days"].help_text = _("最长 %(n)s 天；到期后令牌失效，需另行签发。") % {
+            "n": settings.ANJU_API_TOKEN_MAX_DAYS
+        }
+
+
 class SignInForm(AuthenticationForm):
     """Django's sign-in form, with the user name's length actually checked: Django sets ``max_length`` after
     the field is built, so no validator refuses a longer name, which then reaches ``authenticate`` and the

@@ -200,24 +200,59 @@ class User(AbstractUser):
             raise PermissionDenied(_("您的角色无权执行此操作。"))
 
 
+class ApiScope(models.TextChoices):
+    """What a token may do: read (GET only, and the warning feeds), or also act (every write the role may)."""
+
+    READ = "read", _("只读")
+    ACTIONS = "actions", _("读写（可执行操作）")
+
+
 class ApiToken(models.Model):
-    """A bearer token for the JSON API. Only a hash is stored; the token is shown once."""
+    """A bearer token for the JSON API. Only a hash is stored; the token is shown once.
+
+    It stops working at ``expires_at`` (401) and, with the read scope, on every write (403)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("名称"), max_length=100, default="api")
     digest = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8)
+    scope = models.CharField(_("权限范围"), max_length=10, choices=ApiScope.choices, default=ApiScope.READ)
     created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(_("有效期至"))
     last_used_at = models.DateTimeField(null=True, blank=True)
+
+    scope_area_field = "user__area"  # administrators see the tokens of the users in their area
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+
+    def __str__(self) -> str:
+        return f"anju_{self.prefix}… ({self.name})"
+
+    @property
+    def can_act(self) -> bool:
+        return self.scope == ApiScope.ACTIONS
+
+    def is_expired(self, now=None) -> bool:
+        return self.expires_at <= (now or timezone.now())
 
     @staticmethod
     def hash(token: str) -> str:
         return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
     @classmethod
-    def issue(cls, user: User, name: str = "api") -> tuple[ApiToken, str]:
+    def issue(cls, user: User, name: str, *, scope: str, expires_at) -> tuple[ApiToken, str]:
         token = "anju_" + secrets.token_urlsafe(32)
-        return cls.objects.create(user=user, name=name, digest=cls.hash(token), prefix=token[5:13]), token
+        api_token = cls.objects.create(
+            user=user,
+            name=name,
+            digest=cls.hash(token),
+            prefix=token[5:13],
+            scope=scope,
+            expires_at=expires_at,
+        )
+        return api_token, token
 
 
 class Notification(models.Model):

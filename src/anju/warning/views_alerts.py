@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from anju.core.api_tokens import login_or_token_required
 from anju.core.errors import http_status
 from anju.core.params import id_param
 from anju.core.scoping import get_scoped_or_404, scoped
@@ -161,7 +162,7 @@ def alert_action(request, pk: int, action: str):
     return redirect("warning:alert", alert.pk)
 
 
-@login_required
+@login_or_token_required  # other systems syndicate warnings with an API token (read scope is enough)
 def alert_cap(request, pk: int):
     request.user.require("alert.view")
     alert = get_scoped_or_404(
@@ -176,7 +177,7 @@ def alert_cap(request, pk: int):
     return response
 
 
-@login_required
+@login_or_token_required
 def alert_feed(request):
     request.user.require("alert.view")
     alerts = (
