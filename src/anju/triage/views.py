@@ -6,12 +6,14 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from anju import text as textlib
+from anju.core.errors import NotAllowed
 from anju.core.params import id_param
 from anju.core.scoping import scoped
 from anju.intake.models import Report
@@ -88,7 +90,10 @@ def model_status(request):
 @login_required
 @require_POST
 def train(request):
-    record = actions.train_classifier(request.user)
+    try:
+        record = actions.train_classifier(request.user)
+    except NotAllowed as exc:  # the action's own guard; the page has nothing to show to this role
+        raise PermissionDenied(" ".join(exc.messages)) from None
     if record.kind == "trained":
         messages.success(
             request,
