@@ -224,6 +224,15 @@ def _refused(request, report: Report, error: WorkflowError):
     return _detail(request, report, status=http_status(error))
 
 
+def _form_again(request, report: Report, **bound):
+    """The report with the posted form and its errors. A role that is shown no handling form there has
+    nothing to correct, so its post answers 403 whatever it sent (an action refuses it when it is complete)."""
+    if not may(request.user, "report.register"):
+        raise PermissionDenied
+    report.refresh_from_db()
+    return _detail(request, report, **bound)
+
+
 def _report_in_scope(request, pk: int) -> Report:
     """The report a POST acts on (404 outside the user's scope); who may act on it is the action's guard."""
     return get_scoped_or_404(request.user, Report, pk=pk)
@@ -257,8 +266,7 @@ def report_register(request, pk: int):
         else:
             messages.success(request, _("已登记为事项 %(n)s。") % {"n": matter.number})
             return redirect(_matter_url(matter) or reverse("intake:detail", args=[report.pk]))
-    report.refresh_from_db()
-    return _detail(request, report, register_form=form)
+    return _form_again(request, report, register_form=form)
 
 
 @login_required
@@ -287,8 +295,7 @@ def report_link(request, pk: int):
             else:
                 messages.success(request, _("已并入事项 %(n)s。") % {"n": matter.number})
                 return redirect("intake:detail", pk=report.pk)
-    report.refresh_from_db()
-    return _detail(request, report, link_form=form)
+    return _form_again(request, report, link_form=form)
 
 
 @login_required
@@ -308,8 +315,7 @@ def report_reject(request, pk: int):
         else:
             messages.success(request, _("已作不予受理处理。"))
             return redirect("intake:detail", pk=report.pk)
-    report.refresh_from_db()
-    return _detail(request, report, reject_form=form)
+    return _form_again(request, report, reject_form=form)
 
 
 def _search_matters(user, query: str) -> list[Matter]:
