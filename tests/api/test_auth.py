@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import PermissionDenied
 from django.test import Client
 
 from anju.core import actions
+from anju.core.errors import NotAllowed
 from anju.core.models import ApiToken, AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -126,6 +126,6 @@ def test_a_revoked_token_no_longer_authenticates(api_token, world, capsys):
     assert api_token(secret).get("/areas").status_code == 401
     assert AuditEvent.objects.filter(action="api_token.revoke").count() == 1
     other = ApiToken.objects.get(digest=ApiToken.hash(actions.issue_api_token(world.cadre_b, "b")))
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         actions.revoke_api_token(world.cadre, other)  # someone else's token
     assert ApiToken.objects.filter(pk=other.pk).exists()

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max, Sum
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from anju.core import actions
+from anju.core.errors import NotAllowed
 from anju.core.forms import PasswordChangeForm, TokenForm, add_action_errors
 
 
@@ -66,7 +67,10 @@ def lockouts(request):
 def unlock(request):
     username = (request.POST.get("username") or "").strip()[:150]
     if username:
-        actions.unlock_login(request.user, username)
+        try:
+            actions.unlock_login(request.user, username)
+        except NotAllowed as exc:  # the action's guard
+            raise PermissionDenied(" ".join(exc.messages)) from None
         messages.success(request, _("已解除账号 %(u)s 的登录锁定。") % {"u": username})
     return redirect("core:lockouts")
 

@@ -49,7 +49,9 @@ def contribute(app_label: str, rows: dict[str, frozenset[Role]]) -> None:
     for permission, roles in rows.items():
         owner = CONTRIBUTED_BY.get(permission)
         if owner is not None and owner != app_label:
-            raise ValueError(f"permission {permission!r} of {app_label!r} is already contributed by {owner!r}")
+            raise ValueError(
+                f"permission {permission!r} of {app_label!r} is already contributed by {owner!r}"
+            )
         unknown = set(roles) - set(Role)
         if unknown:
             raise ValueError(f"permission {permission!r} names unknown roles {sorted(unknown)}")
