@@ -143,7 +143,14 @@ def issue_report(
 
 @transaction.atomic
 def record_review(
-    actor, assessment: Assessment, *, conclusion, opinion, reviewed_on=None, version=None
+    actor,
+    assessment: Assessment,
+    *,
+    conclusion,
+    opinion,
+    reviewed_on=None,
+    version=None,
+    now: dt.datetime | None = None,
 ) -> Review:
     """审核 (e.g. 合法性审查) of the issued report by someone other than its author. "退回" sends the
     assessment back to analysis and withdraws the level and report."""
@@ -155,10 +162,10 @@ def record_review(
     if conclusion not in ReviewConclusion.values:
         errors["conclusion"] = _("请选择审核结论。")
     opinion = _text(errors, "opinion", opinion, _("请填写审核意见。"))
-    day = _date(errors, "reviewed_on", reviewed_on or timezone.localdate(), _("审核日期"))
+    day = _date(errors, "reviewed_on", reviewed_on or timezone.localdate(now), _("审核日期"))
     if day and day < assessment.report_issued_on:
         errors["reviewed_on"] = _("审核日期不能早于评估报告日期。")
-    elif day and day > timezone.localdate():
+    elif day and day > timezone.localdate(now):
         errors["reviewed_on"] = _("审核日期不能晚于今天。")
     _raise(errors)
     review = Review.objects.create(
@@ -185,7 +192,15 @@ def record_review(
 
 @transaction.atomic
 def record_decision(
-    actor, assessment: Assessment, *, outcome, decided_on, meeting, summary, version=None
+    actor,
+    assessment: Assessment,
+    *,
+    outcome,
+    decided_on,
+    meeting,
+    summary,
+    version=None,
+    now: dt.datetime | None = None,
 ) -> Decision:
     """集体研究决策: implement / postpone / adjust and implement / do not implement. Locks the assessment;
     for an implementing decision every mitigation measure becomes a tracked task."""
@@ -206,7 +221,7 @@ def record_decision(
             "d": day,
             "r": assessment.report_issued_on,
         }
-    elif day and day > timezone.localdate():
+    elif day and day > timezone.localdate(now):
         errors["decided_on"] = _("决策日期不能晚于今天。")
     meeting = _text(errors, "meeting", meeting, _("请填写决策会议（如：县政府常务会议）。"))
     summary = _text(errors, "summary", summary, _("请填写会议纪要要点。"))
@@ -323,11 +338,13 @@ def revise(
 
 
 @transaction.atomic
-def complete_task(actor, task: TrackingTask, *, done_on, note) -> TrackingTask:
+def complete_task(
+    actor, task: TrackingTask, *, done_on, note, now: dt.datetime | None = None
+) -> TrackingTask:
     require(actor, "assessment.track", task)
     errors: dict = {}
     day = _date(errors, "done_on", done_on, _("完成日期"))
-    if day and day > timezone.localdate():
+    if day and day > timezone.localdate(now):
         errors["done_on"] = _("完成日期不能晚于今天。")
     if day and day < task.assessment.decision.decided_on:
         errors["done_on"] = _("完成日期不能早于决策日期。")

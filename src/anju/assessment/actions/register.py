@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -158,12 +160,14 @@ def update_item(
 
 
 @transaction.atomic
-def record_item_decided(actor, item: AssessmentItem, *, decided_on, note: str = "") -> AssessmentItem:
+def record_item_decided(
+    actor, item: AssessmentItem, *, decided_on, note: str = "", now: dt.datetime | None = None
+) -> AssessmentItem:
     """Record that the item was decided outside this workflow (so coverage can flag 未评先决)."""
     require(actor, "assessment.item", item)
     errors: dict = {}
     day = _date(errors, "decided_on", decided_on, _("实际决策日期"))
-    if day and day > timezone.localdate():
+    if day and day > timezone.localdate(now):
         errors["decided_on"] = _("实际决策日期不能晚于今天。")
     note = _text(errors, "decided_note", note, _("请说明决策情况（会议、文件）。"))
     if item.decided_assessment is not None:
