@@ -571,7 +571,7 @@ class Walk:
             return
         # (url, data, permission, answer when refused, the place's object must be visible)
         posts = [
-            # warning and reports: the action's PermissionDenied is not caught → 403
+            # every app: the action refuses the role with NotAllowed, which the page answers with 403
             (f"/warning/{a.alert.pk}/lift/", {"note": "解除"}, "alert.manage", {403}, a.area),
             (f"/reports/{a.monthly.pk}/submit/", {}, "report.monthly", {403}, a.area),
             (
@@ -590,25 +590,23 @@ class Walk:
                 None,
             ),
             ("/triage/model/train/", {}, "triage.train", {403}, None),
-            # screening: the action refuses with a WorkflowError, which the view shows as a message on the
-            # round page it redirects to (this app's convention for its one-button actions)
             (
                 f"/screening/rounds/{a.village_round.pk}/close/",
                 {"note": "x"},
                 "screening.manage",
-                {302},
+                {403},
                 None,
             ),
-            (f"/screening/rounds/{a.village_round.pk}/remind/", {}, "screening.manage", {302}, None),
-            # assessment: a form step refuses next to the form (400, the page re-rendered with the message);
-            # one-button steps refuse with a message and a redirect to the tab (the app's
-            # convention); a role without assessment.view is refused with 403 before anything else
-            (f"/assessment/{a.assessment.pk}/do/link_matters/", {}, "assessment.track", {302}, a.area),
+            (f"/screening/rounds/{a.village_round.pk}/remind/", {}, "screening.manage", {403}, None),
+            # assessment: a form step refused by its action is the form again with the message and 403; a
+            # one-button step refused is the 403 page; a role without assessment.view is refused with 403
+            # before anything else
+            (f"/assessment/{a.assessment.pk}/do/link_matters/", {}, "assessment.track", {403}, a.area),
             (
                 f"/assessment/items/{a.item.pk}/start/",
                 {"body_unit": a.item.sponsor_unit_id, "methods": ["notice"]},
                 "assessment.conduct",
-                {400},
+                {403},
                 a.area,
             ),
         ]

@@ -10,6 +10,7 @@ from django.test import Client
 
 from anju.cli import main as anju_main
 from anju.core import accounts, actions
+from anju.core.errors import NotAllowed
 from anju.core.models import AuditEvent, User
 from anju.core.roles import Role
 
@@ -70,7 +71,7 @@ def test_a_success_before_the_limit_resets_the_count(world):
 
 @pytest.mark.django_db
 def test_only_administrators_unlock(world):
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(NotAllowed) as refused:
         actions.unlock_login(world.centre_staff, "cun")
     assert "无权" in str(refused.value)
     client = Client()
@@ -173,7 +174,7 @@ def test_an_administrator_forces_a_change_at_the_next_request(world):
     client = Client()
     client.force_login(world.cadre)
     assert client.get("/matters/").status_code == 200
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(NotAllowed) as refused:
         actions.force_password_change(world.centre_staff, world.cadre)
     assert "无权" in str(refused.value)
     actions.force_password_change(world.admin, world.cadre)

@@ -10,6 +10,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from anju.core import actions
+from anju.core.errors import NotAllowed
 from anju.core.models import AuditEvent
 from anju.core.roles import Role
 
@@ -94,7 +95,7 @@ def test_only_administrators_reset_a_second_factor(world, required):
     actions.confirm_totp(
         world.centre_staff, token=_code(TOTPDevice.objects.get(user=world.centre_staff, confirmed=False))
     )
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(NotAllowed) as refused:
         actions.reset_second_factor(world.leader, world.centre_staff)
     assert "无权" in str(refused.value)
     assert TOTPDevice.objects.filter(user=world.centre_staff).exists()

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.utils import timezone
 
@@ -180,7 +179,7 @@ def test_api_refuses_a_foreign_matter_with_403(world, ledger):
 
 @pytest.mark.django_db
 def test_unit_domains_are_set_by_an_administrator_and_audited(world):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         core_actions.set_unit_domains(world.centre_staff, world.police, [world.land])
     core_actions.set_unit_domains(world.admin, world.police, [world.land, world.wages])
     event = AuditEvent.objects.get(action="unit.domains")

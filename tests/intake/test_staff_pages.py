@@ -290,7 +290,17 @@ def test_reject_asks_for_confirmation_and_a_reason(client, world, report):
 def test_grid_worker_may_not_register(client, world):
     own = actions.submit_report(world.grid_worker, **report_kwargs(world, channel="grid", area=world.grid_a1))
     login(client, world.grid_worker)
-    assert client.post(f"/intake/{own.pk}/register/", {"kind": "dispute"}).status_code == 403
+    # a complete form: the refusal is the action's own guard, not a form error
+    data = {
+        "kind": "dispute",
+        "domain": world.land.pk,
+        "title": "宅基地",
+        "people_involved": 0,
+        "amount_involved": 0,
+    }
+    assert client.post(f"/intake/{own.pk}/register/", data).status_code == 403
+    own.refresh_from_db()
+    assert own.status == ReportStatus.RECEIVED
     html = client.get(f"/intake/{own.pk}/").content.decode()
     assert "反映内容" in html and "登记为新事项" not in html
     login(client, world.cadre)  # positive control: a role that registers gets the button on the same report

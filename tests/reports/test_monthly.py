@@ -2,9 +2,10 @@ import datetime as dt
 import io
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from anju.core.errors import NotAllowed
 from anju.matters import actions as m
 from anju.matters.actions import WorkflowError
 from anju.reports import actions, figures
@@ -78,9 +79,9 @@ def test_bad_input_is_refused(world, ledger, month):
     future = (timezone.localdate().replace(day=1) + dt.timedelta(days=40)).replace(day=1)
     with pytest.raises(ValidationError):
         actions.generate_report(world.centre_staff, area=world.county, month=future)
-    with pytest.raises(ValidationError):
+    with pytest.raises(NotAllowed):
         actions.generate_report(world.cadre, area=world.village_b1, month=month)  # outside scope
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         actions.generate_report(world.grid_worker, area=world.grid_a1, month=month)
     report = actions.generate_report(world.cadre, area=world.village_a1, month=month)
     actions.submit_report(world.cadre, report)

@@ -159,9 +159,11 @@ def test_return_of_another_village_is_404(client, world, village_round):
 
 def test_close_and_remind_buttons(client, world, village_round):
     _login(client, world.cadre)
-    assert client.post(reverse("screening:close", args=[village_round.pk])).status_code == 302
+    assert (
+        client.post(reverse("screening:close", args=[village_round.pk])).status_code == 403
+    )  # the action refuses the role: the 403 page
     village_round.refresh_from_db()
-    assert village_round.is_open  # refused with a message
+    assert village_round.is_open  # refused, nothing changed
     _login(client, world.centre_staff)
     client.post(reverse("screening:remind", args=[village_round.pk]))
     assert Notification.objects.filter(key__startswith="screening:remind:").count() == 2

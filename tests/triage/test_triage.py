@@ -69,11 +69,13 @@ def test_training_falls_back_to_lexicon_then_learns_from_the_ledger(world):
 
 
 def test_only_centre_staff_may_train(world):
-    from django.core.exceptions import PermissionDenied
+    from anju.core.errors import NotAllowed
 
-    with pytest.raises(PermissionDenied):
-        actions.train_classifier(world.grid_worker)
+    for user in (world.grid_worker, world.cadre, world.officer, world.leader, world.auditor):
+        with pytest.raises(NotAllowed):
+            actions.train_classifier(user)
     assert not ClassifierModel.objects.exists()
+    assert actions.train_classifier(world.town_staff).trained_by == world.town_staff  # positive control
 
 
 def test_report_annotation_and_corrections(world):

@@ -2,10 +2,11 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from lxml import etree
 
+from anju.core.errors import NotAllowed
 from anju.core.models import AuditEvent
 from anju.matters.actions import WorkflowError
 from anju.warning import actions, cap
@@ -63,7 +64,7 @@ def test_draft_requires_content_and_recipients(world):
         "level",
         "recipients",
     }
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         actions.draft_alert(
             world.cadre,
             domain=world.wages,

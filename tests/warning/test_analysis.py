@@ -1,9 +1,10 @@
 import datetime as dt
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from anju.core.errors import NotAllowed
 from anju.matters import actions as matter_actions
 from anju.matters.actions import WorkflowError
 from anju.warning import actions
@@ -150,7 +151,7 @@ def test_key_dates_switch_on_one_daily_meeting_per_day(world, situation):
 
 
 def test_permissions_and_pages(client, world, situation):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         actions.plan_meeting(
             world.cadre, kind="regular", area=world.village_a1, title="x", held_at=timezone.now()
         )

@@ -47,9 +47,9 @@ def test_weeks_without_enough_history_are_marked_not_evaluated(world, history):
 
 
 def test_only_centre_staff_may_scan(world, history):
-    from django.core.exceptions import PermissionDenied
+    from anju.core.errors import NotAllowed
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         run_scan(world.cadre)
     assert not Signal.objects.exists()
 

@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anju.assessment import verdict
-from anju.assessment.actions import METHODS
 from anju.assessment.models import (
+    AssessmentMethod,
     DecisionOutcome,
     Dimension,
     Handling,
@@ -105,7 +105,7 @@ class PlanForm(forms.Form):
     team = _text(_("评估小组（成员及分工）"))
     methods = forms.MultipleChoiceField(
         label=_("评估方法"),
-        choices=list(METHODS.items()),
+        choices=AssessmentMethod.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

@@ -7,7 +7,6 @@ decision-makers are leaders.
 
 from __future__ import annotations
 
-from anju.core.permissions import may
 from anju.core.roles import EVERYONE, Role
 
 G, V, C, D, L, A, X = (
@@ -32,8 +31,3 @@ PERMISSIONS: dict[str, frozenset] = {
     "assessment.revise": frozenset({C, D, X}),
     "assessment.track": frozenset({V, C, D, X}),  # complete tracking tasks, link matters
 }
-
-
-def can(user, permission: str) -> bool:
-    """Whether the user's role holds ``permission`` (to decide what a page shows; actions ``require`` it)."""
-    return may(user, permission)

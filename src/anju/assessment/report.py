@@ -13,7 +13,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from anju.assessment import verdict
-from anju.assessment.models import Dimension, Handling, VerdictLevel
+from anju.assessment.models import AssessmentMethod, Dimension, Handling, VerdictLevel
 from anju.assessment.models.items import ItemCategory
 from anju.core import documents
 from anju.core.documents import Block
@@ -46,8 +46,11 @@ def _pct(part: int, whole: int) -> str:
     return f"{part / whole * 100:.1f}%" if whole else "—"
 
 
+def _method_label(value: str) -> str:
+    return str(AssessmentMethod(value).label) if value in AssessmentMethod.values else value
+
+
 def outline(assessment) -> list[Block]:
-    from anju.assessment.actions import METHODS
     from anju.matters.models import Matter
 
     item = assessment.item
@@ -90,7 +93,7 @@ def outline(assessment) -> list[Block]:
             f"{recent.aggregate(n=Sum('people_involved'))['n'] or 0}人（据本平台台账）。",
         )
     )
-    methods = "、".join(METHODS.get(m, m) for m in assessment.methods) or "—"
+    methods = "、".join(_method_label(m) for m in assessment.methods) or "—"
     add(
         Block(
             "p",

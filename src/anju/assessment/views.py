@@ -20,15 +20,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from anju.assessment import actions, forms, permissions, verdict
+from anju.assessment import actions, forms, verdict
 from anju.assessment import report as report_document
-from anju.assessment.actions import WorkflowError
 from anju.assessment.actions._common import PLAN_FIELDS
 from anju.assessment.models import Assessment, AssessmentItem, Opinion, RiskFactor, Stage, TrackingTask
 from anju.assessment.models.items import FLAGGED
 from anju.assessment.tracking import coverage_summary, forecast_vs_actual
 from anju.core.documents import content_disposition, document_response
-from anju.core.errors import http_status
+from anju.core.errors import NotAllowed, WorkflowError, http_status
+from anju.core.forms import add_action_errors
+from anju.core.permissions import may
 from anju.core.scoping import get_scoped_or_404, scoped
 from anju.core.uploads import upload_response
 
@@ -52,18 +53,23 @@ DEFAULT_TAB = {
 
 
 def _require_view(user) -> None:
-    if not permissions.can(user, "assessment.view"):
+    """Every 稳评 page is refused to a role that may not see 稳评 at all, before anything is read."""
+    if not may(user, "assessment.view"):
         raise PermissionDenied(_("您的角色无权查看稳评。"))
 
 
-def _apply_errors(form, err: ValidationError, field_for=lambda key: key) -> None:
-    """Put an action's messages next to the form's fields (unknown keys become form-level errors)."""
-    if isinstance(err, WorkflowError) or not hasattr(err, "error_dict"):
-        form.add_error(None, err.messages)
-        return
-    for key, msgs in err.message_dict.items():
-        name = field_for(key)
-        form.add_error(name if name in form.fields else None, msgs)
+def _page_status(err: ValidationError) -> int:
+    """A form shown again: 400 for input to correct, the refusal's own status (403, 409) otherwise."""
+    return http_status(err) if isinstance(err, WorkflowError) else 400
+
+
+def _one_button(request, err: ValidationError) -> None:
+    """A refused step without a form: a role or scope refusal is the 403 page; any other refusal is said on
+    the tab the button was on (this app's convention)."""
+    if isinstance(err, NotAllowed):
+        raise PermissionDenied(" ".join(err.messages)) from None
+    for msg in err.messages:
+        messages.error(request, msg)
 
 
 # ---------------------------------------------------------------- register and coverage
@@ -117,7 +123,7 @@ def index(request):
             "summary": summary,
             "flagged": FLAGGED,
             "query": query.urlencode(),
-            "can_add": permissions.can(request.user, "assessment.item"),
+            "can_add": may(request.user, "assessment.item"),
         },
     )
 
@@ -137,18 +143,20 @@ def export(request):
 @require_http_methods(["GET", "POST"])
 def item_new(request):
     _require_view(request.user)
-    if not permissions.can(request.user, "assessment.item"):
-        raise PermissionDenied
+    if request.method == "GET" and not may(request.user, "assessment.item"):
+        raise PermissionDenied  # the empty form is no use to this role; a POST is the action's to refuse
     form = forms.ItemForm(request.user, request.POST or None)
+    status = 400 if form.is_bound and not form.is_valid() else 200
     if request.method == "POST" and form.is_valid():
         try:
             item = actions.create_item(request.user, **form.cleaned_data)
         except ValidationError as err:
-            _apply_errors(form, err)
+            add_action_errors(form, err)
+            status = _page_status(err)
         else:
             messages.success(request, _("已列入评估事项目录。"))
             return redirect("assessment:item", item.pk)
-    return render(request, "assessment/item_form.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "assessment/item_form.html", {"form": form}, status=status)
 
 
 @login_required
@@ -156,8 +164,8 @@ def item_new(request):
 def item_edit(request, pk: int):
     _require_view(request.user)
     item = get_scoped_or_404(request.user, AssessmentItem, pk=pk)
-    if not permissions.can(request.user, "assessment.item"):
-        raise PermissionDenied
+    if request.method == "GET" and not may(request.user, "assessment.item"):
+        raise PermissionDenied  # the form is no use to this role; a POST is the action's to refuse
     initial = {
         f: getattr(item, f)
         for f in (
@@ -173,17 +181,17 @@ def item_edit(request, pk: int):
     }
     initial.update(affected_areas=list(item.affected_areas.all()), domains=list(item.domains.all()))
     form = forms.ItemForm(request.user, request.POST or None, initial=initial)
+    status = 400 if form.is_bound and not form.is_valid() else 200
     if request.method == "POST" and form.is_valid():
         try:
             actions.update_item(request.user, item, **form.cleaned_data)
         except ValidationError as err:
-            _apply_errors(form, err)
+            add_action_errors(form, err)
+            status = _page_status(err)
         else:
             messages.success(request, _("已保存。"))
             return redirect("assessment:item", item.pk)
-    return render(
-        request, "assessment/item_form.html", {"form": form, "item": item}, status=400 if form.errors else 200
-    )
+    return render(request, "assessment/item_form.html", {"form": form, "item": item}, status=status)
 
 
 def _item_page(request, item, *, plan_form=None, decided_form=None, status=200):
@@ -196,8 +204,8 @@ def _item_page(request, item, *, plan_form=None, decided_form=None, status=200):
             "assessments": item.assessments.select_related("decision").order_by("-revision"),
             "plan_form": plan_form or forms.PlanForm(user, initial={"body_unit": item.sponsor_unit}),
             "decided_form": decided_form or forms.ItemDecidedForm(),
-            "can_item": permissions.can(user, "assessment.item"),
-            "can_conduct": permissions.can(user, "assessment.conduct"),
+            "can_item": may(user, "assessment.item"),
+            "can_conduct": may(user, "assessment.conduct"),
         },
         status=status,
     )
@@ -215,15 +223,17 @@ def item_start(request, pk: int):
     _require_view(request.user)
     item = get_scoped_or_404(request.user, AssessmentItem, pk=pk)
     form = forms.PlanForm(request.user, request.POST)
+    status = 400
     if form.is_valid():
         try:
             assessment = actions.start_assessment(request.user, item, **form.cleaned_data)
         except ValidationError as err:
-            _apply_errors(form, err)
+            add_action_errors(form, err)
+            status = _page_status(err)
         else:
             messages.success(request, _("评估已启动，请完善评估方案。"))
             return redirect("assessment:detail", assessment.pk)
-    return _item_page(request, item, plan_form=form, status=400)
+    return _item_page(request, item, plan_form=form, status=status)
 
 
 @login_required
@@ -232,15 +242,17 @@ def item_decided(request, pk: int):
     _require_view(request.user)
     item = get_scoped_or_404(request.user, AssessmentItem, pk=pk)
     form = forms.ItemDecidedForm(request.POST)
+    status = 400
     if form.is_valid():
         try:
             actions.record_item_decided(request.user, item, **form.cleaned_data)
         except ValidationError as err:
-            _apply_errors(form, err, lambda key: {"decided_note": "note"}.get(key, key))
+            add_action_errors(form, err, field_for=lambda key: {"decided_note": "note"}.get(key, key))
+            status = _page_status(err)
         else:
             messages.success(request, _("已记录决策情况。"))
             return redirect("assessment:item", item.pk)
-    return _item_page(request, item, decided_form=form, status=400)
+    return _item_page(request, item, decided_form=form, status=status)
 
 
 # ---------------------------------------------------------------- an assessment, one tab per step
@@ -443,18 +455,18 @@ def _detail(request, assessment, *, tab=None, bound=None, bound_name="", target=
         "comparison": forecast_vs_actual(assessment) if decision else None,
         "linked": assessment.matter_links.select_related("matter__area", "matter__domain")[:50],
         "editable": editable,
-        "can_conduct": permissions.can(user, "assessment.conduct") and not assessment.locked,
-        "can_level": permissions.can(user, "assessment.level") and not assessment.locked,
-        "can_decide": permissions.can(user, "assessment.decide") and not assessment.locked,
-        "can_review": permissions.can(user, "assessment.review")
+        "can_conduct": may(user, "assessment.conduct") and not assessment.locked,
+        "can_level": may(user, "assessment.level") and not assessment.locked,
+        "can_decide": may(user, "assessment.decide") and not assessment.locked,
+        "can_review": may(user, "assessment.review")
         and not assessment.locked
         and user.pk != assessment.report_issued_by_id,
         "reviews": assessment.reviews.select_related("reviewer"),
         "cleared": assessment.passed_review is not None or not rule.get("decision", {}).get("require_review"),
-        "can_revise": permissions.can(user, "assessment.revise")
+        "can_revise": may(user, "assessment.revise")
         and assessment.locked
         and assessment.item.current_assessment == assessment,
-        "can_track": permissions.can(user, "assessment.track"),
+        "can_track": may(user, "assessment.track"),
         "recommendations": [
             (lv, verdict.LEVEL_LABELS[lv], rule["recommendations"][lv]) for lv in ("high", "medium", "low")
         ],
@@ -492,11 +504,10 @@ def act(request, pk: int, name: str):
         result = call(request.user, assessment, data, request)
     except ValidationError as err:
         if form is None:
-            for msg in err.messages:
-                messages.error(request, msg)
+            _one_button(request, err)
             return redirect(reverse("assessment:detail", args=[assessment.pk]) + f"?tab={tab}")
-        _apply_errors(form, err, getattr(form, "error_field", lambda key: key))
-        status = http_status(err) if isinstance(err, WorkflowError) else 400
+        add_action_errors(form, err, field_for=getattr(form, "error_field", None))
+        status = _page_status(err)
         return _detail(
             request, assessment, tab=tab, bound=form, bound_name=name, target=target, status=status
         )
@@ -533,8 +544,7 @@ def remove(request, pk: int, kind: str, record_pk: int):
     try:
         actions.remove_record(request.user, record)
     except ValidationError as err:
-        for msg in err.messages:
-            messages.error(request, msg)
+        _one_button(request, err)
     else:
         messages.success(request, _("已删除。"))
     tab = "analysis" if kind in ("factor", "measure") else "consultation"

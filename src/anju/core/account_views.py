@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -21,7 +21,7 @@ from django_otp import login as otp_login
 
 from anju.core import actions
 from anju.core.api_tokens import visible_tokens
-from anju.core.errors import WorkflowError
+from anju.core.errors import NotAllowed, WorkflowError
 from anju.core.forms import ApiTokenForm, PasswordChangeForm, TokenForm, add_action_errors
 from anju.core.models import ApiToken
 from anju.core.permissions import may
@@ -73,7 +73,10 @@ def lockouts(request):
 def unlock(request):
     username = (request.POST.get("username") or "").strip()[:150]
     if username:
-        actions.unlock_login(request.user, username)
+        try:
+            actions.unlock_login(request.user, username)
+        except NotAllowed as exc:  # the action's guard
+            raise PermissionDenied(" ".join(exc.messages)) from None
         messages.success(request, _("已解除账号 %(u)s 的登录锁定。") % {"u": username})
     return redirect("core:lockouts")
 

@@ -82,7 +82,7 @@ def create_unit(actor, *, name, kind, area, domains=()) -> Unit:
 def set_unit_domains(actor, unit: Unit, domains) -> Unit:
     """The risk domains a department serves: its officers see these matters of their area (masked)."""
     if actor is not None:
-        actor.require("admin.manage")
+        require(actor, "admin.manage")
     before = sorted(unit.domains.values_list("code", flat=True))
     unit.domains.set(domains)
     after = sorted(d.code for d in domains)
@@ -231,7 +231,7 @@ def change_password(actor: User, *, old_password: str, new_password: str, confir
 @transaction.atomic
 def force_password_change(actor: User, user: User) -> User:
     """An administrator makes ``user`` choose a new password at their next request."""
-    actor.require("admin.manage")
+    require(actor, "admin.manage")
     user = User.objects.select_for_update().get(pk=user.pk)
     user.must_change_password = True
     user.save(update_fields=["must_change_password"])
@@ -255,7 +255,7 @@ def unlock_login(actor: User, username: str) -> int:
     from axes.models import AccessAttempt
     from django.db.models import Q
 
-    actor.require("admin.manage")
+    require(actor, "admin.manage")
     attempts = AccessAttempt.objects.filter(username=username)
     addresses = sorted(set(attempts.exclude(ip_address=None).values_list("ip_address", flat=True)))
     removed, _counts = AccessAttempt.objects.filter(
@@ -339,9 +339,8 @@ def revealable_fields(obj) -> tuple[str, ...]:
 
 
 def reveal_personal_data(actor: User, obj, field_name: str) -> str:
-    """Return a decrypted personal-data field, or a free text's original, and log the reveal. Callers check
-    scope first."""
-    actor.require("personal_data.reveal")
+    """Return a decrypted personal-data field, or a free text's original, and log the reveal."""
+    require(actor, "personal_data.reveal", obj)  # the object must be theirs too
     if field_name not in revealable_fields(obj):
         raise ValidationError(_("该字段不是个人信息字段。"))
     original = getattr(obj, "personal_text_fields", {}).get(field_name)
@@ -414,7 +413,7 @@ def reset_second_factor(actor: User, user: User) -> int:
     """An administrator removes a user's authenticator and recovery codes (a lost phone): they enrol again."""
     from django_otp import devices_for_user
 
-    actor.require("admin.manage")
+    require(actor, "admin.manage")
     removed = 0
     for device in list(devices_for_user(user, confirmed=None)):
         device.delete()
@@ -425,7 +424,7 @@ def reset_second_factor(actor: User, user: User) -> int:
 
 def record_audit_export(actor: User, filters: dict, count: int, *, area=None):
     """Log an export of the audit log: who took which filtered events out of the system."""
-    actor.require("audit.view")
+    require(actor, "audit.view")
     area = area or actor.area
     return audit.record(
         actor,

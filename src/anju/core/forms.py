@@ -12,10 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-def add_action_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put an action's ValidationError next to the matching fields (the rest at the top of the form)."""
+def add_action_errors(form: forms.Form, error: ValidationError, *, field_for=None) -> None:
+    """Put an action's ValidationError next to the matching fields (the rest, and a refusal, at the top).
+
+    ``field_for(key)`` names the form field of an error key where the action and the form name it
+    differently. Any object with ``fields`` (``key in fields``) and ``add_error(field, messages)`` works."""
     if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
+        for key, messages in error.message_dict.items():
+            field = field_for(key) if field_for is not None else key
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)

@@ -11,6 +11,7 @@ from django.utils.html import escape
 from django.views.decorators.http import require_POST
 
 from anju.core import actions
+from anju.core.errors import NotAllowed
 from anju.core.scoping import get_scoped_or_404
 
 # URL model names whose personal fields may be revealed -> (app label, model name)
@@ -31,5 +32,8 @@ def reveal(request, model: str, pk: int, field: str):
     app_label, model_name = REVEALABLE[model]
     model_cls = apps.get_model(app_label, model_name)
     obj = get_scoped_or_404(request.user, model_cls, pk=pk)
-    value = actions.reveal_personal_data(request.user, obj, field)
+    try:
+        value = actions.reveal_personal_data(request.user, obj, field)
+    except NotAllowed as exc:  # the action's guard (role and scope)
+        raise PermissionDenied(" ".join(exc.messages)) from None
     return HttpResponse(f'<span class="revealed prewrap">{escape(value) or "—"}</span>')

@@ -29,8 +29,7 @@ from anju.core.concurrency import lock_checked
 from anju.core.crypto import protect_text
 from anju.core.errors import WorkflowError
 from anju.core.models import AreaLevel
-from anju.core.permissions import require
-from anju.core.scoping import in_scope
+from anju.core.permissions import may, require
 from anju.core.textsafety import INVISIBLE_MESSAGE, has_invisible
 from anju.intake import receipts, triaging
 from anju.intake.models import Attachment, Channel, Report, ReportStatus
@@ -87,12 +86,6 @@ class _CheckedUpload:
     content_type: str
     original_name: str
     size: int
-
-
-def _require(actor, permission: str) -> None:
-    if actor is None or not actor.can(permission):
-        role = actor.get_role_display() if actor is not None else _("匿名用户")
-        raise WorkflowError(_("您的角色（%(role)s）无权执行此操作。") % {"role": role})
 
 
 def _audit_after(report: Report) -> dict:
@@ -198,14 +191,15 @@ def submit_report(
     suggested_domain=None,
     duplicate_of: Matter | None = None,
     is_demo: bool = False,
+    now: dt.datetime | None = None,
 ) -> Report:
     """Receive a report. ``actor`` is None for the public form. Nothing is saved unless all of it is valid.
 
     With ``duplicate_of`` (an open matter) the report is a repeated one and is linked to that matter at
     once, in the same transaction (see ``link_report``).
     """
-    if actor is not None:
-        _require(actor, "report.create")
+    if actor is not None:  # the public form has no actor: anyone may report, for any village
+        require(actor, "report.create", area)
     errors: dict[str, object] = {}
     text = (text or "").strip()
     title = (title or "").strip()
@@ -225,9 +219,7 @@ def submit_report(
         errors["location"] = _("地点不能超过 %(n)d 字。") % {"n": MAX_LOCATION_CHARS}
     if area is None:
         errors["area"] = _("请选择所在区域。")
-    elif actor is not None and not in_scope(actor, area):
-        errors["area"] = _("所选区域不在您的管辖范围内。")
-    now = timezone.now()
+    now = now or timezone.now()
     if received_at is not None and received_at > now + FUTURE_TOLERANCE:
         errors["received_at"] = _("受理时间不能晚于当前时间。")
     lat, lon = _validate_position(latitude, longitude, errors)
@@ -353,10 +345,8 @@ def _record_domain_correction(actor, report: Report, domain) -> None:
 def _lock_received(actor, report: Report, version=None) -> None:
     """Re-read the report under a row lock, refuse a stale ``version`` (``Conflict``) and check that the
     report can still be handled by ``actor``."""
-    _require(actor, "report.register")
+    require(actor, "report.register", report)
     lock_checked(report, version, message=STALE_REPORT)
-    if not in_scope(actor, report.area):
-        raise WorkflowError(_("该诉求不在您的管辖范围内。"))
     if report.status != ReportStatus.RECEIVED:
         raise WorkflowError(
             _("该诉求当前状态为“%(status)s”，不能再登记、并入或不予受理。")
@@ -392,7 +382,7 @@ def register_report(
     if (likelihood is None) != (consequence is None):
         field = "consequence" if consequence is None else "likelihood"
         errors[field] = _("研判定级须同时选择可能性和后果；也可都不选，之后再研判。")
-    elif likelihood is not None and not actor.can("matter.assess"):
+    elif likelihood is not None and not may(actor, "matter.assess"):
         errors["likelihood"] = _("您的角色不能研判定级，请留空，由综治中心研判。")
     if errors:
         raise ValidationError(errors)
@@ -452,8 +442,7 @@ def link_report(
     note = (note or "").strip()
     if matter is None:
         raise ValidationError({"matter": _("请选择要并入的事项。")})
-    if not in_scope(actor, matter.area):
-        raise ValidationError({"matter": _("该事项不在您的管辖范围内。")})
+    require(actor, "report.register", matter)  # the matter linked to must be the actor's too
     if matter.status == Status.MERGED and matter.merged_into_id:
         raise ValidationError(
             {"matter": _("该事项已并入事项 %(n)s，请选择该事项。") % {"n": matter.merged_into.number}}

@@ -73,15 +73,6 @@ def accept_attribute() -> str:
     return "image/jpeg,image/png,application/pdf,.jpg,.jpeg,.png,.pdf"
 
 
-def add_action_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put an action's ValidationError next to the matching fields (the rest at the top of the form)."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
-
-
 class ContactFields(forms.Form):
     anonymous = forms.BooleanField(label=_("匿名反映"), required=False)
     reporter_name = forms.CharField(

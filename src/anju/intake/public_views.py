@@ -17,9 +17,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from anju.core.forms import add_action_errors
 from anju.core.textsafety import neutralise_invisible
 from anju.intake import actions, ratelimit, receipts
-from anju.intake.forms import PublicReportForm, add_action_errors
+from anju.intake.forms import PublicReportForm
 from anju.intake.models import Channel
 
 SUBMIT_SCOPE = "public-submit"

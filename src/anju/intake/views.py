@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
@@ -15,8 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from anju.core.errors import Conflict, WorkflowError, http_status
+from anju.core.errors import WorkflowError, http_status
+from anju.core.forms import add_action_errors
 from anju.core.models import AuditEvent
+from anju.core.permissions import may
 from anju.core.roles import Role
 from anju.core.scoping import get_scoped_or_404, scoped
 from anju.core.uploads import upload_response
@@ -28,7 +30,6 @@ from anju.intake.forms import (
     RejectForm,
     ReportFilterForm,
     StaffReportForm,
-    add_action_errors,
 )
 from anju.intake.models import Attachment, Channel, Report, ReportStatus
 from anju.matters.models import Matter
@@ -44,17 +45,18 @@ HISTORY_ACTIONS = {
 }
 
 
-def _submit_from_form(request, form, *, channel: str):
-    """Run ``submit_report`` with a valid form's data; returns the report, or None with errors on the form."""
+def _submit_from_form(request, form, *, channel: str) -> tuple[Report | None, int]:
+    """Run ``submit_report`` with a valid form's data: the report, or None with errors on the form and the
+    page's status (200 for input to correct, ``http_status`` for a refusal such as an area out of scope)."""
     data = form.cleaned_data
     duplicate_of = None
     if data.get("matter"):
         duplicate_of = scoped(request.user, Matter).filter(pk=data["matter"]).first()
         if duplicate_of is None:
             form.add_error("matter", _("未找到要并入的事项，或不在您的管辖范围内。"))
-            return None
+            return None, 200
     try:
-        return actions.submit_report(
+        report = actions.submit_report(
             request.user,
             channel=channel,
             text=data["text"],
@@ -74,7 +76,8 @@ def _submit_from_form(request, form, *, channel: str):
         )
     except ValidationError as error:
         add_action_errors(form, error)
-        return None
+        return None, http_status(error) if isinstance(error, WorkflowError) else 200
+    return report, 200
 
 
 def _received(request, report: Report):
@@ -93,22 +96,24 @@ def report_new(request):
     if request.user.role == Role.GRID_WORKER and request.method == "GET" and not request.GET.get("full"):
         return redirect("intake:grid")  # grid workers report from their phones
     form = StaffReportForm(request.POST or None, request.FILES or None, user=request.user)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        report = _submit_from_form(request, form, channel=form.cleaned_data["channel"])
+        report, status = _submit_from_form(request, form, channel=form.cleaned_data["channel"])
         if report is not None:
             return _received(request, report)
-    return render(request, "intake/report_form.html", {"form": form})
+    return render(request, "intake/report_form.html", {"form": form}, status=status)
 
 
 @login_required
 def report_grid(request):
     request.user.require("report.create")
     form = GridReportForm(request.POST or None, request.FILES or None, user=request.user)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        report = _submit_from_form(request, form, channel=Channel.GRID_PATROL)
+        report, status = _submit_from_form(request, form, channel=Channel.GRID_PATROL)
         if report is not None:
             return _received(request, report)
-    return render(request, "intake/grid_form.html", {"form": form})
+    return render(request, "intake/grid_form.html", {"form": form}, status=status)
 
 
 @login_required
@@ -142,7 +147,7 @@ def report_list(request):
     return render(
         request,
         "intake/report_list.html",
-        {"page": page, "form": form, "can_create": request.user.can("report.create")},
+        {"page": page, "form": form, "can_create": may(request.user, "report.create")},
     )
 
 
@@ -167,11 +172,11 @@ def _history(user, report: Report) -> list[tuple[AuditEvent, str]]:
 
 def _detail(request, report: Report, *, register_form=None, link_form=None, reject_form=None, status=200):
     user = request.user
-    can_handle = user.can("report.register") and report.status == ReportStatus.RECEIVED
+    can_handle = may(user, "report.register") and report.status == ReportStatus.RECEIVED
     context = {
         "report": report,
         "attachments": report.attachments.all(),
-        "can_reveal": user.can("personal_data.reveal"),
+        "can_reveal": may(user, "personal_data.reveal"),
         "can_handle": can_handle,
         "matter_url": _matter_url(report.matter) if report.matter_id else None,
         "receipt_display": receipts.display(report.receipt_code),
@@ -183,7 +188,7 @@ def _detail(request, report: Report, *, register_form=None, link_form=None, reje
         context.update(
             register_form=register_form
             or RegisterForm(
-                can_assess=user.can("matter.assess"),
+                can_assess=may(user, "matter.assess"),
                 initial={
                     "title": default_title,
                     "domain": report.suggested_domain_id,
@@ -212,26 +217,32 @@ def report_detail(request, pk: int):
 
 
 def _refused(request, report: Report, error: WorkflowError):
-    """An action the report's status or the user's role does not allow: say why, change nothing.
-
-    A stale page (``Conflict``) answers 409 with the report as it is now, the message above it."""
+    """An action the report's status, the user's role or scope, or a stale page does not allow: the report
+    as it is now, the reason above it, and the refusal's status (``http_status``: 403 or 409)."""
     messages.error(request, " ".join(error.messages))
-    if isinstance(error, Conflict):
-        report.refresh_from_db()
-        return _detail(request, report, status=http_status(error))
-    return redirect("intake:detail", pk=report.pk)
+    report.refresh_from_db()
+    return _detail(request, report, status=http_status(error))
 
 
-def _handled_report(request, pk: int) -> Report:
-    request.user.require("report.register")
+def _form_again(request, report: Report, **bound):
+    """The report with the posted form and its errors. A role that is shown no handling form there has
+    nothing to correct, so its post answers 403 whatever it sent (an action refuses it when it is complete)."""
+    if not may(request.user, "report.register"):
+        raise PermissionDenied
+    report.refresh_from_db()
+    return _detail(request, report, **bound)
+
+
+def _report_in_scope(request, pk: int) -> Report:
+    """The report a POST acts on (404 outside the user's scope); who may act on it is the action's guard."""
     return get_scoped_or_404(request.user, Report, pk=pk)
 
 
 @login_required
 @require_POST
 def report_register(request, pk: int):
-    report = _handled_report(request, pk)
-    form = RegisterForm(request.POST, can_assess=request.user.can("matter.assess"))
+    report = _report_in_scope(request, pk)
+    form = RegisterForm(request.POST, can_assess=may(request.user, "matter.assess"))
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -255,14 +266,13 @@ def report_register(request, pk: int):
         else:
             messages.success(request, _("已登记为事项 %(n)s。") % {"n": matter.number})
             return redirect(_matter_url(matter) or reverse("intake:detail", args=[report.pk]))
-    report.refresh_from_db()
-    return _detail(request, report, register_form=form)
+    return _form_again(request, report, register_form=form)
 
 
 @login_required
 @require_POST
 def report_link(request, pk: int):
-    report = _handled_report(request, pk)
+    report = _report_in_scope(request, pk)
     form = LinkForm(request.POST)
     if form.is_valid():
         try:
@@ -285,14 +295,13 @@ def report_link(request, pk: int):
             else:
                 messages.success(request, _("已并入事项 %(n)s。") % {"n": matter.number})
                 return redirect("intake:detail", pk=report.pk)
-    report.refresh_from_db()
-    return _detail(request, report, link_form=form)
+    return _form_again(request, report, link_form=form)
 
 
 @login_required
 @require_POST
 def report_reject(request, pk: int):
-    report = _handled_report(request, pk)
+    report = _report_in_scope(request, pk)
     form = RejectForm(request.POST)
     if form.is_valid():
         try:
@@ -306,8 +315,7 @@ def report_reject(request, pk: int):
         else:
             messages.success(request, _("已作不予受理处理。"))
             return redirect("intake:detail", pk=report.pk)
-    report.refresh_from_db()
-    return _detail(request, report, reject_form=form)
+    return _form_again(request, report, reject_form=form)
 
 
 def _search_matters(user, query: str) -> list[Matter]:
@@ -322,7 +330,9 @@ def _search_matters(user, query: str) -> list[Matter]:
 @require_GET
 def matter_search(request, pk: int):
     """htmx: open matters in scope matching a number or title, to link a report to."""
-    report = _handled_report(request, pk)
+    if not may(request.user, "report.register"):  # a helper of the handling forms only
+        raise PermissionDenied
+    report = _report_in_scope(request, pk)
     query = request.GET.get("matter_q", "")
     return render(
         request,

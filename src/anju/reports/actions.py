@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from anju.core import audit
 from anju.core.concurrency import lock_checked, parse_version
 from anju.core.errors import Conflict, WorkflowError
-from anju.core.scoping import in_scope
+from anju.core.permissions import require
 from anju.reports import figures
 from anju.reports.models import MonthlyReport
 
@@ -29,13 +29,14 @@ def due_date(month: dt.date) -> dt.date:
 
 
 @transaction.atomic
-def generate_report(actor, *, area, month: dt.date) -> MonthlyReport:
+def generate_report(actor, *, area, month: dt.date, now: dt.datetime | None = None) -> MonthlyReport:
     """Compute (or recompute, while unsubmitted) the report of ``area`` for ``month``."""
-    actor.require("report.monthly")
+    require(actor, "report.monthly", area)  # area None: role only here, then "choose an area" below
+    now = now or timezone.now()
     month = month.replace(day=1)
-    if month > timezone.localdate().replace(day=1):
+    if month > timezone.localdate(now).replace(day=1):
         raise ValidationError({"month": _("不能生成未来月份的报表。")})
-    if area is None or not in_scope(actor, area):
+    if area is None:
         raise ValidationError({"area": _("报送区域不在您的管辖范围内。")})
     # The row is created (or found) and locked first, so that two people generating the same month at once
     # queue behind each other instead of colliding on the unique (area, month), and a submission that
@@ -46,7 +47,7 @@ def generate_report(actor, *, area, month: dt.date) -> MonthlyReport:
     if report.submitted_at:
         raise WorkflowError(_("该月报表已报送，不能重新生成。"))
     data = figures.compute(area, month)
-    report.figures, report.generated_at, report.generated_by = data, timezone.now(), actor
+    report.figures, report.generated_at, report.generated_by = data, now, actor
     report.save()
     audit.record(
         actor,
@@ -59,19 +60,19 @@ def generate_report(actor, *, area, month: dt.date) -> MonthlyReport:
 
 
 @transaction.atomic
-def submit_report(actor, report: MonthlyReport, *, version=None) -> MonthlyReport:
+def submit_report(
+    actor, report: MonthlyReport, *, version=None, now: dt.datetime | None = None
+) -> MonthlyReport:
     """报送 to the parent level: recorded with its time; late when after the due date.
 
     ``version``: the one the page showed, so that figures regenerated meanwhile are not submitted unseen."""
-    actor.require("report.monthly")
-    if not in_scope(actor, report.area):
-        raise WorkflowError(_("报送区域不在您的管辖范围内。"))
+    require(actor, "report.monthly", report)
     report = lock_checked(report)
     if report.submitted_at:  # a double submit is told so, before any talk of versions
         raise WorkflowError(_("该月报表已报送。"))
     if parse_version(version) not in (None, report.version):
         raise Conflict(STALE_REPORT)
-    report.submitted_at, report.submitted_by = timezone.now(), actor
+    report.submitted_at, report.submitted_by = now or timezone.now(), actor
     report.save()
     audit.record(
         actor,

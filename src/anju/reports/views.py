@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from anju.core.documents import document_response
+from anju.core.errors import NotAllowed
 from anju.core.models import Area, AreaLevel
 from anju.core.params import id_param
 from anju.core.scoping import get_scoped_or_404, scoped
@@ -80,6 +81,8 @@ def generate(request):
         if month is None:
             raise ValidationError({"month": _("请选择月份。")})
         report = actions.generate_report(request.user, area=area, month=month)
+    except NotAllowed as exc:  # the action's guard: the 403 page
+        raise PermissionDenied(" ".join(exc.messages)) from None
     except ValidationError as exc:  # WorkflowError included: regenerating a submitted report is refused
         for error in exc.messages:
             messages.error(request, error)
@@ -117,6 +120,8 @@ def submit(request, pk: int):
     try:
         actions.submit_report(request.user, report, version=request.POST.get("version"))
         messages.success(request, _("已报送上级。"))
+    except NotAllowed as exc:  # the action's guard: the 403 page
+        raise PermissionDenied(" ".join(exc.messages)) from None
     except ValidationError as exc:  # WorkflowError and Conflict included
         messages.error(request, " ".join(exc.messages))
     return redirect("reports:detail", report.pk)

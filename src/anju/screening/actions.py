@@ -23,12 +23,13 @@ from anju.core.concurrency import parse_version
 from anju.core.errors import Conflict, WorkflowError
 from anju.core.models import Area, AreaLevel, Domain, User
 from anju.core.notifications import notify
-from anju.core.scoping import in_scope, scoped
+from anju.core.permissions import require
+from anju.core.roles import roles_with
+from anju.core.scoping import scoped
 from anju.matters import actions as matter_actions
 from anju.matters.models import MatterKind
 from anju.screening import periods
 from anju.screening.models import Cadence, PeriodKind, Return, ReturnLine, Round, RoundStatus
-from anju.screening.permissions import PERMISSIONS, can
 
 # level -> (period kind, days after the period's end to report). The town plan: villages twice a month,
 # towns monthly, the county quarterly.
@@ -44,21 +45,13 @@ STALE_RETURN = gettext_lazy("该排查报表已被他人修改，请刷新后重
 MATTER_FIELDS = ("kind", "title", "description", "people_involved", "amount_involved")
 
 
-def _require(actor, permission: str, area=None) -> None:
-    if actor is None or not can(actor, permission):
-        role = actor.get_role_display() if actor is not None else "-"
-        raise WorkflowError(_("您的角色（%(role)s）无权执行此操作。") % {"role": role})
-    if area is not None and not in_scope(actor, area):
-        raise WorkflowError(_("“%(area)s”不在您的管辖范围内。") % {"area": area.name})
-
-
 def _moment(day: dt.date, hour: int = 8) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
 
 def filers_of(area: Area):
     """The people who file ``area``'s return and receive its notices: those of a filing role placed there."""
-    return User.objects.filter(area=area, is_active=True, role__in=PERMISSIONS["screening.file"])
+    return User.objects.filter(area=area, is_active=True, role__in=roles_with("screening.file"))
 
 
 # cadences -----------------------------------------------------------------------------------------------
@@ -98,7 +91,7 @@ def update_cadence(
     active: bool,
 ) -> Cadence:
     """Change how often one level screens; rounds already opened keep their period and due date."""
-    _require(actor, "screening.manage", cadence.county)
+    require(actor, "screening.manage", cadence)
     errors = {}
     if period_kind not in PeriodKind.values:
         errors["period_kind"] = _("请选择排查周期。")
@@ -219,13 +212,13 @@ def open_due_rounds(today: dt.date | None = None) -> list[Round]:
 
 
 @transaction.atomic
-def close_round(actor, round_: Round, *, note: str = "") -> Round:
+def close_round(actor, round_: Round, *, note: str = "", now: dt.datetime | None = None) -> Round:
     """End a round: no more returns are accepted; areas that have not filed stay on the board as missing."""
-    _require(actor, "screening.manage", round_.county)
+    require(actor, "screening.manage", round_)
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
     if not round_.is_open:
         raise WorkflowError(_("本轮排查已结束，无需重复操作。"))
-    return _close(actor, round_, when=timezone.now(), note=(note or "").strip())
+    return _close(actor, round_, when=now or timezone.now(), note=(note or "").strip())
 
 
 # returns ------------------------------------------------------------------------------------------------
@@ -318,7 +311,7 @@ def file_return(
     two filings at once the second finds the first and is refused.
     """
     area = area or getattr(actor, "area", None)
-    _require(actor, "screening.file", area)
+    require(actor, "screening.file", area)
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
     ret = Return.objects.select_for_update(of=("self",)).filter(round=round_, area=area).first()
     if ret is None:
@@ -437,7 +430,7 @@ def _tell_the_centres_above(round_: Round, pending, today: dt.date) -> int:
         }
         sent += len(
             notify(
-                User.objects.filter(area=parent, is_active=True, role__in=PERMISSIONS["screening.manage"]),
+                User.objects.filter(area=parent, is_active=True, role__in=roles_with("screening.manage")),
                 kind="screening.missing_below",
                 title=title,
                 body="、".join(names),
@@ -473,7 +466,8 @@ def send_reminders(today: dt.date | None = None) -> int:
 @transaction.atomic
 def remind_missing(actor, round_: Round, *, today: dt.date | None = None) -> int:
     """A centre reminds, now, the areas in its scope that have not filed (at most once a day per area)."""
-    _require(actor, "screening.manage")
+    # no scope on the round: a town centre reminds its own villages of a county's round (``scoped`` below)
+    require(actor, "screening.manage")
     if not round_.is_open:
         raise WorkflowError(_("本轮排查已结束，不能再发送提醒。"))
     today = today or timezone.localdate()

@@ -14,10 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from anju.core.models import Area, AreaLevel, Domain, User
+from anju.core.roles import roles_with
 from anju.core.scoping import in_scope
 from anju.screening import actions
 from anju.screening.models import Return, Round
-from anju.screening.permissions import PERMISSIONS
 
 MONTHS_BACK = 3
 FILED_SHARE = 0.9  # of the areas, in a round whose due date has passed
@@ -59,7 +59,7 @@ FINDINGS = [
 
 
 def _filer(area: Area, county_staff: User) -> User:
-    local = User.objects.filter(area=area, is_active=True, role__in=PERMISSIONS["screening.file"]).first()
+    local = User.objects.filter(area=area, is_active=True, role__in=roles_with("screening.file")).first()
     return local or county_staff
 
 
@@ -106,7 +106,7 @@ def load_screening_demo(today: dt.date | None = None, seed: int = 2024) -> str:
     if county is None:
         return "没有县级区域，跳过排查演示数据。"
     county_staff = (
-        User.objects.filter(area=county, role__in=PERMISSIONS["screening.manage"]).order_by("id").first()
+        User.objects.filter(area=county, role__in=roles_with("screening.manage")).order_by("id").first()
     )
     rng = random.Random(seed)  # synthetic demo data, reproducible by seed  # nosec B311
     domains = {d.code: d for d in Domain.objects.filter(active=True)}

@@ -70,7 +70,8 @@ class ReturnForm:
         ]
         self.note = (data.get("note", "") if data else "").strip()
         self.zero_report = bool(data and data.get("zero_report"))
-        self.errors: list[str] = []
+        self._top: list[str] = []  # errors of the whole form
+        self._placed = False  # whether an action's error was put beside a domain
 
     @staticmethod
     def _formset(domain, data):
@@ -100,28 +101,52 @@ class ReturnForm:
             for row in self.rows
         ]
 
-    def add_action_errors(self, message_dict: dict) -> None:
-        """Put the action's errors (``line:<code>[:<i>:<field>]`` or page-level) next to what they are about."""
-        by_code = {row.domain.code: row for row in self.rows}
-        for key, messages in message_dict.items():
-            parts = key.split(":")
-            row = by_code.get(parts[1]) if parts[0] == "line" and len(parts) > 1 else None
-            if row is None:
-                self.errors.extend(messages)
-            elif len(parts) == 2:
-                row.errors.extend(messages)
-            else:
-                index, name = int(parts[2]), parts[3]
-                form = row.sent_forms[index] if index < len(row.sent_forms) else None
-                if form is not None and name in form.fields:
-                    form.add_error(name, messages)
-                else:
-                    row.errors.extend(messages)
+    @property
+    def fields(self) -> _ErrorKeys:
+        """The error keys that have a place on this form, as a Django form's ``fields`` for
+        ``core.forms.add_action_errors``."""
+        return _ErrorKeys({row.domain.code for row in self.rows})
+
+    def add_error(self, key: str | None, messages) -> None:
+        """Put one error where it belongs, like a Django form's ``add_error``: ``line:<code>`` beside a domain,
+        ``line:<code>:<i>:<field>`` beside one matter's field (or its domain), anything else at the top."""
+        messages = [messages] if isinstance(messages, str) else list(messages)
+        parts = (key or "").split(":")
+        row = next((r for r in self.rows if len(parts) > 1 and r.domain.code == parts[1]), None)
+        if key is None or row is None:
+            self._top.extend(messages)
+            return
+        self._placed = True
+        form = None
+        if len(parts) == 4 and parts[2].isdigit() and int(parts[2]) < len(row.sent_forms):
+            form = row.sent_forms[int(parts[2])]
+        if form is not None and parts[3] in form.fields:
+            form.add_error(parts[3], messages)
+        else:
+            row.errors.extend(messages)
+
+    @property
+    def errors(self) -> list[str]:
+        """What the top of the form says; after the action's errors, first how many domains need a change
+        (on a phone the rows with errors may be far down the page)."""
         flagged = sum(1 for row in self.rows if row.errors or any(f.errors for f in row.sent_forms))
-        if flagged:  # on a phone the rows with errors may be far down the page
-            self.errors.insert(
-                0, gettext("有 %(n)s 个领域需要补充或修改，请按各领域下的红字提示处理。") % {"n": flagged}
-            )
+        if self._placed and flagged:
+            return [
+                gettext("有 %(n)s 个领域需要补充或修改，请按各领域下的红字提示处理。") % {"n": flagged},
+                *self._top,
+            ]
+        return list(self._top)
+
+
+class _ErrorKeys:
+    """``key in fields`` for a return form: a key naming one of its domains (``line:<code>…``)."""
+
+    def __init__(self, codes: set[str]):
+        self.codes = codes
+
+    def __contains__(self, key) -> bool:
+        parts = str(key).split(":")
+        return parts[0] == "line" and len(parts) > 1 and parts[1] in self.codes
 
 
 class CadenceForm(forms.ModelForm):

@@ -6,7 +6,6 @@ platform's. Which areas a user may act for is scope, see ``anju.core.scoping``.
 
 from __future__ import annotations
 
-from anju.core.permissions import may
 from anju.core.roles import EVERYONE, Role
 
 G, V, C, D, L, A, X = (
@@ -26,8 +25,3 @@ PERMISSIONS: dict[str, frozenset] = {
     # close rounds, send reminders by hand, configure the cadence
     "screening.manage": frozenset({C, X}),
 }
-
-
-def can(user, permission: str) -> bool:
-    """Whether the user's role holds ``permission`` (to decide what a page shows; actions ``require`` it)."""
-    return may(user, permission)

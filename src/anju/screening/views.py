@@ -14,15 +14,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from anju.core.errors import WorkflowError, http_status
+from anju.core.errors import NotAllowed, WorkflowError, http_status
+from anju.core.forms import add_action_errors
 from anju.core.models import Area, AreaLevel, Domain
 from anju.core.params import int_param
+from anju.core.permissions import may
 from anju.core.scoping import get_scoped_or_404, in_scope, scoped
 from anju.matters.models import Matter
 from anju.screening import actions
 from anju.screening.forms import CadenceForm, ReturnForm
 from anju.screening.models import FILING_LEVELS, Cadence, Return, ReturnLine, RoundStatus
-from anju.screening.permissions import can
 from anju.screening.queries import (
     completeness,
     completeness_by_parent,
@@ -39,8 +40,9 @@ STATES = [
 ]
 
 
-def _require(user, permission: str) -> None:
-    if not can(user, permission):
+def _page_gate(user, permission: str) -> None:
+    """A page the user's role cannot see at all is refused before anything is read."""
+    if not may(user, permission):
         raise PermissionDenied(_("您的角色无权执行此操作。"))
 
 
@@ -48,15 +50,23 @@ def _error_text(exc: ValidationError) -> str:
     return "；".join(exc.messages)
 
 
-def _error_dict(exc: ValidationError) -> dict:
-    """Field errors as given, or the message of a refusal (``WorkflowError``) as a page-level error."""
-    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+def _page_status(exc: ValidationError) -> int:
+    """A form shown again: 400 for input to correct, the refusal's own status (403, 409) otherwise."""
+    return http_status(exc) if isinstance(exc, WorkflowError) else 400
+
+
+def _one_button(request, exc: ValidationError):
+    """A refused one-button step: a role or scope refusal is the 403 page; any other refusal is said on the
+    page the button was on (this app's convention)."""
+    if isinstance(exc, NotAllowed):
+        raise PermissionDenied(_error_text(exc)) from None
+    messages.error(request, _error_text(exc))
 
 
 @login_required
 def index(request):
     user = request.user
-    _require(user, "screening.view")
+    _page_gate(user, "screening.view")
     rounds = visible_rounds(user)
     level = request.GET.get("level", "")
     if (level_value := int_param(level)) is not None:
@@ -78,12 +88,12 @@ def index(request):
         {
             "page": page,
             "items": items,
-            "pending": pending_for(user) if can(user, "screening.file") else [],
+            "pending": pending_for(user) if may(user, "screening.file") else [],
             "levels": FILING_LEVELS,
             "level": level,
             "status": status,
             "statuses": RoundStatus.choices,
-            "can_manage": can(user, "screening.manage"),
+            "can_manage": may(user, "screening.manage"),
             "today": timezone.localdate(),
         },
     )
@@ -92,7 +102,7 @@ def index(request):
 @login_required
 def round_board(request, pk: int):
     user = request.user
-    _require(user, "screening.view")
+    _page_gate(user, "screening.view")
     round_ = get_round_or_404(user, pk)
     returns = (
         scoped(user, Return).filter(round=round_).select_related("area", "area__parent", "filed_by", "unit")
@@ -109,7 +119,7 @@ def round_board(request, pk: int):
         returns = returns.filter(area__name__icontains=query)
     page = Paginator(returns, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
-    may_file = can(user, "screening.file") and round_.is_open
+    may_file = may(user, "screening.file") and round_.is_open
     by_parent = completeness_by_parent(user, round_) if round_.level == AreaLevel.VILLAGE else []
     rows = [
         {"ret": r, "state": r.state(today), "can_file": may_file and not r.is_filed} for r in page.object_list
@@ -125,8 +135,8 @@ def round_board(request, pk: int):
             "state": state,
             "states": STATES,
             "q": query,
-            "can_close": can(user, "screening.manage") and round_.is_open and in_scope(user, round_.county),
-            "can_remind": can(user, "screening.manage") and round_.is_open,
+            "can_close": may(user, "screening.manage") and round_.is_open and in_scope(user, round_.county),
+            "can_remind": may(user, "screening.manage") and round_.is_open,
             "show_town": round_.level == AreaLevel.VILLAGE,
             "by_parent": by_parent if len(by_parent) > 1 else [],
         },
@@ -140,7 +150,7 @@ def round_close(request, pk: int):
     try:
         actions.close_round(request.user, round_, note=request.POST.get("note", ""))
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        _one_button(request, exc)
     else:
         messages.success(request, _("本轮排查已结束，未报送的区域在完成情况中标为“未报送”。"))
     return redirect("screening:round", round_.pk)
@@ -153,7 +163,7 @@ def round_remind(request, pk: int):
     try:
         sent = actions.remind_missing(request.user, round_)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        _one_button(request, exc)
     else:
         messages.success(
             request, _("已向未报送区域发送提醒 %(n)s 条（每个区域每天最多一条）。") % {"n": sent}
@@ -172,7 +182,7 @@ def _filing_area(request):
 @login_required
 def file_return(request, pk: int):
     user = request.user
-    _require(user, "screening.file")
+    _page_gate(user, "screening.file")  # the form page itself; filing is the action's to allow
     round_ = get_round_or_404(user, pk)
     area = _filing_area(request)
     ret = get_scoped_or_404(user, Return.objects.select_related("area", "round"), round=round_, area=area)
@@ -194,8 +204,8 @@ def file_return(request, pk: int):
                     version=request.POST.get("version"),
                 )
             except ValidationError as exc:
-                form.add_action_errors(_error_dict(exc))
-                status = http_status(exc) if isinstance(exc, WorkflowError) else 400
+                add_action_errors(form, exc)
+                status = _page_status(exc)
             else:
                 if ret.late:
                     messages.warning(request, _("报表已提交（已超过报送期限，标记为逾期报送）。"))
@@ -203,7 +213,7 @@ def file_return(request, pk: int):
                     messages.success(request, _("报表已提交，谢谢！"))
                 return redirect("screening:return", ret.pk)
         else:
-            form.errors.append(_("部分事项填写有误，请按提示修改。"))
+            form.add_error(None, _("部分事项填写有误，请按提示修改。"))
             status = 400
     else:
         form = ReturnForm(domains)
@@ -226,7 +236,7 @@ def file_return(request, pk: int):
 @login_required
 def return_detail(request, pk: int):
     user = request.user
-    _require(user, "screening.view")
+    _page_gate(user, "screening.view")
     matters = scoped(user, Matter).select_related("domain")
     ret = get_scoped_or_404(
         user,
@@ -241,7 +251,7 @@ def return_detail(request, pk: int):
         pk=pk,
     )
     if not ret.is_filed:
-        if ret.round.is_open and can(user, "screening.file"):
+        if ret.round.is_open and may(user, "screening.file"):
             return redirect(reverse("screening:file", args=[ret.round_id]) + f"?area={ret.area_id}")
         messages.info(request, _("“%(area)s”未报送本轮排查。") % {"area": ret.area.name})
         return redirect("screening:round", ret.round_id)
@@ -251,9 +261,10 @@ def return_detail(request, pk: int):
 @login_required
 def cadences(request):
     user = request.user
-    _require(user, "screening.manage")
+    _page_gate(user, "screening.manage")  # the page lists the cadences; saving one is the action's to allow
     rows = list(scoped(user, Cadence).select_related("county"))
     forms = {c.pk: CadenceForm(instance=c, prefix=f"c{c.pk}") for c in rows}
+    status = 200
     if request.method == "POST":
         cadence = get_scoped_or_404(user, Cadence, pk=request.POST.get("cadence"))
         form = CadenceForm(request.POST, instance=Cadence.objects.get(pk=cadence.pk), prefix=f"c{cadence.pk}")
@@ -263,10 +274,12 @@ def cadences(request):
                     user, cadence, **{f: form.cleaned_data[f] for f in actions.CADENCE_FIELDS}
                 )
             except ValidationError as exc:
-                for name, errors in _error_dict(exc).items():
-                    form.add_error(name if name in form.fields else None, errors)
+                add_action_errors(form, exc)
+                status = _page_status(exc)
             else:
                 messages.success(request, _("排查周期已保存，下一轮起按新设置开启。"))
                 return redirect("screening:cadences")
         forms[cadence.pk] = form
-    return render(request, "screening/cadences.html", {"rows": [(c, forms[c.pk]) for c in rows]})
+    return render(
+        request, "screening/cadences.html", {"rows": [(c, forms[c.pk]) for c in rows]}, status=status
+    )

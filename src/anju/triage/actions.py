@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from anju import text as textlib
 from anju.core import audit
+from anju.core.permissions import require
 from anju.triage import service
 from anju.triage.models import ClassifierModel, Correction
 
@@ -15,12 +18,14 @@ MODEL_DIR_NAME = "models"
 
 
 @transaction.atomic
-def train_classifier(actor=None, *, min_labelled: int = textlib.MIN_LABELLED) -> ClassifierModel:
+def train_classifier(
+    actor=None, *, min_labelled: int = textlib.MIN_LABELLED, now: dt.datetime | None = None
+) -> ClassifierModel:
     """Train on the labelled examples the owning apps provide (the ledger's matters, their domain as
     corrected by staff: ``service.register_training_source``); with too few, keep the keyword lexicon.
     The new model becomes the active one."""
     if actor is not None:
-        actor.require("triage.train")
+        require(actor, "triage.train")  # no area: the model serves every report
     rows = service.labelled_examples()
     texts = [text for text, _ in rows]
     labels = [code for _, code in rows]
@@ -28,11 +33,13 @@ def train_classifier(actor=None, *, min_labelled: int = textlib.MIN_LABELLED) ->
     kind = "lexicon" if isinstance(model, textlib.LexiconClassifier) else "trained"
     folder = settings.DATA_DIR / MODEL_DIR_NAME
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"triage-{timezone.now():%Y%m%d-%H%M%S-%f}.pkl"
+    now = now or timezone.now()
+    path = folder / f"triage-{now:%Y%m%d-%H%M%S-%f}.pkl"
     model.save(path)
     ClassifierModel.objects.filter(active=True).update(active=False)
     record = ClassifierModel.objects.create(
         trained_by=actor,
+        trained_at=now,
         kind=kind,
         path=str(path),
         n_labelled=len(rows),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from anju import text as textlib
+from anju.core.errors import NotAllowed
 from anju.triage import actions
 from anju.triage.models import ClassifierModel, Correction
 
@@ -35,7 +37,10 @@ def model_status(request):
 @login_required
 @require_POST
 def train(request):
-    record = actions.train_classifier(request.user)
+    try:
+        record = actions.train_classifier(request.user)
+    except NotAllowed as exc:  # the action's own guard; the page has nothing to show to this role
+        raise PermissionDenied(" ".join(exc.messages)) from None
     if record.kind == "trained":
         messages.success(
             request,

@@ -6,15 +6,17 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from anju.core.errors import NotAllowed
 from anju.core.models import Domain
 from anju.core.params import id_param
+from anju.core.permissions import may
 from anju.core.scoping import scoped
 from anju.warning import actions
 from anju.warning.charts import ChartPoint, series_chart
@@ -56,8 +58,8 @@ def signal_list(request):
             "domain": domain,
             "domains": Domain.objects.filter(active=True),
             "last_scan": SignalScan.objects.first(),
-            "can_scan": request.user.can("signals.scan"),
-            "can_alert": request.user.can("alert.manage"),
+            "can_scan": may(request.user, "signals.scan"),
+            "can_alert": may(request.user, "alert.manage"),
         },
     )
 
@@ -65,14 +67,14 @@ def signal_list(request):
 @login_required
 @require_POST
 def scan_now(request):
-    request.user.require("signals.scan")  # before the input is read: a refusal says nothing about it
-    try:
-        weeks = actions.scan_weeks(request.POST.get("weeks") or 4)
+    try:  # the action checks the role before it reads the input: a refusal says nothing about it
+        scan = actions.run_scan(request.user, weeks=request.POST.get("weeks") or 4)
+    except NotAllowed as exc:
+        raise PermissionDenied(" ".join(exc.messages)) from None
     except ValidationError as exc:
-        for message in exc.message_dict["weeks"]:
+        for message in exc.messages:
             messages.error(request, message)
         return redirect("warning:signals")
-    scan = actions.run_scan(request.user, weeks=weeks)
     messages.success(
         request,
         _("扫描完成：%(n)s 个序列，%(a)s 个报警，用时 %(ms)s 毫秒。")

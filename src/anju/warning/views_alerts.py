@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -14,17 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from anju.core.api_tokens import login_or_token_required
-from anju.core.errors import http_status
+from anju.core.errors import WorkflowError, http_status
+from anju.core.forms import add_action_errors
 from anju.core.params import id_param
+from anju.core.permissions import may
 from anju.core.scoping import get_scoped_or_404, scoped
 from anju.warning import actions, cap
 from anju.warning.forms import AlertForm, ReasonForm
 from anju.warning.models import Alert, AlertStatus, MessageType, Signal
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @login_required
@@ -40,14 +37,16 @@ def alert_list(request):
     return render(
         request,
         "warning/alert_list.html",
-        {"page": page, "state": state, "can_manage": request.user.can("alert.manage")},
+        {"page": page, "state": state, "can_manage": may(request.user, "alert.manage")},
     )
 
 
 @login_required
 def alert_new(request):
-    request.user.require("alert.manage")
+    if request.method == "GET" and not may(request.user, "alert.manage"):
+        raise PermissionDenied  # the form is no use to this role; a POST is the action's to refuse
     signal = None
+    status = 200
     if (signal_id := id_param(request.GET.get("signal"))) is not None:
         signal = get_scoped_or_404(
             request.user, Signal.objects.select_related("area", "domain"), pk=signal_id
@@ -59,7 +58,8 @@ def alert_new(request):
             try:
                 alert = actions.draft_alert(request.user, signal=signal, **data)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_action_errors(form, exc)
+                status = http_status(exc) if isinstance(exc, WorkflowError) else 200
             else:
                 messages.success(request, _("预警草稿已保存，核对后请点击“发布”。"))
                 return redirect("warning:alert", alert.pk)
@@ -75,7 +75,7 @@ def alert_new(request):
                 **alert_text_from_signal(signal, timezone.localdate()),
             )
         form = AlertForm(request.user, initial=initial)
-    return render(request, "warning/alert_form.html", {"form": form, "signal": signal})
+    return render(request, "warning/alert_form.html", {"form": form, "signal": signal}, status=status)
 
 
 @login_required
@@ -104,7 +104,7 @@ def _detail_page(request, pk: int, *, status: int = 200):
             "mine": mine,
             "chain": chain,
             "followers": alert.followers.all(),
-            "can_manage": request.user.can("alert.manage"),
+            "can_manage": may(request.user, "alert.manage"),
             "reason_form": ReasonForm(),
             "update_form": AlertForm(
                 request.user,

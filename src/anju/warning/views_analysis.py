@@ -7,7 +7,7 @@ import datetime as dt
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,8 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from anju.core.errors import http_status
+from anju.core.errors import NotAllowed, WorkflowError, http_status
+from anju.core.forms import add_action_errors
 from anju.core.models import Area, Unit
+from anju.core.permissions import may
 from anju.core.scoping import get_scoped_or_404, scoped
 from anju.warning import actions
 from anju.warning.forms import DATETIME
@@ -67,15 +69,6 @@ class KeyDateForm(forms.Form):
     end = forms.DateField(label=gettext_lazy("结束"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
-def _errors_to_form(form, exc: ValidationError) -> None:
-    """Field errors next to their fields; a refusal (``WorkflowError``, no field) above the form."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 @login_required
 def meeting_list(request):
     request.user.require("analysis.view")
@@ -87,7 +80,7 @@ def meeting_list(request):
         "warning/meeting_list.html",
         {
             "page": page,
-            "can_manage": request.user.can("analysis.manage"),
+            "can_manage": may(request.user, "analysis.manage"),
             "key_dates": KeyDate.objects.filter(end__gte=today)[:10],
             "active": actions.active_key_dates(today),
             "open_tasks": scoped(request.user, MeetingDecision)
@@ -100,7 +93,9 @@ def meeting_list(request):
 
 @login_required
 def meeting_new(request):
-    request.user.require("analysis.manage")
+    if request.method == "GET" and not may(request.user, "analysis.manage"):
+        raise PermissionDenied  # the form is no use to this role; a POST is the action's to refuse
+    status = 200
     form = MeetingForm(
         request.user,
         request.POST or None,
@@ -112,11 +107,12 @@ def meeting_new(request):
         try:
             meeting = actions.plan_meeting(request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_action_errors(form, exc)
+            status = http_status(exc) if isinstance(exc, WorkflowError) else 200
         else:
             messages.success(request, _("已创建研判会，议程已自动生成。"))
             return redirect("warning:meeting", meeting.pk)
-    return render(request, "warning/meeting_form.html", {"form": form})
+    return render(request, "warning/meeting_form.html", {"form": form}, status=status)
 
 
 @login_required
@@ -143,7 +139,7 @@ def meeting_detail(request, pk: int):
                     messages.success(request, _("决定已记录。"))
                 return redirect("warning:meeting", meeting.pk)
             except ValidationError as exc:  # WorkflowError and Conflict included
-                _errors_to_form(form, exc)
+                add_action_errors(form, exc)
                 status = http_status(exc)
         else:
             status = 400
@@ -162,7 +158,7 @@ def meeting_detail(request, pk: int):
             "minutes_form": minutes_form,
             "minutes_version": minutes_version,
             "decision_form": decision_form,
-            "can_manage": request.user.can("analysis.manage"),
+            "can_manage": may(request.user, "analysis.manage"),
         },
         status=status,
     )
@@ -175,7 +171,9 @@ def task_done(request, pk: int):
     try:
         actions.complete_task(request.user, decision, note=request.POST.get("note", ""))
         messages.success(request, _("任务已办结。"))
-    except ValidationError as exc:  # WorkflowError included
+    except NotAllowed as exc:  # not the responsible unit: the 403 page
+        raise PermissionDenied(" ".join(exc.messages)) from None
+    except ValidationError as exc:  # WorkflowError included: said on the meeting's page
         messages.error(request, " ".join(exc.messages))
     return redirect("warning:meeting", decision.meeting_id)
 
@@ -188,6 +186,8 @@ def key_date_new(request):
         try:
             actions.save_key_date(request.user, **form.cleaned_data)
             messages.success(request, _("重要节点已保存，期间每天自动生成研判会。"))
+        except NotAllowed as exc:
+            raise PermissionDenied(" ".join(exc.messages)) from None
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
     else:

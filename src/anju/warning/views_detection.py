@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from anju.core.errors import WorkflowError, http_status
+from anju.core.forms import add_action_errors
 from anju.core.models import Domain
+from anju.core.permissions import may
 from anju.warning import actions
 from anju.warning.detection import (
     CONTROL_FIELDS,
@@ -49,7 +51,7 @@ def detection_list(request):
         "warning/detection_list.html",
         {
             "rows": rows,
-            "can_configure": request.user.can("signals.configure"),
+            "can_configure": may(request.user, "signals.configure"),
             "default_method": Method(DEFAULT_METHOD).label,
         },
     )
@@ -72,7 +74,8 @@ def _field_help() -> dict[str, str]:
 
 @login_required
 def detection_edit(request, pk: int):
-    request.user.require("signals.configure")
+    if request.method == "GET" and not may(request.user, "signals.configure"):
+        raise PermissionDenied  # the form is no use to this role; a POST is the action's to refuse
     domain = get_object_or_404(Domain, pk=pk, active=True)
     setting = DomainDetection.objects.filter(domain=domain).first()
     may_change = actions.may_configure_detection(request.user)
@@ -88,12 +91,9 @@ def detection_edit(request, pk: int):
                     controls=form.controls(),
                     seen_version=form.cleaned_data["version"],
                 )
-            except WorkflowError as exc:  # not allowed (403) or changed meanwhile (409)
-                form.add_error(None, exc.messages)
-                status = http_status(exc)
-            except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+            except ValidationError as exc:  # WorkflowError: not allowed (403) or changed meanwhile (409)
+                add_action_errors(form, exc)
+                status = http_status(exc) if isinstance(exc, WorkflowError) else 200
             else:
                 messages.success(request, _("已保存“%(domain)s”的监测方法。") % {"domain": domain.name})
                 return redirect("warning:detection")

@@ -6,7 +6,7 @@ audit event. A refused call raises ``ValidationError`` (field → message) or ``
 nothing. A decided assessment is locked: further changes go into a new revision (``revise``).
 """
 
-from anju.assessment.actions._common import METHODS, RECORD_STAGES, WorkflowError
+from anju.assessment.actions._common import RECORD_STAGES, WorkflowError
 from anju.assessment.actions.decision import (
     complete_task,
     determine_level,
@@ -43,7 +43,6 @@ from anju.assessment.actions.register import (
 )
 
 __all__ = [
-    "METHODS",
     "RECORD_STAGES",
     "WorkflowError",
     "add_expert_opinion",

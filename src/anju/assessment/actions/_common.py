@@ -1,4 +1,4 @@
-"""Guards and validators shared by the assessment actions."""
+"""Locks and validators shared by the assessment actions (the guard is ``anju.core.permissions.require``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from anju.assessment import permissions
 from anju.assessment.models import (
     Assessment,
     AssessmentItem,
@@ -17,7 +16,6 @@ from anju.assessment.models import (
 from anju.core import audit
 from anju.core.concurrency import lock_checked
 from anju.core.errors import WorkflowError
-from anju.core.scoping import in_scope
 from anju.matters.risk import current_matrix
 
 ITEM_FIELDS = (
@@ -41,27 +39,11 @@ PLAN_FIELDS = (
     "consult_whom",
     "decision_body",
 )
-METHODS = {
-    "notice": "公示",
-    "survey": "问卷调查",
-    "visit": "实地走访",
-    "forum": "座谈会",
-    "hearing": "听证会",
-    "expert": "专家论证",
-}
 RECORD_STAGES = (Stage.CONSULTATION, Stage.ANALYSIS)
 STALE_ASSESSMENT = gettext_lazy("该评估已被他人修改，请刷新后重试。")
 
 
-# ---------------------------------------------------------------- guards and small validators
-
-
-def _require(actor, permission: str, area) -> None:
-    if not permissions.can(actor, permission):
-        role = actor.get_role_display() if actor is not None and hasattr(actor, "get_role_display") else "—"
-        raise WorkflowError(_("您的角色（%(role)s）无权执行此操作。") % {"role": role})
-    if area is not None and not in_scope(actor, area):
-        raise WorkflowError(_("该评估事项不在您的管辖范围内。"))
+# ---------------------------------------------------------------- locks and small validators
 
 
 def _locked(assessment: Assessment, version=None) -> Assessment:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -14,7 +16,6 @@ from anju.assessment.actions._common import (
     _date,
     _locked,
     _raise,
-    _require,
     _stage,
     _text,
 )
@@ -33,17 +34,24 @@ from anju.assessment.models import (
 from anju.assessment.models.assessment import VerdictLevel
 from anju.core import audit
 from anju.core.errors import WorkflowError
+from anju.core.permissions import require
 
 # ---------------------------------------------------------------- level, report, decision
 
 
 @transaction.atomic
 def determine_level(
-    actor, assessment: Assessment, *, final_level: str = "", justification: str = "", version=None
+    actor,
+    assessment: Assessment,
+    *,
+    final_level: str = "",
+    justification: str = "",
+    version=None,
+    now: dt.datetime | None = None,
 ) -> Assessment:
     """确定风险等级: compute with the county rule; the assessment body may override the after-measures
     level with a written justification. Incomplete records → ValidationError listing what is missing."""
-    _require(actor, "assessment.level", assessment.item.area)
+    require(actor, "assessment.level", assessment)
     _stage(assessment, (Stage.ANALYSIS, Stage.LEVELLED), _("确定风险等级"), version)
     rule = verdict.load_rule()
     result = verdict.evaluate(assessment, rule)
@@ -69,7 +77,7 @@ def determine_level(
     assessment.final_level = final_level
     assessment.override_justification = justification if final_level != result.final else ""
     assessment.recommendation = verdict.recommendation(final_level, rule)
-    assessment.levelled_at = timezone.now()
+    assessment.levelled_at = now or timezone.now()
     assessment.stage = Stage.LEVELLED
     assessment.save()
     after = audit.snapshot(
@@ -83,18 +91,27 @@ def determine_level(
 
 @transaction.atomic
 def issue_report(
-    actor, assessment: Assessment, *, emergency_plan, conclusion, issued_on=None, version=None
+    actor,
+    assessment: Assessment,
+    *,
+    emergency_plan,
+    conclusion,
+    issued_on=None,
+    version=None,
+    now: dt.datetime | None = None,
 ) -> Assessment:
     """形成评估报告: write the .docx and PDF from the records and keep them with the assessment."""
     from anju.assessment import report
 
-    _require(actor, "assessment.conduct", assessment.item.area)
+    require(actor, "assessment.conduct", assessment)
     _stage(assessment, (Stage.LEVELLED, Stage.REPORTED), _("形成评估报告"), version)
     errors: dict = {}
     emergency_plan = _text(errors, "emergency_plan", emergency_plan, _("请填写应急处置预案。"))
     conclusion = _text(errors, "conclusion", conclusion, _("请填写评估结论。"))
-    day = _date(errors, "issued_on", issued_on or timezone.localdate(), _("报告日期"))
-    if day and day > timezone.localdate():
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    day = _date(errors, "issued_on", issued_on or today, _("报告日期"))
+    if day and day > today:
         errors["issued_on"] = _("报告日期不能晚于今天。")
     _raise(errors)
     item = assessment.item
@@ -108,7 +125,7 @@ def issue_report(
     )
     assessment.stage = Stage.REPORTED
     assessment.report_issued_by = actor if actor and actor.pk else None
-    assessment.report_generated_at = timezone.now()  # a review clears only the report it has read
+    assessment.report_generated_at = now  # a review clears only the report it has read
     assessment.save()
     stem = f"assessment-{item.pk}-r{assessment.revision}"
     assessment.report_docx.save(f"{stem}.docx", ContentFile(report.render_docx(assessment)), save=False)
@@ -126,11 +143,18 @@ def issue_report(
 
 @transaction.atomic
 def record_review(
-    actor, assessment: Assessment, *, conclusion, opinion, reviewed_on=None, version=None
+    actor,
+    assessment: Assessment,
+    *,
+    conclusion,
+    opinion,
+    reviewed_on=None,
+    version=None,
+    now: dt.datetime | None = None,
 ) -> Review:
     """审核 (e.g. 合法性审查) of the issued report by someone other than its author. "退回" sends the
     assessment back to analysis and withdraws the level and report."""
-    _require(actor, "assessment.review", assessment.item.area)
+    require(actor, "assessment.review", assessment)
     _stage(assessment, (Stage.REPORTED,), _("审核评估报告"), version)
     if assessment.report_issued_by_id and actor.pk == assessment.report_issued_by_id:
         raise WorkflowError(_("评估报告的出具人不能审核自己出具的报告。"))
@@ -138,10 +162,10 @@ def record_review(
     if conclusion not in ReviewConclusion.values:
         errors["conclusion"] = _("请选择审核结论。")
     opinion = _text(errors, "opinion", opinion, _("请填写审核意见。"))
-    day = _date(errors, "reviewed_on", reviewed_on or timezone.localdate(), _("审核日期"))
+    day = _date(errors, "reviewed_on", reviewed_on or timezone.localdate(now), _("审核日期"))
     if day and day < assessment.report_issued_on:
         errors["reviewed_on"] = _("审核日期不能早于评估报告日期。")
-    elif day and day > timezone.localdate():
+    elif day and day > timezone.localdate(now):
         errors["reviewed_on"] = _("审核日期不能晚于今天。")
     _raise(errors)
     review = Review.objects.create(
@@ -168,11 +192,19 @@ def record_review(
 
 @transaction.atomic
 def record_decision(
-    actor, assessment: Assessment, *, outcome, decided_on, meeting, summary, version=None
+    actor,
+    assessment: Assessment,
+    *,
+    outcome,
+    decided_on,
+    meeting,
+    summary,
+    version=None,
+    now: dt.datetime | None = None,
 ) -> Decision:
     """集体研究决策: implement / postpone / adjust and implement / do not implement. Locks the assessment;
     for an implementing decision every mitigation measure becomes a tracked task."""
-    _require(actor, "assessment.decide", assessment.item.area)
+    require(actor, "assessment.decide", assessment)
     _locked(assessment, version)
     if assessment.locked:
         raise WorkflowError(_("该评估已决策并锁定，如需修改请创建新版本。"))
@@ -189,7 +221,7 @@ def record_decision(
             "d": day,
             "r": assessment.report_issued_on,
         }
-    elif day and day > timezone.localdate():
+    elif day and day > timezone.localdate(now):
         errors["decided_on"] = _("决策日期不能晚于今天。")
     meeting = _text(errors, "meeting", meeting, _("请填写决策会议（如：县政府常务会议）。"))
     summary = _text(errors, "summary", summary, _("请填写会议纪要要点。"))
@@ -242,10 +274,12 @@ def _copy(instance, **overrides):
 
 
 @transaction.atomic
-def revise(actor, assessment: Assessment, *, reason: str, version=None) -> Assessment:
+def revise(
+    actor, assessment: Assessment, *, reason: str, version=None, now: dt.datetime | None = None
+) -> Assessment:
     """A decided (locked) assessment is never edited: a new revision copies its records and reopens the
     analysis; the old revision stays readable with its report and decision."""
-    _require(actor, "assessment.revise", assessment.item.area)
+    require(actor, "assessment.revise", assessment)
     _locked(assessment, version)
     if not assessment.locked:
         raise WorkflowError(_("只有已决策锁定的评估才需要创建新版本；当前版本可直接修改。"))
@@ -279,7 +313,7 @@ def revise(actor, assessment: Assessment, *, reason: str, version=None) -> Asses
         report_docx="",
         report_pdf="",
         created_by=actor if actor and actor.pk else None,
-        created_at=timezone.now(),
+        created_at=now or timezone.now(),
     )
     for notice in old.notices.all():
         _copy(notice, assessment=new)
@@ -304,11 +338,13 @@ def revise(actor, assessment: Assessment, *, reason: str, version=None) -> Asses
 
 
 @transaction.atomic
-def complete_task(actor, task: TrackingTask, *, done_on, note) -> TrackingTask:
-    _require(actor, "assessment.track", task.assessment.item.area)
+def complete_task(
+    actor, task: TrackingTask, *, done_on, note, now: dt.datetime | None = None
+) -> TrackingTask:
+    require(actor, "assessment.track", task)
     errors: dict = {}
     day = _date(errors, "done_on", done_on, _("完成日期"))
-    if day and day > timezone.localdate():
+    if day and day > timezone.localdate(now):
         errors["done_on"] = _("完成日期不能晚于今天。")
     if day and day < task.assessment.decision.decided_on:
         errors["done_on"] = _("完成日期不能早于决策日期。")
@@ -347,7 +383,7 @@ def link_matters(actor, assessment: Assessment) -> int:
     """Link the matters that happened after the decision, so the forecast can be compared with reality.
     ``actor`` None is the scheduled job (``anju assessment-track``)."""
     if actor is not None:
-        _require(actor, "assessment.track", assessment.item.area)
+        require(actor, "assessment.track", assessment)
     if not hasattr(assessment, "decision"):
         raise WorkflowError(_("尚未决策，无需关联后续事项。"))
     linked = set(assessment.matter_links.values_list("matter_id", flat=True))

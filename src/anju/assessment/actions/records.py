@@ -17,7 +17,6 @@ from anju.assessment.actions._common import (
     _matrix_level,
     _order,
     _raise,
-    _require,
     _stage,
     _text,
 )
@@ -35,6 +34,7 @@ from anju.assessment.models import (
     SurveyGroup,
 )
 from anju.core import audit
+from anju.core.permissions import require
 from anju.matters.risk import current_matrix
 
 # ---------------------------------------------------------------- consultation records
@@ -44,7 +44,7 @@ from anju.matters.risk import current_matrix
 def add_public_notice(
     actor, assessment: Assessment, *, channel, start_on, end_on, content="", opinions_received=0
 ) -> PublicNotice:
-    _require(actor, "assessment.conduct", assessment.item.area)
+    require(actor, "assessment.conduct", assessment)
     _stage(assessment, RECORD_STAGES, _("登记公示"))
     errors: dict = {}
     channel = _text(errors, "channel", channel, _("请填写公示方式或地点。"))
@@ -85,7 +85,7 @@ def add_survey(
     actor, assessment: Assessment, *, title, conducted_from, conducted_to, method="", groups: list[dict]
 ) -> Survey:
     """问卷: ``groups`` is a list of {group, support, neutral, opposed}."""
-    _require(actor, "assessment.conduct", assessment.item.area)
+    require(actor, "assessment.conduct", assessment)
     _stage(assessment, RECORD_STAGES, _("登记问卷调查"))
     errors: dict = {}
     title = _text(errors, "title", title, _("请填写问卷名称。"))
@@ -136,7 +136,7 @@ def add_survey(
 def add_meeting(
     actor, assessment: Assessment, *, kind, held_on, place, attendance, participants="", summary
 ) -> Meeting:
-    _require(actor, "assessment.conduct", assessment.item.area)
+    require(actor, "assessment.conduct", assessment)
     _stage(assessment, RECORD_STAGES, _("登记座谈、走访或听证"))
     errors: dict = {}
     if kind not in MeetingKind.values:
@@ -171,7 +171,7 @@ def add_meeting(
 def add_expert_opinion(
     actor, assessment: Assessment, *, expert, field="", score, weight=1, opinion, given_on
 ) -> ExpertOpinion:
-    _require(actor, "assessment.conduct", assessment.item.area)
+    require(actor, "assessment.conduct", assessment)
     _stage(assessment, RECORD_STAGES, _("登记专家意见"))
     errors: dict = {}
     expert = _text(errors, "expert", expert, _("请填写专家姓名。"))
@@ -214,7 +214,7 @@ def _handling(errors: dict, handling, reason) -> tuple[str, str]:
 
 @transaction.atomic
 def add_opinion(actor, assessment: Assessment, *, source, content, handling="", reason="") -> Opinion:
-    _require(actor, "assessment.conduct", assessment.item.area)
+    require(actor, "assessment.conduct", assessment)
     _stage(assessment, RECORD_STAGES, _("登记意见"))
     errors: dict = {}
     source = _text(errors, "source", source, _("请填写意见来源。"))
@@ -231,7 +231,7 @@ def add_opinion(actor, assessment: Assessment, *, source, content, handling="", 
 @transaction.atomic
 def handle_opinion(actor, opinion: Opinion, *, handling, reason="") -> Opinion:
     assessment = opinion.assessment
-    _require(actor, "assessment.conduct", assessment.item.area)
+    require(actor, "assessment.conduct", assessment)
     _stage(assessment, RECORD_STAGES, _("处理意见"))
     errors: dict = {}
     if not handling:
@@ -256,7 +256,7 @@ def handle_opinion(actor, opinion: Opinion, *, handling, reason="") -> Opinion:
 def remove_record(actor, record) -> None:
     """Delete a consultation record, factor or measure entered by mistake (only before the level is set)."""
     assessment = record.factor.assessment if isinstance(record, Measure) else record.assessment
-    _require(actor, "assessment.conduct", assessment.item.area)
+    require(actor, "assessment.conduct", assessment)
     _stage(assessment, RECORD_STAGES, _("删除记录"))
     label = record._meta.verbose_name
     _audit(actor, "record.remove", record, assessment, before={"type": str(label), "text": str(record)[:200]})
@@ -269,7 +269,7 @@ def remove_record(actor, record) -> None:
 @transaction.atomic
 def save_analysis(actor, assessment: Assessment, *, texts: dict, version=None) -> Assessment:
     """The written analysis per dimension (合法性/合理性/可行性/可控性[/安全性])."""
-    _require(actor, "assessment.conduct", assessment.item.area)
+    require(actor, "assessment.conduct", assessment)
     _stage(assessment, RECORD_STAGES, _("填写分析论证"), version)
     enabled = verdict.enabled_dimensions()
     unknown = [k for k in texts if k not in enabled]
@@ -313,7 +313,7 @@ def add_factor(
     likelihood_after=None,
     impact_after=None,
 ) -> RiskFactor:
-    _require(actor, "assessment.conduct", assessment.item.area)
+    require(actor, "assessment.conduct", assessment)
     _stage(assessment, RECORD_STAGES, _("登记风险因素"))
     errors: dict = {}
     if dimension not in verdict.enabled_dimensions():
@@ -351,7 +351,7 @@ def add_factor(
 def score_factor_after(actor, factor: RiskFactor, *, likelihood_after, impact_after) -> RiskFactor:
     """The factor's expected level once its measures are in place."""
     assessment = factor.assessment
-    _require(actor, "assessment.conduct", assessment.item.area)
+    require(actor, "assessment.conduct", assessment)
     _stage(assessment, RECORD_STAGES, _("评估措施后风险"))
     errors: dict = {}
     lk, im, level = _matrix_level(errors, "likelihood_after", likelihood_after, impact_after)
@@ -368,7 +368,7 @@ def score_factor_after(actor, factor: RiskFactor, *, likelihood_after, impact_af
 @transaction.atomic
 def add_measure(actor, factor: RiskFactor, *, description, owner_unit, owner_person="", due_on) -> Measure:
     assessment = factor.assessment
-    _require(actor, "assessment.conduct", assessment.item.area)
+    require(actor, "assessment.conduct", assessment)
     _stage(assessment, RECORD_STAGES, _("登记防范化解措施"))
     errors: dict = {}
     description = _text(errors, "description", description, _("请填写措施内容。"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -9,25 +11,25 @@ from django.utils.translation import gettext as _
 
 from anju.assessment.actions._common import (
     ITEM_FIELDS,
-    METHODS,
     PLAN_FIELDS,
     _audit,
     _count,
     _date,
     _order,
     _raise,
-    _require,
     _stage,
     _text,
 )
 from anju.assessment.models import (
     Assessment,
     AssessmentItem,
+    AssessmentMethod,
     Stage,
 )
 from anju.assessment.models.items import ItemCategory
 from anju.core import audit
 from anju.core.errors import WorkflowError
+from anju.core.permissions import require
 
 # ---------------------------------------------------------------- register of items
 
@@ -89,7 +91,7 @@ def create_item(
     is_demo: bool = False,
 ) -> AssessmentItem:
     """Register an item that must be assessed (列入评估事项目录)."""
-    _require(actor, "assessment.item", area)
+    require(actor, "assessment.item", area)
     errors: dict = {}
     values = _item_values(
         errors,
@@ -129,9 +131,9 @@ def update_item(
     people_affected=0,
     planned_decision_date,
 ) -> AssessmentItem:
-    _require(actor, "assessment.item", item.area)
+    require(actor, "assessment.item", item)
     if area is not None:
-        _require(actor, "assessment.item", area)
+        require(actor, "assessment.item", area)
     errors: dict = {}
     values = _item_values(
         errors,
@@ -158,12 +160,14 @@ def update_item(
 
 
 @transaction.atomic
-def record_item_decided(actor, item: AssessmentItem, *, decided_on, note: str = "") -> AssessmentItem:
+def record_item_decided(
+    actor, item: AssessmentItem, *, decided_on, note: str = "", now: dt.datetime | None = None
+) -> AssessmentItem:
     """Record that the item was decided outside this workflow (so coverage can flag 未评先决)."""
-    _require(actor, "assessment.item", item.area)
+    require(actor, "assessment.item", item)
     errors: dict = {}
     day = _date(errors, "decided_on", decided_on, _("实际决策日期"))
-    if day and day > timezone.localdate():
+    if day and day > timezone.localdate(now):
         errors["decided_on"] = _("实际决策日期不能晚于今天。")
     note = _text(errors, "decided_note", note, _("请说明决策情况（会议、文件）。"))
     if item.decided_assessment is not None:
@@ -183,7 +187,7 @@ def _plan_values(
     errors: dict, *, body_unit, team, methods, schedule_start, schedule_end, consult_whom, decision_body
 ) -> dict:
     methods = list(methods or [])
-    unknown = [m for m in methods if m not in METHODS]
+    unknown = [m for m in methods if m not in AssessmentMethod.values]
     if unknown:
         errors["methods"] = _("未知的评估方法：%(m)s") % {"m": "、".join(unknown)}
     start = _date(errors, "schedule_start", schedule_start, _("计划开始日期"), required=False)
@@ -216,7 +220,7 @@ def start_assessment(
     decision_body="",
 ) -> Assessment:
     """Open the first assessment of an item with its plan (评估方案)."""
-    _require(actor, "assessment.conduct", item.area)
+    require(actor, "assessment.conduct", item)
     if item.assessments.exists():
         raise WorkflowError(_("该事项已有评估；已决策的评估请使用“创建新版本”。"))
     errors: dict = {}
@@ -240,7 +244,7 @@ def start_assessment(
 
 @transaction.atomic
 def update_plan(actor, assessment: Assessment, *, version=None, **fields) -> Assessment:
-    _require(actor, "assessment.conduct", assessment.item.area)
+    require(actor, "assessment.conduct", assessment)
     _stage(assessment, (Stage.PLAN,), _("修改评估方案"), version)
     errors: dict = {}
     current = {name: getattr(assessment, name) for name in PLAN_FIELDS}
@@ -267,7 +271,7 @@ def _move(actor, assessment: Assessment, target: str, note: str = "") -> Assessm
 @transaction.atomic
 def open_consultation(actor, assessment: Assessment, *, version=None) -> Assessment:
     """Plan → consultation, once the plan names team, methods, schedule and whom to consult."""
-    _require(actor, "assessment.conduct", assessment.item.area)
+    require(actor, "assessment.conduct", assessment)
     _stage(assessment, (Stage.PLAN,), _("开始征求意见"), version)
     errors = {}
     if not assessment.team:
@@ -285,7 +289,7 @@ def open_consultation(actor, assessment: Assessment, *, version=None) -> Assessm
 @transaction.atomic
 def start_analysis(actor, assessment: Assessment, *, version=None) -> Assessment:
     """Consultation → analysis, once at least one consultation record exists."""
-    _require(actor, "assessment.conduct", assessment.item.area)
+    require(actor, "assessment.conduct", assessment)
     _stage(assessment, (Stage.CONSULTATION,), _("进入分析论证"), version)
     has_records = (
         assessment.notices.exists()
@@ -303,7 +307,7 @@ def start_analysis(actor, assessment: Assessment, *, version=None) -> Assessment
 @transaction.atomic
 def reopen_analysis(actor, assessment: Assessment, *, reason: str, version=None) -> Assessment:
     """Back to analysis from a level or an undecided report: the level and report are withdrawn."""
-    _require(actor, "assessment.conduct", assessment.item.area)
+    require(actor, "assessment.conduct", assessment)
     _stage(assessment, (Stage.LEVELLED, Stage.REPORTED), _("退回分析论证"), version)
     errors: dict = {}
     reason = _text(errors, "reason", reason, _("请说明退回原因。"))

@@ -1,7 +1,13 @@
 """稳评 models, split by concern: the register of items, assessments and revisions, consultation records,
 risk factors and measures, decisions and tracking."""
 
-from anju.assessment.models.assessment import Assessment, Dimension, Stage, VerdictLevel
+from anju.assessment.models.assessment import (
+    Assessment,
+    AssessmentMethod,
+    Dimension,
+    Stage,
+    VerdictLevel,
+)
 from anju.assessment.models.consultation import (
     ExpertOpinion,
     Handling,
@@ -20,6 +26,7 @@ from anju.assessment.models.tracking import Decision, DecisionOutcome, MatterLin
 __all__ = [
     "Assessment",
     "AssessmentItem",
+    "AssessmentMethod",
     "Decision",
     "DecisionOutcome",
     "Dimension",

@@ -23,6 +23,17 @@ class Stage(models.TextChoices):
 STAGE_ORDER = [s.value for s in Stage]
 
 
+class AssessmentMethod(models.TextChoices):
+    """How an assessment consults and weighs (评估方法); ``Assessment.methods`` lists the values chosen."""
+
+    NOTICE = "notice", _("公示")
+    SURVEY = "survey", _("问卷调查")
+    VISIT = "visit", _("实地走访")
+    FORUM = "forum", _("座谈会")
+    HEARING = "hearing", _("听证会")
+    EXPERT = "expert", _("专家论证")
+
+
 class Dimension(models.TextChoices):
     LEGALITY = "legality", _("合法性")
     RATIONALITY = "rationality", _("合理性")

@@ -1,4 +1,4 @@
-"""State changes of analysis meetings (研判会); re-exported by ``anju.warning.actions``."""
+"""Analysis meetings (研判会): plan, minutes, decisions and their tasks, key dates with daily meetings."""
 
 from __future__ import annotations
 
@@ -13,10 +13,11 @@ from django.utils.translation import gettext_lazy
 
 from anju.core import audit
 from anju.core.concurrency import lock_checked
-from anju.core.errors import WorkflowError
-from anju.core.models import Area
-from anju.core.scoping import in_scope
+from anju.core.errors import NotAllowed, WorkflowError
+from anju.core.models import Area, Domain
+from anju.core.permissions import may, require
 from anju.matters.models import Matter
+from anju.warning.actions.alerts import draft_alert
 from anju.warning.describe import describe
 from anju.warning.models import Alert, AlertStatus, MessageType, Signal
 from anju.warning.models_analysis import (
@@ -35,13 +36,21 @@ AGENDA_LIMIT = 20  # per kind, so a meeting's agenda stays readable
 SIGNAL_LOOKBACK_DAYS = 14
 
 
+def _guarded(actor, meeting: AnalysisMeeting, version) -> AnalysisMeeting:
+    """The role first, before anything is read; then the meeting locked and its area checked for scope."""
+    require(actor, "analysis.manage")
+    meeting = lock_checked(meeting, version, message=STALE_MEETING)
+    require(actor, "analysis.manage", meeting)
+    return meeting
+
+
 def _in_area(qs, area: Area, field: str = "area"):
     return qs.filter(**{f"{field}__path__startswith": area.path})
 
 
-def prefill_agenda(meeting: AnalysisMeeting) -> int:
+def prefill_agenda(meeting: AnalysisMeeting, *, today: dt.date | None = None) -> int:
     """New signals, open high-level matters, overdue matters and current warnings in the meeting's area."""
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     items: list[AgendaItem] = []
     signals = (
         _in_area(
@@ -99,15 +108,22 @@ def prefill_agenda(meeting: AnalysisMeeting) -> int:
 
 @transaction.atomic
 def plan_meeting(
-    actor, *, kind: str, area: Area, title: str, held_at: dt.datetime, key_date=None
+    actor,
+    *,
+    kind: str,
+    area: Area,
+    title: str,
+    held_at: dt.datetime,
+    key_date=None,
+    now: dt.datetime | None = None,
 ) -> AnalysisMeeting:
-    actor.require("analysis.manage")
+    require(actor, "analysis.manage", area)  # area None: role only here, then "choose an area" below
     errors = {}
     if kind not in MeetingKind.values:
         errors["kind"] = _("请选择研判类型。")
     if not (title or "").strip():
         errors["title"] = _("请填写主题。")
-    if area is None or not in_scope(actor, area):
+    if area is None:
         errors["area"] = _("研判范围须在您的管辖范围内。")
     if held_at is None:
         errors["held_at"] = _("请填写召开时间。")
@@ -116,7 +132,7 @@ def plan_meeting(
     meeting = AnalysisMeeting.objects.create(
         kind=kind, area=area, title=title.strip(), held_at=held_at, key_date=key_date, created_by=actor
     )
-    n = prefill_agenda(meeting)
+    n = prefill_agenda(meeting, today=timezone.localdate(now) if now else None)
     audit.record(actor, "analysis.plan", meeting, after={"kind": kind, "title": meeting.title, "agenda": n})
     return meeting
 
@@ -126,8 +142,7 @@ def record_minutes(
     actor, meeting: AnalysisMeeting, *, attendees: str, minutes: str, version=None
 ) -> AnalysisMeeting:
     """Save the minutes; ``version`` is the one the page showed, so two editors never overwrite each other."""
-    actor.require("analysis.manage")
-    meeting = lock_checked(meeting, version, message=STALE_MEETING)
+    meeting = _guarded(actor, meeting, version)
     errors = {}
     if not (attendees or "").strip():
         errors["attendees"] = _("请填写参会人员。")
@@ -157,12 +172,11 @@ def add_decision(
     deadline: dt.date | None = None,
     alert_level: str = "yellow",
     version=None,
+    now: dt.datetime | None = None,
 ) -> MeetingDecision:
     """A decision becomes a tracked task (with a deadline) or a draft warning to the unit."""
-    from anju.warning.actions import draft_alert
-
-    actor.require("analysis.manage")
-    meeting = lock_checked(meeting, version, message=STALE_MEETING)
+    meeting = _guarded(actor, meeting, version)
+    now = now or timezone.now()
     errors = {}
     if kind not in DecisionKind.values:
         errors["kind"] = _("请选择决定类型。")
@@ -172,7 +186,7 @@ def add_decision(
         errors["unit"] = _("请选择责任单位。")
     if kind == DecisionKind.TASK and deadline is None:
         errors["deadline"] = _("交办任务须有完成期限。")
-    elif deadline is not None and deadline < timezone.localdate():
+    elif deadline is not None and deadline < timezone.localdate(now):
         errors["deadline"] = _("完成期限不能早于今天。")
     if errors:
         raise ValidationError(errors)
@@ -182,8 +196,6 @@ def add_decision(
             (i.signal.domain for i in meeting.agenda.select_related("signal__domain") if i.signal), None
         )
         if domain is None:
-            from anju.core.models import Domain
-
             domain = Domain.objects.filter(active=True).first()
         decision.alert = draft_alert(
             actor,
@@ -191,7 +203,7 @@ def add_decision(
             level=alert_level,
             headline=meeting.title,
             area=meeting.area,
-            onset=timezone.now(),
+            onset=now,
             expected=text.strip(),
             measures=text.strip(),
             recipients=[unit],
@@ -207,18 +219,22 @@ def add_decision(
 
 
 @transaction.atomic
-def complete_task(actor, decision: MeetingDecision, *, note: str) -> MeetingDecision:
+def complete_task(
+    actor, decision: MeetingDecision, *, note: str, now: dt.datetime | None = None
+) -> MeetingDecision:
     # Locked, so that a double submit finds the task done and says so instead of completing it twice.
     decision = MeetingDecision.objects.select_for_update().get(pk=decision.pk)
+    if actor.unit_id is None or actor.unit_id != decision.unit_id:  # the responsible unit, or a manager
+        if not may(actor, "analysis.manage"):
+            raise NotAllowed(_("只有责任单位可以办结该任务。"))
+        require(actor, "analysis.manage", decision.meeting)
     if decision.kind != DecisionKind.TASK:
         raise WorkflowError(_("只有交办任务需要办结。"))
     if decision.done_at:
         raise WorkflowError(_("该任务已办结。"))
-    if not (actor.unit_id == decision.unit_id or actor.can("analysis.manage")):
-        raise WorkflowError(_("只有责任单位可以办结该任务。"))
     if not (note or "").strip():
         raise ValidationError({"note": _("请填写完成情况。")})
-    decision.done_at, decision.done_note = timezone.now(), note.strip()
+    decision.done_at, decision.done_note = now or timezone.now(), note.strip()
     decision.save()
     audit.record(actor, "analysis.task_done", decision.meeting, after={"decision": decision.pk})
     return decision
@@ -248,7 +264,7 @@ def ensure_daily_meetings(today: dt.date | None = None, *, area: Area | None = N
             title=f"{key_date.name}期间每日研判（{today:%m月%d日}）",
             held_at=held_at,
         )
-        prefill_agenda(meeting)
+        prefill_agenda(meeting, today=today)
         audit.record(None, "analysis.plan", meeting, after={"kind": "daily", "key_date": key_date.name})
         created.append(meeting)
     return created
@@ -256,7 +272,7 @@ def ensure_daily_meetings(today: dt.date | None = None, *, area: Area | None = N
 
 @transaction.atomic
 def save_key_date(actor, *, name: str, start: dt.date, end: dt.date, daily_analysis: bool = True) -> KeyDate:
-    actor.require("analysis.manage")
+    require(actor, "analysis.manage")  # no area: a key date holds for the whole platform
     errors = {}
     if not (name or "").strip():
         errors["name"] = _("请填写名称。")
