@@ -25,10 +25,10 @@ from anju.api.schemas import AreaRef, DomainRef, Page, PersonRef, UnitRef, area_
 from anju.api.strict import IsoDate, StrictIn, StrictInt, StrictStr, Text, masked
 from anju.api.versions import seen_version, with_etag
 from anju.assessment import actions
-from anju.assessment.actions import METHODS
 from anju.assessment.models import (
     Assessment,
     AssessmentItem,
+    AssessmentMethod,
     DecisionOutcome,
     ItemCategory,
     ReviewConclusion,
@@ -295,7 +295,9 @@ class PlanIn(StrictIn):
         ..., description="unit id of the assessment body (评估主体), within your scope"
     )
     team: Text = ""
-    methods: list[Literal[*METHODS]] = Field([], description=", ".join(METHODS))
+    methods: list[Literal[*AssessmentMethod.values]] = Field(
+        [], description=", ".join(AssessmentMethod.values)
+    )
     schedule_start: IsoDate | None = None
     schedule_end: IsoDate | None = None
     consult_whom: Text = ""
