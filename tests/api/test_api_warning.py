@@ -73,7 +73,7 @@ def test_a_recipient_unit_acknowledges_once_with_the_current_version(api, alerts
     again = cadre.post(path + "/acknowledge", {})
     assert again.status_code == 409 and again.json()["detail"] == "您的单位已签收。"
     not_a_recipient = api(alerts.town_staff).post(path + "/acknowledge", {})
-    assert not_a_recipient.status_code == 409
+    assert not_a_recipient.status_code == 403  # a refusal by who the user is, not by the warning's state
     assert not_a_recipient.json()["detail"] == "您的单位不是该预警的接收单位。"
 
 

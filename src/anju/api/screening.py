@@ -347,7 +347,6 @@ def _lines(payload: FileReturnIn) -> list[dict]:
 def file_return(request, return_id: int, payload: FileReturnIn, response: HttpResponse):
     user = request.auth
     ret = get_scoped_or_404(user, Return.objects.select_related("round", "area"), pk=return_id)
-    user.require("screening.file")
     actions.file_return(
         user,
         ret.round,

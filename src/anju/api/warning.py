@@ -430,7 +430,6 @@ def get_meeting(request, meeting_id: int, response: HttpResponse):
 )
 def plan_meeting(request, payload: MeetingIn, response: HttpResponse):
     user = request.auth
-    user.require("analysis.manage")
     meeting = actions.plan_meeting(
         user,
         kind=str(payload.kind.value),
@@ -449,7 +448,6 @@ def plan_meeting(request, payload: MeetingIn, response: HttpResponse):
 def record_minutes(request, meeting_id: int, payload: MinutesIn, response: HttpResponse):
     user = request.auth
     meeting = _meeting_or_404(user, meeting_id)
-    user.require("analysis.manage")
     actions.record_minutes(
         user,
         meeting,
@@ -468,7 +466,6 @@ def record_minutes(request, meeting_id: int, payload: MinutesIn, response: HttpR
 def add_decision(request, meeting_id: int, payload: MeetingDecisionIn, response: HttpResponse):
     user = request.auth
     meeting = _meeting_or_404(user, meeting_id)
-    user.require("analysis.manage")
     unit = scoped(user, Unit).filter(pk=payload.unit).first()
     if unit is None:
         raise ValidationError({"unit": _("单位不存在或不在您的管辖范围内。")})
