@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 
 from anju.core.errors import NotAllowed
+from anju.core.models import Notification
 from anju.core.roles import Role
 from anju.screening import actions
-from anju.screening.models import Cadence, Notification, Return
+from anju.screening.models import Cadence, Return
 from guards import check_guard, outsider
 
 # action -> users of the world whose role may (case a). Closing a round and changing a cadence act on the

@@ -186,7 +186,6 @@ def link_report(request, report_id: int, payload: LinkIn, response: HttpResponse
 def reject_report(request, report_id: int, payload: ReportRejectIn, response: HttpResponse):
     user = request.auth
     report = get_scoped_or_404(user, Report, pk=report_id)
-    user.require("report.register")
     intake_actions.reject_report(user, report, payload.reason, version=seen_version(request, payload))
     return report_detail_out(with_etag(response, get_scoped_or_404(user, Report, pk=report_id)))
 
