@@ -314,7 +314,12 @@ def revoke_api_token(actor, token: ApiToken) -> None:
     command line run by the server's operator."""
     if actor is not None and actor.pk != token.user_id:
         require(actor, "admin.manage", token)
-    locked = ApiToken.objects.select_for_update(of=("self",)).select_related("user__area").filter(pk=token.pk).first()
+    locked = (
+        ApiToken.objects.select_for_update(of=("self",))
+        .select_related("user__area")
+        .filter(pk=token.pk)
+        .first()
+    )
     if locked is None:
         raise WorkflowError(_("该令牌已被撤销。"))
     audit.record(
