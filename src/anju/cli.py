@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "anju.warning.cli",
     "anju.triage.cli",
     "anju.screening.cli",
+    "anju.matters.cli",
     "anju.assessment.cli",
     "anju.api.cli",
     "anju.core.audit_cli",

@@ -152,6 +152,9 @@ ANJU_SESSION_IDLE_MINUTES = int(os.environ.get("ANJU_SESSION_IDLE_MINUTES", 30))
 ANJU_SESSION_ABSOLUTE_HOURS = int(os.environ.get("ANJU_SESSION_ABSOLUTE_HOURS", 12))
 SESSION_COOKIE_AGE = ANJU_SESSION_ABSOLUTE_HOURS * 3600
 
+# Matters due within this many days (or overdue) are reminded to their responsible unit (anju deadline-tick).
+ANJU_DEADLINE_REMINDER_DAYS = int(os.environ.get("ANJU_DEADLINE_REMINDER_DAYS", 3))
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]

@@ -70,7 +70,7 @@ def test_warning_actions(world):
 def test_warning_refuses_an_area_outside_scope_when_drafting_and_updating(world):
     with pytest.raises(NotAllowed):  # 东镇's centre warns 西一村
         _draft(world.town_staff, world, area=world.village_b1)
-    issued = actions.issue_alert(world.centre_staff, _draft(world.centre_staff, world))
+    issued = actions.issue_alert(world.town_staff, _draft(world.town_staff, world))  # the town's own warning
     with pytest.raises(NotAllowed):  # nor may it move its own warning there
         actions.update_alert(world.town_staff, issued, note="范围扩大", area=world.village_b1)
     issued.refresh_from_db()

@@ -99,3 +99,15 @@ def mark_read(user, notification: Notification, *, now: dt.datetime | None = Non
 def mark_all_read(user, *, now: dt.datetime | None = None) -> int:
     """Mark all of the user's unread notices read; returns how many."""
     return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=now or timezone.now())
+
+
+def members_of(*units, excluding: User | None = None) -> list[User]:
+    """The active users of ``units`` (None skipped): who is told is decided by unit membership, and the
+    person who acted is not told of their own action."""
+    unit_ids = [u.pk for u in units if u is not None]
+    if not unit_ids:
+        return []
+    users = User.objects.filter(unit_id__in=unit_ids, is_active=True).order_by("pk")
+    if excluding is not None and excluding.pk:
+        users = users.exclude(pk=excluding.pk)
+    return list(users)

@@ -105,6 +105,7 @@ def _detail_page(request, pk: int, *, status: int = 200):
             "chain": chain,
             "followers": alert.followers.all(),
             "can_manage": may(request.user, "alert.manage"),
+            "can_change": may(request.user, "alert.manage") and actions.at_issuing_level(request.user, alert),
             "reason_form": ReasonForm(),
             "update_form": AlertForm(
                 request.user,

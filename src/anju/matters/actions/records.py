@@ -13,6 +13,7 @@ from anju.core import audit
 from anju.core.crypto import protect_text
 from anju.core.permissions import require
 from anju.matters.actions.base import begin, finish, required_text, score
+from anju.matters.actions.notices import tell_supervised
 from anju.matters.models import Matter, MatterEvent, MediationResult, MediationSession, SupervisionNote
 
 
@@ -98,6 +99,7 @@ def supervise(
         data={"note": entry.pk},
         changed=new_deadline is not None,
     )
+    tell_supervised(actor, matter, note=note, now=step.now)
     return entry
 
 

@@ -12,6 +12,7 @@ from anju.core.errors import WorkflowError
 from anju.core.scoping import in_scope
 from anju.intake import actions as intake_actions
 from anju.matters.actions.base import begin, finish, internal_note, log_event, required_text, score, snapshot
+from anju.matters.actions.notices import tell_assigned
 from anju.matters.models import FollowUpVisit, Matter, Satisfaction
 from anju.matters.workflow import OPEN_STATUSES
 
@@ -83,6 +84,7 @@ def assign(
     matter.responsible_unit, matter.responsible_person, matter.deadline = unit, person, deadline
     finish(step, note=_("交办%(unit)s办理，期限 %(deadline)s") % {"unit": unit.name, "deadline": deadline})
     internal_note(step, note)
+    tell_assigned(actor, matter, now=step.now)
     return matter
 
 

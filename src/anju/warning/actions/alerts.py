@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,7 +14,9 @@ from django.utils.translation import gettext_lazy
 from anju.core import audit
 from anju.core.concurrency import lock_checked
 from anju.core.errors import NotAllowed, WorkflowError
+from anju.core.notifications import members_of, notify
 from anju.core.permissions import require
+from anju.core.scoping import in_scope
 from anju.warning.cap import mapping
 from anju.warning.describe import alert_text_from_signal
 from anju.warning.models import Alert, AlertLevel, AlertRecipient, AlertStatus, MessageType
@@ -151,6 +154,49 @@ def _guarded(actor, alert, version):
     return alert
 
 
+def at_issuing_level(user, alert) -> bool:
+    """Only the issuing level or a level above it changes a warning: a town centre may not update or lift
+    one the county issued, though the area warned about is the town's. (Pages use it to offer the buttons.)"""
+    return in_scope(user, alert.issuing_unit.area)
+
+
+def _check_issuing_level(actor, alert) -> None:
+    if not at_issuing_level(actor, alert):
+        raise NotAllowed(
+            _("该预警由%(unit)s发布，只有发布单位所在层级或上级可以更新或解除。")
+            % {"unit": alert.issuing_unit.name}
+        )
+
+
+TO_ACKNOWLEDGE_TITLES = {
+    MessageType.ALERT: gettext_lazy("请签收预警：%(headline)s"),
+    MessageType.UPDATE: gettext_lazy("请签收预警更新：%(headline)s"),
+    MessageType.CANCEL: gettext_lazy("请签收预警解除：%(headline)s"),
+}
+
+
+def _tell_recipients(actor, alert, now) -> int:
+    """Each recipient unit's active users are asked to acknowledge this message, once per message and unit
+    (an update or a lift is a new message, so it is told again)."""
+    link = reverse("warning:alert", args=[alert.pk])
+    title = TO_ACKNOWLEDGE_TITLES.get(alert.msg_type, TO_ACKNOWLEDGE_TITLES[MessageType.ALERT])
+    sent = 0
+    for recipient in alert.recipients.select_related("unit"):
+        sent += len(
+            notify(
+                members_of(recipient.unit, excluding=actor),
+                kind="warning.to_acknowledge",
+                title=str(title) % {"headline": alert.headline},
+                body=_("%(level)s，发布单位：%(unit)s。请及时签收。")
+                % {"level": alert.get_level_display(), "unit": alert.issuing_unit.name},
+                link=link,
+                key=f"warning:acknowledge:{alert.pk}:{recipient.unit_id}",
+                now=now,
+            )
+        )
+    return sent
+
+
 @transaction.atomic
 def issue_alert(actor, alert, *, version=None, now: dt.datetime | None = None):
     """发布 a draft. ``version``: the one the page showed (a stale tab is refused, not issued twice)."""
@@ -163,6 +209,7 @@ def issue_alert(actor, alert, *, version=None, now: dt.datetime | None = None):
     alert.status, alert.issued_at = AlertStatus.ISSUED, now
     alert.save()
     audit.record(actor, "alert.issue", alert, before=before, after=audit.snapshot(alert, ALERT_FIELDS))
+    _tell_recipients(actor, alert, now)
     return alert
 
 
@@ -198,6 +245,7 @@ def _successor(actor, alert, msg_type, note, **changes):
 def update_alert(actor, alert, *, note: str, version=None, now: dt.datetime | None = None, **changes):
     """更新: a new issued message referring to ``alert``, which becomes superseded."""
     alert = _guarded(actor, alert, version)
+    _check_issuing_level(actor, alert)
     if changes.get("area") is not None:
         require(actor, "alert.manage", changes["area"])  # moved to another area: that one must be theirs too
     if alert.status != AlertStatus.ISSUED or alert.msg_type == MessageType.CANCEL:
@@ -223,6 +271,7 @@ def update_alert(actor, alert, *, note: str, version=None, now: dt.datetime | No
 def lift_alert(actor, alert, *, note: str, version=None, now: dt.datetime | None = None):
     """解除: a Cancel message referring to ``alert``, which becomes lifted."""
     alert = _guarded(actor, alert, version)
+    _check_issuing_level(actor, alert)
     if alert.status != AlertStatus.ISSUED or alert.msg_type == MessageType.CANCEL:
         raise WorkflowError(_("只有已发布的预警可以解除。"))
     if not (note or "").strip():

@@ -7,6 +7,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,6 +16,7 @@ from anju.core import audit
 from anju.core.concurrency import lock_checked
 from anju.core.errors import NotAllowed, WorkflowError
 from anju.core.models import Area, Domain
+from anju.core.notifications import members_of, notify
 from anju.core.permissions import may, require
 from anju.matters.models import Matter
 from anju.warning.actions.alerts import draft_alert
@@ -215,6 +217,17 @@ def add_decision(
         meeting,
         after={"kind": kind, "unit": unit.pk, "text": decision.text, "alert": decision.alert_id},
     )
+    if kind == DecisionKind.TASK:
+        notify(
+            members_of(unit, excluding=actor),
+            kind="warning.meeting_task",
+            title=_("研判会交办任务：%(meeting)s") % {"meeting": meeting.title},
+            body=_("%(text)s（完成期限 %(deadline)s）")
+            % {"text": decision.text, "deadline": f"{deadline:%Y-%m-%d}"},
+            link=reverse("warning:meeting", args=[meeting.pk]),
+            key=f"warning:task:{decision.pk}",
+            now=now,
+        )
     return decision
 
 
