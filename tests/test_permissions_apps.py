@@ -9,8 +9,11 @@ B (西一村第一网格) and C (a grid of another county). The expectations com
   role may not                  → 403 (anonymous: the login redirect)
   role may, object not visible  → 404
 and no answer contains the identifying text of an object outside the user's scope; no GET changes anything.
-POST-only routes that change state are exempt (covered by each app's action tests); a representative few
+POST-only pages that change state are exempt (covered by each app's action tests); a representative few
 are checked here: a GET changes nothing, a POST by a role without the permission changes nothing.
+The API of these capabilities (``APPS_API_PREFIXES``) is walked here too, with an API token (anonymous:
+401), writes included: a write with a valid body by a role that may, on an object it sees, passes the gate
+and then succeeds or collides with what the earlier roles left (409, 422); a refused one changes nothing.
 All data is built once and all roles walk it in one test, to keep the run short.
 """
 
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import logging
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -44,7 +48,7 @@ from anju.screening import permissions as screening_permissions
 from anju.screening.models import Return, Round, RoundStatus
 from anju.warning import actions as warning_actions
 from anju.warning.models import Alert, Method, Signal, SignalScan
-from test_permissions import ROLE_USERS, _walk
+from test_permissions import APPS_API_PREFIXES, ROLE_USERS, _walk
 
 APP_NAMESPACES = ("warning", "reports", "dashboard", "screening", "triage", "assessment")
 ALL_PERMISSIONS = {
@@ -79,6 +83,9 @@ EXEMPT = {
     "assessment:item_decided": STATE_CHANGE,
     "assessment:act": STATE_CHANGE,
     "assessment:remove": STATE_CHANGE,
+    # the guard is the warning's recipient list (whoever belongs to a unit it was sent to signs), not role
+    # and area; tests/api/test_api_warning.py checks a recipient, a non-recipient (403) and the scope (404)
+    "POST /api/warning/alerts/{alert_id}/acknowledge": "signed by a recipient unit, not by role and area",
 }
 
 # Wrong answers this walk finds are fixed in the view, not accepted here; an entry maps (route, role) to the
@@ -235,10 +242,26 @@ class Route:
     data: object = None
     shows: object = None  # (objects) -> text a successful answer about the object must contain
     about_matter: bool = False  # the listed objects are matters: a unit-scoped role sees only some
+    api: bool = False  # called with an API token (anonymous: 401); a POST changes data when allowed
+    foreign: frozenset = frozenset({404})  # the answer when the object is outside the scope
 
 
 def page(key, url, permission=LOGIN, **kw) -> Route:
     return Route(key=key, url=url, permission=permission, **kw)
+
+
+def api(method, path, url, permission=LOGIN, **kw) -> Route:
+    """An API route: a write by a role that may, on an object it sees, passes the gate and then succeeds or
+    collides with the state the earlier roles left (409, 422)."""
+    kw.setdefault("allowed", frozenset({200}) if method == "GET" else frozenset({200, 201, 409, 422}))
+    return Route(
+        key=f"{method} /api{path}",
+        url=lambda o, u=url: "/api" + u(o),
+        permission=permission,
+        method=method,
+        api=True,
+        **kw,
+    )
 
 
 ROUTES = [
@@ -392,16 +415,275 @@ ROUTES = [
 ]
 
 
+# The API of these capabilities (test_permissions.py leaves the paths under APPS_API_PREFIXES to this walk).
+# A write's URL or body names the place's object; its permission is the action's, whose guard decides.
+YESTERDAY = lambda: (timezone.localdate() - dt.timedelta(days=1)).isoformat()  # noqa: E731
+TOMORROW = lambda: (timezone.localdate() + dt.timedelta(days=1)).isoformat()  # noqa: E731
+API_ROUTES = [
+    # screening: a round is seen through its returns, a return through its village
+    api("GET", "/screening/rounds", lambda o: "/screening/rounds", "screening.view"),
+    api(
+        "GET",
+        "/screening/rounds/{round_id}",
+        lambda o: f"/screening/rounds/{o.village_round.pk}",
+        "screening.view",
+        obj=True,
+        visible=lambda u, o: _round_visible(u, o.village_round),
+    ),
+    api(
+        "GET",
+        "/screening/returns",
+        lambda o: "/screening/returns",
+        "screening.view",
+        listing=lambda o: o.village.code,
+        visible=lambda u, o: in_scope(u, o.village),
+    ),
+    api(
+        "GET",
+        "/screening/returns/{return_id}",
+        lambda o: f"/screening/returns/{o.ret.pk}",
+        "screening.view",
+        obj=True,
+        visible=lambda u, o: in_scope(u, o.village),
+        shows=lambda o: o.ret.note,
+    ),
+    api(
+        "POST",
+        "/screening/returns/{return_id}/file",
+        lambda o: f"/screening/returns/{o.ret.pk}/file",
+        "screening.file",
+        obj=True,
+        visible=lambda u, o: in_scope(u, o.village),
+        data=lambda o: {"zero_report": True, "note": "接口零报告"},
+    ),
+    # assessment (稳评): items and assessments live in the place's grid; a new item belongs to its town
+    api(
+        "GET",
+        "/assessment/items",
+        lambda o: "/assessment/items",
+        "assessment.view",
+        listing=lambda o: o.item.title,
+    ),
+    api(
+        "GET",
+        "/assessment/items/{item_id}",
+        lambda o: f"/assessment/items/{o.item.pk}",
+        "assessment.view",
+        obj=True,
+        shows=lambda o: o.item.title,
+    ),
+    api(
+        "POST",
+        "/assessment/items",
+        lambda o: "/assessment/items",
+        "assessment.item",
+        obj=True,
+        visible=lambda u, o: in_scope(u, o.town),
+        foreign=frozenset({422}),  # the area is a field of the body
+        data=lambda o: {
+            "year": timezone.localdate().year,
+            "title": f"接口稳评事项{o.key}",
+            "category": "policy",
+            "description": "接口登记的评估事项。",
+            "sponsor_unit": o.item.sponsor_unit_id,
+            "area": o.town.code,
+            "affected_areas": [o.area.code],
+            "planned_decision_date": TOMORROW(),
+        },
+    ),
+    api(
+        "POST",
+        "/assessment/items/{item_id}/decided",
+        lambda o: f"/assessment/items/{o.item.pk}/decided",
+        "assessment.item",
+        obj=True,
+        data=lambda o: {"decided_on": YESTERDAY(), "note": "镇党委会研究决定"},
+    ),
+    api(
+        "GET",
+        "/assessment/assessments",
+        lambda o: "/assessment/assessments",
+        "assessment.view",
+        listing=lambda o: o.item.title,
+    ),
+    api(
+        "GET",
+        "/assessment/assessments/{assessment_id}",
+        lambda o: f"/assessment/assessments/{o.assessment.pk}",
+        "assessment.view",
+        obj=True,
+        shows=lambda o: o.item.title,
+    ),
+    # the item has its assessment already: a role that may start one is answered 409
+    api(
+        "POST",
+        "/assessment/items/{item_id}/assessments",
+        lambda o: f"/assessment/items/{o.item.pk}/assessments",
+        "assessment.conduct",
+        obj=True,
+        data=lambda o: {"body_unit": o.item.sponsor_unit_id, "methods": ["notice", "forum"]},
+    ),
+    # the assessment's report is issued: consultation, analysis and level are past (409); the first role
+    # that may review passes it, the first that may decide records the decision, later ones collide
+    *[
+        api(
+            "POST",
+            f"/assessment/assessments/{{assessment_id}}/{step}",
+            lambda o, s=step: f"/assessment/assessments/{o.assessment.pk}/{s}",
+            permission,
+            obj=True,
+            data=body,
+        )
+        for step, permission, body in (
+            ("consultation", "assessment.conduct", lambda o: {}),
+            ("analysis", "assessment.conduct", lambda o: {}),
+            ("level", "assessment.level", lambda o: {}),
+            ("review", "assessment.review", lambda o: {"conclusion": "pass", "opinion": "程序完备。"}),
+            (
+                "decision",
+                "assessment.decide",
+                lambda o: {
+                    "outcome": "implement",
+                    "decided_on": timezone.localdate().isoformat(),
+                    "meeting": "东镇党委会",
+                    "summary": "同意实施。",
+                },
+            ),
+        )
+    ],
+    # warning (预警); acknowledging is by recipient unit, not role (EXEMPT)
+    api(
+        "GET",
+        "/warning/alerts",
+        lambda o: "/warning/alerts",
+        "alert.view",
+        listing=lambda o: o.alert.headline,
+    ),
+    api(
+        "GET",
+        "/warning/alerts/{alert_id}",
+        lambda o: f"/warning/alerts/{o.alert.pk}",
+        "alert.view",
+        obj=True,
+        shows=lambda o: o.alert.headline,
+    ),
+    api(
+        "GET", "/warning/signals", lambda o: "/warning/signals", "signals.view", listing=lambda o: o.area.code
+    ),
+    api(
+        "GET",
+        "/warning/meetings",
+        lambda o: "/warning/meetings",
+        "analysis.view",
+        listing=lambda o: o.meeting.title,
+    ),
+    api(
+        "GET",
+        "/warning/meetings/{meeting_id}",
+        lambda o: f"/warning/meetings/{o.meeting.pk}",
+        "analysis.view",
+        obj=True,
+        shows=lambda o: o.meeting.title,
+    ),
+    api(
+        "POST",
+        "/warning/meetings",
+        lambda o: "/warning/meetings",
+        "analysis.manage",
+        obj=True,
+        foreign=frozenset({422}),  # the area is a field of the body
+        data=lambda o: {
+            "kind": "topic",
+            "title": f"接口研判会{o.key}",
+            "area": o.area.code,
+            "held_at": timezone.now().isoformat(),
+        },
+    ),
+    api(
+        "POST",
+        "/warning/meetings/{meeting_id}/minutes",
+        lambda o: f"/warning/meetings/{o.meeting.pk}/minutes",
+        "analysis.manage",
+        obj=True,
+        data=lambda o: {"attendees": "综治中心、派出所", "minutes": "研判欠薪风险。"},
+    ),
+    api(
+        "POST",
+        "/warning/meetings/{meeting_id}/decisions",
+        lambda o: f"/warning/meetings/{o.meeting.pk}/decisions",
+        "analysis.manage",
+        obj=True,
+        data=lambda o: {
+            "kind": "task",
+            "text": "排查在建工地",
+            "unit": o.alert.issuing_unit_id,
+            "deadline": TOMORROW(),
+        },
+    ),
+    # monthly reports (信息报送): the first role that may regenerates and submits, later ones collide
+    api(
+        "GET",
+        "/monthly-reports",
+        lambda o: "/monthly-reports",
+        "report.monthly",
+        listing=lambda o: o.area.code,
+    ),
+    api(
+        "GET",
+        "/monthly-reports/{report_id}",
+        lambda o: f"/monthly-reports/{o.monthly.pk}",
+        "report.monthly",
+        obj=True,
+        shows=lambda o: o.area.name,
+    ),
+    *[
+        api(
+            "GET",
+            "/monthly-reports/{report_id}/download/{fmt}",
+            lambda o, f=fmt: f"/monthly-reports/{o.monthly.pk}/download/{f}",
+            "report.monthly",
+            obj=True,
+            shows=(lambda o: o.area.name) if fmt != "pdf" else None,
+        )
+        for fmt in ("xlsx", "docx", "pdf")
+    ],
+    api(
+        "POST",
+        "/monthly-reports",
+        lambda o: "/monthly-reports",
+        "report.monthly",
+        obj=True,
+        foreign=frozenset({422}),  # the area is a field of the body
+        data=lambda o: {"area": o.area.code, "month": o.monthly.month.strftime("%Y-%m")},
+    ),
+    api(
+        "POST",
+        "/monthly-reports/{report_id}/submit",
+        lambda o: f"/monthly-reports/{o.monthly.pk}/submit",
+        "report.monthly",
+        obj=True,
+        data=lambda o: {},
+    ),
+]
+ROUTES += API_ROUTES
+
+
 # intake's pages on triage, walked here because this file's places share a duplicate text and hotspots
 WALKED_FOR_INTAKE = {"intake:suggest", "intake:hotspots"}
 
 
 def discovered_routes() -> set[str]:
-    return {
+    """The pages of the app namespaces by name, and their API operations ("METHOD /api/path")."""
+    from anju.api.main import api as ninja_api
+
+    pages = {
         f"{namespace}:{name}"
         for namespace, name, _route in _walk(get_resolver().url_patterns)
         if namespace in APP_NAMESPACES
     }
+    paths = ninja_api.get_openapi_schema()["paths"]
+    operations = {f"{m.upper()} {path}" for path, ops in paths.items() for m in ops}
+    return pages | {key for key in operations if key.split(" ", 1)[1].startswith(APPS_API_PREFIXES)}
 
 
 def test_every_app_route_is_checked_or_exempt():
@@ -422,6 +704,9 @@ def test_every_app_route_is_checked_or_exempt():
 def _body_text(response) -> str:
     """The text a person would read: pages, feeds, XML, and the text of .xlsx and .docx downloads (a PDF's
     text layer is compressed; its content is the .docx's, which is read)."""
+    if response.get("Content-Type", "").startswith("application/json"):
+        # whatever the renderer's escaping, compare against the decoded text
+        return json.dumps(response.json(), ensure_ascii=False)
     body = b"".join(response.streaming_content) if response.streaming else response.content
     if body.startswith(b"PK"):
         if b"word/" in body[:2000] or b"word/document.xml" in body:
@@ -466,8 +751,11 @@ class Walk:
         self.user = user
         self.objects = objects
         self.client = Client()
+        self.api_headers = {}
         if user is not None:
             self.client.force_login(user)
+            token = core_actions.issue_api_token(user, "permission-test")
+            self.api_headers = {"Authorization": f"Bearer {token}"}
         self.failures: list[str] = []
 
     def fail(self, where: str, message: str):
@@ -481,10 +769,16 @@ class Walk:
     def sees(self, area) -> bool:
         return self.user is not None and in_scope(self.user, area)
 
-    def request(self, method: str, url: str, data=None):
-        if method == "GET":
+    def request(self, route: Route, o):
+        url, data = route.url(o), route.data(o) if route.data else {}
+        if route.api:  # with the token alone, not the browser session
+            if route.method == "GET":
+                return Client().get(url, headers=self.api_headers)
+            body = json.dumps(data)
+            return Client().post(url, body, content_type="application/json", headers=self.api_headers)
+        if route.method == "GET":
             return self.client.get(url)
-        return self.client.post(url, data or {})
+        return self.client.post(url, data)
 
     def check(self, route: Route):
         targets = list(self.objects.values()) if route.obj else [self.objects["A"]]
@@ -495,18 +789,21 @@ class Walk:
                 and (route.visible(self.user, o) if route.visible else in_scope(self.user, o.area))
             )
             before = _state()
-            response = self.request(route.method, route.url(o), route.data(o) if route.data else None)
+            response = self.request(route, o)
             after = _state()
             status = response.status_code
-            if after != before:
-                self.fail(where, f"a read changed data: {before} -> {after}")
             may = self.may(route.permission)
+            writes = route.api and route.method == "POST"
+            if after != before and not (writes and may and visible and status in route.allowed):
+                self.fail(
+                    where, f"{'a refused write' if writes else 'a read'} changed data: {before} -> {after}"
+                )
             if self.user is None:
-                expected = {302}
+                expected = {401} if route.api else {302}
             elif not may:
-                expected = {403} if visible else {403, 404}
+                expected = {403} if visible else {403} | route.foreign
             elif not visible:
-                expected = {404}
+                expected = set(route.foreign)
             else:
                 expected = set(route.allowed)
             wrong = KNOWN_WRONG.get((route.key, self.role))
@@ -536,7 +833,7 @@ class Walk:
         if route.listing and response.status_code == 200:
             for o in self.objects.values():
                 shown = route.listing(o) in text
-                should = self.sees(o.area)
+                should = route.visible(self.user, o) if route.visible else self.sees(o.area)
                 if route.about_matter and self.role in UNIT_SCOPED_SEES:
                     should = should and o.key in UNIT_SCOPED_SEES[self.role]
                 if shown != should:
