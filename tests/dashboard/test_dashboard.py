@@ -1,4 +1,6 @@
 import datetime as dt
+import html
+import re
 
 import pytest
 from django.utils import timezone
@@ -114,3 +116,45 @@ def test_dashboard_page_renders_map_and_figures(client, world, ledger):
     client.force_login(world.cadre_b)
     html = client.get("/dashboard/").content.decode()
     assert "东一村" not in html
+
+
+# stat cards lead to the ledger rows behind them ---------------------------------------------------------
+
+CARD = re.compile(
+    r'<a class="card card-link" href="([^"]+)"[^>]*><div class="kpi[^"]*">([^<]+)</div>'
+    r'<div class="kpi-label">([^<]+)</div></a>'
+)
+
+
+def _cards(client, url):
+    return {label: (html.unescape(href), number) for href, number, label in CARD.findall(_get(client, url))}
+
+
+def _get(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def _ledger_count(client, href):
+    found = re.search(r"共 (\d+) 件事项", _get(client, href))
+    return int(found.group(1)) if found else 0
+
+
+def test_home_and_situation_cards_link_to_ledgers_with_their_counts(client, world, ledger):
+    client.force_login(world.centre_staff)
+    home = _cards(client, "/")
+    # hand-counted from the fixture: open = critical, low, overdue; overdue = the one assigned 5 days ago
+    assert {label: number for label, (_href, number) in home.items()} == {"在办事项": "3", "超期事项": "1"}
+    situation = _cards(client, "/dashboard/")
+    assert situation["在办事项"][1] == "3" and situation["超期"][1] == "1"
+    assert situation["较高及以上风险（在办）"][1] == "2"
+    for label, (href, number) in [*home.items(), *situation.items()]:
+        assert href.startswith("/matters/?"), (label, href)
+        expected = int(number.split("/")[0])  # 本月新增 / 本月化解: the card links to the new ones
+        assert _ledger_count(client, href) == expected, (label, href)
+    # the cards follow scope: a village cadre sees 东一村's two open matters and reaches the same two
+    client.force_login(world.cadre)
+    cadre_home = _cards(client, "/")
+    assert cadre_home["在办事项"][1] == "2"
+    assert _ledger_count(client, cadre_home["在办事项"][0]) == 2

@@ -96,3 +96,16 @@ def test_hotspots_page_groups_similar_reports(client, world):
     assert "烧烤" not in client.get("/intake/hotspots/?days=30").content.decode()
     client.force_login(world.cadre)  # positive control: the village's own cadre, the same page
     assert "烧烤" in client.get("/intake/hotspots/?days=30").content.decode()
+
+
+def test_suggest_panel_offers_no_domain_whose_probability_shows_as_zero(client, world, monkeypatch):
+    """A stored pass may keep 0.004 (four decimals); shown to two it reads 0.00 and is no suggestion."""
+    from anju.core.models import Domain
+
+    land = Domain.objects.get(code="land_requisition")
+    panel_pass = service.Suggestions(domains=[(world.wages, 0.91), (land, 0.004)])
+    monkeypatch.setattr(service, "suggest", lambda user, text: panel_pass)
+    client.force_login(world.centre_staff)
+    html = client.post("/intake/suggest/", {"text": WAGE_TEXT}).content.decode()
+    assert "社会保障和民工欠薪 0.91" in html
+    assert "征地拆迁" not in html and "0.00" not in html

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from anju.core.models import AuditEvent
 from anju.matters import actions
-from anju.matters.models import Matter, MediationSession
+from anju.matters.models import Matter, MediationSession, SupervisionNote
 from anju.matters.workflow import Status
 
 pytestmark = pytest.mark.django_db
@@ -371,6 +371,31 @@ def test_supervision_lists_overdue_and_high_matters_and_takes_quick_notes(
     assert response.status_code == 302 and response.url == url
     _response, html = page(client, world.leader, url)
     assert "请三日内办结" in html
+
+
+def test_an_empty_inline_supervision_returns_to_the_list_with_a_message(client, world, make_matter, advance):
+    ten_days_ago = timezone.now() - dt.timedelta(days=10)
+    late = advance(
+        make_matter(title="超期欠薪", now=ten_days_ago),
+        "assigned",
+        now=ten_days_ago,
+        deadline=timezone.localdate() - dt.timedelta(days=4),
+    )
+    url = reverse("matters:supervision")
+    _response, html = page(client, world.leader, url)
+    assert 'name="inline" value="1"' in html  # the list's quick form marks itself
+    response = client.post(
+        reverse("matters:act", args=[late.pk, "supervise"]),
+        {"supervise-note": "   ", "next": url, "inline": "1"},
+        follow=True,
+    )
+    assert response.redirect_chain == [(url, 302)] and response.status_code == 200
+    said = [str(m) for m in response.context["messages"]]
+    assert said == ["“督办”未提交：请填写督办意见。"]
+    assert not SupervisionNote.objects.filter(matter=late).exists()
+    # the same empty note from the matter page still shows the form there, with its error
+    on_detail = act(client, world.leader, late, "supervise", {"note": ""})
+    assert on_detail.status_code == 400
 
 
 def test_supervision_redirect_refuses_foreign_hosts(client, world, make_matter, advance):

@@ -69,6 +69,7 @@ def index(request):
         "town_map": geo.project(towns, {}) if towns else None,
         "map_mode": mode,
         "today": today,
+        "month_start": today.replace(day=1),  # the 本月新增 card links to the ledger from this date
         **_warning_context(user, today),
         **_screening_context(user),
     }

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from anju import text as textlib
+from anju.core.models import Area
 from anju.core.params import id_param
 from anju.core.scoping import scoped
 from anju.intake import duplicates, triaging
@@ -32,10 +33,13 @@ def suggest(request):
     text = (request.POST.get("text") or "")[:MAX_TEXT_CHARS]
     typed = triaging.typed_text(title, text)
     suggestions = None
+    offered_domains = []
     if text.strip() and triaging.installed():
         from anju.triage import service
 
         suggestions = service.suggest(request.user, typed)
+        # a domain whose probability shows as 0.00 is no suggestion: offer only the others
+        offered_domains = [(domain, p) for domain, p in suggestions.domains if round(p, 2) > 0]
     similar = duplicates.similar_matters(
         request.user, typed, exclude=id_param(request.POST.get("exclude_matter"))
     )
@@ -44,6 +48,7 @@ def suggest(request):
         "intake/_suggestions.html",
         {
             "s": suggestions,
+            "offered_domains": offered_domains,
             "duplicates": [(c.matter, c.score) for c in similar],
             "text_present": bool(text.strip()),
         },
@@ -70,6 +75,8 @@ def hotspots(request):
         [f"{r.title}。{r.text}" for r in reports],
         times=[r.received_at for r in reports],
         window_days=days,
+        # area names say where, not what: keep them out of the keyword chips
+        place_names=Area.objects.values_list("name", flat=True),
     )
     clusters = []
     for hotspot in result.hotspots[:30]:

@@ -21,6 +21,7 @@ from anju.matters.risk import LEVEL_CHOICES, LEVEL_RANK
 from anju.matters.workflow import OPEN_STATUSES, Status
 
 OPEN = "open"  # pseudo-status: every open status
+HIGH_AND_ABOVE = "high_up"  # pseudo-level: 较高 or 最高 (the 态势 card "较高及以上风险")
 
 SORTS = {
     "-registered": ("-registered_at", "-id"),
@@ -72,7 +73,11 @@ class LedgerFilterForm(DateRangeForm):
     status = forms.ChoiceField(
         label=_("状态"), required=False, choices=[("", _("全部")), (OPEN, _("在办（全部）")), *Status.choices]
     )
-    level = forms.ChoiceField(label=_("风险等级"), required=False, choices=[("", _("全部")), *LEVEL_CHOICES])
+    level = forms.ChoiceField(
+        label=_("风险等级"),
+        required=False,
+        choices=[("", _("全部")), *LEVEL_CHOICES, (HIGH_AND_ABOVE, _("较高及以上"))],
+    )
     overdue = forms.BooleanField(label=_("仅超期"), required=False)
     date_from = forms.DateField(
         label=_("登记日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -113,7 +118,10 @@ def apply_filters(qs: QuerySet, cleaned: dict) -> QuerySet:
         qs = qs.filter(status__in=OPEN_STATUSES)
     elif status:
         qs = qs.filter(status=status)
-    if level := cleaned.get("level"):
+    level = cleaned.get("level")
+    if level == HIGH_AND_ABOVE:
+        qs = qs.filter(current_level_q("high") | current_level_q("critical"))
+    elif level:
         qs = qs.filter(current_level_q(level))
     if cleaned.get("overdue"):
         qs = qs.overdue()

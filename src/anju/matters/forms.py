@@ -264,7 +264,10 @@ class MediationForm(forms.Form):
 
 class SupervisionForm(forms.Form):
     note = forms.CharField(
-        max_length=MAX_NOTE_CHARS, label=_("督办意见"), widget=forms.Textarea(attrs={"rows": 2})
+        max_length=MAX_NOTE_CHARS,
+        label=_("督办意见"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("请填写督办意见。")},
     )
     new_deadline = forms.DateField(label=_("新期限（可选）"), required=False, widget=_date_input())
 

@@ -176,6 +176,11 @@ def act(request, pk: int, action: str):
         else:
             messages.success(request, panel.success)
             return redirect(back)
+    if status != 409 and request.POST.get("inline"):
+        # A one-line form on a list (督办 on the supervision page): say what is missing on that list
+        # rather than leaving it for the detail page.
+        messages.error(request, _inline_errors_message(panel.label, form))
+        return redirect(back)
     # The action changed nothing; reload the matter so the page shows the stored state.
     matter = _matter_or_404(request.user, pk)
     if status == 409:  # stale: said at the top too, as the panel may no longer be offered for the new state
@@ -185,6 +190,17 @@ def act(request, pk: int, action: str):
     return render(
         request, "matters/detail.html", _detail_context(request, matter, (panel.key, form)), status=status
     )
+
+
+def _inline_errors_message(action_label, form) -> str:
+    """One line naming each field that was refused and why, for a form submitted from a list."""
+    parts = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        text = "；".join(str(e) for e in errors)
+        named = field is None or str(field.label) in text  # 请填写督办意见 names its field already
+        parts.append(text if named else f"{field.label}：{text}")
+    return _("“%(action)s”未提交：%(errors)s") % {"action": action_label, "errors": "；".join(parts)}
 
 
 def _attach_errors(form, exc: ValidationError, renames: dict) -> None:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from anju.core import audit
 from anju.core.concurrency import parse_version
 from anju.core.errors import Conflict, WorkflowError
-from anju.core.models import Area, AreaLevel, Domain, User
+from anju.core.models import Area, AreaLevel, Domain, Notification, User
 from anju.core.notifications import notify
 from anju.core.permissions import require
 from anju.core.roles import roles_with
@@ -477,3 +477,20 @@ def remind_missing(actor, round_: Round, *, today: dt.date | None = None) -> int
         actor, "screening.reminders_sent", round_, after={"notifications": count}, area=round_.county
     )
     return count
+
+
+def why_no_reminders(actor, round_: Round, *, today: dt.date | None = None) -> str:
+    """Why a centre's "remind" sent nothing, in words for the page (a read, no state change): the round
+    is closed, every area in scope has filed, the missing ones were reminded today, or nobody there files."""
+    if not round_.is_open:
+        return _("本轮排查已结束，不能再发送提醒。")
+    today = today or timezone.localdate()
+    pending = list(
+        scoped(actor, Return).filter(round=round_, filed_at__isnull=True).values_list("area_id", flat=True)
+    )
+    if not pending:
+        return _("辖区内所有区域都已报送，无需提醒。")
+    keys = [f"screening:remind:{round_.pk}:{area_id}:{today.isoformat()}" for area_id in pending]
+    if Notification.objects.filter(key__in=keys).exists():
+        return _("今天已提醒过未报送的区域（每个区域每天最多一条），明天可再次提醒。")
+    return _("未报送的区域没有可接收提醒的填报人员，请先为这些区域添加填报账号。")

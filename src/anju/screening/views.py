@@ -165,9 +165,15 @@ def round_remind(request, pk: int):
     except ValidationError as exc:
         _one_button(request, exc)
     else:
-        messages.success(
-            request, _("已向未报送区域发送提醒 %(n)s 条（每个区域每天最多一条）。") % {"n": sent}
-        )
+        if sent:
+            messages.success(
+                request, _("已向未报送区域发送提醒 %(n)s 条（每个区域每天最多一条）。") % {"n": sent}
+            )
+        else:
+            messages.info(
+                request,
+                _("没有发送提醒：%(why)s") % {"why": actions.why_no_reminders(request.user, round_)},
+            )
     return redirect("screening:round", round_.pk)
 
 

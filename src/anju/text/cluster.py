@@ -22,7 +22,7 @@ text nearest the cluster centre).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -31,13 +31,63 @@ import scipy.sparse as sp
 
 from .normalize import normalize
 
-__all__ = ["Hotspot", "ClusterResult", "cluster_texts"]
+__all__ = ["Hotspot", "ClusterResult", "cluster_texts", "representative_terms"]
 
 _STOP = set(
     "我们 你们 他们 这个 那个 什么 没有 可以 一个 问题 情况 反映 希望 请求 领导 政府 部门 有关 相关 进行 已经 现在 目前 "
     "但是 而且 因为 所以 如果 就是 还是 不是 这样 时候 自己 要求 处理 解决 尽快 谢谢 您好 你好 尊敬 关于 存在 严重 影响 "
-    "市民 群众 居民 百姓 投诉 举报 咨询 建议 一下 一直 多次 至今 今年 去年 工作 管理 相关 非常 能否 是否 为什么 怎么".split()
+    "市民 群众 居民 百姓 投诉 举报 咨询 建议 一下 一直 多次 至今 今年 去年 工作 管理 相关 非常 能否 是否 为什么 怎么 "
+    # function and quantity words that a cluster's members share without saying what the problem is
+    "部分 一些 这些 那些 其中 以及 或者 还有 等等 所有 各种 其他 其它 之前 之后 以后 以来 当时 当地 本人 大家 "
+    "通过 根据 对于 由于 导致 出现 发现 表示 认为 造成 此事 此类 一起 一次 一名 一位 一家 多名 多人 个别 "
+    "附近 周边 地方 地区 位于 所在 现场".split()
 )
+# Administrative suffixes stripped from area names, so 石门村 also hides the bare 石门.
+_AREA_SUFFIXES = (
+    "社区居委会",
+    "居委会",
+    "村委会",
+    "街道",
+    "社区",
+    "网格",
+    "乡",
+    "镇",
+    "村",
+    "县",
+    "区",
+    "市",
+)
+
+
+def _place_matcher(place_names: Iterable[str]):
+    """A test for terms that are (part of) a place name: the names and their stems without the
+    administrative suffix. A term is a place if it is a name or stem, begins one (石门 of 石门村), or
+    contains a stem of two or more characters (石门村口)."""
+    stems: set[str] = set()
+    for name in place_names:
+        name = (name or "").strip()
+        if len(name) < 2:
+            continue
+        stems.add(name)
+        for suffix in _AREA_SUFFIXES:
+            if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+                stems.add(name[: -len(suffix)])
+                break
+    prefixes = {stem[:n] for stem in stems for n in range(2, len(stem) + 1)}
+
+    def is_place(term: str) -> bool:
+        if term in prefixes:
+            return True
+        return any(term[i:j] in stems for i in range(len(term)) for j in range(i + 2, len(term) + 1))
+
+    return is_place
+
+
+def representative_terms(
+    member_docs: list[str], all_docs: list[str], k: int = 6, place_names: Iterable[str] = ()
+) -> list[str]:
+    """The public name of ``_terms``: ``k`` words of the members, neither function words nor places."""
+    return _terms(member_docs, all_docs, k=k, is_place=_place_matcher(place_names))
 
 
 @dataclass
@@ -122,14 +172,24 @@ def _similar_pairs(
     return sp.coo_matrix((v, (r, c)), shape=(n, n))
 
 
-def _terms(member_docs: list[str], all_docs: list[str], k: int = 6) -> list[str]:
-    """Words shared by the members and rare in the batch (df estimated by substring search)."""
+def _terms(
+    member_docs: list[str],
+    all_docs: list[str],
+    k: int = 6,
+    is_place: Callable[[str], bool] | None = None,
+) -> list[str]:
+    """Words shared by the members and rare in the batch (df estimated by substring search); function
+    words and, with ``is_place``, place names are left out (they say where, not what)."""
     from .segment import words
 
     size = len(member_docs)
     tf = Counter(w for d in member_docs for w in set(words(d)))
     need = max(2, int(np.ceil(0.3 * size))) if size > 1 else 1
-    cands = [w for w, c in tf.items() if c >= need and len(w) >= 2 and w not in _STOP and not w.isdigit()]
+    cands = [
+        w
+        for w, c in tf.items()
+        if c >= need and len(w) >= 2 and w not in _STOP and not w.isdigit() and not (is_place and is_place(w))
+    ]
     cands = sorted(cands, key=lambda w: -tf[w])[:40]
     n_all = len(all_docs)
     scored = []
@@ -182,10 +242,12 @@ def cluster_texts(
     weights: tuple[float, float, float] = (1.0, 0.5, 1.5),
     terms_for: int = 50,
     merge_threshold: float | None = 0.4,
+    place_names: Iterable[str] = (),
 ) -> ClusterResult:
     """Cluster ``texts``; see the module docstring. ``times`` (optional, same length) are used for the
     time window and the recency ranking. Representative terms are computed for the first
-    ``terms_for`` hotspots only (they cost a segmentation of the members)."""
+    ``terms_for`` hotspots only (they cost a segmentation of the members); ``place_names`` (the
+    caller's area names) are kept out of those terms."""
     from scipy.cluster.hierarchy import fcluster, linkage
     from scipy.sparse.csgraph import connected_components
     from scipy.spatial.distance import squareform
@@ -193,6 +255,7 @@ def cluster_texts(
     n = len(texts)
     if n == 0:
         return ClusterResult(labels=[])
+    is_place = _place_matcher(place_names)
     ts = None
     if times is not None:
         if len(times) != n:
@@ -261,7 +324,9 @@ def cluster_texts(
                     members=list(members),
                     size=len(members),
                     title=docs[rep][:40],
-                    terms=_terms([docs[i] for i in members], docs) if cid < terms_for else [],
+                    terms=_terms([docs[i] for i in members], docs, is_place=is_place)
+                    if cid < terms_for
+                    else [],
                     first=first,
                     last=last,
                     cohesion=cohesion,
