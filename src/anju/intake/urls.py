@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/register/", views.report_register, name="register"),
     path("<int:pk>/link/", views.report_link, name="link"),
     path("<int:pk>/reject/", views.report_reject, name="reject"),
+    path("<int:pk>/print/receipt/", views.report_receipt, name="print_receipt"),
     path("<int:pk>/matters/", views.matter_search, name="matter_search"),
     path("attachments/<int:pk>/", views.attachment, name="attachment"),
     path("suggest/", views_triage.suggest, name="suggest"),

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from anju.core.errors import WorkflowError, http_status
 from anju.core.forms import add_action_errors
+from anju.core.letterhead import centre_name
 from anju.core.models import AuditEvent
 from anju.core.permissions import may
 from anju.core.roles import Role
@@ -351,3 +352,24 @@ def attachment(request, pk: int):
     except FileNotFoundError:
         raise Http404 from None
     return upload_response(handle, content_type=item.content_type, filename=item.original_name)
+
+
+@login_required
+@require_GET
+def report_receipt(request, pk: int):
+    """The 受理回执 handed to a walk-in citizen: only what the citizen may see (no internal notes; the
+    reporter's name and phone masked), with the public address where the code is tracked."""
+    request.user.require("report.view")
+    report = get_scoped_or_404(request.user, Report.objects.select_related("area"), pk=pk)
+    track_path = reverse("public:track")
+    base = settings.ANJU_PUBLIC_URL or request.build_absolute_uri("/").rstrip("/")
+    return render(
+        request,
+        "intake/print_receipt.html",
+        {
+            "report": report,
+            "code": receipts.display(report.receipt_code),
+            "centre": centre_name(report.area),
+            "track_url": f"{base}{track_path}",
+        },
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from anju.matters import views
+from anju.matters import views, views_print
 
 app_name = "matters"
 urlpatterns = [
@@ -12,4 +12,6 @@ urlpatterns = [
     path("agreements/<int:pk>/", views.agreement_file, name="agreement"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/act/<slug:action>/", views.act, name="act"),
+    path("<int:pk>/print/assignment/", views_print.assignment_slip, name="print_assignment"),
+    path("<int:pk>/print/supervision/", views_print.supervision_slip, name="print_supervision"),
 ]
