@@ -51,7 +51,7 @@ def test_assignment_slip_has_the_paper_fields(client, world, assigned):
         "交办人（签字）",
         "接收人（签字）",
         "东镇综治中心",  # the nearest centre above the matter's village
-        'data-print',
+        "data-print",
         "anju/print.css",
     ]:
         assert expected in html, expected
@@ -62,7 +62,14 @@ def test_supervision_slip_lists_the_entries_and_reply_lines(client, world, assig
     actions.supervise(world.centre_staff, assigned, note="进度滞后，请加快办理")
     response, html = get(client, world.leader, "matters:print_supervision", assigned)
     assert response.status_code == 200
-    for expected in ["督办单", assigned.number, "东一村欠薪纠纷", "进度滞后，请加快办理", "办理回复", "回复日期"]:
+    for expected in [
+        "督办单",
+        assigned.number,
+        "东一村欠薪纠纷",
+        "进度滞后，请加快办理",
+        "办理回复",
+        "回复日期",
+    ]:
         assert expected in html, expected
 
 
