@@ -41,8 +41,9 @@ COLUMNS = (
 )
 REQUIRED = ("username", "display_name", "role", "area")
 PATH_SEPARATORS = ("／", ">", "＞", "\\", "、")
-# No 0/O, 1/l/I: an initial password is read off a list and typed by hand.
-PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+# No 0/O, 1/l/I: an initial password is read off a list and typed by hand. The characters to draw from, not
+# a password (bandit's B105 reads the name).
+PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # nosec B105
 PASSWORD_GROUPS, PASSWORD_GROUP_LENGTH = 4, 4  # "k7Qm-x3Fp-9aZe-Rt4w": 16 random characters
 
 
