@@ -147,7 +147,7 @@ def test_zero_report_warning_acknowledged_on_dashboard_and_in_monthly_report(wor
 
     with staff.expect_download() as word:
         staff.get_by_role("link", name="Word").click()
-    assert word.value.suggested_filename == f"monthly-{world.county.code}-{today:%Y-%m}.docx"
+    assert word.value.suggested_filename == f"{title}.docx"  # the report's Chinese title names the file
     text = "\n".join(p.text for p in docx.Document(word.value.path()).paragraphs)
     assert title in text
     assert f"本月新增事项 {new_this_month} 件" in text
