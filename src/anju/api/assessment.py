@@ -488,8 +488,9 @@ def start_assessment(request, item_id: int, payload: PlanIn, response: HttpRespo
     return Status(201, assessment_detail_out(with_etag(response, _assessment_or_404(user, assessment.pk))))
 
 
-def _step(request, response, assessment_id: int, payload: StepIn, permission: str, run) -> dict:
-    """One step of an assessment: scope (404), role (403), then the action with the version the client saw."""
+def _step(request, response, assessment_id: int, payload: StepIn, run) -> dict:
+    """One step of an assessment: scope (404), then the action (its own guard: 403) with the version the
+    client saw."""
     user = request.auth
     assessment = _assessment_or_404(user, assessment_id)
     run(user, assessment, seen_version(request, payload))
@@ -511,7 +512,6 @@ def open_consultation(request, assessment_id: int, payload: StepIn, response: Ht
         response,
         assessment_id,
         payload,
-        "assessment.conduct",
         lambda u, a, v: actions.open_consultation(u, a, version=v),
     )
 
@@ -523,7 +523,6 @@ def start_analysis(request, assessment_id: int, payload: StepIn, response: HttpR
         response,
         assessment_id,
         payload,
-        "assessment.conduct",
         lambda u, a, v: actions.start_analysis(u, a, version=v),
     )
 
@@ -536,7 +535,6 @@ def determine_level(request, assessment_id: int, payload: LevelIn, response: Htt
         response,
         assessment_id,
         payload,
-        "assessment.level",
         lambda u, a, v: actions.determine_level(
             u, a, final_level=level, justification=payload.justification, version=v
         ),
@@ -550,7 +548,6 @@ def record_review(request, assessment_id: int, payload: ReviewIn, response: Http
         response,
         assessment_id,
         payload,
-        "assessment.review",
         lambda u, a, v: actions.record_review(
             u,
             a,
@@ -569,7 +566,6 @@ def record_decision(request, assessment_id: int, payload: DecisionIn, response: 
         response,
         assessment_id,
         payload,
-        "assessment.decide",
         lambda u, a, v: actions.record_decision(
             u,
             a,
