@@ -8,7 +8,7 @@ from anju.core.errors import NotAllowed
 from anju.matters import actions as matter_actions
 from anju.matters.actions import WorkflowError
 from anju.warning import actions
-from anju.warning.models import AgendaKind, AlertStatus, AnalysisMeeting, MeetingKind, Signal
+from anju.warning.models import AgendaKind, AlertStatus, AnalysisMeeting, KeyDate, MeetingKind, Signal
 
 
 @pytest.fixture
@@ -144,10 +144,68 @@ def test_key_dates_switch_on_one_daily_meeting_per_day(world, situation):
         world.centre_staff, name="春节", start=today - dt.timedelta(days=1), end=today + dt.timedelta(days=5)
     )
     first = actions.ensure_daily_meetings(today)
-    assert len(first) == 1 and first[0].kind == MeetingKind.DAILY and first[0].agenda.exists()
+    # a county's key date: one daily meeting for the county and one for each of its two towns
+    assert sorted(m.area.name for m in first) == ["东镇", "示范县", "西镇"]
+    assert all(m.kind == MeetingKind.DAILY for m in first)
+    county_meeting = next(m for m in first if m.area == world.county)
+    assert county_meeting.agenda.exists()
     assert actions.ensure_daily_meetings(today) == []
-    assert len(actions.ensure_daily_meetings(today + dt.timedelta(days=1))) == 1
+    assert len(actions.ensure_daily_meetings(today + dt.timedelta(days=1))) == 3
     assert actions.ensure_daily_meetings(today + dt.timedelta(days=10)) == []
+
+
+def test_a_towns_own_key_date_gives_the_town_its_daily_meetings(world):
+    today = timezone.localdate()
+    key_date = actions.save_key_date(
+        world.town_staff, name="东镇物资交流会", start=today, end=today + dt.timedelta(days=1)
+    )
+    assert key_date.area == world.town_a  # by default the actor's own area
+    created = actions.ensure_daily_meetings(today)
+    assert [(m.area.name, m.key_date.name) for m in created] == [("东镇", "东镇物资交流会")]
+    # the town's key date holds in the town, not in the county nor in the other town
+    assert list(actions.active_key_dates(today, area=world.town_a)) == [key_date]
+    assert list(actions.active_key_dates(today, area=world.village_a1)) == [key_date]
+    assert list(actions.active_key_dates(today, area=world.town_b)) == []
+    assert list(actions.active_key_dates(today, area=world.county)) == []
+    # a town may not set a key date for the county, nor for another town
+    with pytest.raises(NotAllowed):
+        actions.save_key_date(world.town_staff, name="春节", area=world.county, start=today, end=today)
+    with pytest.raises(NotAllowed):
+        actions.save_key_date(world.town_staff, name="春节", area=world.town_b, start=today, end=today)
+    with pytest.raises(ValidationError):  # a village is below where key dates are kept
+        actions.save_key_date(world.centre_staff, name="x", area=world.village_a1, start=today, end=today)
+
+
+def test_key_dates_page_lists_own_and_those_from_above(client, world):
+    today = timezone.localdate()
+    actions.save_key_date(world.centre_staff, name="全县春节", start=today, end=today + dt.timedelta(days=3))
+    actions.save_key_date(world.town_staff, name="东镇庙会", start=today, end=today + dt.timedelta(days=3))
+    actions.save_key_date(
+        world.centre_staff,
+        name="西镇赛龙舟",
+        area=world.town_b,
+        start=today,
+        end=today + dt.timedelta(days=3),
+    )
+    client.force_login(world.town_staff)
+    html = client.get("/warning/meetings/").content.decode()
+    assert "全县春节" in html and "东镇庙会" in html
+    assert "西镇赛龙舟" not in html  # another town's key date
+    client.force_login(world.centre_staff)
+    html = client.get("/warning/meetings/").content.decode()
+    assert "全县春节" in html and "东镇庙会" in html and "西镇赛龙舟" in html
+    # the form offers the user's own areas down to towns: a town posts its own key date
+    client.force_login(world.town_staff)
+    client.post(
+        "/warning/meetings/key-dates/",
+        {"name": "东镇灯会", "area": world.town_a.pk, "start": today.isoformat(), "end": today.isoformat()},
+    )
+    assert KeyDate.objects.get(name="东镇灯会").area == world.town_a
+    response = client.post(
+        "/warning/meetings/key-dates/",
+        {"name": "越权节点", "area": world.county.pk, "start": today.isoformat(), "end": today.isoformat()},
+    )
+    assert response.status_code == 302 and not KeyDate.objects.filter(name="越权节点").exists()
 
 
 def test_permissions_and_pages(client, world, situation):

@@ -142,15 +142,18 @@ def test_analysis_meeting_actions(world, meeting):
 
 
 def test_key_dates(world):
-    """A key date holds for the whole platform: no area to be outside of."""
+    """A key date holds in its area: a manager of 西镇 may not set one for 东镇."""
     today = timezone.localdate()
     key_date = check_guard(
         world,
         ANALYSIS,
-        lambda a: actions.save_key_date(a, name="春节", start=today, end=today + dt.timedelta(days=3)),
+        lambda a: actions.save_key_date(
+            a, name="春节", area=world.town_a, start=today, end=today + dt.timedelta(days=3)
+        ),
         insider=world.leader,
+        outside=outsider(world, Role.CENTRE_STAFF),
     )
-    assert key_date.name == "春节"
+    assert key_date.name == "春节" and key_date.area == world.town_a
 
 
 def test_complete_task_is_for_the_responsible_unit_or_a_manager_in_scope(world, meeting):

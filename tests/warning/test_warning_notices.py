@@ -152,7 +152,8 @@ def test_a_meeting_task_tells_its_unit(world, left_cadre):
     )
     assert _told("warning.meeting_task") == ["cun", "wangge"]
     notice = Notification.objects.get(user=world.cadre)
-    assert notice.link == f"/warning/meetings/{meeting.pk}/"
+    # the task's own page, which the unit's cadre can open (the meeting's page is not for their role)
+    assert notice.link == f"/warning/tasks/{task.pk}/"
     assert notice.title == "研判会交办任务：东一村欠薪紧急研判"
     assert "排查在建工地" in notice.body and "2099-01-31" in notice.body
     assert notice.key == f"warning:task:{task.pk}"

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from anju.core.errors import NotAllowed
 from anju.core.models import Area
 from anju.core.roles import role_has
-from anju.core.scoping import in_scope, may_act_on
+from anju.core.scoping import addressed_to, in_scope, may_act_on
 
 
 def may(actor, permission: str) -> bool:
@@ -29,11 +29,18 @@ def require(actor, permission: str, target=None) -> None:
     ``target`` is an ``Area``, a scoped model instance (its area is found along the model's
     ``scope_area_field``), or None for actions not tied to a place. Acting on a matter, or on a row that
     belongs to one (``scope_matter_field``), also needs the unit rule of ``scoping.may_act_on``: a department
-    officer acts only on the matters assigned to their unit."""
+    officer acts only on the matters assigned to their unit.
+
+    An object addressed to the actor's unit (``scoping.addressed_to``: its model's ``scope_unit_field``) passes
+    the area check and the unit rule whatever its area: the unit it was sent to acts on it (a meeting's task
+    completed, a co-handling task answered). The role is still checked. An action that *manages* such an
+    object for its sender (edits, withdraws it) checks the sender's scope on the object that created it."""
     if not may(actor, permission):
         role = actor.get_role_display() if actor is not None and hasattr(actor, "get_role_display") else "—"
         raise NotAllowed(_("您的角色（%(role)s）无权执行此操作。") % {"role": role})
     if target is None:
+        return
+    if not isinstance(target, Area) and addressed_to(actor, target):
         return
     area = area_of(target)
     if not in_scope(actor, area):

@@ -9,6 +9,15 @@ to a matter name the path to it in ``scope_matter_field`` ("" for Matter itself)
 querysets keep only what ``settings.ANJU_DEPARTMENT_VISIBILITY`` allows — the matters assigned to their unit
 ("unit"), plus those of the risk domains their unit serves ("unit+domain", the default), or the whole area
 ("area"). Acting on a matter needs more: ``may_act_on`` (the unit is responsible for it).
+
+Objects addressed to a unit (a meeting's task, a warning to acknowledge, a 稳评 measure, a co-handling
+task) are that unit's to see whatever their area: such a model names the path from it to the ``core.Unit`` it
+is addressed to in ``scope_unit_field`` (a to-many path such as ``"recipients__unit"`` is fine), and may name
+in ``scope_unit_condition`` a ``Q`` a row must meet to count as addressed (a draft warning is not sent yet).
+``scoped`` adds the rows addressed to the user's unit to those of their area (an OR, without duplicates);
+``addressed_to`` answers the same question for one object, and ``permissions.require`` lets it stand in for
+the area check (the role is still checked). The matter rule of department officers does not narrow what is
+addressed to their own unit.
 """
 
 from __future__ import annotations
@@ -34,15 +43,46 @@ def scoped(user, queryset_or_model) -> QuerySet:
     field = getattr(qs.model, "scope_area_field", None)
     if field is None:
         raise TypeError(f"{qs.model.__name__} has no scope_area_field; it cannot be listed by area")
+    if user.area_id is None and user.is_superuser:
+        return qs  # only a superuser without an area sees everything
     if user.area_id is None:
-        # Only a superuser without an area sees everything; anyone else without an area sees nothing.
-        return qs if user.is_superuser else qs.none()
-    lookup = f"{field}__path__startswith" if field else "path__startswith"
-    qs = qs.filter(**{lookup: user.area.path})
-    matter_field = getattr(qs.model, "scope_matter_field", None)
-    if matter_field is not None and is_unit_scoped(user):
-        qs = qs.filter(_unit_rule(user, matter_field))
-    return qs
+        rule = Q(pk__in=[])  # anyone else without an area sees only what is addressed to their unit
+    else:
+        lookup = f"{field}__path__startswith" if field else "path__startswith"
+        rule = Q(**{lookup: user.area.path})
+        matter_field = getattr(qs.model, "scope_matter_field", None)
+        if matter_field is not None and is_unit_scoped(user):
+            rule &= _unit_rule(user, matter_field)
+    addressed = _addressed_rule(user, qs.model)
+    if addressed is not None:
+        rule |= addressed
+    return qs.filter(rule)
+
+
+def _addressed_rule(user, model) -> Q | None:
+    """The rows of ``model`` addressed to the user's unit, as ``pk__in`` a subquery: a to-many path
+    (a warning's recipients) joined into the main query would repeat its rows."""
+    paths = getattr(model, "scope_unit_field", None)
+    if paths is None or user.unit_id is None:
+        return None
+    if isinstance(paths, str):
+        paths = (paths,)
+    to_unit = Q()
+    for path in paths:
+        to_unit |= Q(**{path: user.unit_id})
+    rows = model._default_manager.filter(to_unit)
+    condition = getattr(model, "scope_unit_condition", None)
+    if condition is not None:
+        rows = rows.filter(condition)
+    return Q(pk__in=rows.values("pk"))
+
+
+def addressed_to(user, obj) -> bool:
+    """Whether ``obj`` is addressed to the user's unit (its model's ``scope_unit_field``)."""
+    if obj is None or user is None or getattr(user, "unit_id", None) is None or obj.pk is None:
+        return False
+    rule = _addressed_rule(user, type(obj))
+    return rule is not None and type(obj)._default_manager.filter(rule, pk=obj.pk).exists()
 
 
 def is_unit_scoped(user) -> bool:

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from anju.core.models import Unit, UnitKind, User
+from anju.core.models import Area, Unit, UnitKind, User
 from anju.warning import actions
 from anju.warning.models import MeetingKind, Signal
 
@@ -36,6 +36,11 @@ def load_warning_demo(today: dt.date | None = None) -> str:
     actions.save_key_date(
         staff, name="全国两会", start=dt.date(festival.year, 3, 3), end=dt.date(festival.year, 3, 15)
     )
+    town = Area.objects.filter(name="青山镇", parent=staff.area).first()
+    if town is not None:  # a town's own key date: daily meetings in the town only
+        actions.save_key_date(
+            staff, name="青山镇物资交流会", area=town, start=today, end=today + dt.timedelta(days=2)
+        )
     this_monday = today - dt.timedelta(days=today.weekday())
     live = (
         Signal.objects.filter(alarm=True, week__gte=this_monday - dt.timedelta(days=7))
@@ -64,6 +69,10 @@ def load_warning_demo(today: dt.date | None = None) -> str:
         minutes="会议通报了本周预警信号和超期事项，要求各镇对较高及以上风险事项逐件落实包案领导。",
     )
     units = list(Unit.objects.filter(kind=UnitKind.CENTRE, area__parent=staff.area)[:2])
+    # the featured town's centre (login zhen) gets the county meeting's task on its own task list
+    featured = Unit.objects.filter(kind=UnitKind.CENTRE, area__name="青山镇", area__parent=staff.area).first()
+    if featured is not None and featured not in units:
+        units.append(featured)
     for unit in units:
         actions.add_decision(
             staff,
@@ -73,4 +82,4 @@ def load_warning_demo(today: dt.date | None = None) -> str:
             unit=unit,
             deadline=today + dt.timedelta(days=5),
         )
-    return f"预警演示：{'已发布 1 条黄色预警，' if issued else ''}研判会 1 次（议程 {meeting.agenda.count()} 项），重要节点 2 个。"
+    return f"预警演示：{'已发布 1 条黄色预警，' if issued else ''}研判会 1 次（议程 {meeting.agenda.count()} 项），重要节点 3 个。"

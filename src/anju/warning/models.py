@@ -179,6 +179,9 @@ class Alert(Versioned):
     created_at = models.DateTimeField(default=timezone.now)
 
     scope_area_field = "area"
+    # the recipient units see a warning sent to them, whatever its area (to acknowledge it); a draft is not sent
+    scope_unit_field = "recipients__unit"
+    scope_unit_condition = ~models.Q(status=AlertStatus.DRAFT)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -203,6 +206,8 @@ class AlertRecipient(models.Model):
     )
 
     scope_area_field = "alert__area"
+    scope_unit_field = "unit"
+    scope_unit_condition = ~models.Q(alert__status=AlertStatus.DRAFT)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["alert", "unit"], name="alert_recipient_unique")]

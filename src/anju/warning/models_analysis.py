@@ -12,12 +12,18 @@ from anju.core.models import Area
 
 
 class KeyDate(models.Model):
-    """A holiday or major event during which stability information is analysed daily."""
+    """A holiday or major event during which stability information is analysed daily. It holds in its area:
+    a county's key date for the county and every town below it, a town's own for that town."""
 
     name = models.CharField(_("名称"), max_length=100)
+    area = models.ForeignKey(
+        Area, verbose_name=_("适用范围"), on_delete=models.PROTECT, related_name="key_dates"
+    )
     start = models.DateField(_("开始"))
     end = models.DateField(_("结束"))
     daily_analysis = models.BooleanField(_("每日研判"), default=True)
+
+    scope_area_field = "area"
 
     class Meta:
         ordering = ["start"]
@@ -115,6 +121,7 @@ class MeetingDecision(models.Model):
     )
 
     scope_area_field = "meeting__area"
+    scope_unit_field = "unit"  # the responsible unit sees and completes its task, whatever the meeting's area
 
     class Meta:
         ordering = ["id"]

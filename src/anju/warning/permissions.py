@@ -22,4 +22,6 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "alert.manage": frozenset({C, X}),
     "analysis.view": frozenset({C, L, A, X, D}),
     "analysis.manage": frozenset({C, L, X}),
+    # a meeting's task addressed to one's unit: open it and complete it, wherever the meeting was held
+    "analysis.task": frozenset({G, V, C, D, L, X}),
 }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from anju.warning import views, views_alerts, views_analysis, views_detection
+from anju.warning import views, views_alerts, views_analysis, views_detection, views_tasks
 
 app_name = "warning"
 urlpatterns = [
@@ -18,5 +18,7 @@ urlpatterns = [
     path("meetings/new/", views_analysis.meeting_new, name="meeting_new"),
     path("meetings/<int:pk>/", views_analysis.meeting_detail, name="meeting"),
     path("meetings/tasks/<int:pk>/done/", views_analysis.task_done, name="task_done"),
+    path("tasks/", views_tasks.task_list, name="tasks"),
+    path("tasks/<int:pk>/", views_tasks.task_detail, name="task"),
     path("meetings/key-dates/", views_analysis.key_date_new, name="key_date_new"),
 ]

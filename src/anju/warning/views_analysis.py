@@ -17,13 +17,13 @@ from django.views.decorators.http import require_POST
 
 from anju.core.errors import NotAllowed, WorkflowError, http_status
 from anju.core.forms import add_action_errors
-from anju.core.models import Area, Unit
+from anju.core.models import Area, AreaLevel, Unit
 from anju.core.permissions import may
 from anju.core.scoping import get_scoped_or_404, scoped
 from anju.warning import actions
 from anju.warning.forms import DATETIME
 from anju.warning.models import AlertLevel
-from anju.warning.models_analysis import AnalysisMeeting, DecisionKind, KeyDate, MeetingDecision, MeetingKind
+from anju.warning.models_analysis import AnalysisMeeting, DecisionKind, MeetingDecision, MeetingKind
 
 
 class MeetingForm(forms.Form):
@@ -65,8 +65,15 @@ class DecisionForm(forms.Form):
 
 class KeyDateForm(forms.Form):
     name = forms.CharField(max_length=100, label=gettext_lazy("名称"), required=False)
+    area = forms.ModelChoiceField(Area.objects.none(), label=gettext_lazy("适用范围"), required=False)
     start = forms.DateField(label=gettext_lazy("开始"), widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=gettext_lazy("结束"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # a county's key date holds for every town below it; a town adds its own
+        self.fields["area"].queryset = scoped(user, Area).filter(level__lte=AreaLevel.TOWN)
+        self.fields["area"].initial = user.area
 
 
 @login_required
@@ -81,12 +88,16 @@ def meeting_list(request):
         {
             "page": page,
             "can_manage": may(request.user, "analysis.manage"),
-            "key_dates": KeyDate.objects.filter(end__gte=today)[:10],
-            "active": actions.active_key_dates(today),
+            "key_dates": actions.key_dates_for(request.user)
+            .filter(end__gte=today)
+            .select_related("area")[:10],
+            "active": actions.active_key_dates(today, area=request.user.area)
+            if request.user.area_id
+            else actions.active_key_dates(today),
             "open_tasks": scoped(request.user, MeetingDecision)
             .filter(kind=DecisionKind.TASK, done_at__isnull=True)
             .select_related("unit", "meeting")[:20],
-            "key_date_form": KeyDateForm(),
+            "key_date_form": KeyDateForm(request.user),
         },
     )
 
@@ -175,13 +186,15 @@ def task_done(request, pk: int):
         raise PermissionDenied(" ".join(exc.messages)) from None
     except ValidationError as exc:  # WorkflowError included: said on the meeting's page
         messages.error(request, " ".join(exc.messages))
+    if request.POST.get("back") == "task":  # the task's own page, for a unit outside the meeting's area
+        return redirect("warning:task", decision.pk)
     return redirect("warning:meeting", decision.meeting_id)
 
 
 @login_required
 @require_POST
 def key_date_new(request):
-    form = KeyDateForm(request.POST)
+    form = KeyDateForm(request.user, request.POST)
     if form.is_valid():
         try:
             actions.save_key_date(request.user, **form.cleaned_data)
@@ -190,6 +203,8 @@ def key_date_new(request):
             raise PermissionDenied(" ".join(exc.messages)) from None
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
+    elif "area" in form.errors:
+        messages.error(request, _("适用范围须在您的管辖范围内。"))
     else:
         messages.error(request, _("请填写完整的起止日期。"))
     return redirect("warning:meetings")

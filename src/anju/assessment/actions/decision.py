@@ -7,6 +7,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,7 +35,8 @@ from anju.assessment.models import (
 from anju.assessment.models.assessment import VerdictLevel
 from anju.core import audit
 from anju.core.errors import WorkflowError
-from anju.core.permissions import require
+from anju.core.notifications import members_of, notify
+from anju.core.permissions import may, require
 
 # ---------------------------------------------------------------- level, report, decision
 
@@ -242,7 +244,7 @@ def record_decision(
     tasks = 0
     if decision.implements:
         for measure in Measure.objects.filter(factor__assessment=assessment).select_related("factor"):
-            TrackingTask.objects.create(
+            task = TrackingTask.objects.create(
                 assessment=assessment,
                 measure=measure,
                 title=measure.description,
@@ -250,6 +252,17 @@ def record_decision(
                 deadline=measure.due_on,
             )
             tasks += 1
+            # the responsible unit may be outside the item's area: its list of tasks is the page it can open
+            notify(
+                [u for u in members_of(task.owner_unit, excluding=actor) if may(u, "assessment.track")],
+                kind="assessment.tracking_task",
+                title=_("稳评措施落实任务：%(item)s") % {"item": assessment.item.title},
+                body=_("%(task)s（期限 %(deadline)s）")
+                % {"task": task.title[:200], "deadline": f"{task.deadline:%Y-%m-%d}"},
+                link=reverse("assessment:unit_tasks"),
+                key=f"assessment:task:{task.pk}",
+                now=now,
+            )
     _audit(
         actor,
         "decide",

@@ -46,6 +46,7 @@ class Measure(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     scope_area_field = "factor__assessment__item__area"
+    scope_unit_field = "owner_unit"  # the responsible unit sees its measure, whatever the item's area
 
     class Meta:
         ordering = ["due_on", "id"]

@@ -55,6 +55,7 @@ class TrackingTask(models.Model):
     note = models.TextField(_("落实情况"), blank=True)
 
     scope_area_field = "assessment__item__area"
+    scope_unit_field = "owner_unit"  # the responsible unit sees and completes its task, whatever the area
 
     class Meta:
         ordering = ["deadline", "id"]

@@ -15,9 +15,10 @@ from django.utils.translation import gettext_lazy
 from anju.core import audit
 from anju.core.concurrency import lock_checked
 from anju.core.errors import NotAllowed, WorkflowError
-from anju.core.models import Area, Domain
+from anju.core.models import Area, AreaLevel, Domain
 from anju.core.notifications import members_of, notify
 from anju.core.permissions import may, require
+from anju.core.scoping import scoped
 from anju.matters.models import Matter
 from anju.warning.actions.alerts import draft_alert
 from anju.warning.describe import describe
@@ -219,12 +220,13 @@ def add_decision(
     )
     if kind == DecisionKind.TASK:
         notify(
-            members_of(unit, excluding=actor),
+            [u for u in members_of(unit, excluding=actor) if may(u, "analysis.task")],
             kind="warning.meeting_task",
             title=_("研判会交办任务：%(meeting)s") % {"meeting": meeting.title},
             body=_("%(text)s（完成期限 %(deadline)s）")
             % {"text": decision.text, "deadline": f"{deadline:%Y-%m-%d}"},
-            link=reverse("warning:meeting", args=[meeting.pk]),
+            # the task's own page: the unit may be outside the meeting's area, whose page it cannot open
+            link=reverse("warning:task", args=[decision.pk]),
             key=f"warning:task:{decision.pk}",
             now=now,
         )
@@ -235,11 +237,16 @@ def add_decision(
 def complete_task(
     actor, decision: MeetingDecision, *, note: str, now: dt.datetime | None = None
 ) -> MeetingDecision:
+    """办结 by a member of the responsible unit (wherever the meeting was held), or by a manager of the
+    meeting's area on the unit's behalf."""
+    responsible = actor is not None and actor.unit_id is not None and actor.unit_id == decision.unit_id
+    if not responsible and not may(actor, "analysis.manage"):
+        raise NotAllowed(_("只有责任单位可以办结该任务。"))
     # Locked, so that a double submit finds the task done and says so instead of completing it twice.
-    decision = MeetingDecision.objects.select_for_update().get(pk=decision.pk)
-    if actor.unit_id is None or actor.unit_id != decision.unit_id:  # the responsible unit, or a manager
-        if not may(actor, "analysis.manage"):
-            raise NotAllowed(_("只有责任单位可以办结该任务。"))
+    decision = MeetingDecision.objects.select_for_update().select_related("meeting").get(pk=decision.pk)
+    if responsible:
+        require(actor, "analysis.task", decision)  # addressed to the actor's unit: the role is what is left
+    else:
         require(actor, "analysis.manage", decision.meeting)
     if decision.kind != DecisionKind.TASK:
         raise WorkflowError(_("只有交办任务需要办结。"))
@@ -253,40 +260,82 @@ def complete_task(
     return decision
 
 
-def active_key_dates(today: dt.date | None = None):
+def active_key_dates(today: dt.date | None = None, *, area: Area | None = None):
+    """The key dates with daily analysis on ``today``; with ``area``, those holding there (its own and those
+    of the areas above it)."""
     today = today or timezone.localdate()
-    return KeyDate.objects.filter(daily_analysis=True, start__lte=today, end__gte=today)
+    qs = KeyDate.objects.filter(daily_analysis=True, start__lte=today, end__gte=today)
+    return qs if area is None else qs.filter(area__in=area.ancestors())
+
+
+def key_dates_for(user):
+    """The key dates a user's pages list: those of their area subtree and those holding there from above."""
+    mine = scoped(user, KeyDate)
+    if user.area_id is None:
+        return mine.select_related("area")
+    return KeyDate.objects.filter(Q(pk__in=mine.values("pk")) | Q(area__in=user.area.ancestors()))
+
+
+def daily_meeting_areas(key_date: KeyDate) -> list[Area]:
+    """Where a key date's daily meetings are held: its own area, and every town below a county's."""
+    areas = [key_date.area]
+    if key_date.area.level < AreaLevel.TOWN:
+        areas += list(Area.objects.subtree(key_date.area).filter(level=AreaLevel.TOWN))
+    return areas
 
 
 @transaction.atomic
-def ensure_daily_meetings(today: dt.date | None = None, *, area: Area | None = None) -> list[AnalysisMeeting]:
-    """During a key date, one 节点每日研判 per day for the top area (created by the scheduler)."""
+def ensure_daily_meetings(today: dt.date | None = None) -> list[AnalysisMeeting]:
+    """During a key date, one 节点每日研判 per day in its area and every town below it (the scheduler's job,
+    ``anju analysis-tick``): a town's own key dates give the town daily meetings of its own."""
     today = today or timezone.localdate()
-    area = area or Area.objects.filter(parent__isnull=True).first()
     created = []
-    for key_date in active_key_dates(today):
-        if AnalysisMeeting.objects.filter(
-            kind=MeetingKind.DAILY, key_date=key_date, area=area, held_at__date=today
-        ).exists():
-            continue
-        held_at = timezone.make_aware(dt.datetime.combine(today, dt.time(9, 0)))
-        meeting = AnalysisMeeting.objects.create(
-            kind=MeetingKind.DAILY,
-            area=area,
-            key_date=key_date,
-            title=f"{key_date.name}期间每日研判（{today:%m月%d日}）",
-            held_at=held_at,
-        )
-        prefill_agenda(meeting, today=today)
-        audit.record(None, "analysis.plan", meeting, after={"kind": "daily", "key_date": key_date.name})
-        created.append(meeting)
+    for key_date in active_key_dates(today).select_related("area"):
+        for area in daily_meeting_areas(key_date):
+            if AnalysisMeeting.objects.filter(
+                kind=MeetingKind.DAILY, key_date=key_date, area=area, held_at__date=today
+            ).exists():
+                continue
+            held_at = timezone.make_aware(dt.datetime.combine(today, dt.time(9, 0)))
+            meeting = AnalysisMeeting.objects.create(
+                kind=MeetingKind.DAILY,
+                area=area,
+                key_date=key_date,
+                title=f"{key_date.name}期间每日研判（{area.name}，{today:%m月%d日}）",
+                held_at=held_at,
+            )
+            prefill_agenda(meeting, today=today)
+            audit.record(
+                None,
+                "analysis.plan",
+                meeting,
+                after={"kind": "daily", "key_date": key_date.name, "area": area.pk},
+            )
+            created.append(meeting)
     return created
 
 
 @transaction.atomic
-def save_key_date(actor, *, name: str, start: dt.date, end: dt.date, daily_analysis: bool = True) -> KeyDate:
-    require(actor, "analysis.manage")  # no area: a key date holds for the whole platform
+def save_key_date(
+    actor,
+    *,
+    name: str,
+    start: dt.date,
+    end: dt.date,
+    area: Area | None = None,
+    daily_analysis: bool = True,
+) -> KeyDate:
+    """A key date of ``area`` (default: the actor's area), which must be in the actor's scope: a county's
+    holds for every town below it, a town's for that town."""
+    require(actor, "analysis.manage")
+    area = area or actor.area or Area.objects.filter(parent__isnull=True).order_by("path").first()
     errors = {}
+    if area is None:
+        errors["area"] = _("请选择适用范围。")
+    else:
+        require(actor, "analysis.manage", area)
+        if area.level > AreaLevel.TOWN:
+            errors["area"] = _("重要节点的适用范围须为县或乡镇（街道）。")
     if not (name or "").strip():
         errors["name"] = _("请填写名称。")
     if start is None or end is None:
@@ -295,8 +344,14 @@ def save_key_date(actor, *, name: str, start: dt.date, end: dt.date, daily_analy
         errors["end"] = _("结束日期不能早于开始日期。")
     if errors:
         raise ValidationError(errors)
-    key_date = KeyDate.objects.create(name=name.strip(), start=start, end=end, daily_analysis=daily_analysis)
+    key_date = KeyDate.objects.create(
+        name=name.strip(), area=area, start=start, end=end, daily_analysis=daily_analysis
+    )
     audit.record(
-        actor, "analysis.key_date", key_date, after={"name": key_date.name, "start": start, "end": end}
+        actor,
+        "analysis.key_date",
+        key_date,
+        after={"name": key_date.name, "area": area.pk, "start": start, "end": end},
+        area=area,
     )
     return key_date
