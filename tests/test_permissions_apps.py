@@ -83,6 +83,10 @@ EXEMPT = {
     "assessment:item_decided": STATE_CHANGE,
     "assessment:act": STATE_CHANGE,
     "assessment:remove": STATE_CHANGE,
+    "assessment:unit_task_done": STATE_CHANGE,
+    # lists only what is addressed to the user's unit (稳评 measures of every place name 东镇's units):
+    # walked by test_addressed_to_my_unit_walk
+    "assessment:unit_tasks": "walked by test_addressed_to_my_unit_walk below",
     # the guard is the warning's recipient list (whoever belongs to a unit it was sent to signs), not role
     # and area; tests/api/test_api_warning.py checks a recipient, a non-recipient (403) and the scope (404)
     "POST /api/warning/alerts/{alert_id}/acknowledge": "signed by a recipient unit, not by role and area",
@@ -180,6 +184,14 @@ def _build(world) -> dict[str, SimpleNamespace]:
         meeting = warning_actions.plan_meeting(
             root, kind="topic", area=grid, title=f"权限研判会{key}", held_at=timezone.now()
         )
+        task = warning_actions.add_decision(
+            root,
+            meeting,
+            kind="task",
+            text=f"权限交办任务{key}",
+            unit=unit,
+            deadline=today + dt.timedelta(days=7),
+        )
         monthly = report_actions.generate_report(root, area=grid, month=last_month)
         village_round = Round.objects.get(county=village.parent.parent, level=AreaLevel.VILLAGE)
         ret = screening_actions.file_return(
@@ -207,6 +219,7 @@ def _build(world) -> dict[str, SimpleNamespace]:
             signal=signal,
             alert=alert,
             meeting=meeting,
+            task=task,
             monthly=monthly,
             ret=ret,
             village_round=village_round,
@@ -215,7 +228,7 @@ def _build(world) -> dict[str, SimpleNamespace]:
             assessment=assessment,
             # what identifies the objects of this place: must never reach a user who does not see them
             secrets=[
-                (grid, [grid.name, matter.title, alert.headline, meeting.title, item.title]),
+                (grid, [grid.name, matter.title, alert.headline, meeting.title, item.title, task.text]),
                 (grid, [r.title for r in reports]),
                 (village, [ret.note]),
             ],
@@ -312,6 +325,16 @@ ROUTES = [
         "analysis.view",
         obj=True,
         shows=lambda o: o.meeting.title,
+    ),
+    # the tasks of meetings: a place's task is addressed to that place's unit, which no walking user belongs
+    # to, so here it is seen by area; test_addressed_to_my_unit_walk below walks what is addressed to a unit
+    page("warning:tasks", lambda o: "/warning/tasks/", "analysis.task"),
+    page(
+        "warning:task",
+        lambda o: f"/warning/tasks/{o.task.pk}/",
+        "analysis.task",
+        obj=True,
+        shows=lambda o: o.task.text,
     ),
     # reports
     page("reports:index", lambda o: "/reports/", "report.monthly"),
@@ -973,3 +996,146 @@ def test_apps_permission_walk(quiet_refusals, world):
         walk.check_own_notices(world)
         failures += [f"{role}: {f}" for f in walk.failures]
     assert not failures, f"{len(failures)} mismatches\n" + "\n".join(failures)
+
+
+# --- addressed to my unit ---------------------------------------------------------------------------------
+# What a county meeting, a warning about 西一村 and a 西镇 稳评 address to 东镇综治中心: its staff (zhen) see and
+# act on them though none is in their area; the police station of the same town (bumen) sees none of them;
+# the county's users see them by area. Written by hand from the world's users and units.
+ADDRESSED_USERS = {"town_staff"}
+COUNTY_USERS = {"centre_staff", "leader", "auditor", "admin"}
+
+
+def _expected(name, permitted: set[str] | None, sees: set[str]) -> int:
+    if name is None:
+        return 302
+    if permitted is not None and name not in permitted:
+        return 403
+    return 200 if name in sees else 404
+
+
+@pytest.mark.django_db
+def test_addressed_to_my_unit_walk(quiet_refusals, world):
+    from anju.assessment import actions as assessment_actions
+    from anju.assessment.models import TrackingTask
+    from anju.warning.models import AlertRecipient
+    from assessment.conftest import analyse, consult, make_item, plan, to_reported
+
+    w = world
+    meeting = warning_actions.plan_meeting(
+        w.centre_staff, kind="regular", area=w.county, title="全县研判会", held_at=timezone.now()
+    )
+    task = warning_actions.add_decision(
+        w.centre_staff,
+        meeting,
+        kind="task",
+        text="县研判会交东镇综治中心任务",
+        unit=w.town_centre,
+        deadline=timezone.localdate() + dt.timedelta(days=5),
+    )
+    alert = warning_actions.draft_alert(
+        w.centre_staff,
+        domain=w.wages,
+        level="yellow",
+        headline="西一村预警致东镇",
+        area=w.village_b1,
+        onset=timezone.now(),
+        expected="x",
+        measures="y",
+        recipients=[w.town_centre],
+    )
+    warning_actions.issue_alert(w.centre_staff, alert)
+    item = make_item(w, title="西镇稳评事项", area=w.town_b, affected_areas=[w.village_b1])
+    assessment = to_reported(w, analyse(w, consult(w, plan(w, item))))
+    assessment_actions.record_decision(
+        w.leader,
+        assessment,
+        outcome="implement",
+        decided_on=timezone.localdate(),
+        meeting="县政府常务会议",
+        summary="同意",
+    )
+    mine = TrackingTask.objects.get(owner_unit=w.town_centre)  # 过渡期免收摊位费三个月
+    police = TrackingTask.objects.get(owner_unit=w.police)  # 分批搬迁并安排交警疏导
+    county_and_mine = COUNTY_USERS | ADDRESSED_USERS
+    # (url, permitted users (None: everyone signed in), who gets 200, text, who sees the text)
+    routes = [
+        (
+            f"/warning/tasks/{task.pk}/",
+            {"grid_worker", "cadre", "town_staff", "centre_staff", "officer", "leader", "admin"},
+            county_and_mine - {"auditor"},
+            task.text,
+            county_and_mine - {"auditor"},
+        ),
+        (
+            "/warning/tasks/",
+            {"grid_worker", "cadre", "town_staff", "centre_staff", "officer", "leader", "admin"},
+            {"grid_worker", "cadre", "town_staff", "centre_staff", "officer", "leader", "admin"},
+            task.text,
+            ADDRESSED_USERS,
+        ),
+        (f"/warning/{alert.pk}/", None, county_and_mine, alert.headline, county_and_mine),
+        ("/warning/", None, set(ROLE_USERS.values()) - {None}, alert.headline, county_and_mine),
+        (
+            "/assessment/tasks/",
+            {"cadre", "town_staff", "centre_staff", "officer", "admin"},
+            {"cadre", "town_staff", "centre_staff", "officer", "admin"},
+            mine.title,
+            ADDRESSED_USERS,
+        ),
+        (
+            "/assessment/tasks/",
+            {"cadre", "town_staff", "centre_staff", "officer", "admin"},
+            {"cadre", "town_staff", "centre_staff", "officer", "admin"},
+            police.title,
+            {"officer"},
+        ),
+    ]
+    failures = []
+    for role, name in ROLE_USERS.items():
+        client = Client()
+        user = getattr(w, name) if name else None
+        if user is not None:
+            client.force_login(user)
+        for url, permitted, sees, text, shown_to in routes:
+            response = client.get(url)
+            expected = _expected(name, permitted, sees)
+            if response.status_code != expected:
+                failures.append(f"{role} GET {url}: expected {expected}, got {response.status_code}")
+            if (text in response.content.decode()) != (name in shown_to and response.status_code == 200):
+                failures.append(f"{role} GET {url}: {'shows' if name not in shown_to else 'misses'} {text}")
+        if user is not None:  # the API reads the same scope
+            token = core_actions.issue_api_token(user, "addressed-walk")
+            answer = Client().get(
+                f"/api/warning/alerts/{alert.pk}", headers={"Authorization": f"Bearer {token}"}
+            )
+            expected = 200 if name in county_and_mine else 404
+            if answer.status_code != expected:
+                failures.append(
+                    f"{role} GET /api/warning/alerts/{alert.pk}: expected {expected}, got {answer.status_code}"
+                )
+    assert not failures, "\n".join(failures)
+    # acting: the police station of the town may not acknowledge (it cannot even find the warning); zhen does
+    officer, town = Client(), Client()
+    officer.force_login(w.officer)
+    town.force_login(w.town_staff)
+    assert officer.post(f"/warning/{alert.pk}/acknowledge/").status_code == 404
+    assert town.post(f"/warning/{alert.pk}/acknowledge/").status_code == 302
+    assert AlertRecipient.objects.get(alert=alert, unit=w.town_centre).acknowledged_by == w.town_staff
+    assert officer.post(f"/warning/meetings/tasks/{task.pk}/done/", {"note": "x"}).status_code == 404
+    assert (
+        town.post(f"/warning/meetings/tasks/{task.pk}/done/", {"note": "已办", "back": "task"}).status_code
+        == 302
+    )
+    task.refresh_from_db()
+    assert task.done_note == "已办"
+    today = timezone.localdate().isoformat()
+    assert (
+        officer.post(f"/assessment/tasks/{mine.pk}/done/", {"done_on": today, "note": "x"}).status_code == 404
+    )
+    assert (
+        town.post(f"/assessment/tasks/{mine.pk}/done/", {"done_on": today, "note": "已免收"}).status_code
+        == 302
+    )
+    mine.refresh_from_db()
+    assert mine.note == "已免收"
