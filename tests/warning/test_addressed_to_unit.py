@@ -185,3 +185,32 @@ def test_no_duplicates_when_addressed_and_in_area(world):
     actions.issue_alert(world.centre_staff, alert)
     assert scoped(world.town_staff, Alert).filter(pk=alert.pk).count() == 1
     assert get_scoped_or_404(world.town_staff, Alert, pk=alert.pk) == alert
+
+
+def test_several_paths_to_a_unit(world, county_task, monkeypatch):
+    """``scope_unit_field`` may name several paths: a row addressed along any of them is the unit's."""
+    other = actions.plan_meeting(
+        world.centre_staff, kind="regular", area=world.town_b, title="西镇研判会", held_at=timezone.now()
+    )
+    to_police = actions.add_decision(
+        world.centre_staff,
+        other,
+        kind="task",
+        text="西镇会交东镇派出所",
+        unit=world.police,
+        deadline=timezone.localdate() + dt.timedelta(days=5),
+    )
+    assert list(scoped(world.officer, MeetingDecision)) == [to_police]
+    # the tasks of meetings the user's unit created, as a second path (the county centre made both)
+    monkeypatch.setattr(MeetingDecision, "scope_unit_field", ("unit", "meeting__created_by__unit"))
+    assert list(scoped(world.officer, MeetingDecision)) == [to_police]  # police created no meeting
+    # a member of the county centre placed in 西一村: neither task is in its area, both are its unit's
+    roaming = core_actions.create_user(
+        None,
+        username="centre_in_town_b",
+        password="test-pass-123",
+        role=Role.CENTRE_STAFF,
+        area=world.village_b1,
+        unit=world.centre,
+    )
+    assert set(scoped(roaming, MeetingDecision)) == {county_task, to_police}

@@ -124,6 +124,7 @@ def index(request):
             "flagged": FLAGGED,
             "query": query.urlencode(),
             "can_add": may(request.user, "assessment.item"),
+            "can_track": may(request.user, "assessment.track"),
         },
     )
 
