@@ -12,7 +12,8 @@ querysets keep only what ``settings.ANJU_DEPARTMENT_VISIBILITY`` allows — the 
 
 Objects addressed to a unit (a meeting's task, a warning to acknowledge, a 稳评 measure, a co-handling
 task) are that unit's to see whatever their area: such a model names the path from it to the ``core.Unit`` it
-is addressed to in ``scope_unit_field`` (a to-many path such as ``"recipients__unit"`` is fine), and may name
+is addressed to in ``scope_unit_field`` (a path, or a tuple of paths any of which may match; a to-many path
+such as ``"recipients__unit"`` is fine), and may name
 in ``scope_unit_condition`` a ``Q`` a row must meet to count as addressed (a draft warning is not sent yet).
 ``scoped`` adds the rows addressed to the user's unit to those of their area (an OR, without duplicates);
 ``addressed_to`` answers the same question for one object, and ``permissions.require`` lets it stand in for
