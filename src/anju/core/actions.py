@@ -418,7 +418,7 @@ def reset_second_factor(actor: User, user: User) -> int:
     """An administrator removes a user's authenticator and recovery codes (a lost phone): they enrol again."""
     from django_otp import devices_for_user
 
-    require(actor, "admin.manage")
+    require(actor, "admin.manage", user)  # the user must be in the administrator's area
     removed = 0
     for device in list(devices_for_user(user, confirmed=None)):
         device.delete()
