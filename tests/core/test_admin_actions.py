@@ -454,7 +454,7 @@ def test_domains_are_never_deleted_only_switched_off(world):
     assert Domain.objects.count() == 15
     [event] = _events("domain.update")
     assert (event.before, event.after) == (
-        {"name_en": "", "active": True},
+        {"name_en": "Land requisition and demolition", "active": True},
         {"name_en": "Land requisition", "active": False},
     )
     new = admin_actions.add_domain(
