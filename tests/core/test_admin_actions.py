@@ -469,3 +469,34 @@ def test_domains_are_never_deleted_only_switched_off(world):
         admin_actions.add_domain(
             world.admin, code="school_safety", name="又一个", emergency_class="social_security"
         )
+
+
+def test_a_town_administrator_may_keep_a_unit_above_the_town_but_not_assign_one(world):
+    town_admin = _town_admin(world)
+    officer = actions.create_user(
+        None,
+        username="county_unit_officer",
+        password="test-pass-123",
+        role=Role.DEPARTMENT_OFFICER,
+        area=world.town_a,
+        unit=world.centre,  # the county's centre, outside 东镇
+    )
+    admin_actions.update_user(
+        town_admin,
+        officer,
+        display_name="改名",
+        role=Role.DEPARTMENT_OFFICER,
+        area=world.town_a,
+        unit=world.centre,
+    )
+    assert User.objects.get(pk=officer.pk).display_name == "改名"
+    with pytest.raises(NotAllowed, match="管辖"):
+        admin_actions.update_user(
+            town_admin,
+            world.officer,
+            display_name="bumen",
+            role=Role.DEPARTMENT_OFFICER,
+            area=world.town_a,
+            unit=world.centre,
+        )
+    assert User.objects.get(pk=world.officer.pk).unit_id == world.police.pk

@@ -210,8 +210,11 @@ def update_unit(actor, unit: Unit, *, name: str, kind: str, area: Area, domains=
 
 
 # --- users -------------------------------------------------------------------------------------------------
-def _check_placement(actor, *, role: str, area: Area | None, unit: Unit | None) -> dict:
-    """The role, area and unit of an account: known role, an area, a unit in scope and in or above the area."""
+def _check_placement(actor, *, role: str, area: Area | None, unit: Unit | None, kept_unit=None) -> dict:
+    """The role, area and unit of an account: known role, an area, a unit in scope and in or above the area.
+
+    ``kept_unit``: the account's unit before the change; keeping it needs no scope over it (a town's
+    department officer may belong to a county unit that the town's administrator does not manage)."""
     errors = {}
     if role not in Role.values:
         errors["role"] = _("请选择角色。")
@@ -220,7 +223,8 @@ def _check_placement(actor, *, role: str, area: Area | None, unit: Unit | None) 
     else:
         require(actor, "admin.manage", area)  # never a scope outside the administrator's own
     if unit is not None:
-        require(actor, "admin.manage", unit)
+        if kept_unit is None or unit.pk != kept_unit.pk:
+            require(actor, "admin.manage", unit)
         if area is not None and not unit.area.contains(area):
             errors["unit"] = _("所属单位“%(unit)s”须在管辖范围“%(area)s”或其上级区域。") % {
                 "unit": unit.name,
@@ -277,7 +281,7 @@ def update_user(actor, user: User, *, display_name: str, role: str, area: Area, 
     display_name = (display_name or "").strip()
     if actor is not None and actor.pk == user.pk and (role != user.role or area != user.area):
         raise WorkflowError(_("不能修改自己的角色或管辖范围，请由其他管理员修改。"))
-    errors = _check_placement(actor, role=role, area=area, unit=unit)
+    errors = _check_placement(actor, role=role, area=area, unit=unit, kept_unit=user.unit)
     if not display_name:
         errors["display_name"] = _("请填写姓名。")
     if errors:

@@ -95,12 +95,13 @@ class UserForm(forms.Form):
         help_text=_("职能部门的账号必填；单位须在管辖范围或其上级区域。"),
     )
 
-    def __init__(self, user, *args, **kwargs):
+    def __init__(self, user, *args, current_unit=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = scoped(user, Area).order_by("path")
-        self.fields["unit"].queryset = (
-            scoped(user, Unit).select_related("area").order_by("area__path", "name")
-        )
+        units = scoped(user, Unit)
+        if current_unit is not None:  # an account may keep a unit above the administrator's scope
+            units = units | Unit.objects.filter(pk=current_unit.pk)
+        self.fields["unit"].queryset = units.select_related("area").order_by("area__path", "name")
 
 
 class NewUserForm(UserForm):

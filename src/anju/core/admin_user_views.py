@@ -87,7 +87,7 @@ def user_detail(request, pk: int):
         "area": account.area,
         "unit": account.unit,
     }
-    form = UserForm(request.user, request.POST or None, initial=initial)
+    form = UserForm(request.user, request.POST or None, initial=initial, current_unit=account.unit)
     status = 200
     if request.method == "POST":
         status = 422
