@@ -215,3 +215,19 @@ def test_the_page_checks_then_confirms_and_the_template_downloads(world, client)
     assert "管辖范围“南镇”不存在" in refused.content.decode()
     assert 'name="payload"' not in refused.content.decode()
     assert client.post("/manage/import/confirm/", {"payload": "forged"}).status_code == 400
+
+
+def test_the_command_checks_then_imports(world, tmp_path, capsys):
+    from anju.cli import main as anju_main
+
+    source = tmp_path / "org.xlsx"
+    source.write_bytes(_xlsx([["330101009000", "九村", "南镇", "", "", ""]], []))
+    assert anju_main(["import-org", str(source)]) == 1
+    assert "区域表第 2 行“上级区域”" in capsys.readouterr().err
+    source.write_bytes(_xlsx(GOOD_AREAS, GOOD_UNITS))
+    before = _counts()
+    assert anju_main(["import-org", str(source), "--dry-run"]) == 0
+    assert "新建单位：示范县/东镇/东镇人社所" in capsys.readouterr().out
+    assert _counts() == before
+    assert anju_main(["import-org", str(source)]) == 0
+    assert _counts()[:2] == (before[0] + 3, before[1] + 2)
