@@ -191,3 +191,12 @@ def test_unit_and_domain_forms_save(world, admin_client):
     )
     assert created.status_code == 302
     assert Domain.objects.get(code="school_safety").keywords == ["校园", "学生"]
+
+
+def test_the_pages_speak_english_when_chosen(world, admin_client):
+    admin_client.cookies["django_language"] = "en"
+    html = _text(admin_client.get("/manage/"))
+    assert "Import areas and units" in html and "Administration" in html
+    assert "批量导入区域和单位" not in html
+    domains = _text(admin_client.get("/manage/domains/"))
+    assert "Land requisition and demolition" in domains  # the default domains' English names
