@@ -200,3 +200,37 @@ def test_the_pages_speak_english_when_chosen(world, admin_client):
     assert "批量导入区域和单位" not in html
     domains = _text(admin_client.get("/manage/domains/"))
     assert "Land requisition and demolition" in domains  # the default domains' English names
+
+
+def test_a_change_made_meanwhile_is_refused_not_overwritten(world, admin_client):
+    url = f"/manage/users/{world.cadre.pk}/"
+    seen = re.search(r'name="seen" value="([0-9a-f]+)"', _text(admin_client.get(url))).group(1)
+    from anju.core import admin_actions
+
+    # another administrator changes the account after the page was loaded
+    admin_actions.update_user(
+        world.admin,
+        world.cadre,
+        display_name="另一位管理员改的",
+        role=Role.VILLAGE_CADRE,
+        area=world.village_a1,
+    )
+    stale = admin_client.post(
+        url,
+        {"display_name": "我改的", "role": "village_cadre", "area": world.village_a1.pk, "seen": seen},
+    )
+    assert stale.status_code == 409 and "已被他人修改" in _text(stale)
+    assert User.objects.get(pk=world.cadre.pk).display_name == "另一位管理员改的"
+    # positive control: the page loaded now saves
+    fresh = re.search(r'name="seen" value="([0-9a-f]+)"', _text(admin_client.get(url))).group(1)
+    saved = admin_client.post(
+        url, {"display_name": "我改的", "role": "village_cadre", "area": world.village_a1.pk, "seen": fresh}
+    )
+    assert saved.status_code == 302
+    assert User.objects.get(pk=world.cadre.pk).display_name == "我改的"
+    # the area page carries its own
+    area_url = f"/manage/areas/{world.village_a1.pk}/"
+    area_seen = re.search(r'name="seen" value="([0-9a-f]+)"', _text(admin_client.get(area_url))).group(1)
+    admin_actions.update_area(world.admin, world.village_a1, name="东一社区")
+    assert admin_client.post(area_url, {"name": "东一新村", "seen": area_seen}).status_code == 409
+    assert Area.objects.get(pk=world.village_a1.pk).name == "东一社区"

@@ -10,6 +10,9 @@ command line, the demo and the tests; the pages reach them only through the guar
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Value
@@ -18,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anju.core import actions, audit
-from anju.core.errors import NotAllowed, WorkflowError
+from anju.core.errors import Conflict, NotAllowed, WorkflowError
 from anju.core.models import Area, AreaLevel, Domain, EmergencyClass, Unit, UnitKind, User
 from anju.core.permissions import require
 from anju.core.phones import is_valid_phone, normalise_phone
@@ -30,6 +33,37 @@ UNIT_FIELDS = ("name", "kind", "area")
 USER_EDIT_FIELDS = ("display_name", "role", "area", "unit")
 DOMAIN_FIELDS = ("name", "name_en", "emergency_class", "keywords", "sort_order", "active")
 MAX_KEYWORDS = 200
+
+
+def fingerprint(values: dict) -> str:
+    """What a page showed of an object, in short: sent back with the form, compared under the row lock, so
+    that a change made meanwhile by someone else is refused (``Conflict``) instead of silently overwritten.
+    (These rows are not ``Versioned``: a sign-in saves the user row, which must not count as an edit.)"""
+    text = json.dumps(values, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def area_fingerprint(area: Area) -> str:
+    return fingerprint(audit.snapshot(area, AREA_EDIT_FIELDS) | {"parent": area.parent_id})
+
+
+def unit_fingerprint(unit: Unit) -> str:
+    return fingerprint(
+        audit.snapshot(unit, UNIT_FIELDS) | {"domains": sorted(unit.domains.values_list("pk", flat=True))}
+    )
+
+
+def user_fingerprint(user: User) -> str:
+    return fingerprint(audit.snapshot(user, (*USER_EDIT_FIELDS, "is_active")))
+
+
+def domain_fingerprint(domain: Domain) -> str:
+    return fingerprint(audit.snapshot(domain, DOMAIN_FIELDS))
+
+
+def _check_seen(seen, current: str) -> None:
+    if seen and seen != current:
+        raise Conflict(_("该记录已被他人修改，请刷新后重试。"))
 
 
 def _refuse_self(actor, user: User, message: str) -> None:
@@ -74,10 +108,11 @@ def add_area(actor, parent: Area, *, code: str, name: str, level=None, latitude=
 
 
 @transaction.atomic
-def update_area(actor, area: Area, *, name: str, latitude=None, longitude=None) -> Area:
+def update_area(actor, area: Area, *, name: str, latitude=None, longitude=None, seen=None) -> Area:
     """Rename an area or set its label point; the code, level and place in the tree stay."""
     require(actor, "admin.manage", area)
     area = Area.objects.select_for_update().get(pk=area.pk)
+    _check_seen(seen, area_fingerprint(area))
     name = (name or "").strip()
     errors = _coordinates(latitude, longitude)
     if not name:
@@ -177,11 +212,12 @@ def add_unit(actor, *, name: str, kind: str, area: Area, domains=()) -> Unit:
 
 
 @transaction.atomic
-def update_unit(actor, unit: Unit, *, name: str, kind: str, area: Area, domains=()) -> Unit:
+def update_unit(actor, unit: Unit, *, name: str, kind: str, area: Area, domains=(), seen=None) -> Unit:
     """Rename a unit, change its kind, move it to another area in scope, set the domains it serves."""
     require(actor, "admin.manage", unit)
     require(actor, "admin.manage", area)
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    _check_seen(seen, unit_fingerprint(unit))
     name = (name or "").strip()
     errors = _check_unit(name, kind)
     if name and Unit.objects.filter(area=area, name=name).exclude(pk=unit.pk).exists():
@@ -273,11 +309,12 @@ def add_user(
 
 
 @transaction.atomic
-def update_user(actor, user: User, *, display_name: str, role: str, area: Area, unit=None) -> User:
+def update_user(actor, user: User, *, display_name: str, role: str, area: Area, unit=None, seen=None) -> User:
     """Change an account's name, role, area and unit. Administrators cannot change their own role or area."""
     require(actor, "admin.manage", user)
     _refuse_superuser(actor, user)
     user = User.objects.select_for_update().get(pk=user.pk)
+    _check_seen(seen, user_fingerprint(user))
     display_name = (display_name or "").strip()
     if actor is not None and actor.pk == user.pk and (role != user.role or area != user.area):
         raise WorkflowError(_("不能修改自己的角色或管辖范围，请由其他管理员修改。"))
@@ -434,11 +471,13 @@ def update_domain(
     keywords=(),
     sort_order=0,
     active=True,
+    seen=None,
 ) -> Domain:
     """Change a domain's names, class, lexicon, order, or switch it off. No domain is ever deleted (matters,
     returns and units refer to it); a domain switched off is no longer offered for new matters."""
     _require_platform_admin(actor)
     domain = Domain.objects.select_for_update().get(pk=domain.pk)
+    _check_seen(seen, domain_fingerprint(domain))
     values, errors = _domain_values(name, name_en, emergency_class, keywords, sort_order)
     if errors:
         raise ValidationError(errors)

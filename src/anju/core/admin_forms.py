@@ -22,6 +22,11 @@ class UnitChoiceField(forms.ModelChoiceField):
         return f"{obj.name}（{obj.area.name}）"
 
 
+def seen_field():
+    """What the page showed of the object (``admin_actions.*_fingerprint``): a change made meanwhile is refused."""
+    return forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("搜索"), required=False, max_length=100)
 
@@ -30,6 +35,7 @@ class AreaForm(forms.Form):
     name = forms.CharField(label=_("名称"), max_length=100)
     latitude = forms.FloatField(label=_("纬度"), required=False, help_text=_("地图上标注的位置，可留空。"))
     longitude = forms.FloatField(label=_("经度"), required=False)
+    seen = seen_field()
 
 
 class ChildAreaForm(AreaForm):
@@ -44,6 +50,7 @@ class ChildAreaForm(AreaForm):
         empty_value=None,
     )
     field_order = ["code", "name", "level", "latitude", "longitude"]
+    seen = None  # a new area: nothing was seen
 
 
 class MoveAreaForm(forms.Form):
@@ -77,6 +84,7 @@ class UnitForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("职能部门负责的风险领域：其人员也能看到本区域这些领域的事项（个人信息脱敏）。"),
     )
+    seen = seen_field()
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,6 +102,7 @@ class UserForm(forms.Form):
         required=False,
         help_text=_("职能部门的账号必填；单位须在管辖范围或其上级区域。"),
     )
+    seen = seen_field()
 
     def __init__(self, user, *args, current_unit=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -112,6 +121,7 @@ class NewUserForm(UserForm):
         label=_("手机号码"), max_length=20, required=False, help_text=_("可选，加密保存。")
     )
     field_order = ["username", "display_name", "role", "area", "unit", "phone"]
+    seen = None
 
 
 class DomainForm(forms.Form):
@@ -133,6 +143,7 @@ class DomainForm(forms.Form):
         initial=True,
         help_text=_("停用后不再用于新登记的事项；已有事项不变。"),
     )
+    seen = seen_field()
 
 
 class NewDomainForm(DomainForm):
@@ -140,6 +151,7 @@ class NewDomainForm(DomainForm):
         label=_("代码"), max_length=50, help_text=_("英文小写字母、数字和下划线，建立后不能修改。")
     )
     field_order = ["code", "name", "name_en", "emergency_class", "keywords", "sort_order"]
+    seen = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

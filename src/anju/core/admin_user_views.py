@@ -86,6 +86,7 @@ def user_detail(request, pk: int):
         "role": account.role,
         "area": account.area,
         "unit": account.unit,
+        "seen": admin_actions.user_fingerprint(account),
     }
     form = UserForm(request.user, request.POST or None, initial=initial, current_unit=account.unit)
     status = 200

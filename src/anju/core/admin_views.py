@@ -130,7 +130,14 @@ def _area_context(request, area, **forms) -> dict:
         "ancestors": area.ancestors(),
         "children": area.children.order_by("code"),
         "units": area.units.order_by("kind", "name"),
-        "form": AreaForm(initial={"name": area.name, "latitude": area.latitude, "longitude": area.longitude}),
+        "form": AreaForm(
+            initial={
+                "name": area.name,
+                "latitude": area.latitude,
+                "longitude": area.longitude,
+                "seen": admin_actions.area_fingerprint(area),
+            }
+        ),
         "child_form": ChildAreaForm(),
         "move_form": MoveAreaForm(user, area),
         "boundary_form": BoundaryForm(),
@@ -284,14 +291,22 @@ def unit_new(request):
 def unit_detail(request, pk: int):
     gate(request)
     unit = get_scoped_or_404(request.user, Unit.objects.select_related("area"), pk=pk)
-    initial = {"name": unit.name, "kind": unit.kind, "area": unit.area, "domains": list(unit.domains.all())}
+    initial = {
+        "name": unit.name,
+        "kind": unit.kind,
+        "area": unit.area,
+        "domains": list(unit.domains.all()),
+        "seen": admin_actions.unit_fingerprint(unit),
+    }
     form = UnitForm(request.user, request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
         status = 422
         if form.is_valid():
             try:
-                admin_actions.update_unit(request.user, unit, **_unit_values(form))
+                admin_actions.update_unit(
+                    request.user, unit, **_unit_values(form), seen=form.cleaned_data["seen"]
+                )
             except ValidationError as error:
                 status = refusal_status(form, error)
             else:
@@ -339,6 +354,7 @@ def domain_detail(request, pk: int):
         "keywords": "\n".join(domain.keywords or []),
         "sort_order": domain.sort_order,
         "active": domain.active,
+        "seen": admin_actions.domain_fingerprint(domain),
     }
     form = DomainForm(request.POST or None, initial=initial)
     status = 200
