@@ -81,6 +81,9 @@ EXEMPT = {
     "intake:hotspots": "walked in tests/test_permissions_apps.py, whose places have similar reports",
     # API tokens are scoped by owner, not by role and area; tests/api/test_tokens.py checks both guards
     "core:api_tokens": "the user's own tokens (administrators: their area's users'); see tests/api/test_tokens.py",
+    "core:manage_user": "an account's page (管理): role and scope, 404 outside, in tests/core/test_admin_pages.py",
+    "core:manage_user_step": "an account's buttons (管理): tests/core/test_admin_pages.py and the action guards in "
+    "tests/core/test_admin_actions.py",
     "core:revoke_api_token": "owner or administrator of the owner's area; see tests/api/test_tokens.py",
     "GET /api/tokens": "the caller's own tokens (all=true: administrators); see tests/api/test_tokens.py",
     "POST /api/tokens/{token_id}/revoke": "owner or administrator of the area; see tests/api/test_tokens.py",
@@ -254,6 +257,63 @@ PAGE_ROUTES = [
         method="POST",
         permission="admin.manage",
         allowed=frozenset({302}),  # no list waiting in this session
+    ),
+    # administration (管理): an area's or unit's page is found in the scope (404 outside)
+    page("core:manage", lambda o, w: "/manage/", permission="admin.manage"),
+    page(
+        "core:manage_areas",
+        lambda o, w: "/manage/areas/",
+        permission="admin.manage",
+        listing=lambda o: o.area.code,
+    ),
+    page("core:manage_area", lambda o, w: f"/manage/areas/{o.area.pk}/", obj=True, permission="admin.manage"),
+    page(
+        "core:manage_area_child",
+        lambda o, w: f"/manage/areas/{o.area.pk}/child/",
+        method="POST",
+        obj=True,
+        permission="admin.manage",
+        data=lambda o, w: {"code": "", "name": ""},
+        allowed=frozenset({422}),  # the form again: nothing created
+    ),
+    page(
+        "core:manage_area_move",
+        lambda o, w: f"/manage/areas/{o.area.pk}/move/",
+        method="POST",
+        obj=True,
+        permission="admin.manage",
+        allowed=frozenset({422}),
+    ),
+    page(
+        "core:manage_area_boundary",
+        lambda o, w: f"/manage/areas/{o.area.pk}/boundary/",
+        method="POST",
+        obj=True,
+        permission="admin.manage",
+        allowed=frozenset({422}),
+    ),
+    page(
+        "core:manage_units",
+        lambda o, w: "/manage/units/",
+        permission="admin.manage",
+        listing=lambda o: o.unit.name,
+    ),
+    page("core:manage_unit_new", lambda o, w: "/manage/units/new/", permission="admin.manage"),
+    page("core:manage_unit", lambda o, w: f"/manage/units/{o.unit.pk}/", obj=True, permission="admin.manage"),
+    page("core:manage_users", lambda o, w: "/manage/users/", permission="admin.manage"),
+    page("core:manage_user_new", lambda o, w: "/manage/users/new/", permission="admin.manage"),
+    page("core:manage_domains", lambda o, w: "/manage/domains/", permission="admin.manage"),
+    page("core:manage_domain_new", lambda o, w: "/manage/domains/new/", permission="admin.manage"),
+    page("core:manage_domain", lambda o, w: f"/manage/domains/{w.land.pk}/", permission="admin.manage"),
+    page("core:manage_import", lambda o, w: "/manage/import/", permission="admin.manage"),
+    page("core:manage_import_template", lambda o, w: "/manage/import/template/", permission="admin.manage"),
+    page(
+        "core:manage_import_confirm",
+        lambda o, w: "/manage/import/confirm/",
+        method="POST",
+        permission="admin.manage",
+        data=lambda o, w: {"payload": "not-a-signed-preview"},
+        allowed=frozenset({400}),
     ),
     page(
         "core:audit_export",

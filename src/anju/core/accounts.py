@@ -82,7 +82,7 @@ class AccountPolicyMiddleware:
             return None
         if user_has_device(user):
             return redirect(f"{reverse('core:two_factor_verify')}?next={request.get_full_path()}")
-        if user.role in settings.ANJU_2FA_REQUIRED_ROLES:
+        if user.role in settings.ANJU_2FA_REQUIRED_ROLES or user.two_factor_required:
             messages.warning(request, _("您的角色须启用双因素认证：请用手机身份验证器扫描二维码完成绑定。"))
             return redirect("core:two_factor_setup")
         return None

@@ -46,19 +46,18 @@ def create_area(
 
 
 @transaction.atomic
-def upsert_domain(actor, *, code, name, emergency_class, keywords=(), parent=None, sort_order=0) -> Domain:
+def upsert_domain(
+    actor, *, code, name, emergency_class, keywords=(), parent=None, sort_order=0, name_en=""
+) -> Domain:
+    fields = ("name", "name_en", "emergency_class", "keywords", "parent", "sort_order")
     domain = Domain.objects.filter(code=code).first()
-    before = (
-        audit.snapshot(domain, ("name", "emergency_class", "keywords", "parent", "sort_order"))
-        if domain
-        else None
-    )
+    before = audit.snapshot(domain, fields) if domain else None
     domain = domain or Domain(code=code)
     domain.name, domain.emergency_class, domain.keywords = name, emergency_class, list(keywords)
-    domain.parent, domain.sort_order = parent, sort_order
+    domain.parent, domain.sort_order, domain.name_en = parent, sort_order, name_en
     domain.full_clean()
     domain.save()
-    after = audit.snapshot(domain, ("name", "emergency_class", "keywords", "parent", "sort_order"))
+    after = audit.snapshot(domain, fields)
     if before != after:
         audit.record(
             actor, "domain.update" if before else "domain.create", domain, before=before, after=after
@@ -418,7 +417,7 @@ def reset_second_factor(actor: User, user: User) -> int:
     """An administrator removes a user's authenticator and recovery codes (a lost phone): they enrol again."""
     from django_otp import devices_for_user
 
-    require(actor, "admin.manage")
+    require(actor, "admin.manage", user)  # the user must be in the administrator's area
     removed = 0
     for device in list(devices_for_user(user, confirmed=None)):
         device.delete()

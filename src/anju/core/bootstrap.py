@@ -22,6 +22,7 @@ def load_domains(path: Path = DOMAINS_FILE, actor=None) -> int:
             actor,
             code=item["code"],
             name=item["name"],
+            name_en=item.get("name_en", ""),
             emergency_class=item["emergency_class"],
             keywords=item.get("keywords", []),
             parent=parent,

@@ -111,6 +111,55 @@ def cmd_import_users(args) -> int:
     return 0
 
 
+def cmd_import_org(args) -> int:
+    from pathlib import Path
+
+    from anju.django_setup import setup_django
+
+    setup_django()
+    from django.core.exceptions import ValidationError
+
+    from anju.core import admin_actions
+    from anju.core.models import User
+    from anju.core.org_import import OrgRowErrors, check_org_rows, read_org_file
+
+    actor = None
+    if args.actor:
+        actor = User.objects.filter(username=args.actor, is_active=True).first()
+        if actor is None:
+            print(f"用户 {args.actor} 不存在或已停用。", file=sys.stderr)
+            return 1
+    try:
+        areas, units = read_org_file(Path(args.file).read_bytes())
+        plan = check_org_rows(actor, areas, units)
+        for error in plan.errors:
+            print(f"{error.sheet}表第 {error.line} 行“{error.column}”：{error.message}", file=sys.stderr)
+        if args.dry_run or plan.errors:
+            for change in plan.changes:
+                print(change)
+            print(
+                f"检查了 {len(areas)} 个区域、{len(units)} 个单位，{len(plan.errors)} 处问题；未导入任何内容。"
+            )
+            return 1 if plan.errors else 0
+        created_areas, created_units = admin_actions.import_organisation(actor, areas, units)
+    except OSError as exc:
+        print(f"无法读取 {args.file}：{exc.strerror}", file=sys.stderr)
+        return 1
+    except OrgRowErrors as error:
+        for problem in error.plan.errors:
+            print(
+                f"{problem.sheet}表第 {problem.line} 行“{problem.column}”：{problem.message}", file=sys.stderr
+            )
+        print("未导入任何内容。", file=sys.stderr)
+        return 1
+    except ValidationError as error:
+        print("；".join(error.messages), file=sys.stderr)
+        print("未导入任何内容。", file=sys.stderr)
+        return 1
+    print(f"已导入 {len(created_areas)} 个区域、{len(created_units)} 个单位。")
+    return 0
+
+
 def register(subparsers) -> None:
     p = subparsers.add_parser("unit-domains", help="查看或设置职能部门负责的风险领域")
     p.add_argument("unit", type=int, help="单位编号")
@@ -126,3 +175,9 @@ def register(subparsers) -> None:
     p.add_argument("--actor", help="以该管理员的身份导入（检查其管辖范围）；不填为服务器管理员")
     p.add_argument("--dry-run", action="store_true", help="只检查，不建立账号")
     p.set_defaults(func=cmd_import_users)
+
+    p = subparsers.add_parser("import-org", help="从 .xlsx 文件批量导入区域和单位（全部成功或全部不导入）")
+    p.add_argument("file", help="含“区域”表和“单位”表的 .xlsx 文件（模板见“管理 → 批量导入区域和单位”）")
+    p.add_argument("--actor", help="以该管理员的身份导入（检查其管辖范围）；不填为服务器管理员")
+    p.add_argument("--dry-run", action="store_true", help="只检查并列出将要进行的修改，不导入")
+    p.set_defaults(func=cmd_import_org)

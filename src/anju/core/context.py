@@ -24,7 +24,7 @@ NAV = [
     ("reports:index", _("报表"), None),
     ("dashboard:index", _("态势"), None),
     ("core:audit", _("审计"), "audit.view"),
-    ("core:user_import", _("账号"), "admin.manage"),
+    ("core:manage", _("管理"), "admin.manage"),
 ]
 
 

@@ -11,6 +11,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from anju.core.crypto import EncryptedTextField
@@ -99,6 +100,8 @@ class Domain(models.Model):
 
     code = models.SlugField(_("代码"), max_length=50, unique=True)
     name = models.CharField(_("名称"), max_length=100)
+    # shown instead of ``name`` when the interface is in English; empty: the Chinese name is shown
+    name_en = models.CharField(_("英文名称"), max_length=100, blank=True)
     parent = models.ForeignKey(
         "self",
         verbose_name=_("上级领域"),
@@ -118,6 +121,8 @@ class Domain(models.Model):
         verbose_name_plural = _("风险领域")
 
     def __str__(self) -> str:
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
         return self.name
 
 
@@ -171,6 +176,9 @@ class User(AbstractUser):
     is_demo = models.BooleanField(_("演示数据"), default=False)
     # An initial or reset password is one-time: the user must choose their own before anything else.
     must_change_password = models.BooleanField(_("下次登录须修改密码"), default=False)
+    # An administrator may require the second factor of one account whatever its role
+    # (ANJU_2FA_REQUIRED_ROLES requires it of whole roles).
+    two_factor_required = models.BooleanField(_("须启用双因素认证"), default=False)
     # Moved on by "log out everywhere": part of the session hash, so every existing session ends.
     session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
