@@ -277,3 +277,36 @@ def test_the_worker_queues_digests_only_after_the_digest_hour(world, receiver, s
     assert delivery.work_once(T0.replace(hour=16))["digests"] == 0
     outcome = delivery.work_once(T0.replace(hour=17))
     assert (outcome["digests"], outcome["sent"]) == (1, 1)
+
+
+# --- the commands ------------------------------------------------------------------------------------------------
+def _run(*argv: str) -> int:
+    import argparse
+
+    from anju.core import notify_cli
+
+    parser = argparse.ArgumentParser(prog="anju")
+    notify_cli.register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(list(argv))
+    return args.func(args)
+
+
+def test_worker_once_sends_what_is_due_and_notify_digest_is_idempotent(world, receiver, capsys):
+    choose(world.cadre, webhook=True)
+    choose(world.cadre_b, webhook=True, daily_digest=True)
+    tell(world.cadre, now=timezone.now())
+    tell(world.cadre_b, now=timezone.now())
+    assert _run("notify-digest") == 0
+    assert "新建每日汇总 1 条" in capsys.readouterr().out
+    assert _run("notify-digest") == 0
+    assert "新建每日汇总 0 条" in capsys.readouterr().out
+    assert _run("worker", "--once") == 0
+    assert "已发送 2 条，待重试 0 条，失败 0 条" in capsys.readouterr().out
+    assert sorted(b["kind"] for b in receiver.bodies()) == ["digest", "matters.assigned"]
+
+
+def test_the_commands_are_listed_by_anju():
+    from anju.cli import build_parser
+
+    help_text = build_parser().format_help()
+    assert "worker" in help_text and "notify-digest" in help_text
