@@ -114,6 +114,8 @@ def test_the_webhook_posts_the_documented_payload_signed_with_the_secret(world, 
     ).hexdigest()
     assert headers["x-anju-signature"] == f"sha256={expected}"
     assert (row.status, row.attempts, row.sent_at, row.last_error) == (DeliveryStatus.SENT, 1, T0, "")
+    # robot URLs carry access tokens: the row keeps a digest of the URL, not the URL
+    assert row.target == "sha256:" + hashlib.sha256(receiver.url.encode()).hexdigest()[:16]
 
 
 def test_no_secret_no_signature(world, receiver, settings):

@@ -82,9 +82,10 @@ def queue_digests(now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     day = timezone.localdate(now)
     queued = 0
-    for preference in NotificationPreference.objects.filter(daily_digest=True).select_related(
-        "user__unit", "user__area"
-    ):
+    waiting = NotificationPreference.objects.filter(daily_digest=True).exclude(
+        user__deliveries__digest_day=day  # done for today: the worker asks again every few seconds
+    )
+    for preference in waiting.select_related("user__unit", "user__area"):
         user = preference.user
         if not user.is_active:
             continue

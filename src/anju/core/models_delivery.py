@@ -59,9 +59,9 @@ class Delivery(models.Model):
     )
     digest_day = models.DateField(_("汇总日期"), null=True, blank=True)
     channel = models.CharField(_("渠道"), max_length=20)
-    # where it goes: the webhook's URL (checked again against the settings before each attempt); e-mail
-    # reads the user's address when it is sent
-    target = models.CharField(_("地址"), max_length=500, blank=True)
+    # where it goes: a digest of the webhook's URL (URLs may hold access tokens), matched against the
+    # configured URLs before each attempt; e-mail reads the user's address when it is sent
+    target = models.CharField(_("地址"), max_length=64, blank=True)
     payload = models.JSONField(_("内容"), default=dict)
     status = models.CharField(
         _("状态"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING

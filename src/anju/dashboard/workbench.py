@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anju.core.permissions import may
@@ -68,7 +69,7 @@ def ungraded_matters(user, today: dt.date) -> Card | None:
     except (ImportError, AttributeError):
         count = _matters(user).filter(status=Status.REGISTERED).count()
     else:
-        count = len(ungraded(user, today))
+        count = len(ungraded(user, timezone.now()))
     return Card("to_grade", _("待研判"), count, _ledger(status=Status.REGISTERED))
 
 
