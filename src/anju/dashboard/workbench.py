@@ -120,10 +120,10 @@ def unit_to_sign(user, today: dt.date) -> Card | None:
 
 
 def unit_in_hand(user, today: dt.date) -> Card | None:
-    """待办: the unit's matters being resolved (or returned to it)."""
+    """待办: the unit's matters being resolved (化解中)."""
     if user.unit_id is None:
         return None
-    count = _unit_matters(user).filter(status__in=(Status.RESOLVING, Status.RETURNED)).count()
+    count = _unit_matters(user).filter(status=Status.RESOLVING).count()
     return Card("unit_in_hand", _("待办事项"), count, _ledger(status=Status.RESOLVING, mine=OWN_UNIT))
 
 
