@@ -226,6 +226,8 @@ FORM_ANSWERS = frozenset({200, 302, 400})  # re-rendered form, or redirect with 
 PAGE_ROUTES = [
     page("dashboard:home", lambda o, w: "/", listing=lambda o: o.report.title),
     page("core:notifications", lambda o, w: "/notifications/"),
+    page("core:notification_preferences", lambda o, w: "/account/notifications/"),
+    page("core:delivery_log", lambda o, w: "/notifications/deliveries/", permission="admin.manage"),
     page("core:audit", lambda o, w: "/audit/", permission="audit.view", listing=lambda o: o.matter.number),
     page("core:password_change", lambda o, w: "/account/password/"),
     page("core:two_factor_setup", lambda o, w: "/account/2fa/setup/"),

@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "anju.platform_cli",
     "anju.core.data_cli",
     "anju.core.cli",
+    "anju.core.notify_cli",
     "anju.warning.cli",
     "anju.triage.cli",
     "anju.screening.cli",

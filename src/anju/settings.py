@@ -18,6 +18,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django
 from csp.constants import NONE, SELF
 
 from anju.core.keyfiles import data_dir, secret_from_file
@@ -154,6 +155,42 @@ SESSION_COOKIE_AGE = ANJU_SESSION_ABSOLUTE_HOURS * 3600
 
 # Matters due within this many days (or overdue) are reminded to their responsible unit (anju deadline-tick).
 ANJU_DEADLINE_REMINDER_DAYS = int(os.environ.get("ANJU_DEADLINE_REMINDER_DAYS", 3))
+# Registered matters not graded (研判) after this many hours are reminded to the centre (anju deadline-tick).
+ANJU_UNGRADED_REMINDER_HOURS = int(os.environ.get("ANJU_UNGRADED_REMINDER_HOURS", 24))
+
+# Notices beyond the app (docs/notifications.md): sent by `anju worker`, never from a request.
+# E-mail uses Django's mail settings (MAILERS from Django 6.1, EMAIL_* before); the channel is offered only
+# when a mail server is named.
+_email = {
+    "host": os.environ.get("ANJU_EMAIL_HOST", ""),
+    "port": int(os.environ.get("ANJU_EMAIL_PORT", 25)),
+    "username": os.environ.get("ANJU_EMAIL_USER", ""),
+    "password": os.environ.get("ANJU_EMAIL_PASSWORD", ""),
+    "use_tls": os.environ.get("ANJU_EMAIL_TLS", "") == "1",
+    "use_ssl": os.environ.get("ANJU_EMAIL_SSL", "") == "1",
+    "timeout": 20,
+}
+if django.VERSION >= (6, 1):
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": _email}}
+else:  # pragma: no cover - Django 6.0
+    EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER = _email["host"], _email["port"], _email["username"]
+    EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, EMAIL_USE_SSL = (
+        _email["password"],
+        _email["use_tls"],
+        _email["use_ssl"],
+    )
+    EMAIL_TIMEOUT = _email["timeout"]
+DEFAULT_FROM_EMAIL = os.environ.get("ANJU_EMAIL_FROM", "anju@localhost")
+ANJU_EMAIL_ENABLED = bool(_email["host"])
+# The county's webhook(s): its SMS gateway or a 政务微信/钉钉 robot; nothing is posted when none is named.
+ANJU_WEBHOOK_URLS = [u.strip() for u in os.environ.get("ANJU_WEBHOOK_URLS", "").split(",") if u.strip()]
+ANJU_WEBHOOK_SECRET = os.environ.get("ANJU_WEBHOOK_SECRET", "")  # signs each post (HMAC-SHA256) when set
+ANJU_WEBHOOK_TIMEOUT = float(os.environ.get("ANJU_WEBHOOK_TIMEOUT", 10))
+# A failed delivery is tried again after 1, 2, 4 … times this many seconds, at most this many times.
+ANJU_DELIVERY_RETRY_SECONDS = int(os.environ.get("ANJU_DELIVERY_RETRY_SECONDS", 60))
+ANJU_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("ANJU_DELIVERY_MAX_ATTEMPTS", 6))
+# Users who chose the daily digest get it from the worker once this local hour has come (0–23).
+ANJU_DIGEST_HOUR = int(os.environ.get("ANJU_DIGEST_HOUR", 17))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

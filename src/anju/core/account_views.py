@@ -1,5 +1,5 @@
-"""Account pages: password, second factor, log out everywhere, API tokens, and (administrators) lift sign-in
-lockouts and revoke their users' API tokens."""
+"""Account pages: password, second factor, log out everywhere, API tokens, how notices reach the user, and
+(administrators) lift sign-in lockouts and revoke their users' API tokens."""
 
 from __future__ import annotations
 
@@ -21,9 +21,16 @@ from django_otp import login as otp_login
 
 from anju.core import actions
 from anju.core.api_tokens import visible_tokens
+from anju.core.channels import EMAIL, WEBHOOK, offered
 from anju.core.errors import NotAllowed, WorkflowError
-from anju.core.forms import ApiTokenForm, PasswordChangeForm, TokenForm, add_action_errors
-from anju.core.models import ApiToken
+from anju.core.forms import (
+    ApiTokenForm,
+    NotificationPreferenceForm,
+    PasswordChangeForm,
+    TokenForm,
+    add_action_errors,
+)
+from anju.core.models import ApiToken, NotificationPreference
 from anju.core.permissions import may
 
 
@@ -40,6 +47,36 @@ def password_change(request):
             messages.success(request, _("密码已修改。"))
             return redirect(settings.LOGIN_REDIRECT_URL)  # the site's home, named in settings
     return render(request, "core/password_change.html", {"form": form}, status=422 if form.errors else 200)
+
+
+@login_required
+def notification_preferences(request):
+    """The user's channels (in-app always; e-mail and the county's webhook where configured) and digest."""
+    codes = {c.code for c in offered()}
+    options = {"email_offered": EMAIL in codes, "webhook_offered": WEBHOOK in codes}
+    preference = NotificationPreference.objects.filter(user=request.user).first()
+    initial = {"email_address": request.user.email}
+    if preference is not None:
+        initial |= {"email": preference.email, "webhook": preference.webhook}
+        initial["daily_digest"] = preference.daily_digest
+    form = NotificationPreferenceForm(request.POST or None, initial=initial, **options)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.set_notification_preferences(
+                request.user,
+                email=data.get("email", False),
+                webhook=data.get("webhook", False),
+                daily_digest=data.get("daily_digest", False),
+                email_address=data.get("email_address") if "email_address" in form.fields else None,
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, _("通知方式已保存。"))
+            return redirect("core:notification_preferences")
+    context = {"form": form, "offered": bool(codes)}
+    return render(request, "core/notification_preferences.html", context, status=422 if form.errors else 200)
 
 
 @login_required

@@ -438,3 +438,64 @@ def record_audit_export(actor: User, filters: dict, count: int, *, area=None):
         area=area,
         note=_("导出审计日志 %(n)s 条") % {"n": count},
     )
+
+
+@transaction.atomic
+def set_notification_preferences(
+    actor: User, *, email: bool, webhook: bool, daily_digest: bool, email_address: str | None = None
+):
+    """The user chooses their own outside channels and the daily digest (the in-app centre is always on).
+
+    A channel this installation has not configured cannot be chosen; a digest needs a channel to go out on;
+    e-mail needs an address (``email_address`` replaces the account's work address when given)."""
+    from anju.core.channels import CHANNELS, EMAIL, WEBHOOK
+    from anju.core.models import NotificationPreference
+
+    user = User.objects.select_for_update().get(pk=actor.pk)
+    errors = {}
+    if email_address is not None:
+        email_address = email_address.strip()
+        try:
+            validate_email_address(email_address)
+        except ValidationError as error:
+            errors["email_address"] = error.messages
+    address = user.email if email_address is None else email_address
+    if email and not CHANNELS[EMAIL].configured():
+        errors["email"] = _("本系统未配置邮件服务器，不能选择电子邮件。")
+    elif email and not address and "email_address" not in errors:
+        errors["email_address"] = _("选择电子邮件时须填写邮箱地址。")
+    if webhook and not CHANNELS[WEBHOOK].configured():
+        errors["webhook"] = _("本县未配置推送地址，不能选择短信/政务微信/钉钉推送。")
+    if daily_digest and not (email or webhook):
+        errors["daily_digest"] = _("每日汇总通过电子邮件或推送发送，请至少选择其中一种。")
+    if errors:
+        raise ValidationError(errors)
+    preference, _created = NotificationPreference.objects.select_for_update().get_or_create(user=user)
+    before = {
+        "email": preference.email,
+        "webhook": preference.webhook,
+        "daily_digest": preference.daily_digest,
+        "email_address": bool(user.email),
+    }
+    preference.email, preference.webhook, preference.daily_digest = email, webhook, daily_digest
+    preference.updated_at = timezone.now()
+    preference.save()
+    if email_address is not None and email_address != user.email:
+        user.email = email_address
+        user.save(update_fields=["email"])
+    after = {
+        "email": email,
+        "webhook": webhook,
+        "daily_digest": daily_digest,
+        "email_address": bool(user.email),
+    }
+    # the address itself stays out of the audit log: whether one is set is enough
+    audit.record(actor, "user.notification_preferences", user, before=before, after=after, area=user.area)
+    return preference
+
+
+def validate_email_address(address: str) -> None:
+    if address:
+        from django.core.validators import EmailValidator
+
+        EmailValidator(message=_("请输入有效的电子邮件地址。"))(address)

@@ -22,6 +22,7 @@ ACTION_LABELS = {
     "user.password_change": _("修改密码"),
     "user.force_password_change": _("要求下次登录修改密码"),
     "user.logout_everywhere": _("在所有设备上退出登录"),
+    "user.notification_preferences": _("修改通知方式"),
     # administration and reading
     "area.create": _("新建区域"),
     "area.update": _("修改区域"),

@@ -113,3 +113,36 @@ class UserImportForm(forms.Form):
         help_text=_("Excel（.xlsx）或 CSV 文件，第一行为列名；请先下载模板填写。"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
+
+
+class NotificationPreferenceForm(forms.Form):
+    """How a user is told (``actions.set_notification_preferences`` checks the choices): only the channels
+    this installation configured are offered; the in-app centre is always on."""
+
+    email = forms.BooleanField(label=_("电子邮件"), required=False)
+    email_address = forms.CharField(
+        label=_("工作邮箱"),
+        required=False,
+        max_length=254,
+        help_text=_("通知发到这个地址；请填写工作邮箱。"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    webhook = forms.BooleanField(
+        label=_("短信/政务微信/钉钉推送"),
+        required=False,
+        help_text=_("由本县配置的短信平台或政务微信、钉钉机器人转发。"),
+    )
+    daily_digest = forms.BooleanField(
+        label=_("每日汇总"),
+        required=False,
+        help_text=_("每天发送一条汇总，代替每条通知各发一次（站内通知照常）。"),
+    )
+
+    def __init__(self, *args, email_offered: bool, webhook_offered: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not email_offered:
+            del self.fields["email"], self.fields["email_address"]
+        if not webhook_offered:
+            del self.fields["webhook"]
+        if not (email_offered or webhook_offered):
+            del self.fields["daily_digest"]

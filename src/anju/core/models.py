@@ -335,3 +335,10 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("audit events are append-only")
+
+
+from anju.core.models_delivery import (  # noqa: E402,F401  (one models module for Django)
+    Delivery,
+    DeliveryStatus,
+    NotificationPreference,
+)

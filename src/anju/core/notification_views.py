@@ -54,3 +54,23 @@ def notification_read_all(request):
     count = notifications.mark_all_read(request.user)
     messages.success(request, _("已将 %(n)s 条通知标为已读。") % {"n": count})
     return redirect("core:notifications")
+
+
+@login_required
+def delivery_log(request):
+    """What left anju by e-mail and webhook, and what is waiting or failed (administrators, their area)."""
+    from anju.core.channels import CHANNELS
+    from anju.core.models import Delivery, DeliveryStatus
+    from anju.core.scoping import scoped
+
+    request.user.require("admin.manage")
+    deliveries = scoped(request.user, Delivery).select_related("user")
+    status = request.GET.get("status", "")
+    if status in DeliveryStatus.values:
+        deliveries = deliveries.filter(status=status)
+    page = Paginator(deliveries, 50).get_page(request.GET.get("page"))
+    for delivery in page:
+        channel = CHANNELS.get(delivery.channel)
+        delivery.channel_label = channel.label if channel else delivery.channel
+    context = {"page": page, "status": status, "statuses": DeliveryStatus.choices}
+    return render(request, "core/deliveries.html", context)

@@ -3,6 +3,10 @@
 A notice belongs to one person, not to an area: a user sees, opens and marks read only their own notices,
 whatever their role or scope. Apps send with a ``kind`` ("<app>.<what>") and, where a notice must go out
 at most once (a reminder per day, a round's opening), with a ``key``.
+
+Every notice is stored in-app; ``notify`` also queues it on the outside channels its recipient chose
+(e-mail, the county's webhook; ``core/channels.py``), which the background worker sends (``core/delivery.py``,
+``anju worker``). Nothing is sent from inside the caller's request or transaction.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anju.core.delivery import enqueue
 from anju.core.errors import NotAllowed
 from anju.core.models import Notification, User
 
@@ -44,7 +49,8 @@ def notify(
     """Send one notice to each recipient (a user or several; the same user twice gets one notice).
 
     With a ``key``, a recipient who already has a notice with that key gets no second one. Returns the
-    notices created, so ``len(notify(...))`` counts who was told.
+    notices created, so ``len(notify(...))`` counts who was told. Each is also queued on the recipient's
+    chosen outside channels (``delivery.enqueue``).
     """
     if not kind:
         raise ValueError("a notice needs a kind")
@@ -72,6 +78,7 @@ def notify(
                 )
         except IntegrityError:
             continue
+    enqueue(sent, now=created_at)  # rows in the same transaction: a refused action queues nothing
     return sent
 
 

@@ -26,6 +26,7 @@ urlpatterns = [
     path("account/2fa/setup/", account_views.two_factor_setup, name="two_factor_setup"),
     path("account/2fa/verify/", account_views.two_factor_verify, name="two_factor_verify"),
     path("account/tokens/", account_views.api_tokens, name="api_tokens"),
+    path("account/notifications/", account_views.notification_preferences, name="notification_preferences"),
     path("account/tokens/<int:token_id>/revoke/", account_views.revoke_api_token, name="revoke_api_token"),
     path("account/lockouts/", account_views.lockouts, name="lockouts"),
     path("account/lockouts/unlock/", account_views.unlock, name="unlock"),
@@ -63,5 +64,6 @@ urlpatterns = [
     path("notifications/", notification_views.notification_list, name="notifications"),
     path("notifications/<int:pk>/open/", notification_views.notification_open, name="notification_open"),
     path("notifications/read-all/", notification_views.notification_read_all, name="notifications_read_all"),
+    path("notifications/deliveries/", notification_views.delivery_log, name="delivery_log"),
     path("reveal/<str:model>/<int:pk>/<str:field>/", views.reveal, name="reveal"),
 ]

@@ -1,4 +1,5 @@
-"""The home page (工作台: the user's own open and overdue matters, reports waiting) and the leader's overview
+"""The home page (工作台: for each role what waits for the user, with counts that link to their lists —
+``workbench.py`` — then the user's own matters, overdue ones and reports waiting) and the leader's overview
 (态势: key figures, trends, levels, overdue, warnings and signals, and the map)."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from anju.core.scoping import scoped
-from anju.dashboard import figures, geo
+from anju.dashboard import figures, geo, workbench
 from anju.intake.models import Report, ReportStatus
 from anju.matters.models import Matter
 
@@ -20,6 +21,7 @@ def home(request):
     user = request.user
     matters = scoped(user, Matter)
     context = {
+        "cards": workbench.cards_for(user, timezone.localdate()),
         "open_count": matters.open().count(),
         "overdue_count": matters.overdue().count(),
         "mine": matters.open().filter(responsible_person=user).select_related("domain", "area")[:10],

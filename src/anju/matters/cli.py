@@ -1,7 +1,9 @@
 """``anju deadline-tick``: the daily deadline reminder (run it from cron, e.g. every day at 08:00).
 
 Tells the responsible unit of each assigned matter whose deadline is near (``ANJU_DEADLINE_REMINDER_DAYS``,
-default 3) or past; once per matter and day, so running it twice sends nothing more.
+default 3) or past, and each centre staff member how many matters wait for 研判 longer than
+``ANJU_UNGRADED_REMINDER_HOURS`` (default 24); once per matter (or person) and day, so running it twice sends
+nothing more.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ def cmd_deadline_tick(args) -> int:
     setup_django()
     from django.utils import timezone
 
-    from anju.matters.actions import remind_deadlines
+    from anju.matters.actions import remind_deadlines, remind_ungraded
 
     now = None
     if args.today:
@@ -23,11 +25,14 @@ def cmd_deadline_tick(args) -> int:
         now = timezone.make_aware(dt.datetime.combine(day, dt.time(8)))
     sent = remind_deadlines(now, days_before=args.days)
     print(f"发送办理期限提醒 {sent} 条。")
+    print(f"发送待研判提醒 {remind_ungraded(now)} 条。")
     return 0
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("deadline-tick", help="提醒责任单位即将到期或已逾期的事项（每天运行一次）")
+    p = subparsers.add_parser(
+        "deadline-tick", help="提醒责任单位即将到期或已逾期的事项，提醒综治中心待研判事项（每天运行一次）"
+    )
     p.add_argument("--today", help="按此日期运行 YYYY-MM-DD（默认今天）")
     p.add_argument(
         "--days", type=int, default=None, help="提前几天提醒（默认 ANJU_DEADLINE_REMINDER_DAYS，3）"

@@ -11,6 +11,7 @@ import datetime as dt
 
 from django import forms
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anju.core.forms import DateRangeForm, local_midnight
@@ -18,9 +19,10 @@ from anju.core.models import Area, Domain
 from anju.core.scoping import scoped
 from anju.matters.models import Matter, MatterKind
 from anju.matters.risk import LEVEL_CHOICES, LEVEL_RANK
-from anju.matters.workflow import OPEN_STATUSES, Status
+from anju.matters.workflow import DEADLINE_STATUSES, OPEN_STATUSES, Status
 
 OPEN = "open"  # pseudo-status: every open status
+OWN_UNIT = "unit"  # the matters the user's own unit is responsible for (the 工作台's unit cards link here)
 HIGH_AND_ABOVE = "high_up"  # pseudo-level: 较高 or 最高 (the 态势 card "较高及以上风险")
 
 SORTS = {
@@ -79,6 +81,10 @@ class LedgerFilterForm(DateRangeForm):
         choices=[("", _("全部")), *LEVEL_CHOICES, (HIGH_AND_ABOVE, _("较高及以上"))],
     )
     overdue = forms.BooleanField(label=_("仅超期"), required=False)
+    due_soon = forms.BooleanField(label=_("即将到期"), required=False)
+    mine = forms.ChoiceField(
+        label=_("承办单位"), required=False, choices=[("", _("全部")), (OWN_UNIT, _("本单位承办"))]
+    )
     date_from = forms.DateField(
         label=_("登记日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -91,6 +97,21 @@ class LedgerFilterForm(DateRangeForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["area"].queryset = scoped(user, Area).order_by("path")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("mine") == OWN_UNIT:
+            # a user without a unit has no unit's matters: an id no unit has
+            cleaned["responsible_unit_id"] = self.user.unit_id or 0
+        return cleaned
+
+
+def due_soon_q(today: dt.date, days: int | None = None) -> Q:
+    """Deadline running and falling within the reminder window (``ANJU_DEADLINE_REMINDER_DAYS``), not past."""
+    from django.conf import settings
+
+    days = settings.ANJU_DEADLINE_REMINDER_DAYS if days is None else days
+    return Q(status__in=DEADLINE_STATUSES, deadline__gte=today, deadline__lte=today + dt.timedelta(days=days))
 
 
 def current_level_q(code: str) -> Q:
@@ -125,6 +146,10 @@ def apply_filters(qs: QuerySet, cleaned: dict) -> QuerySet:
         qs = qs.filter(current_level_q(level))
     if cleaned.get("overdue"):
         qs = qs.overdue()
+    if cleaned.get("due_soon"):
+        qs = qs.filter(due_soon_q(timezone.localdate()))
+    if (unit_id := cleaned.get("responsible_unit_id")) is not None:
+        qs = qs.filter(responsible_unit_id=unit_id)
     if start := cleaned.get("date_from"):
         qs = qs.filter(registered_at__gte=local_midnight(start))
     if end := cleaned.get("date_to"):

@@ -16,7 +16,7 @@ timestamps and its date checks ("not before today") use it; the audit log record
 
 from anju.core.errors import NotAllowed, WorkflowError
 from anju.matters.actions.base import AUDITED_FIELDS, begin, finish
-from anju.matters.actions.notices import remind_deadlines
+from anju.matters.actions.notices import remind_deadlines, remind_ungraded
 from anju.matters.actions.records import (
     add_note,
     confirm_black_swan,
@@ -60,6 +60,7 @@ __all__ = [
     "record_mediation",
     "reject",
     "remind_deadlines",
+    "remind_ungraded",
     "resolve",
     "return_matter",
     "set_grey_rhino",

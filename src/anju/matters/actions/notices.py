@@ -98,3 +98,51 @@ def remind_deadlines(now: dt.datetime | None = None, days_before: int | None = N
             )
         )
     return sent
+
+
+def _ungraded_for(user, now: dt.datetime, hours: int) -> int:
+    """How many matters wait for the user's 研判. Seam: ``matters.queues.ungraded(user, now)`` (the regrade
+    work) decides when it exists; until then, matters registered at least ``hours`` ago and not graded."""
+    try:
+        from anju.matters import queues  # type: ignore[attr-defined]
+
+        ungraded = queues.ungraded
+    except (ImportError, AttributeError):
+        from anju.core.scoping import scoped
+        from anju.matters.workflow import Status
+
+        cutoff = now - dt.timedelta(hours=hours)
+        return scoped(user, Matter).filter(status=Status.REGISTERED, registered_at__lte=cutoff).count()
+    return len(ungraded(user, now))
+
+
+@transaction.atomic
+def remind_ungraded(now: dt.datetime | None = None, hours: int | None = None) -> int:
+    """Tell each centre staff member how many matters in their area wait for 研判 (registered at least
+    ``hours`` ago, ``settings.ANJU_UNGRADED_REMINDER_HOURS``, default 24); one notice per person and day,
+    none when nothing waits. Run daily with ``anju deadline-tick``. Returns the notices sent."""
+    from anju.core.models import User
+    from anju.core.roles import Role, roles_with
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    if hours is None:
+        hours = getattr(settings, "ANJU_UNGRADED_REMINDER_HOURS", 24)
+    roles = set(roles_with("matter.assess")) - {Role.ADMIN}
+    sent = 0
+    for user in User.objects.filter(role__in=roles, is_active=True).select_related("area").order_by("pk"):
+        count = _ungraded_for(user, now, hours)
+        if not count:
+            continue
+        sent += len(
+            notify(
+                user,
+                kind="matters.ungraded",
+                title=_("%(n)s 件事项待研判") % {"n": count},
+                body=_("这些事项登记已超过 %(hours)s 小时，尚未研判定级。") % {"hours": hours},
+                link=reverse("matters:ledger") + "?status=registered",
+                key=f"matters:ungraded:{today.isoformat()}",
+                now=now,
+            )
+        )
+    return sent

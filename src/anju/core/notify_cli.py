@@ -1,0 +1,59 @@
+"""``anju worker``: the background delivery of notices (e-mail, webhook) and of the daily digests.
+
+Run one long-lived ``anju worker`` per host (systemd, see docs/operations.md), or ``anju worker --once``
+from cron every minute; several workers on several hosts never send one message twice (``core/delivery.py``).
+``anju notify-digest`` queues today's digests at once (the worker does it by itself after
+``ANJU_DIGEST_HOUR``); running it again the same day queues nothing more.
+"""
+
+from __future__ import annotations
+
+import time
+
+
+def _print_outcomes(outcomes) -> None:
+    print(
+        f"已发送 {outcomes['sent']} 条，待重试 {outcomes['retry']} 条，失败 {outcomes['failed']} 条，"
+        f"新建每日汇总 {outcomes['digests']} 条。",
+        flush=True,
+    )
+
+
+def cmd_worker(args) -> int:
+    from anju.django_setup import setup_django
+
+    setup_django()
+    from django.db import close_old_connections
+
+    from anju.core.delivery import work_once
+
+    while True:
+        outcomes = work_once()
+        if args.once:
+            _print_outcomes(outcomes)
+            return 0
+        if any(outcomes.values()):
+            _print_outcomes(outcomes)
+        close_old_connections()  # a long-lived worker must not hold a connection the database dropped
+        time.sleep(args.interval)
+
+
+def cmd_notify_digest(args) -> int:
+    from anju.django_setup import setup_django
+
+    setup_django()
+    from anju.core.delivery import queue_digests
+
+    print(f"新建每日汇总 {queue_digests()} 条（由 anju worker 发送）。")
+    return 0
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("worker", help="后台发送通知（邮件、推送）和每日汇总")
+    p.add_argument("--once", action="store_true", help="只处理一遍当前到期的发送后退出（供 cron 使用）")
+    p.add_argument("--interval", type=float, default=10, help="两遍之间等待的秒数（默认 10）")
+    p.set_defaults(func=cmd_worker)
+    p = subparsers.add_parser(
+        "notify-digest", help="立即生成今天的每日通知汇总（同一天重复运行不会重复生成）"
+    )
+    p.set_defaults(func=cmd_notify_digest)
