@@ -13,6 +13,7 @@ from anju.core.scoping import scoped
 from anju.dashboard import figures, geo
 from anju.intake.models import Report, ReportStatus
 from anju.matters.models import Matter
+from anju.matters.unit_figures import unit_figures
 
 
 @login_required
@@ -68,6 +69,7 @@ def index(request):
         "map": geo.project(areas, values),
         "town_map": geo.project(towns, {}) if towns else None,
         "map_mode": mode,
+        "unit_figures": unit_figures(scoped(user, Matter), as_of=today),
         "today": today,
         "month_start": today.replace(day=1),  # the 本月新增 card links to the ledger from this date
         **_warning_context(user, today),
