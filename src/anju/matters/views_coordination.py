@@ -61,8 +61,9 @@ def _submit(request, form, call, success: str):
     return None
 
 
-def _matter_form(request, pk, key, make_form, call, success):
+def _matter_form(request, pk, key, permission, make_form, call, success):
     matter = _matter_or_404(request.user, pk)
+    request.user.require(permission)  # a role without it: 403 (the action checks scope and unit again)
     back = reverse("matters:detail", args=[matter.pk])
     form = make_form(matter)
     status = _submit(request, form, lambda c: call(matter, c), success)
@@ -83,6 +84,7 @@ def add_cohandler(request, pk: int):
         request,
         pk,
         "cohandle",
+        "matter.cohandle",
         lambda m: CoHandlerForm(request.POST, user=request.user, matter=m, prefix="cohandle"),
         lambda m, c: actions.add_cohandler(
             request.user, m, unit=c["unit"], task=c["task"], deadline=c["deadline"], version=c["version"]
@@ -98,6 +100,7 @@ def request_coordination(request, pk: int):
         request,
         pk,
         "coordinate",
+        "coordination.request",
         lambda m: CoordinationRequestForm(request.POST, user=request.user, matter=m, prefix="coordinate"),
         lambda m, c: actions.request_coordination(
             request.user, m, to_unit=c["to_unit"], asked=c["asked"], due=c["due"], version=c["version"]
@@ -113,6 +116,7 @@ def record_accountability(request, pk: int):
         request,
         pk,
         "accountability",
+        "accountability.record",
         lambda m: AccountabilityForm(request.POST, user=request.user, matter=m, prefix="accountability"),
         lambda m, c: actions.record_accountability(
             request.user,
@@ -129,8 +133,9 @@ def record_accountability(request, pk: int):
     )
 
 
-def _task_step(request, pk, form_class, call, success):
+def _task_step(request, pk, permission, form_class, call, success):
     task = get_scoped_or_404(request.user, CoHandlingTask.objects.select_related("matter", "unit"), pk=pk)
+    request.user.require(permission)
     fallback = reverse("matters:coordination") + "?box=tasks"
     if scoped(request.user, Matter).filter(pk=task.matter_id).exists():
         fallback = reverse("matters:detail", args=[task.matter_id])
@@ -159,6 +164,7 @@ def complete_task(request, pk: int):
     return _task_step(
         request,
         pk,
+        "cohandling.complete",
         CompleteTaskForm,
         lambda t, c: actions.complete_cohandling(request.user, t, note=c["note"], version=c["version"]),
         _("协办任务已完成，并已通知责任单位。"),
@@ -171,6 +177,7 @@ def withdraw_task(request, pk: int):
     return _task_step(
         request,
         pk,
+        "matter.cohandle",
         WithdrawTaskForm,
         lambda t, c: actions.withdraw_cohandling(request.user, t, reason=c["reason"], version=c["version"]),
         _("协办任务已撤回。"),
@@ -253,6 +260,7 @@ def coordination_detail(request, pk: int):
 @require_POST
 def answer(request, pk: int):
     item = _request_or_404(request.user, pk)
+    request.user.require("coordination.answer")
     form = AnswerForm(request.POST)
     status = _submit(
         request,
