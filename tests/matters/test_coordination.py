@@ -148,7 +148,7 @@ def test_pages_list_counts_and_answer(world, assigned_matter, county_dept, clien
     )
     assert ok.status_code == 302
     tasks = client.get("/matters/coordination/?box=tasks").content.decode()
-    assert "本单位协办任务 (1)" in tasks and "完成协办" in tasks
+    assert "本单位协办任务 (1，协办中 1)" in tasks and "完成协办" in tasks
     client.force_login(world.town_staff)
     sent = client.get("/matters/coordination/?box=sent").content.decode()
     assert "发出的请求 (1)" in sent and "已接受" in sent

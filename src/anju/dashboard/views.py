@@ -46,6 +46,16 @@ def _warning_context(user, today: dt.date) -> dict:
     }
 
 
+UNIT_FIGURE_ROWS = 20
+
+
+def _unit_figures_context(user, today: dt.date) -> dict:
+    """The units with the most overdue, then open matters first; the monthly report has them all."""
+    rows = unit_figures(scoped(user, Matter), as_of=today)
+    rows.sort(key=lambda r: (-r["overdue"], -r["open"], r["unit"]))
+    return {"unit_figures": rows[:UNIT_FIGURE_ROWS], "unit_figures_total": len(rows)}
+
+
 def _screening_context(user) -> dict:
     from anju.screening.summary import completeness_for
 
@@ -69,7 +79,7 @@ def index(request):
         "map": geo.project(areas, values),
         "town_map": geo.project(towns, {}) if towns else None,
         "map_mode": mode,
-        "unit_figures": unit_figures(scoped(user, Matter), as_of=today),
+        **_unit_figures_context(user, today),
         "today": today,
         "month_start": today.replace(day=1),  # the 本月新增 card links to the ledger from this date
         **_warning_context(user, today),

@@ -45,7 +45,9 @@ def load_matters_demo() -> str:
         task="核实用工单位欠薪人数和金额，指导劳动者申请劳动保障监察",
         deadline=today + dt.timedelta(days=5),
     )
-    actions.complete_cohandling(officer, done, note="已核实 12 人欠薪 8.6 万元，已向用工单位下达限期支付通知。")
+    actions.complete_cohandling(
+        officer, done, note="已核实 12 人欠薪 8.6 万元，已向用工单位下达限期支付通知。"
+    )
     tasks = 1
     if len(wage_matters) > 1:
         actions.add_cohandler(
@@ -82,4 +84,6 @@ def load_matters_demo() -> str:
             decided_on=today,
         )
         records = 1
-    return f"协办演示：{TOWN}人社所协办 {tasks} 件，向{COUNTY_LABOUR}发出协调请求 1 件，问责记录 {records} 条。"
+    return (
+        f"协办演示：{TOWN}人社所协办 {tasks} 件，向{COUNTY_LABOUR}发出协调请求 1 件，问责记录 {records} 条。"
+    )

@@ -196,12 +196,15 @@ def coordination(request):
         "sent": sent_requests(user).select_related("matter", "from_unit", "to_unit"),
         "tasks": unit_tasks(user).select_related("matter", "unit").order_by("state", "deadline", "id"),
     }
+    waiting = waiting_for(user)
     counts = {
         "received": lists["received"].count(),
+        "received_pending": waiting["requests"],
         "sent": lists["sent"].count(),
-        "tasks": lists["tasks"].count(),
         "sent_pending": lists["sent"].filter(state=RequestState.PENDING).count(),
-        **waiting_for(user),
+        "tasks": lists["tasks"].count(),
+        "open_tasks": waiting["tasks"],
+        "overdue_tasks": waiting["overdue_tasks"],
     }
     page = Paginator(lists[box], settings.ANJU_PAGE_SIZE).get_page(request.GET.get("page"))
     if box == "tasks":

@@ -59,7 +59,7 @@ def _timeline(actor, matter: Matter, kind: str, note: str, at: dt.datetime, data
     )
 
 
-def _audit(actor, code: str, obj, before: dict | None, fields, matter: Matter, note: str = "") -> None:
+def _audit_change(actor, code: str, obj, before: dict | None, fields, matter: Matter, note: str = "") -> None:
     """The audit event of the change of ``obj`` (``before`` None: it was created)."""
     after = audit.snapshot(obj, fields)
     old, new = (None, after) if before is None else audit.changed(before, after)
@@ -114,7 +114,7 @@ def _create_task(actor, matter, unit, task, deadline, now, note) -> CoHandlingTa
         matter=matter, unit=unit, task=task, deadline=deadline, created_by=actor, created_at=now
     )
     _timeline(actor, matter, "cohandling_added", note, now, {"task": created.pk, "unit": unit.pk})
-    _audit(actor, "cohandling.add", created, None, TASK_FIELDS, matter, note)
+    _audit_change(actor, "cohandling.add", created, None, TASK_FIELDS, matter, note)
     values = {"number": matter.number, "title": matter.title}
     notify(
         members_of(unit, excluding=actor),
@@ -173,7 +173,7 @@ def complete_cohandling(
     matter = task.matter
     line = _("%(unit)s完成协办：%(note)s") % {"unit": task.unit.name, "note": text}
     _timeline(actor, matter, "cohandling_completed", line, now, {"task": task.pk})
-    _audit(actor, "cohandling.complete", task, before, TASK_FIELDS, matter, line)
+    _audit_change(actor, "cohandling.complete", task, before, TASK_FIELDS, matter, line)
     notify(
         _responsible(matter, actor),
         kind="matters.cohandling_done",
@@ -203,7 +203,7 @@ def withdraw_cohandling(
     matter = task.matter
     line = _("撤回%(unit)s的协办任务：%(reason)s") % {"unit": task.unit.name, "reason": text}
     _timeline(actor, matter, "cohandling_withdrawn", line, now, {"task": task.pk})
-    _audit(actor, "cohandling.withdraw", task, before, TASK_FIELDS, matter, line)
+    _audit_change(actor, "cohandling.withdraw", task, before, TASK_FIELDS, matter, line)
     notify(
         members_of(task.unit, excluding=actor),
         kind="matters.cohandling_withdrawn",
@@ -272,7 +272,7 @@ def request_coordination(
         "due": f"{due:%Y-%m-%d}",
     }
     _timeline(actor, matter, "coordination_requested", line, now, {"request": request.pk})
-    _audit(actor, "coordination.request", request, None, REQUEST_FIELDS, matter, line)
+    _audit_change(actor, "coordination.request", request, None, REQUEST_FIELDS, matter, line)
     notify(
         members_of(to_unit, excluding=actor),
         kind="matters.coordination_request",
@@ -329,7 +329,7 @@ def answer_request(
     request.reply, request.decided_at, request.decided_by = reply, now, actor
     request.save()
     code = "coordination.accept" if accept else "coordination.decline"
-    _audit(actor, code, request, before, REQUEST_FIELDS, matter, note)
+    _audit_change(actor, code, request, before, REQUEST_FIELDS, matter, note)
     told = members_of(request.from_unit, excluding=actor)
     notify(
         told,
@@ -405,7 +405,7 @@ def record_accountability(
         "decision": decision,
     }
     _timeline(actor, matter, "accountability", line, now, {"record": record.pk})
-    _audit(
+    _audit_change(
         actor, "accountability.record", record, None, ("unit", "role", "failure", "decided_on"), matter, line
     )
     return record
