@@ -200,3 +200,20 @@ def test_withdraw_guard(world, assigned_matter):
     )
     task.refresh_from_db()
     assert task.state == "withdrawn"
+
+
+def test_actions_take_their_time_from_now(world, assigned_matter):
+    at = timezone.make_aware(dt.datetime(2026, 3, 2, 9, 30))
+    task = actions.add_cohandler(
+        world.town_staff,
+        assigned_matter,
+        unit=world.police,
+        task="核实",
+        deadline=dt.date(2026, 3, 9),  # not before the action's own day
+        now=at,
+    )
+    actions.complete_cohandling(world.officer, task, note="已办", now=at + dt.timedelta(hours=2))
+    task.refresh_from_db()
+    assert (task.created_at, task.completed_at) == (at, at + dt.timedelta(hours=2))
+    times = list(assigned_matter.events.filter(kind__startswith="cohandling").values_list("at", flat=True))
+    assert times == [at, at + dt.timedelta(hours=2)]
