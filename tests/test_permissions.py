@@ -87,6 +87,16 @@ EXEMPT = {
     "core:revoke_api_token": "owner or administrator of the owner's area; see tests/api/test_tokens.py",
     "GET /api/tokens": "the caller's own tokens (all=true: administrators); see tests/api/test_tokens.py",
     "POST /api/tokens/{token_id}/revoke": "owner or administrator of the area; see tests/api/test_tokens.py",
+    # 协办, 协调请求, 问责: addressed to a unit (its members act wherever the matter lies); each action's guard
+    # (role, scope, unit, positive control) and each page's scope are tested in tests/matters/test_cohandling.py,
+    # test_coordination.py, test_coordination_cross_area.py and test_accountability.py
+    "matters:add_cohandler": "state change: tests/matters/test_cohandling.py (guard and page)",
+    "matters:complete_task": "state change by the co-handling unit: tests/matters/test_cohandling.py",
+    "matters:withdraw_task": "state change: tests/matters/test_cohandling.py (guard; 404 outside the scope)",
+    "matters:request_coordination": "state change: tests/matters/test_coordination.py (guard and page)",
+    "matters:answer_request": "state change by the addressed unit: tests/matters/test_coordination.py",
+    "matters:coordination_detail": "a request addressed to a unit: tests/matters/test_coordination.py (404 outside)",
+    "matters:record_accountability": "state change: tests/matters/test_accountability.py (guard and page)",
 }
 
 # The API of screening, 稳评, warning and monthly reports: walked in tests/test_permissions_apps.py, whose world
@@ -162,6 +172,16 @@ def _build(world) -> dict[str, SimpleNamespace]:
             area=area,
             attachments=[SimpleUploadedFile("photo.png", PNG, content_type="image/png")],
             **REPORTER,
+        )
+        matter_actions.record_accountability(
+            root,
+            matter,
+            unit=units[key],
+            role="handler",
+            failure="overdue",
+            finding=f"权限测试问责{key}",
+            decision="通报",
+            decided_on=timezone.localdate(),
         )
         matter.refresh_from_db()
         out[key] = SimpleNamespace(
@@ -442,6 +462,13 @@ PAGE_ROUTES = [
         permission="matter.view",
     ),
     page("matters:detail", lambda o, w: f"/matters/{o.matter.pk}/", obj=True, permission="matter.view"),
+    page("matters:coordination", lambda o, w: "/matters/coordination/", permission="matter.view"),
+    page(
+        "matters:accountability",
+        lambda o, w: "/matters/accountability/",
+        permission="accountability.view",
+        listing=lambda o: f"权限测试问责{o.key}",
+    ),
     page(
         "matters:print_assignment",
         lambda o, w: f"/matters/{o.matter.pk}/print/assignment/",

@@ -105,3 +105,37 @@ def _db_state(matter):
     # The test client signing in is no change made by the action.
     changes = AuditEvent.objects.exclude(action__startswith="auth.")
     return row, MatterEvent.objects.filter(matter=matter).count(), changes.count()
+
+
+@pytest.fixture
+def county_dept(world):
+    """A county department (县人社局) with one officer (area: the county), for co-handling and coordination."""
+    from anju.core import actions as core_actions
+    from anju.core.models import UnitKind
+    from anju.core.roles import Role
+
+    unit = core_actions.create_unit(None, name="县人社局", kind=UnitKind.DEPARTMENT, area=world.county)
+    unit.officer = core_actions.create_user(
+        None,
+        username="renshe",
+        password="test-pass-123",
+        role=Role.DEPARTMENT_OFFICER,
+        area=world.county,
+        unit=unit,
+        display_name="renshe",
+    )
+    return unit
+
+
+@pytest.fixture
+def assigned_matter(world, make_matter):
+    """A wage-arrears matter in 东一村, assigned by the town centre to the village committee (东一村村委会)."""
+    matter = make_matter(actor=world.town_staff)
+    actions.assess(world.town_staff, matter, likelihood=3, consequence=3)
+    actions.assign(
+        world.town_staff,
+        matter,
+        unit=world.committee_a1,
+        deadline=timezone.localdate() + dt.timedelta(days=10),
+    )
+    return matter

@@ -70,6 +70,13 @@ ACTION_LABELS = {
     "matter.black_swan": _("黑天鹅研判"),
     "matter.grey_rhino": _("灰犀牛标记"),
     "matter.party_added": _("添加当事人"),
+    "cohandling.add": _("添加协办单位"),
+    "cohandling.complete": _("完成协办任务"),
+    "cohandling.withdraw": _("撤回协办任务"),
+    "coordination.request": _("发起协调请求"),
+    "coordination.accept": _("接受协调请求"),
+    "coordination.decline": _("拒绝协调请求"),
+    "accountability.record": _("记录问责"),
     # 稳评
     "assessment.item.create": _("登记稳评事项"),
     "assessment.item.update": _("修改稳评事项"),

@@ -15,6 +15,8 @@ NAV = [
     ("intake:list", _("诉求"), "report.view"),
     ("matters:ledger", _("事项台账"), "matter.view"),
     ("matters:supervision", _("督办"), "matter.view"),
+    ("matters:coordination", _("协办协调"), "matter.view"),
+    ("matters:accountability", _("问责"), "accountability.view"),
     ("screening:index", _("排查"), None),
     ("assessment:index", _("稳评"), None),
     ("warning:signals", _("预警信号"), None),

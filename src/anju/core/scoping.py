@@ -27,7 +27,7 @@ from django.conf import settings
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from anju.core.models import Domain
+from anju.core.models import Domain, Unit
 from anju.core.roles import UNIT_SCOPED_ROLES
 
 VISIBILITY_CHOICES = ("unit", "unit+domain", "area")
@@ -103,16 +103,33 @@ def _unit_rule(user, matter_field: str) -> Q:
     if user.unit_id is None:
         return Q(pk__in=[])  # a department officer without a unit has no matters
     rule = Q(**{f"{prefix}responsible_unit": user.unit_id})
-    # Seam for co-handling (协办): add Q(**{f"{prefix}co_units": user.unit_id}) here and in acting_unit_ids.
+    # 协办: a unit with a co-handling task (open or done) sees the matter, and so does a unit a coordination
+    # request (协调请求) is addressed to while it decides. Subqueries, not joins, which would repeat rows.
+    for matter_ids in _co_handled_matters(user.unit_id):
+        rule |= Q(**{f"{prefix}pk__in": matter_ids})
     if department_visibility() == "unit+domain":
         # a subquery, not a join: a join through the many-to-many link would repeat rows
         rule |= Q(**{f"{prefix}domain__in": Domain.objects.filter(units=user.unit_id).values("pk")})
     return rule
 
 
+def _co_handled_matters(unit_id: int) -> tuple[QuerySet, QuerySet]:
+    """Subqueries of the matters the unit co-handles (a task not withdrawn) and of those a pending
+    coordination request asks it to help on (matters.models_coordination, named by their relations)."""
+    tasks = Unit.objects.filter(pk=unit_id, cohandling_tasks__state__in=("open", "done"))
+    asked = Unit.objects.filter(pk=unit_id, coordination_requests_received__state="pending")
+    return (
+        tasks.values("cohandling_tasks__matter"),
+        asked.values("coordination_requests_received__matter"),
+    )
+
+
 def acting_unit_ids(matter) -> set[int]:
-    """The units that may act on a matter: its responsible unit (co-handling units will join here)."""
-    return {matter.responsible_unit_id} if matter.responsible_unit_id else set()
+    """The units that may act on a matter: its responsible unit and the units with an open co-handling task."""
+    units = {matter.responsible_unit_id} if matter.responsible_unit_id else set()
+    if matter.pk is not None:
+        units |= set(matter.cohandling_tasks.filter(state="open").values_list("unit_id", flat=True))
+    return units
 
 
 def may_act_on(user, matter) -> bool:

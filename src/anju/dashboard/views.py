@@ -14,6 +14,7 @@ from anju.core.scoping import scoped
 from anju.dashboard import figures, geo, workbench
 from anju.intake.models import Report, ReportStatus
 from anju.matters.models import Matter
+from anju.matters.unit_figures import unit_figures
 
 
 @login_required
@@ -47,6 +48,16 @@ def _warning_context(user, today: dt.date) -> dict:
     }
 
 
+UNIT_FIGURE_ROWS = 20
+
+
+def _unit_figures_context(user, today: dt.date) -> dict:
+    """The units with the most overdue, then open matters first; the monthly report has them all."""
+    rows = unit_figures(scoped(user, Matter), as_of=today)
+    rows.sort(key=lambda r: (-r["overdue"], -r["open"], r["unit"]))
+    return {"unit_figures": rows[:UNIT_FIGURE_ROWS], "unit_figures_total": len(rows)}
+
+
 def _screening_context(user) -> dict:
     from anju.screening.summary import completeness_for
 
@@ -70,6 +81,7 @@ def index(request):
         "map": geo.project(areas, values),
         "town_map": geo.project(towns, {}) if towns else None,
         "map_mode": mode,
+        **_unit_figures_context(user, today),
         "today": today,
         "month_start": today.replace(day=1),  # the 本月新增 card links to the ledger from this date
         **_warning_context(user, today),

@@ -84,6 +84,14 @@ class Matter(Versioned, models.Model):
         related_name="responsible_matters",
     )
     deadline = models.DateField(_("办理期限"), null=True, blank=True, db_index=True)
+    # 协办: the units helping the responsible unit, each with its own task (models_coordination)
+    co_units = models.ManyToManyField(
+        Unit,
+        verbose_name=_("协办单位"),
+        through="matters.CoHandlingTask",
+        blank=True,
+        related_name="co_handled_matters",
+    )
 
     occurred_at = models.DateTimeField(_("发生/受理时间"), default=timezone.now, db_index=True)
     registered_at = models.DateTimeField(_("登记时间"), default=timezone.now, db_index=True)
@@ -304,3 +312,10 @@ class SupervisionNote(models.Model):
     class Meta:
         ordering = ["at", "id"]
         verbose_name = _("督办记录")
+
+
+from anju.matters.models_coordination import (  # noqa: E402, F401  (this app's models, in a module of their own)
+    AccountabilityRecord,
+    CoHandlingTask,
+    CoordinationRequest,
+)

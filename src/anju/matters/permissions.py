@@ -36,4 +36,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "matter.supervise": frozenset({C, L, X}),  # 督办 notes
     "matter.note": frozenset({G, V, C, D, L, X}),
     "mediation.record": frozenset({V, C, D, X}),
+    # 协办, 协调请求 and 问责 (matters.actions.coordination): completing a task or answering a request also needs
+    # the actor to belong to the unit it is addressed to (administrators act for any unit in their area)
+    "matter.cohandle": frozenset({C, L, X}),  # add a co-handling unit, withdraw its task
+    "cohandling.complete": frozenset({V, C, D, X}),
+    "coordination.request": frozenset({C, X}),
+    "coordination.answer": frozenset({C, D, X}),
+    "accountability.record": frozenset({C, L, X}),
+    "accountability.view": frozenset({C, L, A, X}),
 }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from anju.matters import views, views_print
+from anju.matters import views, views_coordination, views_print
 
 app_name = "matters"
 urlpatterns = [
@@ -12,6 +12,15 @@ urlpatterns = [
     path("agreements/<int:pk>/", views.agreement_file, name="agreement"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/act/<slug:action>/", views.act, name="act"),
+    path("<int:pk>/cohandle/", views_coordination.add_cohandler, name="add_cohandler"),
+    path("<int:pk>/coordinate/", views_coordination.request_coordination, name="request_coordination"),
+    path("<int:pk>/accountability/", views_coordination.record_accountability, name="record_accountability"),
+    path("cohandling/<int:pk>/complete/", views_coordination.complete_task, name="complete_task"),
+    path("cohandling/<int:pk>/withdraw/", views_coordination.withdraw_task, name="withdraw_task"),
+    path("coordination/", views_coordination.coordination, name="coordination"),
+    path("coordination/<int:pk>/", views_coordination.coordination_detail, name="coordination_detail"),
+    path("coordination/<int:pk>/answer/", views_coordination.answer, name="answer_request"),
+    path("accountability/", views_coordination.accountability, name="accountability"),
     path("<int:pk>/print/assignment/", views_print.assignment_slip, name="print_assignment"),
     path("<int:pk>/print/supervision/", views_print.supervision_slip, name="print_supervision"),
 ]

@@ -37,6 +37,7 @@ from anju.matters.filters import (
 from anju.matters.forms import NewMatterForm
 from anju.matters.models import Matter, MediationSession, SupervisionNote
 from anju.matters.panels import PANELS, panels_for
+from anju.matters.panels_coordination import coordination_context
 from anju.matters.risk import current_matrix
 
 
@@ -113,6 +114,7 @@ def _detail_context(request, matter: Matter, bound: tuple[str, object] | None = 
         "supervision_notes": matter.supervision_notes.select_related("by"),
         "merged_matters": matter.merged_matters.only("id", "number", "title"),
         "panels": panels,
+        **coordination_context(user, matter, bound),
         "matrix": matrix,
         "matrix_rows": [
             (step, [matrix.levels[code] for code in matrix.grid[i]])

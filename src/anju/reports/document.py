@@ -65,6 +65,7 @@ def blocks(report: MonthlyReport) -> list[Block]:
             rows=[[r["name"], *[str(r[k]) for k in KEYS]] for r in f["by_area"]]
             or [["（无）", "0", "0", "0", "0"]],
         ),
+        *unit_blocks(f.get("by_unit")),
         Block("h1", "四、排查、预警与稳评"),
     ]
     screening = f.get("screening")
@@ -97,6 +98,41 @@ def blocks(report: MonthlyReport) -> list[Block]:
     out.append(Block("h1", "五、趋势分析"))
     out += [Block("p", line) for line in f["commentary"]] or [Block("p", "本月无新增事项。")]
     return out
+
+
+UNIT_COLUMNS = ["交办", "化解", "化解率", "按期办结率", "超期", "化解在基层率", "月末在办"]
+
+
+def _unit_row(r: dict) -> list[str]:
+    return [
+        r["unit"],
+        str(r["assigned"]),
+        str(r["resolved"]),
+        _rate(r["resolution_rate"]),
+        _rate(r["on_time_rate"]),
+        str(r["overdue"]),
+        _rate(r["grassroots_rate"]),
+        str(r["open"]),
+    ]
+
+
+def unit_blocks(rows: list[dict] | None) -> list[Block]:
+    """The by-unit table (reports generated before it existed have none: nothing is shown)."""
+    if rows is None:
+        return []
+    return [
+        Block("h2", "分责任单位情况"),
+        Block(
+            "p",
+            "化解率：本月交办事项中至月末已化解的比例；按期办结率：本月化解且有期限的事项中在期限内化解的比例；"
+            "超期：月末已过期限仍未化解的事项；化解在基层率：本月化解事项中未上报的比例。",
+        ),
+        Block(
+            "table",
+            header=["责任单位", *UNIT_COLUMNS],
+            rows=[_unit_row(r) for r in rows] or [["（无）", "0", "0", "—", "—", "0", "—", "0"]],
+        ),
+    ]
 
 
 def workbook(report: MonthlyReport) -> bytes:
@@ -141,6 +177,15 @@ def workbook(report: MonthlyReport) -> bytes:
         for row in f[key]:
             append_row(sheet, [row["name"], *[row[k] for k in KEYS]])
         sheet.freeze_panes = "A2"
+    if f.get("by_unit") is not None:
+        units = wb.create_sheet("分责任单位")
+        print_layout(units, title_rows="1:1", widths={"A": 24})
+        append_row(units, ["责任单位", *UNIT_COLUMNS])
+        for cell in units[1]:
+            cell.font, cell.fill = Font(bold=True), header_fill
+        for r in f["by_unit"]:
+            append_row(units, _unit_row(r))
+        units.freeze_panes = "A2"
     notes = wb.create_sheet("趋势分析")
     print_layout(notes, title_rows="1:1", widths={"A": 100})
     append_row(notes, ["趋势分析"])

@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 
 from anju.core.models import Area, AreaLevel, Domain
 from anju.matters.models import Matter, MatterEvent
+from anju.matters.unit_figures import unit_figures
 from anju.matters.workflow import Status
 
 RESOLVED = (Status.RESOLVED, Status.FOLLOWED_UP, Status.ARCHIVED)
@@ -204,4 +205,12 @@ def compute(area: Area, month: dt.date) -> dict:
         "screening": screening_completeness(area, month),
         "assessment": assessment_coverage(area, month),
         "commentary": commentary(current, previous, last_year),
+        "by_unit": by_unit(area, month),
     }
+
+
+def by_unit(area: Area, month: dt.date) -> list[dict]:
+    """Per responsible unit, the month's figures of ``matters.unit_figures`` (window: the month)."""
+    first, last = month_bounds(month)
+    matters = Matter.objects.filter(area__path__startswith=area.path)
+    return unit_figures(matters, since=first, as_of=last)

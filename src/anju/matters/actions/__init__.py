@@ -17,6 +17,14 @@ timestamps and its date checks ("not before today") use it; the audit log record
 from anju.core.errors import NotAllowed, WorkflowError
 from anju.matters.actions.base import AUDITED_FIELDS, begin, finish
 from anju.matters.actions.notices import remind_deadlines, remind_ungraded
+from anju.matters.actions.coordination import (
+    add_cohandler,
+    answer_request,
+    complete_cohandling,
+    record_accountability,
+    request_coordination,
+    withdraw_cohandling,
+)
 from anju.matters.actions.records import (
     add_note,
     confirm_black_swan,
@@ -41,6 +49,12 @@ from anju.matters.actions.steps import (
 )
 
 __all__ = [
+    "withdraw_cohandling",
+    "request_coordination",
+    "record_accountability",
+    "complete_cohandling",
+    "answer_request",
+    "add_cohandler",
     "AUDITED_FIELDS",
     "NotAllowed",
     "WorkflowError",

@@ -33,6 +33,12 @@ EVENT_LABELS = {
     "black_swan": N_("黑天鹅研判"),
     "grey_rhino": N_("灰犀牛"),
     "party_added": N_("当事人"),
+    "cohandling_added": N_("协办"),
+    "cohandling_completed": N_("协办完成"),
+    "cohandling_withdrawn": N_("协办撤回"),
+    "coordination_requested": N_("协调请求"),
+    "coordination_declined": N_("协调请求被拒绝"),
+    "accountability": N_("问责"),
 }
 # First click on a column sorts in its most useful direction.
 FIRST_DIRECTION = {"registered": "-registered", "deadline": "deadline", "level": "-level", "number": "number"}
