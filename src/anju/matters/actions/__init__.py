@@ -16,7 +16,6 @@ timestamps and its date checks ("not before today") use it; the audit log record
 
 from anju.core.errors import NotAllowed, WorkflowError
 from anju.matters.actions.base import AUDITED_FIELDS, begin, finish
-from anju.matters.actions.notices import remind_deadlines, remind_ungraded
 from anju.matters.actions.coordination import (
     add_cohandler,
     answer_request,
@@ -25,6 +24,7 @@ from anju.matters.actions.coordination import (
     request_coordination,
     withdraw_cohandling,
 )
+from anju.matters.actions.notices import remind_deadlines, remind_ungraded
 from anju.matters.actions.records import (
     add_note,
     confirm_black_swan,
