@@ -217,3 +217,23 @@ def test_actions_take_their_time_from_now(world, assigned_matter):
     assert (task.created_at, task.completed_at) == (at, at + dt.timedelta(hours=2))
     times = list(assigned_matter.events.filter(kind__startswith="cohandling").values_list("at", flat=True))
     assert times == [at, at + dt.timedelta(hours=2)]
+
+
+def test_a_co_handling_unit_records_but_does_not_move_the_matter(world, assigned_matter):
+    officer = world.officer
+    _add(world, assigned_matter)
+    actions.add_note(officer, assigned_matter, note="派出所已走访用工单位")  # recording: allowed
+    for move in (
+        lambda: actions.start(officer, assigned_matter),
+        lambda: actions.resolve(officer, assigned_matter, outcome="已支付"),
+        lambda: actions.return_matter(officer, assigned_matter, reason="不属本单位职责"),
+        lambda: actions.escalate(officer, assigned_matter, reason="需县里协调"),
+    ):
+        with pytest.raises(NotAllowed):
+            move()
+    assigned_matter.refresh_from_db()
+    assert assigned_matter.status == "assigned"  # unchanged
+    # positive control: the responsible unit's own cadre moves it
+    actions.start(world.cadre, assigned_matter)
+    assigned_matter.refresh_from_db()
+    assert assigned_matter.status == "resolving"

@@ -132,6 +132,14 @@ def acting_unit_ids(matter) -> set[int]:
     return units
 
 
+def may_move(user, matter) -> bool:
+    """Whether the user's unit may move the matter along the workflow (resolve, return, escalate …): a
+    co-handling unit records its own work on the matter, but only the responsible unit moves it."""
+    if user.role not in UNIT_SCOPED_ROLES:
+        return True
+    return user.unit_id is not None and user.unit_id == matter.responsible_unit_id
+
+
 def may_act_on(user, matter) -> bool:
     """Whether the user's unit rule lets them change the matter (area scope and role are checked apart).
     Department officers act only on their unit's matters, whatever they may see."""

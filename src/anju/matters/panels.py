@@ -15,7 +15,7 @@ from django import forms as django_forms
 from django.utils.translation import gettext_lazy as _
 
 from anju.core.permissions import may
-from anju.core.scoping import may_act_on
+from anju.core.scoping import may_act_on, may_move
 from anju.matters import actions, forms
 from anju.matters.models import Matter
 from anju.matters.workflow import WORKFLOW, Action
@@ -67,7 +67,12 @@ class Panel:
         return form
 
     def visible_to(self, user, matter) -> bool:
-        return may(user, self.permission) and may_act_on(user, matter) and self.available(matter)
+        return (
+            may(user, self.permission)
+            and may_act_on(user, matter)
+            and (self.spec.target is None or may_move(user, matter))
+            and self.available(matter)
+        )
 
 
 PANEL_LIST = [

@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 
 from anju.core import audit
 from anju.core.concurrency import lock_checked
-from anju.core.errors import WorkflowError
+from anju.core.errors import NotAllowed, WorkflowError
 from anju.core.permissions import require
+from anju.core.scoping import may_move
 from anju.matters import audience
 from anju.matters.models import Matter, MatterEvent
 from anju.matters.risk import current_matrix
@@ -77,6 +78,8 @@ def begin(actor, matter: Matter, action: str, version=None, now: dt.datetime | N
     lock_checked(matter, version)
     # Scope and unit on the row as it is now: an assignment since the caller read it counts.
     require(actor, spec.permission, matter)
+    if spec.target is not None and not may_move(actor, matter):
+        raise NotAllowed(_("协办单位记录本单位的办理情况；事项的流转（办结、退回、上报等）由责任单位办理。"))
     if not spec.allows(matter.status):
         raise WorkflowError(spec.refusal_message(matter.status))
     return Step(actor, matter, spec, now or timezone.now(), matter.status, snapshot(matter))
