@@ -39,7 +39,12 @@ def test_a_stale_body_version_is_409_and_changes_nothing(api, matters):
     centre, town = api(matters.centre_staff), api(matters.town_staff)
     path = f"/matters/{matters.matter_a.pk}"
     seen = centre.get(path).json()["version"]
-    assert post(town, path + "/black_swan", {"confirmed": False, "version": seen}).status_code == 200
+    assert (
+        post(
+            town, path + "/black_swan", {"confirmed": False, "reason": "并非罕见", "version": seen}
+        ).status_code
+        == 200
+    )
     response = post(centre, path + "/grey_rhino", {"marked": True, "version": seen})
     assert response.status_code == 409
     assert response.json()["detail"] == STALE_MATTER

@@ -168,7 +168,10 @@ def test_reject_supervise_note_and_flags(tomorrow, api, matters):
     assert body["timeline"][-1]["note"] == "现场已稳定"
     assert ok(county.post(f"/matters/{mid}/grey_rhino", {"marked": True}))["grey_rhino"] is True
     assert (
-        ok(county.post(f"/matters/{mid}/black_swan", {"confirmed": False}))["black_swan_confirmed"] is False
+        ok(county.post(f"/matters/{mid}/black_swan", {"confirmed": False, "reason": "同类事项常见"}))[
+            "black_swan_confirmed"
+        ]
+        is False
     )
     body = ok(county.post(f"/matters/{mid}/reject", {"reason": "不属于受理范围"}))
     assert body["status"] == "rejected" and body["public_note"] == "不属于受理范围"

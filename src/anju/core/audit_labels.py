@@ -58,6 +58,11 @@ ACTION_LABELS = {
     "matter.supervised": _("事项督办"),
     "matter.note": _("事项备注"),
     "matter.black_swan": _("黑天鹅研判"),
+    "matter.black_swan_dismissed": _("排除黑天鹅"),
+    "matter.mitigation_plan": _("制定缓释方案"),
+    "matter.regraded": _("重新定级"),
+    "matter.facts_corrected": _("更正事项信息"),
+    "matter.root_cause_done": _("完成根因分析"),
     "matter.grey_rhino": _("灰犀牛标记"),
     "matter.party_added": _("添加当事人"),
     # 稳评

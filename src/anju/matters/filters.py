@@ -79,6 +79,7 @@ class LedgerFilterForm(DateRangeForm):
         choices=[("", _("全部")), *LEVEL_CHOICES, (HIGH_AND_ABOVE, _("较高及以上"))],
     )
     overdue = forms.BooleanField(label=_("仅超期"), required=False)
+    grey_rhino = forms.BooleanField(label=_("仅灰犀牛"), required=False)
     date_from = forms.DateField(
         label=_("登记日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -125,6 +126,8 @@ def apply_filters(qs: QuerySet, cleaned: dict) -> QuerySet:
         qs = qs.filter(current_level_q(level))
     if cleaned.get("overdue"):
         qs = qs.overdue()
+    if cleaned.get("grey_rhino"):
+        qs = qs.filter(grey_rhino=True)
     if start := cleaned.get("date_from"):
         qs = qs.filter(registered_at__gte=local_midnight(start))
     if end := cleaned.get("date_to"):

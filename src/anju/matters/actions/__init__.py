@@ -19,7 +19,6 @@ from anju.matters.actions.base import AUDITED_FIELDS, begin, finish
 from anju.matters.actions.notices import remind_deadlines
 from anju.matters.actions.records import (
     add_note,
-    confirm_black_swan,
     record_export,
     record_mediation,
     set_grey_rhino,
@@ -27,6 +26,7 @@ from anju.matters.actions.records import (
     supervise,
 )
 from anju.matters.actions.register import add_party, create_matter
+from anju.matters.actions.regrade import correct_facts, regrade
 from anju.matters.actions.steps import (
     archive,
     assess,
@@ -39,6 +39,12 @@ from anju.matters.actions.steps import (
     return_matter,
     start,
 )
+from anju.matters.actions.swans import (
+    complete_root_cause,
+    confirm_black_swan,
+    dismiss_black_swan,
+    set_mitigation_plan,
+)
 
 __all__ = [
     "AUDITED_FIELDS",
@@ -50,7 +56,10 @@ __all__ = [
     "assess",
     "assign",
     "begin",
+    "complete_root_cause",
     "confirm_black_swan",
+    "correct_facts",
+    "dismiss_black_swan",
     "create_matter",
     "escalate",
     "finish",
@@ -58,11 +67,13 @@ __all__ = [
     "merge",
     "record_export",
     "record_mediation",
+    "regrade",
     "reject",
     "remind_deadlines",
     "resolve",
     "return_matter",
     "set_grey_rhino",
+    "set_mitigation_plan",
     "set_residual_risk",
     "start",
     "supervise",

@@ -31,6 +31,11 @@ EVENT_LABELS = {
     "supervised": N_("督办"),
     "note": N_("备注"),
     "black_swan": N_("黑天鹅研判"),
+    "black_swan_dismissed": N_("排除黑天鹅"),
+    "mitigation_plan": N_("缓释方案"),
+    "regraded": N_("重新定级"),
+    "facts_corrected": N_("更正信息"),
+    "root_cause_done": N_("根因分析"),
     "grey_rhino": N_("灰犀牛"),
     "party_added": N_("当事人"),
 }
