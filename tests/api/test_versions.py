@@ -60,7 +60,7 @@ def test_a_stale_body_version_is_409_and_changes_nothing(api, matters):
 )
 def test_if_match_is_checked_like_the_body(api, matters, if_match, expected):
     centre = api(matters.centre_staff)
-    actions.confirm_black_swan(matters.centre_staff, matters.matter_a, confirmed=False)  # version 2
+    actions.dismiss_black_swan(matters.centre_staff, matters.matter_a, reason="并非罕见")  # version 2
     path = f"/matters/{matters.matter_a.pk}/note"
     response = post(centre, path, {"note": "核实情况"}, **{"If-Match": if_match})
     assert response.status_code == expected, response.content.decode()

@@ -45,6 +45,8 @@ def test_ledger_lists_scoped_matters_with_badges(client, world, make_matter, adv
         deadline=timezone.localdate() - dt.timedelta(days=1),
     )
     actions.set_grey_rhino(world.centre_staff, mine, marked=True)
+    # first of its kind and now of consequence 4 (3 × 4 is still 较高): suggested as a 黑天鹅
+    actions.regrade(world.centre_staff, mine, likelihood=3, consequence=4, reason="涉及人数增加")
     make_matter(area=world.village_b1, title="西一村纠纷")
     response, html = page(client, world.cadre, reverse("matters:ledger"))
     assert response.status_code == 200
