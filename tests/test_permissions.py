@@ -144,6 +144,8 @@ def _build(world) -> dict[str, SimpleNamespace]:
             likelihood=5,
             consequence=5,
         )
+        # 5 × 5 is a grey rhino: assigned only with a mitigation plan
+        matter_actions.set_mitigation_plan(root, matter, plan="专班盯办")
         matter_actions.assign(root, matter, unit=units[key], deadline=deadline)
         session = matter_actions.record_mediation(
             root,

@@ -35,10 +35,11 @@ def ungraded(user, now: dt.datetime | None = None) -> QuerySet:
 
 
 def black_swan_review(user) -> QuerySet:
-    """黑天鹅待研判: suggested and neither confirmed nor dismissed yet, oldest first."""
+    """黑天鹅待研判: open, suggested and neither confirmed nor dismissed yet, oldest first. (A closed matter can
+    still be confirmed on its page; the queue is for what is still unfolding.)"""
     return (
         scoped(user, Matter)
-        .filter(black_swan_suggested=True, black_swan_confirmed__isnull=True)
+        .filter(black_swan_suggested=True, black_swan_confirmed__isnull=True, status__in=OPEN_STATUSES)
         .order_by("registered_at", "id")
     )
 
