@@ -170,3 +170,17 @@ def test_review_lists_are_scoped(client, world, make_matter):
         reverse("matters:complete_root_cause", args=[task.pk]), {f"t{task.pk}-findings": "越界"}
     )
     assert response.status_code == 404
+
+
+def test_an_officer_sees_the_tasks_of_their_unit_only(client, world, make_matter, settings):
+    settings.ANJU_DEPARTMENT_VISIBILITY = "unit"  # the officer sees only their unit's matters
+    ours = make_matter(title="派出所牵头的根因分析", likelihood=2, consequence=5)
+    theirs = make_matter(title="村委会牵头的根因分析", area=world.village_a2, likelihood=2, consequence=5)
+    actions.confirm_black_swan(world.centre_staff, ours, reason="首次", unit=world.police, deadline=DUE)
+    actions.confirm_black_swan(
+        world.centre_staff, theirs, reason="首次", unit=world.committee_a1, deadline=DUE
+    )
+    assert [t.matter for t in queues.root_cause_tasks(world.officer)] == [ours]
+    client.force_login(world.officer)
+    html = client.get(reverse("matters:root_cause")).content.decode()
+    assert "派出所牵头的根因分析" in html and "村委会牵头的根因分析" not in html

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from anju.core.scoping import scoped
+from anju.core.scoping import is_unit_scoped, scoped
 from anju.matters.models import Matter, RootCauseTask
 from anju.matters.workflow import OPEN_STATUSES
 
@@ -53,9 +53,18 @@ def grey_rhinos_without_plan(user) -> QuerySet:
     return grey_rhinos(user).filter(mitigation_plan="")
 
 
+def visible_root_cause_tasks(user) -> QuerySet:
+    """根因分析 tasks in the user's area. A department officer sees the tasks addressed to their unit and those
+    of the matters they may see."""
+    qs = scoped(user, RootCauseTask)
+    if is_unit_scoped(user):
+        qs = qs.filter(Q(unit_id=user.unit_id) | Q(matter__in=scoped(user, Matter).values("pk")))
+    return qs
+
+
 def root_cause_tasks(user, *, done: bool = False) -> QuerySet:
-    """根因分析 tasks of confirmed 黑天鹅 matters in the user's scope: open ones by deadline, or done ones."""
-    qs = scoped(user, RootCauseTask).select_related("matter", "unit", "completed_by")
+    """The visible 根因分析 tasks: open ones by deadline, or done ones, latest first."""
+    qs = visible_root_cause_tasks(user).select_related("matter", "unit", "completed_by")
     if done:
         return qs.filter(completed_at__isnull=False).order_by("-completed_at", "-id")
     return qs.filter(completed_at__isnull=True).order_by("deadline", "id")

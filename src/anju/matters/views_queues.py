@@ -22,7 +22,6 @@ from anju.core.scoping import get_scoped_or_404
 from anju.matters import actions, queues
 from anju.matters.filters import LEDGER_RELATED
 from anju.matters.forms_review import RootCauseForm
-from anju.matters.models import RootCauseTask
 
 
 def _page(request, qs):
@@ -78,7 +77,8 @@ def root_cause(request):
 @login_required
 @require_POST
 def complete_root_cause(request, pk: int):
-    task = get_scoped_or_404(request.user, RootCauseTask.objects.select_related("matter", "unit"), pk=pk)
+    tasks = queues.visible_root_cause_tasks(request.user).select_related("matter", "unit")
+    task = get_scoped_or_404(request.user, tasks, pk=pk)
     form = RootCauseForm(request.POST, prefix=f"t{task.pk}")
     if not form.is_valid():
         messages.error(request, _("请填写根因分析结论。"))
