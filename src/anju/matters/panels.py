@@ -274,6 +274,7 @@ PANEL_LIST = [
         review.MitigationForm,
         lambda u, m, c: actions.set_mitigation_plan(u, m, plan=c["plan"], version=c["version"]),
         _("已保存缓释方案。"),
+        shown_when=lambda m: m.grey_rhino or bool(m.mitigation_plan),  # the plan a grey rhino needs
         needs_matter=True,
     ),
     Panel(
