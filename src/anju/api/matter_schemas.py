@@ -387,7 +387,7 @@ class RegradeIn(VersionIn):
 
 class CorrectIn(VersionIn):
     reason: FilledText = Field(..., description="更正原因: internal")
-    people_involved: StrictInt | None = Field(None, ge=0)
+    people_involved: StrictInt | None = Field(None, ge=0, le=2**31 - 1)
     amount_involved: Amount | None = None
     domain: str | None = Field(None, description="domain code")
     area: str | None = Field(None, description="area code, within the caller's area")
