@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anju.core.errors import WorkflowError
+from anju.core.models import AuditEvent
 from anju.dashboard import figures as dashboard_figures
 from anju.matters import actions, queues
 from anju.reports import figures as report_figures
@@ -49,6 +50,8 @@ def test_mitigation_plan_guard(world, make_matter):
         outside=outsider(world, "centre_staff"),
     )
     assert matter.events.get(kind="mitigation_plan").note == "缓释方案：专班盯办"
+    audit = AuditEvent.objects.get(action="matter.mitigation_plan", object_id=str(matter.pk))
+    assert (audit.before, audit.after) == ({"mitigation_plan": ""}, {"mitigation_plan": "专班盯办"})
 
 
 def test_ledger_filter_and_overview_count_of_grey_rhinos(client, world, make_matter):
