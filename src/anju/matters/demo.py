@@ -29,7 +29,7 @@ def load_matters_demo() -> str:
     regraded = 0
     for matter, (likelihood, consequence, reason) in zip(
         graded.order_by("-registered_at")[:2],
-        [(2, 2, "已签订分期支付协议，聚集风险明显下降"), (4, 3, "涉及人数增加，当事人多次到镇政府反映")],
+        [(2, 2, "已约谈相关方并落实整改措施，风险明显下降"), (4, 3, "涉及人数增加，当事人多次到镇政府反映")],
         strict=False,
     ):
         actions.regrade(staff, matter, likelihood=likelihood, consequence=consequence, reason=reason, now=now)
@@ -44,7 +44,7 @@ def load_matters_demo() -> str:
             staff,
             corrected,
             people_involved=corrected.people_involved + 8,
-            reason="回访核实：登记时漏计同一工地的另外八名工人",
+            reason="回访核实：登记时漏计了另外八名反映同一问题的群众",
             now=now,
         )
     # The review of two earlier, since closed, suggestions; the open ones stay in the queue for the demo.
