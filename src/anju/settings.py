@@ -294,6 +294,10 @@ ANJU_PUBLIC_SUBMIT_PER_HOUR = int(os.environ.get("ANJU_PUBLIC_SUBMIT_PER_HOUR", 
 ANJU_PUBLIC_TRACK_PER_HOUR = int(os.environ.get("ANJU_PUBLIC_TRACK_PER_HOUR", 60))
 ANJU_PUBLIC_TRACK_PER_CODE_PER_HOUR = int(os.environ.get("ANJU_PUBLIC_TRACK_PER_CODE_PER_HOUR", 30))
 ANJU_RISK_MATRIX = os.environ.get("ANJU_RISK_MATRIX", "")  # path to a matrix file; default the packaged one
+# A matter still without a risk level this many hours after registration is on the 待定级 queue.
+ANJU_UNGRADED_HOURS = int(os.environ.get("ANJU_UNGRADED_HOURS", 24))
+# 黑天鹅 is suggested for a first-of-its-kind matter only at this consequence or above (1–5 scale).
+ANJU_BLACK_SWAN_MIN_CONSEQUENCE = int(os.environ.get("ANJU_BLACK_SWAN_MIN_CONSEQUENCE", 4))
 ANJU_PAGE_SIZE = 25
 # API tokens: how long a new one lasts unless its owner chooses less, and the longest anyone may choose.
 ANJU_API_TOKEN_DAYS = int(os.environ.get("ANJU_API_TOKEN_DAYS", 90))

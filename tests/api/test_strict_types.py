@@ -40,12 +40,13 @@ def test_date_to_zero_is_not_1970(api, matters):
 def test_a_boolean_in_a_body_takes_only_true_or_false(api, matters, value):
     client = api(matters.centre_staff)
     mid = matters.matter_a.pk
-    response = client.post(f"/matters/{mid}/black_swan", {"confirmed": value})
+    response = client.post(f"/matters/{mid}/black_swan", {"confirmed": value, "reason": "首次出现"})
     assert response.status_code == 422, value
     assert response.json()["errors"] == {"confirmed": [BOOL_MESSAGE]}
     matters.matter_a.refresh_from_db()
     assert matters.matter_a.black_swan_confirmed is None  # nothing changed
-    ok = client.post(f"/matters/{mid}/black_swan", {"confirmed": True})
+    confirm = {"confirmed": True, "reason": "首次出现", "unit": matters.police.pk, "deadline": "2099-01-31"}
+    ok = client.post(f"/matters/{mid}/black_swan", confirm)
     assert ok.status_code == 200 and ok.json()["black_swan_confirmed"] is True
 
 

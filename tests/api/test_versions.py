@@ -39,7 +39,12 @@ def test_a_stale_body_version_is_409_and_changes_nothing(api, matters):
     centre, town = api(matters.centre_staff), api(matters.town_staff)
     path = f"/matters/{matters.matter_a.pk}"
     seen = centre.get(path).json()["version"]
-    assert post(town, path + "/black_swan", {"confirmed": False, "version": seen}).status_code == 200
+    assert (
+        post(
+            town, path + "/black_swan", {"confirmed": False, "reason": "并非罕见", "version": seen}
+        ).status_code
+        == 200
+    )
     response = post(centre, path + "/grey_rhino", {"marked": True, "version": seen})
     assert response.status_code == 409
     assert response.json()["detail"] == STALE_MATTER
@@ -55,7 +60,7 @@ def test_a_stale_body_version_is_409_and_changes_nothing(api, matters):
 )
 def test_if_match_is_checked_like_the_body(api, matters, if_match, expected):
     centre = api(matters.centre_staff)
-    actions.confirm_black_swan(matters.centre_staff, matters.matter_a, confirmed=False)  # version 2
+    actions.dismiss_black_swan(matters.centre_staff, matters.matter_a, reason="并非罕见")  # version 2
     path = f"/matters/{matters.matter_a.pk}/note"
     response = post(centre, path, {"note": "核实情况"}, **{"If-Match": if_match})
     assert response.status_code == expected, response.content.decode()

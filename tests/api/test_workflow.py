@@ -57,6 +57,8 @@ def test_from_report_to_archive(tomorrow, api, world):
 
     steps = [
         (centre, "assess", {"likelihood": 4, "consequence": 4}, "assessed"),
+        # 4 × 4 is a grey rhino: assigned only with a mitigation plan
+        (centre, "mitigation", {"plan": "分批兑付，每周核查"}, "assessed"),
         (
             centre,
             "assign",
@@ -86,11 +88,13 @@ def test_from_report_to_archive(tomorrow, api, world):
 
     detail = ok(cadre.get(f"/matters/{mid}"))
     assert detail["level"] == "critical" and detail["grey_rhino"] is True
+    assert detail["mitigation_plan"] == "分批兑付，每周核查"
     assert detail["responsible_unit"]["name"] == "东镇派出所"
     assert detail["satisfaction"] == "satisfied" and detail["outcome"] == "工资已全部支付"
     assert [e["kind"] for e in detail["timeline"]] == [
         "registered",
         "assessed",
+        "mitigation_plan",
         "assigned",
         "started",
         "mediation",
@@ -102,7 +106,7 @@ def test_from_report_to_archive(tomorrow, api, world):
     assert detail["follow_ups"][0]["satisfaction_label"] == "满意"
     # archived: only notes remain for a cadre (parties are added to open matters, as on the matter page)
     assert detail["allowed_actions"] == ["note"]
-    assert AuditEvent.objects.filter(object_type="matters.matter", object_id=str(mid)).count() == 8
+    assert AuditEvent.objects.filter(object_type="matters.matter", object_id=str(mid)).count() == 9
 
 
 def test_allowed_actions_follow_status_and_role(api, matters):
@@ -168,7 +172,10 @@ def test_reject_supervise_note_and_flags(tomorrow, api, matters):
     assert body["timeline"][-1]["note"] == "现场已稳定"
     assert ok(county.post(f"/matters/{mid}/grey_rhino", {"marked": True}))["grey_rhino"] is True
     assert (
-        ok(county.post(f"/matters/{mid}/black_swan", {"confirmed": False}))["black_swan_confirmed"] is False
+        ok(county.post(f"/matters/{mid}/black_swan", {"confirmed": False, "reason": "同类事项常见"}))[
+            "black_swan_confirmed"
+        ]
+        is False
     )
     body = ok(county.post(f"/matters/{mid}/reject", {"reason": "不属于受理范围"}))
     assert body["status"] == "rejected" and body["public_note"] == "不属于受理范围"

@@ -112,7 +112,13 @@ def _call(world, make_matter, action: str, actor, matter):
         case "reject":
             return actions.reject(actor, matter, reason="不属于受理范围")
         case "confirm_black_swan":
-            return actions.confirm_black_swan(actor, matter, confirmed=True)
+            return actions.confirm_black_swan(
+                actor,
+                matter,
+                reason="首次出现且后果严重",
+                unit=world.police,
+                deadline=today + dt.timedelta(days=30),
+            )
         case "set_grey_rhino":
             return actions.set_grey_rhino(actor, matter, marked=True)
         case "supervise":

@@ -29,6 +29,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PAIRS = 10
 
 
+def swan_confirmation(world) -> dict:
+    """What confirming a 黑天鹅 takes: the reason and the 根因分析 task's unit and deadline."""
+    deadline = dt.date.today() + dt.timedelta(days=30)
+    return {"reason": "首次出现且后果严重", "unit": world.police, "deadline": deadline}
+
+
 def race(*calls) -> list[tuple[str, object]]:
     """Start ``calls`` together; per call ``("ok", result)``, ``("conflict", exc)``, ``("refused", exc)``
     (another WorkflowError: the state had moved on) or ``("error", exc)``, which fails the test."""
@@ -82,7 +88,7 @@ def test_paired_flag_edits_from_the_same_page_never_revert_each_other(world, mak
                 world.centre_staff, fresh(pk), marked=True, version=v
             ),
             lambda pk=matter.pk, v=seen: actions.confirm_black_swan(
-                world.town_staff, fresh(pk), confirmed=True, version=v
+                world.town_staff, fresh(pk), **swan_confirmation(world), version=v
             ),
         )
         outcomes[tuple(sorted(kinds(pair)))] += 1
@@ -107,7 +113,9 @@ def test_paired_flag_edits_without_a_version_both_apply_in_order(world, make_mat
         matter = make_matter()
         pair = race(
             lambda pk=matter.pk: actions.set_grey_rhino(world.centre_staff, fresh(pk), marked=True),
-            lambda pk=matter.pk: actions.confirm_black_swan(world.town_staff, fresh(pk), confirmed=True),
+            lambda pk=matter.pk: actions.confirm_black_swan(
+                world.town_staff, fresh(pk), **swan_confirmation(world)
+            ),
         )
         assert kinds(pair) == ("ok", "ok"), pair
         matter.refresh_from_db()

@@ -45,6 +45,8 @@ def test_ledger_lists_scoped_matters_with_badges(client, world, make_matter, adv
         deadline=timezone.localdate() - dt.timedelta(days=1),
     )
     actions.set_grey_rhino(world.centre_staff, mine, marked=True)
+    # first of its kind and now of consequence 4 (3 × 4 is still 较高): suggested as a 黑天鹅
+    actions.regrade(world.centre_staff, mine, likelihood=3, consequence=4, reason="涉及人数增加")
     make_matter(area=world.village_b1, title="西一村纠纷")
     response, html = page(client, world.cadre, reverse("matters:ledger"))
     assert response.status_code == 200
@@ -407,10 +409,19 @@ def test_supervision_redirect_refuses_foreign_hosts(client, world, make_matter, 
 def test_flags_notes_and_follow_up_through_the_page(client, world, make_matter, advance):
     matter = make_matter(area=world.grid_a1)  # in the grid worker's own grid
     act(client, world.centre_staff, matter, "grey_rhino", {"marked": "yes"})
-    act(client, world.centre_staff, matter, "black_swan", {"confirmed": "no"})
+    act(
+        client,
+        world.centre_staff,
+        matter,
+        "black_swan",
+        {"reason": "已知风险", "unit": world.police.pk, "deadline": "2099-01-31"},
+    )
+    act(client, world.centre_staff, matter, "mitigation", {"plan": "分批支付工资，劳动监察每周核查"})
     act(client, world.cadre, matter, "note", {"note": "已电话联系工地负责人", "public": "on"})
     matter.refresh_from_db()
-    assert matter.grey_rhino and matter.black_swan_confirmed is False
+    assert matter.grey_rhino and matter.black_swan_confirmed is True
+    assert matter.root_cause_tasks.get().unit == world.police
+    assert matter.mitigation_plan == "分批支付工资，劳动监察每周核查"
     assert matter.events.get(kind="note").public
     advance(matter, "resolved")
     response = act(

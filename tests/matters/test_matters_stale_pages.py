@@ -38,7 +38,7 @@ def test_a_stale_flag_edit_is_refused_next_to_the_form_and_changes_nothing(clien
     matter = make_matter()
     shown = matter.version
     # another user confirms 黑天鹅 while this page is open
-    actions.confirm_black_swan(world.town_staff, matter, confirmed=False)
+    actions.dismiss_black_swan(world.town_staff, matter, reason="并非罕见")
     events_before = matter.events.count()
     client.force_login(world.centre_staff)
     response = post_panel(client, matter, "grey_rhino", {"marked": "yes", "version": shown})

@@ -69,8 +69,18 @@ def perform(action, actor, matter, world, into=None):
             actor, matter, role="respondent", name="某建筑公司", is_organisation=True
         ),
         "residual": lambda: actions.set_residual_risk(actor, matter, likelihood=1, consequence=1),
-        "black_swan": lambda: actions.confirm_black_swan(actor, matter, confirmed=True),
+        "black_swan": lambda: actions.confirm_black_swan(
+            actor,
+            matter,
+            reason="首次出现且后果严重",
+            unit=world.police,
+            deadline=today + dt.timedelta(days=30),
+        ),
+        "black_swan_dismiss": lambda: actions.dismiss_black_swan(actor, matter, reason="同类事项并不罕见"),
         "grey_rhino": lambda: actions.set_grey_rhino(actor, matter, marked=True),
+        "mitigation": lambda: actions.set_mitigation_plan(actor, matter, plan="每周走访，分批兑付"),
+        "regrade": lambda: actions.regrade(actor, matter, likelihood=4, consequence=2, reason="人数增加"),
+        "correct": lambda: actions.correct_facts(actor, matter, people_involved=30, reason="登记时人数有误"),
     }
     return calls[action]()
 
@@ -96,7 +106,11 @@ EXPECTED = {
     "parties": (OPEN, None),
     "residual": (OPEN | {"resolved"}, None),
     "black_swan": (EVERY, None),
+    "black_swan_dismiss": (EVERY, None),
     "grey_rhino": (EVERY, None),
+    "mitigation": (OPEN, None),
+    "regrade": (OPEN, None),
+    "correct": (OPEN, None),
 }
 
 
@@ -153,7 +167,11 @@ EXPECTED_RULES = {
     "parties": ("matter.note", "party_added", "internal"),
     "residual": ("matter.assess", "residual_assessed", "internal"),
     "black_swan": ("matter.flag", "black_swan", "internal"),
+    "black_swan_dismiss": ("matter.flag", "black_swan_dismissed", "internal"),
     "grey_rhino": ("matter.flag", "grey_rhino", "internal"),
+    "mitigation": ("matter.flag", "mitigation_plan", "internal"),
+    "regrade": ("matter.assess", "regraded", "internal"),
+    "correct": ("matter.correct", "facts_corrected", "internal"),
 }
 
 
@@ -300,11 +318,12 @@ def test_merge_into_itself_or_a_closed_matter_is_refused(world, make_matter, rea
 
 
 def test_black_swan_is_suggested_only_for_the_first_of_its_kind_in_an_area_and_domain(world, make_matter):
-    first = make_matter()
-    same = make_matter(title="又一起欠薪")
-    other_kind = make_matter(kind=MatterKind.HAZARD)
-    other_area = make_matter(area=world.village_a2)
-    other_domain = make_matter(domain=world.land)
+    severe = {"likelihood": 2, "consequence": 4}  # consequence at the default threshold
+    first = make_matter(**severe)
+    same = make_matter(title="又一起欠薪", **severe)
+    other_kind = make_matter(kind=MatterKind.HAZARD, **severe)
+    other_area = make_matter(area=world.village_a2, **severe)
+    other_domain = make_matter(domain=world.land, **severe)
     assert first.black_swan_suggested
     assert not same.black_swan_suggested
     assert (
@@ -312,11 +331,12 @@ def test_black_swan_is_suggested_only_for_the_first_of_its_kind_in_an_area_and_d
         and other_area.black_swan_suggested
         and other_domain.black_swan_suggested
     )
-    actions.confirm_black_swan(world.centre_staff, first, confirmed=True)
+    confirmation = {"reason": "首次出现", "unit": world.police, "deadline": dt.date(2099, 1, 31)}
+    actions.confirm_black_swan(world.centre_staff, first, **confirmation)
     first.refresh_from_db()
     assert first.black_swan_confirmed is True
     with pytest.raises(NotAllowed):
-        actions.confirm_black_swan(world.cadre, same, confirmed=True)
+        actions.confirm_black_swan(world.cadre, same, **confirmation)
 
 
 @pytest.mark.parametrize(

@@ -129,7 +129,9 @@ def test_every_action_and_text_field_of_the_main_path(world, client):
     )
     actions.add_note(staff, matter, note=mark("备注"))
     actions.set_grey_rhino(staff, matter, marked=True)
-    actions.confirm_black_swan(staff, matter, confirmed=True)
+    actions.confirm_black_swan(staff, matter, reason=mark("黑天鹅理由"), unit=world.police, deadline=later)
+    actions.set_mitigation_plan(staff, matter, plan=mark("缓释方案"))  # a grey rhino is assigned with a plan
+    actions.regrade(staff, matter, likelihood=4, consequence=5, reason=mark("调整原因"))
     assert_page(client, code, "已研判", lines, mark)
 
     # A note the staff mark 群众可见 is written for the citizen and shown as written.

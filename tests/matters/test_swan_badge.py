@@ -5,11 +5,11 @@ from django.urls import reverse
 from anju.matters import actions
 
 WHY = "本区域本领域此前没有登记过此类事项"
-HINT = "首次出现此类事项，待中心确认"
+HINT = "首次出现且后果严重，待中心研判"
 
 
 def test_suggested_swan_badge_explains_itself_on_ledger_and_detail(client, world, make_matter):
-    first = make_matter(title="首个欠薪事项")
+    first = make_matter(title="首个欠薪事项", likelihood=2, consequence=4)  # first of its kind, severe
     assert first.black_swan_suggested and first.black_swan_confirmed is None
     client.force_login(world.centre_staff)
     for url in (reverse("matters:ledger"), reverse("matters:detail", args=[first.pk])):
@@ -20,10 +20,10 @@ def test_suggested_swan_badge_explains_itself_on_ledger_and_detail(client, world
 
 
 def test_no_hint_once_staff_have_ruled_the_swan_out(client, world, make_matter):
-    first = make_matter(title="首个欠薪事项")
-    second = make_matter(title="第二个欠薪事项")  # same area, domain, kind: not the first of its kind
+    first = make_matter(title="首个欠薪事项", likelihood=2, consequence=4)
+    second = make_matter(title="第二个欠薪事项", likelihood=2, consequence=5)  # not the first of its kind
     assert not second.black_swan_suggested
-    actions.confirm_black_swan(world.centre_staff, first, confirmed=False)
+    actions.dismiss_black_swan(world.centre_staff, first, reason="同类事项在邻村常见")
     client.force_login(world.centre_staff)
     html = client.get(reverse("matters:detail", args=[first.pk])).content.decode()
     assert "已排除黑天鹅" in html and HINT not in html

@@ -16,15 +16,18 @@ from anju.api.matter_schemas import (
     AssessIn,
     AssignIn,
     BlackSwanIn,
+    CorrectIn,
     FollowUpIn,
     GreyRhinoIn,
     MatterDetailOut,
     MediationIn,
     MergeIn,
+    MitigationIn,
     NoteIn,
     NoteOnlyIn,
     PartyAddIn,
     ReasonIn,
+    RegradeIn,
     RejectIn,
     ResidualIn,
     ResolveIn,
@@ -171,9 +174,51 @@ def residual(request, matter_id: int, payload: ResidualIn, response: HttpRespons
     return _act(request, response, payload, matter_id, lambda u, m, f: actions.set_residual_risk(u, m, **f))
 
 
-@_endpoint("black_swan", "confirm or rule out")
+@_endpoint("black_swan", "confirm (opening a 根因分析 task) or dismiss, with the reason")
 def black_swan(request, matter_id: int, payload: BlackSwanIn, response: HttpResponse):
-    return _act(request, response, payload, matter_id, lambda u, m, f: actions.confirm_black_swan(u, m, **f))
+    def run(user, matter, f):
+        if f["confirmed"]:
+            unit = lookups.unit(f["unit"]) if f["unit"] is not None else None
+            actions.confirm_black_swan(
+                user, matter, reason=f["reason"], unit=unit, deadline=f["deadline"], version=f["version"]
+            )
+        else:
+            actions.dismiss_black_swan(user, matter, reason=f["reason"], version=f["version"])
+
+    return _act(request, response, payload, matter_id, run)
+
+
+@_endpoint("black_swan_dismiss", "dismiss the suggestion, with the reason")
+def black_swan_dismiss(request, matter_id: int, payload: ReasonIn, response: HttpResponse):
+    return _act(request, response, payload, matter_id, lambda u, m, f: actions.dismiss_black_swan(u, m, **f))
+
+
+@_endpoint("regrade", "a new grading with its reason; the previous one is kept")
+def regrade(request, matter_id: int, payload: RegradeIn, response: HttpResponse):
+    return _act(request, response, payload, matter_id, lambda u, m, f: actions.regrade(u, m, **f))
+
+
+@_endpoint("correct", "correct people, amount, domain, place or type, with the reason")
+def correct(request, matter_id: int, payload: CorrectIn, response: HttpResponse):
+    def run(user, matter, f):
+        actions.correct_facts(
+            user,
+            matter,
+            reason=f["reason"],
+            people_involved=f["people_involved"],
+            amount_involved=f["amount_involved"],
+            domain=lookups.domain(f["domain"]) if f["domain"] else None,
+            area=lookups.scoped_area(user, f["area"]) if f["area"] else None,
+            kind=str(payload.kind.value) if payload.kind else None,
+            version=f["version"],
+        )
+
+    return _act(request, response, payload, matter_id, run)
+
+
+@_endpoint("mitigation", "the 缓释方案 of a 灰犀牛")
+def mitigation(request, matter_id: int, payload: MitigationIn, response: HttpResponse):
+    return _act(request, response, payload, matter_id, lambda u, m, f: actions.set_mitigation_plan(u, m, **f))
 
 
 @_endpoint("grey_rhino", "mark or unmark")

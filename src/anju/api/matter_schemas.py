@@ -133,6 +133,7 @@ class MatterDetailOut(MatterOut):
     satisfaction: str
     closing_reason: str
     public_note: str
+    mitigation_plan: str = Field(description="缓释方案 (internal)")
     merged_into: MatterRef | None = None
     parties: list[PartyOut]
     timeline: list[EventOut]
@@ -201,6 +202,7 @@ def matter_detail_out(user, matter) -> dict:
         satisfaction=matter.satisfaction,
         closing_reason=matter.closing_reason,
         public_note=matter.public_note,
+        mitigation_plan=matter.mitigation_plan,
         merged_into=matter_ref(matter.merged_into),
         parties=[
             {
@@ -367,7 +369,33 @@ class NoteIn(VersionIn):
 
 
 class BlackSwanIn(VersionIn):
-    confirmed: StrictBool
+    confirmed: StrictBool = Field(
+        ..., description="true: confirm (a 根因分析 task for unit by deadline); false: dismiss"
+    )
+    reason: FilledText = Field(..., description="研判理由: internal")
+    unit: Id | None = Field(
+        None, description="id of the unit leading the root-cause analysis (when confirmed)"
+    )
+    deadline: IsoDate | None = Field(None, description="the root-cause analysis is due (when confirmed)")
+
+
+class RegradeIn(VersionIn):
+    likelihood: StrictInt = LIKELIHOOD
+    consequence: StrictInt = CONSEQUENCE
+    reason: FilledText = Field(..., description="调整原因: internal")
+
+
+class CorrectIn(VersionIn):
+    reason: FilledText = Field(..., description="更正原因: internal")
+    people_involved: StrictInt | None = Field(None, ge=0, le=2**31 - 1)
+    amount_involved: Amount | None = None
+    domain: str | None = Field(None, description="domain code")
+    area: str | None = Field(None, description="area code, within the caller's area")
+    kind: MatterKind | None = None
+
+
+class MitigationIn(VersionIn):
+    plan: FilledText = Field(..., description="缓释方案: internal")
 
 
 class GreyRhinoIn(VersionIn):

@@ -43,6 +43,7 @@ class MatterFilters(Schema):
     status: str | None = Field(None, description="a status, or 'open' for every open status")
     level: str | None = Field(None, description=" / ".join(code for code, _ in LEVEL_CHOICES))
     overdue: QueryBool = False
+    grey_rhino: QueryBool = Field(False, description="only 灰犀牛 matters")
     date_from: IsoDate | None = Field(None, description="registered on or after")
     date_to: IsoDate | None = Field(None, description="registered on or before")
     sort: str | None = Field(
@@ -66,8 +67,9 @@ def _ledger_params(filters: MatterFilters) -> dict:
             params[key] = params[key].isoformat()
     if "kind" in params:
         params["kind"] = str(params["kind"].value)
-    if params.get("overdue"):
-        params["overdue"] = "on"
+    for key in ("overdue", "grey_rhino"):
+        if params.get(key):
+            params[key] = "on"
     return params
 
 

@@ -7,6 +7,7 @@ from collections import Counter
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from anju.core.models import Area, AreaLevel, Domain
 from anju.core.scoping import scoped
@@ -15,6 +16,8 @@ from anju.matters.risk import LEVEL_RANK, current_matrix
 from anju.matters.workflow import OPEN_STATUSES, Status
 
 RESOLVED = (Status.RESOLVED, Status.FOLLOWED_UP, Status.ARCHIVED)
+NO_MATTERS_FILL = "#e5e7eb"  # an area without open matters
+UNGRADED_FILL = "#9ca3af"  # open matters, none of them graded yet (the 未定级 bar of the level chart)
 
 
 def key_figures(user, today: dt.date | None = None) -> dict:
@@ -40,6 +43,7 @@ def key_figures(user, today: dt.date | None = None) -> dict:
             | Q(residual_level="", inherent_level__in=("high", "critical"))
         )
         .count(),
+        "grey_rhino_open": matters.open().filter(grey_rhino=True).count(),
     }
 
 
@@ -108,7 +112,7 @@ def map_values(user, mode: str) -> tuple[list[Area], list[Area], dict[int, dict]
     towns = list(scoped(user, Area).filter(level=AreaLevel.TOWN)) if level == AreaLevel.VILLAGE else []
     by_path = {a.path: a for a in areas}
     depth = level  # number of codes in an area path at this level
-    stats: dict[int, dict] = {a.pk: {"count": 0, "level": ""} for a in areas}
+    stats: dict[int, dict] = {a.pk: {"count": 0, "level": "", "ungraded": 0} for a in areas}
     rows = scoped(user, Matter).open().values_list("area__path", "inherent_level", "residual_level")
     for path, inherent, residual in rows:
         key = "/" + "/".join(path.strip("/").split("/")[:depth]) + "/"
@@ -118,6 +122,8 @@ def map_values(user, mode: str) -> tuple[list[Area], list[Area], dict[int, dict]
         entry = stats[area.pk]
         entry["count"] += 1
         current = residual or inherent
+        if not current:
+            entry["ungraded"] += 1
         if LEVEL_RANK.get(current, 0) > LEVEL_RANK.get(entry["level"], 0):
             entry["level"] = current
     matrix = current_matrix()
@@ -125,13 +131,14 @@ def map_values(user, mode: str) -> tuple[list[Area], list[Area], dict[int, dict]
     for entry in stats.values():
         if mode == "count":
             entry["fill"] = f"rgba(185, 28, 28, {0.06 + 0.85 * entry['count'] / top:.2f})"
+        elif entry["level"] in matrix.levels:
+            entry["fill"] = matrix.levels[entry["level"]].hex
+        else:  # open matters, none graded yet, are not "no open matters"
+            entry["fill"] = UNGRADED_FILL if entry["ungraded"] else NO_MATTERS_FILL
+        if entry["level"] in matrix.levels:
+            entry["level_label"] = matrix.levels[entry["level"]].label
         else:
-            entry["fill"] = (
-                matrix.levels[entry["level"]].hex if entry["level"] in matrix.levels else "#e5e7eb"
-            )
-        entry["level_label"] = (
-            matrix.levels[entry["level"]].label if entry["level"] in matrix.levels else "无"
-        )
+            entry["level_label"] = _("未定级") if entry["ungraded"] else _("无")
     return areas, towns, stats
 
 

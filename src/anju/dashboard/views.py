@@ -13,6 +13,7 @@ from django.utils import timezone
 from anju.core.scoping import scoped
 from anju.dashboard import figures, geo, workbench
 from anju.intake.models import Report, ReportStatus
+from anju.matters import queues
 from anju.matters.models import Matter
 from anju.matters.unit_figures import unit_figures
 
@@ -25,6 +26,7 @@ def home(request):
         "cards": workbench.cards_for(user, timezone.localdate()),
         "open_count": matters.open().count(),
         "overdue_count": matters.overdue().count(),
+        "ungraded_count": queues.ungraded(user).count(),  # 待定级
         "mine": matters.open().filter(responsible_person=user).select_related("domain", "area")[:10],
         "overdue": matters.overdue().select_related("domain", "area").order_by("deadline")[:10],
         "pending_reports": scoped(user, Report)

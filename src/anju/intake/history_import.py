@@ -43,11 +43,23 @@ from anju.matters.models import (
     SupervisionNote,
 )
 from anju.matters.risk import current_matrix
+from anju.matters.swans import min_consequence
 from anju.matters.workflow import BY_EVENT, DEADLINE_STATUSES, OPEN_STATUSES, Status
 
 # The timeline events a row may carry: every action's event, except those whose data a row gives otherwise
 # (its parties; the 黑天鹅 / 灰犀牛 flags, derived as registration and assessment derive them).
-NOT_REPLAYED = frozenset({"party_added", "black_swan", "grey_rhino"})
+# Re-gradings, corrections and mitigation plans keep rows of their own, which a history row does not carry.
+NOT_REPLAYED = frozenset(
+    {
+        "party_added",
+        "black_swan",
+        "black_swan_dismissed",
+        "grey_rhino",
+        "mitigation_plan",
+        "regraded",
+        "facts_corrected",
+    }
+)
 IMPORTED_EVENTS = frozenset(BY_EVENT) - NOT_REPLAYED
 BATCH = 500
 
@@ -310,7 +322,10 @@ def import_historical_matters(
             is_demo=row.is_demo,
         )
         series = (row.area.pk, row.domain.pk, row.kind)
-        matter.black_swan_suggested = series not in seen_series  # as create_matter: first of its kind here
+        # as matters.swans: first of its kind here, and graded of high consequence
+        matter.black_swan_suggested = (
+            series not in seen_series and (row.consequence or 0) >= min_consequence()
+        )
         seen_series.add(series)
         if row.likelihood is not None and row.consequence is not None:
             try:

@@ -85,6 +85,7 @@ class LedgerFilterForm(DateRangeForm):
     mine = forms.ChoiceField(
         label=_("承办单位"), required=False, choices=[("", _("全部")), (OWN_UNIT, _("本单位承办"))]
     )
+    grey_rhino = forms.BooleanField(label=_("仅灰犀牛"), required=False)
     date_from = forms.DateField(
         label=_("登记日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -150,6 +151,8 @@ def apply_filters(qs: QuerySet, cleaned: dict) -> QuerySet:
         qs = qs.filter(due_soon_q(timezone.localdate()))
     if (unit_id := cleaned.get("responsible_unit_id")) is not None:
         qs = qs.filter(responsible_unit_id=unit_id)
+    if cleaned.get("grey_rhino"):
+        qs = qs.filter(grey_rhino=True)
     if start := cleaned.get("date_from"):
         qs = qs.filter(registered_at__gte=local_midnight(start))
     if end := cleaned.get("date_to"):

@@ -283,15 +283,6 @@ class FreeNoteForm(forms.Form):
     )
 
 
-class BlackSwanForm(forms.Form):
-    confirmed = forms.TypedChoiceField(
-        label=_("研判结论"),
-        coerce=lambda v: v == "yes",
-        choices=[("yes", _("确认为黑天鹅事件")), ("no", _("排除黑天鹅"))],
-        widget=forms.RadioSelect,
-    )
-
-
 class GreyRhinoForm(forms.Form):
     marked = forms.TypedChoiceField(
         label=_("灰犀牛标记"),

@@ -66,6 +66,8 @@ class Matter(Versioned, models.Model):
     grey_rhino = models.BooleanField(_("灰犀牛"), default=False)
     black_swan_suggested = models.BooleanField(_("疑似黑天鹅"), default=False)
     black_swan_confirmed = models.BooleanField(_("黑天鹅（已确认）"), null=True, blank=True)
+    # 缓释方案: how a grey-rhino risk is being reduced (internal); required before a grey rhino is assigned.
+    mitigation_plan = models.TextField(_("缓释方案"), blank=True)
 
     responsible_unit = models.ForeignKey(
         Unit,
@@ -312,6 +314,66 @@ class SupervisionNote(models.Model):
     class Meta:
         ordering = ["at", "id"]
         verbose_name = _("督办记录")
+
+
+class Grading(models.Model):
+    """定级记录: one (re-)grading of a matter's inherent risk, with the grading it replaced and why."""
+
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="gradings")
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    likelihood = models.PositiveSmallIntegerField(_("可能性"))
+    consequence = models.PositiveSmallIntegerField(_("后果"))
+    level = models.CharField(_("风险等级"), max_length=10, choices=LEVEL_CHOICES)
+    matrix_version = models.CharField(_("矩阵版本"), max_length=50)
+    # The grading this one replaced (blank when the matter had none)
+    previous_likelihood = models.PositiveSmallIntegerField(null=True, blank=True)
+    previous_consequence = models.PositiveSmallIntegerField(null=True, blank=True)
+    previous_level = models.CharField(max_length=10, choices=LEVEL_CHOICES, blank=True)
+    previous_matrix_version = models.CharField(max_length=50, blank=True)
+    reason = models.TextField(_("调整原因"))  # internal
+
+    scope_area_field = "matter__area"
+    scope_matter_field = "matter"
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("定级记录")
+        verbose_name_plural = _("定级记录")
+
+
+class RootCauseTask(Versioned, models.Model):
+    """根因分析: the follow-up work a confirmed 黑天鹅 matter gets, owned by a unit, with a deadline."""
+
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="root_cause_tasks")
+    unit = models.ForeignKey(Unit, verbose_name=_("牵头单位"), on_delete=models.PROTECT, related_name="+")
+    deadline = models.DateField(_("完成期限"))
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    findings = models.TextField(_("根因分析结论"), blank=True)  # internal
+    completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    scope_area_field = "matter__area"
+
+    class Meta:
+        ordering = ["completed_at", "deadline", "id"]
+        verbose_name = _("根因分析任务")
+        verbose_name_plural = _("根因分析任务")
+
+    def __str__(self) -> str:
+        return f"{self.matter.number} {self.unit.name}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.completed_at is not None
+
+    def is_overdue(self, today: dt.date | None = None) -> bool:
+        return not self.is_done and self.deadline < (today or timezone.localdate())
 
 
 from anju.matters.models_coordination import (  # noqa: E402, F401  (this app's models, in a module of their own)

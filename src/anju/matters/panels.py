@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from anju.core.permissions import may
 from anju.core.scoping import may_act_on, may_move
 from anju.matters import actions, forms
+from anju.matters import forms_review as review
 from anju.matters.models import Matter
 from anju.matters.workflow import WORKFLOW, Action
 
@@ -184,6 +185,38 @@ PANEL_LIST = [
         shown_when=lambda m: bool(m.inherent_level),  # assessed first
     ),
     Panel(
+        "regrade",
+        review.RegradeForm,
+        lambda u, m, c: actions.regrade(
+            u,
+            m,
+            likelihood=c["likelihood"],
+            consequence=c["consequence"],
+            reason=c["reason"],
+            version=c["version"],
+        ),
+        _("已重新定级。"),
+        shown_when=lambda m: bool(m.inherent_level),  # the first grading is 研判定级
+    ),
+    Panel(
+        "correct",
+        review.CorrectFactsForm,
+        lambda u, m, c: actions.correct_facts(
+            u,
+            m,
+            people_involved=c["people_involved"],
+            amount_involved=c["amount_involved"],
+            domain=c["domain"],
+            area=c["area"],
+            kind=c["kind"],
+            reason=c["reason"],
+            version=c["version"],
+        ),
+        _("已更正事项信息。"),
+        needs_user=True,
+        needs_matter=True,
+    ),
+    Panel(
         "mediation",
         forms.MediationForm,
         lambda u, m, c: actions.record_mediation(
@@ -226,10 +259,28 @@ PANEL_LIST = [
     ),
     Panel(
         "black_swan",
-        forms.BlackSwanForm,
-        lambda u, m, c: actions.confirm_black_swan(u, m, confirmed=c["confirmed"], version=c["version"]),
-        _("已记录黑天鹅研判结论。"),
-        shown_when=lambda m: m.black_swan_suggested,
+        review.BlackSwanConfirmForm,
+        lambda u, m, c: actions.confirm_black_swan(
+            u, m, reason=c["reason"], unit=c["unit"], deadline=c["deadline"], version=c["version"]
+        ),
+        _("已确认为黑天鹅，并建立根因分析任务。"),
+        shown_when=lambda m: m.black_swan_confirmed is not True,
+        needs_user=True,
+    ),
+    Panel(
+        "black_swan_dismiss",
+        review.BlackSwanDismissForm,
+        lambda u, m, c: actions.dismiss_black_swan(u, m, reason=c["reason"], version=c["version"]),
+        _("已排除黑天鹅。"),
+        shown_when=lambda m: m.black_swan_suggested and m.black_swan_confirmed is None,
+    ),
+    Panel(
+        "mitigation",
+        review.MitigationForm,
+        lambda u, m, c: actions.set_mitigation_plan(u, m, plan=c["plan"], version=c["version"]),
+        _("已保存缓释方案。"),
+        shown_when=lambda m: m.grey_rhino or bool(m.mitigation_plan),  # the plan a grey rhino needs
+        needs_matter=True,
     ),
     Panel(
         "grey_rhino",

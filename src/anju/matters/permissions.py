@@ -32,7 +32,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "matter.return": frozenset({V, C, D, X}),
     "matter.merge": frozenset({C, X}),
     "matter.reject": frozenset({C, X}),
-    "matter.flag": frozenset({C, X}),  # confirm 黑天鹅 / mark 灰犀牛
+    "matter.flag": frozenset({C, X}),  # review 黑天鹅 / mark 灰犀牛 / its 缓释方案
+    "matter.correct": frozenset({C, X}),  # correct people, amount, domain, place, type after registration
+    "rootcause.complete": frozenset({V, C, D, X}),  # 根因分析 of a confirmed 黑天鹅 (own unit's, or centre)
     "matter.supervise": frozenset({C, L, X}),  # 督办 notes
     "matter.note": frozenset({G, V, C, D, L, X}),
     "mediation.record": frozenset({V, C, D, X}),

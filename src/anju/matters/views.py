@@ -25,7 +25,7 @@ from anju.core.errors import Conflict, WorkflowError, http_status
 from anju.core.models import Unit, User
 from anju.core.scoping import get_scoped_or_404, may_act_on, scoped
 from anju.core.uploads import upload_response
-from anju.matters import actions
+from anju.matters import actions, queues
 from anju.matters.export import build_workbook, ledger_title
 from anju.matters.filters import (
     LEDGER_RELATED,
@@ -112,6 +112,8 @@ def _detail_context(request, matter: Matter, bound: tuple[str, object] | None = 
         "sessions": matter.mediation_sessions.select_related("recorded_by"),
         "follow_ups": matter.follow_ups.select_related("visited_by"),
         "supervision_notes": matter.supervision_notes.select_related("by"),
+        "gradings": matter.gradings.select_related("by"),
+        "root_cause_tasks": matter.root_cause_tasks.select_related("unit"),
         "merged_matters": matter.merged_matters.only("id", "number", "title"),
         "panels": panels,
         **coordination_context(user, matter, bound),
@@ -302,6 +304,7 @@ def supervision(request):
         .order_by("deadline", "-registered_at")[:50]
     )
     can_supervise = request.user.can("matter.supervise")
+    ungraded = queues.ungraded(request.user).select_related(*LEDGER_RELATED)
     return render(
         request,
         "matters/supervision.html",
@@ -309,5 +312,7 @@ def supervision(request):
             "page": page,
             "high": high,
             "can_supervise": can_supervise,
+            "ungraded": ungraded[:10],
+            "ungraded_count": ungraded.count(),
         },
     )

@@ -139,8 +139,13 @@ WORKFLOW: dict[str, Action] = {
             OPEN_STATUSES | {S.RESOLVED},
             refusal=_("已办结的事项不能再调整风险等级。"),
         ),
-        Action("black_swan", _("黑天鹅研判"), "matter.flag", "black_swan", ALL_STATUSES),
+        Action("black_swan", _("确认黑天鹅"), "matter.flag", "black_swan", ALL_STATUSES),
+        Action("black_swan_dismiss", _("排除黑天鹅"), "matter.flag", "black_swan_dismissed", ALL_STATUSES),
         Action("grey_rhino", _("灰犀牛标记"), "matter.flag", "grey_rhino", ALL_STATUSES),
+        Action("mitigation", _("缓释方案"), "matter.flag", "mitigation_plan", OPEN_STATUSES),
+        # Re-grading and correcting the facts at any open stage; each keeps what it replaced.
+        Action("regrade", _("重新定级"), "matter.assess", "regraded", OPEN_STATUSES),
+        Action("correct", _("更正事项信息"), "matter.correct", "facts_corrected", OPEN_STATUSES),
     ]
 }
 # The actions that are steps of the workflow (everything but registration moves a matter from a status).

@@ -33,6 +33,22 @@ def ascii_name(report: MonthlyReport) -> str:
     return f"monthly-{report.area.code}-{report.month:%Y-%m}"
 
 
+def _grey_rhino_line(f: dict) -> str:
+    """The 灰犀牛 sentence of the summary ("" for a report generated before the figure existed)."""
+    rhino = f.get("grey_rhino")
+    if not rhino:
+        return ""
+    return (
+        f"灰犀牛事项本月新增 {rhino['new']} 件，月末在办 {rhino['open']} 件，"
+        f"其中尚未制定缓释方案 {rhino['without_plan']} 件。"
+    )
+
+
+def _grey_rhino_blocks(f: dict) -> list[Block]:
+    line = _grey_rhino_line(f)
+    return [Block("p", line)] if line else []
+
+
 def blocks(report: MonthlyReport) -> list[Block]:
     f = report.figures
     t = f["totals"]
@@ -51,6 +67,7 @@ def blocks(report: MonthlyReport) -> list[Block]:
             f"本月新增事项至月末化解率 {_rate(f['resolution_rate'])}；化解在基层（未上报）比例 "
             f"{_rate(f['grassroots_rate'])}。",
         ),
+        *_grey_rhino_blocks(f),
         Block("h1", "二、分领域情况"),
         Block(
             "table",
@@ -158,6 +175,12 @@ def workbook(report: MonthlyReport) -> bytes:
         ("新增事项月末化解率(%)", f["resolution_rate"]),
         ("化解在基层比例(%)", f["grassroots_rate"]),
     ]
+    if rhino := f.get("grey_rhino"):
+        rows += [
+            ("灰犀牛本月新增", rhino["new"]),
+            ("灰犀牛月末在办", rhino["open"]),
+            ("灰犀牛未制定缓释方案", rhino["without_plan"]),
+        ]
     for name, value in rows:
         append_row(summary, [name, value])
     header_fill = PatternFill("solid", fgColor="EEF2F7")

@@ -104,6 +104,23 @@ def counts(area: Area, month: dt.date) -> dict:
     }
 
 
+def grey_rhinos(area: Area, month: dt.date) -> dict:
+    """灰犀牛 matters of the area: new in the month, still open at month end, and (of those) how many have
+    no 缓释方案 yet — as the ledger says now, since plans carry no date."""
+    first, last = month_bounds(month)
+    rhinos = Matter.objects.filter(area__path__startswith=area.path, grey_rhino=True).exclude(
+        status__in=NOT_COUNTED
+    )
+    open_at_end = rhinos.filter(registered_at__date__lte=last).filter(
+        Q(resolved_at__isnull=True) | Q(resolved_at__date__gt=last)
+    )
+    return {
+        "new": rhinos.filter(registered_at__date__range=(first, last)).count(),
+        "open": open_at_end.count(),
+        "without_plan": open_at_end.filter(mitigation_plan="").count(),
+    }
+
+
 def warnings_issued(area: Area, month: dt.date) -> dict | None:
     from anju.warning.models import Alert, MessageType
 
@@ -201,6 +218,7 @@ def compute(area: Area, month: dt.date) -> dict:
         "month": month.strftime("%Y-%m"),
         "previous_new": previous["totals"]["new"],
         "last_year_new": last_year["totals"]["new"],
+        "grey_rhino": grey_rhinos(area, month),
         "warnings": warnings_issued(area, month),
         "screening": screening_completeness(area, month),
         "assessment": assessment_coverage(area, month),

@@ -27,7 +27,6 @@ from anju.matters.actions.coordination import (
 from anju.matters.actions.notices import remind_deadlines, remind_ungraded
 from anju.matters.actions.records import (
     add_note,
-    confirm_black_swan,
     record_export,
     record_mediation,
     set_grey_rhino,
@@ -35,6 +34,7 @@ from anju.matters.actions.records import (
     supervise,
 )
 from anju.matters.actions.register import add_party, create_matter
+from anju.matters.actions.regrade import correct_facts, regrade
 from anju.matters.actions.steps import (
     archive,
     assess,
@@ -46,6 +46,12 @@ from anju.matters.actions.steps import (
     resolve,
     return_matter,
     start,
+)
+from anju.matters.actions.swans import (
+    complete_root_cause,
+    confirm_black_swan,
+    dismiss_black_swan,
+    set_mitigation_plan,
 )
 
 __all__ = [
@@ -64,7 +70,10 @@ __all__ = [
     "assess",
     "assign",
     "begin",
+    "complete_root_cause",
     "confirm_black_swan",
+    "correct_facts",
+    "dismiss_black_swan",
     "create_matter",
     "escalate",
     "finish",
@@ -72,12 +81,14 @@ __all__ = [
     "merge",
     "record_export",
     "record_mediation",
+    "regrade",
     "reject",
     "remind_deadlines",
     "remind_ungraded",
     "resolve",
     "return_matter",
     "set_grey_rhino",
+    "set_mitigation_plan",
     "set_residual_risk",
     "start",
     "supervise",

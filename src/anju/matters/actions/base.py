@@ -45,6 +45,7 @@ AUDITED_FIELDS = (
     "grey_rhino",
     "black_swan_suggested",
     "black_swan_confirmed",
+    "mitigation_plan",
     "responsible_unit",
     "responsible_person",
     "deadline",

@@ -1,5 +1,5 @@
 """Actions that record something on a matter without a workflow step: mediation, 督办, notes, the residual
-risk, the 黑天鹅 / 灰犀牛 flags, and the record of a ledger export."""
+risk, the 灰犀牛 flag (the 黑天鹅 review is ``swans``), and the record of a ledger export."""
 
 from __future__ import annotations
 
@@ -141,16 +141,6 @@ def set_residual_risk(
     matter.residual_likelihood, matter.residual_consequence = int(likelihood), int(consequence)
     matter.residual_level, matter.matrix_version = level.code, matrix.key
     finish(step, note=note or _("措施后风险：%(level)s") % {"level": level.label}, changed=True)
-    return matter
-
-
-@transaction.atomic
-def confirm_black_swan(
-    actor, matter: Matter, *, confirmed: bool, version: int | None = None, now: dt.datetime | None = None
-) -> Matter:
-    step = begin(actor, matter, "black_swan", version, now)
-    matter.black_swan_confirmed = bool(confirmed)
-    finish(step, note=_("确认为黑天鹅事件") if confirmed else _("排除黑天鹅"), changed=True)
     return matter
 
 

@@ -103,8 +103,8 @@ def create_matter(
     if errors:
         raise ValidationError(errors)
     matter.full_clean(exclude=["number", "handling_area"])
-    # 黑天鹅 suggestion: nothing of this kind recorded before in this area and domain.
-    matter.black_swan_suggested = not Matter.objects.filter(area=area, domain=domain, kind=kind).exists()
+    # 黑天鹅 is suggested once graded (matters.swans: first of its kind and severe), by ``assess``.
+    matter.black_swan_suggested = False
     _save_numbered(matter, area, registered_at)
     for party in parties or []:
         _new_party(matter, **party)

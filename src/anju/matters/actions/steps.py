@@ -11,8 +11,10 @@ from django.utils.translation import gettext as _
 from anju.core.errors import WorkflowError
 from anju.core.scoping import in_scope
 from anju.intake import actions as intake_actions
+from anju.matters import swans
 from anju.matters.actions.base import begin, finish, internal_note, log_event, required_text, score, snapshot
 from anju.matters.actions.notices import tell_assigned
+from anju.matters.actions.swans import require_mitigation_plan
 from anju.matters.models import FollowUpVisit, Matter, Satisfaction
 from anju.matters.workflow import OPEN_STATUSES
 
@@ -42,6 +44,7 @@ def assess(
         matter.residual_consequence = int(residual_consequence)
         matter.residual_level = residual.code
     matter.grey_rhino = matter.grey_rhino or matrix.is_grey_rhino(matter.likelihood, matter.consequence)
+    swans.refresh_suggestion(matter)  # first of its kind *and* severe
     finish(
         step,
         note=note or _("研判定级：%(level)s") % {"level": level.label},
@@ -64,6 +67,7 @@ def assign(
 ) -> Matter:
     """交办 to a responsible unit (and person) with a deadline."""
     step = begin(actor, matter, "assign", version, now)
+    require_mitigation_plan(matter)  # 灰犀牛: a plan first
     errors = {}
     if unit is None:
         errors["unit"] = _("请选择责任单位。")
