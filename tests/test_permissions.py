@@ -127,6 +127,10 @@ def _build(world) -> dict[str, SimpleNamespace]:
     areas.update(U=w.town_a, R=w.village_a2)
     domains = {"R": w.land}
     deadline = timezone.localdate() + dt.timedelta(days=7)
+    # 5 × 5 is 最高: the level rules ask for a 包案领导 (a leader over the place) and county handling
+    leader_c = core_actions.create_user(
+        root, username="lingdao-c", password="test-pass-123", role="leader", area=county_c
+    )
     out = {}
     for key, area in areas.items():
         matter = matter_actions.create_matter(
@@ -141,7 +145,14 @@ def _build(world) -> dict[str, SimpleNamespace]:
             likelihood=5,
             consequence=5,
         )
-        matter_actions.assign(root, matter, unit=units[key], deadline=deadline)
+        matter_actions.assign(
+            root,
+            matter,
+            unit=units[key],
+            deadline=deadline,
+            lead_leader=leader_c if key == "C" else w.leader,
+            exemption_reason="权限测试：就地办理",
+        )
         session = matter_actions.record_mediation(
             root,
             matter,
@@ -416,6 +427,8 @@ PANEL_PERMISSIONS = {
     "black_swan": "matter.flag",
     "grey_rhino": "matter.flag",
     "note": "matter.note",
+    "lead_leader": "matter.lead_leader",
+    "progress_report": "matter.progress_report",
 }
 
 

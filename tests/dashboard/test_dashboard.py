@@ -56,7 +56,13 @@ def ledger(world):
         likelihood=2,
         consequence=2,
     )
-    actions.assign(staff, done, unit=world.committee_b1, deadline=timezone.localdate() + dt.timedelta(days=5))
+    actions.assign(
+        staff,
+        done,
+        unit=world.committee_b1,
+        lead_leader=world.leader,
+        deadline=timezone.localdate() + dt.timedelta(days=5),
+    )
     actions.resolve(staff, done, outcome="已支付")
     # registered and assigned five days ago, with a deadline that passed three days ago
     five_days_ago = timezone.now() - dt.timedelta(days=5)
@@ -75,6 +81,7 @@ def ledger(world):
         staff,
         overdue,
         unit=world.committee_b1,
+        lead_leader=world.leader,
         deadline=timezone.localdate() - dt.timedelta(days=3),
         now=five_days_ago,
     )

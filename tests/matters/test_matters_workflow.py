@@ -50,7 +50,12 @@ def perform(action, actor, matter, world, into=None):
     calls = {
         "assess": lambda: actions.assess(actor, matter, likelihood=2, consequence=2),
         "assign": lambda: actions.assign(
-            actor, matter, unit=world.police, person=world.officer, deadline=today + dt.timedelta(days=5)
+            actor,
+            matter,
+            unit=world.police,
+            person=world.officer,
+            lead_leader=world.leader,
+            deadline=today + dt.timedelta(days=5),
         ),
         "start": lambda: actions.start(actor, matter),
         "resolve": lambda: actions.resolve(actor, matter, outcome="双方达成和解"),
@@ -71,6 +76,8 @@ def perform(action, actor, matter, world, into=None):
         "residual": lambda: actions.set_residual_risk(actor, matter, likelihood=1, consequence=1),
         "black_swan": lambda: actions.confirm_black_swan(actor, matter, confirmed=True),
         "grey_rhino": lambda: actions.set_grey_rhino(actor, matter, marked=True),
+        "lead_leader": lambda: actions.set_lead_leader(actor, matter, leader=world.leader),
+        "progress_report": lambda: actions.file_progress_report(actor, matter, text="已约谈双方，正在协商"),
     }
     return calls[action]()
 
@@ -97,6 +104,8 @@ EXPECTED = {
     "residual": (OPEN | {"resolved"}, None),
     "black_swan": (EVERY, None),
     "grey_rhino": (EVERY, None),
+    "lead_leader": (OPEN, None),
+    "progress_report": ({"assigned", "resolving", "returned"}, None),
 }
 
 
@@ -154,6 +163,8 @@ EXPECTED_RULES = {
     "residual": ("matter.assess", "residual_assessed", "internal"),
     "black_swan": ("matter.flag", "black_swan", "internal"),
     "grey_rhino": ("matter.flag", "grey_rhino", "internal"),
+    "lead_leader": ("matter.lead_leader", "lead_leader", "internal"),
+    "progress_report": ("matter.progress_report", "progress_report", "internal"),
 }
 
 
@@ -386,6 +397,7 @@ def test_assign_checks_unit_person_and_deadline(world, make_matter, advance, db_
             matter,
             unit=world.police,
             person=world.cadre,
+            lead_leader=world.leader,
             deadline=timezone.localdate() - dt.timedelta(days=1),
         )
     assert set(info.value.message_dict) == {"person", "deadline"}
@@ -503,6 +515,7 @@ def test_staff_remarks_on_transitions_are_not_public(world):
         world.centre_staff,
         matter,
         unit=world.committee_a1,
+        lead_leader=world.leader,
         deadline=timezone.localdate() + dt.timedelta(days=5),
         note="请村调委会三日内组织调解，注意当事人情绪",
     )

@@ -1,7 +1,10 @@
 """``anju deadline-tick``: the daily deadline reminder (run it from cron, e.g. every day at 08:00).
 
 Tells the responsible unit of each assigned matter whose deadline is near (``ANJU_DEADLINE_REMINDER_DAYS``,
-default 3) or past; once per matter and day, so running it twice sends nothing more.
+default 3) or past; once per matter and day, so running it twice sends nothing more. Then applies the level
+rules (``matters.actions.levels.apply_level_rules``): due progress reports and their reminders, automatic
+督办 of matters overdue by their rule's days, and unanswered 督办 reported to the next level's leaders; each
+written once, so running it twice writes nothing twice.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ def cmd_deadline_tick(args) -> int:
     setup_django()
     from django.utils import timezone
 
-    from anju.matters.actions import remind_deadlines
+    from anju.matters.actions import apply_level_rules, remind_deadlines
 
     now = None
     if args.today:
@@ -23,6 +26,11 @@ def cmd_deadline_tick(args) -> int:
         now = timezone.make_aware(dt.datetime.combine(day, dt.time(8)))
     sent = remind_deadlines(now, days_before=args.days)
     print(f"发送办理期限提醒 {sent} 条。")
+    done = apply_level_rules(now)
+    print(
+        f"等级处置规则：新增应报进展报告 {done['progress_due']} 份，进展报告提醒 {done['progress_reminders']} 条，"
+        f"自动督办 {done['auto_supervised']} 件，督办未回应报上级领导 {done['escalated']} 件。"
+    )
     return 0
 
 

@@ -36,4 +36,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "matter.supervise": frozenset({C, L, X}),  # 督办 notes
     "matter.note": frozenset({G, V, C, D, L, X}),
     "mediation.record": frozenset({V, C, D, X}),
+    "matter.lead_leader": frozenset({C, L, X}),  # 包案领导 (level rules)
+    "matter.progress_report": frozenset({V, C, D, X}),  # 进展报告 of the responsible side
+    "level_rules.edit": frozenset({C, X}),  # a new version of the county's level rules
 }

@@ -141,6 +141,23 @@ WORKFLOW: dict[str, Action] = {
         ),
         Action("black_swan", _("黑天鹅研判"), "matter.flag", "black_swan", ALL_STATUSES),
         Action("grey_rhino", _("灰犀牛标记"), "matter.flag", "grey_rhino", ALL_STATUSES),
+        # The level rules (matters.level_rules): 包案领导 and periodic 进展报告.
+        Action(
+            "lead_leader",
+            _("包案领导"),
+            "matter.lead_leader",
+            "lead_leader",
+            OPEN_STATUSES,
+            refusal=_("只能为在办事项明确包案领导。"),
+        ),
+        Action(
+            "progress_report",
+            _("进展报告"),
+            "matter.progress_report",
+            "progress_report",
+            DEADLINE_STATUSES,
+            refusal=_("只有已交办、化解中或退回的事项需要报告进展。"),
+        ),
     ]
 }
 # The actions that are steps of the workflow (everything but registration moves a matter from a status).

@@ -16,6 +16,7 @@ timestamps and its date checks ("not before today") use it; the audit log record
 
 from anju.core.errors import NotAllowed, WorkflowError
 from anju.matters.actions.base import AUDITED_FIELDS, begin, finish
+from anju.matters.actions.levels import apply_level_rules, file_progress_report, set_lead_leader
 from anju.matters.actions.notices import remind_deadlines
 from anju.matters.actions.records import (
     add_note,
@@ -27,6 +28,7 @@ from anju.matters.actions.records import (
     supervise,
 )
 from anju.matters.actions.register import add_party, create_matter
+from anju.matters.actions.rules import save_level_rules
 from anju.matters.actions.steps import (
     archive,
     assess,
@@ -46,6 +48,7 @@ __all__ = [
     "WorkflowError",
     "add_note",
     "add_party",
+    "apply_level_rules",
     "archive",
     "assess",
     "assign",
@@ -53,6 +56,7 @@ __all__ = [
     "confirm_black_swan",
     "create_matter",
     "escalate",
+    "file_progress_report",
     "finish",
     "follow_up",
     "merge",
@@ -62,6 +66,8 @@ __all__ = [
     "remind_deadlines",
     "resolve",
     "return_matter",
+    "save_level_rules",
+    "set_lead_leader",
     "set_grey_rhino",
     "set_residual_risk",
     "start",

@@ -33,6 +33,10 @@ EVENT_LABELS = {
     "black_swan": N_("黑天鹅研判"),
     "grey_rhino": N_("灰犀牛"),
     "party_added": N_("当事人"),
+    "lead_leader": N_("包案领导"),
+    "progress_report": N_("进展报告"),
+    "supervision_escalated": N_("督办报上级领导"),
+    "level_exemption": N_("不上报理由"),
 }
 # First click on a column sorts in its most useful direction.
 FIRST_DIRECTION = {"registered": "-registered", "deadline": "deadline", "level": "-level", "number": "number"}
