@@ -584,7 +584,15 @@ API_ROUTES = [
 # runs before the view — cannot answer 422 in place of the gate).
 API_ACTIONS = {
     "assess": ("matter.assess", lambda o, w: {"likelihood": 2, "consequence": 2}),
-    "assign": ("matter.assign", lambda o, w: {"unit": o.unit.pk, "deadline": _tomorrow()}),
+    "assign": (
+        "matter.assign",
+        lambda o, w: {
+            "unit": o.unit.pk,
+            "deadline": _tomorrow(),
+            "lead_leader": w.leader.pk,
+            "exemption_reason": "就地办理",
+        },
+    ),
     "start": ("matter.start", lambda o, w: {}),
     "resolve": ("matter.resolve", lambda o, w: {"outcome": "已化解"}),
     "follow_up": (
@@ -608,6 +616,8 @@ API_ACTIONS = {
     "supervise": ("matter.supervise", lambda o, w: {"note": "请加快"}),
     "note": ("matter.note", lambda o, w: {"note": "接口备注"}),
     "parties": ("matter.note", lambda o, w: {"name": "某公司", "is_organisation": True}),
+    "lead_leader": ("matter.lead_leader", lambda o, w: {"leader": w.leader.pk}),
+    "progress_report": ("matter.progress_report", lambda o, w: {"text": "接口进展报告"}),
     "residual": ("matter.assess", lambda o, w: {"likelihood": 1, "consequence": 1}),
     "black_swan": ("matter.flag", lambda o, w: {"confirmed": False}),
     "grey_rhino": ("matter.flag", lambda o, w: {"marked": True}),
@@ -619,8 +629,10 @@ API_ACTION_ORDER = [
     "supervise",
     "black_swan",
     "grey_rhino",
+    "lead_leader",
     "residual",
     "mediation",
+    "progress_report",
     "assess",
     "escalate",
     "return",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from anju.matters import views, views_print
+from anju.matters import views, views_levels, views_print
 
 app_name = "matters"
 urlpatterns = [
@@ -8,6 +8,8 @@ urlpatterns = [
     path("export/", views.export, name="export"),
     path("new/", views.new, name="new"),
     path("supervision/", views.supervision, name="supervision"),
+    path("level-rules/", views_levels.level_rules, name="level_rules"),
+    path("progress-reports/", views_levels.progress_reports, name="progress_reports"),
     path("unit-members/", views.unit_members, name="unit_members"),
     path("agreements/<int:pk>/", views.agreement_file, name="agreement"),
     path("<int:pk>/", views.detail, name="detail"),

@@ -38,10 +38,11 @@ from anju.matters.forms import NewMatterForm
 from anju.matters.models import Matter, MediationSession, SupervisionNote
 from anju.matters.panels import PANELS, panels_for
 from anju.matters.risk import current_matrix
+from anju.matters.views_levels import level_context
 
 
 def _matter_or_404(user, pk) -> Matter:
-    qs = Matter.objects.select_related(*LEDGER_RELATED, "merged_into", "created_by")
+    qs = Matter.objects.select_related(*LEDGER_RELATED, "merged_into", "created_by", "lead_leader")
     return get_scoped_or_404(user, qs, pk=pk)
 
 
@@ -112,6 +113,7 @@ def _detail_context(request, matter: Matter, bound: tuple[str, object] | None = 
         "follow_ups": matter.follow_ups.select_related("visited_by"),
         "supervision_notes": matter.supervision_notes.select_related("by"),
         "merged_matters": matter.merged_matters.only("id", "number", "title"),
+        **level_context(matter),
         "panels": panels,
         "matrix": matrix,
         "matrix_rows": [
