@@ -383,6 +383,8 @@ PAGE_ROUTES = [
         permission="matter.view",
         listing=lambda o: o.matter.number,
     ),
+    page("matters:level_rules", lambda o, w: "/matters/level-rules/", permission="matter.view"),
+    page("matters:progress_reports", lambda o, w: "/matters/progress-reports/", permission="matter.view"),
     page("matters:unit_members", lambda o, w: f"/matters/unit-members/?unit={o.unit.pk}", obj=True),
     page(
         "matters:agreement",
@@ -661,6 +663,7 @@ MATTER_ROUTE_KEYS = {
     "matters:ledger",
     "matters:export",
     "matters:supervision",
+    "matters:progress_reports",
     "matters:agreement",
     "matters:detail",
     "matters:print_assignment",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from anju.core.errors import Conflict, NotAllowed, http_status
+from anju.core.errors import Conflict, http_status
 from anju.core.permissions import may
 from anju.core.scoping import in_scope, scoped
 from anju.matters import actions
@@ -76,7 +76,7 @@ def level_rules(request):
             initial={"based_on": latest.number if latest else 0},
         )
     elif request.method == "POST":
-        raise NotAllowed(_("您无权修改等级处置规则。"))
+        raise PermissionDenied(_("您无权修改等级处置规则。"))
     if request.method == "POST" and form is not None:
         if form.is_valid():
             try:
