@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from anju.core.scoping import scoped
-from anju.dashboard import figures, geo
+from anju.dashboard import figures, geo, lead_leaders
 from anju.intake.models import Report, ReportStatus
 from anju.matters.models import Matter
 
@@ -72,6 +72,7 @@ def index(request):
         "month_start": today.replace(day=1),  # the 本月新增 card links to the ledger from this date
         **_warning_context(user, today),
         **_screening_context(user),
+        "lead_leaders": lead_leaders.figure(user, today),
     }
     if context["town_map"] and not context["map"].get("empty"):
         # draw town outlines in the village map's frame: project them together
