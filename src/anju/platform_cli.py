@@ -43,6 +43,7 @@ def load_demo_everything(seed: int, years: int) -> str:
     """The demo county, then what each capability builds on it (signals, assessments…)."""
     from anju.assessment.demo import load_assessment_demo
     from anju.demo.loader import load_demo
+    from anju.matters.demo import load_matters_demo
     from anju.reports.demo import load_reports_demo
     from anju.screening.demo import load_screening_demo
     from anju.triage.actions import train_classifier
@@ -50,6 +51,7 @@ def load_demo_everything(seed: int, years: int) -> str:
     from anju.warning.demo import load_warning_demo
 
     summary = load_demo(seed=seed, years=years, progress=True)
+    summary += "\n" + load_matters_demo()
     load_assessment_demo()
     summary += "\n" + load_screening_demo()
     scan = run_scan(None, weeks=106)  # two years: what the signal charts show
