@@ -10,7 +10,6 @@ import re
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
-
 from test_citizen_flow import log_in, open_panel
 
 pytestmark = pytest.mark.browser
