@@ -124,3 +124,22 @@ def test_an_answered_supervision_is_not_reported_upwards(world, make_matter):
     actions.add_note(world.officer, matter, note="已约谈施工方，明日付款", now=at(dt.date(2026, 3, 8)))
     assert actions.apply_level_rules(at(dt.date(2026, 3, 11)))["escalated"] == 0
     assert not matter.events.filter(kind="supervision_escalated").exists()
+
+
+def test_the_deadline_tick_command_applies_the_level_rules_once(world, make_matter, capsys):
+    import argparse
+
+    from anju.matters import cli
+
+    _high_assigned(world, make_matter, deadline=dt.date(2026, 3, 6))
+
+    def run() -> str:
+        parser = argparse.ArgumentParser(prog="anju")
+        cli.register(parser.add_subparsers(dest="command"))
+        args = parser.parse_args(["deadline-tick", "--today", "2026-03-08"])
+        assert args.func(args) == 0
+        return capsys.readouterr().out
+
+    assert "自动督办 1 件" in run()
+    second = run()
+    assert "自动督办 0 件" in second and "新增应报进展报告 0 份" in second
