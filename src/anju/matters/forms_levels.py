@@ -135,7 +135,6 @@ class LevelRulesForm(forms.Form):
                 key = f"{code}-{name}"
                 if key in self.fields:
                     self.fields[key].initial = getattr(rule, name)
-        self.order_fields([*self.fields.keys() - {"note", "based_on"}, "note", "based_on"])
 
     def rules(self) -> dict[str, dict]:
         c = self.cleaned_data

@@ -15,7 +15,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from anju.core.models import Area, AreaLevel
-from anju.matters.risk import LEVEL_RANK, current_matrix
+from anju.matters.risk import current_matrix
 
 PACKAGED = Path(__file__).with_name("data") / "level_rules_v1.json"
 FIELDS = (
@@ -141,7 +141,3 @@ def _level_label(code: str) -> str:
     matrix = current_matrix()
     level = matrix.levels.get(code)
     return level.label if level else code
-
-
-def is_higher(level_a: str, level_b: str) -> bool:
-    return LEVEL_RANK.get(level_a, 0) > LEVEL_RANK.get(level_b, 0)

@@ -22,7 +22,7 @@ from anju.core.notifications import notify
 from anju.core.roles import Role
 from anju.matters.actions.base import begin, finish, log_event, required_text, snapshot
 from anju.matters.actions.notices import _link, _responsible, tell_supervised
-from anju.matters.level_rules import Rule, lead_leader_required, rule_for
+from anju.matters.level_rules import Rule, rule_for
 from anju.matters.models import Matter, MatterEvent, ProgressReport, SupervisionNote
 from anju.matters.workflow import DEADLINE_STATUSES
 
@@ -323,8 +323,3 @@ def apply_level_rules(now: dt.datetime | None = None) -> dict[str, int]:
         if escalate_unanswered(note, now=now):
             counts["escalated"] += 1
     return counts
-
-
-def lead_leader_needed(matter: Matter) -> bool:
-    """Whether the matter needs a 包案领导 and has none (for the matter page and the figures)."""
-    return matter.lead_leader_id is None and lead_leader_required(matter)
