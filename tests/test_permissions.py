@@ -143,6 +143,10 @@ def _build(world) -> dict[str, SimpleNamespace]:
     areas.update(U=w.town_a, R=w.village_a2)
     domains = {"R": w.land}
     deadline = timezone.localdate() + dt.timedelta(days=7)
+    # 5 × 5 is 最高: the level rules ask for a 包案领导 (a leader over the place) and county handling
+    leader_c = core_actions.create_user(
+        root, username="lingdao-c", password="test-pass-123", role="leader", area=county_c
+    )
     out = {}
     for key, area in areas.items():
         matter = matter_actions.create_matter(
@@ -159,7 +163,14 @@ def _build(world) -> dict[str, SimpleNamespace]:
         )
         # 5 × 5 is a grey rhino: assigned only with a mitigation plan
         matter_actions.set_mitigation_plan(root, matter, plan="专班盯办")
-        matter_actions.assign(root, matter, unit=units[key], deadline=deadline)
+        matter_actions.assign(
+            root,
+            matter,
+            unit=units[key],
+            deadline=deadline,
+            lead_leader=leader_c if key == "C" else w.leader,
+            exemption_reason="权限测试：就地办理",
+        )
         session = matter_actions.record_mediation(
             root,
             matter,
@@ -462,6 +473,8 @@ PAGE_ROUTES = [
     page("matters:ungraded", lambda o, w: "/matters/ungraded/", permission="matter.view"),
     page("matters:black_swans", lambda o, w: "/matters/black-swans/", permission="matter.view"),
     page("matters:root_cause", lambda o, w: "/matters/root-cause/", permission="matter.view"),
+    page("matters:level_rules", lambda o, w: "/matters/level-rules/", permission="matter.view"),
+    page("matters:progress_reports", lambda o, w: "/matters/progress-reports/", permission="matter.view"),
     page("matters:unit_members", lambda o, w: f"/matters/unit-members/?unit={o.unit.pk}", obj=True),
     page(
         "matters:agreement",
@@ -517,6 +530,8 @@ PANEL_PERMISSIONS = {
     "regrade": "matter.assess",
     "correct": "matter.correct",
     "note": "matter.note",
+    "lead_leader": "matter.lead_leader",
+    "progress_report": "matter.progress_report",
 }
 
 
@@ -672,7 +687,15 @@ API_ROUTES = [
 # runs before the view — cannot answer 422 in place of the gate).
 API_ACTIONS = {
     "assess": ("matter.assess", lambda o, w: {"likelihood": 2, "consequence": 2}),
-    "assign": ("matter.assign", lambda o, w: {"unit": o.unit.pk, "deadline": _tomorrow()}),
+    "assign": (
+        "matter.assign",
+        lambda o, w: {
+            "unit": o.unit.pk,
+            "deadline": _tomorrow(),
+            "lead_leader": w.leader.pk,
+            "exemption_reason": "就地办理",
+        },
+    ),
     "start": ("matter.start", lambda o, w: {}),
     "resolve": ("matter.resolve", lambda o, w: {"outcome": "已化解"}),
     "follow_up": (
@@ -696,6 +719,8 @@ API_ACTIONS = {
     "supervise": ("matter.supervise", lambda o, w: {"note": "请加快"}),
     "note": ("matter.note", lambda o, w: {"note": "接口备注"}),
     "parties": ("matter.note", lambda o, w: {"name": "某公司", "is_organisation": True}),
+    "lead_leader": ("matter.lead_leader", lambda o, w: {"leader": w.leader.pk}),
+    "progress_report": ("matter.progress_report", lambda o, w: {"text": "接口进展报告"}),
     "residual": ("matter.assess", lambda o, w: {"likelihood": 1, "consequence": 1}),
     "black_swan": ("matter.flag", lambda o, w: {"confirmed": False, "reason": "并非罕见"}),
     "black_swan_dismiss": ("matter.flag", lambda o, w: {"reason": "并非罕见"}),
@@ -715,8 +740,10 @@ API_ACTION_ORDER = [
     "mitigation",
     "regrade",
     "correct",
+    "lead_leader",
     "residual",
     "mediation",
+    "progress_report",
     "assess",
     "escalate",
     "return",
@@ -745,6 +772,7 @@ MATTER_ROUTE_KEYS = {
     "matters:ledger",
     "matters:export",
     "matters:supervision",
+    "matters:progress_reports",
     "matters:agreement",
     "matters:detail",
     "matters:print_assignment",

@@ -62,7 +62,14 @@ def test_from_report_to_archive(tomorrow, api, world):
         (
             centre,
             "assign",
-            {"unit": world.police.pk, "person": world.officer.pk, "deadline": tomorrow},
+            {
+                "unit": world.police.pk,
+                "person": world.officer.pk,
+                "deadline": tomorrow,
+                # 4 × 4 is 最高: a 包案领导, and why the county does not take it over (level rules)
+                "lead_leader": world.leader.pk,
+                "exemption_reason": "由镇派出所就近办理",
+            },
             "assigned",
         ),
         (api(world.officer), "start", {}, "resolving"),
@@ -126,10 +133,20 @@ def test_escalate_then_return_and_reassign(tomorrow, api, matters):
     body = ok(api(matters.cadre).post(f"/matters/{mid}/escalate", {"reason": "村级无法协调"}))
     assert body["status"] == "escalated" and body["handling_area"]["name"] == "东一村"
     ok(county.post(f"/matters/{mid}/assess", {"likelihood": 3, "consequence": 3}))
-    ok(county.post(f"/matters/{mid}/assign", {"unit": matters.police.pk, "deadline": tomorrow}))
+    ok(
+        county.post(
+            f"/matters/{mid}/assign",
+            {"unit": matters.police.pk, "deadline": tomorrow, "lead_leader": matters.leader.pk},
+        )
+    )
     body = ok(api(matters.officer).post(f"/matters/{mid}/return", {"reason": "不属本单位职责"}))
     assert body["status"] == "returned" and body["closing_reason"] == "不属本单位职责"
-    body = ok(county.post(f"/matters/{mid}/assign", {"unit": matters.committee_a1.pk, "deadline": tomorrow}))
+    body = ok(
+        county.post(
+            f"/matters/{mid}/assign",
+            {"unit": matters.committee_a1.pk, "deadline": tomorrow, "lead_leader": matters.leader.pk},
+        )
+    )
     assert body["status"] == "assigned" and body["responsible_unit"]["name"] == "东一村村委会"
 
 
@@ -137,7 +154,12 @@ def test_return_without_reason_is_422(tomorrow, api, matters):
     mid = matters.matter_a.pk
     county = api(matters.centre_staff)
     ok(county.post(f"/matters/{mid}/assess", {"likelihood": 3, "consequence": 3}))
-    ok(county.post(f"/matters/{mid}/assign", {"unit": matters.police.pk, "deadline": tomorrow}))
+    ok(
+        county.post(
+            f"/matters/{mid}/assign",
+            {"unit": matters.police.pk, "deadline": tomorrow, "lead_leader": matters.leader.pk},
+        )
+    )
     response = api(matters.officer).post(f"/matters/{mid}/return", {"reason": " "})
     assert response.status_code == 422 and response.json()["errors"]["reason"] == ["退回须填写原因。"]
 

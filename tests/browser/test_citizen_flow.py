@@ -100,6 +100,8 @@ def test_citizen_request_is_registered_assigned_mediated_resolved_and_tracked(wo
     expect(person.locator("option")).to_have_count(1 + 2)
     person.select_option(label=str(world.cadre))
     assign.get_by_label("办理期限").fill(deadline.isoformat())
+    # 3 × 3 is 较高: the level rules ask for a 包案领导 (a leader over the village)
+    assign.get_by_label("包案领导").select_option(label=str(world.leader))
     assign.get_by_label("交办意见").fill("请村调委会三日内组织调解。")
     assign.get_by_role("button", name="交办").click()
     expect(head.locator(".badge.status-assigned")).to_be_visible()

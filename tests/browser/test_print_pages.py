@@ -43,6 +43,7 @@ def assigned_matter(world):
         matter,
         unit=world.police,
         person=world.officer,
+        lead_leader=world.leader,
         deadline=timezone.localdate() + dt.timedelta(days=7),
         note=NOTE,
     )

@@ -43,7 +43,7 @@ def ledger(world):
             consequence=3,
         )
         if unit is not None:
-            actions.assign(staff, m, unit=unit, deadline=deadline)
+            actions.assign(staff, m, unit=unit, lead_leader=world.leader, deadline=deadline)
         return m
 
     return {

@@ -56,7 +56,13 @@ def ledger(world):
         likelihood=2,
         consequence=2,
     )
-    actions.assign(staff, done, unit=world.committee_b1, deadline=timezone.localdate() + dt.timedelta(days=5))
+    actions.assign(
+        staff,
+        done,
+        unit=world.committee_b1,
+        lead_leader=world.leader,
+        deadline=timezone.localdate() + dt.timedelta(days=5),
+    )
     actions.resolve(staff, done, outcome="已支付")
     # registered and assigned five days ago, with a deadline that passed three days ago
     five_days_ago = timezone.now() - dt.timedelta(days=5)
@@ -75,6 +81,7 @@ def ledger(world):
         staff,
         overdue,
         unit=world.committee_b1,
+        lead_leader=world.leader,
         deadline=timezone.localdate() - dt.timedelta(days=3),
         now=five_days_ago,
     )
@@ -160,3 +167,46 @@ def test_home_and_situation_cards_link_to_ledgers_with_their_counts(client, worl
     cadre_home = _cards(client, "/")
     assert cadre_home["在办事项"][1] == "2"
     assert _ledger_count(client, cadre_home["在办事项"][0]) == 2
+
+
+def test_the_lead_leader_figure_counts_open_and_overdue_matters_in_scope(client, world):
+    """包案领导: per lead leader, their open matters and the overdue among them; scoped like the rest."""
+    staff = world.centre_staff
+    past = timezone.now() - dt.timedelta(days=20)
+
+    def high(area, title, *, now=None, deadline=None):
+        m = actions.create_matter(
+            staff,
+            kind="dispute",
+            domain=world.wages,
+            area=area,
+            title=title,
+            description="欠薪",
+            likelihood=3,
+            consequence=3,
+            now=now,
+        )
+        actions.assign(staff, m, unit=world.police, lead_leader=world.leader, deadline=deadline, now=now)
+        return m
+
+    high(world.village_a1, "包案甲", now=past, deadline=(past + dt.timedelta(days=5)).date())  # overdue
+    high(world.village_a1, "包案乙")
+    high(world.village_b1, "包案丙")  # 西镇
+    actions.create_matter(
+        staff,
+        kind="dispute",
+        domain=world.wages,
+        area=world.village_a1,
+        title="未包案",
+        description="欠薪",
+        likelihood=3,
+        consequence=3,
+    )
+    client.force_login(world.centre_staff)
+    html = client.get("/dashboard/").content.decode()
+    part = html.split('class="card lead-leaders"', 1)[1].split("</div>\n", 1)[0]
+    assert '<td>lingdao</td><td>3</td><td><strong class="bad">1</strong></td>' in part
+    assert '<strong class="bad">1</strong> 件较高及以上风险或灰犀牛在办事项尚未明确包案领导' in html
+    client.force_login(world.town_staff)  # 东镇 only: 甲, 乙 and the one without a leader
+    html = client.get("/dashboard/").content.decode()
+    assert '<td>lingdao</td><td>2</td><td><strong class="bad">1</strong></td>' in html

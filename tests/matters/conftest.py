@@ -58,6 +58,7 @@ def advance(world):
                     unit=world.police,
                     person=world.officer,
                     deadline=deadline or today + dt.timedelta(days=10),
+                    lead_leader=world.leader,  # 3 × 3 is 较高: the level rules ask for a 包案领导
                     now=now,
                 ),
             ),

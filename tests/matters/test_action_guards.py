@@ -93,7 +93,13 @@ def _call(world, make_matter, action: str, actor, matter):
         case "set_residual_risk":
             return actions.set_residual_risk(actor, matter, likelihood=1, consequence=1)
         case "assign":
-            return actions.assign(actor, matter, unit=world.police, deadline=today + dt.timedelta(days=7))
+            return actions.assign(
+                actor,
+                matter,
+                unit=world.police,
+                lead_leader=world.leader,
+                deadline=today + dt.timedelta(days=7),
+            )
         case "start":
             return actions.start(actor, matter)
         case "resolve":

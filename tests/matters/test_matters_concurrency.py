@@ -136,10 +136,20 @@ def test_paired_assignments_one_wins_and_the_ledger_agrees_with_the_timeline(wor
         seen = matter.version
         pair = race(
             lambda pk=matter.pk, v=seen: actions.assign(
-                world.centre_staff, fresh(pk), unit=world.police, deadline=deadline, version=v
+                world.centre_staff,
+                fresh(pk),
+                unit=world.police,
+                lead_leader=world.leader,
+                deadline=deadline,
+                version=v,
             ),
             lambda pk=matter.pk, v=seen: actions.assign(
-                world.town_staff, fresh(pk), unit=world.committee_a1, deadline=deadline, version=v
+                world.town_staff,
+                fresh(pk),
+                unit=world.committee_a1,
+                lead_leader=world.leader,
+                deadline=deadline,
+                version=v,
             ),
         )
         outcomes[tuple(sorted(kinds(pair)))] += 1
@@ -160,10 +170,14 @@ def test_paired_assignments_without_a_version_apply_once(world, make_matter):
         matter = make_matter(likelihood=3, consequence=3)
         pair = race(
             lambda pk=matter.pk: actions.assign(
-                world.centre_staff, fresh(pk), unit=world.police, deadline=deadline
+                world.centre_staff, fresh(pk), unit=world.police, lead_leader=world.leader, deadline=deadline
             ),
             lambda pk=matter.pk: actions.assign(
-                world.town_staff, fresh(pk), unit=world.committee_a1, deadline=deadline
+                world.town_staff,
+                fresh(pk),
+                unit=world.committee_a1,
+                lead_leader=world.leader,
+                deadline=deadline,
             ),
         )
         assert sorted(kinds(pair)) == ["ok", "refused"], pair

@@ -54,6 +54,7 @@ def test_assign_tells_the_responsible_units_active_users(world, make_matter, adv
         matter,
         unit=world.police,
         person=world.officer,
+        lead_leader=world.leader,
         deadline=timezone.localdate() + dt.timedelta(days=7),
     )
     # the two active officers; not the actor (county centre), the village committee, nor the inactive account
@@ -61,7 +62,8 @@ def test_assign_tells_the_responsible_units_active_users(world, make_matter, adv
     notice = Notification.objects.get(kind="matters.assigned", user=world.officer)
     assert notice.link == f"/matters/{matter.pk}/"
     assert matter.number in notice.title
-    assert Notification.objects.exclude(kind="matters.assigned").count() == 0
+    # besides the unit, only the 包案领导 named with the assignment is told (matters.lead_leader)
+    assert Notification.objects.exclude(kind__in=["matters.assigned", "matters.lead_leader"]).count() == 0
 
 
 def test_assign_does_not_tell_the_actor_of_their_own_unit(world, make_matter, advance):
@@ -74,6 +76,7 @@ def test_assign_does_not_tell_the_actor_of_their_own_unit(world, make_matter, ad
         matter,
         unit=world.town_centre,
         person=world.town_staff,
+        lead_leader=world.leader,
         deadline=timezone.localdate() + dt.timedelta(days=7),
     )
     assert _told("matters.assigned") == [colleague.username]
@@ -88,11 +91,16 @@ def test_a_refused_assignment_sends_nothing_and_saves_nothing(world, make_matter
             world.centre_staff,
             matter,
             unit=world.police,
+            lead_leader=world.leader,
             deadline=timezone.localdate() - dt.timedelta(days=1),
         )
     with pytest.raises(NotAllowed):
         actions.assign(
-            world.cadre, matter, unit=world.police, deadline=timezone.localdate() + dt.timedelta(days=7)
+            world.cadre,
+            matter,
+            unit=world.police,
+            lead_leader=world.leader,
+            deadline=timezone.localdate() + dt.timedelta(days=7),
         )
     assert Notification.objects.count() == 0
     matter.refresh_from_db()
@@ -151,7 +159,12 @@ def deadlines(world, make_matter, advance, police_team):
     village = make_matter(title="事项 village")
     actions.assess(world.centre_staff, village, likelihood=2, consequence=2, now=assigned_on)
     actions.assign(
-        world.centre_staff, village, unit=world.committee_a1, deadline=dt.date(2026, 12, 11), now=assigned_on
+        world.centre_staff,
+        village,
+        unit=world.committee_a1,
+        lead_leader=world.leader,
+        deadline=dt.date(2026, 12, 11),
+        now=assigned_on,
     )
     made["village"] = village
     Notification.objects.all().delete()

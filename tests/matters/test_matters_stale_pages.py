@@ -61,6 +61,7 @@ def test_a_double_submit_and_a_stale_tab_answer_with_a_message_never_500(client,
     data = {
         "unit": world.police.pk,
         "deadline": (timezone.localdate() + dt.timedelta(days=7)).isoformat(),
+        "lead_leader": world.leader.pk,  # 较高: the level rules ask for a 包案领导
         "version": matter.version,
     }
     first = post_panel(client, matter, "assign", data)

@@ -50,7 +50,12 @@ def perform(action, actor, matter, world, into=None):
     calls = {
         "assess": lambda: actions.assess(actor, matter, likelihood=2, consequence=2),
         "assign": lambda: actions.assign(
-            actor, matter, unit=world.police, person=world.officer, deadline=today + dt.timedelta(days=5)
+            actor,
+            matter,
+            unit=world.police,
+            person=world.officer,
+            lead_leader=world.leader,
+            deadline=today + dt.timedelta(days=5),
         ),
         "start": lambda: actions.start(actor, matter),
         "resolve": lambda: actions.resolve(actor, matter, outcome="双方达成和解"),
@@ -81,6 +86,8 @@ def perform(action, actor, matter, world, into=None):
         "mitigation": lambda: actions.set_mitigation_plan(actor, matter, plan="每周走访，分批兑付"),
         "regrade": lambda: actions.regrade(actor, matter, likelihood=4, consequence=2, reason="人数增加"),
         "correct": lambda: actions.correct_facts(actor, matter, people_involved=30, reason="登记时人数有误"),
+        "lead_leader": lambda: actions.set_lead_leader(actor, matter, leader=world.leader),
+        "progress_report": lambda: actions.file_progress_report(actor, matter, text="已约谈双方，正在协商"),
     }
     return calls[action]()
 
@@ -111,6 +118,8 @@ EXPECTED = {
     "mitigation": (OPEN, None),
     "regrade": (OPEN, None),
     "correct": (OPEN, None),
+    "lead_leader": (OPEN, None),
+    "progress_report": ({"assigned", "resolving", "returned"}, None),
 }
 
 
@@ -172,6 +181,8 @@ EXPECTED_RULES = {
     "mitigation": ("matter.flag", "mitigation_plan", "internal"),
     "regrade": ("matter.assess", "regraded", "internal"),
     "correct": ("matter.correct", "facts_corrected", "internal"),
+    "lead_leader": ("matter.lead_leader", "lead_leader", "internal"),
+    "progress_report": ("matter.progress_report", "progress_report", "internal"),
 }
 
 
@@ -406,6 +417,7 @@ def test_assign_checks_unit_person_and_deadline(world, make_matter, advance, db_
             matter,
             unit=world.police,
             person=world.cadre,
+            lead_leader=world.leader,
             deadline=timezone.localdate() - dt.timedelta(days=1),
         )
     assert set(info.value.message_dict) == {"person", "deadline"}
@@ -523,6 +535,7 @@ def test_staff_remarks_on_transitions_are_not_public(world):
         world.centre_staff,
         matter,
         unit=world.committee_a1,
+        lead_leader=world.leader,
         deadline=timezone.localdate() + dt.timedelta(days=5),
         note="请村调委会三日内组织调解，注意当事人情绪",
     )

@@ -21,6 +21,7 @@ def assigned(world, make_matter, advance):
         matter,
         unit=world.police,
         person=world.officer,
+        lead_leader=world.leader,
         deadline=timezone.localdate() + dt.timedelta(days=7),
         note="请于三日内约谈施工方",
     )

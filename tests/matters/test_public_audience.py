@@ -140,7 +140,14 @@ def test_every_action_and_text_field_of_the_main_path(world, client):
     assert_page(client, code, "已研判", lines, mark)
 
     actions.assign(
-        staff, matter, unit=world.police, person=world.officer, deadline=later, note=mark("交办意见")
+        staff,
+        matter,
+        unit=world.police,
+        person=world.officer,
+        lead_leader=world.leader,
+        deadline=later,
+        note=mark("交办意见"),
+        exemption_reason=mark("不上报理由"),  # 4 × 4 is 最高, to be handled by the county
     )
     lines += [("已交办责任单位办理", "")]
     assert_page(client, code, "已交办", lines, mark)
@@ -168,7 +175,9 @@ def test_every_action_and_text_field_of_the_main_path(world, client):
     assert_page(client, code, "已研判", lines, mark)
 
     matter.refresh_from_db()
-    actions.assign(staff, matter, unit=world.committee_a1, person=world.cadre, deadline=later)
+    actions.assign(
+        staff, matter, unit=world.committee_a1, person=world.cadre, lead_leader=world.leader, deadline=later
+    )
     actions.start(world.cadre, matter, note=mark("开始说明"))
     lines += [("已交办责任单位办理", ""), ("责任单位已开始化解", "")]
     assert_page(client, code, "化解中", lines, mark)
@@ -271,7 +280,7 @@ def test_the_public_lines_are_translated(world, client):
     report = submit(world)
     matter = register(world, report, likelihood=3, consequence=3, assessment_note="内部研判意见")
     later = timezone.localdate() + dt.timedelta(days=5)
-    actions.assign(world.centre_staff, matter, unit=world.police, deadline=later)
+    actions.assign(world.centre_staff, matter, unit=world.police, lead_leader=world.leader, deadline=later)
     actions.resolve(world.centre_staff, matter, outcome="内部结果", public_note="已解决")
     client.cookies["django_language"] = "en"
     page = citizen_page(client, report.receipt_code)

@@ -44,11 +44,25 @@ def ledger(world, month):
         )
 
     w1 = new(world.wages, world.village_a1, "欠薪一", day(2))
-    m.assign(staff, w1, unit=world.committee_a1, deadline=first + dt.timedelta(days=5), now=day(2))
+    m.assign(
+        staff,
+        w1,
+        unit=world.committee_a1,
+        lead_leader=world.leader,
+        deadline=first + dt.timedelta(days=5),
+        now=day(2),
+    )
     m.resolve(staff, w1, outcome="已支付", now=day(9))
     w2 = new(world.wages, world.grid_a1, "欠薪二", day(5))
     # overdue at month end: the deadline was the day before the last
-    m.assign(staff, w2, unit=world.committee_a1, deadline=last - dt.timedelta(days=1), now=day(5))
+    m.assign(
+        staff,
+        w2,
+        unit=world.committee_a1,
+        lead_leader=world.leader,
+        deadline=last - dt.timedelta(days=1),
+        now=day(5),
+    )
     land = new(world.land, world.village_b1, "征地", day(6))
     m.escalate(staff, land, reason="涉及人数多", now=day(6))
     new(world.wages, world.village_a1, "上月欠薪", at(previous_month(month) + dt.timedelta(days=3)))

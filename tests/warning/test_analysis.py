@@ -39,7 +39,12 @@ def situation(world):
         now=five_days_ago,
     )
     matter_actions.assign(
-        staff, late, unit=world.committee_b1, deadline=today - dt.timedelta(days=2), now=five_days_ago
+        staff,
+        late,
+        unit=world.committee_b1,
+        lead_leader=world.leader,
+        deadline=today - dt.timedelta(days=2),
+        now=five_days_ago,
     )
     signal = Signal.objects.create(
         area=world.village_a1,

@@ -19,6 +19,7 @@ from anju.api.matter_schemas import (
     CorrectIn,
     FollowUpIn,
     GreyRhinoIn,
+    LeadLeaderIn,
     MatterDetailOut,
     MediationIn,
     MergeIn,
@@ -26,6 +27,7 @@ from anju.api.matter_schemas import (
     NoteIn,
     NoteOnlyIn,
     PartyAddIn,
+    ProgressReportIn,
     ReasonIn,
     RegradeIn,
     RejectIn,
@@ -89,6 +91,8 @@ def assign(request, matter_id: int, payload: AssignIn, response: HttpResponse):
             unit=lookups.unit(f["unit"]),
             person=lookups.person(f["person"]),
             deadline=f["deadline"],
+            lead_leader=lookups.person(f["lead_leader"], "lead_leader"),
+            exemption_reason=f["exemption_reason"],
             note=f["note"],
             version=f["version"],
         )
@@ -224,3 +228,19 @@ def mitigation(request, matter_id: int, payload: MitigationIn, response: HttpRes
 @_endpoint("grey_rhino", "mark or unmark")
 def grey_rhino(request, matter_id: int, payload: GreyRhinoIn, response: HttpResponse):
     return _act(request, response, payload, matter_id, lambda u, m, f: actions.set_grey_rhino(u, m, **f))
+
+
+@_endpoint("lead_leader", "the 包案领导 (level rules)")
+def lead_leader(request, matter_id: int, payload: LeadLeaderIn, response: HttpResponse):
+    def run(user, matter, f):
+        leader = lookups.person(f["leader"], "leader")
+        actions.set_lead_leader(user, matter, leader=leader, note=f["note"], version=f["version"])
+
+    return _act(request, response, payload, matter_id, run)
+
+
+@_endpoint("progress_report", "a progress report (进展报告) due by the level rules")
+def progress_report(request, matter_id: int, payload: ProgressReportIn, response: HttpResponse):
+    return _act(
+        request, response, payload, matter_id, lambda u, m, f: actions.file_progress_report(u, m, **f)
+    )

@@ -314,7 +314,13 @@ class ResidualIn(VersionIn):
 class AssignIn(VersionIn):
     unit: Id = Field(..., description="id of the responsible unit")
     person: Id | None = Field(None, description="id of the responsible user (a member of the unit)")
-    deadline: IsoDate
+    deadline: IsoDate | None = Field(None, description="default: the level rule's days from today")
+    lead_leader: Id | None = Field(
+        None, description="id of the 包案领导 (a leader over the place); required where the level rules ask"
+    )
+    exemption_reason: str = Field(
+        "", description="why the matter is not escalated where its level rule asks for a higher level"
+    )
     note: str = ""
 
 
@@ -359,6 +365,15 @@ class MediationIn(VersionIn):
 class SuperviseIn(VersionIn):
     note: FilledText
     new_deadline: IsoDate | None = None
+
+
+class LeadLeaderIn(VersionIn):
+    leader: Id = Field(..., description="id of a leader whose area contains the matter's area")
+    note: str = ""
+
+
+class ProgressReportIn(VersionIn):
+    text: FilledText
 
 
 class NoteIn(VersionIn):

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from anju.core.scoping import scoped
-from anju.dashboard import figures, geo, workbench
+from anju.dashboard import figures, geo, lead_leaders, workbench
 from anju.intake.models import Report, ReportStatus
 from anju.matters import queues
 from anju.matters.models import Matter
@@ -88,6 +88,7 @@ def index(request):
         "month_start": today.replace(day=1),  # the 本月新增 card links to the ledger from this date
         **_warning_context(user, today),
         **_screening_context(user),
+        "lead_leaders": lead_leaders.figure(user, today),
     }
     if context["town_map"] and not context["map"].get("empty"):
         # draw town outlines in the village map's frame: project them together

@@ -3,7 +3,10 @@
 Tells the responsible unit of each assigned matter whose deadline is near (``ANJU_DEADLINE_REMINDER_DAYS``,
 default 3) or past, and each centre staff member how many matters wait for 研判 longer than
 ``ANJU_UNGRADED_REMINDER_HOURS`` (default 24); once per matter (or person) and day, so running it twice sends
-nothing more.
+nothing more. Then applies the level
+rules (``matters.actions.levels.apply_level_rules``): due progress reports and their reminders, automatic
+督办 of matters overdue by their rule's days, and unanswered 督办 reported to the next level's leaders; each
+written once, so running it twice writes nothing twice.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ def cmd_deadline_tick(args) -> int:
     setup_django()
     from django.utils import timezone
 
-    from anju.matters.actions import remind_deadlines, remind_ungraded
+    from anju.matters.actions import apply_level_rules, remind_deadlines, remind_ungraded
 
     now = None
     if args.today:
@@ -26,6 +29,11 @@ def cmd_deadline_tick(args) -> int:
     sent = remind_deadlines(now, days_before=args.days)
     print(f"发送办理期限提醒 {sent} 条。")
     print(f"发送待研判提醒 {remind_ungraded(now)} 条。")
+    done = apply_level_rules(now)
+    print(
+        f"等级处置规则：新增应报进展报告 {done['progress_due']} 份，进展报告提醒 {done['progress_reminders']} 条，"
+        f"自动督办 {done['auto_supervised']} 件，督办未回应报上级领导 {done['escalated']} 件。"
+    )
     return 0
 
 

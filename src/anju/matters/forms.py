@@ -92,7 +92,12 @@ class AssignForm(forms.Form):
     person = forms.ModelChoiceField(
         label=_("责任人"), queryset=User.objects.none(), required=False, empty_label=_("（不指定）")
     )
-    deadline = forms.DateField(label=_("办理期限"), widget=_date_input())
+    deadline = forms.DateField(
+        label=_("办理期限"),
+        widget=_date_input(),
+        required=False,
+        help_text=_("留空则按等级处置规则的默认天数。"),
+    )
     note = forms.CharField(
         max_length=MAX_NOTE_CHARS,
         label=_("交办意见"),
@@ -101,12 +106,15 @@ class AssignForm(forms.Form):
         help_text=INTERNAL_HELP,
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, matter=None, **kwargs):
+        from anju.matters.forms_levels import add_level_rule_fields, rule_deadline_days
+
         kwargs.setdefault("initial", {})
-        kwargs["initial"].setdefault(
-            "deadline", timezone.localdate() + dt.timedelta(days=DEFAULT_DEADLINE_DAYS)
-        )
+        days = rule_deadline_days(matter) if matter is not None else DEFAULT_DEADLINE_DAYS
+        kwargs["initial"].setdefault("deadline", timezone.localdate() + dt.timedelta(days=days))
         super().__init__(*args, **kwargs)
+        if matter is not None:
+            add_level_rule_fields(self, matter)  # 包案领导, 不上报理由 (the level rules)
         units = scoped(user, Unit).select_related("area")
         self.fields["unit"].queryset = units
         self.fields["person"].queryset = User.objects.filter(unit__in=units, is_active=True).order_by(

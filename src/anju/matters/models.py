@@ -94,6 +94,17 @@ class Matter(Versioned, models.Model):
         blank=True,
         related_name="co_handled_matters",
     )
+    # 包案领导: a leader whose area contains the matter's; required by the level rules (matters.level_rules).
+    lead_leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("包案领导"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lead_matters",
+    )
+    # Internal: why the matter is handled below the level its risk level asks for (not escalated).
+    handling_exemption = models.TextField(_("不上报理由"), blank=True)
 
     occurred_at = models.DateTimeField(_("发生/受理时间"), default=timezone.now, db_index=True)
     registered_at = models.DateTimeField(_("登记时间"), default=timezone.now, db_index=True)
@@ -307,6 +318,11 @@ class SupervisionNote(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     note = models.TextField(_("督办意见"))
     new_deadline = models.DateField(_("新期限"), null=True, blank=True)
+    # Written by ``anju deadline-tick`` (matters.actions.levels): once per matter and deadline.
+    automatic = models.BooleanField(_("自动督办"), default=False)
+    for_deadline = models.DateField(null=True, blank=True)
+    # Unanswered for the rule's days: reported to the next level's leaders (once per note).
+    escalated_at = models.DateTimeField(_("报上级领导时间"), null=True, blank=True)
 
     scope_area_field = "matter__area"
     scope_matter_field = "matter"
@@ -381,3 +397,6 @@ from anju.matters.models_coordination import (  # noqa: E402, F401  (this app's 
     CoHandlingTask,
     CoordinationRequest,
 )
+
+# The level rules and the progress reports they make due live in their own module.
+from anju.matters.models_levels import LevelRule, LevelRuleSet, ProgressReport  # noqa: E402, F401

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anju.core.permissions import may
 from anju.core.scoping import may_act_on, may_move
-from anju.matters import actions, forms
+from anju.matters import actions, forms, forms_levels
 from anju.matters import forms_review as review
 from anju.matters.models import Matter
 from anju.matters.workflow import WORKFLOW, Action
@@ -99,11 +99,14 @@ PANEL_LIST = [
             unit=c["unit"],
             person=c["person"],
             deadline=c["deadline"],
+            lead_leader=c.get("lead_leader"),
+            exemption_reason=c.get("exemption_reason", ""),
             note=c["note"],
             version=c["version"],
         ),
         _("已交办。"),
         needs_user=True,
+        needs_matter=True,
     ),
     Panel(
         "start",
@@ -287,6 +290,22 @@ PANEL_LIST = [
         forms.GreyRhinoForm,
         lambda u, m, c: actions.set_grey_rhino(u, m, marked=c["marked"], version=c["version"]),
         _("已更新灰犀牛标记。"),
+    ),
+    Panel(
+        "lead_leader",
+        forms_levels.LeadLeaderForm,
+        lambda u, m, c: actions.set_lead_leader(
+            u, m, leader=c["leader"], note=c["note"], version=c["version"]
+        ),
+        _("已明确包案领导。"),
+        needs_matter=True,
+        error_fields={"lead_leader": "leader"},
+    ),
+    Panel(
+        "progress_report",
+        forms_levels.ProgressReportForm,
+        lambda u, m, c: actions.file_progress_report(u, m, text=c["text"], version=c["version"]),
+        _("已报告进展。"),
     ),
     Panel(
         "note",

@@ -46,4 +46,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "coordination.answer": frozenset({C, D, X}),
     "accountability.record": frozenset({C, L, X}),
     "accountability.view": frozenset({C, L, A, X}),
+    "matter.lead_leader": frozenset({C, L, X}),  # 包案领导 (level rules)
+    "matter.progress_report": frozenset({V, C, D, X}),  # 进展报告 of the responsible side
+    "level_rules.edit": frozenset({C, X}),  # a new version of the county's level rules
 }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from anju.matters import views, views_coordination, views_print, views_queues
+from anju.matters import views, views_coordination, views_levels, views_print, views_queues
 
 app_name = "matters"
 urlpatterns = [
@@ -12,6 +12,8 @@ urlpatterns = [
     path("black-swans/", views_queues.black_swans, name="black_swans"),
     path("root-cause/", views_queues.root_cause, name="root_cause"),
     path("root-cause/<int:pk>/complete/", views_queues.complete_root_cause, name="complete_root_cause"),
+    path("level-rules/", views_levels.level_rules, name="level_rules"),
+    path("progress-reports/", views_levels.progress_reports, name="progress_reports"),
     path("unit-members/", views.unit_members, name="unit_members"),
     path("agreements/<int:pk>/", views.agreement_file, name="agreement"),
     path("<int:pk>/", views.detail, name="detail"),

@@ -39,10 +39,11 @@ from anju.matters.models import Matter, MediationSession, SupervisionNote
 from anju.matters.panels import PANELS, panels_for
 from anju.matters.panels_coordination import coordination_context
 from anju.matters.risk import current_matrix
+from anju.matters.views_levels import level_context
 
 
 def _matter_or_404(user, pk) -> Matter:
-    qs = Matter.objects.select_related(*LEDGER_RELATED, "merged_into", "created_by")
+    qs = Matter.objects.select_related(*LEDGER_RELATED, "merged_into", "created_by", "lead_leader")
     return get_scoped_or_404(user, qs, pk=pk)
 
 
@@ -115,6 +116,7 @@ def _detail_context(request, matter: Matter, bound: tuple[str, object] | None = 
         "gradings": matter.gradings.select_related("by"),
         "root_cause_tasks": matter.root_cause_tasks.select_related("unit"),
         "merged_matters": matter.merged_matters.only("id", "number", "title"),
+        **level_context(matter),
         "panels": panels,
         **coordination_context(user, matter, bound),
         "matrix": matrix,

@@ -146,6 +146,23 @@ WORKFLOW: dict[str, Action] = {
         # Re-grading and correcting the facts at any open stage; each keeps what it replaced.
         Action("regrade", _("重新定级"), "matter.assess", "regraded", OPEN_STATUSES),
         Action("correct", _("更正事项信息"), "matter.correct", "facts_corrected", OPEN_STATUSES),
+        # The level rules (matters.level_rules): 包案领导 and periodic 进展报告.
+        Action(
+            "lead_leader",
+            _("包案领导"),
+            "matter.lead_leader",
+            "lead_leader",
+            OPEN_STATUSES,
+            refusal=_("只能为在办事项明确包案领导。"),
+        ),
+        Action(
+            "progress_report",
+            _("进展报告"),
+            "matter.progress_report",
+            "progress_report",
+            DEADLINE_STATUSES,
+            refusal=_("只有已交办、化解中或退回的事项需要报告进展。"),
+        ),
     ]
 }
 # The actions that are steps of the workflow (everything but registration moves a matter from a status).

@@ -24,6 +24,7 @@ from anju.matters.actions.coordination import (
     request_coordination,
     withdraw_cohandling,
 )
+from anju.matters.actions.levels import apply_level_rules, file_progress_report, set_lead_leader
 from anju.matters.actions.notices import remind_deadlines, remind_ungraded
 from anju.matters.actions.records import (
     add_note,
@@ -35,6 +36,7 @@ from anju.matters.actions.records import (
 )
 from anju.matters.actions.register import add_party, create_matter
 from anju.matters.actions.regrade import correct_facts, regrade
+from anju.matters.actions.rules import save_level_rules
 from anju.matters.actions.steps import (
     archive,
     assess,
@@ -66,6 +68,7 @@ __all__ = [
     "WorkflowError",
     "add_note",
     "add_party",
+    "apply_level_rules",
     "archive",
     "assess",
     "assign",
@@ -76,6 +79,7 @@ __all__ = [
     "dismiss_black_swan",
     "create_matter",
     "escalate",
+    "file_progress_report",
     "finish",
     "follow_up",
     "merge",
@@ -87,6 +91,8 @@ __all__ = [
     "remind_ungraded",
     "resolve",
     "return_matter",
+    "save_level_rules",
+    "set_lead_leader",
     "set_grey_rhino",
     "set_mitigation_plan",
     "set_residual_risk",

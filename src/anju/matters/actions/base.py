@@ -49,6 +49,8 @@ AUDITED_FIELDS = (
     "responsible_unit",
     "responsible_person",
     "deadline",
+    "lead_leader",
+    "handling_exemption",
     "outcome",
     "satisfaction",
     "merged_into",

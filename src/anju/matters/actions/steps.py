@@ -13,8 +13,21 @@ from anju.core.scoping import in_scope
 from anju.intake import actions as intake_actions
 from anju.matters import swans
 from anju.matters.actions.base import begin, finish, internal_note, log_event, required_text, score, snapshot
+from anju.matters.actions.levels import (
+    lead_leader_errors,
+    lead_leader_missing_message,
+    schedule_progress_report,
+    tell_lead_leader,
+)
 from anju.matters.actions.notices import tell_assigned
 from anju.matters.actions.swans import require_mitigation_plan
+from anju.matters.level_rules import (
+    FALLBACK_DEADLINE_DAYS,
+    escalation_message,
+    lead_leader_required,
+    required_area,
+    rule_for,
+)
 from anju.matters.models import FollowUpVisit, Matter, Satisfaction
 from anju.matters.workflow import OPEN_STATUSES
 
@@ -45,10 +58,19 @@ def assess(
         matter.residual_level = residual.code
     matter.grey_rhino = matter.grey_rhino or matrix.is_grey_rhino(matter.likelihood, matter.consequence)
     swans.refresh_suggestion(matter)  # first of its kind *and* severe
+    text = note or _("研判定级：%(level)s") % {"level": level.label}
+    # The level rules: a level to be handled higher up proposes 上报 (交办 here is refused without it).
+    target = required_area(matter)
+    if target is not None:
+        text += _("（按等级处置规则须由%(area)s办理，建议上报）") % {"area": target.name}
     finish(
         step,
-        note=note or _("研判定级：%(level)s") % {"level": level.label},
-        data={"level": level.code, "matrix": matrix.key},
+        note=text,
+        data={
+            "level": level.code,
+            "matrix": matrix.key,
+            **({"propose_escalation": target.pk} if target else {}),
+        },
     )
     return matter
 
@@ -60,14 +82,21 @@ def assign(
     *,
     unit,
     person=None,
-    deadline: dt.date,
+    deadline: dt.date | None = None,
+    lead_leader=None,
+    exemption_reason: str = "",
     note: str = "",
     version: int | None = None,
     now: dt.datetime | None = None,
 ) -> Matter:
-    """交办 to a responsible unit (and person) with a deadline."""
+    """交办 to a responsible unit (and person) with a deadline (default: the level rule's days).
+
+    The level rules (``matters.level_rules``): a level to be handled higher up than the handling area is
+    refused unless escalated or ``exemption_reason`` says why not; a level (or a 灰犀牛) that needs a 包案领导
+    is refused without one (``lead_leader`` here, or set before)."""
     step = begin(actor, matter, "assign", version, now)
     require_mitigation_plan(matter)  # 灰犀牛: a plan first
+    rule = rule_for(matter)
     errors = {}
     if unit is None:
         errors["unit"] = _("请选择责任单位。")
@@ -80,15 +109,39 @@ def assign(
     if person is not None and unit is not None and person.unit_id != unit.pk:
         errors["person"] = _("责任人须属于责任单位。")
     if deadline is None:
-        errors["deadline"] = _("请填写办理期限。")
+        deadline = step.today + dt.timedelta(days=rule.deadline_days if rule else FALLBACK_DEADLINE_DAYS)
     elif deadline < step.today:
         errors["deadline"] = _("办理期限不能早于今天。")
+    exemption_reason = (exemption_reason or "").strip()
+    if rule is not None and required_area(matter, rule) is not None and not exemption_reason:
+        errors["exemption_reason"] = escalation_message(matter, rule)
+    if lead_leader is not None:
+        errors.update(lead_leader_errors(matter, lead_leader))
+    elif lead_leader_required(matter, rule) and matter.lead_leader_id is None:
+        errors["lead_leader"] = lead_leader_missing_message(matter, rule)
     if errors:
         raise ValidationError(errors)
+    new_leader = lead_leader is not None and lead_leader.pk != matter.lead_leader_id
+    if lead_leader is not None:
+        matter.lead_leader = lead_leader
+    exempted = bool(exemption_reason and rule is not None and required_area(matter, rule) is not None)
+    if exempted:
+        matter.handling_exemption = exemption_reason
     matter.responsible_unit, matter.responsible_person, matter.deadline = unit, person, deadline
-    finish(step, note=_("交办%(unit)s办理，期限 %(deadline)s") % {"unit": unit.name, "deadline": deadline})
+    text = _("交办%(unit)s办理，期限 %(deadline)s") % {"unit": unit.name, "deadline": deadline}
+    if new_leader:
+        text += _("；包案领导：%(name)s") % {"name": matter.lead_leader}
+    if exempted:
+        text += _("；不上报理由：%(r)s") % {"r": exemption_reason}
+    data = {"rules": rule.version} if rule else {}
+    if new_leader:
+        data["lead_leader"] = matter.lead_leader.pk
+    finish(step, note=text, data=data)
+    if new_leader:
+        tell_lead_leader(actor, matter, now=step.now)
     internal_note(step, note)
     tell_assigned(actor, matter, now=step.now)
+    schedule_progress_report(matter, step.today, rule)
     return matter
 
 
@@ -166,12 +219,16 @@ def archive(
 def escalate(
     actor, matter: Matter, *, reason: str, version: int | None = None, now: dt.datetime | None = None
 ) -> Matter:
-    """上报 to the centre of the parent of the current handling area."""
+    """上报 to the centre of the parent of the current handling area, or straight to the level the matter's
+    level rule asks for when that is higher (最高 → 县级)."""
     step = begin(actor, matter, "escalate", version, now)
     reason = required_text(reason, "reason", _("上报须填写原因。"))
     parent = matter.handling_area.parent
     if parent is None:
         raise WorkflowError(_("已是最高层级，无法继续上报。"))
+    required = required_area(matter)
+    if required is not None and required.level < parent.level:
+        parent = required
     matter.handling_area = parent
     matter.closing_reason = reason
     finish(step, note=_("上报至%(area)s：%(reason)s") % {"area": parent.name, "reason": reason})

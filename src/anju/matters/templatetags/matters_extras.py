@@ -44,6 +44,10 @@ EVENT_LABELS = {
     "coordination_requested": N_("协调请求"),
     "coordination_declined": N_("协调请求被拒绝"),
     "accountability": N_("问责"),
+    "lead_leader": N_("包案领导"),
+    "progress_report": N_("进展报告"),
+    "supervision_escalated": N_("督办报上级领导"),
+    "level_exemption": N_("不上报理由"),
 }
 # First click on a column sorts in its most useful direction.
 FIRST_DIRECTION = {"registered": "-registered", "deadline": "deadline", "level": "-level", "number": "number"}

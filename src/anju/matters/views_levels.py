@@ -1,0 +1,141 @@
+"""Pages of the level rules: the county's rules (seen by all staff, a new version saved by its centre staff
+and administrators), the progress reports due, and what the matter page shows of its level's rule."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from anju.core.errors import Conflict, http_status
+from anju.core.permissions import may
+from anju.core.scoping import in_scope, scoped
+from anju.matters import actions
+from anju.matters.forms_levels import LevelRulesForm
+from anju.matters.level_rules import (
+    county_of,
+    current_set,
+    lead_leader_required,
+    required_area,
+    rule_for,
+    rules_for,
+)
+from anju.matters.models import LevelRuleSet, Matter, ProgressReport
+from anju.matters.risk import current_matrix
+from anju.matters.workflow import DEADLINE_STATUSES
+
+
+def emergency_url() -> str:
+    """The emergency app's new-incident page, when that app is installed ("" otherwise)."""
+    try:
+        return reverse("emergency:incident_new")
+    except NoReverseMatch:
+        return ""
+
+
+def level_context(matter: Matter) -> dict:
+    """What the matter page shows of its level's rule (``matters/_level_rules.html``)."""
+    rule = rule_for(matter)
+    reports = list(matter.progress_reports.select_related("filed_by").order_by("-due_on", "-id")[:10])
+    return {
+        "level_rule": rule,
+        "level_required_area": required_area(matter, rule) if rule else None,
+        "lead_leader_needed": matter.lead_leader_id is None and lead_leader_required(matter, rule),
+        "progress_reports": reports,
+        "progress_today": timezone.localdate(),
+        "emergency_url": emergency_url() if rule and rule.propose_emergency_plan else "",
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def level_rules(request):
+    """The county's level rules in force, their versions, and (for who may) the form for a new version."""
+    user = request.user
+    user.require("matter.view")
+    county = county_of(user.area)
+    matrix = current_matrix()
+    levels = matrix.ordered_levels()
+    rules = rules_for(county, matrix.key)
+    latest = current_set(county, matrix.key)
+    can_edit = county is not None and may(user, "level_rules.edit") and in_scope(user, county)
+    form = None
+    status = 200
+    if can_edit:
+        form = LevelRulesForm(
+            request.POST or None,
+            levels=levels,
+            rules=rules,
+            initial={"based_on": latest.number if latest else 0},
+        )
+    elif request.method == "POST":
+        raise PermissionDenied(_("您无权修改等级处置规则。"))
+    if request.method == "POST" and form is not None:
+        if form.is_valid():
+            try:
+                saved = actions.save_level_rules(
+                    user,
+                    county,
+                    rules=form.rules(),
+                    note=form.cleaned_data["note"],
+                    based_on=form.cleaned_data["based_on"],
+                )
+            except Conflict as exc:
+                form.add_error(None, exc.messages)
+                status = http_status(exc)
+            except ValidationError as exc:
+                for key, errors in exc.message_dict.items():
+                    form.add_error(key if key in form.fields else None, errors)
+                status = 400
+            else:
+                messages.success(request, _("已保存等级处置规则第 %(n)s 版。") % {"n": saved.number})
+                return redirect("matters:level_rules")
+        else:
+            status = 400
+    history = (
+        LevelRuleSet.objects.filter(area=county, matrix_key=matrix.key).select_related("created_by")
+        if county is not None
+        else LevelRuleSet.objects.none()
+    )
+    return render(
+        request,
+        "matters/level_rules.html",
+        {
+            "county": county,
+            "matrix": matrix,
+            "rows": [(lv, rules.get(lv.code)) for lv in levels],
+            "latest": latest,
+            "history": history,
+            "form": form,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def progress_reports(request):
+    """进展报告: the reports due (overdue first) of running matters in the user's scope."""
+    request.user.require("matter.view")
+    today = timezone.localdate()
+    visible = scoped(request.user, Matter).filter(status__in=DEADLINE_STATUSES)
+    due = (
+        ProgressReport.objects.filter(filed_at__isnull=True, matter__in=visible)
+        .select_related("matter", "matter__responsible_unit", "matter__lead_leader")
+        .order_by("due_on", "id")
+    )
+    page = Paginator(due, settings.ANJU_PAGE_SIZE).get_page(request.GET.get("page"))
+    for report in page:
+        report.days_late = (today - report.due_on).days
+    return render(
+        request,
+        "matters/progress_reports.html",
+        {"page": page, "overdue_count": due.filter(due_on__lt=today).count(), "today": today},
+    )
