@@ -24,7 +24,7 @@ from anju.core.errors import Conflict, NotAllowed, WorkflowError
 from anju.core.models import Area, AreaLevel, Domain, Notification, Unit, UnitKind, User
 from anju.core.notifications import notify
 from anju.core.permissions import may, require
-from anju.core.roles import UNIT_SCOPED_ROLES, roles_with
+from anju.core.roles import UNIT_SCOPED_ROLES, Role, roles_with
 from anju.core.scoping import in_scope, scoped
 from anju.matters import actions as matter_actions
 from anju.matters.models import Matter, MatterKind
@@ -349,7 +349,9 @@ def _clean_lines(
             else:
                 existing.append(allowed[matter.pk])
         nothing = bool(line.get("nothing_found"))
-        if not line or (not nothing and not matters and not existing):
+        if key in errors:
+            pass  # a listed matter that is not the period's: said above
+        elif not line or (not nothing and not matters and not existing):
             errors[key] = _("“%(domain)s”：请勾选“无”，或登记发现的事项。") % {"domain": domain.name}
         elif nothing and (matters or existing):
             errors[key] = _("“%(domain)s”已勾选“无”，不能同时登记事项。") % {"domain": domain.name}
@@ -387,7 +389,6 @@ def _find_return(actor, round_: Round, area: Area | None, department: Unit | Non
 def _may_file(actor, ret: Return) -> None:
     """Scope, and the unit rule: a department officer files (and corrects) only their own unit's return;
     the others file the areas' returns, and a centre also a department unit's on its behalf."""
-    require(actor, "screening.file", ret.area)
     unit_scoped = actor.role in UNIT_SCOPED_ROLES
     if ret.department_id and unit_scoped and actor.unit_id != ret.department_id:
         raise NotAllowed(
@@ -395,8 +396,9 @@ def _may_file(actor, ret: Return) -> None:
         )
     if ret.department_id is None and unit_scoped:
         raise NotAllowed(_("职能部门无权填报区域的排查报表，请填报本单位的报表。"))
-    if ret.department_id and actor.role == "village_cadre":
+    if ret.department_id and actor.role == Role.VILLAGE_CADRE:
         raise NotAllowed(_("村干部无权填报职能部门的排查报表。"))
+    require(actor, "screening.file", ret.area)
 
 
 def _write_lines(actor, ret: Return, cleaned, *, now, is_demo: bool) -> int:
@@ -611,7 +613,7 @@ def may_correct(user, ret: Return) -> bool:
         return False
     unit_scoped = user.role in UNIT_SCOPED_ROLES
     if ret.department_id:
-        return user.unit_id == ret.department_id if unit_scoped else user.role != "village_cadre"
+        return user.unit_id == ret.department_id if unit_scoped else user.role != Role.VILLAGE_CADRE
     return not unit_scoped
 
 
