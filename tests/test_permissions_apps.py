@@ -183,7 +183,12 @@ def _build(world) -> dict[str, SimpleNamespace]:
         monthly = report_actions.generate_report(root, area=grid, month=last_month)
         village_round = Round.objects.get(county=village.parent.parent, level=AreaLevel.VILLAGE)
         ret = screening_actions.file_return(
-            root, village_round, area=village, zero_report=True, note=f"权限排查备注{key}"
+            root,
+            village_round,
+            area=village,
+            zero_report=True,
+            note=f"权限排查备注{key}",
+            explanation="事项已由综治中心登记",  # the place's matter is of this period (ledger cross-check)
         )
         town_round = Round.objects.get(county=village.parent.parent, level=AreaLevel.TOWN)
         item = make_item(
@@ -244,6 +249,7 @@ class Route:
     about_matter: bool = False  # the listed objects are matters: a unit-scoped role sees only some
     api: bool = False  # called with an API token (anonymous: 401); a POST changes data when allowed
     foreign: frozenset = frozenset({404})  # the answer when the object is outside the scope
+    refused: object = None  # (user, objects) -> bool: the action's own rule refuses this user there (403)
 
 
 def page(key, url, permission=LOGIN, **kw) -> Route:
@@ -358,6 +364,13 @@ ROUTES = [
         obj=True,
         visible=lambda u, o: in_scope(u, o.town),
     ),
+    page(
+        "screening:correct",
+        lambda o: f"/screening/returns/{o.ret.pk}/correct/",
+        "screening.file",
+        obj=True,
+        visible=lambda u, o: in_scope(u, o.village),
+    ),
     page("screening:cadences", lambda o: "/screening/cadences/", "screening.manage"),
     # intake's pages on triage (walked here, with this file's texts): suggest is a POST that only reads
     # (the text being typed); its duplicates must be scoped
@@ -454,6 +467,8 @@ API_ROUTES = [
         "screening.file",
         obj=True,
         visible=lambda u, o: in_scope(u, o.village),
+        # a department officer files only their own unit's return, not a village's
+        refused=lambda u, o: u.role == "department_officer",
         data=lambda o: {"zero_report": True, "note": "接口零报告"},
     ),
     # assessment (稳评): items and assessments live in the place's grid; a new item belongs to its town
@@ -804,6 +819,8 @@ class Walk:
                 expected = {403} if visible else {403} | route.foreign
             elif not visible:
                 expected = set(route.foreign)
+            elif route.refused is not None and route.refused(self.user, o):
+                expected = {403}
             else:
                 expected = set(route.allowed)
             wrong = KNOWN_WRONG.get((route.key, self.role))
