@@ -115,7 +115,9 @@ def test_correct_return(world, village_round):
     correction = check_guard(
         world,
         MAY["correct_return"],
-        lambda actor: actions.correct_return(actor, filed, reason="补充说明", zero_report=True, note="已核实"),
+        lambda actor: actions.correct_return(
+            actor, filed, reason="补充说明", zero_report=True, note="已核实"
+        ),
         outside=world.cadre_b,
         insider=world.cadre,
     )
