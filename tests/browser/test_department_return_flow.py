@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
-
 from test_screening_flow import ZERO_REPORT_BUTTON, board_state, log_in
 
 pytestmark = pytest.mark.browser
