@@ -40,7 +40,9 @@ def test_the_officer_files_and_corrects_their_units_return(client, world, setup)
 
     form = client.get(file_url).content.decode()
     assert form.count('class="card domain-row') == 1 and "工地拖欠工资" in form
-    assert "<summary>登记发现的事项" not in form  # a department officer does not register matters (matter.create)
+    assert (
+        "<summary>登记发现的事项" not in form
+    )  # a department officer does not register matters (matter.create)
     assert "新发现的事项请报综治中心登记" in form
 
     refused = client.post(file_url, {"zero_report": "1", "unit": labour.pk})
