@@ -225,3 +225,29 @@ def test_no_correction_once_the_round_is_closed_or_before_filing(world, labour, 
     with pytest.raises(ValidationError) as refused:
         correct_return(officer, ret, reason="更正", lines=lines_with(world.wages, a_matter()))
     assert refused.value.message_dict == {"round": ["本轮排查已结束，报表不能再更正。"]}
+
+
+def test_reminders_go_to_the_units_officer_and_the_overdue_list_to_its_town(world, labour, today):
+    import datetime as dt
+
+    from anju.core.models import Notification
+    from anju.screening.actions import ensure_default_cadences, send_reminders
+    from anju.screening.models import Cadence
+
+    unit, officer = labour
+    ensure_default_cadences()
+    Cadence.objects.update(close_after_days=None)
+    opened = open_due_rounds(today - dt.timedelta(days=40))
+    town_round = next(r for r in opened if r.level == AreaLevel.TOWN)
+    file_return(world.officer, town_round, department=world.police, zero_report=True)  # 派出所 filed
+    send_reminders(today)
+    reminders = Notification.objects.filter(
+        kind="screening.overdue", key__startswith=f"screening:remind:{town_round.pk}:"
+    ).order_by("user__username")
+    # 东镇人社所's officer for the unit, 东镇's centre for the town (西镇 has no centre user in this world)
+    assert [(n.user.username, n.title) for n in reminders] == [
+        ("renshe", f"【逾期】东镇人社所尚未报送{town_round.label}"),
+        ("zhen", f"【逾期】东镇尚未报送{town_round.label}"),
+    ]
+    told = Notification.objects.get(key=f"screening:overdue:{town_round.pk}:{world.town_a.pk}")
+    assert told.user == world.town_staff and told.body == "东镇人社所"  # 派出所 has filed
