@@ -165,7 +165,7 @@ def test_the_board_counts_department_returns_with_their_town(world, labour, town
         g["name"]: (g["c"].expected, g["c"].filed)
         for g in completeness_by_parent(world.centre_staff, town_round)
     }
-    assert by_town == {"东镇": (2, 1), "示范县": (2, 0)}  # the towns themselves count with the county
+    assert by_town == {"东镇": (3, 1), "西镇": (1, 0)}  # each town with its department units
 
 
 def test_a_filed_return_is_corrected_with_its_history(world, labour, town_round):

@@ -12,6 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from anju.core.models import AreaLevel
 from anju.core.roles import UNIT_SCOPED_ROLES
 from anju.core.scoping import scoped
 from anju.screening.models import Return, Round
@@ -106,8 +107,10 @@ def returns_due_count(user) -> int:
 
 
 def completeness_by_parent(user, round_: Round) -> list[dict]:
-    """Per area above the filers (e.g. per town for a village round), within the user's scope; a department
-    unit's return counts with its own area (a 镇直单位 with its town)."""
+    """Per area above the filers (per town for a village round), within the user's scope; a department unit's
+    return counts with its own area (a 镇直单位 with its town), and so do all returns of a town or county round
+    (each town with its department units)."""
+    by_own_area = round_.level != AreaLevel.VILLAGE
     rows = (
         scoped(user, Return)
         .filter(round=round_)
@@ -122,7 +125,7 @@ def completeness_by_parent(user, round_: Round) -> list[dict]:
     )
     groups: dict[int, dict] = {}
     for r in rows:
-        if r["department_id"]:
+        if r["department_id"] or by_own_area:
             key, name, path = r["area_id"], r["area__name"], r["area__path"]
         elif r["area__parent_id"]:
             key, name, path = (
