@@ -28,6 +28,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import get_resolver
 from django.utils import timezone
@@ -43,6 +44,7 @@ from anju.intake import actions as intake_actions
 from anju.matters import actions as matter_actions
 from anju.matters.models import MatterEvent
 from anju.reports import actions as report_actions
+from anju.reports.models import ProgressReport
 from anju.screening import actions as screening_actions
 from anju.screening import permissions as screening_permissions
 from anju.screening.models import Return, Round, RoundStatus
@@ -70,6 +72,8 @@ EXEMPT = {
     "warning:key_date_new": STATE_CHANGE,
     "reports:generate": STATE_CHANGE,
     "reports:submit": STATE_CHANGE,
+    "reports:sections": STATE_CHANGE,
+    "reports:progress_read": STATE_CHANGE,
     "screening:close": STATE_CHANGE,
     "screening:remind": STATE_CHANGE,
     "screening:notifications_moved": MOVED,
@@ -195,9 +199,24 @@ def _build(world) -> dict[str, SimpleNamespace]:
         monthly = report_actions.generate_report(root, area=grid, month=last_month)
         village_round = Round.objects.get(county=village.parent.parent, level=AreaLevel.VILLAGE)
         ret = screening_actions.file_return(
-            root, village_round, area=village, zero_report=True, note=f"权限排查备注{key}"
+            root,
+            village_round,
+            area=village,
+            zero_report=True,
+            note=f"权限排查备注{key}",
+            explanation="事项已由综治中心登记",  # the place's matter is of this period (ledger cross-check)
         )
         town_round = Round.objects.get(county=village.parent.parent, level=AreaLevel.TOWN)
+        progress = ProgressReport.objects.create(
+            area=town,
+            to_area=town.parent,
+            title=f"权限工作进展{key}",
+            period_start=today - dt.timedelta(days=7),
+            period_end=today,
+            text="进展",
+            attachment=ContentFile(b"%PDF-1.4 walk", name="walk.pdf"),
+            submitted_by=root,
+        )
         item = make_item(
             w,
             root,
@@ -224,6 +243,7 @@ def _build(world) -> dict[str, SimpleNamespace]:
             ret=ret,
             village_round=village_round,
             town_round=town_round,
+            progress=progress,
             item=item,
             assessment=assessment,
             # what identifies the objects of this place: must never reach a user who does not see them
@@ -231,9 +251,16 @@ def _build(world) -> dict[str, SimpleNamespace]:
                 (grid, [grid.name, matter.title, alert.headline, meeting.title, item.title, task.text]),
                 (grid, [r.title for r in reports]),
                 (village, [ret.note]),
+                (town, [progress.title]),
             ],
         )
     return out
+
+
+def _area_report_visible(user, area) -> bool:
+    """An area's monthly or progress report: in scope, and not a department officer's (they see their own
+    unit's reports only, ``reports.queries``)."""
+    return in_scope(user, area) and user.role != "department_officer"
 
 
 def _round_visible(user, round_) -> bool:
@@ -257,6 +284,7 @@ class Route:
     about_matter: bool = False  # the listed objects are matters: a unit-scoped role sees only some
     api: bool = False  # called with an API token (anonymous: 401); a POST changes data when allowed
     foreign: frozenset = frozenset({404})  # the answer when the object is outside the scope
+    refused: object = None  # (user, objects) -> bool: the action's own rule refuses this user there (403)
 
 
 def page(key, url, permission=LOGIN, **kw) -> Route:
@@ -343,6 +371,7 @@ ROUTES = [
         lambda o: f"/reports/{o.monthly.pk}/",
         "report.monthly",
         obj=True,
+        visible=lambda u, o: _area_report_visible(u, o.area),
         shows=lambda o: o.area.name,
     ),
     *[
@@ -351,10 +380,34 @@ ROUTES = [
             lambda o, f=fmt: f"/reports/{o.monthly.pk}/download.{f}",
             "report.monthly",
             obj=True,
+            visible=lambda u, o: _area_report_visible(u, o.area),
             shows=(lambda o: o.area.name) if fmt != "pdf" else None,
         )
         for fmt in ("xlsx", "docx", "pdf")
     ],
+    page(
+        "reports:progress_index",
+        lambda o: "/reports/progress/",
+        "progress.view",
+        visible=lambda u, o: _area_report_visible(u, o.town),
+        listing=lambda o: o.progress.title,
+    ),
+    page("reports:progress_new", lambda o: "/reports/progress/new/", "progress.submit"),
+    page(
+        "reports:progress",
+        lambda o: f"/reports/progress/{o.progress.pk}/",
+        "progress.view",
+        obj=True,
+        visible=lambda u, o: _area_report_visible(u, o.town),
+        shows=lambda o: o.progress.title,
+    ),
+    page(
+        "reports:progress_attachment",
+        lambda o: f"/reports/progress/{o.progress.pk}/attachment/",
+        "progress.view",
+        obj=True,
+        visible=lambda u, o: _area_report_visible(u, o.town),
+    ),
     # dashboard
     page("dashboard:index", lambda o: "/dashboard/", listing=lambda o: o.alert.headline),
     # screening
@@ -380,6 +433,13 @@ ROUTES = [
         "screening.file",
         obj=True,
         visible=lambda u, o: in_scope(u, o.town),
+    ),
+    page(
+        "screening:correct",
+        lambda o: f"/screening/returns/{o.ret.pk}/correct/",
+        "screening.file",
+        obj=True,
+        visible=lambda u, o: in_scope(u, o.village),
     ),
     page("screening:cadences", lambda o: "/screening/cadences/", "screening.manage"),
     # intake's pages on triage (walked here, with this file's texts): suggest is a POST that only reads
@@ -477,6 +537,8 @@ API_ROUTES = [
         "screening.file",
         obj=True,
         visible=lambda u, o: in_scope(u, o.village),
+        # a department officer files only their own unit's return, not a village's
+        refused=lambda u, o: u.role == "department_officer",
         data=lambda o: {"zero_report": True, "note": "接口零报告"},
     ),
     # assessment (稳评): items and assessments live in the place's grid; a new item belongs to its town
@@ -649,6 +711,7 @@ API_ROUTES = [
         "/monthly-reports",
         lambda o: "/monthly-reports",
         "report.monthly",
+        visible=lambda u, o: _area_report_visible(u, o.area),
         listing=lambda o: o.area.code,
     ),
     api(
@@ -657,6 +720,7 @@ API_ROUTES = [
         lambda o: f"/monthly-reports/{o.monthly.pk}",
         "report.monthly",
         obj=True,
+        visible=lambda u, o: _area_report_visible(u, o.area),
         shows=lambda o: o.area.name,
     ),
     *[
@@ -666,6 +730,7 @@ API_ROUTES = [
             lambda o, f=fmt: f"/monthly-reports/{o.monthly.pk}/download/{f}",
             "report.monthly",
             obj=True,
+            visible=lambda u, o: _area_report_visible(u, o.area),
             shows=(lambda o: o.area.name) if fmt != "pdf" else None,
         )
         for fmt in ("xlsx", "docx", "pdf")
@@ -677,6 +742,8 @@ API_ROUTES = [
         "report.monthly",
         obj=True,
         foreign=frozenset({422}),  # the area is a field of the body
+        # a department officer generates only their own unit's report, not an area's
+        refused=lambda u, o: u.role == "department_officer",
         data=lambda o: {"area": o.area.code, "month": o.monthly.month.strftime("%Y-%m")},
     ),
     api(
@@ -685,6 +752,7 @@ API_ROUTES = [
         lambda o: f"/monthly-reports/{o.monthly.pk}/submit",
         "report.monthly",
         obj=True,
+        visible=lambda u, o: _area_report_visible(u, o.area),
         data=lambda o: {},
     ),
 ]
@@ -827,6 +895,8 @@ class Walk:
                 expected = {403} if visible else {403} | route.foreign
             elif not visible:
                 expected = set(route.foreign)
+            elif route.refused is not None and route.refused(self.user, o):
+                expected = {403}
             else:
                 expected = set(route.allowed)
             wrong = KNOWN_WRONG.get((route.key, self.role))

@@ -306,6 +306,9 @@ ANJU_API_TOKEN_MAX_DAYS = int(os.environ.get("ANJU_API_TOKEN_MAX_DAYS", 365))
 # "unit+domain" (also the matters of the risk domains their unit serves, Unit.domains) or "area" (all of it).
 # They act only on their unit's matters whatever this says.
 ANJU_DEPARTMENT_VISIBILITY = os.environ.get("ANJU_DEPARTMENT_VISIBILITY", "unit+domain")
+# Whether department units (职能部门, e.g. 镇直单位) submit a monthly report of their own (信息报送), computed
+# from the matters assigned to them, to the centre of their area: "1" (yes) or "0".
+ANJU_UNIT_MONTHLY_REPORTS = os.environ.get("ANJU_UNIT_MONTHLY_REPORTS", "1") == "1"
 
 LOGGING = {
     "version": 1,

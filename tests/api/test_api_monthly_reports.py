@@ -94,13 +94,18 @@ def test_submit_with_the_version_read(api, monthly):
     assert again.status_code == 409 and again.json()["detail"] == "该月报表已报送。"
 
 
-def test_roles_without_monthly_reporting_get_403(api, monthly):
-    officer = api(monthly.officer)  # 东镇's police: in scope, but reports are not theirs
-    assert officer.get("/monthly-reports").status_code == 403
-    assert officer.post(f"/monthly-reports/{monthly.report_a.pk}/submit", {}).status_code == 403
+def test_a_department_officer_reaches_only_their_units_report(api, monthly):
+    officer = api(monthly.officer)  # 东镇's police: the areas' reports in scope are not theirs
+    assert officer.get("/monthly-reports").json()["items"] == []
+    assert officer.post(f"/monthly-reports/{monthly.report_a.pk}/submit", {}).status_code == 404
     payload = {"area": monthly.village_a1.code, "month": f"{monthly.report_a.month:%Y-%m}"}
     assert officer.post("/monthly-reports", payload).status_code == 403
     assert MonthlyReport.objects.get(pk=monthly.report_a.pk).submitted_at is None
+    # positive control: the unit's own report (生成 on the page) is listed and can be submitted
+    own = actions.generate_report(monthly.officer, unit=monthly.officer.unit, month=monthly.report_a.month)
+    items = officer.get("/monthly-reports").json()["items"]
+    assert [(i["id"], i["unit"]["name"]) for i in items] == [(own.pk, "东镇派出所")]
+    assert officer.post(f"/monthly-reports/{own.pk}/submit", {}).status_code == 200
 
 
 def test_generate(api, world, month):

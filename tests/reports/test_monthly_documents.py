@@ -45,7 +45,14 @@ def test_monthly_report_downloads_are_a4_local_time_numbered_and_named_by_title(
     xlsx = client.get(f"/reports/{report.pk}/download.xlsx")
     assert download_names(xlsx) == (f"{title}.xlsx", "monthly-330101000000-2026-09.xlsx")
     book = load_workbook(io.BytesIO(xlsx.content))
-    assert book.sheetnames == ["总体情况", "分领域", "分村（社区）", "分责任单位", "趋势分析"]
+    assert book.sheetnames == [
+        "总体情况",
+        "分领域",
+        "分村（社区）",
+        "分责任单位",
+        "趋势分析",
+        "专项行动和摸排调研",
+    ]
     for sheet in book.worksheets:
         assert_sheet_prints(sheet, "$1:$1")
     assert book["总体情况"]["A1"].value == title

@@ -19,6 +19,9 @@ MAY = {
     "update_cadence": {"admin", "centre_staff", "town_staff"},
     "file_return": {"admin", "centre_staff", "town_staff", "cadre"},  # for 东一村
     "remind_missing": {"admin", "centre_staff", "town_staff"},
+    # 东镇派出所's own return (a 镇直单位): its officer, or a centre on its behalf; a village cadre may not
+    "file_department_return": {"admin", "centre_staff", "town_staff", "officer"},
+    "correct_return": {"admin", "centre_staff", "town_staff", "cadre"},  # 东一村's filed return
 }
 
 
@@ -91,3 +94,31 @@ def _other_county():
     from anju.core.models import AreaLevel
 
     return core_actions.create_area(None, code="330200000000", name="邻县", level=AreaLevel.COUNTY)
+
+
+def test_file_department_return(world, rounds):
+    from anju.core.models import AreaLevel
+
+    town_round = rounds[AreaLevel.TOWN]
+    ret = check_guard(
+        world,
+        MAY["file_department_return"],
+        lambda actor: actions.file_return(actor, town_round, department=world.police, zero_report=True),
+        outside=outsider(world, Role.CENTRE_STAFF),  # 西镇's centre, for 东镇's unit
+        insider=world.officer,
+    )
+    assert ret.is_filed and ret.department == world.police and ret.filed_by == world.officer
+
+
+def test_correct_return(world, village_round):
+    filed = actions.file_return(world.cadre, village_round, zero_report=True)
+    correction = check_guard(
+        world,
+        MAY["correct_return"],
+        lambda actor: actions.correct_return(
+            actor, filed, reason="补充说明", zero_report=True, note="已核实"
+        ),
+        outside=world.cadre_b,
+        insider=world.cadre,
+    )
+    assert correction.corrected_by == world.cadre and correction.changes[0]["after"] == "已核实"

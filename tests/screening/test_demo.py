@@ -30,6 +30,14 @@ def test_demo_rounds_and_returns(world):
     for line in found:
         assert line.matters.count() == line.matters_count > 0
         assert all(m.is_demo and m.domain_id == line.domain_id for m in line.matters.all())
-    assert Matter.objects.filter(is_demo=True).count() == sum(line.matters_count for line in found)
+    # every matter the demo registered is listed, and a matter of a village lies in its town's subtree too:
+    # the town's (and its units') later returns list it from the ledger instead of saying 无 over it
+    listed = set(Matter.objects.filter(pk__in=ReturnLine.objects.values("matters")))
+    assert listed == set(Matter.objects.filter(is_demo=True))
+    assert sum(line.matters_count for line in found) >= len(listed) > 0
+    # 东镇派出所 (a 镇直单位) filed its own returns in the town rounds, through its officer
+    police = Return.objects.filter(department=world.police, filed_at__isnull=False)
+    assert police.exists() and {r.filed_by for r in police} == {world.officer}
+    assert {r.round.level for r in Return.objects.filter(department=world.police)} == {AreaLevel.TOWN}
     assert load_screening_demo(today=today) == "排查演示数据已存在。"
     assert Round.objects.count() == Round.objects.filter(is_demo=True).count()

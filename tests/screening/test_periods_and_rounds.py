@@ -80,7 +80,12 @@ def test_open_due_rounds_opens_each_level_with_its_filers_and_is_idempotent(worl
     assert open_due_rounds(day) == []
     assert open_due_rounds(D(2026, 12, 31)) == []
     assert Round.objects.count() == 3
-    assert Return.objects.count() == 6
+    assert (
+        Return.objects.count() == 7
+    )  # 3 villages, 2 towns, 东镇派出所 (a 镇直单位, in the town round), the county
+    assert list(town.returns.filter(department__isnull=False).values_list("department__name", flat=True)) == [
+        "东镇派出所"
+    ]
 
     # the next day is a new year: a new village, town and county round
     next_year = {r.level: r for r in open_due_rounds(D(2027, 1, 1))}

@@ -17,23 +17,27 @@ from ninja import Field, Query, Router, Schema, Status
 from anju.api import lookups
 from anju.api.errors import ErrorOut
 from anju.api.pagination import PageParams, paginate
-from anju.api.schemas import AreaRef, Page, PersonRef, area_ref, person_ref
+from anju.api.schemas import AreaRef, Page, PersonRef, UnitRef, area_ref, person_ref, unit_ref
 from anju.api.strict import Month, StrictIn, StrictInt, StrictStr
 from anju.api.versions import seen_version, with_etag
 from anju.core.documents import document_response
-from anju.core.scoping import get_scoped_or_404, scoped
+from anju.core.scoping import get_scoped_or_404
 from anju.reports import actions, document
 from anju.reports.models import MonthlyReport
+from anju.reports.queries import visible_reports
 
 router = Router(tags=["monthly reports (信息报送)"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-RELATED = ("area", "generated_by", "submitted_by")
+RELATED = ("area", "unit", "generated_by", "submitted_by")
 
 
 class MonthlyReportOut(Schema):
     id: int
     title: str
     area: AreaRef
+    unit: UnitRef | None = Field(
+        None, description="a department unit's own report (镇直单位); else the area's"
+    )
     month: str = Field(description="YYYY-MM")
     due_date: dt.date
     generated_at: dt.datetime
@@ -61,6 +65,7 @@ def report_out(report: MonthlyReport) -> dict:
         "id": report.pk,
         "title": document.title(report),
         "area": area_ref(report.area),
+        "unit": unit_ref(report.unit),
         "month": f"{report.month:%Y-%m}",
         "due_date": report.due_date,
         "generated_at": report.generated_at,
@@ -103,7 +108,7 @@ class SubmitIn(StrictIn):
 def list_monthly_reports(request, filters: Query[MonthlyReportFilters], page: Query[PageParams]):
     user = request.auth
     user.require("report.monthly")
-    reports = scoped(user, MonthlyReport).select_related(*RELATED)
+    reports = visible_reports(user).select_related(*RELATED)
     if filters.area:
         reports = reports.filter(area__path__startswith=lookups.scoped_area(user, filters.area).path)
     if filters.month:
@@ -115,7 +120,9 @@ def list_monthly_reports(request, filters: Query[MonthlyReportFilters], page: Qu
 
 def _report_or_404(user, report_id: int) -> MonthlyReport:
     user.require("report.monthly")
-    return get_scoped_or_404(user, MonthlyReport.objects.select_related(*RELATED), pk=report_id)
+    return get_scoped_or_404(
+        user, visible_reports(user, MonthlyReport.objects.select_related(*RELATED)), pk=report_id
+    )
 
 
 @router.get(

@@ -95,6 +95,9 @@ class ReturnOut(Schema):
     zero_report: bool
     matters_found: int
     unit: UnitRef | None = None
+    department: UnitRef | None = Field(
+        None, description="the department unit (镇直单位) whose own return it is"
+    )
     filed_by: PersonRef | None = None
 
 
@@ -173,6 +176,7 @@ def return_out(ret) -> dict:
         "zero_report": ret.zero_report,
         "matters_found": ret.matters_found,
         "unit": unit_ref(ret.unit),
+        "department": unit_ref(ret.department),
         "filed_by": person_ref(ret.filed_by),
     }
 
@@ -235,6 +239,9 @@ class FileReturnIn(StrictIn):
     zero_report: StrictBool = Field(False, description="零报告: nothing found in any domain (send no lines)")
     lines: list[LineIn] = Field([], description="one per active domain, unless zero_report")
     note: Text = ""
+    explanation: Text = Field(
+        "", description="why 无 or 零报告 where the ledger holds matters of the period (then required)"
+    )
 
 
 # routes ----------------------------------------------------------------------------------------------------
@@ -272,7 +279,7 @@ def get_round(request, round_id: int):
     return round_out(round_, completeness(user, [round_])[round_.pk])
 
 
-RETURN_RELATED = ("round", "area", "unit", "filed_by")
+RETURN_RELATED = ("round", "area", "unit", "department", "filed_by")
 
 
 @router.get("/screening/returns", response={200: ReturnPage, **ERRORS}, summary="Returns (排查报表)")
@@ -346,14 +353,16 @@ def _lines(payload: FileReturnIn) -> list[dict]:
 )
 def file_return(request, return_id: int, payload: FileReturnIn, response: HttpResponse):
     user = request.auth
-    ret = get_scoped_or_404(user, Return.objects.select_related("round", "area"), pk=return_id)
+    ret = get_scoped_or_404(user, Return.objects.select_related("round", "area", "department"), pk=return_id)
     actions.file_return(
         user,
         ret.round,
-        area=ret.area,
+        area=None if ret.department_id else ret.area,
+        department=ret.department,
         lines=_lines(payload),
         zero_report=payload.zero_report,
         note=payload.note,
+        explanation=payload.explanation,
         version=seen_version(request, payload),
     )
     return return_detail_out(with_etag(response, _return_or_404(user, return_id)))

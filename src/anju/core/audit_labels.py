@@ -131,9 +131,13 @@ ACTION_LABELS = {
     "screening.round_opened": _("开启排查轮次"),
     "screening.round_closed": _("结束排查轮次"),
     "screening.return_filed": _("报送排查表"),
+    "screening.return_corrected": _("更正排查表"),
     "screening.reminders_sent": _("发送排查提醒"),
     "monthly_report.generate": _("生成月报"),
     "monthly_report.submit": _("报送月报"),
+    "monthly_report.sections": _("填写月报文字部分"),
+    "progress_report.submit": _("报送工作进展"),
+    "progress_report.read": _("阅知工作进展"),
     "triage.train": _("训练分拣模型"),
     "triage.correct": _("纠正分拣结果"),
 }

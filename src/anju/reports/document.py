@@ -24,13 +24,47 @@ def _rate(value) -> str:
 
 
 def title(report: MonthlyReport) -> str:
-    """The report's title, which is also its file name (``东镇2026年11月社会领域风险防范化解工作月报``)."""
-    return f"{report.area.name}{report.month:%Y年%-m月}社会领域风险防范化解工作月报"
+    """The report's title, which is also its file name (``东镇2026年11月社会领域风险防范化解工作月报``; a
+    department unit's report is named by the unit, ``东镇人社所2026年11月…``)."""
+    return f"{report.reporter_name}{report.month:%Y年%-m月}社会领域风险防范化解工作月报"
 
 
 def ascii_name(report: MonthlyReport) -> str:
     """The file name for clients that cannot read a Chinese one."""
-    return f"monthly-{report.area.code}-{report.month:%Y-%m}"
+    unit = f"-u{report.unit_id}" if report.unit_id else ""
+    return f"monthly-{report.area.code}{unit}-{report.month:%Y-%m}"
+
+
+# the free-text sections, written by hand next to the computed figures (models.MonthlyReport)
+TEXT_SECTIONS = (("special_actions", "专项行动开展情况"), ("survey_work", "摸排调研工作情况"))
+NUMERALS = "一二三四五六七八九十"
+
+
+def text_section_blocks(report: MonthlyReport, before: list[Block]) -> list[Block]:
+    """The free-text sections as headed paragraphs, numbered after the headings in ``before``."""
+    n = sum(1 for b in before if b.kind == "h1")
+    out = []
+    for i, (field, heading) in enumerate(TEXT_SECTIONS):
+        text = (getattr(report, field, "") or "").strip()
+        out.append(Block("h1", f"{NUMERALS[min(n + i, len(NUMERALS) - 1)]}、{heading}"))
+        out += [Block("p", line) for line in text.splitlines() if line.strip()] or [Block("p", "（未填写）")]
+    return out
+
+
+def text_sections_sheet(wb, report: MonthlyReport) -> None:
+    """The free-text sections as a sheet of the workbook (one section a row, wrapped)."""
+    from openpyxl.styles import Alignment, Font
+
+    from anju.core.spreadsheet import append_row, print_layout
+
+    sheet = wb.create_sheet("专项行动和摸排调研")
+    print_layout(sheet, title_rows="1:1", widths={"A": 22, "B": 90})
+    append_row(sheet, ["项目", "情况"])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for field, heading in TEXT_SECTIONS:
+        append_row(sheet, [heading, (getattr(report, field, "") or "").strip() or "（未填写）"])
+        sheet.cell(row=sheet.max_row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def _grey_rhino_line(f: dict) -> str:
@@ -114,6 +148,7 @@ def blocks(report: MonthlyReport) -> list[Block]:
         )
     out.append(Block("h1", "五、趋势分析"))
     out += [Block("p", line) for line in f["commentary"]] or [Block("p", "本月无新增事项。")]
+    out += text_section_blocks(report, out)
     return out
 
 
@@ -216,6 +251,7 @@ def workbook(report: MonthlyReport) -> bytes:
     for line in f["commentary"]:
         append_row(notes, [line])
         notes.cell(row=notes.max_row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+    text_sections_sheet(wb, report)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -37,10 +37,13 @@ def _bucket(path: str, children: dict[str, Area], depth: int) -> Area | None:
     return children.get("/" + "/".join(path.strip("/").split("/")[:depth]) + "/")
 
 
-def counts(area: Area, month: dt.date) -> dict:
-    """New, resolved, escalated and overdue matters by domain and by village, plus rates."""
+def counts(area: Area, month: dt.date, unit=None) -> dict:
+    """New, resolved, escalated and overdue matters by domain and by village, plus rates (``unit``: only the
+    matters assigned to that department unit, for its own report)."""
     first, last = month_bounds(month)
     matters = Matter.objects.filter(area__path__startswith=area.path)
+    if unit is not None:
+        matters = matters.filter(responsible_unit=unit)
     new = matters.filter(registered_at__date__range=(first, last)).exclude(status__in=NOT_COUNTED)
     resolved = matters.filter(resolved_at__date__range=(first, last))
     escalated_ids = set(
@@ -208,10 +211,10 @@ def commentary(current: dict, previous: dict, last_year: dict) -> list[str]:
     return lines
 
 
-def compute(area: Area, month: dt.date) -> dict:
-    current = counts(area, month)
-    previous = counts(area, previous_month(month))
-    last_year = counts(area, month.replace(year=month.year - 1, day=1))
+def compute(area: Area, month: dt.date, unit=None) -> dict:
+    current = counts(area, month, unit)
+    previous = counts(area, previous_month(month), unit)
+    last_year = counts(area, month.replace(year=month.year - 1, day=1), unit)
     return {
         **current,
         "area": area.full_name(),

@@ -15,5 +15,10 @@ G, V, C, D, L, A, X = (
 )
 
 PERMISSIONS: dict[str, frozenset[Role]] = {
-    "report.monthly": frozenset({V, C, L, X}),
+    # a department officer: only their unit's own report (actions._unit_rule; ANJU_UNIT_MONTHLY_REPORTS)
+    "report.monthly": frozenset({V, C, D, L, X}),
+    # 工作进展报送: a town's centre or a department unit reports to the level above, which reads it
+    "progress.view": frozenset({C, D, L, A, X}),
+    "progress.submit": frozenset({C, D, X}),
+    "progress.read": frozenset({C, L, X}),
 }

@@ -1,4 +1,5 @@
-"""Monthly report pages: generate for an area and month, read, download (.docx/.xlsx/PDF), submit."""
+"""Monthly report pages: generate for an area (or a department unit) and month, read, write the free-text
+sections, download (.docx/.xlsx/PDF), submit."""
 
 from __future__ import annotations
 
@@ -14,13 +15,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from anju.core.documents import document_response
-from anju.core.errors import NotAllowed
-from anju.core.models import Area, AreaLevel
+from anju.core.errors import NotAllowed, WorkflowError
+from anju.core.forms import add_action_errors
+from anju.core.models import Area, AreaLevel, Unit, UnitKind
 from anju.core.params import id_param
+from anju.core.permissions import may
+from anju.core.roles import UNIT_SCOPED_ROLES
 from anju.core.scoping import get_scoped_or_404, scoped
 from anju.reports import actions, document
 from anju.reports.figures import previous_month
+from anju.reports.forms import SectionsForm
 from anju.reports.models import MonthlyReport
+from anju.reports.queries import visible_reports
 
 
 def _month(raw: str | None) -> dt.date | None:
@@ -30,22 +36,35 @@ def _month(raw: str | None) -> dt.date | None:
         return None
 
 
+def _reporting_units(user):
+    """The department units whose own reports come to the user's area (its 镇直单位 or 县直单位)."""
+    if not actions.units_report() or user.area_id is None:
+        return Unit.objects.none()
+    return scoped(user, Unit).filter(area=user.area, kind=UnitKind.DEPARTMENT).order_by("name")
+
+
 def submission_board(user, month: dt.date) -> list[dict]:
-    """The areas one level below the user's area and whether each has submitted ``month``'s report."""
+    """The areas one level below the user's area, and the department units of the user's area, and whether
+    each has submitted ``month``'s report."""
     base = user.area
-    if base is None or base.level >= AreaLevel.VILLAGE:
+    if base is None or base.level >= AreaLevel.VILLAGE or user.role in UNIT_SCOPED_ROLES:
         return []
     children = scoped(user, Area).filter(parent=base).order_by("path")
-    reports = {r.area_id: r for r in MonthlyReport.objects.filter(area__in=children, month=month)}
+    units = list(_reporting_units(user))
+    reports = {
+        r.area_id: r for r in MonthlyReport.objects.filter(area__in=children, month=month, unit__isnull=True)
+    }
+    by_unit = {r.unit_id: r for r in MonthlyReport.objects.filter(unit__in=units, month=month)}
     due = actions.due_date(month)
     today = timezone.localdate()
     rows = []
-    for area in children:
-        report = reports.get(area.pk)
+    for name, report in [(a.name, reports.get(a.pk)) for a in children] + [
+        (u.name, by_unit.get(u.pk)) for u in units
+    ]:
         submitted = report is not None and report.submitted_at is not None
         rows.append(
             {
-                "area": area,
+                "name": name,
                 "report": report,
                 "submitted": submitted,
                 "late": submitted and report.submitted_late,
@@ -58,16 +77,24 @@ def submission_board(user, month: dt.date) -> list[dict]:
 @login_required
 def index(request):
     request.user.require("report.monthly")
+    user = request.user
     month = _month(request.GET.get("month")) or previous_month(timezone.localdate())
+    unit_scoped = user.role in UNIT_SCOPED_ROLES
     return render(
         request,
         "reports/index.html",
         {
             "month": month,
             "due": actions.due_date(month),
-            "areas": scoped(request.user, Area).filter(level__lte=AreaLevel.VILLAGE),
-            "reports": scoped(request.user, MonthlyReport).select_related("area")[:50],
-            "board": submission_board(request.user, month),
+            "areas": [] if unit_scoped else scoped(user, Area).filter(level__lte=AreaLevel.VILLAGE),
+            "units": (
+                []
+                if unit_scoped or not actions.units_report()
+                else scoped(user, Unit).filter(kind=UnitKind.DEPARTMENT).select_related("area")
+            ),
+            "own_unit": user.unit if unit_scoped and actions.units_report() else None,
+            "reports": visible_reports(user).select_related("area", "unit")[:50],
+            "board": submission_board(user, month),
         },
     )
 
@@ -76,11 +103,14 @@ def index(request):
 @require_POST
 def generate(request):
     month = _month(request.POST.get("month"))
+    unit = None
+    if request.POST.get("unit"):
+        unit = get_scoped_or_404(request.user, Unit, pk=id_param(request.POST.get("unit")) or 0)
     area = scoped(request.user, Area).filter(pk=id_param(request.POST.get("area")) or 0).first()
     try:
         if month is None:
             raise ValidationError({"month": _("请选择月份。")})
-        report = actions.generate_report(request.user, area=area, month=month)
+        report = actions.generate_report(request.user, area=area, unit=unit, month=month)
     except NotAllowed as exc:  # the action's guard: the 403 page
         raise PermissionDenied(" ".join(exc.messages)) from None
     except ValidationError as exc:  # WorkflowError included: regenerating a submitted report is refused
@@ -93,20 +123,62 @@ def generate(request):
 @login_required
 def detail(request, pk: int):
     request.user.require("report.monthly")
-    report = get_scoped_or_404(
-        request.user, MonthlyReport.objects.select_related("area", "submitted_by"), pk=pk
+    report = _report_or_404(request.user, pk)
+    return _detail(request, report, SectionsForm(initial=_sections_of(report)))
+
+
+def _report_or_404(user, pk) -> MonthlyReport:
+    return get_scoped_or_404(
+        user,
+        visible_reports(user, MonthlyReport.objects.select_related("area", "unit", "submitted_by")),
+        pk=pk,
     )
+
+
+def _sections_of(report) -> dict:
+    return {"special_actions": report.special_actions, "survey_work": report.survey_work}
+
+
+def _detail(request, report, form, status=200):
     return render(
         request,
         "reports/detail.html",
-        {"report": report, "f": report.figures, "title": document.title(report)},
+        {
+            "report": report,
+            "f": report.figures,
+            "title": document.title(report),
+            "form": form,
+            "can_write": not report.submitted_at and may(request.user, "report.monthly"),
+        },
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def sections(request, pk: int):
+    """Save the free-text sections (专项行动开展情况, 摸排调研工作情况) of an unsubmitted report."""
+    report = _report_or_404(request.user, pk)
+    form = SectionsForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.write_sections(
+                request.user, report, **form.cleaned_data, version=request.POST.get("version")
+            )
+        except NotAllowed as exc:
+            raise PermissionDenied(" ".join(exc.messages)) from None
+        except ValidationError as exc:  # WorkflowError and Conflict included
+            add_action_errors(form, exc)
+            return _detail(request, report, form, status=409 if isinstance(exc, WorkflowError) else 400)
+        messages.success(request, _("已保存。"))
+        return redirect("reports:detail", report.pk)
+    return _detail(request, report, form, status=400)
 
 
 @login_required
 def download(request, pk: int, fmt: str):
     request.user.require("report.monthly")
-    report = get_scoped_or_404(request.user, MonthlyReport.objects.select_related("area"), pk=pk)
+    report = _report_or_404(request.user, pk)
     if fmt not in document.CONTENT_TYPES:
         raise Http404
     body, _content_type = document.download(report, fmt)
@@ -116,7 +188,7 @@ def download(request, pk: int, fmt: str):
 @login_required
 @require_POST
 def submit(request, pk: int):
-    report = get_scoped_or_404(request.user, MonthlyReport, pk=pk)
+    report = _report_or_404(request.user, pk)
     try:
         actions.submit_report(request.user, report, version=request.POST.get("version"))
         messages.success(request, _("已报送上级。"))

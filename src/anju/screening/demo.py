@@ -16,7 +16,7 @@ from django.utils import timezone
 from anju.core.models import Area, AreaLevel, Domain, User
 from anju.core.roles import roles_with
 from anju.core.scoping import in_scope
-from anju.screening import actions
+from anju.screening import actions, ledger
 from anju.screening.models import Return, Round
 
 MONTHS_BACK = 3
@@ -67,8 +67,9 @@ def _aware(day: dt.date, rng: random.Random) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(rng.randint(8, 17), rng.randint(0, 59))))
 
 
-def _lines(rng: random.Random, domains: dict[str, Domain]) -> list[dict]:
-    chosen = rng.sample(FINDINGS, k=rng.choice([1, 1, 2]))
+def _lines(rng: random.Random, domains: dict[str, Domain], ledger_found: dict, new: bool) -> list[dict]:
+    """Every covered domain: the ledger's matters of the period listed, and (``new``) a finding or two."""
+    chosen = rng.sample(FINDINGS, k=rng.choice([1, 1, 2])) if new else []
     found = {}
     for code, kind, title, description, people, amount in chosen:
         if code in domains:
@@ -82,19 +83,40 @@ def _lines(rng: random.Random, domains: dict[str, Domain]) -> list[dict]:
                 }
             )
     return [
-        {"domain": d, "nothing_found": code not in found, "matters": found.get(code, [])}
+        {
+            "domain": d,
+            "nothing_found": code not in found and not ledger_found.get(d.pk),
+            "matters": found.get(code, []),
+            "existing": ledger_found.get(d.pk, []),
+        }
         for code, d in domains.items()
     ]
 
 
 def _file(round_: Round, ret: Return, when: dt.datetime, rng: random.Random, county_staff, domains) -> None:
-    actor = _filer(ret.area, county_staff)
+    """File one return as its filer would: the matters the ledger holds for the period are listed (the
+    cross-check refuses a 无 over them), a few returns register new findings, the rest are zero reports."""
+    if ret.department_id:
+        actor = _department_filer(ret, county_staff)
+    else:
+        actor = _filer(ret.area, county_staff)
     if not in_scope(actor, ret.area):
         return
-    if rng.random() < WITH_MATTERS_SHARE:
-        actions.file_return(actor, round_, area=ret.area, lines=_lines(rng, domains), now=when, is_demo=True)
+    covered = {d.code: d for d in ledger.covered_domains(ret)}
+    ledger_found = ledger.candidates(ret, list(covered.values()))
+    new = not ret.department_id and set(covered) == set(domains) and rng.random() < WITH_MATTERS_SHARE
+    who = {"department": ret.department} if ret.department_id else {"area": ret.area}
+    if ledger_found or new:
+        lines = _lines(rng, covered, ledger_found, new)
+        actions.file_return(actor, round_, **who, lines=lines, now=when, is_demo=True)
     else:
-        actions.file_return(actor, round_, area=ret.area, zero_report=True, now=when, is_demo=True)
+        actions.file_return(actor, round_, **who, zero_report=True, now=when, is_demo=True)
+
+
+def _department_filer(ret: Return, county_staff: User) -> User:
+    """The unit's own officer, else the town centre filing on its behalf (demo officers have no password)."""
+    local = User.objects.filter(unit=ret.department, is_active=True, role__in=roles_with("screening.file"))
+    return local.first() or county_staff
 
 
 def load_screening_demo(today: dt.date | None = None, seed: int = 2024) -> str:

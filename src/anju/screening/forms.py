@@ -43,6 +43,8 @@ class DomainRow:
     domain: object
     nothing_found: bool
     formset: object
+    ledger: list = field(default_factory=list)  # matters of the ledger registered in the period (listable)
+    listed: set = field(default_factory=set)  # the ids of those ticked
     errors: list[str] = field(default_factory=list)
     sent_forms: list = field(default_factory=list)  # the forms sent to the action, in order
 
@@ -54,22 +56,51 @@ class DomainRow:
     def has_matters(self) -> bool:
         return bool(self.sent_forms) or any(f.errors for f in self.formset.forms)
 
+    @property
+    def existing(self) -> list:
+        return [m for m in self.ledger if m.pk in self.listed]
+
+
+# the action's error keys shown beside a field of the form (not at the top)
+FIELD_KEYS = ("zero_report", "explanation", "reason")
+
 
 class ReturnForm:
-    """The whole return: a row per active domain plus the note; posts as ``none-<code>``, ``d-<code>-N-…``."""
+    """The whole return: a row per domain it covers, plus the note, the explanation of a difference with the
+    ledger and (when correcting) the reason; posts as ``none-<code>``, ``existing-<code>`` (ids of ledger
+    matters listed), ``d-<code>-N-…`` (new matters). ``initial``: a filed return, when correcting it."""
 
-    def __init__(self, domains, data=None):
+    def __init__(self, domains, data=None, *, ledger=None, initial=None):
+        ledger = ledger or {}
+        lines = {line.domain_id: line for line in initial.lines.all()} if initial is not None else {}
         self.data = data
-        self.rows = [
-            DomainRow(
-                domain=d,
-                nothing_found=bool(data and data.get(f"none-{d.code}")),
-                formset=self._formset(d, data),
+        self.rows = []
+        for d in domains:
+            if data is not None:
+                nothing = bool(data.get(f"none-{d.code}"))
+                listed = {int(v) for v in data.getlist(f"existing-{d.code}") if str(v).isdigit()}
+            else:
+                line = lines.get(d.pk)
+                nothing = bool(line and line.nothing_found)
+                listed = {m.pk for m in line.matters.all()} if line else set()
+            self.rows.append(
+                DomainRow(
+                    domain=d,
+                    nothing_found=nothing,
+                    formset=self._formset(d, data),
+                    ledger=ledger.get(d.pk, []),
+                    listed=listed,
+                )
             )
-            for d in domains
-        ]
-        self.note = (data.get("note", "") if data else "").strip()
+        self.note = (
+            (data.get("note", "") if data is not None else getattr(initial, "note", "")) or ""
+        ).strip()
+        self.explanation = (
+            (data.get("explanation", "") if data is not None else getattr(initial, "explanation", "")) or ""
+        ).strip()
+        self.reason = (data.get("reason", "") if data is not None else "").strip()
         self.zero_report = bool(data and data.get("zero_report"))
+        self.field_errors: dict[str, list[str]] = {}
         self._top: list[str] = []  # errors of the whole form
         self._placed = False  # whether an action's error was put beside a domain
 
@@ -97,6 +128,7 @@ class ReturnForm:
                 "domain": row.domain,
                 "nothing_found": row.nothing_found,
                 "matters": [f.cleaned_data for f in row.sent_forms],
+                "existing": row.existing,
             }
             for row in self.rows
         ]
@@ -107,10 +139,17 @@ class ReturnForm:
         ``core.forms.add_action_errors``."""
         return _ErrorKeys({row.domain.code for row in self.rows})
 
+    def error_of(self, key: str) -> list[str]:
+        return self.field_errors.get(key, [])
+
     def add_error(self, key: str | None, messages) -> None:
         """Put one error where it belongs, like a Django form's ``add_error``: ``line:<code>`` beside a domain,
         ``line:<code>:<i>:<field>`` beside one matter's field (or its domain), anything else at the top."""
         messages = [messages] if isinstance(messages, str) else list(messages)
+        if key in FIELD_KEYS:
+            self.field_errors.setdefault(key, []).extend(messages)
+            self._placed = True
+            return
         parts = (key or "").split(":")
         row = next((r for r in self.rows if len(parts) > 1 and r.domain.code == parts[1]), None)
         if key is None or row is None:
@@ -130,6 +169,8 @@ class ReturnForm:
         """What the top of the form says; after the action's errors, first how many domains need a change
         (on a phone the rows with errors may be far down the page)."""
         flagged = sum(1 for row in self.rows if row.errors or any(f.errors for f in row.sent_forms))
+        if self.field_errors and not flagged:
+            return [gettext("报表未提交，请按红字提示处理。"), *self._top]
         if self._placed and flagged:
             return [
                 gettext("有 %(n)s 个领域需要补充或修改，请按各领域下的红字提示处理。") % {"n": flagged},
@@ -145,6 +186,8 @@ class _ErrorKeys:
         self.codes = codes
 
     def __contains__(self, key) -> bool:
+        if key in FIELD_KEYS:
+            return True
         parts = str(key).split(":")
         return parts[0] == "line" and len(parts) > 1 and parts[1] in self.codes
 
@@ -152,4 +195,4 @@ class _ErrorKeys:
 class CadenceForm(forms.ModelForm):
     class Meta:
         model = Cadence
-        fields = ["period_kind", "due_offset_days", "close_after_days", "active"]
+        fields = ["period_kind", "due_offset_days", "close_after_days", "departments_file", "active"]

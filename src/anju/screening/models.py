@@ -50,6 +50,13 @@ class Cadence(models.Model):
         default=30,
         help_text=_("报送期限过后多少天自动结束本轮；留空则由综治中心手动结束。"),
     )
+    # 镇直单位: the department units (UnitKind.DEPARTMENT) placed at the areas of this level file a return of
+    # their own in its rounds, next to the areas' returns (a town round: each town and its departments).
+    departments_file = models.BooleanField(
+        _("职能部门逐单位填报"),
+        default=False,
+        help_text=_("本层级的职能部门（如镇直单位）在本周期的每轮排查中各自报送本单位的排查报表。"),
+    )
     active = models.BooleanField(_("启用"), default=True)
 
     scope_area_field = "county"
@@ -118,12 +125,17 @@ class Round(models.Model):
 
 
 class Return(Versioned):
-    """One area's return (排查报表) for one round; pending (``filed_at`` empty) until filed."""
+    """One area's return (排查报表) for one round, or one department unit's (``department``, placed at the
+    area): pending (``filed_at`` empty) until filed; correctable while the round is open."""
 
     round = models.ForeignKey(
         Round, verbose_name=_("排查轮次"), on_delete=models.PROTECT, related_name="returns"
     )
     area = models.ForeignKey(Area, verbose_name=_("填报区域"), on_delete=models.PROTECT, related_name="+")
+    # the department unit whose own return this is (镇直单位); empty for an area's return
+    department = models.ForeignKey(
+        Unit, verbose_name=_("职能部门"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     unit = models.ForeignKey(
         Unit, verbose_name=_("填报单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -140,17 +152,39 @@ class Return(Versioned):
     zero_report = models.BooleanField(_("零报告"), default=False)
     matters_found = models.PositiveIntegerField(_("发现事项数"), default=0)
     note = models.TextField(_("说明"), blank=True)
+    # Why the return says 无 where the ledger holds matters of that domain registered in the period: the
+    # filer's explanation, and those matters (the cross-check of ``actions.ledger_conflicts``).
+    explanation = models.TextField(_("与台账不一致的说明"), blank=True)
+    unlisted_matters = models.ManyToManyField(
+        "matters.Matter", verbose_name=_("台账已登记但未列入的事项"), blank=True, related_name="+"
+    )
 
     scope_area_field = "area"
 
     class Meta:
-        ordering = ["area__path"]
+        ordering = ["area__path", "department__name"]
         verbose_name = _("排查报表")
         verbose_name_plural = _("排查报表")
-        constraints = [models.UniqueConstraint(fields=["round", "area"], name="return_one_per_round_area")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "area"],
+                condition=Q(department__isnull=True),
+                name="return_one_per_round_area",
+            ),
+            models.UniqueConstraint(
+                fields=["round", "department"],
+                condition=Q(department__isnull=False),
+                name="return_one_per_round_department",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.area.name} · {self.round}"
+        return f"{self.filer_name} · {self.round}"
+
+    @property
+    def filer_name(self) -> str:
+        """Who owes the return: the department unit, else the area."""
+        return self.department.name if self.department_id else self.area.name
 
     @property
     def is_filed(self) -> bool:
@@ -185,3 +219,28 @@ class ReturnLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ret} · {self.domain.name}"
+
+
+class ReturnCorrection(models.Model):
+    """One correction of a filed return (while its round is open): who, when, why, and what changed."""
+
+    ret = models.ForeignKey(
+        Return, verbose_name=_("排查报表"), on_delete=models.CASCADE, related_name="corrections"
+    )
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("更正人"), on_delete=models.PROTECT, related_name="+"
+    )
+    corrected_at = models.DateTimeField(_("更正时间"), default=timezone.now)
+    reason = models.TextField(_("更正原因"))
+    # [{"domain": name, "before": text, "after": text}, …] plus note/explanation changes, in words
+    changes = models.JSONField(_("更正内容"), default=list)
+
+    scope_area_field = "ret__area"
+
+    class Meta:
+        ordering = ["-corrected_at", "-id"]
+        verbose_name = _("排查报表更正")
+        verbose_name_plural = _("排查报表更正")
+
+    def __str__(self) -> str:
+        return f"{self.ret} · {self.corrected_at:%Y-%m-%d %H:%M}"

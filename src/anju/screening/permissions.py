@@ -20,8 +20,9 @@ G, V, C, D, L, A, X = (
 
 PERMISSIONS: dict[str, frozenset] = {
     "screening.view": frozenset(EVERYONE),
-    # file a return: the village committee for its village, a centre for its own area or on behalf of one below
-    "screening.file": frozenset({V, C, X}),
+    # file (and correct) a return: the village committee for its village, a department officer for their unit
+    # (镇直单位), a centre for its own area or on behalf of one below (``actions._may_file`` keeps each to its own)
+    "screening.file": frozenset({V, C, D, X}),
     # close rounds, send reminders by hand, configure the cadence
     "screening.manage": frozenset({C, X}),
 }

@@ -12,6 +12,8 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from anju.core.models import AreaLevel
+from anju.core.roles import UNIT_SCOPED_ROLES
 from anju.core.scoping import scoped
 from anju.screening.models import Return, Round
 
@@ -78,35 +80,63 @@ def completeness(user, rounds) -> dict[int, Completeness]:
     return out
 
 
-def pending_for(user) -> QuerySet:
-    """Returns the user may file now: open rounds, not filed, for the user's own area."""
+def own_returns(user) -> QuerySet:
+    """The returns that are the user's own to file: their unit's (镇直单位) for a department officer, their
+    area's for anyone else."""
     if user.area_id is None:
         return Return.objects.none()
+    returns = scoped(user, Return)
+    if user.role in UNIT_SCOPED_ROLES:
+        return returns.filter(department=user.unit_id) if user.unit_id else Return.objects.none()
+    return returns.filter(area=user.area, department__isnull=True)
+
+
+def pending_for(user) -> QuerySet:
+    """Returns the user may file now: open rounds, not filed, their own (``own_returns``)."""
     return (
-        scoped(user, Return)
-        .filter(area=user.area, filed_at__isnull=True, round__status="open")
-        .select_related("round", "area")
+        own_returns(user)
+        .filter(filed_at__isnull=True, round__status="open")
+        .select_related("round", "area", "department")
         .order_by("round__due_date")
     )
 
 
+def returns_due_count(user) -> int:
+    """How many returns the user owes now (the home page's count: "returns due for my unit")."""
+    return pending_for(user).count()
+
+
 def completeness_by_parent(user, round_: Round) -> list[dict]:
-    """Per area above the filers (e.g. per town for a village round), within the user's scope."""
+    """Per area above the filers (per town for a village round), within the user's scope; a department unit's
+    return counts with its own area (a 镇直单位 with its town), and so do all returns of a town or county round
+    (each town with its department units)."""
+    by_own_area = round_.level != AreaLevel.VILLAGE
     rows = (
         scoped(user, Return)
-        .filter(round=round_, area__parent__isnull=False)
-        .values("area__parent_id", "area__parent__name", "area__parent__path")
+        .filter(round=round_)
+        .values(
+            "department_id", "area_id", "area__name", "area__path", "area__parent_id", "area__parent__name"
+        )
         .annotate(
             expected=Count("id"),
             filed=Count("id", filter=Q(filed_at__isnull=False)),
             late=Count("id", filter=Q(late=True)),
         )
-        .order_by("area__parent__path")
     )
-    return [
-        {
-            "name": r["area__parent__name"],
-            "c": Completeness(expected=r["expected"], filed=r["filed"], late=r["late"]),
-        }
-        for r in rows
-    ]
+    groups: dict[int, dict] = {}
+    for r in rows:
+        if r["department_id"] or by_own_area:
+            key, name, path = r["area_id"], r["area__name"], r["area__path"]
+        elif r["area__parent_id"]:
+            key, name, path = (
+                r["area__parent_id"],
+                r["area__parent__name"],
+                r["area__path"].rsplit("/", 2)[0] + "/",
+            )
+        else:
+            continue
+        group = groups.setdefault(key, {"name": name, "path": path, "c": Completeness()})
+        group["c"].expected += r["expected"]
+        group["c"].filed += r["filed"]
+        group["c"].late += r["late"]
+    return sorted(groups.values(), key=lambda g: g["path"])

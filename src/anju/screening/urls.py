@@ -30,6 +30,7 @@ urlpatterns = [
     path("rounds/<int:pk>/close/", views.round_close, name="close"),
     path("rounds/<int:pk>/remind/", views.round_remind, name="remind"),
     path("returns/<int:pk>/", views.return_detail, name="return"),
+    path("returns/<int:pk>/correct/", views.correct_return, name="correct"),
     path("notifications/", _moved_to("core:notifications"), name="notifications_moved"),
     path("notifications/<int:pk>/open/", _moved_to("core:notification_open"), name="notification_open_moved"),
     path(

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Prefetch, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,14 +16,15 @@ from django.views.decorators.http import require_POST
 
 from anju.core.errors import NotAllowed, WorkflowError, http_status
 from anju.core.forms import add_action_errors
-from anju.core.models import Area, AreaLevel, Domain
+from anju.core.models import Area, AreaLevel
 from anju.core.params import int_param
 from anju.core.permissions import may
+from anju.core.roles import UNIT_SCOPED_ROLES
 from anju.core.scoping import get_scoped_or_404, in_scope, scoped
 from anju.matters.models import Matter
-from anju.screening import actions
+from anju.screening import actions, ledger
 from anju.screening.forms import CadenceForm, ReturnForm
-from anju.screening.models import FILING_LEVELS, Cadence, Return, ReturnLine, RoundStatus
+from anju.screening.models import FILING_LEVELS, Cadence, Return, ReturnCorrection, ReturnLine, RoundStatus
 from anju.screening.queries import (
     completeness,
     completeness_by_parent,
@@ -105,7 +106,9 @@ def round_board(request, pk: int):
     _page_gate(user, "screening.view")
     round_ = get_round_or_404(user, pk)
     returns = (
-        scoped(user, Return).filter(round=round_).select_related("area", "area__parent", "filed_by", "unit")
+        scoped(user, Return)
+        .filter(round=round_)
+        .select_related("area", "area__parent", "filed_by", "unit", "department")
     )
     state = request.GET.get("state", "")
     if state == "filed":
@@ -116,11 +119,14 @@ def round_board(request, pk: int):
         returns = returns.filter(filed_at__isnull=True)
     query = request.GET.get("q", "").strip()
     if query:
-        returns = returns.filter(area__name__icontains=query)
+        returns = returns.filter(Q(area__name__icontains=query) | Q(department__name__icontains=query))
     page = Paginator(returns, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     may_file = may(user, "screening.file") and round_.is_open
-    by_parent = completeness_by_parent(user, round_) if round_.level == AreaLevel.VILLAGE else []
+    has_departments = round_.returns.filter(department__isnull=False).exists()
+    by_parent = (
+        completeness_by_parent(user, round_) if round_.level == AreaLevel.VILLAGE or has_departments else []
+    )
     rows = [
         {"ret": r, "state": r.state(today), "can_file": may_file and not r.is_filed} for r in page.object_list
     ]
@@ -137,7 +143,7 @@ def round_board(request, pk: int):
             "q": query,
             "can_close": may(user, "screening.manage") and round_.is_open and in_scope(user, round_.county),
             "can_remind": may(user, "screening.manage") and round_.is_open,
-            "show_town": round_.level == AreaLevel.VILLAGE,
+            "show_town": round_.level == AreaLevel.VILLAGE or has_departments,
             "by_parent": by_parent if len(by_parent) > 1 else [],
         },
     )
@@ -177,12 +183,35 @@ def round_remind(request, pk: int):
     return redirect("screening:round", round_.pk)
 
 
-def _filing_area(request):
-    """The area whose return is filed: ``?area=`` (a centre filing on behalf of an area below), else the user's."""
-    raw = request.POST.get("area") or request.GET.get("area")
-    if raw:
-        return get_scoped_or_404(request.user, Area, pk=raw)
-    return request.user.area
+def _return_to_file(request, round_):
+    """The return filed: ``?unit=`` (a department unit's), ``?area=`` (a centre filing on behalf of an area
+    below), else the user's own (a department officer's unit, anyone else's area)."""
+    user = request.user
+    returns = Return.objects.select_related("area", "round", "department")
+    raw_unit = request.POST.get("unit") or request.GET.get("unit")
+    raw_area = request.POST.get("area") or request.GET.get("area")
+    if raw_unit:
+        return get_scoped_or_404(user, returns, round=round_, department=raw_unit)
+    if raw_area:
+        area = get_scoped_or_404(user, Area, pk=raw_area)
+    elif user.role in UNIT_SCOPED_ROLES:
+        return get_scoped_or_404(user, returns, round=round_, department=user.unit_id or 0)
+    else:
+        area = user.area
+    return get_scoped_or_404(user, returns, round=round_, area=area, department__isnull=True)
+
+
+def _form_context(user, ret, form) -> dict:
+    return {
+        "round": ret.round,
+        "ret": ret,
+        "area": ret.area,
+        "form": form,
+        "on_behalf": ret.department_id != user.unit_id if ret.department_id else ret.area_id != user.area_id,
+        "can_register": may(user, "matter.create"),
+        "domain_count": len(form.rows),
+        "today": timezone.localdate(),
+    }
 
 
 @login_required
@@ -190,23 +219,25 @@ def file_return(request, pk: int):
     user = request.user
     _page_gate(user, "screening.file")  # the form page itself; filing is the action's to allow
     round_ = get_round_or_404(user, pk)
-    area = _filing_area(request)
-    ret = get_scoped_or_404(user, Return.objects.select_related("area", "round"), round=round_, area=area)
+    ret = _return_to_file(request, round_)
     if ret.is_filed:
-        messages.info(request, _("“%(area)s”已填报本轮排查。") % {"area": area.name})
+        messages.info(request, _("“%(area)s”已填报本轮排查。") % {"area": ret.filer_name})
         return redirect("screening:return", ret.pk)
-    domains = list(Domain.objects.filter(active=True))
+    domains = ledger.covered_domains(ret)
+    found = ledger.candidates(ret, domains)
     if request.method == "POST":
-        form = ReturnForm(domains, request.POST)
+        form = ReturnForm(domains, request.POST, ledger=found)
         if form.is_valid():
             try:
                 ret = actions.file_return(
                     user,
                     round_,
-                    area=area,
+                    area=None if ret.department_id else ret.area,
+                    department=ret.department,
                     lines=form.lines(),
                     zero_report=form.zero_report,
                     note=form.note,
+                    explanation=form.explanation,
                     version=request.POST.get("version"),
                 )
             except ValidationError as exc:
@@ -222,21 +253,55 @@ def file_return(request, pk: int):
             form.add_error(None, _("部分事项填写有误，请按提示修改。"))
             status = 400
     else:
-        form = ReturnForm(domains)
+        form = ReturnForm(domains, ledger=found)
         status = 200
-    return render(
-        request,
-        "screening/file.html",
-        {
-            "round": round_,
-            "ret": ret,
-            "area": area,
-            "form": form,
-            "on_behalf": area != user.area,
-            "today": timezone.localdate(),
-        },
-        status=status,
-    )
+    return render(request, "screening/file.html", _form_context(user, ret, form), status=status)
+
+
+@login_required
+def correct_return(request, pk: int):
+    """更正 a filed return while its round is open: the filing form, filled with the return, and a reason."""
+    user = request.user
+    _page_gate(user, "screening.file")
+    ret = get_scoped_or_404(user, Return.objects.select_related("area", "round", "department"), pk=pk)
+    if not ret.is_filed:
+        return redirect(_file_url(ret))
+    domains = ledger.covered_domains(ret)
+    found = ledger.candidates(ret, domains)
+    status = 200
+    if request.method == "POST":
+        form = ReturnForm(domains, request.POST, ledger=found)
+        if form.is_valid():
+            try:
+                actions.correct_return(
+                    user,
+                    ret,
+                    reason=form.reason,
+                    lines=form.lines(),
+                    zero_report=form.zero_report,
+                    note=form.note,
+                    explanation=form.explanation,
+                    version=request.POST.get("version"),
+                )
+            except ValidationError as exc:
+                add_action_errors(form, exc)
+                status = _page_status(exc)
+            else:
+                messages.success(request, _("报表已更正，更正记录已保存。"))
+                return redirect("screening:return", ret.pk)
+        else:
+            form.add_error(None, _("部分事项填写有误，请按提示修改。"))
+            status = 400
+    else:
+        form = ReturnForm(domains, ledger=found, initial=ret)
+    context = _form_context(user, ret, form)
+    context["correcting"] = True
+    return render(request, "screening/file.html", context, status=status)
+
+
+def _file_url(ret) -> str:
+    url = reverse("screening:file", args=[ret.round_id])
+    return url + (f"?unit={ret.department_id}" if ret.department_id else f"?area={ret.area_id}")
 
 
 @login_required
@@ -246,22 +311,33 @@ def return_detail(request, pk: int):
     matters = scoped(user, Matter).select_related("domain")
     ret = get_scoped_or_404(
         user,
-        Return.objects.select_related("round", "area", "filed_by", "unit").prefetch_related(
+        Return.objects.select_related("round", "area", "filed_by", "unit", "department").prefetch_related(
             Prefetch(
                 "lines",
                 queryset=ReturnLine.objects.select_related("domain").prefetch_related(
                     Prefetch("matters", queryset=matters)
                 ),
-            )
+            ),
+            Prefetch("unlisted_matters", queryset=matters),
         ),
         pk=pk,
     )
     if not ret.is_filed:
         if ret.round.is_open and may(user, "screening.file"):
-            return redirect(reverse("screening:file", args=[ret.round_id]) + f"?area={ret.area_id}")
-        messages.info(request, _("“%(area)s”未报送本轮排查。") % {"area": ret.area.name})
+            return redirect(_file_url(ret))
+        messages.info(request, _("“%(area)s”未报送本轮排查。") % {"area": ret.filer_name})
         return redirect("screening:round", ret.round_id)
-    return render(request, "screening/return.html", {"ret": ret, "round": ret.round})
+    corrections = ReturnCorrection.objects.filter(ret=ret).select_related("corrected_by")
+    return render(
+        request,
+        "screening/return.html",
+        {
+            "ret": ret,
+            "round": ret.round,
+            "corrections": corrections,
+            "can_correct": actions.may_correct(user, ret),
+        },
+    )
 
 
 @login_required
