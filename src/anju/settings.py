@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "anju.screening",
     "anju.assessment",
     "anju.warning",
+    "anju.emergency",
     "anju.reports",
     "anju.triage",
 ]

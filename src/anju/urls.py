@@ -12,6 +12,7 @@ urlpatterns = [
     path("screening/", include("anju.screening.urls")),
     path("assessment/", include("anju.assessment.urls")),
     path("warning/", include("anju.warning.urls")),
+    path("emergency/", include("anju.emergency.urls")),
     path("reports/", include("anju.reports.urls")),
     path("triage/", include("anju.triage.urls")),
     path("api/", include("anju.api.urls")),
