@@ -43,6 +43,7 @@ def load_demo_everything(seed: int, years: int) -> str:
     """The demo county, then what each capability builds on it (signals, assessments…)."""
     from anju.assessment.demo import load_assessment_demo
     from anju.demo.loader import load_demo
+    from anju.emergency.demo import load_emergency_demo
     from anju.reports.demo import load_reports_demo
     from anju.screening.demo import load_screening_demo
     from anju.triage.actions import train_classifier
@@ -60,6 +61,7 @@ def load_demo_everything(seed: int, years: int) -> str:
     model = train_classifier(None)
     summary += f"\n分拣模型：{model.kind}，{model.n_labelled} 条已分类事项。"
     summary += "\n" + load_reports_demo()
+    summary += "\n" + load_emergency_demo()
     return summary
 
 
