@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("anju.core.urls")),
     path("", include("anju.dashboard.urls")),  # the home page "/" and the overview "/dashboard/"
     path("intake/", include("anju.intake.urls")),
+    path("public/emergency/", include("anju.emergency.public_urls")),  # 信息发布 of incidents
     path("public/", include("anju.intake.public_urls")),
     path("matters/", include("anju.matters.urls")),
     path("screening/", include("anju.screening.urls")),

@@ -138,6 +138,8 @@ ACTION_LABELS = {
     "emergency.casualties": _("更新突发事件人数"),
     "emergency.cause": _("登记原因调查结论"),
     "emergency.aftermath_task": _("下达善后整改任务"),
+    "emergency.release_draft": _("起草突发事件信息发布"),
+    "emergency.release_publish": _("审核发布突发事件信息"),
 }
 
 # The filter's groups: every code that starts with the prefix.

@@ -366,6 +366,15 @@ def _incident(staff, leader, plans, water, now) -> str:
         text="病人全部得到救治，可疑食品已封存送检。",
         now=learned + dt.timedelta(hours=20),
     )
+    release = actions.draft_release(
+        staff,
+        incident,
+        title=f"关于{matter.area.name}疑似食物中毒事件的情况通报",
+        body=f"{matter.area.name}一场宴席后部分群众出现呕吐腹泻症状，已全部送医救治，病情稳定。"
+        "可疑食品已封存送检，卫生健康部门正在开展调查。请群众注意饮食卫生，不信谣不传谣。",
+        now=learned + dt.timedelta(hours=3),
+    )
+    actions.publish_release(leader, release, now=learned + dt.timedelta(hours=3, minutes=30))
     first_tasks = incident.tasks.order_by("pk")[:2]
     for task in first_tasks:
         actions.complete_task(staff, task, note="已完成", now=learned + dt.timedelta(hours=6))

@@ -230,3 +230,8 @@ class AftermathTaskForm(ScopedForm):
 
 class TaskDoneForm(forms.Form):
     note = _text(_("办结情况"), rows=2)
+
+
+class ReleaseForm(forms.Form):
+    title = forms.CharField(max_length=200, label=_("标题（对外公开）"))
+    body = _text(_("发布内容（对外公开，发布后任何人可见）"), rows=4)

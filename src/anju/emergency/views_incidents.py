@@ -28,11 +28,12 @@ from anju.emergency.forms import (
     LevelChangeForm,
     LogForm,
     NoteForm,
+    ReleaseForm,
     ReportForm,
     TaskDoneForm,
 )
 from anju.emergency.matching import matching_plans, proposed_level
-from anju.emergency.models import EmergencyTask, Incident, Plan, ResponseStatus
+from anju.emergency.models import EmergencyTask, Incident, Plan, Release, ResponseStatus
 from anju.emergency.views_common import PageForm, handle
 from anju.matters.models import Matter
 from anju.warning.models import Alert
@@ -150,6 +151,19 @@ def incident_detail(request, pk: int):
             gettext_lazy("人数已更新。"),
         ),
     }
+    page_forms["release"] = PageForm(
+        lambda data: ReleaseForm(data),
+        lambda d, v: actions.draft_release(user, incident, **d),
+        gettext_lazy("信息已起草，待领导审核发布。"),
+    )
+    publishing = request.POST.get("release_id") if request.method == "POST" else None
+    if publishing:
+        release = get_scoped_or_404(user, Release.objects.filter(incident=incident), pk=publishing)
+        page_forms["publish_release"] = PageForm(
+            lambda data: NoteForm(data),
+            lambda d, v: actions.publish_release(user, release, seen_version=v),
+            gettext_lazy("信息已发布到公众页面。"),
+        )
     if incident.response_status == ResponseStatus.NONE:
         page_forms["activate"] = PageForm(
             lambda data: ActivateForm(
@@ -203,6 +217,8 @@ def incident_detail(request, pk: int):
             "late": sum(1 for s in slots if s.state == reporting.LATE),
             "missing": sum(1 for s in slots if s.state == reporting.MISSING),
             "changes": incident.changes.select_related("by"),
+            "releases": incident.releases.all(),
+            "can_approve": may(user, "emergency.approve"),
             "log": incident.log.select_related("by"),
             "forms": forms,
             "done_form": TaskDoneForm(),

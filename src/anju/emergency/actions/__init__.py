@@ -1,7 +1,7 @@
 """Every state change of emergency management goes through one function here, one module per concern.
 
 ``plans`` (预案 and its revisions, the duty roster), ``drills`` (演练 and findings), ``resources`` (teams,
-materials, shelters, dispatch and return), ``incidents`` (突发事件, response, reports, log, aftermath) and
+materials, shelters, dispatch and return), ``incidents`` (突发事件, response, reports, log, aftermath), ``releases`` (信息发布) and
 ``tasks``. Each checks its guard with ``anju.core.permissions.require``, locks what it changes, writes the
 audit log in its transaction and takes its clock as ``now``.
 """
@@ -28,6 +28,7 @@ from anju.emergency.actions.plans import (
     save_level,
     start_revision,
 )
+from anju.emergency.actions.releases import draft_release, publish_release
 from anju.emergency.actions.resources import (
     add_material,
     add_shelter,
@@ -51,11 +52,13 @@ __all__ = [
     "change_level",
     "complete_task",
     "create_plan",
+    "draft_release",
     "dispatch_material",
     "edit_draft",
     "end_response",
     "open_incident",
     "plan_drill",
+    "publish_release",
     "publish_version",
     "record_cause",
     "record_drill",

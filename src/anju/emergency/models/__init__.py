@@ -20,6 +20,7 @@ from anju.emergency.models.plans import (
     PlanVersion,
     VersionStatus,
 )
+from anju.emergency.models.releases import Release, ReleaseStatus
 from anju.emergency.models.resources import Dispatch, Material, Readiness, Shelter, Team
 from anju.emergency.models.tasks import EmergencyTask, TaskSource
 
@@ -44,6 +45,8 @@ __all__ = [
     "PlanType",
     "PlanVersion",
     "Readiness",
+    "Release",
+    "ReleaseStatus",
     "ReportKind",
     "ResponseChange",
     "ResponseLevel",
