@@ -88,7 +88,13 @@ EXEMPT = {
 
 # The API of screening, 稳评, warning and monthly reports: walked in tests/test_permissions_apps.py, whose world
 # has rounds, returns, items, assessments, warnings, meetings and monthly reports in every place.
-APPS_API_PREFIXES = ("/api/screening/", "/api/assessment/", "/api/warning/", "/api/monthly-reports")
+APPS_API_PREFIXES = (
+    "/api/screening/",
+    "/api/assessment/",
+    "/api/warning/",
+    "/api/monthly-reports",
+    "/api/emergency/",
+)
 
 
 def walked_in_apps(key: str) -> bool:

@@ -717,6 +717,37 @@ API_ROUTES = [
             "deadline": TOMORROW(),
         },
     ),
+    # emergency (应急): each role that may sends a 首报 (a repeated one is kept; the schedule reads the first)
+    api(
+        "GET",
+        "/emergency/plans",
+        lambda o: "/emergency/plans",
+        "emergency.view",
+        listing=lambda o: o.plan.title,
+    ),
+    api(
+        "GET",
+        "/emergency/incidents",
+        lambda o: "/emergency/incidents",
+        "emergency.view",
+        listing=lambda o: o.incident.title,
+    ),
+    api(
+        "GET",
+        "/emergency/incidents/{incident_id}",
+        lambda o: f"/emergency/incidents/{o.incident.pk}",
+        "emergency.view",
+        obj=True,
+        shows=lambda o: o.incident.title,
+    ),
+    api(
+        "POST",
+        "/emergency/incidents/{incident_id}/reports",
+        lambda o: f"/emergency/incidents/{o.incident.pk}/reports",
+        "emergency.incident",
+        obj=True,
+        data=lambda o: {"kind": "first", "text": "接口首报"},
+    ),
     # monthly reports (信息报送): the first role that may regenerates and submits, later ones collide
     api(
         "GET",
