@@ -345,7 +345,7 @@ def _incident(staff, leader, plans, water, now) -> str:
         note="发病人数达到四级响应条件",
         now=learned + dt.timedelta(hours=1),
     )
-    actions.dispatch_material(
+    dispatch = actions.dispatch_material(
         staff,
         water,
         quantity=50,
@@ -380,6 +380,8 @@ def _incident(staff, leader, plans, water, now) -> str:
         actions.complete_task(staff, task, note="已完成", now=learned + dt.timedelta(hours=6))
     if now - learned > dt.timedelta(days=3):  # an older matter: the response ended and the aftermath began
         ended = learned + dt.timedelta(days=2)
+        for task in incident.tasks.filter(status="open"):
+            actions.complete_task(staff, task, note="已完成", now=learned + dt.timedelta(hours=30))
         actions.submit_report(
             staff, incident, kind="follow_up", text="病人陆续出院。", now=learned + dt.timedelta(hours=44)
         )
@@ -397,13 +399,18 @@ def _incident(staff, leader, plans, water, now) -> str:
             cause="家庭宴席凉菜加工储存不当，被沙门氏菌污染。",
             now=ended + dt.timedelta(days=1),
         )
-        actions.add_aftermath_task(
+        aftermath = actions.add_aftermath_task(
             staff,
             incident,
             title="开展农村集体聚餐备案和厨师培训（举一反三）",
             owner_unit=_unit("县卫生健康局"),
             now=ended + dt.timedelta(days=1),
         )
+        actions.return_material(staff, dispatch, quantity=20, now=ended)
+        if now - ended > dt.timedelta(days=25):
+            actions.complete_task(
+                staff, aftermath, note="已开展培训 3 期，建立聚餐备案制度", now=ended + dt.timedelta(days=25)
+            )
     return matter.number
 
 

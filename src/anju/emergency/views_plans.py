@@ -16,7 +16,15 @@ from anju.core.scoping import get_scoped_or_404, scoped
 from anju.emergency import actions, queries
 from anju.emergency.export import plan_docx
 from anju.emergency.forms import DraftForm, DutyPostForm, GroupForm, LevelForm, NoteForm, PlanNewForm
-from anju.emergency.models import Drill, EmergencyTask, Incident, Plan, ResponseStatus, VersionStatus
+from anju.emergency.models import (
+    Drill,
+    EmergencyTask,
+    Incident,
+    Material,
+    Plan,
+    ResponseStatus,
+    VersionStatus,
+)
 from anju.emergency.views_common import PageForm, handle
 
 
@@ -35,8 +43,8 @@ def index(request):
             .select_related("area"),
             "recent": scoped(user, Incident).select_related("area")[:10],
             "overdue": queries.overdue_reviews(today, scoped(user, Plan)).select_related("area"),
-            "low": queries.low_stock(scoped(user, queries.Material)).select_related("area"),
-            "expiring": queries.expiring(today, scoped(user, queries.Material)).select_related("area"),
+            "low": queries.low_stock(scoped(user, Material)).select_related("area"),
+            "expiring": queries.expiring(today, scoped(user, Material)).select_related("area"),
             "tasks": queries.open_tasks(scoped(user, EmergencyTask)).select_related("owner_unit", "incident")[
                 :20
             ],
