@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from emergency_helpers import at
 
 from anju.core.errors import WorkflowError
+from anju.core.models import Notification
 from anju.emergency import actions
 from anju.emergency.matching import matching_plans, proposed_level
 from anju.emergency.models import ChangeKind, EmergencyTask, ResponseStatus
@@ -45,6 +46,16 @@ def test_activation_records_who_and_when_and_creates_the_groups_tasks(world, pub
     ]
     with pytest.raises(WorkflowError):
         actions.activate_response(world.leader, incident, plan=published_plan, level=3)
+    # each lead unit's members are told of their tasks, once per task
+    notices = Notification.objects.filter(kind="emergency.task")
+    assert sorted(notices.filter(user=world.town_staff).values_list("title", flat=True)) == [
+        "应急任务：统计人数",
+        "应急任务：转运病人",
+    ]
+    assert list(notices.filter(user=world.officer).values_list("title", flat=True)) == [
+        "应急任务：维护现场秩序"
+    ]
+    assert notices.filter(user=world.leader).count() == 0
 
 
 def test_raising_lowering_and_ending_are_recorded(world, published_plan, incident):

@@ -13,6 +13,7 @@ from anju.core import audit
 from anju.core.concurrency import lock_checked
 from anju.core.errors import WorkflowError
 from anju.core.permissions import require
+from anju.emergency.actions.notices import tell_owner
 from anju.emergency.models import (
     Drill,
     DrillFinding,
@@ -129,6 +130,7 @@ def add_finding(
         deadline=deadline,
         created_at=now,
     )
+    tell_owner(actor, task, now)
     audit.record(
         actor,
         "emergency.drill_finding",

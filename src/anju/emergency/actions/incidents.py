@@ -15,6 +15,7 @@ from anju.core.concurrency import lock_checked
 from anju.core.errors import WorkflowError
 from anju.core.models import EmergencyClass
 from anju.core.permissions import require
+from anju.emergency.actions.notices import tell_owner
 from anju.emergency.models import (
     ChangeKind,
     EmergencyTask,
@@ -174,7 +175,9 @@ def activate_response(
                     created_at=now,
                 )
             )
-    EmergencyTask.objects.bulk_create(tasks)
+    for task in tasks:  # one by one: each notice names its task
+        task.save()
+        tell_owner(actor, task, now)
     level_label = ResponseLevel(level).label
     _log(
         actor,
@@ -381,6 +384,7 @@ def add_aftermath_task(
         created_at=now,
     )
     _log(actor, incident, _("下达善后整改任务：%(title)s") % {"title": task.title}, now)
+    tell_owner(actor, task, now)
     audit.record(
         actor, "emergency.aftermath_task", incident, after={"task": task.pk, "owner_unit": owner_unit.pk}
     )
