@@ -104,7 +104,13 @@ EXEMPT = {
 
 # The API of screening, 稳评, warning and monthly reports: walked in tests/test_permissions_apps.py, whose world
 # has rounds, returns, items, assessments, warnings, meetings and monthly reports in every place.
-APPS_API_PREFIXES = ("/api/screening/", "/api/assessment/", "/api/warning/", "/api/monthly-reports")
+APPS_API_PREFIXES = (
+    "/api/screening/",
+    "/api/assessment/",
+    "/api/warning/",
+    "/api/monthly-reports",
+    "/api/emergency/",
+)
 
 
 def walked_in_apps(key: str) -> bool:
@@ -842,6 +848,7 @@ def test_every_page_of_every_app_needs_a_login():
         "core:login",
         "public:submit/",
         "public:track/",
+        "public_emergency:list",  # published information releases (tests/emergency/test_emergency_releases.py)
     }
     leaks = []
     client = Client()

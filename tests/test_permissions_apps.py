@@ -40,6 +40,8 @@ from anju.core import notifications
 from anju.core.models import AreaLevel, AuditEvent, Notification, UnitKind
 from anju.core.roles import PERMISSIONS as CORE_PERMISSIONS
 from anju.core.scoping import in_scope
+from anju.emergency import actions as emergency_actions
+from anju.emergency import permissions as emergency_permissions
 from anju.intake import actions as intake_actions
 from anju.matters import actions as matter_actions
 from anju.matters.models import MatterEvent
@@ -52,11 +54,12 @@ from anju.warning import actions as warning_actions
 from anju.warning.models import Alert, Method, Signal, SignalScan
 from test_permissions import APPS_API_PREFIXES, ROLE_USERS, _walk
 
-APP_NAMESPACES = ("warning", "reports", "dashboard", "screening", "triage", "assessment")
+APP_NAMESPACES = ("warning", "reports", "dashboard", "screening", "triage", "assessment", "emergency")
 ALL_PERMISSIONS = {
     **CORE_PERMISSIONS,
     **screening_permissions.PERMISSIONS,
     **assessment_permissions.PERMISSIONS,
+    **emergency_permissions.PERMISSIONS,
 }
 LOGIN = None  # permission marker: any logged-in user
 STATE_CHANGE = "state change, covered by the app's action tests"
@@ -91,6 +94,7 @@ EXEMPT = {
     # lists only what is addressed to the user's unit (稳评 measures of every place name 东镇's units):
     # walked by test_addressed_to_my_unit_walk
     "assessment:unit_tasks": "walked by test_addressed_to_my_unit_walk below",
+    "emergency:task_done": STATE_CHANGE,
     # the guard is the warning's recipient list (whoever belongs to a unit it was sent to signs), not role
     # and area; tests/api/test_api_warning.py checks a recipient, a non-recipient (403) and the scope (404)
     "POST /api/warning/alerts/{alert_id}/acknowledge": "signed by a recipient unit, not by role and area",
@@ -228,6 +232,31 @@ def _build(world) -> dict[str, SimpleNamespace]:
         assessment = to_reported(
             w, analyse(w, consult(w, plan(w, item, root), root), root), root, review=False
         )
+        emergency_plan = emergency_actions.create_plan(
+            root, area=grid, title=f"权限预案{key}", plan_type="grassroots"
+        )
+        drill = emergency_actions.plan_drill(root, area=grid, title=f"权限演练{key}", date=today)
+        material = emergency_actions.add_material(
+            root,
+            area=grid,
+            category="生活类",
+            item=f"权限物资{key}",
+            quantity=1,
+            measure="箱",
+            site="仓库",
+            minimum=5,  # below its minimum: the overview lists it
+        )
+        incident = emergency_actions.open_incident(
+            root,
+            area=grid,
+            title=f"权限突发事件{key}",
+            emergency_class="public_health",
+            grade="general",
+            occurred_at=timezone.now(),
+            learned_at=timezone.now(),
+            description="权限测试",
+            matter=matter,
+        )
         out[key] = SimpleNamespace(
             key=key,
             area=grid,
@@ -246,9 +275,14 @@ def _build(world) -> dict[str, SimpleNamespace]:
             progress=progress,
             item=item,
             assessment=assessment,
+            plan=emergency_plan,
+            drill=drill,
+            material=material,
+            incident=incident,
             # what identifies the objects of this place: must never reach a user who does not see them
             secrets=[
                 (grid, [grid.name, matter.title, alert.headline, meeting.title, item.title, task.text]),
+                (grid, [emergency_plan.title, drill.title, material.item, incident.title]),
                 (grid, [r.title for r in reports]),
                 (village, [ret.note]),
                 (town, [progress.title]),
@@ -495,6 +529,69 @@ ROUTES = [
         )
         for fmt in ("docx", "pdf")
     ],
+    # emergency (应急)
+    page("emergency:index", lambda o: "/emergency/", "emergency.view", listing=lambda o: o.incident.title),
+    page("emergency:plans", lambda o: "/emergency/plans/", "emergency.view", listing=lambda o: o.plan.title),
+    page("emergency:plan_new", lambda o: "/emergency/plans/new/", "emergency.plan"),
+    page(
+        "emergency:plan",
+        lambda o: f"/emergency/plans/{o.plan.pk}/",
+        "emergency.view",
+        obj=True,
+        shows=lambda o: o.plan.title,
+    ),
+    page(
+        "emergency:plan_docx",
+        lambda o: f"/emergency/plans/{o.plan.pk}/plan.docx",
+        "emergency.view",
+        obj=True,
+        shows=lambda o: o.plan.title,
+    ),
+    page(
+        "emergency:drills", lambda o: "/emergency/drills/", "emergency.view", listing=lambda o: o.drill.title
+    ),
+    page("emergency:drill_new", lambda o: "/emergency/drills/new/", "emergency.drill"),
+    page(
+        "emergency:drill",
+        lambda o: f"/emergency/drills/{o.drill.pk}/",
+        "emergency.view",
+        obj=True,
+        shows=lambda o: o.drill.title,
+    ),
+    page(
+        "emergency:resources",
+        lambda o: "/emergency/resources/",
+        "emergency.view",
+        listing=lambda o: o.material.item,
+    ),
+    page(
+        "emergency:material",
+        lambda o: f"/emergency/resources/materials/{o.material.pk}/",
+        "emergency.view",
+        obj=True,
+        shows=lambda o: o.material.item,
+    ),
+    page(
+        "emergency:incidents",
+        lambda o: "/emergency/incidents/",
+        "emergency.view",
+        listing=lambda o: o.incident.title,
+    ),
+    page("emergency:incident_new", lambda o: "/emergency/incidents/new/", "emergency.incident"),
+    page(
+        "emergency:incident_new",
+        lambda o: f"/emergency/incidents/new/?matter={o.matter.pk}",
+        "emergency.incident",
+        obj=True,
+        shows=lambda o: o.matter.title,
+    ),
+    page(
+        "emergency:incident",
+        lambda o: f"/emergency/incidents/{o.incident.pk}/",
+        "emergency.view",
+        obj=True,
+        shows=lambda o: o.incident.title,
+    ),
 ]
 
 
@@ -704,6 +801,37 @@ API_ROUTES = [
             "unit": o.alert.issuing_unit_id,
             "deadline": TOMORROW(),
         },
+    ),
+    # emergency (应急): each role that may sends a 首报 (a repeated one is kept; the schedule reads the first)
+    api(
+        "GET",
+        "/emergency/plans",
+        lambda o: "/emergency/plans",
+        "emergency.view",
+        listing=lambda o: o.plan.title,
+    ),
+    api(
+        "GET",
+        "/emergency/incidents",
+        lambda o: "/emergency/incidents",
+        "emergency.view",
+        listing=lambda o: o.incident.title,
+    ),
+    api(
+        "GET",
+        "/emergency/incidents/{incident_id}",
+        lambda o: f"/emergency/incidents/{o.incident.pk}",
+        "emergency.view",
+        obj=True,
+        shows=lambda o: o.incident.title,
+    ),
+    api(
+        "POST",
+        "/emergency/incidents/{incident_id}/reports",
+        lambda o: f"/emergency/incidents/{o.incident.pk}/reports",
+        "emergency.incident",
+        obj=True,
+        data=lambda o: {"kind": "first", "text": "接口首报"},
     ),
     # monthly reports (信息报送): the first role that may regenerates and submits, later ones collide
     api(

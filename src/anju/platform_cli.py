@@ -44,6 +44,7 @@ def load_demo_everything(seed: int, years: int) -> str:
     from anju.assessment.demo import load_assessment_demo
     from anju.demo.loader import load_demo
     from anju.demo.notifications import load_notifications_demo
+    from anju.emergency.demo import load_emergency_demo
     from anju.matters.demo import load_matters_demo
     from anju.reports.demo import load_reports_demo
     from anju.screening.demo import load_screening_demo
@@ -63,6 +64,7 @@ def load_demo_everything(seed: int, years: int) -> str:
     model = train_classifier(None)
     summary += f"\n分拣模型：{model.kind}，{model.n_labelled} 条已分类事项。"
     summary += "\n" + load_reports_demo()
+    summary += "\n" + load_emergency_demo()
     summary += "\n" + load_notifications_demo()
     return summary
 

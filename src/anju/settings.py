@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "anju.screening",
     "anju.assessment",
     "anju.warning",
+    "anju.emergency",
     "anju.reports",
     "anju.triage",
 ]

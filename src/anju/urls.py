@@ -7,11 +7,13 @@ urlpatterns = [
     path("", include("anju.core.urls")),
     path("", include("anju.dashboard.urls")),  # the home page "/" and the overview "/dashboard/"
     path("intake/", include("anju.intake.urls")),
+    path("public/emergency/", include("anju.emergency.public_urls")),  # 信息发布 of incidents
     path("public/", include("anju.intake.public_urls")),
     path("matters/", include("anju.matters.urls")),
     path("screening/", include("anju.screening.urls")),
     path("assessment/", include("anju.assessment.urls")),
     path("warning/", include("anju.warning.urls")),
+    path("emergency/", include("anju.emergency.urls")),
     path("reports/", include("anju.reports.urls")),
     path("triage/", include("anju.triage.urls")),
     path("api/", include("anju.api.urls")),

@@ -11,6 +11,7 @@ from ninja.renderers import JSONRenderer
 from anju.api import (
     areas,
     assessment,
+    emergency,
     errors,
     matter_actions,
     matters,
@@ -57,5 +58,6 @@ api.add_router("", screening.router)
 api.add_router("", assessment.router)
 api.add_router("", warning.router)
 api.add_router("", monthly_reports.router)
+api.add_router("", emergency.router)
 api.add_router("", tokens.router)
 errors.document_errors(api)  # last: after every router

@@ -140,6 +140,37 @@ ACTION_LABELS = {
     "progress_report.read": _("阅知工作进展"),
     "triage.train": _("训练分拣模型"),
     "triage.correct": _("纠正分拣结果"),
+    # emergency (应急)
+    "emergency.plan_create": _("新建应急预案"),
+    "emergency.plan_revise": _("修编应急预案"),
+    "emergency.plan_edit": _("修改预案草稿"),
+    "emergency.plan_level": _("设置预案响应级别"),
+    "emergency.plan_group": _("设置预案工作组"),
+    "emergency.plan_approve": _("审批应急预案"),
+    "emergency.plan_publish": _("发布应急预案"),
+    "emergency.duty_post": _("登记值班岗位"),
+    "emergency.drill_plan": _("计划应急演练"),
+    "emergency.drill_record": _("记录应急演练"),
+    "emergency.drill_finding": _("登记演练发现问题"),
+    "emergency.task_done": _("办结应急任务"),
+    "emergency.team_add": _("登记应急队伍"),
+    "emergency.material_add": _("登记应急物资"),
+    "emergency.material_restock": _("应急物资入库"),
+    "emergency.material_dispatch": _("调拨应急物资"),
+    "emergency.material_return": _("归还应急物资"),
+    "emergency.shelter_add": _("登记避难场所"),
+    "emergency.incident_open": _("登记突发事件"),
+    "emergency.response_activate": _("启动应急响应"),
+    "emergency.response_raise": _("提升响应级别"),
+    "emergency.response_lower": _("降低响应级别"),
+    "emergency.response_end": _("终止应急响应"),
+    "emergency.report_submit": _("报送突发事件信息"),
+    "emergency.log": _("记录处置日志"),
+    "emergency.casualties": _("更新突发事件人数"),
+    "emergency.cause": _("登记原因调查结论"),
+    "emergency.aftermath_task": _("下达善后整改任务"),
+    "emergency.release_draft": _("起草突发事件信息发布"),
+    "emergency.release_publish": _("审核发布突发事件信息"),
 }
 
 # The filter's groups: every code that starts with the prefix.
@@ -151,6 +182,7 @@ ACTION_GROUPS = {
     "alert.": _("预警（全部）"),
     "analysis.": _("研判会（全部）"),
     "screening.": _("排查（全部）"),
+    "emergency.": _("应急（全部）"),
 }
 
 

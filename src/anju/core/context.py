@@ -22,6 +22,7 @@ NAV = [
     ("warning:signals", _("预警信号"), None),
     ("warning:index", _("预警"), None),
     ("warning:meetings", _("研判"), "analysis.view"),
+    ("emergency:index", _("应急"), "emergency.view"),
     ("intake:hotspots", _("热点"), None),
     ("reports:index", _("报表"), None),
     ("dashboard:index", _("态势"), None),

@@ -21,6 +21,7 @@ REVEALABLE = {
     "matter": ("matters", "Matter"),  # free text kept masked: description
     "mediation": ("matters", "MediationSession"),  # summary, agreement_text
     "event": ("matters", "MatterEvent"),  # a free note
+    "duty": ("emergency", "DutyPost"),  # a duty post's phone
 }
 
 

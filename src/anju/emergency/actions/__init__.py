@@ -1,0 +1,72 @@
+"""Every state change of emergency management goes through one function here, one module per concern.
+
+``plans`` (预案 and its revisions, the duty roster), ``drills`` (演练 and findings), ``resources`` (teams,
+materials, shelters, dispatch and return), ``incidents`` (突发事件, response, reports, log, aftermath), ``releases`` (信息发布) and
+``tasks``. Each checks its guard with ``anju.core.permissions.require``, locks what it changes, writes the
+audit log in its transaction and takes its clock as ``now``.
+"""
+
+from anju.emergency.actions.drills import add_finding, plan_drill, record_drill
+from anju.emergency.actions.incidents import (
+    activate_response,
+    add_aftermath_task,
+    add_log_entry,
+    change_level,
+    end_response,
+    open_incident,
+    record_cause,
+    submit_report,
+    update_casualties,
+)
+from anju.emergency.actions.plans import (
+    add_duty_post,
+    approve_version,
+    create_plan,
+    edit_draft,
+    publish_version,
+    save_group,
+    save_level,
+    start_revision,
+)
+from anju.emergency.actions.releases import draft_release, publish_release
+from anju.emergency.actions.resources import (
+    add_material,
+    add_shelter,
+    add_team,
+    dispatch_material,
+    restock,
+    return_material,
+)
+from anju.emergency.actions.tasks import complete_task
+
+__all__ = [
+    "activate_response",
+    "add_aftermath_task",
+    "add_duty_post",
+    "add_finding",
+    "add_log_entry",
+    "add_material",
+    "add_shelter",
+    "add_team",
+    "approve_version",
+    "change_level",
+    "complete_task",
+    "create_plan",
+    "draft_release",
+    "dispatch_material",
+    "edit_draft",
+    "end_response",
+    "open_incident",
+    "plan_drill",
+    "publish_release",
+    "publish_version",
+    "record_cause",
+    "record_drill",
+    "restock",
+    "return_material",
+    "save_group",
+    "save_level",
+    "start_revision",
+    "submit_report",
+    "update_casualties",
+]

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from anju.emergency import views_drills, views_incidents, views_plans, views_resources
+
+app_name = "emergency"
+urlpatterns = [
+    path("", views_plans.index, name="index"),
+    path("plans/", views_plans.plan_list, name="plans"),
+    path("plans/new/", views_plans.plan_new, name="plan_new"),
+    path("plans/<int:pk>/", views_plans.plan_detail, name="plan"),
+    path("plans/<int:pk>/plan.docx", views_plans.plan_export, name="plan_docx"),
+    path("drills/", views_drills.drill_list, name="drills"),
+    path("drills/new/", views_drills.drill_new, name="drill_new"),
+    path("drills/<int:pk>/", views_drills.drill_detail, name="drill"),
+    path("resources/", views_resources.resources, name="resources"),
+    path("resources/materials/<int:pk>/", views_resources.material_detail, name="material"),
+    path("incidents/", views_incidents.incident_list, name="incidents"),
+    path("incidents/new/", views_incidents.incident_new, name="incident_new"),
+    path("incidents/<int:pk>/", views_incidents.incident_detail, name="incident"),
+    path("tasks/<int:pk>/done/", views_incidents.task_done, name="task_done"),
+]
