@@ -9,16 +9,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
-from test_citizen_flow import log_in
+from test_citizen_flow import assert_no_sideways_scroll, log_in
 
 pytestmark = pytest.mark.browser
 
 TITLE = "东一村工地拖欠农民工工资"
-
-
-def assert_no_sideways_scroll(page) -> None:
-    widths = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
-    assert widths[0] <= widths[1], f"{page.url}: page {widths[0]} px wide in a {widths[1]} px window"
 
 
 @pytest.fixture
@@ -74,6 +69,9 @@ def test_public_pages_fit_a_phone_and_the_receipt_can_be_copied_and_kept(world, 
         citizen.get_by_role("link", name="保存为图片").click()
     assert download.value.suggested_filename == f"anju-{code.inner_text().strip()}.png"
     screenshot(citizen, "phone-public-receipt")
+    citizen.set_viewport_size({"width": 1280, "height": 860})
+    screenshot(citizen, "desktop-public-receipt")
+    citizen.set_viewport_size({"width": 390, "height": 844})
 
     citizen.get_by_role("link", name="查询办理进度").click()
     expect(citizen.locator(".track-result")).to_be_visible()
@@ -97,7 +95,7 @@ def test_matter_page_on_a_phone_puts_the_actions_above_the_record(world, open_pa
         assert actions["y"] + actions["height"] <= cadre.locator(record).bounding_box()["y"], record
     expect(cadre.locator(".matter-side .matter-brief")).to_contain_text(TITLE)
     expect(cadre.locator("#panel-mediation summary")).to_be_in_viewport()
-    screenshot(cadre, "phone-matter")
+    screenshot(cadre, "phone-matter", full_page=False)
 
     # A refused form: the page opens at that form, with the message next to the field.
     cadre.locator("#panel-mediation summary").click()
