@@ -106,7 +106,7 @@ def test_matter_page_on_a_phone_puts_the_actions_above_the_record(world, open_pa
     form.get_by_label("调解经过").fill("召集双方核对用工记录。")
     form.get_by_label("调解结果").select_option(label="调解成功")
     form.get_by_role("button", name="调解记录").click()
-    cadre.wait_for_url(f"**/matters/{cadre_matter.pk}/act/mediation/#panel-mediation")
+    cadre.wait_for_url(f"**/matters/{cadre_matter.pk}/act/mediation/")
     panel = cadre.locator("#panel-mediation")
     expect(panel).to_have_attribute("open", "")
     date_field = panel.locator(".field.has-error")
@@ -116,6 +116,12 @@ def test_matter_page_on_a_phone_puts_the_actions_above_the_record(world, open_pa
     assert cadre.evaluate("window.scrollY") > 0
     assert_no_sideways_scroll(cadre)
     screenshot(cadre, "phone-matter-refused-form", full_page=False)
+
+    # Corrected and sent: the page opens at its top again, where the confirmation is.
+    panel.get_by_label("调解日期").fill(timezone.localdate().isoformat())
+    panel.get_by_role("button", name="调解记录").click()
+    expect(cadre.locator(".msg.success")).to_be_visible()
+    expect(cadre.locator(".msg.success")).to_be_in_viewport()
 
 
 def test_matter_page_on_a_desktop_keeps_the_actions_beside_the_record(
