@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 from test_citizen_flow import assert_no_sideways_scroll, log_in
+from test_csp_pages import collect_violations
 
 pytestmark = pytest.mark.browser
 
@@ -46,6 +47,7 @@ def cadre_matter(world):
 def test_public_pages_fit_a_phone_and_the_receipt_can_be_copied_and_kept(world, open_page, screenshot):
     citizen = open_page(phone=True)
     citizen.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    violations = collect_violations(citizen)
     citizen.goto("/public/submit")
     assert_no_sideways_scroll(citizen)
     citizen.get_by_label("所在村（社区）").select_option(label=world.village_a1.name)
@@ -77,6 +79,7 @@ def test_public_pages_fit_a_phone_and_the_receipt_can_be_copied_and_kept(world, 
     expect(citizen.locator(".track-result")).to_be_visible()
     assert_no_sideways_scroll(citizen)
     screenshot(citizen, "phone-public-track")
+    assert violations == []  # the copy button, the image: nothing the Content-Security-Policy blocks
 
 
 def test_the_receipt_image_is_only_for_the_browser_that_submitted(world, open_page):
@@ -87,6 +90,7 @@ def test_the_receipt_image_is_only_for_the_browser_that_submitted(world, open_pa
 
 def test_matter_page_on_a_phone_puts_the_actions_above_the_record(world, open_page, cadre_matter, screenshot):
     cadre = open_page(phone=True)
+    violations = collect_violations(cadre)
     log_in(cadre, world.cadre.username)
     cadre.goto(f"/matters/{cadre_matter.pk}/")
     assert_no_sideways_scroll(cadre)
@@ -122,6 +126,7 @@ def test_matter_page_on_a_phone_puts_the_actions_above_the_record(world, open_pa
     panel.get_by_role("button", name="调解记录").click()
     expect(cadre.locator(".msg.success")).to_be_visible()
     expect(cadre.locator(".msg.success")).to_be_in_viewport()
+    assert violations == []
 
 
 def test_matter_page_on_a_desktop_keeps_the_actions_beside_the_record(
@@ -169,6 +174,7 @@ def test_files_over_the_limits_are_refused_before_sending_and_a_refused_form_kee
 
     settings.ANJU_ATTACHMENT_MAX_BYTES = 1024 * 1024
     worker = open_page(phone=True)
+    violations = collect_violations(worker)
     log_in(worker, world.grid_worker.username)
     worker.goto("/intake/grid/")
     assert_no_sideways_scroll(worker)
@@ -198,7 +204,9 @@ def test_files_over_the_limits_are_refused_before_sending_and_a_refused_form_kee
     photos.set_input_files([{"name": "fake.jpg", "mimeType": "image/jpeg", "buffer": b"not a jpeg at all"}])
     worker.get_by_role("button", name="提交").click()
     expect(worker.locator(".field.has-error")).to_contain_text("“fake.jpg”不是 JPG、PNG 图片或 PDF 文件")
+    expect(worker.locator(".field.has-error")).to_contain_text("请重新选择")
     expect(worker.get_by_label("发现的情况")).to_have_value("村口桥梁护栏松动，存在安全隐患。")
     expect(worker.get_by_label("具体地点")).to_have_value("东一村村口桥")
     assert Report.objects.count() == 0
     assert_no_sideways_scroll(worker)
+    assert violations == []
