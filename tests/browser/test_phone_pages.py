@@ -195,6 +195,7 @@ def test_files_over_the_limits_are_refused_before_sending_and_a_refused_form_kee
         "ok.jpg"
     ]
     assert sent == []
+    errors.scroll_into_view_if_needed()
     screenshot(worker, "phone-grid-upload-refused", full_page=False)
 
     # A file that passes the browser's check but not the server's (not really a JPEG): the form comes back
