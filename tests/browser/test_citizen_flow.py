@@ -35,6 +35,7 @@ def log_in(page, username: str) -> None:
 
 def assert_no_sideways_scroll(page) -> None:
     """The page fits its window's width: nothing to scroll sideways (a 390 px phone included)."""
+    page.wait_for_load_state()  # not half-way through a navigation a click started
     widths = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
     assert widths[0] <= widths[1], f"{page.url}: page {widths[0]} px wide in a {widths[1]} px window"
 
@@ -131,6 +132,7 @@ def test_citizen_request_is_registered_assigned_mediated_resolved_and_tracked(
     cadre.goto("/matters/")
     assert_no_sideways_scroll(cadre)
     cadre.get_by_role("link", name=TITLE).click()
+    cadre.wait_for_url(re.compile(r"/matters/\d+/$"))
     assert_no_sideways_scroll(cadre)
     mediation = open_panel(cadre, "mediation")
     mediation.get_by_label("调解日期").fill(timezone.localdate().isoformat())
