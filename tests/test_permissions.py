@@ -457,6 +457,13 @@ PAGE_ROUTES = [
     page("public:track", lambda o, w: f"/public/track?code={o.report.receipt_code}", permission=PUBLIC),
     # without a submission in this session the receipt page sends the visitor to the form
     page("public:receipt", lambda o, w: "/public/receipt", permission=PUBLIC, allowed=frozenset({302})),
+    # the receipt as an image: likewise nothing without a submission in this session
+    page(
+        "public:receipt_image",
+        lambda o, w: "/public/receipt.png",
+        permission=PUBLIC,
+        allowed=frozenset({404}),
+    ),
     page(
         "matters:ledger",
         lambda o, w: "/matters/",

@@ -33,6 +33,13 @@ def log_in(page, username: str) -> None:
     page.wait_for_url(lambda url: "/login/" not in url)
 
 
+def assert_no_sideways_scroll(page) -> None:
+    """The page fits its window's width: nothing to scroll sideways (a 390 px phone included)."""
+    page.wait_for_load_state()  # not half-way through a navigation a click started
+    widths = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], f"{page.url}: page {widths[0]} px wide in a {widths[1]} px window"
+
+
 def open_panel(page, key: str):
     """The matter page's action panels are <details>; open one and return its form."""
     panel = page.locator(f"#panel-{key}")
@@ -41,7 +48,15 @@ def open_panel(page, key: str):
     return panel.locator("form")
 
 
-def test_citizen_request_is_registered_assigned_mediated_resolved_and_tracked(world, open_page, screenshot):
+@pytest.mark.parametrize("staff_on_phone", [False, True], ids=["staff-desktop", "staff-phone"])
+def test_citizen_request_is_registered_assigned_mediated_resolved_and_tracked(
+    world, open_page, screenshot, staff_on_phone
+):
+    if staff_on_phone:  # the desktop variant takes the pictures; this one checks the pages fit a phone
+
+        def screenshot(*args, **kwargs):
+            pass
+
     from anju.matters.models import Matter
     from anju.matters.risk import current_matrix
     from anju.matters.workflow import Status
@@ -54,16 +69,18 @@ def test_citizen_request_is_registered_assigned_mediated_resolved_and_tracked(wo
     citizen.get_by_label("具体地点").fill("东一村村委会东侧道路工地")
     citizen.get_by_label("姓名").fill(REPORTER_NAME)
     citizen.get_by_label("联系电话").fill(REPORTER_PHONE)
+    assert_no_sideways_scroll(citizen)
     screenshot(citizen, "01-public-submit")
     citizen.get_by_role("button", name="提交").click()
     receipt = citizen.locator("#receipt-code")
     expect(receipt).to_be_visible()
     code = receipt.inner_text().strip()
     assert RECEIPT_CODE.match(code), code
+    assert_no_sideways_scroll(citizen)
     screenshot(citizen, "02-public-receipt")
 
     # 2. County centre staff open the new report: the reporter's name and phone are masked.
-    staff = open_page()
+    staff = open_page(phone=staff_on_phone)
     log_in(staff, world.centre_staff.username)
     staff.goto("/intake/")
     staff.get_by_role("link", name=REQUEST_TEXT[:12]).click()
@@ -71,6 +88,7 @@ def test_citizen_request_is_registered_assigned_mediated_resolved_and_tracked(wo
     expect(staff.locator("body")).to_contain_text("王**")
     expect(staff.locator("body")).not_to_contain_text(REPORTER_NAME)
     expect(staff.locator("body")).not_to_contain_text(REPORTER_PHONE)
+    assert_no_sideways_scroll(staff)
 
     # ... and register it as a matter, graded on the risk matrix (likelihood 3 × consequence 3).
     register = staff.locator("#register")
@@ -107,13 +125,17 @@ def test_citizen_request_is_registered_assigned_mediated_resolved_and_tracked(wo
     expect(head.locator(".badge.status-assigned")).to_be_visible()
     expect(head).to_contain_text(world.committee_a1.name)
     expect(head).to_contain_text(deadline.isoformat())
+    assert_no_sideways_scroll(staff)
     screenshot(staff, "04-matter-assigned")
 
     # 4. The village cadre, on a phone, finds the matter in the ledger, records a mediation and resolves it.
     cadre = open_page(phone=True)
     log_in(cadre, world.cadre.username)
     cadre.goto("/matters/")
+    assert_no_sideways_scroll(cadre)
     cadre.get_by_role("link", name=TITLE).click()
+    cadre.wait_for_url(re.compile(r"/matters/\d+/$"))
+    assert_no_sideways_scroll(cadre)
     mediation = open_panel(cadre, "mediation")
     mediation.get_by_label("调解日期").fill(timezone.localdate().isoformat())
     mediation.get_by_label("调解员").fill("东一村人民调解委员会 李主任")
@@ -130,6 +152,7 @@ def test_citizen_request_is_registered_assigned_mediated_resolved_and_tracked(wo
     screenshot(cadre, "05-cadre-resolve")
     resolve.get_by_role("button", name="化解办结").click()
     expect(cadre.locator(".matter-head .badge.status-resolved")).to_be_visible()
+    assert_no_sideways_scroll(cadre)
     screenshot(cadre, "06-matter-resolved")
 
     # 5. The villager checks the status with the receipt code: resolved, with the public note only.
@@ -141,6 +164,7 @@ def test_citizen_request_is_registered_assigned_mediated_resolved_and_tracked(wo
     expect(result).to_contain_text(PUBLIC_NOTE)
     expect(result).not_to_contain_text("包工头已按协议")  # the internal outcome stays internal
     expect(result).not_to_contain_text("三日内组织调解")  # so does the assignment remark
+    assert_no_sideways_scroll(citizen)
     screenshot(citizen, "07-public-track-resolved")
 
     # What the pages did is what the ledger holds: one matter, resolved by the cadre, after one mediation.

@@ -15,6 +15,7 @@ from anju.core.models import Area, AreaLevel, Domain
 from anju.core.params import MAX_ID, MAX_INT
 from anju.core.scoping import scoped
 from anju.core.textsafety import refuse_invisible
+from anju.core.uploads import browser_check_attrs
 from anju.intake.actions import MAX_ATTACHMENTS
 from anju.intake.models import Channel, ReportStatus
 from anju.intake.validation import (
@@ -154,6 +155,7 @@ class StaffReportForm(ContactFields):
         if user.area_id and user.area.level >= AreaLevel.VILLAGE and "area" not in self.initial:
             self.initial["area"] = user.area_id
         self.fields["attachments"].help_text = attachment_help()
+        self.fields["attachments"].widget.attrs.update(browser_check_attrs(max_files=MAX_ATTACHMENTS))
 
 
 class GridReportForm(ContactFields):
@@ -177,6 +179,7 @@ class GridReportForm(ContactFields):
         if user.area_id and "area" not in self.initial:
             self.initial["area"] = user.area_id
         self.fields["attachments"].help_text = attachment_help()
+        self.fields["attachments"].widget.attrs.update(browser_check_attrs(max_files=MAX_ATTACHMENTS))
 
 
 class VillageChoiceField(forms.ModelChoiceField):
@@ -225,6 +228,7 @@ class PublicReportForm(ContactFields):
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = villages_grouped_by_town()
         self.fields["attachments"].help_text = _("可选。") + attachment_help()
+        self.fields["attachments"].widget.attrs.update(browser_check_attrs(max_files=MAX_ATTACHMENTS))
 
 
 def _scale_choices(steps) -> list[tuple[str, str]]:

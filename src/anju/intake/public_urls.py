@@ -10,6 +10,7 @@ urlpatterns = [
     path("submit", public_views.submit, name="submit"),
     path("track", public_views.track, name="track"),
     path("receipt", public_views.receipt, name="receipt"),
+    path("receipt.png", public_views.receipt_image, name="receipt_image"),
     # Typed with a trailing slash: send to the canonical address instead of a 404.
     path("submit/", RedirectView.as_view(pattern_name="public:submit", query_string=True)),
     path("track/", RedirectView.as_view(pattern_name="public:track", query_string=True)),

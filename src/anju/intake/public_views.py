@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import secrets
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -22,6 +25,7 @@ from anju.core.textsafety import neutralise_invisible
 from anju.intake import actions, ratelimit, receipts
 from anju.intake.forms import PublicReportForm
 from anju.intake.models import Channel
+from anju.intake.receipt_image import receipt_png
 
 SUBMIT_SCOPE = "public-submit"
 # The status lookup counts per client address and per receipt code: guessing codes from one address, or one
@@ -115,8 +119,30 @@ def receipt(request):
     kept = request.session.get(RECEIPT_SESSION_KEY)
     if not kept or time.time() - kept.get("at", 0) > RECEIPT_SHOWN_SECONDS:
         return redirect("public:submit")
-    code = kept.get("code") or None
+    code = _kept_code(request)
     return render(request, "public/submitted.html", {"code": receipts.display(code) if code else None})
+
+
+def _kept_code(request) -> str | None:
+    """The receipt code of this browser's latest submission, while it is still shown; else None."""
+    kept = request.session.get(RECEIPT_SESSION_KEY)
+    if not kept or time.time() - kept.get("at", 0) > RECEIPT_SHOWN_SECONDS:
+        return None
+    return kept.get("code") or None
+
+
+@require_GET
+def receipt_image(request):
+    """The same receipt as a PNG (code and QR code of the status page), to keep on the phone."""
+    code = _kept_code(request)
+    if code is None:
+        raise Http404
+    shown = receipts.display(code)
+    track_url = request.build_absolute_uri(reverse("public:track")) + "?" + urlencode({"code": shown})
+    response = HttpResponse(receipt_png(shown, track_url), content_type="image/png")
+    response["Content-Disposition"] = f'inline; filename="anju-{shown}.png"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @csrf_exempt  # a pure read: a kiosk or another site may POST a code without our form's token

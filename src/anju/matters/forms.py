@@ -15,6 +15,7 @@ from anju.core.models import Area, Domain, Unit, User
 from anju.core.params import MAX_INT
 from anju.core.scoping import scoped
 from anju.core.textsafety import MAX_NOTE_CHARS, MAX_TEXT_CHARS, refuse_invisible
+from anju.core.uploads import browser_check_attrs
 from anju.intake.validation import IMAGE_PIXELS_MESSAGE, image_too_large
 from anju.matters.filters import AreaChoiceField
 from anju.matters.models import Matter, MatterKind, MediationResult, PartyRole, Satisfaction
@@ -249,6 +250,7 @@ class MediationForm(forms.Form):
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("held_on", timezone.localdate())
         super().__init__(*args, **kwargs)
+        self.fields["agreement_file"].widget.attrs.update(browser_check_attrs())
 
     def clean_agreement_file(self):
         upload = self.cleaned_data.get("agreement_file")

@@ -2,7 +2,8 @@
 //   <select data-autosubmit>       sends its form when the choice changes (filters, the language menu);
 //   <form data-confirm="…">        asks before it is sent;
 //   <button data-confirm="…">      asks before its click goes through;
-//   <button data-print>            opens the browser's print dialog (the printable forms).
+//   <button data-print>            opens the browser's print dialog (the printable forms);
+//   <button data-copy="#id">       copies that element's text (the receipt code), then shows data-copied.
 (function () {
   "use strict";
   document.addEventListener("change", function (event) {
@@ -21,5 +22,27 @@
   document.addEventListener("click", function (event) {
     var button = event.target.closest ? event.target.closest("[data-print]") : null;
     if (button) window.print();
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("button[data-copy]") : null;
+    var source = button && document.querySelector(button.getAttribute("data-copy"));
+    if (!source) return;
+    var text = source.textContent.trim();
+    function done() {
+      if (!button.hasAttribute("data-label")) button.setAttribute("data-label", button.textContent);
+      button.textContent = button.getAttribute("data-copied") || button.getAttribute("data-label");
+      window.setTimeout(function () { button.textContent = button.getAttribute("data-label"); }, 2000);
+    }
+    function byHand() {
+      // No clipboard API (plain http, older browsers): select the text and use the old command.
+      var range = document.createRange();
+      range.selectNodeContents(source);
+      var selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      if (document.execCommand && document.execCommand("copy")) done();
+    }
+    if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).then(done, byHand);
+    else byHand();
   });
 })();

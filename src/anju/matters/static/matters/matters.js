@@ -30,3 +30,15 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup);
   else setup();
 })();
+
+// A refused form comes back open, with its messages beside the fields: open the page there, not at the top.
+(function () {
+  "use strict";
+  function showRefused() {
+    var message = document.querySelector("details.panel[open] .errorlist");
+    var panel = message && message.closest("details.panel");
+    if (panel) panel.scrollIntoView({ block: "start" });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", showRefused);
+  else showRefused();
+})();
