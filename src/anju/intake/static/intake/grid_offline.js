@@ -8,6 +8,7 @@
 
   var DB_NAME = "anju-grid";
   var STORE = "drafts";
+  var RETRY_MS = 20000;
 
   function newKey() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -235,6 +236,15 @@
     window.addEventListener("online", function () { showConnection(); flush(false); });
     window.addEventListener("offline", showConnection);
     root.querySelector("[data-queue-send]").addEventListener("click", function () { flush(true); });
+
+    // Weak signal: the browser may think it is online while sending failed, or miss the "online" event;
+    // while drafts wait, try again now and then (flush does nothing when offline or already sending).
+    window.setInterval(function () {
+      if (root.dataset.count !== "0") flush(false);
+    }, RETRY_MS);
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "visible") flush(false);
+    });
 
     if (!keyInput.value) keyInput.value = newKey();
     showConnection();
