@@ -101,3 +101,30 @@ def test_a_queued_draft_can_be_deleted_after_confirmation(world, open_page):
     page.reload()
     expect(queue).to_be_hidden()
     assert Report.objects.count() == 0
+
+
+def test_a_draft_waits_for_sign_in_when_the_session_has_ended(world, open_page):
+    from anju.intake.models import Report
+
+    page = open_page(phone=True)
+    log_in(page, world.grid_worker.username)
+    page.goto("/intake/grid/")
+    page.context.set_offline(True)
+    page.get_by_label("发现的情况").fill(TEXT)
+    page.get_by_role("button", name="提交").click()
+    queue = page.locator("#grid-queue")
+    expect(queue.get_by_role("heading")).to_have_text("待发送 1 条")
+
+    page.context.clear_cookies()  # the session ended while the phone was away
+    page.context.set_offline(False)
+    expect(queue.get_by_role("status")).to_contain_text("登录已过期", timeout=30_000)
+    expect(queue.get_by_role("heading")).to_have_text("待发送 1 条")  # kept
+    assert Report.objects.count() == 0
+
+    queue.get_by_role("link", name="重新登录").click()
+    page.get_by_label("用户名").fill(world.grid_worker.username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/intake/grid/")  # back to the form, which sends the draft with the new session
+    expect(queue.get_by_role("status")).to_contain_text("已发送，回执码")
+    assert Report.objects.get().text == TEXT
