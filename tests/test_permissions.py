@@ -409,6 +409,17 @@ PAGE_ROUTES = [
         "intake:new", lambda o, w: "/intake/new/", permission="report.create", allowed=frozenset({200, 302})
     ),
     page("intake:grid", lambda o, w: "/intake/grid/", permission="report.create"),
+    # an empty draft passes the gate and stops at the form's checks (400), receiving nothing
+    page(
+        "intake:grid_send",
+        lambda o, w: "/intake/grid/send/",
+        method="POST",
+        permission="report.create",
+        data=lambda o, w: {},
+        allowed=frozenset({400}),
+    ),
+    page("intake:grid_sw", lambda o, w: "/intake/grid/sw.js", permission=PUBLIC),
+    page("intake:grid_manifest", lambda o, w: "/intake/grid/manifest.webmanifest", permission=PUBLIC),
     page("intake:detail", lambda o, w: f"/intake/{o.report.pk}/", obj=True, permission="report.view"),
     page(
         "intake:print_receipt",

@@ -19,7 +19,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -191,15 +191,24 @@ def submit_report(
     suggested_domain=None,
     duplicate_of: Matter | None = None,
     is_demo: bool = False,
+    idempotency_key=None,
     now: dt.datetime | None = None,
 ) -> Report:
     """Receive a report. ``actor`` is None for the public form. Nothing is saved unless all of it is valid.
+
+    ``idempotency_key`` (a UUID made by the phone for each offline draft): the same key sent again by the
+    same user returns the report the first submission made, also when two copies race (a unique constraint
+    decides), so a draft re-sent after a dropped connection is received exactly once.
 
     With ``duplicate_of`` (an open matter) the report is a repeated one and is linked to that matter at
     once, in the same transaction (see ``link_report``).
     """
     if actor is not None:  # the public form has no actor: anyone may report, for any village
         require(actor, "report.create", area)
+    key = _parse_idempotency_key(actor, idempotency_key)
+    earlier = _earlier_submission(actor, key)
+    if earlier is not None:
+        return earlier
     errors: dict[str, object] = {}
     text = (text or "").strip()
     title = (title or "").strip()
@@ -255,6 +264,7 @@ def submit_report(
                 reporter_id_number=id_number,
                 created_by=actor if actor is not None and actor.pk else None,
                 is_demo=is_demo,
+                idempotency_key=key,
             )
             for upload in uploads:
                 attachment = Attachment(
@@ -276,11 +286,32 @@ def submit_report(
             )
             if duplicate_of is not None:
                 link_report(actor, report, duplicate_of)
-    except Exception:
+    except Exception as error:
         for attachment in stored:  # the database rolled back; remove the files written so far
             attachment.file.delete(save=False)
-        raise
+        # A racing copy of the same draft committed first: the constraint refused this one.
+        earlier = _earlier_submission(actor, key) if isinstance(error, IntegrityError) else None
+        if earlier is None:
+            raise
+        return earlier
     return report
+
+
+def _parse_idempotency_key(actor, value) -> uuid.UUID | None:
+    if value in (None, ""):
+        return None
+    if actor is None or not actor.pk:  # keys are per user; the public form has none
+        raise ValidationError({"idempotency_key": _("匿名提交不使用提交标识。")})
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError:
+        raise ValidationError({"idempotency_key": _("提交标识无效，请重新填写后提交。")}) from None
+
+
+def _earlier_submission(actor, key: uuid.UUID | None) -> Report | None:
+    if key is None:
+        return None
+    return Report.objects.filter(created_by=actor, idempotency_key=key).first()
 
 
 def _annotate(report: Report, actor, *, chosen_domain) -> None:

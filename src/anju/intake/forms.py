@@ -170,6 +170,8 @@ class GridReportForm(ContactFields):
         label=_("现场照片"),
         widget=MultipleFileInput(attrs={"accept": "image/*", "capture": "environment"}),
     )
+    # Made by the page's script for each report (a UUID); the action checks it (see submit_report).
+    idempotency_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     field_order = ["area", "text", "location", "attachments", "anonymous", "reporter_name", "reporter_phone"]
 

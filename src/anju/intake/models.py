@@ -71,6 +71,8 @@ class Report(Versioned, models.Model):
         related_name="+",
     )
     is_demo = models.BooleanField(default=False)
+    # Set by a phone that queued the report offline: a draft sent twice is received once (see submit_report).
+    idempotency_key = models.UUIDField(_("提交标识"), null=True, blank=True, editable=False)
 
     personal_fields = ("reporter_name", "reporter_phone", "reporter_id_number")
     personal_text_fields = {"text": "text_original"}  # revealed like the reporter's fields
@@ -78,6 +80,13 @@ class Report(Versioned, models.Model):
 
     class Meta:
         ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "idempotency_key"],
+                condition=models.Q(idempotency_key__isnull=False),
+                name="intake_report_once_per_key",
+            )
+        ]
         verbose_name = _("诉求")
         verbose_name_plural = _("诉求")
 

@@ -1,12 +1,15 @@
 from django.urls import path
 
-from anju.intake import views, views_triage
+from anju.intake import views, views_offline, views_triage
 
 app_name = "intake"
 urlpatterns = [
     path("", views.report_list, name="list"),
     path("new/", views.report_new, name="new"),
     path("grid/", views.report_grid, name="grid"),
+    path("grid/send/", views_offline.grid_send, name="grid_send"),
+    path("grid/sw.js", views_offline.grid_service_worker, name="grid_sw"),
+    path("grid/manifest.webmanifest", views_offline.grid_manifest, name="grid_manifest"),
     path("<int:pk>/", views.report_detail, name="detail"),
     path("<int:pk>/register/", views.report_register, name="register"),
     path("<int:pk>/link/", views.report_link, name="link"),

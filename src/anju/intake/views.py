@@ -46,7 +46,7 @@ HISTORY_ACTIONS = {
 }
 
 
-def _submit_from_form(request, form, *, channel: str) -> tuple[Report | None, int]:
+def submit_from_form(request, form, *, channel: str) -> tuple[Report | None, int]:
     """Run ``submit_report`` with a valid form's data: the report, or None with errors on the form and the
     page's status (200 for input to correct, ``http_status`` for a refusal such as an area out of scope)."""
     data = form.cleaned_data
@@ -74,6 +74,7 @@ def _submit_from_form(request, form, *, channel: str) -> tuple[Report | None, in
             attachments=data.get("attachments", []),
             suggested_domain=data.get("domain"),
             duplicate_of=duplicate_of,
+            idempotency_key=data.get("idempotency_key") or None,
         )
     except ValidationError as error:
         add_action_errors(form, error)
@@ -81,13 +82,15 @@ def _submit_from_form(request, form, *, channel: str) -> tuple[Report | None, in
     return report, 200
 
 
-def _received(request, report: Report):
+def received_message(report: Report) -> str:
     code = receipts.display(report.receipt_code)
     if report.matter_id:
-        message = _("已受理并并入事项 %(n)s，回执码 %(code)s。") % {"n": report.matter.number, "code": code}
-    else:
-        message = _("已受理，回执码 %(code)s。") % {"code": code}
-    messages.success(request, message)
+        return _("已受理并并入事项 %(n)s，回执码 %(code)s。") % {"n": report.matter.number, "code": code}
+    return _("已受理，回执码 %(code)s。") % {"code": code}
+
+
+def _received(request, report: Report):
+    messages.success(request, received_message(report))
     return redirect("intake:detail", pk=report.pk)
 
 
@@ -99,7 +102,7 @@ def report_new(request):
     form = StaffReportForm(request.POST or None, request.FILES or None, user=request.user)
     status = 200
     if request.method == "POST" and form.is_valid():
-        report, status = _submit_from_form(request, form, channel=form.cleaned_data["channel"])
+        report, status = submit_from_form(request, form, channel=form.cleaned_data["channel"])
         if report is not None:
             return _received(request, report)
     return render(request, "intake/report_form.html", {"form": form}, status=status)
@@ -111,10 +114,12 @@ def report_grid(request):
     form = GridReportForm(request.POST or None, request.FILES or None, user=request.user)
     status = 200
     if request.method == "POST" and form.is_valid():
-        report, status = _submit_from_form(request, form, channel=Channel.GRID_PATROL)
+        report, status = submit_from_form(request, form, channel=Channel.GRID_PATROL)
         if report is not None:
             return _received(request, report)
-    return render(request, "intake/grid_form.html", {"form": form}, status=status)
+    # The offline script sends queued drafts with the CSRF cookie as it is then (a cached page's token ages).
+    context = {"form": form, "csrf_cookie_name": settings.CSRF_COOKIE_NAME}
+    return render(request, "intake/grid_form.html", context, status=status)
 
 
 @login_required
