@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anju.core.models import Area, AreaLevel, Domain
 from anju.core.params import MAX_ID, MAX_INT
+from anju.core.pickers import pickerise
 from anju.core.scoping import scoped
 from anju.core.textsafety import refuse_invisible
 from anju.intake.actions import MAX_ATTACHMENTS
@@ -154,6 +155,7 @@ class StaffReportForm(ContactFields):
         if user.area_id and user.area.level >= AreaLevel.VILLAGE and "area" not in self.initial:
             self.initial["area"] = user.area_id
         self.fields["attachments"].help_text = attachment_help()
+        pickerise(self, "area")
 
 
 class GridReportForm(ContactFields):
@@ -309,3 +311,4 @@ class ReportFilterForm(forms.Form):
         # Grids are too many for a filter list; the user's own area is always offered.
         areas = scoped(user, Area).filter(Q(level__lte=AreaLevel.VILLAGE) | Q(pk=user.area_id))
         self.fields["area"] = AreaChoiceField(areas, label=_("区域"), required=False, empty_label=_("全部"))
+        pickerise(self, "area")

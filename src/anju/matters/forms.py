@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anju.core.models import Area, Domain, Unit, User
 from anju.core.params import MAX_INT
+from anju.core.pickers import pickerise
 from anju.core.scoping import scoped
 from anju.core.textsafety import MAX_NOTE_CHARS, MAX_TEXT_CHARS, refuse_invisible
 from anju.intake.validation import IMAGE_PIXELS_MESSAGE, image_too_large
@@ -121,6 +122,7 @@ class AssignForm(forms.Form):
                 "hx-swap": "innerHTML",
             }
         )
+        pickerise(self)
 
 
 class NoteOnlyForm(forms.Form):
@@ -378,6 +380,7 @@ class NewMatterForm(PartyFields):
             _("可能性（可选，填写即完成研判）"), matrix.likelihood, False
         )
         self.fields["consequence"] = _scale_field(_("后果严重程度（可选）"), matrix.consequence, False)
+        pickerise(self)
         if not user.can("matter.assess"):
             # Only centre staff score risk; others register and the centre assesses.
             del self.fields["likelihood"], self.fields["consequence"]

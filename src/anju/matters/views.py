@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from anju.core.documents import document_response, exported_at
 from anju.core.errors import Conflict, WorkflowError, http_status
 from anju.core.models import Unit, User
+from anju.core.pickers import person_label, pinyin_keys
 from anju.core.scoping import get_scoped_or_404, may_act_on, scoped
 from anju.core.uploads import upload_response
 from anju.matters import actions
@@ -223,8 +224,12 @@ def unit_members(request):
     if not unit_id:
         return HttpResponse(options)
     unit = get_scoped_or_404(request.user, Unit, pk=unit_id)
-    members = User.objects.filter(unit=unit, is_active=True).order_by("username")
-    rows = format_html_join("", '<option value="{}">{}</option>', ((u.pk, str(u)) for u in members))
+    members = User.objects.filter(unit=unit, is_active=True).select_related("unit").order_by("username")
+    rows = format_html_join(
+        "",
+        '<option value="{}" data-pinyin="{}" data-group="{}">{}</option>',
+        ((u.pk, pinyin_keys(person_label(u)), unit.name, person_label(u)) for u in members),
+    )
     return HttpResponse(options + rows)
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anju.core.fields import IdMultipleChoiceField
 from anju.core.models import Area, Domain, Unit
+from anju.core.pickers import pickerise
 from anju.core.scoping import scoped
 from anju.core.textsafety import MAX_NOTE_CHARS, MAX_TEXT_CHARS
 from anju.warning.detection import CONTROL_FIELDS
@@ -35,6 +36,7 @@ class AlertForm(forms.Form):
         self.fields["area"].queryset = scoped(user, Area)
         self.fields["recipients"].queryset = scoped(user, Unit).select_related("area")
         self.fields["recipients"].required = False  # the action says what is missing, in Chinese
+        pickerise(self)
 
 
 class ReasonForm(forms.Form):
