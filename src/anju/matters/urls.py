@@ -1,11 +1,12 @@
 from django.urls import path
 
-from anju.matters import views, views_coordination, views_print
+from anju.matters import views, views_batch, views_coordination, views_print
 
 app_name = "matters"
 urlpatterns = [
     path("", views.ledger, name="ledger"),
     path("export/", views.export, name="export"),
+    path("batch/", views_batch.batch, name="batch"),
     path("new/", views.new, name="new"),
     path("supervision/", views.supervision, name="supervision"),
     path("unit-members/", views.unit_members, name="unit_members"),

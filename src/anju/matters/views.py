@@ -36,6 +36,7 @@ from anju.matters.filters import (
     describe_filters,
 )
 from anju.matters.forms import NewMatterForm
+from anju.matters.forms_batch import BatchForm, batch_choices
 from anju.matters.models import Matter, MediationSession, SupervisionNote
 from anju.matters.panels import PANELS, panels_for
 from anju.matters.panels_coordination import coordination_context
@@ -56,16 +57,19 @@ def ledger(request):
     page = Paginator(matters, settings.ANJU_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    batch = BatchForm(user=request.user) if batch_choices(request.user) else None
     return render(
         request,
         "matters/ledger.html",
         {
             "form": form,
             "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
             "sort": cleaned.get("sort") or "-registered",
             "query": query.urlencode(),
             "can_export": request.user.can("ledger.export"),
             "can_create": request.user.can("matter.create"),
+            "batch_form": batch,
         },
     )
 
