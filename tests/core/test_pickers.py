@@ -69,3 +69,19 @@ def test_unit_members_options_carry_pinyin(client, world):
     html = response.content.decode()
     assert response.status_code == 200
     assert "data-pinyin=" in html and str(world.officer) in html
+
+
+@pytest.mark.django_db
+def test_alert_recipients_start_with_the_units_of_the_affected_area(world):
+    form = AlertForm(world.centre_staff, initial={"area": world.town_a})
+    assert set(form.initial["recipients"]) == {
+        world.town_centre.pk,
+        world.police.pk,
+        world.committee_a1.pk,
+    }
+    html = str(form["recipients"])
+    police = re.search(rf'<input type="checkbox"[^>]*value="{world.police.pk}"[^>]*>', html).group(0)
+    assert "checked" in police and f'data-path="{world.town_a.path}"' in police
+    assert 'data-preselects="recipients"' in str(form["area"])
+    # no area yet: nothing ticked
+    assert "recipients" not in AlertForm(world.centre_staff).initial

@@ -47,6 +47,17 @@ def option_group(obj) -> str:
     return ""
 
 
+def option_area_path(obj) -> str:
+    """The area path of an area or a unit: a script may tick the units of a chosen area."""
+    from anju.core.models import Area, Unit
+
+    if isinstance(obj, Area):
+        return obj.path
+    if isinstance(obj, Unit):
+        return obj.area.path
+    return ""
+
+
 def person_label(user) -> str:
     """A person with their unit, so that two people of the same name are told apart."""
     name = user.display_name or user.username
@@ -67,6 +78,9 @@ class PickerOptionsMixin:
                 "data-pinyin": pinyin_keys(str(label)),
                 "data-group": option_group(instance),
             }
+            path = option_area_path(instance)
+            if path:
+                option["attrs"]["data-path"] = path
         return option
 
 

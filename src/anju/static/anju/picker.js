@@ -231,6 +231,24 @@
       setupChecklist(source);
     });
   }
+  // <select data-preselects="NAME">: choosing an area ticks the checkboxes NAME of units in that area
+  // (data-path starts with the area's path), as long as the user has not ticked or cleared one by hand.
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target.name && target.type === "checkbox") target.form && target.form.setAttribute("data-ticked-" + target.name, "");
+    var select = target.closest ? target.closest("select[data-preselects]") : null;
+    if (!select || !select.form) return;
+    var name = select.getAttribute("data-preselects");
+    if (select.form.hasAttribute("data-ticked-" + name)) return;
+    var chosen = select.options[select.selectedIndex];
+    var path = chosen && chosen.getAttribute("data-path");
+    if (!path) return;
+    select.form.querySelectorAll("input[type=checkbox][name='" + name + "']").forEach(function (box) {
+      box.checked = (box.getAttribute("data-path") || "").indexOf(path) === 0;
+    });
+    var list = select.form.querySelector(".picker-groups");
+    if (list) list.dispatchEvent(new Event("change", {bubbles: true}));  // the checklist recounts
+  });
   function start() { setup(document); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
