@@ -73,14 +73,11 @@ class PickerOptionsMixin:
         option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
         instance = getattr(value, "instance", None)
         if instance is not None:
-            option["attrs"] = {
-                **option["attrs"],
-                "data-pinyin": pinyin_keys(str(label)),
-                "data-group": option_group(instance),
-            }
-            path = option_area_path(instance)
-            if path:
-                option["attrs"]["data-path"] = path
+            data = {"data-pinyin": pinyin_keys(str(label)), "data-group": option_group(instance)}
+            if path := option_area_path(instance):
+                data["data-path"] = path
+            # the data first: ``selected``/``checked`` stay last, where Django writes them
+            option["attrs"] = {**data, **option["attrs"]}
         return option
 
 
