@@ -93,3 +93,22 @@ def test_back_returns_to_the_previous_ledger_page(world, assessed, open_page, se
     page.wait_for_url("**/matters/?sort=number")
     expect(page.locator("table.ledger tbody")).to_contain_text(assessed[0].number)
     expect(page.locator("table.ledger tbody")).not_to_contain_text(assessed[2].number)
+
+
+def test_meeting_decision_form_shows_the_chosen_types_fields(world, open_page):
+    from django.utils import timezone
+
+    from anju.warning import actions
+
+    meeting = actions.plan_meeting(
+        world.centre_staff, kind="regular", area=world.county, title="周研判", held_at=timezone.now()
+    )
+    page = open_page()
+    _sign_in(page, world.centre_staff)
+    page.goto(f"/warning/meetings/{meeting.pk}/")
+    page.locator("#id_kind").select_option("task")
+    expect(page.locator("#id_deadline")).to_be_visible()
+    expect(page.locator("#id_alert_level")).to_be_hidden()
+    page.locator("#id_kind").select_option("warning")
+    expect(page.locator("#id_deadline")).to_be_hidden()
+    expect(page.locator("#id_alert_level")).to_be_visible()
