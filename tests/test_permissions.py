@@ -489,6 +489,14 @@ PAGE_ROUTES = [
     ),
     page("matters:new", lambda o, w: "/matters/new/", permission="matter.create"),
     page(
+        "matters:batch",
+        lambda o, w: "/matters/batch/",
+        method="POST",
+        permission="matter.view",
+        data=lambda o, w: {"ids": [o.matter.pk]},  # no action chosen: the form again, nothing run
+        allowed=frozenset({400}),
+    ),
+    page(
         "matters:supervision",
         lambda o, w: "/matters/supervision/",
         permission="matter.view",

@@ -327,7 +327,7 @@ def test_new_matter_form_shows_chinese_errors(client, world):
     )
     html = response.content.decode()
     assert response.status_code == 400
-    assert "这个字段是必填项。" in html and "身份证号应为 18 位" in html
+    assert "这个字段是必填项。" in html and "身份证号码格式或校验位不正确" in html
     assert "可能性与后果须同时填写" in html and "选择一个有效的选项" in html
     assert not Matter.objects.exists()
 

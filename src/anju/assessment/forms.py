@@ -21,6 +21,7 @@ from anju.assessment.models import (
 from anju.core.fields import IdMultipleChoiceField
 from anju.core.models import Area, AreaLevel, Domain, Unit
 from anju.core.params import MAX_INT
+from anju.core.pickers import pickerise
 from anju.core.scoping import scoped
 from anju.core.textsafety import MAX_TEXT_CHARS
 from anju.matters.risk import current_matrix
@@ -82,7 +83,7 @@ class ItemForm(forms.Form):
         label=_("涉及区域"),
         queryset=Area.objects.none(),
         required=False,
-        help_text=_("按住 Ctrl/⌘ 可多选；须在所属区域之内。"),
+        help_text=_("须在所属区域之内。"),
     )
     domains = IdMultipleChoiceField(
         label=_("涉及领域"), queryset=Domain.objects.filter(active=True), required=False
@@ -98,6 +99,7 @@ class ItemForm(forms.Form):
         self.fields["sponsor_unit"].queryset = scoped(user, Unit)
         for name in ("area", "affected_areas"):
             self.fields[name].label_from_instance = lambda a: ("\u3000" * (a.level - 1)) + a.name
+        pickerise(self)
 
 
 class PlanForm(forms.Form):
@@ -117,6 +119,7 @@ class PlanForm(forms.Form):
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body_unit"].queryset = scoped(user, Unit)
+        pickerise(self)
 
 
 class NoticeForm(forms.Form):
@@ -241,6 +244,7 @@ class MeasureForm(forms.Form):
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner_unit"].queryset = scoped(user, Unit)
+        pickerise(self)
 
 
 class LevelForm(forms.Form):

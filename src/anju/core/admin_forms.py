@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from anju.core.models import Area, AreaLevel, Domain, EmergencyClass, Unit, UnitKind
+from anju.core.pickers import pickerise
 from anju.core.roles import Role
 from anju.core.scoping import scoped
 
@@ -61,6 +62,7 @@ class MoveAreaForm(forms.Form):
         self.fields["new_parent"].queryset = (
             scoped(user, Area).filter(level__lt=area.level).exclude(pk=area.parent_id).order_by("path")
         )
+        pickerise(self)
 
 
 class BoundaryForm(forms.Form):
@@ -90,6 +92,7 @@ class UnitForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = scoped(user, Area).order_by("path")
         self.fields["domains"].queryset = Domain.objects.all()
+        pickerise(self, "area")
 
 
 class UserForm(forms.Form):
@@ -111,6 +114,7 @@ class UserForm(forms.Form):
         if current_unit is not None:  # an account may keep a unit above the administrator's scope
             units = units | Unit.objects.filter(pk=current_unit.pk)
         self.fields["unit"].queryset = units.select_related("area").order_by("area__path", "name")
+        pickerise(self)
 
 
 class NewUserForm(UserForm):

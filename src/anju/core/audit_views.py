@@ -24,6 +24,7 @@ from anju.core.audit_labels import ACTION_GROUPS, action_choices, action_label
 from anju.core.documents import document_response, exported_at
 from anju.core.forms import DateRangeForm, local_midnight
 from anju.core.models import Area, AuditEvent, User
+from anju.core.pickers import pickerise
 from anju.core.scoping import scoped
 from anju.core.spreadsheet import print_layout, write_cell
 
@@ -59,6 +60,7 @@ class AuditFilterForm(DateRangeForm):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = scoped(viewer, User).order_by("username")
         self.fields["area"].queryset = scoped(viewer, Area).order_by("path")
+        pickerise(self)
 
 
 def filter_events(events: QuerySet, cleaned: dict) -> QuerySet:

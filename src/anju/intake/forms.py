@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anju.core.models import Area, AreaLevel, Domain
 from anju.core.params import MAX_ID, MAX_INT
+from anju.core.pickers import pickerise
 from anju.core.scoping import scoped
 from anju.core.textsafety import refuse_invisible
 from anju.core.uploads import browser_check_attrs
@@ -156,6 +157,7 @@ class StaffReportForm(ContactFields):
             self.initial["area"] = user.area_id
         self.fields["attachments"].help_text = attachment_help()
         self.fields["attachments"].widget.attrs.update(browser_check_attrs(max_files=MAX_ATTACHMENTS))
+        pickerise(self, "area")
 
 
 class GridReportForm(ContactFields):
@@ -315,3 +317,4 @@ class ReportFilterForm(forms.Form):
         # Grids are too many for a filter list; the user's own area is always offered.
         areas = scoped(user, Area).filter(Q(level__lte=AreaLevel.VILLAGE) | Q(pk=user.area_id))
         self.fields["area"] = AreaChoiceField(areas, label=_("区域"), required=False, empty_label=_("全部"))
+        pickerise(self, "area")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anju.core.forms import DateRangeForm, local_midnight
 from anju.core.models import Area, Domain
+from anju.core.pickers import pickerise
 from anju.core.scoping import scoped
 from anju.matters.models import Matter, MatterKind
 from anju.matters.risk import LEVEL_CHOICES, LEVEL_RANK
@@ -98,6 +99,7 @@ class LedgerFilterForm(DateRangeForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["area"].queryset = scoped(user, Area).order_by("path")
+        pickerise(self, "area")
 
     def clean(self):
         cleaned = super().clean()

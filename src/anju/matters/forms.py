@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from django import forms
 from django.conf import settings
@@ -13,17 +12,25 @@ from django.utils.translation import gettext_lazy as _
 
 from anju.core.models import Area, Domain, Unit, User
 from anju.core.params import MAX_INT
+from anju.core.pickers import pickerise
 from anju.core.scoping import scoped
 from anju.core.textsafety import MAX_NOTE_CHARS, MAX_TEXT_CHARS, refuse_invisible
 from anju.core.uploads import browser_check_attrs
-from anju.intake.validation import IMAGE_PIXELS_MESSAGE, image_too_large
+from anju.intake.validation import (
+    ID_NUMBER_MESSAGE,
+    IMAGE_PIXELS_MESSAGE,
+    PHONE_MESSAGE,
+    image_too_large,
+    is_valid_id_number,
+    is_valid_phone,
+    normalise_id_number,
+    normalise_phone,
+)
 from anju.matters.filters import AreaChoiceField
 from anju.matters.models import Matter, MatterKind, MediationResult, PartyRole, Satisfaction
 from anju.matters.risk import current_matrix
 
 DEFAULT_DEADLINE_DAYS = 15
-PHONE_PATTERN = r"^[0-9+\- ]{7,20}$"
-ID_NUMBER_PATTERN = r"^\d{17}[\dXx]$"
 # Magic numbers of the agreement files we accept (PDF, JPEG, PNG): the declared type alone is not trusted.
 FILE_SIGNATURES = {"application/pdf": b"%PDF", "image/jpeg": b"\xff\xd8\xff", "image/png": b"\x89PNG"}
 # Every field the citizen reads says so next to it; every other text field is internal (audience.py).
@@ -130,6 +137,7 @@ class AssignForm(forms.Form):
                 "hx-swap": "innerHTML",
             }
         )
+        pickerise(self)
 
 
 class NoteOnlyForm(forms.Form):
@@ -303,13 +311,19 @@ class GreyRhinoForm(forms.Form):
 
 
 class PartyFields(forms.Form):
-    """Optional validation of a party's contact data; nothing here is required."""
+    """Optional validation of a party's contact data, as strict as the public form's; nothing is required."""
 
-    def _clean_pattern(self, name, pattern, message):
-        value = (self.cleaned_data.get(name) or "").strip()
-        if value and not re.match(pattern, value):
-            raise forms.ValidationError(message)
-        return value
+    def _clean_phone(self, name):
+        phone = normalise_phone(self.cleaned_data.get(name) or "")
+        if phone and not is_valid_phone(phone):
+            raise forms.ValidationError(PHONE_MESSAGE)
+        return phone
+
+    def _clean_id_number(self, name):
+        number = normalise_id_number(self.cleaned_data.get(name) or "")
+        if number and not is_valid_id_number(number):
+            raise forms.ValidationError(ID_NUMBER_MESSAGE)
+        return number
 
 
 class PartyForm(PartyFields):
@@ -318,12 +332,46 @@ class PartyForm(PartyFields):
     phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
     id_number = forms.CharField(label=_("身份证号"), max_length=18, required=False)
     is_organisation = forms.BooleanField(label=_("单位/组织"), required=False)
+    # Hidden until the party looks like one the matter has already; then shown, to be ticked on purpose.
+    add_anyway = forms.BooleanField(label=_("确认仍要添加"), required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, matter=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.matter = matter
 
     def clean_phone(self):
-        return self._clean_pattern("phone", PHONE_PATTERN, _("请输入正确的电话号码。"))
+        return self._clean_phone("phone")
 
     def clean_id_number(self):
-        return self._clean_pattern("id_number", ID_NUMBER_PATTERN, _("身份证号应为 18 位（末位可为 X）。"))
+        return self._clean_id_number("id_number")
+
+    def clean(self):
+        cleaned = super().clean()
+        twin = self._same_party(cleaned)
+        if twin is not None and not cleaned.get("add_anyway"):
+            self.fields["add_anyway"].widget = forms.CheckboxInput()
+            self.add_error(
+                "add_anyway",
+                _("该事项已有当事人“%(name)s”（%(role)s），可能重复添加；确需添加请勾选“确认仍要添加”。")
+                % {
+                    "name": twin.masked_name,
+                    "role": twin.get_role_display(),
+                },  # masked: maybe not what was typed
+            )
+        return cleaned
+
+    def _same_party(self, cleaned):
+        """A party of the matter with the same ID number, or the same name and role (stored encrypted, so
+        compared here rather than in the query)."""
+        if self.matter is None or not cleaned.get("name"):
+            return None
+        name, id_number = cleaned["name"].strip(), cleaned.get("id_number") or ""
+        for party in self.matter.parties.all():
+            if id_number and party.id_number == id_number:
+                return party
+            if party.name == name and party.role == cleaned.get("role"):
+                return party
+        return None
 
 
 class NewMatterForm(PartyFields):
@@ -379,6 +427,7 @@ class NewMatterForm(PartyFields):
             _("可能性（可选，填写即完成研判）"), matrix.likelihood, False
         )
         self.fields["consequence"] = _scale_field(_("后果严重程度（可选）"), matrix.consequence, False)
+        pickerise(self)
         if not user.can("matter.assess"):
             # Only centre staff score risk; others register and the centre assesses.
             del self.fields["likelihood"], self.fields["consequence"]
@@ -396,12 +445,10 @@ class NewMatterForm(PartyFields):
         return value
 
     def clean_applicant_phone(self):
-        return self._clean_pattern("applicant_phone", PHONE_PATTERN, _("请输入正确的电话号码。"))
+        return self._clean_phone("applicant_phone")
 
     def clean_applicant_id_number(self):
-        return self._clean_pattern(
-            "applicant_id_number", ID_NUMBER_PATTERN, _("身份证号应为 18 位（末位可为 X）。")
-        )
+        return self._clean_id_number("applicant_id_number")
 
     def clean(self):
         cleaned = super().clean()

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anju.core.models import Unit
+from anju.core.pickers import pickerise
 from anju.core.scoping import scoped
 from anju.core.textsafety import MAX_NOTE_CHARS
 from anju.matters.actions.coordination import askable_units
@@ -51,6 +52,7 @@ class CoHandlerForm(VersionedForm):
         if matter.responsible_unit_id:
             units = units.exclude(pk=matter.responsible_unit_id)
         self.fields["unit"].queryset = units
+        pickerise(self)
 
 
 class CoordinationRequestForm(VersionedForm):
@@ -67,6 +69,7 @@ class CoordinationRequestForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.fields["to_unit"].queryset = askable_units(user, matter).select_related("area")
         self.fields["to_unit"].label_from_instance = lambda u: f"{u.area.name} · {u.name}"
+        pickerise(self)
 
 
 class CompleteTaskForm(VersionedForm):

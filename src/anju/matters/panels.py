@@ -259,6 +259,7 @@ PANEL_LIST = [
         ),
         _("已添加当事人。"),
         action="parties",
+        needs_matter=True,  # to warn of a party the matter has already
     ),
     Panel(
         "black_swan",

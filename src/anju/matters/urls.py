@@ -1,11 +1,12 @@
 from django.urls import path
 
-from anju.matters import views, views_coordination, views_levels, views_print, views_queues
+from anju.matters import views, views_batch, views_coordination, views_levels, views_print, views_queues
 
 app_name = "matters"
 urlpatterns = [
     path("", views.ledger, name="ledger"),
     path("export/", views.export, name="export"),
+    path("batch/", views_batch.batch, name="batch"),
     path("new/", views.new, name="new"),
     path("supervision/", views.supervision, name="supervision"),
     path("ungraded/", views_queues.ungraded, name="ungraded"),

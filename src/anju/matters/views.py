@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from anju.core.documents import document_response, exported_at
 from anju.core.errors import Conflict, WorkflowError, http_status
 from anju.core.models import Unit, User
+from anju.core.pickers import person_label, pinyin_keys
 from anju.core.scoping import get_scoped_or_404, may_act_on, scoped
 from anju.core.uploads import upload_response
 from anju.matters import actions, queues
@@ -35,6 +36,7 @@ from anju.matters.filters import (
     describe_filters,
 )
 from anju.matters.forms import NewMatterForm
+from anju.matters.forms_batch import BatchForm, batch_choices
 from anju.matters.models import Matter, MediationSession, SupervisionNote
 from anju.matters.panels import PANELS, panels_for
 from anju.matters.panels_coordination import coordination_context
@@ -56,16 +58,19 @@ def ledger(request):
     page = Paginator(matters, settings.ANJU_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    batch = BatchForm(user=request.user) if batch_choices(request.user) else None
     return render(
         request,
         "matters/ledger.html",
         {
             "form": form,
             "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
             "sort": cleaned.get("sort") or "-registered",
             "query": query.urlencode(),
             "can_export": request.user.can("ledger.export"),
             "can_create": request.user.can("matter.create"),
+            "batch_form": batch,
         },
     )
 
@@ -227,8 +232,12 @@ def unit_members(request):
     if not unit_id:
         return HttpResponse(options)
     unit = get_scoped_or_404(request.user, Unit, pk=unit_id)
-    members = User.objects.filter(unit=unit, is_active=True).order_by("username")
-    rows = format_html_join("", '<option value="{}">{}</option>', ((u.pk, str(u)) for u in members))
+    members = User.objects.filter(unit=unit, is_active=True).select_related("unit").order_by("username")
+    rows = format_html_join(
+        "",
+        '<option value="{}" data-pinyin="{}" data-group="{}">{}</option>',
+        ((u.pk, pinyin_keys(person_label(u)), unit.name, person_label(u)) for u in members),
+    )
     return HttpResponse(options + rows)
 
 

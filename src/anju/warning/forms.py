@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anju.core.fields import IdMultipleChoiceField
 from anju.core.models import Area, Domain, Unit
+from anju.core.pickers import pickerise
 from anju.core.scoping import scoped
 from anju.core.textsafety import MAX_NOTE_CHARS, MAX_TEXT_CHARS
 from anju.warning.detection import CONTROL_FIELDS
@@ -35,6 +36,16 @@ class AlertForm(forms.Form):
         self.fields["area"].queryset = scoped(user, Area)
         self.fields["recipients"].queryset = scoped(user, Unit).select_related("area")
         self.fields["recipients"].required = False  # the action says what is missing, in Chinese
+        area = self.initial.get("area")
+        if not self.is_bound and area is not None and "recipients" not in self.initial:
+            # the units of the affected area are the sensible first choice; the user adds or removes
+            area = area if isinstance(area, Area) else Area.objects.filter(pk=area).first()
+            if area is not None:
+                units = self.fields["recipients"].queryset.filter(area__path__startswith=area.path)
+                self.initial["recipients"] = list(units.values_list("pk", flat=True))
+        pickerise(self)
+        # picking the affected area ticks its units, until the user has ticked or cleared one (picker.js)
+        self.fields["area"].widget.attrs["data-preselects"] = "recipients"
 
 
 class ReasonForm(forms.Form):

@@ -19,6 +19,7 @@ from anju.core.errors import NotAllowed, WorkflowError, http_status
 from anju.core.forms import add_action_errors
 from anju.core.models import Area, AreaLevel, Unit
 from anju.core.permissions import may
+from anju.core.pickers import pickerise
 from anju.core.scoping import get_scoped_or_404, scoped
 from anju.warning import actions
 from anju.warning.forms import DATETIME
@@ -61,6 +62,7 @@ class DecisionForm(forms.Form):
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = scoped(user, Unit)
+        pickerise(self)
 
 
 class KeyDateForm(forms.Form):
@@ -73,6 +75,7 @@ class KeyDateForm(forms.Form):
         super().__init__(*args, **kwargs)
         # a county's key date holds for every town below it; a town adds its own
         self.fields["area"].queryset = scoped(user, Area).filter(level__lte=AreaLevel.TOWN)
+        pickerise(self)
         self.fields["area"].initial = user.area
 
 

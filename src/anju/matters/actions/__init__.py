@@ -16,6 +16,7 @@ timestamps and its date checks ("not before today") use it; the audit log record
 
 from anju.core.errors import NotAllowed, WorkflowError
 from anju.matters.actions.base import AUDITED_FIELDS, begin, finish
+from anju.matters.actions.batch import RowResult, batch_assign, batch_set_deadline, batch_supervise
 from anju.matters.actions.coordination import (
     add_cohandler,
     answer_request,
@@ -57,6 +58,10 @@ from anju.matters.actions.swans import (
 )
 
 __all__ = [
+    "RowResult",
+    "batch_assign",
+    "batch_set_deadline",
+    "batch_supervise",
     "withdraw_cohandling",
     "request_coordination",
     "record_accountability",
