@@ -138,5 +138,6 @@ def assigned_matter(world, make_matter):
         matter,
         unit=world.committee_a1,
         deadline=timezone.localdate() + dt.timedelta(days=10),
+        lead_leader=world.leader,  # 3 × 3 is 较高: the level rules ask for a 包案领导
     )
     return matter
