@@ -7,6 +7,7 @@ from collections import Counter
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from anju.core.models import Area, AreaLevel, Domain
 from anju.core.scoping import scoped
@@ -61,7 +62,7 @@ def level_distribution(user) -> list[dict]:
     ]
     rows.append(
         {
-            "label": "未定级",
+            "label": _("未定级"),
             "code": "",
             "hex": "#9ca3af",
             "count": counts[""],
@@ -130,7 +131,7 @@ def map_values(user, mode: str) -> tuple[list[Area], list[Area], dict[int, dict]
                 matrix.levels[entry["level"]].hex if entry["level"] in matrix.levels else "#e5e7eb"
             )
         entry["level_label"] = (
-            matrix.levels[entry["level"]].label if entry["level"] in matrix.levels else "无"
+            matrix.levels[entry["level"]].label if entry["level"] in matrix.levels else _("无")
         )
     return areas, towns, stats
 

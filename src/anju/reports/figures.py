@@ -93,7 +93,7 @@ def counts(area: Area, month: dt.date) -> dict:
         if n_resolved
         else None,
         "by_domain": [
-            {"name": d.name, **{k: by_domain[d.pk][k] for k in keys}}
+            {"name": d.name, "name_en": d.name_en, **{k: by_domain[d.pk][k] for k in keys}}
             for d in domains
             if any(by_domain[d.pk].values())
         ],
