@@ -43,6 +43,9 @@ USER_DATA = [
     "搬迁样例",
     "拟搬迁农贸市场",
     "评估小组",
+    "路面积水",
+    "道路积水待修",
+    "已安排维修",
     # the language menu names each language in itself
     "简体中文",
 ]
@@ -143,7 +146,14 @@ def english_world(world):
         schedule_start=today,
         schedule_end=today + dt.timedelta(days=30),
     )
-    world.matter, world.item, world.assessment = matter, item, assessment
+    from anju.intake import actions as intake_actions
+
+    report = intake_actions.submit_report(None, channel="online", text="路面积水", area=world.village_a1)
+    tracked = intake_actions.register_report(
+        world.centre_staff, report, kind="demand", domain=world.land, title="道路积水待修"
+    )
+    actions.add_note(world.centre_staff, tracked, note="已安排维修", public=True)
+    world.matter, world.item, world.assessment, world.report = matter, item, assessment, report
     return world
 
 
@@ -191,8 +201,9 @@ def walk(client, english_world) -> dict[str, str]:
     """{"role path": html} for every page of the walk, in English."""
     pages: dict[str, str] = {}
     client.cookies["django_language"] = "en"
-    for path in PUBLIC_PAGES:
+    for path in [*PUBLIC_PAGES, f"/public/track?code={english_world.report.receipt_code}"]:
         pages[f"(public) {path}"] = client.get(path).content.decode()
+    assert "Registered and accepted" in pages[f"(public) /public/track?code={english_world.report.receipt_code}"]
     for role in ROLES:
         client.force_login(getattr(english_world, role))
         client.cookies["django_language"] = "en"
