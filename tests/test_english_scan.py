@@ -203,7 +203,9 @@ def walk(client, english_world) -> dict[str, str]:
     client.cookies["django_language"] = "en"
     for path in [*PUBLIC_PAGES, f"/public/track?code={english_world.report.receipt_code}"]:
         pages[f"(public) {path}"] = client.get(path).content.decode()
-    assert "Registered and accepted" in pages[f"(public) /public/track?code={english_world.report.receipt_code}"]
+    assert (
+        "Registered and accepted" in pages[f"(public) /public/track?code={english_world.report.receipt_code}"]
+    )
     for role in ROLES:
         client.force_login(getattr(english_world, role))
         client.cookies["django_language"] = "en"
