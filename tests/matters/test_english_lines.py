@@ -67,7 +67,7 @@ def test_the_matter_page_shows_standard_lines_in_english(client, world):
     assert "研判定级" not in html
 
 
-def test_a_bare_standard_line_and_a_mediation_line():
+def test_bare_standard_lines():
     with translation.override("en"):
         assert for_reader("已回访") == "Followed up"
         assert for_reader("事项已登记").isascii()
