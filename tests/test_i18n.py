@@ -106,6 +106,9 @@ def test_compiled_catalogue_matches_the_po(catalogue):
                     translation.ngettext(entry["msgid"], entry["msgid_plural"], 2),
                 ]
                 expected = [entry["msgstr"]["msgstr[0]"], entry["msgstr"]["msgstr[1]"]]
+            elif "msgctxt" in entry:
+                answers = [translation.pgettext(entry["msgctxt"], entry["msgid"])]
+                expected = [entry["msgstr"]["msgstr"]]
             else:
                 answers, expected = [translation.gettext(entry["msgid"])], [entry["msgstr"]["msgstr"]]
             if answers != expected:

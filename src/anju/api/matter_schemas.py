@@ -162,7 +162,7 @@ def matter_out(matter) -> dict:
         "status": matter.status,
         "status_label": str(matter.get_status_display()),
         "level": level,
-        "level_label": LEVEL_LABELS.get(level, ""),
+        "level_label": str(LEVEL_LABELS.get(level, "")),
         "inherent_level": matter.inherent_level,
         "residual_level": matter.residual_level,
         "grey_rhino": matter.grey_rhino,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from anju.assessment import verdict
 from anju.assessment.models import AssessmentMethod, Dimension, Handling, VerdictLevel
@@ -293,9 +293,15 @@ def filename_title(assessment) -> str:
     return f"{assessment.item.title}社会稳定风险评估报告（第{assessment.revision}版）"
 
 
+# The issued report is the official record filed with the decision body: it is written in Chinese whatever
+# language the issuer reads the pages in (level labels and other translated words included).
+
+
 def render_docx(assessment) -> bytes:
-    return documents.render_docx(outline(assessment))
+    with translation.override("zh-hans"):
+        return documents.render_docx(outline(assessment))
 
 
 def render_pdf(assessment, docx: bytes | None = None) -> bytes:
-    return documents.render_pdf(outline(assessment), title(assessment), docx=docx)
+    with translation.override("zh-hans"):
+        return documents.render_pdf(outline(assessment), title(assessment), docx=docx)

@@ -25,11 +25,17 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 PACKAGED = Path(__file__).with_name("data") / "verdict_rule.json"
 LEVEL_ORDER = ["low", "medium", "high"]
-LEVEL_LABELS = {"low": "低风险", "medium": "中风险", "high": "高风险"}
+LEVEL_LABELS = {
+    "low": _lazy("低风险"),
+    "medium": _lazy("中风险"),
+    "high": _lazy("高风险"),
+}
 
 
 def rule_path() -> str:
@@ -67,8 +73,50 @@ def enabled_dimensions(rule: dict | None = None) -> list[str]:
     return [d.value for d in Dimension if flags.get(d.value, d.value != "safety")]
 
 
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
 def recommendation(level: str, rule: dict | None = None) -> str:
+    """The rule's recommendation for a level (stored in Chinese on the assessment)."""
     return (rule or load_rule())["recommendations"].get(level, "")
+
+
+def recommendation_text(level: str, rule: dict | None = None) -> str:
+    """The rule's recommendation for a level in the reader's language."""
+    rule = rule or load_rule()
+    if _english() and rule.get("recommendations_en", {}).get(level):
+        return rule["recommendations_en"][level]
+    return rule["recommendations"].get(level, "")
+
+
+def recommendation_for_reader(assessment, rule: dict | None = None) -> str:
+    """The stored recommendation, in English for an English reader when it is the rule's standard text."""
+    stored = assessment.recommendation or ""
+    if not _english() or not assessment.final_level:
+        return stored
+    rule = rule or load_rule()
+    if stored == rule["recommendations"].get(assessment.final_level, ""):
+        return rule.get("recommendations_en", {}).get(assessment.final_level, stored)
+    return stored
+
+
+def stored_reasons(assessment, rule: dict | None = None) -> dict:
+    """Evaluate for storage: the reasons in Chinese (the record) plus an English copy for English readers."""
+    with override("zh-hans"):
+        result = evaluate(assessment, rule)
+    data = result.as_json()
+    with override("en"):
+        data["reasons_en"] = evaluate(assessment, rule).reasons
+    return data
+
+
+def reasons_for_reader(verdict_reasons: dict) -> list[str]:
+    """The stored judgement lines in the reader's language (older records hold Chinese only)."""
+    verdict_reasons = verdict_reasons or {}
+    if _english() and verdict_reasons.get("reasons_en"):
+        return list(verdict_reasons["reasons_en"])
+    return list(verdict_reasons.get("reasons", []))
 
 
 def max_level(a: str, b: str) -> str:

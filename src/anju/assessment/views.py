@@ -469,7 +469,8 @@ def _detail(request, assessment, *, tab=None, bound=None, bound_name="", target=
         and assessment.item.current_assessment == assessment,
         "can_track": may(user, "assessment.track"),
         "recommendations": [
-            (lv, verdict.LEVEL_LABELS[lv], rule["recommendations"][lv]) for lv in ("high", "medium", "low")
+            (lv, verdict.LEVEL_LABELS[lv], verdict.recommendation_text(lv, rule))
+            for lv in ("high", "medium", "low")
         ],
     }
     return render(request, "assessment/detail.html", context, status=status)

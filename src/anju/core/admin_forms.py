@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anju.core.models import Area, AreaLevel, Domain, EmergencyClass, Unit, UnitKind
 from anju.core.pickers import pickerise
+from anju.core.punctuation import paren
 from anju.core.roles import Role
 from anju.core.scoping import scoped
 
@@ -15,12 +16,12 @@ class AreaChoiceField(forms.ModelChoiceField):
     """Areas indented by their depth in the tree, so that two villages of the same name can be told apart."""
 
     def label_from_instance(self, obj):
-        return "　" * max(obj.depth - 1, 0) + f"{obj.name}（{obj.code}）"
+        return "　" * max(obj.depth - 1, 0) + obj.name + paren(obj.code)
 
 
 class UnitChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.name}（{obj.area.name}）"
+        return obj.name + paren(obj.area.name)
 
 
 def seen_field():

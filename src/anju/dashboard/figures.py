@@ -65,7 +65,7 @@ def level_distribution(user) -> list[dict]:
     ]
     rows.append(
         {
-            "label": "未定级",
+            "label": _("未定级"),
             "code": "",
             "hex": "#9ca3af",
             "count": counts[""],

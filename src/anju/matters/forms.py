@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from anju.core.models import Area, Domain, Unit, User
 from anju.core.params import MAX_INT
 from anju.core.pickers import pickerise
+from anju.core.punctuation import paren
 from anju.core.scoping import scoped
 from anju.core.textsafety import MAX_NOTE_CHARS, MAX_TEXT_CHARS, refuse_invisible
 from anju.core.uploads import browser_check_attrs
@@ -45,7 +46,8 @@ def _date_input():
 
 def _scale_choices(steps, blank: bool = True):
     choices = [
-        (s.value, f"{s.value} · {s.label}（{s.hint}）" if s.hint else f"{s.value} · {s.label}") for s in steps
+        (s.value, f"{s.value} · {s.label}{paren(s.hint)}" if s.hint else f"{s.value} · {s.label}")
+        for s in steps
     ]
     return [("", _("请选择")), *choices] if blank else choices
 

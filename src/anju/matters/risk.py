@@ -12,37 +12,68 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import get_language, pgettext_lazy
 
 PACKAGED = Path(__file__).with_name("data") / "risk_matrix_v1.json"
+
+
+def english() -> bool:
+    """Whether the reader chose English (labels held as data carry both languages)."""
+    return (get_language() or "").startswith("en")
 
 
 @dataclass(frozen=True)
 class Level:
     code: str
-    label: str
+    label_zh: str
     colour: str
     hex: str
     rank: int
-    action: str
+    action_zh: str
+    label_en: str = ""
+    action_en: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.label_en if self.label_en and english() else self.label_zh
+
+    @property
+    def action(self) -> str:
+        return self.action_en if self.action_en and english() else self.action_zh
 
 
 @dataclass(frozen=True)
 class ScaleStep:
     value: int
-    label: str
-    hint: str
+    label_zh: str
+    hint_zh: str
+    label_en: str = ""
+    hint_en: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.label_en if self.label_en and english() else self.label_zh
+
+    @property
+    def hint(self) -> str:
+        return self.hint_en if self.hint_en and english() else self.hint_zh
 
 
 @dataclass(frozen=True)
 class RiskMatrix:
     id: str
     version: int
-    title: str
+    title_zh: str
     likelihood: tuple[ScaleStep, ...]
     consequence: tuple[ScaleStep, ...]
     levels: dict[str, Level]
     grid: tuple[tuple[str, ...], ...]
     grey_rhino_min: tuple[int, int]
+    title_en: str = ""
+
+    @property
+    def title(self) -> str:
+        return self.title_en if self.title_en and english() else self.title_zh
 
     @property
     def key(self) -> str:
@@ -60,13 +91,26 @@ class RiskMatrix:
         return sorted(self.levels.values(), key=lambda lv: lv.rank)
 
 
-def parse(data: dict) -> RiskMatrix:
-    likelihood = tuple(ScaleStep(int(s["value"]), s["label"], s.get("hint", "")) for s in data["likelihood"])
-    consequence = tuple(
-        ScaleStep(int(s["value"]), s["label"], s.get("hint", "")) for s in data["consequence"]
+def _step(s: dict) -> ScaleStep:
+    return ScaleStep(
+        int(s["value"]), s["label"], s.get("hint", ""), s.get("label_en", ""), s.get("hint_en", "")
     )
+
+
+def parse(data: dict) -> RiskMatrix:
+    likelihood = tuple(_step(s) for s in data["likelihood"])
+    consequence = tuple(_step(s) for s in data["consequence"])
     levels = {
-        lv["code"]: Level(lv["code"], lv["label"], lv["colour"], lv["hex"], int(lv["rank"]), lv["action"])
+        lv["code"]: Level(
+            lv["code"],
+            lv["label"],
+            lv["colour"],
+            lv["hex"],
+            int(lv["rank"]),
+            lv["action"],
+            lv.get("label_en", ""),
+            lv.get("action_en", ""),
+        )
         for lv in data["levels"]
     }
     grid = tuple(tuple(row) for row in data["grid"])
@@ -83,12 +127,13 @@ def parse(data: dict) -> RiskMatrix:
     return RiskMatrix(
         id=data["id"],
         version=int(data["version"]),
-        title=data.get("title", ""),
+        title_zh=data.get("title", ""),
         likelihood=likelihood,
         consequence=consequence,
         levels=levels,
         grid=grid,
         grey_rhino_min=(int(rhino.get("min_likelihood", 4)), int(rhino.get("min_consequence", 4))),
+        title_en=data.get("title_en", ""),
     )
 
 
@@ -101,5 +146,11 @@ def current_matrix() -> RiskMatrix:
     return _load(str(settings.ANJU_RISK_MATRIX or PACKAGED))
 
 
-LEVEL_CHOICES = [("low", "低"), ("medium", "中"), ("high", "较高"), ("critical", "最高")]
+# Lazy, so a model's get_FOO_display() follows the reader's language; the English is in the catalogue.
+LEVEL_CHOICES = [
+    ("low", pgettext_lazy("risk level", "低")),
+    ("medium", pgettext_lazy("risk level", "中")),
+    ("high", pgettext_lazy("risk level", "较高")),
+    ("critical", pgettext_lazy("risk level", "最高")),
+]
 LEVEL_RANK = {"low": 1, "medium": 2, "high": 3, "critical": 4}

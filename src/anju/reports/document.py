@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import io
 
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from anju.core.documents import Block
 from anju.reports.models import MonthlyReport
@@ -14,9 +17,32 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
 }
-COLUMNS = ["新增", "化解", "上报", "超期"]
+# Translated when a document is generated: a report downloaded in English mode is English.
+COLUMNS = [N_("新增"), N_("化解"), N_("上报"), N_("超期")]
 KEYS = ["new", "resolved", "escalated", "overdue"]
-LEVELS = {"red": "一级（红）", "orange": "二级（橙）", "yellow": "三级（黄）", "blue": "四级（蓝）"}
+LEVELS = {
+    "red": N_("一级（红）"),
+    "orange": N_("二级（橙）"),
+    "yellow": N_("三级（黄）"),
+    "blue": N_("四级（蓝）"),
+}
+
+
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+def _columns(names) -> list[str]:
+    return [_(name) for name in names]
+
+
+def _name(row: dict) -> str:
+    """A domain row's name in the reader's language (areas and units keep the name they were given)."""
+    return row.get("name_en") or row["name"] if _english() else row["name"]
+
+
+def _commentary(f: dict) -> list[str]:
+    return f.get("commentary_en") or f["commentary"] if _english() else f["commentary"]
 
 
 def _rate(value) -> str:
@@ -26,7 +52,10 @@ def _rate(value) -> str:
 def title(report: MonthlyReport) -> str:
     """The report's title, which is also its file name (``东镇2026年11月社会领域风险防范化解工作月报``; a
     department unit's report is named by the unit, ``东镇人社所2026年11月…``)."""
-    return f"{report.reporter_name}{report.month:%Y年%-m月}社会领域风险防范化解工作月报"
+    return _("%(area)s%(month)s社会领域风险防范化解工作月报") % {
+        "area": report.reporter_name,
+        "month": dateformat.format(report.month, _("Y年n月")),
+    }
 
 
 def ascii_name(report: MonthlyReport) -> str:
@@ -90,69 +119,97 @@ def blocks(report: MonthlyReport) -> list[Block]:
         Block("title", title(report)),
         Block(
             "meta",
-            f"报送单位：{f['area']}　生成时间：{timezone.localtime(report.generated_at):%Y-%m-%d %H:%M}　"
-            f"报送截止：{report.due_date:%Y-%m-%d}",
+            _("报送单位：%(area)s　生成时间：%(at)s　报送截止：%(due)s")
+            % {
+                "area": f["area"],
+                "at": f"{timezone.localtime(report.generated_at):%Y-%m-%d %H:%M}",
+                "due": f"{report.due_date:%Y-%m-%d}",
+            },
         ),
-        Block("h1", "一、总体情况"),
+        Block("h1", _("一、总体情况")),
         Block(
             "p",
-            f"本月新增事项 {t['new']} 件（上月 {f['previous_new']} 件，去年同月 {f['last_year_new']} 件），"
-            f"化解 {t['resolved']} 件，上报 {t['escalated']} 件，月末超期 {t['overdue']} 件。"
-            f"本月新增事项至月末化解率 {_rate(f['resolution_rate'])}；化解在基层（未上报）比例 "
-            f"{_rate(f['grassroots_rate'])}。",
+            _(
+                "本月新增事项 %(new)s 件（上月 %(previous)s 件，去年同月 %(last_year)s 件），"
+                "化解 %(resolved)s 件，上报 %(escalated)s 件，月末超期 %(overdue)s 件。"
+                "本月新增事项至月末化解率 %(rate)s；化解在基层（未上报）比例 %(grassroots)s。"
+            )
+            % {
+                "new": t["new"],
+                "previous": f["previous_new"],
+                "last_year": f["last_year_new"],
+                "resolved": t["resolved"],
+                "escalated": t["escalated"],
+                "overdue": t["overdue"],
+                "rate": _rate(f["resolution_rate"]),
+                "grassroots": _rate(f["grassroots_rate"]),
+            },
         ),
         *_grey_rhino_blocks(f),
-        Block("h1", "二、分领域情况"),
+        Block("h1", _("二、分领域情况")),
         Block(
             "table",
-            header=["风险领域", *COLUMNS],
-            rows=[[r["name"], *[str(r[k]) for k in KEYS]] for r in f["by_domain"]]
-            or [["（无）", "0", "0", "0", "0"]],
+            header=[_("风险领域"), *_columns(COLUMNS)],
+            rows=[[_name(r), *[str(r[k]) for k in KEYS]] for r in f["by_domain"]]
+            or [[_("（无）"), "0", "0", "0", "0"]],
         ),
-        Block("h1", "三、分村（社区）情况"),
+        Block("h1", _("三、分村（社区）情况")),
         Block(
             "table",
-            header=["村（社区）", *COLUMNS],
+            header=[_("村（社区）"), *_columns(COLUMNS)],
             rows=[[r["name"], *[str(r[k]) for k in KEYS]] for r in f["by_area"]]
-            or [["（无）", "0", "0", "0", "0"]],
+            or [[_("（无）"), "0", "0", "0", "0"]],
         ),
         *unit_blocks(f.get("by_unit")),
-        Block("h1", "四、排查、预警与稳评"),
+        Block("h1", _("四、排查、预警与稳评")),
     ]
     screening = f.get("screening")
     out.append(
         Block(
             "p",
-            (
-                f"本月排查应报 {screening['expected']} 个，已报 {screening['filed']} 个，"
-                f"完成率 {_rate(screening['rate'])}，逾期 {screening.get('late', 0)} 个。"
-            )
+            _("本月排查应报 %(expected)s 个，已报 %(filed)s 个，完成率 %(rate)s，逾期 %(late)s 个。")
+            % {
+                "expected": screening["expected"],
+                "filed": screening["filed"],
+                "rate": _rate(screening["rate"]),
+                "late": screening.get("late", 0),
+            }
             if screening
-            else "排查：本系统未启用排查模块或本月无排查轮次。",
+            else _("排查：本系统未启用排查模块或本月无排查轮次。"),
         )
     )
     warnings = f.get("warnings")
     if warnings:
-        levels = "，".join(f"{LEVELS.get(k, k)} {v} 次" for k, v in warnings["by_level"].items())
-        out.append(
-            Block("p", f"本月发布预警 {warnings['total']} 次" + (f"（{levels}）" if levels else "") + "。")
+        levels = _("，").join(
+            _("%(level)s %(n)s 次") % {"level": _(LEVELS[k]) if k in LEVELS else k, "n": v}
+            for k, v in warnings["by_level"].items()
         )
+        text = _("本月发布预警 %(n)s 次（%(levels)s）。") if levels else _("本月发布预警 %(n)s 次。")
+        out.append(Block("p", text % {"n": warnings["total"], "levels": levels}))
     assessment = f.get("assessment")
     if assessment:
         out.append(
             Block(
                 "p",
-                f"稳评：本月应评事项 {assessment['due']} 项，决策前完成评估 {assessment['done']} 项，"
-                f"覆盖率 {_rate(assessment['rate'])}。",
+                _("稳评：本月应评事项 %(due)s 项，决策前完成评估 %(done)s 项，覆盖率 %(rate)s。")
+                % {"due": assessment["due"], "done": assessment["done"], "rate": _rate(assessment["rate"])},
             )
         )
-    out.append(Block("h1", "五、趋势分析"))
-    out += [Block("p", line) for line in f["commentary"]] or [Block("p", "本月无新增事项。")]
+    out.append(Block("h1", _("五、趋势分析")))
+    out += [Block("p", line) for line in _commentary(f)] or [Block("p", _("本月无新增事项。"))]
     out += text_section_blocks(report, out)
     return out
 
 
-UNIT_COLUMNS = ["交办", "化解", "化解率", "按期办结率", "超期", "化解在基层率", "月末在办"]
+UNIT_COLUMNS = [
+    N_("交办"),
+    N_("化解"),
+    N_("化解率"),
+    N_("按期办结率"),
+    N_("超期"),
+    N_("化解在基层率"),
+    N_("月末在办"),
+]
 
 
 def _unit_row(r: dict) -> list[str]:
@@ -173,16 +230,18 @@ def unit_blocks(rows: list[dict] | None) -> list[Block]:
     if rows is None:
         return []
     return [
-        Block("h2", "分责任单位情况"),
+        Block("h2", _("分责任单位情况")),
         Block(
             "p",
-            "化解率：本月交办事项中至月末已化解的比例；按期办结率：本月化解且有期限的事项中在期限内化解的比例；"
-            "超期：月末已过期限仍未化解的事项；化解在基层率：本月化解事项中未上报的比例。",
+            _(
+                "化解率：本月交办事项中至月末已化解的比例；按期办结率：本月化解且有期限的事项中在期限内化解的比例；"
+                "超期：月末已过期限仍未化解的事项；化解在基层率：本月化解事项中未上报的比例。"
+            ),
         ),
         Block(
             "table",
-            header=["责任单位", *UNIT_COLUMNS],
-            rows=[_unit_row(r) for r in rows] or [["（无）", "0", "0", "—", "—", "0", "—", "0"]],
+            header=[_("责任单位"), *_columns(UNIT_COLUMNS)],
+            rows=[_unit_row(r) for r in rows] or [[_("（无）"), "0", "0", "—", "—", "0", "—", "0"]],
         ),
     ]
 
@@ -196,19 +255,19 @@ def workbook(report: MonthlyReport) -> bytes:
     f = report.figures
     wb = Workbook()
     summary = wb.active
-    summary.title = "总体情况"
+    summary.title = _("总体情况")
     print_layout(summary, title_rows="1:1", widths={"A": 26, "B": 14})
     append_row(summary, [title(report)])
     summary["A1"].font = Font(bold=True, size=14)
     rows = [
-        ("新增事项", f["totals"]["new"]),
-        ("化解事项", f["totals"]["resolved"]),
-        ("上报事项", f["totals"]["escalated"]),
-        ("月末超期", f["totals"]["overdue"]),
-        ("上月新增", f["previous_new"]),
-        ("去年同月新增", f["last_year_new"]),
-        ("新增事项月末化解率(%)", f["resolution_rate"]),
-        ("化解在基层比例(%)", f["grassroots_rate"]),
+        (_("新增事项"), f["totals"]["new"]),
+        (_("化解事项"), f["totals"]["resolved"]),
+        (_("上报事项"), f["totals"]["escalated"]),
+        (_("月末超期"), f["totals"]["overdue"]),
+        (_("上月新增"), f["previous_new"]),
+        (_("去年同月新增"), f["last_year_new"]),
+        (_("新增事项月末化解率(%)"), f["resolution_rate"]),
+        (_("化解在基层比例(%)"), f["grassroots_rate"]),
     ]
     if rhino := f.get("grey_rhino"):
         rows += [
@@ -220,12 +279,12 @@ def workbook(report: MonthlyReport) -> bytes:
         append_row(summary, [name, value])
     header_fill = PatternFill("solid", fgColor="EEF2F7")
     for sheet_name, key, first in (
-        ("分领域", "by_domain", "风险领域"),
-        ("分村（社区）", "by_area", "村（社区）"),
+        (_("分领域"), "by_domain", _("风险领域")),
+        (_("分村（社区）"), "by_area", _("村（社区）")),
     ):
         sheet = wb.create_sheet(sheet_name)
         print_layout(sheet, title_rows="1:1", widths={"A": 24, "B": 10, "C": 10, "D": 10, "E": 10})
-        append_row(sheet, [first, *COLUMNS])
+        append_row(sheet, [first, *_columns(COLUMNS)])
         for cell in sheet[1]:
             cell.font, cell.fill, cell.alignment = (
                 Font(bold=True),
@@ -233,22 +292,22 @@ def workbook(report: MonthlyReport) -> bytes:
                 Alignment(horizontal="center"),
             )
         for row in f[key]:
-            append_row(sheet, [row["name"], *[row[k] for k in KEYS]])
+            append_row(sheet, [_name(row) if key == "by_domain" else row["name"], *[row[k] for k in KEYS]])
         sheet.freeze_panes = "A2"
     if f.get("by_unit") is not None:
-        units = wb.create_sheet("分责任单位")
+        units = wb.create_sheet(_("分责任单位"))
         print_layout(units, title_rows="1:1", widths={"A": 24})
-        append_row(units, ["责任单位", *UNIT_COLUMNS])
+        append_row(units, [_("责任单位"), *_columns(UNIT_COLUMNS)])
         for cell in units[1]:
             cell.font, cell.fill = Font(bold=True), header_fill
         for r in f["by_unit"]:
             append_row(units, _unit_row(r))
         units.freeze_panes = "A2"
-    notes = wb.create_sheet("趋势分析")
+    notes = wb.create_sheet(_("趋势分析"))
     print_layout(notes, title_rows="1:1", widths={"A": 100})
-    append_row(notes, ["趋势分析"])
+    append_row(notes, [_("趋势分析")])
     notes["A1"].font = Font(bold=True)
-    for line in f["commentary"]:
+    for line in _commentary(f):
         append_row(notes, [line])
         notes.cell(row=notes.max_row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
     text_sections_sheet(wb, report)

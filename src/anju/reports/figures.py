@@ -7,6 +7,8 @@ import datetime as dt
 from collections import Counter
 
 from django.db.models import Count, Q
+from django.utils.translation import get_language, override
+from django.utils.translation import gettext as _
 
 from anju.core.models import Area, AreaLevel, Domain
 from anju.matters.models import Matter, MatterEvent
@@ -96,7 +98,7 @@ def counts(area: Area, month: dt.date, unit=None) -> dict:
         if n_resolved
         else None,
         "by_domain": [
-            {"name": d.name, **{k: by_domain[d.pk][k] for k in keys}}
+            {"name": d.name, "name_en": d.name_en, **{k: by_domain[d.pk][k] for k in keys}}
             for d in domains
             if any(by_domain[d.pk].values())
         ],
@@ -171,44 +173,73 @@ def assessment_coverage(area: Area, month: dt.date) -> dict | None:
 
 
 def commentary(current: dict, previous: dict, last_year: dict) -> list[str]:
-    """A short trend commentary built only from the figures."""
+    """A short trend commentary built only from the figures, in the active language."""
     lines = []
+    english = (get_language() or "").startswith("en")
     now, before, year_ago = current["totals"]["new"], previous["totals"]["new"], last_year["totals"]["new"]
+
+    def name(row: dict) -> str:
+        return (row.get("name_en") or row["name"]) if english else row["name"]
 
     def change(a: int, b: int) -> str:
         if b == 0:
-            return "持平" if a == 0 else f"增加 {a} 件"
+            return _("持平") if a == 0 else _("增加 %(n)s 件") % {"n": a}
         pct = (a - b) / b * 100
-        return "持平" if abs(pct) < 0.5 else (f"上升 {pct:.1f}%" if pct > 0 else f"下降 {-pct:.1f}%")
+        if abs(pct) < 0.5:
+            return _("持平")
+        return (
+            _("上升 %(p)s%%") % {"p": f"{pct:.1f}"} if pct > 0 else _("下降 %(p)s%%") % {"p": f"{-pct:.1f}"}
+        )
 
-    lines.append(f"本月新增事项 {now} 件，环比{change(now, before)}，同比{change(now, year_ago)}。")
+    lines.append(
+        _("本月新增事项 %(n)s 件，环比%(mom)s，同比%(yoy)s。")
+        % {"n": now, "mom": change(now, before), "yoy": change(now, year_ago)}
+    )
     prev_by = {row["name"]: row["new"] for row in previous["by_domain"]}
     rising = sorted(
-        ((row["new"] - prev_by.get(row["name"], 0), row["name"], row["new"]) for row in current["by_domain"]),
+        ((row["new"] - prev_by.get(row["name"], 0), name(row), row["new"]) for row in current["by_domain"]),
         reverse=True,
     )
     rising = [r for r in rising if r[0] >= 2][:3]
     if rising:
         lines.append(
-            "增幅较大的领域："
-            + "；".join(f"{name}（{n} 件，较上月增加 {d} 件）" for d, name, n in rising)
-            + "。"
+            _("增幅较大的领域：%(list)s。")
+            % {
+                "list": _("；").join(
+                    _("%(name)s（%(n)s 件，较上月增加 %(d)s 件）") % {"name": nm, "n": n, "d": d}
+                    for d, nm, n in rising
+                )
+            }
         )
     top = sorted(current["by_domain"], key=lambda r: -r["new"])[:3]
     if top and top[0]["new"]:
         lines.append(
-            "新增事项集中在：" + "、".join(f"{r['name']}（{r['new']} 件）" for r in top if r["new"]) + "。"
+            _("新增事项集中在：%(list)s。")
+            % {
+                "list": _("、").join(
+                    _("%(name)s（%(n)s 件）") % {"name": name(r), "n": r["new"]} for r in top if r["new"]
+                )
+            }
         )
     if current["totals"]["overdue"]:
-        lines.append(f"月末仍有超期事项 {current['totals']['overdue']} 件，需加强督办。")
+        lines.append(_("月末仍有超期事项 %(n)s 件，需加强督办。") % {"n": current["totals"]["overdue"]})
     if current["grassroots_rate"] is not None:
         lines.append(
-            f"本月化解 {current['totals']['resolved']} 件，其中 {current['grassroots_rate']}% 在基层化解、未上报。"
+            _("本月化解 %(n)s 件，其中 %(p)s%% 在基层化解、未上报。")
+            % {"n": current["totals"]["resolved"], "p": current["grassroots_rate"]}
         )
     hot = sorted(current["by_area"], key=lambda r: -r["new"])[:1]
     if hot and hot[0]["new"] >= 3:
-        lines.append(f"新增最多的是{hot[0]['name']}（{hot[0]['new']} 件）。")
+        lines.append(_("新增最多的是%(name)s（%(n)s 件）。") % {"name": hot[0]["name"], "n": hot[0]["new"]})
     return lines
+
+
+def _commentaries(current: dict, previous: dict, last_year: dict) -> dict:
+    with override("zh-hans"):
+        chinese = commentary(current, previous, last_year)
+    with override("en"):
+        english = commentary(current, previous, last_year)
+    return {"commentary": chinese, "commentary_en": english}
 
 
 def compute(area: Area, month: dt.date, unit=None) -> dict:
@@ -225,7 +256,8 @@ def compute(area: Area, month: dt.date, unit=None) -> dict:
         "warnings": warnings_issued(area, month),
         "screening": screening_completeness(area, month),
         "assessment": assessment_coverage(area, month),
-        "commentary": commentary(current, previous, last_year),
+        # stored in both languages: the report is read later by people of either
+        **_commentaries(current, previous, last_year),
         "by_unit": by_unit(area, month),
     }
 

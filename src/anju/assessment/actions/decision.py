@@ -75,7 +75,7 @@ def determine_level(
     )
     assessment.rule_version = result.rule
     assessment.computed_initial_level, assessment.computed_final_level = result.initial, result.final
-    assessment.verdict_reasons = result.as_json()
+    assessment.verdict_reasons = verdict.stored_reasons(assessment, rule)
     assessment.final_level = final_level
     assessment.override_justification = justification if final_level != result.final else ""
     assessment.recommendation = verdict.recommendation(final_level, rule)

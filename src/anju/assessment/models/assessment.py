@@ -147,5 +147,18 @@ class Assessment(Versioned):
         return self.reviews.filter(conclusion="pass", recorded_at__gte=self.report_generated_at).last()
 
     @property
+    def verdict_reason_lines(self) -> list[str]:
+        """The judgement lines in the reader's language."""
+        from anju.assessment.verdict import reasons_for_reader
+
+        return reasons_for_reader(self.verdict_reasons)
+
+    @property
+    def recommendation_for_reader(self) -> str:
+        from anju.assessment.verdict import recommendation_for_reader
+
+        return recommendation_for_reader(self)
+
+    @property
     def is_overridden(self) -> bool:
         return bool(self.final_level and self.final_level != self.computed_final_level)

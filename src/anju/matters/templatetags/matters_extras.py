@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
+from anju.matters import timeline_lines
 from anju.matters.risk import current_matrix
 from anju.matters.workflow import Status
 
@@ -83,3 +84,9 @@ def sort_link(query: str, current: str, key: str, label: str):
     params = QueryDict(query, mutable=True)
     params["sort"] = target
     return format_html('<a href="?{}" class="sort">{}{}</a>', params.urlencode(), label, arrow)
+
+
+@register.filter
+def standard_line(note: str) -> str:
+    """A stored timeline note in the reader's language when it is one of the standard lines."""
+    return timeline_lines.for_reader(note)
