@@ -37,7 +37,13 @@ def _matter(world, title, *, unit=None):
         registered_at=timezone.make_aware(dt.datetime(2026, 9, 10, 10)),
     )
     if unit is not None:
-        assign(world.centre_staff, matter, unit=unit, deadline=timezone.localdate() + dt.timedelta(days=15))
+        assign(
+            world.centre_staff,
+            matter,
+            unit=unit,
+            deadline=timezone.localdate() + dt.timedelta(days=15),
+            lead_leader=world.leader,  # 3 × 3 is 较高: the level rules ask for a 包案领导
+        )
     return matter
 
 

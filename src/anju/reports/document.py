@@ -65,7 +65,7 @@ def ascii_name(report: MonthlyReport) -> str:
 
 
 # the free-text sections, written by hand next to the computed figures (models.MonthlyReport)
-TEXT_SECTIONS = (("special_actions", "专项行动开展情况"), ("survey_work", "摸排调研工作情况"))
+TEXT_SECTIONS = (("special_actions", N_("专项行动开展情况")), ("survey_work", N_("摸排调研工作情况")))
 NUMERALS = "一二三四五六七八九十"
 
 
@@ -75,8 +75,9 @@ def text_section_blocks(report: MonthlyReport, before: list[Block]) -> list[Bloc
     out = []
     for i, (field, heading) in enumerate(TEXT_SECTIONS):
         text = (getattr(report, field, "") or "").strip()
-        out.append(Block("h1", f"{NUMERALS[min(n + i, len(NUMERALS) - 1)]}、{heading}"))
-        out += [Block("p", line) for line in text.splitlines() if line.strip()] or [Block("p", "（未填写）")]
+        numeral = NUMERALS[min(n + i, len(NUMERALS) - 1)] if get_language() != "en" else str(n + i + 1)
+        out.append(Block("h1", _("%(n)s、%(heading)s") % {"n": numeral, "heading": _(heading)}))
+        out += [Block("p", line) for line in text.splitlines() if line.strip()] or [Block("p", _("（未填写）"))]
     return out
 
 
@@ -86,13 +87,13 @@ def text_sections_sheet(wb, report: MonthlyReport) -> None:
 
     from anju.core.spreadsheet import append_row, print_layout
 
-    sheet = wb.create_sheet("专项行动和摸排调研")
+    sheet = wb.create_sheet(_("专项行动和摸排调研"))
     print_layout(sheet, title_rows="1:1", widths={"A": 22, "B": 90})
-    append_row(sheet, ["项目", "情况"])
+    append_row(sheet, [_("项目"), _("情况")])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for field, heading in TEXT_SECTIONS:
-        append_row(sheet, [heading, (getattr(report, field, "") or "").strip() or "（未填写）"])
+        append_row(sheet, [_(heading), (getattr(report, field, "") or "").strip() or _("（未填写）")])
         sheet.cell(row=sheet.max_row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
 
 
@@ -101,10 +102,9 @@ def _grey_rhino_line(f: dict) -> str:
     rhino = f.get("grey_rhino")
     if not rhino:
         return ""
-    return (
-        f"灰犀牛事项本月新增 {rhino['new']} 件，月末在办 {rhino['open']} 件，"
-        f"其中尚未制定缓释方案 {rhino['without_plan']} 件。"
-    )
+    return _(
+        "灰犀牛事项本月新增 %(new)s 件，月末在办 %(open)s 件，其中尚未制定缓释方案 %(without_plan)s 件。"
+    ) % {"new": rhino["new"], "open": rhino["open"], "without_plan": rhino["without_plan"]}
 
 
 def _grey_rhino_blocks(f: dict) -> list[Block]:
@@ -271,9 +271,9 @@ def workbook(report: MonthlyReport) -> bytes:
     ]
     if rhino := f.get("grey_rhino"):
         rows += [
-            ("灰犀牛本月新增", rhino["new"]),
-            ("灰犀牛月末在办", rhino["open"]),
-            ("灰犀牛未制定缓释方案", rhino["without_plan"]),
+            (_("灰犀牛本月新增"), rhino["new"]),
+            (_("灰犀牛月末在办"), rhino["open"]),
+            (_("灰犀牛未制定缓释方案"), rhino["without_plan"]),
         ]
     for name, value in rows:
         append_row(summary, [name, value])
