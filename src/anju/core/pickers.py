@@ -18,6 +18,8 @@ from django import forms
 from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
+from anju.core.punctuation import paren
+
 
 @lru_cache(maxsize=4096)
 def pinyin_keys(text: str) -> str:
@@ -61,9 +63,7 @@ def option_area_path(obj) -> str:
 def person_label(user) -> str:
     """A person with their unit, so that two people of the same name are told apart."""
     name = user.display_name or user.username
-    if user.unit_id:
-        return f"{name}（{user.unit.name}）"
-    return f"{name}（{user.username}）"
+    return name + paren(user.unit.name if user.unit_id else user.username)
 
 
 class PickerOptionsMixin:
