@@ -11,7 +11,7 @@ from django.utils import timezone
 from anju.core.roles import Role
 from anju.core.scoping import scoped
 from anju.matters.models import Matter, MatterEvent
-from anju.matters.unit_figures import unit_figures
+from anju.matters.unit_figures import leader_figures, unit_figures
 from anju.reports import document, figures
 from guards import outsider
 
@@ -139,3 +139,25 @@ def test_monthly_report_has_the_by_unit_table(world, ledger):
     assert table.rows[1] == ["东一村村委会", "4", "3", "50.0%", "33.3%", "1", "66.7%", "2"]
     assert document.unit_blocks(None) == []  # a report generated before the table existed
     assert figures.by_unit(world.town_b, MARCH) == []
+
+
+def test_figures_per_lead_leader(world, ledger, client):
+    """包案领导: the leader leads m1, m3 and m7 (of two units); m2 has none and counts for nobody."""
+    Matter.objects.filter(pk__in=[ledger[n].pk for n in ("m1", "m3", "m7")]).update(lead_leader=world.leader)
+    rows = leader_figures(Matter.objects.all(), since=MARCH, as_of=END)
+    assert len(rows) == 1
+    row = rows[0]
+    # registered in March: m1 m3 m7 (3), resolved by 03-31 m1 m7 → 66.7; resolved in March m1 m7 (2), with a
+    # deadline only m1, on time → 100.0; never escalated → 100.0; overdue at 03-31: m3; open: m3 (high)
+    assert {k: row[k] for k in ("assigned", "resolved", "resolution_rate", "on_time_rate", "overdue")} == {
+        "assigned": 3,
+        "resolved": 2,
+        "resolution_rate": 66.7,
+        "on_time_rate": 100.0,
+        "overdue": 1,
+    }
+    assert (row["grassroots_rate"], row["open"], row["open_by_level"]["high"]) == (100.0, 1, 1)
+    client.force_login(world.leader)
+    page = client.get("/dashboard/").content.decode()
+    assert "各包案领导办理情况" in page
+    assert document.leader_blocks([row])[1].rows[0][1:4] == ["3", "2", "66.7%"]

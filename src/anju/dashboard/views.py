@@ -15,7 +15,7 @@ from anju.dashboard import figures, geo, lead_leaders, workbench
 from anju.intake.models import Report, ReportStatus
 from anju.matters import queues
 from anju.matters.models import Matter
-from anju.matters.unit_figures import unit_figures
+from anju.matters.unit_figures import leader_figures, unit_figures
 
 
 @login_required
@@ -57,7 +57,13 @@ def _unit_figures_context(user, today: dt.date) -> dict:
     """The units with the most overdue, then open matters first; the monthly report has them all."""
     rows = unit_figures(scoped(user, Matter), as_of=today)
     rows.sort(key=lambda r: (-r["overdue"], -r["open"], r["unit"]))
-    return {"unit_figures": rows[:UNIT_FIGURE_ROWS], "unit_figures_total": len(rows)}
+    leaders = leader_figures(scoped(user, Matter), as_of=today)
+    leaders.sort(key=lambda r: (-r["overdue"], -r["open"], r["unit"]))
+    return {
+        "unit_figures": rows[:UNIT_FIGURE_ROWS],
+        "unit_figures_total": len(rows),
+        "leader_figures": leaders[:UNIT_FIGURE_ROWS],
+    }
 
 
 def _screening_context(user) -> dict:

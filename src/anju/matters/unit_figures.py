@@ -19,6 +19,9 @@ counted. For each unit:
   ``critical``, ``high``, ``medium``, ``low`` and ``unassessed``; ``open`` is their sum.
 
 A rate with no matter to divide by is None (shown as —). Rates are rounded to one decimal.
+
+``leader_figures`` gives the same figures per 包案领导 (``Matter.lead_leader``) instead of per unit: a leader's
+matters are those they lead, whichever unit handles them.
 """
 
 from __future__ import annotations
@@ -40,16 +43,27 @@ def _rate(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-def unit_figures(matters: QuerySet, *, as_of: dt.date, since: dt.date | None = None) -> list[dict]:
-    """One row per responsible unit of ``matters`` (by the unit's area and name), as the module describes."""
+# grouping -> (the matter's field, the group's name, what orders the groups before the name)
+GROUPINGS = {
+    "unit": ("responsible_unit", "responsible_unit__name", "responsible_unit__area__path"),
+    "leader": ("lead_leader", "lead_leader__display_name", "lead_leader__username"),
+}
+
+
+def unit_figures(
+    matters: QuerySet, *, as_of: dt.date, since: dt.date | None = None, by: str = "unit"
+) -> list[dict]:
+    """One row per responsible unit of ``matters`` (by the unit's area and name), as the module describes;
+    ``by="leader"``: one row per 包案领导 instead."""
+    field, name_field, order_field = GROUPINGS[by]
     rows = (
-        matters.filter(responsible_unit__isnull=False)
+        matters.filter(**{f"{field}__isnull": False})
         .exclude(status__in=NOT_COUNTED)
         .values_list(
             "pk",
-            "responsible_unit_id",
-            "responsible_unit__name",
-            "responsible_unit__area__path",
+            f"{field}_id",
+            name_field,
+            order_field,
             "registered_at",
             "resolved_at",
             "deadline",
@@ -70,7 +84,7 @@ def unit_figures(matters: QuerySet, *, as_of: dt.date, since: dt.date | None = N
         registered = timezone.localtime(registered_at).date()
         if registered > as_of:
             continue
-        names[unit] = (path, name)
+        names[unit] = (path, name or path) if by == "unit" else (name or path, name or path)
         resolved = timezone.localtime(resolved_at).date() if resolved_at else None
         resolved_by_end = resolved is not None and resolved <= as_of
         c = counts[unit]
@@ -93,7 +107,7 @@ def unit_figures(matters: QuerySet, *, as_of: dt.date, since: dt.date | None = N
         out.append(
             {
                 "unit_id": unit,
-                "unit": name,
+                "unit": name,  # the group's name: a unit, or a leader with ``by="leader"``
                 "assigned": c["assigned"],
                 "resolved": c["resolved"],
                 "resolution_rate": _rate(c["assigned_resolved"], c["assigned"]),
@@ -105,3 +119,8 @@ def unit_figures(matters: QuerySet, *, as_of: dt.date, since: dt.date | None = N
             }
         )
     return out
+
+
+def leader_figures(matters: QuerySet, *, as_of: dt.date, since: dt.date | None = None) -> list[dict]:
+    """The figures of ``unit_figures`` per 包案领导 (the leader's display name, else their username)."""
+    return unit_figures(matters, as_of=as_of, since=since, by="leader")

@@ -77,7 +77,9 @@ def text_section_blocks(report: MonthlyReport, before: list[Block]) -> list[Bloc
         text = (getattr(report, field, "") or "").strip()
         numeral = NUMERALS[min(n + i, len(NUMERALS) - 1)] if get_language() != "en" else str(n + i + 1)
         out.append(Block("h1", _("%(n)s、%(heading)s") % {"n": numeral, "heading": _(heading)}))
-        out += [Block("p", line) for line in text.splitlines() if line.strip()] or [Block("p", _("（未填写）"))]
+        out += [Block("p", line) for line in text.splitlines() if line.strip()] or [
+            Block("p", _("（未填写）"))
+        ]
     return out
 
 
@@ -161,6 +163,7 @@ def blocks(report: MonthlyReport) -> list[Block]:
             or [[_("（无）"), "0", "0", "0", "0"]],
         ),
         *unit_blocks(f.get("by_unit")),
+        *leader_blocks(f.get("by_leader")),
         Block("h1", _("四、排查、预警与稳评")),
     ]
     screening = f.get("screening")
@@ -246,6 +249,16 @@ def unit_blocks(rows: list[dict] | None) -> list[Block]:
     ]
 
 
+def leader_blocks(rows: list[dict] | None) -> list[Block]:
+    """The by-leader table: the same figures per 包案领导 (reports generated before it existed have none)."""
+    if not rows:
+        return []
+    return [
+        Block("h2", _("分包案领导情况")),
+        Block("table", header=[_("包案领导"), *_columns(UNIT_COLUMNS)], rows=[_unit_row(r) for r in rows]),
+    ]
+
+
 def workbook(report: MonthlyReport) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -303,6 +316,15 @@ def workbook(report: MonthlyReport) -> bytes:
         for r in f["by_unit"]:
             append_row(units, _unit_row(r))
         units.freeze_panes = "A2"
+    if f.get("by_leader"):
+        leaders = wb.create_sheet(_("分包案领导"))
+        print_layout(leaders, title_rows="1:1", widths={"A": 24})
+        append_row(leaders, [_("包案领导"), *_columns(UNIT_COLUMNS)])
+        for cell in leaders[1]:
+            cell.font, cell.fill = Font(bold=True), header_fill
+        for r in f["by_leader"]:
+            append_row(leaders, _unit_row(r))
+        leaders.freeze_panes = "A2"
     notes = wb.create_sheet(_("趋势分析"))
     print_layout(notes, title_rows="1:1", widths={"A": 100})
     append_row(notes, [_("趋势分析")])

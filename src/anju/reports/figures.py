@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from anju.core.models import Area, AreaLevel, Domain
 from anju.matters.models import Matter, MatterEvent
-from anju.matters.unit_figures import unit_figures
+from anju.matters.unit_figures import leader_figures, unit_figures
 from anju.matters.workflow import Status
 
 RESOLVED = (Status.RESOLVED, Status.FOLLOWED_UP, Status.ARCHIVED)
@@ -259,6 +259,7 @@ def compute(area: Area, month: dt.date, unit=None) -> dict:
         # stored in both languages: the report is read later by people of either
         **_commentaries(current, previous, last_year),
         "by_unit": by_unit(area, month),
+        "by_leader": by_leader(area, month),
     }
 
 
@@ -267,3 +268,10 @@ def by_unit(area: Area, month: dt.date) -> list[dict]:
     first, last = month_bounds(month)
     matters = Matter.objects.filter(area__path__startswith=area.path)
     return unit_figures(matters, since=first, as_of=last)
+
+
+def by_leader(area: Area, month: dt.date) -> list[dict]:
+    """Per 包案领导, the month's figures of ``matters.unit_figures`` (window: the month)."""
+    first, last = month_bounds(month)
+    matters = Matter.objects.filter(area__path__startswith=area.path)
+    return leader_figures(matters, since=first, as_of=last)
