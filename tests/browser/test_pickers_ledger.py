@@ -36,7 +36,7 @@ def assessed(world):
             description="工人反映工资拖欠。",
             people_involved=3,
         )
-        actions.assess(world.centre_staff, matter, likelihood=3, consequence=3)
+        actions.assess(world.centre_staff, matter, likelihood=2, consequence=2)
         matter.refresh_from_db()
         matters.append(matter)
     return matters

@@ -31,7 +31,11 @@ def test_batch_assign_reports_each_row_and_leaves_the_refused_matter_untouched(w
     first, second, resolved = ledger
     before = db_state(resolved)
     results = actions.batch_assign(
-        world.centre_staff, [first, resolved, second], unit=world.police, deadline=_in_ten_days()
+        world.centre_staff,
+        [first, resolved, second],
+        unit=world.police,
+        deadline=_in_ten_days(),
+        lead_leader=world.leader,
     )
     assert [(r.matter.pk, r.ok) for r in results] == [
         (first.pk, True),
@@ -56,7 +60,12 @@ def test_batch_with_a_stale_version_refuses_that_matter_only(world, ledger):
     first, second, _resolved = ledger
     versions = {first.pk: first.version - 1, second.pk: second.version}
     results = actions.batch_assign(
-        world.centre_staff, [first, second], unit=world.police, deadline=_in_ten_days(), versions=versions
+        world.centre_staff,
+        [first, second],
+        unit=world.police,
+        deadline=_in_ten_days(),
+        lead_leader=world.leader,
+        versions=versions,
     )
     assert [r.ok for r in results] == [False, True]
     assert Matter.objects.get(pk=first.pk).status == "assessed"
@@ -82,7 +91,9 @@ def test_batch_assign_guard(world, make_matter, advance):
     results = check_guard(
         world,
         {"admin", "centre_staff", "town_staff", "leader"},
-        lambda actor: actions.batch_assign(actor, [matter], unit=world.police, deadline=_in_ten_days()),
+        lambda actor: actions.batch_assign(
+            actor, [matter], unit=world.police, deadline=_in_ten_days(), lead_leader=world.leader
+        ),
         insider=world.centre_staff,
     )
     assert [r.ok for r in results] == [True]
@@ -93,7 +104,9 @@ def test_batch_assign_by_an_outsider_refuses_every_row(world, make_matter, advan
     matter = advance(make_matter(), "assessed")
     stranger = outsider(world, "centre_staff")
     before = AuditEvent.objects.count()
-    [result] = actions.batch_assign(stranger, [matter], unit=world.police, deadline=_in_ten_days())
+    [result] = actions.batch_assign(
+        stranger, [matter], unit=world.police, deadline=_in_ten_days(), lead_leader=world.leader
+    )
     assert not result.ok and "管辖" in result.message
     assert Matter.objects.get(pk=matter.pk).status == "assessed"
     assert AuditEvent.objects.count() == before
@@ -108,6 +121,7 @@ def test_batch_page_confirms_then_runs(client, world, ledger):
         "action": "assign",
         "unit": world.police.pk,
         "deadline": _in_ten_days().isoformat(),
+        "lead_leader": world.leader.pk,
         "next": "/matters/?sort=number&page=2",
     }
     confirm = client.post("/matters/batch/", data)
@@ -166,3 +180,14 @@ def test_export_selected_rows(client, world, ledger):
     assert first.number in text and second.number in text and _resolved.number not in text
     event = AuditEvent.objects.filter(action="ledger.export").latest("id")
     assert event.after["count"] == 2
+
+
+@pytest.mark.django_db
+def test_batch_assign_without_a_lead_leader_refuses_the_matters_that_need_one(world, ledger):
+    first, second, _resolved = ledger  # 3 × 3: 较高, whose level rule asks for a 包案领导
+    results = actions.batch_assign(
+        world.centre_staff, [first, second], unit=world.police, deadline=_in_ten_days()
+    )
+    assert [r.ok for r in results] == [False, False]
+    assert "包案领导" in results[0].message
+    assert Matter.objects.get(pk=first.pk).status == "assessed"  # unchanged

@@ -68,6 +68,10 @@ def load_levels_demo(now: dt.datetime | None = None) -> str:
     if matter.status == Status.ASSESSED:
         unit = Unit.objects.filter(area=matter.handling_area, kind=UnitKind.DEPARTMENT).order_by("pk").first()
         unit = unit or Unit.objects.filter(area=matter.handling_area).order_by("pk").first()
+        if matter.grey_rhino and not matter.mitigation_plan:  # the 灰犀牛 rule: a plan before 交办
+            actions.set_mitigation_plan(
+                staff, matter, plan="分组救治、封存可疑食品、排查同批次供餐单位，每日通报。", now=now
+            )
         actions.assign(staff, matter, unit=unit, note="县卫健、市场监管联合调查处置", now=now)
     actions.supervise(leader, matter, note="主要领导督办：当日报告救治和调查进展，做好家属安抚。", now=now)
     # 2. a 包案领导 on every open 较高/最高 matter

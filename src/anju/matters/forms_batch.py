@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anju.core.fields import IdMultipleChoiceField
 from anju.core.models import Unit, User
 from anju.core.pickers import pickerise
+from anju.core.roles import Role
 from anju.core.scoping import scoped
 from anju.core.textsafety import MAX_NOTE_CHARS
 from anju.matters.forms import DEFAULT_DEADLINE_DAYS, INTERNAL_HELP, _date_input
@@ -51,6 +53,13 @@ class BatchForm(forms.Form):
         label=_("责任人"), queryset=User.objects.none(), required=False, empty_label=_("（不指定）")
     )
     deadline = forms.DateField(label=_("办理期限"), required=False, widget=_date_input())
+    lead_leader = forms.ModelChoiceField(
+        label=_("包案领导"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("（不指定）"),
+        help_text=_("较高、最高风险和灰犀牛事项须明确包案领导。"),
+    )
     note = forms.CharField(
         max_length=MAX_NOTE_CHARS,
         label=_("意见"),
@@ -73,6 +82,12 @@ class BatchForm(forms.Form):
         self.fields["person"].queryset = User.objects.filter(unit__in=units, is_active=True).order_by(
             "username"
         )
+        leaders = User.objects.filter(role=Role.LEADER, is_active=True)
+        if user.area_id is not None:  # the leaders over the user's area, and those within it
+            leaders = leaders.filter(
+                Q(area__in=user.area.ancestors()) | Q(area__path__startswith=user.area.path)
+            )
+        self.fields["lead_leader"].queryset = leaders.order_by("area__path", "username")
         pickerise(self)
 
     def clean(self):

@@ -35,6 +35,7 @@ def _run(user, form, data) -> list:
             unit=c["unit"],
             person=c["person"],
             deadline=c["deadline"],
+            lead_leader=c["lead_leader"],
             note=c["note"],
             versions=versions,
         )

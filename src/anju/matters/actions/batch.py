@@ -71,18 +71,28 @@ def batch_assign(
     unit,
     person=None,
     deadline: dt.date,
+    lead_leader=None,
     note: str = "",
     versions: dict[int, int] | None = None,
     now: dt.datetime | None = None,
 ) -> list[RowResult]:
-    """交办 each matter to ``unit`` with ``deadline`` (``actions.assign``)."""
+    """交办 each matter to ``unit`` with ``deadline`` (``actions.assign``); ``lead_leader`` becomes the 包案领导
+    of each (the level rules refuse a 较高/最高 matter without one, as for a single 交办)."""
     now = now or timezone.now()
     return run_each(
         actor,
         "assign",
         matters,
         lambda m, v: assign(
-            actor, m, unit=unit, person=person, deadline=deadline, note=note, version=v, now=now
+            actor,
+            m,
+            unit=unit,
+            person=person,
+            deadline=deadline,
+            lead_leader=lead_leader,
+            note=note,
+            version=v,
+            now=now,
         ),
         versions=versions,
         success=_("已交办"),
