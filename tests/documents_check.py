@@ -63,7 +63,34 @@ def assert_pdf_is_an_office_document(data: bytes) -> list[str]:
     pages = pdf_page_texts(data)
     for number, text in enumerate(pages, start=1):
         assert re.search(rf"—\s*{number}\s*—", text), f"page {number} has no “— {number} —”"
+    for number, text in enumerate(pdf_layout_page_texts(data), start=1):
+        assert_page_number_side(text, number)
     return pages
+
+
+def pdf_layout_page_texts(data: bytes) -> list[str]:
+    """Each page as ``pdftotext -layout`` lays it out: a line keeps its text's place across the page."""
+    return [
+        poppler("pdftotext", data, "-layout", "-f", str(n), "-l", str(n))
+        for n in range(1, pdf_pages(data) + 1)
+    ]
+
+
+def assert_page_number_side(layout_text: str, number: int) -> None:
+    """The “— N —” line stands at the right on odd pages, at the left on even ones (GB/T 9704 7.5).
+
+    In ``-layout`` text a line's leading spaces are its distance from the page's left text edge (poppler
+    counts in its own columns and drops the spaces inside “—N—”): an even page's number starts the line,
+    an odd page's starts past the middle of the widest line."""
+    lines = layout_text.splitlines()
+    line = next((line for line in lines if re.fullmatch(rf"\s*—\s*{number}\s*—\s*", line)), None)
+    assert line is not None, f"page {number} has no line of its own with “— {number} —”"
+    lead = len(line) - len(line.lstrip())
+    widest = max(len(text.rstrip()) for text in lines)
+    if number % 2:
+        assert lead > widest / 2, f"page {number}'s number should stand at the right: {line!r}"
+    else:
+        assert lead <= 2, f"page {number}'s number should stand at the left: {line!r}"
 
 
 def docx_of(data: bytes):
@@ -81,10 +108,17 @@ def assert_docx_is_an_office_document(data: bytes):
     assert (size.get(f"{W}w"), size.get(f"{W}h")) == A4_TWIPS
     margins = section._sectPr.find(f"{W}pgMar")
     assert {side: margins.get(f"{W}{side}") for side in GBT_9704_MARGINS_TWIPS} == GBT_9704_MARGINS_TWIPS
-    footer = section.footer.paragraphs[0]._p
-    assert [t.text for t in footer.iter(f"{W}instrText")] == [" PAGE "]
-    assert [c.get(f"{W}fldCharType") for c in footer.iter(f"{W}fldChar")] == ["begin", "separate", "end"]
-    assert section.footer.paragraphs[0].text == "— 1 —"  # “1” is the field's placeholder result
+    # GB/T 9704 7.5: odd pages' numbers on the right, even pages' on the left, one character (4号, 14 pt
+    # = 280 twips) in; Word uses the even-page footer only with w:evenAndOddHeaders in settings.xml
+    assert doc.settings.element.find(f"{W}evenAndOddHeaders") is not None
+    for footer, side in ((section.footer, "right"), (section.even_page_footer, "left")):
+        paragraph = footer.paragraphs[0]._p
+        assert [t.text for t in paragraph.iter(f"{W}instrText")] == [" PAGE "]
+        kinds = [c.get(f"{W}fldCharType") for c in paragraph.iter(f"{W}fldChar")]
+        assert kinds == ["begin", "separate", "end"]
+        assert footer.paragraphs[0].text == "— 1 —"  # “1” is the field's placeholder result
+        assert paragraph.find(f"{W}pPr/{W}jc").get(f"{W}val") == side
+        assert paragraph.find(f"{W}pPr/{W}ind").get(f"{W}{side}") == "280"
     return doc
 
 

@@ -107,6 +107,11 @@ def test_zero_report_warning_acknowledged_on_dashboard_and_in_monthly_report(wor
         world.village_a1,
     )
     assert list(alert.recipients.values_list("unit", flat=True)) == [world.committee_a1.pk]
+    # the alarm now says a warning was issued and links to it, instead of offering a second draft
+    staff.goto("/warning/signals/")
+    expect(alarm_card).to_contain_text("已发布预警：")
+    expect(alarm_card.get_by_role("link", name="据此起草预警")).to_have_count(0)
+    expect(alarm_card.get_by_role("link", name=headline)).to_have_attribute("href", f"/warning/{alert.pk}/")
 
     # 4. The cadre finds the warning among the current ones and acknowledges it.
     cadre.goto("/warning/")

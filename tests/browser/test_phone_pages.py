@@ -38,6 +38,7 @@ def cadre_matter(world):
         matter,
         unit=world.committee_a1,
         person=world.cadre,
+        lead_leader=world.leader,  # 3 × 3 is 较高: the level rules ask for a 包案领导
         deadline=timezone.localdate() + dt.timedelta(days=7),
         note="请村调委会三日内组织调解。",
     )

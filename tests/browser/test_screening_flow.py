@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
+from test_citizen_flow import assert_no_sideways_scroll
 
 pytestmark = pytest.mark.browser
 
@@ -53,19 +54,23 @@ def test_village_files_a_zero_report_and_the_board_shows_it(world, open_page, sc
     log_in(cadre, world.cadre.username)
     cadre.goto("/notifications/")
     expect(cadre.locator(".notice.unread")).to_contain_text(f"{village_round.label}已开始")
+    assert_no_sideways_scroll(cadre)
 
     # A declined confirmation files nothing.
     cadre.goto("/screening/")
+    assert_no_sideways_scroll(cadre)
     cadre.locator("#my-pending").get_by_role("link", name=f"填报 {village_round.label}").click()
     cadre.once("dialog", lambda dialog: dialog.dismiss())
     cadre.get_by_role("button", name=ZERO_REPORT_BUTTON).click()
     expect(cadre.get_by_role("button", name=ZERO_REPORT_BUTTON)).to_be_visible()
     assert not Return.objects.get(round=village_round, area=world.village_a1).is_filed
+    assert_no_sideways_scroll(cadre)  # the filing form, on a 390 px phone
     screenshot(cadre, "screening-01-file-form")
 
     file_zero_report(cadre, village_round.label)
     screenshot(cadre, "screening-02-zero-report-filed")
     expect(cadre.locator("#return-summary")).to_contain_text("按时报送")
+    assert_no_sideways_scroll(cadre)  # the filed return
 
     # The county centre's board: 东一村 filed, the others not yet.
     staff = open_page()

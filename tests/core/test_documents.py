@@ -112,6 +112,23 @@ def test_pdf_text_stays_inside_the_gbt_9704_text_area():
             assert float(y_max) <= 742.68 + 1, word
 
 
+def test_pdf_page_numbers_stand_right_on_odd_pages_and_left_on_even_pages():
+    """GB/T 9704 7.5: 单页码居右空一字，双页码居左空一字. The text area runs from 79.37 pt to 521.57 pt
+    across; one 4号 character is 14 pt, so an odd page's number ends at 507.57 pt, an even page's starts
+    at 93.37 pt."""
+    data = documents._pdf_fpdf(BLOCKS, "测试")
+    layout = poppler("pdftotext", data, "-layout", "-f", "2", "-l", "2")
+    assert re.search(r"^ {0,2}—\s?2\s?—$", layout, re.M), layout[-300:]  # poppler may drop the thin spaces
+    for page, edge in ((1, "xMax"), (2, "xMin")):
+        boxes = poppler("pdftotext", data, "-bbox", "-f", str(page), "-l", str(page))
+        dashes = [float(x) for x in re.findall(rf'{edge}="([\d.]+)"[^>]*>—<', boxes)]
+        assert len(dashes) == 2, boxes[-600:]
+        if page == 1:
+            assert max(dashes) == pytest.approx(507.57, abs=1.0)
+        else:
+            assert min(dashes) == pytest.approx(93.37, abs=1.0)
+
+
 def test_the_check_would_catch_a_plain_character_wrap():
     """Positive control: the same paragraphs wrapped at any character put a closing mark at a line start."""
     from fpdf import FPDF

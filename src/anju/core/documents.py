@@ -318,18 +318,21 @@ def _east_asian_line_breaking(doc) -> None:
     normal.get_or_add_rPr().insert_element_before(language, *_LANG_SUCCESSORS)
 
 
-def add_page_number_footer(section) -> None:
-    """A centred “— N —” in the footer, N a PAGE field, 7 mm below the text area (GB/T 9704 7.5)."""
+def _page_number_paragraph(paragraph, align: str) -> None:
+    """“— N —” in ``paragraph``, N a PAGE field, set one character in from the ``align`` side."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt
+    from docx.shared import Pt
 
-    section.footer_distance = Mm(MARGIN_BOTTOM_MM - PAGE_NUMBER_GAP_MM) - Pt(PAGE_NUMBER_PT)
-    paragraph = section.footer.paragraphs[0]
     paragraph.text = ""
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    look = Look(SERIF, False, PAGE_NUMBER_PT, "center", 0, PAGE_NUMBER_PT)
+    look = Look(SERIF, False, PAGE_NUMBER_PT, "left", 0, PAGE_NUMBER_PT)  # the runs' face and size
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT if align == "right" else WD_ALIGN_PARAGRAPH.LEFT
+    one_character = Pt(PAGE_NUMBER_PT)  # 单页码居右空一字，双页码居左空一字
+    if align == "right":
+        paragraph.paragraph_format.right_indent = one_character
+    else:
+        paragraph.paragraph_format.left_indent = one_character
 
     def field_char(kind: str):
         run = paragraph.add_run()
@@ -348,6 +351,20 @@ def add_page_number_footer(section) -> None:
     parts.append(paragraph.add_run(" —"))
     for run in parts:
         _format_run(run, look)
+
+
+def add_page_number_footer(section) -> None:
+    """“— N —” in the footer, N a PAGE field, 7 mm below the text area (GB/T 9704 7.5): odd pages on
+    the right, even pages on the left, each one character in from the edge of the text area.
+
+    Word reads the even-page footer only with ``w:evenAndOddHeaders`` in the settings, which
+    python-docx sets through ``settings.odd_and_even_pages_header_footer``."""
+    from docx.shared import Mm, Pt
+
+    section.footer_distance = Mm(MARGIN_BOTTOM_MM - PAGE_NUMBER_GAP_MM) - Pt(PAGE_NUMBER_PT)
+    section.part.document.settings.odd_and_even_pages_header_footer = True
+    _page_number_paragraph(section.footer.paragraphs[0], "right")
+    _page_number_paragraph(section.even_page_footer.paragraphs[0], "left")
 
 
 def a4_docx():
@@ -437,7 +454,16 @@ def _new_pdf(title: str):
         def footer(self):
             self.set_y(PAGE_HEIGHT_MM - MARGIN_BOTTOM_MM + PAGE_NUMBER_GAP_MM)
             self.set_font("serif", size=PAGE_NUMBER_PT)
-            self.cell(0, PAGE_NUMBER_PT * _PT, f"— {self.page_no()} —", align="C")
+            # GB/T 9704 7.5: odd pages on the right, even pages on the left, one character in
+            number = self.page_no()
+            one_character = PAGE_NUMBER_PT * _PT
+            self.set_x(self.l_margin + (0 if number % 2 else one_character))
+            self.cell(
+                self.w - self.l_margin - self.r_margin - one_character,
+                PAGE_NUMBER_PT * _PT,
+                f"— {number} —",
+                align="R" if number % 2 else "L",
+            )
 
     pdf = OfficePDF(format="A4", unit="mm")
     pdf.set_margins(MARGIN_LEFT_MM, MARGIN_TOP_MM, MARGIN_RIGHT_MM)

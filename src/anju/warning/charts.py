@@ -16,18 +16,25 @@ class ChartPoint:
     alarm: bool
 
 
-def _polyline(points: list[tuple[float, float | None]]) -> list[str]:
-    """SVG polyline point strings, broken where a value is missing."""
+def _polyline(points: list[tuple[float, float | None]], half_step: float) -> list[str]:
+    """SVG polyline point strings, broken where a value is missing. A value with none beside it (the
+    threshold of a lone alarm week) becomes a short level stroke across its bar, so it still shows."""
     segments, current = [], []
+
+    def close() -> None:
+        if len(current) == 1:
+            x, y = current[0]
+            current[:] = [(x - half_step, y), (x + half_step, y)]
+        if current:
+            segments.append(" ".join(f"{x:.1f},{y:.1f}" for x, y in current))
+        current.clear()
+
     for x, y in points:
         if y is None:
-            if len(current) > 1:
-                segments.append(" ".join(current))
-            current = []
+            close()
         else:
-            current.append(f"{x:.1f},{y:.1f}")
-    if len(current) > 1:
-        segments.append(" ".join(current))
+            current.append((x, y))
+    close()
     return segments
 
 
@@ -70,13 +77,15 @@ def series_chart(points: list[ChartPoint]) -> dict:
             [
                 (x, y_of(p.expected) if p.expected is not None else None)
                 for x, p in zip(centre, points, strict=True)
-            ]
+            ],
+            step / 2,
         ),
         "threshold": _polyline(
             [
                 (x, y_of(p.upperbound) if p.upperbound is not None else None)
                 for x, p in zip(centre, points, strict=True)
-            ]
+            ],
+            step / 2,
         ),
         "top": round(top, 1),
         "top_y": PAD_TOP + 4,

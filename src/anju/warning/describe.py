@@ -44,6 +44,13 @@ def describe(signal: Signal, today: dt.date) -> str:
     )
 
 
+def plain_comparison(signal: Signal) -> str:
+    """What the alarm means, in words a township officer uses; the method's name goes in a tooltip."""
+    if signal.method in RECENT_BASELINE_METHODS:
+        return _("比此前几周明显偏多")
+    return _("比往年同期明显偏多")
+
+
 def alert_text_from_signal(signal: Signal, today: dt.date) -> dict[str, str]:
     """The headline, expected situation and measures a warning drafted from ``signal`` starts with.
 

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,8 +21,9 @@ from anju.core.permissions import may
 from anju.core.scoping import scoped
 from anju.warning import actions
 from anju.warning.charts import ChartPoint, series_chart
-from anju.warning.describe import describe  # noqa: F401  (re-exported for templates/tests)
-from anju.warning.models import Signal, SignalScan
+from anju.warning.describe import describe, plain_comparison
+from anju.warning.detection import DEFAULT_METHOD
+from anju.warning.models import Alert, AlertStatus, MessageType, Method, Signal, SignalScan
 
 CHART_WEEKS = 104
 
@@ -32,6 +34,31 @@ def _chart_for(signal: Signal) -> dict:
         area_id=signal.area_id, domain_id=signal.domain_id, week__gte=since, week__lte=signal.week
     ).order_by("week")
     return series_chart([ChartPoint(s.week, s.observed, s.expected, s.upperbound, s.alarm) for s in history])
+
+
+def _warnings_for(user, signals: list[Signal], now: dt.datetime) -> dict[int, Alert]:
+    """For each signal, the warning that already answers it: one in force for its village and domain
+    (whichever signal it was drafted from), else one drafted from this very signal and not yet lifted.
+    The page links to it instead of offering another draft."""
+    if not signals:
+        return {}
+    in_force = Q(status=AlertStatus.ISSUED) & ~Q(msg_type=MessageType.CANCEL)
+    in_force &= Q(expires__isnull=True) | Q(expires__gt=now)
+    same_series = Q()
+    for s in signals:
+        same_series |= Q(area_id=s.area_id, domain_id=s.domain_id)
+    drafted = Q(signal__in=signals, status__in=(AlertStatus.DRAFT, AlertStatus.ISSUED))
+    candidates = list(
+        scoped(user, Alert).filter((in_force & same_series) | drafted).order_by("-created_at", "-id")
+    )
+    found: dict[int, Alert] = {}
+    for s in signals:
+        series = [a for a in candidates if a.area_id == s.area_id and a.domain_id == s.domain_id]
+        current = next((a for a in series if a.is_current and (a.expires is None or a.expires > now)), None)
+        own = next((a for a in series if a.signal_id == s.pk), None)
+        if current or own:
+            found[s.pk] = current or own
+    return found
 
 
 @login_required
@@ -47,7 +74,17 @@ def signal_list(request):
         alarms = alarms.filter(domain_id=domain_id)
     alarms = alarms.order_by("-week", "-score")
     page = Paginator(alarms, 10).get_page(request.GET.get("page"))
-    items = [{"signal": s, "sentence": describe(s, today), "chart": _chart_for(s)} for s in page]
+    warnings = _warnings_for(request.user, list(page), timezone.now())
+    items = [
+        {
+            "signal": s,
+            "sentence": describe(s, today),
+            "comparison": plain_comparison(s),
+            "chart": _chart_for(s),
+            "warning": warnings.get(s.pk),
+        }
+        for s in page
+    ]
     return render(
         request,
         "warning/signal_list.html",
@@ -60,6 +97,7 @@ def signal_list(request):
             "last_scan": SignalScan.objects.first(),
             "can_scan": may(request.user, "signals.scan"),
             "can_alert": may(request.user, "alert.manage"),
+            "default_method": Method(DEFAULT_METHOD).label,
         },
     )
 

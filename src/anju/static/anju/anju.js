@@ -4,8 +4,19 @@
 //   <button data-confirm="…">      asks before its click goes through;
 //   <button data-print>            opens the browser's print dialog (the printable forms);
 //   <button data-copy="#id">       copies that element's text (the receipt code), then shows data-copied.
+//   <details data-open-wide open>  stays open on a wide screen and is folded on a phone (the menu, filters).
 (function () {
   "use strict";
+  var narrow = window.matchMedia ? window.matchMedia("(max-width: 640px)") : null;
+  function fold() {
+    var panels = document.querySelectorAll("details[data-open-wide]");
+    for (var i = 0; i < panels.length; i++) panels[i].open = !narrow.matches;
+  }
+  if (narrow) {
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fold);
+    else fold();
+    if (narrow.addEventListener) narrow.addEventListener("change", fold);
+  }
   document.addEventListener("change", function (event) {
     var select = event.target.closest ? event.target.closest("select[data-autosubmit]") : null;
     if (select && select.form) select.form.submit();
