@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from anju.core.documents import Block
 from anju.reports.models import MonthlyReport
@@ -83,6 +83,30 @@ def _grey_rhino_blocks(f: dict) -> list[Block]:
     return [Block("p", line)] if line else []
 
 
+def _emergency_line(f: dict) -> str:
+    """The 应急 sentence ("" for a report generated before the figure existed)."""
+    from anju.core.models import EmergencyClass
+    from anju.emergency.models import Grade
+
+    e = f.get("emergency")
+    if not e:
+        return ""
+    with translation.override("zh-hans"):  # the report is a Chinese document whatever the UI language
+        classes = "，".join(f"{EmergencyClass(k).label} {v} 起" for k, v in sorted(e["by_class"].items()))
+        grades = "，".join(f"{Grade(k).label} {v} 起" for k, v in sorted(e["by_grade"].items()))
+    line = f"应急：本月发生突发事件 {e['incidents']} 起"
+    if e["incidents"]:
+        line += f"（按类别：{classes}；按分级：{grades}）"
+    return line + f"，开展应急演练 {e['drills']} 次，预案修订逾期 {e['reviews_overdue']} 件。"
+
+
+def _emergency_rows(f: dict) -> list[tuple[str, int]]:
+    e = f.get("emergency")
+    if not e:
+        return []
+    return [("突发事件", e["incidents"]), ("应急演练", e["drills"]), ("预案修订逾期", e["reviews_overdue"])]
+
+
 def blocks(report: MonthlyReport) -> list[Block]:
     f = report.figures
     t = f["totals"]
@@ -146,6 +170,8 @@ def blocks(report: MonthlyReport) -> list[Block]:
                 f"覆盖率 {_rate(assessment['rate'])}。",
             )
         )
+    if line := _emergency_line(f):
+        out.append(Block("p", line))
     out.append(Block("h1", "五、趋势分析"))
     out += [Block("p", line) for line in f["commentary"]] or [Block("p", "本月无新增事项。")]
     out += text_section_blocks(report, out)
@@ -216,6 +242,7 @@ def workbook(report: MonthlyReport) -> bytes:
             ("灰犀牛月末在办", rhino["open"]),
             ("灰犀牛未制定缓释方案", rhino["without_plan"]),
         ]
+    rows += _emergency_rows(f)
     for name, value in rows:
         append_row(summary, [name, value])
     header_fill = PatternFill("solid", fgColor="EEF2F7")
