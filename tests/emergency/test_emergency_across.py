@@ -227,3 +227,15 @@ def test_the_public_atom_feed_lists_published_releases_only(client, world, incid
     }
     assert draft.title not in response.content.decode()
     assert "/public/emergency/feed.atom" in client.get("/public/emergency/").content.decode()
+
+
+def test_the_overview_map_draws_the_resource_layer(client, world):
+    Area.objects.filter(pk=world.village_a1.pk).update(longitude=120.10, latitude=30.20)
+    Area.objects.filter(pk=world.village_b1.pk).update(longitude=120.30, latitude=30.10)
+    actions.add_team(world.town_staff, area=world.grid_a1, name="东一网格巡防队", speciality="巡防", size=8)
+    client.force_login(world.centre_staff)
+    page = client.get("/dashboard/").content.decode()
+    assert 'class="res res-team"' in page
+    assert "东一村 · 应急队伍：东一网格巡防队" in page  # a grid's team at its village's point
+    assert "resource-legend" in page
+    assert 'class="res res-shelter"' not in page.split("resource-legend")[0]  # no shelters: no marker
