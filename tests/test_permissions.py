@@ -875,6 +875,7 @@ def test_every_page_of_every_app_needs_a_login():
         "public:submit/",
         "public:track/",
         "public_emergency:list",  # published information releases (tests/emergency/test_emergency_releases.py)
+        "public_emergency:feed",  # their Atom feed (tests/emergency/test_emergency_across.py)
     }
     leaks = []
     client = Client()

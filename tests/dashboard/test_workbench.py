@@ -71,6 +71,7 @@ def test_centre_staff_see_the_county_queues(ledger):
         "to_supervise": 2,  # m4 overdue, m3 critical
         "alerts_to_acknowledge": 0,
         "meeting_tasks": 0,
+        "emergency_tasks": 0,
     }
 
 
@@ -94,6 +95,7 @@ def test_village_cadre_see_their_units_work(ledger):
         "to_register": 1,
         "returns_due": 0,
         "alerts_to_acknowledge": 0,
+        "emergency_tasks": 0,
     }
     assert counts(ledger.cadre_b)["unit_to_sign"] == 1  # m6, the other village's
 
@@ -116,6 +118,7 @@ def test_department_officer_sees_their_units_matters(ledger):
         "unit_overdue": 0,
         "alerts_to_acknowledge": 0,
         "meeting_tasks": 0,
+        "emergency_tasks": 0,
     }
 
 

@@ -78,8 +78,8 @@ def test_a_critical_matter_page_proposes_escalation_and_an_emergency_plan(client
     assert "须由示范县办理" in html or "须由" in html
     assert "建议启动应急预案" in html
     assert "该事项须明确包案领导。" in html
-    # without the emergency app the proposal is plain text
-    assert "启动应急处置" not in html
+    # the emergency app is installed: the proposal links to opening an incident from the matter
+    assert f'<a href="/emergency/incidents/new/?matter={matter.pk}">启动应急处置</a>' in html
     response = client.post(
         f"/matters/{matter.pk}/act/assign/",
         {

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from anju.core.scoping import scoped
-from anju.dashboard import figures, geo, lead_leaders, workbench
+from anju.dashboard import emergency_panel, figures, geo, lead_leaders, workbench
 from anju.intake.models import Report, ReportStatus
 from anju.matters import queues
 from anju.matters.models import Matter
@@ -95,6 +95,7 @@ def index(request):
         **_warning_context(user, today),
         **_screening_context(user),
         "lead_leaders": lead_leaders.figure(user, today),
+        **emergency_panel.panel(user, today),
     }
     if context["town_map"] and not context["map"].get("empty"):
         # draw town outlines in the village map's frame: project them together
@@ -102,4 +103,8 @@ def index(request):
         context["map"]["shapes"] = both["shapes"][: len(areas)]
         context["town_outlines"] = both["shapes"][len(areas) :]
         context["map"]["width"], context["map"]["height"] = both["width"], both["height"]
+    if not context["map"].get("empty"):
+        context["resource_markers"] = emergency_panel.resource_layer(
+            user, context["map"]["shapes"] + context.get("town_outlines", [])
+        )
     return render(request, "dashboard/index.html", context)

@@ -200,6 +200,19 @@ def returns_due(user, today: dt.date) -> Card | None:
     return Card("returns_due", _("待报排查报表"), count, reverse("screening:index"))
 
 
+def emergency_tasks(user, today: dt.date) -> Card | None:
+    """应急任务 (response, drill improvement, aftermath) owned by the user's unit and not done."""
+    from anju.emergency.models import EmergencyTask
+    from anju.emergency.queries import open_tasks
+
+    if user.unit_id is None or not may(user, "emergency.task"):
+        return None
+    tasks = open_tasks(EmergencyTask.objects.filter(owner_unit_id=user.unit_id))
+    url = reverse("emergency:index") + "?" + urlencode({"mine": "unit"}) + "#tasks"
+    late = tasks.filter(deadline__lt=today).exists()
+    return Card("emergency_tasks", _("应急任务"), tasks.count(), url, "bad" if late else "")
+
+
 CardFunction = Callable[..., Card | None]
 
 CENTRE_CARDS: list[CardFunction] = [
@@ -237,6 +250,11 @@ ROLE_CARDS: dict[str, list[CardFunction]] = {
     Role.LEADER: [to_supervise, high_risk, overdue, current_alerts, alerts_to_acknowledge],
     Role.AUDITOR: [],
 }
+
+
+# 应急任务: for the roles that close their unit's emergency tasks (CENTRE_CARDS serves centre and admin).
+for _cards in (CENTRE_CARDS, ROLE_CARDS[Role.VILLAGE_CADRE], ROLE_CARDS[Role.DEPARTMENT_OFFICER]):
+    _cards.append(emergency_tasks)
 
 
 def cards_for(user, today: dt.date) -> list[Card]:

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
 from lxml import etree
 
+from anju.core.textsafety import xml_safe
 from anju.emergency.models import ReleaseStatus
-from anju.warning.cap import CAP_NS, NotExportable, _pair, _polygon, _sub, _time, mapping, sender
+from anju.warning.cap import ATOM_NS, CAP_NS, NotExportable, _pair, _polygon, _sub, _time, mapping, sender
 
 # event grade → CAP severity (configuration, like the warning levels' mapping)
 SEVERITY = {"extraordinary": "Extreme", "major": "Severe", "large": "Moderate", "general": "Minor"}
@@ -48,3 +50,35 @@ def release_element(release):
 
 def to_cap_xml(release) -> bytes:
     return etree.tostring(release_element(release), xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+FEED_ENTRIES = 50
+
+
+def atom_feed(releases, *, feed_url: str, page_url, cap_url) -> bytes:
+    """Atom 1.0 feed of published ``releases`` (public text only): each entry links to its public page
+    (``page_url(release)``) and its CAP document (``cap_url(release)``)."""
+    feed = etree.Element(f"{{{ATOM_NS}}}feed", nsmap={None: ATOM_NS})
+
+    def sub(parent, tag, text=None, **attrs):
+        element = etree.SubElement(parent, f"{{{ATOM_NS}}}{tag}", **attrs)
+        if text is not None:
+            element.text = xml_safe(str(text))
+        return element
+
+    releases = [r for r in releases if r.status == ReleaseStatus.PUBLISHED and r.published_at]
+    sub(feed, "id", feed_url)
+    sub(feed, "title", "安居 突发事件信息发布")
+    sub(feed, "updated", _time(max((r.published_at for r in releases), default=timezone.now())))
+    sub(feed, "link", href=feed_url, rel="self")
+    author = sub(feed, "author")
+    sub(author, "name", "anju")
+    for release in releases:
+        entry = sub(feed, "entry")
+        sub(entry, "id", f"urn:anju:release:{release.identifier or release.pk}")
+        sub(entry, "title", release.title)
+        sub(entry, "updated", _time(release.published_at))
+        sub(entry, "summary", release.body)
+        sub(entry, "link", href=page_url(release), rel="alternate", type="text/html")
+        sub(entry, "link", href=cap_url(release), rel="alternate", type="application/cap+xml")
+    return etree.tostring(feed, xml_declaration=True, encoding="UTF-8", pretty_print=True)

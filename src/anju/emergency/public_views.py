@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from anju.emergency.cap import to_cap_xml
+from anju.emergency.cap import FEED_ENTRIES, atom_feed, to_cap_xml
 from anju.emergency.models import Release, ReleaseStatus
 
 
@@ -36,3 +37,19 @@ def release_detail(request, pk: int):
 @require_GET
 def release_cap(request, pk: int):
     return HttpResponse(to_cap_xml(_one(pk)), content_type="application/cap+xml; charset=utf-8")
+
+
+@require_GET
+def release_feed(request):
+    """Atom feed of the newest published releases (public, like the pages)."""
+
+    def absolute(name):
+        return lambda release: request.build_absolute_uri(reverse(name, args=[release.pk]))
+
+    body = atom_feed(
+        _published()[:FEED_ENTRIES],
+        feed_url=request.build_absolute_uri(reverse("public_emergency:feed")),
+        page_url=absolute("public_emergency:detail"),
+        cap_url=absolute("public_emergency:cap"),
+    )
+    return HttpResponse(body, content_type="application/atom+xml; charset=utf-8")

@@ -28,6 +28,15 @@ from anju.emergency.models import (
 from anju.emergency.views_common import PageForm, handle
 
 
+def _open_tasks(request):
+    """Open tasks in scope; ``?mine=unit``: those addressed to the user's unit (theirs to see wherever they
+    lie; the 工作台's card counts the same list)."""
+    user = request.user
+    if request.GET.get("mine") == "unit":
+        return queries.open_tasks(EmergencyTask.objects.filter(owner_unit_id=user.unit_id or 0))
+    return queries.open_tasks(scoped(user, EmergencyTask))
+
+
 @login_required
 def index(request):
     """The overview: incidents in response, overdue plan reviews, stock alerts, open tasks, coming drills."""
@@ -45,9 +54,8 @@ def index(request):
             "overdue": queries.overdue_reviews(today, scoped(user, Plan)).select_related("area"),
             "low": queries.low_stock(scoped(user, Material)).select_related("area"),
             "expiring": queries.expiring(today, scoped(user, Material)).select_related("area"),
-            "tasks": queries.open_tasks(scoped(user, EmergencyTask)).select_related("owner_unit", "incident")[
-                :20
-            ],
+            "tasks": _open_tasks(request).select_related("owner_unit", "incident")[:20],
+            "tasks_mine": request.GET.get("mine") == "unit",
             "drills": scoped(user, Drill).filter(date__gte=today).select_related("area")[:10],
             "today": today,
             "can_incident": may(user, "emergency.incident"),

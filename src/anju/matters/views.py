@@ -121,7 +121,7 @@ def _detail_context(request, matter: Matter, bound: tuple[str, object] | None = 
         "gradings": matter.gradings.select_related("by"),
         "root_cause_tasks": matter.root_cause_tasks.select_related("unit"),
         "merged_matters": matter.merged_matters.only("id", "number", "title"),
-        **level_context(matter),
+        **level_context(matter, user),
         "panels": panels,
         **coordination_context(user, matter, bound),
         "matrix": matrix,

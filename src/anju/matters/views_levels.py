@@ -27,7 +27,7 @@ from anju.matters.level_rules import (
     rule_for,
     rules_for,
 )
-from anju.matters.models import LevelRuleSet, Matter, ProgressReport
+from anju.matters.models import LevelRuleSet, Matter, MatterKind, ProgressReport
 from anju.matters.risk import current_matrix
 from anju.matters.workflow import DEADLINE_STATUSES
 
@@ -40,9 +40,20 @@ def emergency_url() -> str:
         return ""
 
 
-def level_context(matter: Matter) -> dict:
+def offers_incident(matter: Matter) -> bool:
+    """An open matter of kind 突发事件, or at the matrix's highest level, offers opening an incident (应急)."""
+    if not matter.is_open:
+        return False
+    if matter.kind == MatterKind.INCIDENT:
+        return True
+    levels = current_matrix().ordered_levels()
+    return bool(levels) and matter.inherent_level == levels[-1].code
+
+
+def level_context(matter: Matter, user=None) -> dict:
     """What the matter page shows of its level's rule (``matters/_level_rules.html``)."""
     rule = rule_for(matter)
+    new_incident_url = emergency_url()
     reports = list(matter.progress_reports.select_related("filed_by").order_by("-due_on", "-id")[:10])
     return {
         "level_rule": rule,
@@ -50,7 +61,12 @@ def level_context(matter: Matter) -> dict:
         "lead_leader_needed": matter.lead_leader_id is None and lead_leader_required(matter, rule),
         "progress_reports": reports,
         "progress_today": timezone.localdate(),
-        "emergency_url": emergency_url() if rule and rule.propose_emergency_plan else "",
+        "emergency_url": new_incident_url if rule and rule.propose_emergency_plan else "",
+        # The incidents opened from this matter (the emergency app's reverse relation; none without it).
+        "incidents": list(matter.incidents.all()) if hasattr(matter, "incidents") else [],
+        "incident_offer_url": new_incident_url
+        if offers_incident(matter) and user is not None and may(user, "emergency.incident")
+        else "",
     }
 
 

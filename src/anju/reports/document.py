@@ -114,6 +114,42 @@ def _grey_rhino_blocks(f: dict) -> list[Block]:
     return [Block("p", line)] if line else []
 
 
+def _emergency_line(f: dict) -> str:
+    """The 应急 sentence ("" for a report generated before the figure existed)."""
+    from anju.core.models import EmergencyClass
+    from anju.emergency.models import Grade
+
+    e = f.get("emergency")
+    if not e:
+        return ""
+    sep = ", " if get_language() == "en" else "，"
+    classes = sep.join(
+        _("%(what)s %(n)s 起") % {"what": EmergencyClass(k).label, "n": v}
+        for k, v in sorted(e["by_class"].items())
+    )
+    grades = sep.join(
+        _("%(what)s %(n)s 起") % {"what": Grade(k).label, "n": v} for k, v in sorted(e["by_grade"].items())
+    )
+    line = _("应急：本月发生突发事件 %(n)s 起") % {"n": e["incidents"]}
+    if e["incidents"]:
+        line += _("（按类别：%(classes)s；按分级：%(grades)s）") % {"classes": classes, "grades": grades}
+    return line + _("，开展应急演练 %(drills)s 次，预案修订逾期 %(overdue)s 件。") % {
+        "drills": e["drills"],
+        "overdue": e["reviews_overdue"],
+    }
+
+
+def _emergency_rows(f: dict) -> list[tuple[str, int]]:
+    e = f.get("emergency")
+    if not e:
+        return []
+    return [
+        (_("突发事件"), e["incidents"]),
+        (_("应急演练"), e["drills"]),
+        (_("预案修订逾期"), e["reviews_overdue"]),
+    ]
+
+
 def blocks(report: MonthlyReport) -> list[Block]:
     f = report.figures
     t = f["totals"]
@@ -198,6 +234,8 @@ def blocks(report: MonthlyReport) -> list[Block]:
                 % {"due": assessment["due"], "done": assessment["done"], "rate": _rate(assessment["rate"])},
             )
         )
+    if line := _emergency_line(f):
+        out.append(Block("p", line))
     out.append(Block("h1", _("五、趋势分析")))
     out += [Block("p", line) for line in _commentary(f)] or [Block("p", _("本月无新增事项。"))]
     out += text_section_blocks(report, out)
@@ -288,6 +326,7 @@ def workbook(report: MonthlyReport) -> bytes:
             (_("灰犀牛月末在办"), rhino["open"]),
             (_("灰犀牛未制定缓释方案"), rhino["without_plan"]),
         ]
+    rows += _emergency_rows(f)
     for name, value in rows:
         append_row(summary, [name, value])
     header_fill = PatternFill("solid", fgColor="EEF2F7")

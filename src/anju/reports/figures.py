@@ -137,6 +137,29 @@ def warnings_issued(area: Area, month: dt.date) -> dict | None:
     return {"total": sum(by_level.values()), "by_level": by_level}
 
 
+def emergency_figures(area: Area, month: dt.date) -> dict:
+    """应急: incidents that occurred in the month by class and by grade (codes), drills conducted in the
+    month, and plans of the area overdue for review (修订逾期) on the month's last day."""
+    from anju.emergency.models import Drill, DrillStatus, Incident, Plan
+    from anju.emergency.queries import overdue_reviews
+
+    first, last = month_bounds(month)
+    incidents = Incident.objects.filter(
+        area__path__startswith=area.path, occurred_at__date__range=(first, last)
+    )
+    return {
+        "incidents": incidents.count(),
+        "by_class": dict(incidents.values_list("emergency_class").annotate(n=Count("id")).order_by()),
+        "by_grade": dict(incidents.values_list("grade").annotate(n=Count("id")).order_by()),
+        "drills": Drill.objects.filter(
+            area__path__startswith=area.path, status=DrillStatus.CONDUCTED, date__range=(first, last)
+        ).count(),
+        "reviews_overdue": overdue_reviews(
+            last, Plan.objects.filter(area__path__startswith=area.path)
+        ).count(),
+    }
+
+
 def screening_completeness(area: Area, month: dt.date) -> dict | None:
     """Returns due within the month in the area: how many were filed, and how many late."""
     from anju.screening.models import Return
@@ -256,6 +279,7 @@ def compute(area: Area, month: dt.date, unit=None) -> dict:
         "warnings": warnings_issued(area, month),
         "screening": screening_completeness(area, month),
         "assessment": assessment_coverage(area, month),
+        "emergency": emergency_figures(area, month),
         # stored in both languages: the report is read later by people of either
         **_commentaries(current, previous, last_year),
         "by_unit": by_unit(area, month),

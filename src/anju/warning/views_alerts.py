@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,7 +21,7 @@ from anju.core.permissions import may
 from anju.core.scoping import get_scoped_or_404, scoped
 from anju.warning import actions, cap
 from anju.warning.forms import AlertForm, ReasonForm
-from anju.warning.models import Alert, AlertStatus, MessageType, Signal
+from anju.warning.models import Alert, AlertLevel, AlertStatus, MessageType, Signal
 
 
 @login_required
@@ -84,6 +84,16 @@ def alert_detail(request, pk: int):
     return _detail_page(request, pk)
 
 
+def _incident_offer_url(user, alert: Alert) -> str:
+    """A current top-level (red) warning offers opening an incident, when the emergency app is installed."""
+    if not (alert.level == AlertLevel.RED and alert.is_current and may(user, "emergency.incident")):
+        return ""
+    try:
+        return reverse("emergency:incident_new")
+    except NoReverseMatch:
+        return ""
+
+
 def _detail_page(request, pk: int, *, status: int = 200):
     alert = get_scoped_or_404(
         request.user, Alert.objects.select_related("domain", "area", "issuing_unit", "references"), pk=pk
@@ -106,6 +116,8 @@ def _detail_page(request, pk: int, *, status: int = 200):
             "followers": alert.followers.all(),
             "can_manage": may(request.user, "alert.manage"),
             "can_change": may(request.user, "alert.manage") and actions.at_issuing_level(request.user, alert),
+            "incidents": list(alert.incidents.all()) if hasattr(alert, "incidents") else [],
+            "incident_offer_url": _incident_offer_url(request.user, alert),
             "reason_form": ReasonForm(),
             "update_form": AlertForm(
                 request.user,
