@@ -25,7 +25,6 @@ class JobKind(models.TextChoices):
     LEDGER_EXPORT = "ledger_export", _("导出台账")
     TRIAGE_RETRAIN = "triage_retrain", _("重新训练分流模型")
     MONTHLY_REPORTS = "monthly_reports", _("批量生成月报")
-    DEMO_LOAD = "demo_load", _("载入演示数据")
 
 
 class Job(models.Model):
