@@ -95,10 +95,11 @@ class DatabaseJobBackend(BaseTaskBackend):
 
 def start(task: Task, *, user: User, kind: str, now: dt.datetime | None = None, **kwargs) -> Job:
     """Queue ``task`` for the worker on behalf of ``user``; the page shows the returned job's progress."""
-    job = Job.objects.create(
-        kind=kind, started_by=user, created_at=now or timezone.now(), message=_("等待后台处理……")
-    )
-    task.enqueue(job_id=job.pk, **kwargs)
+    with transaction.atomic():  # no row without its task: a job the worker could never run
+        job = Job.objects.create(
+            kind=kind, started_by=user, created_at=now or timezone.now(), message=_("等待后台处理……")
+        )
+        task.enqueue(job_id=job.pk, **kwargs)
     job.refresh_from_db()
     return job
 
