@@ -77,6 +77,8 @@ EXEMPT = {
     "dashboard:index": "the overview: walked in tests/test_permissions_apps.py with the alerts it lists",
     "core:notification_open": "marks the user's own notice read: tests/core/test_notifications.py and the apps walk",
     "core:notifications_read_all": "marks the user's own notices read: tests/core/test_notifications.py",
+    "core:job_status": "a job is its starter's (and an administrator's): tests/core/test_jobs.py",
+    "core:job_download": "a job's file is its starter's alone: tests/matters/test_export_job.py",
     "intake:suggest": "walked in tests/test_permissions_apps.py, whose places share a duplicate text",
     "intake:hotspots": "walked in tests/test_permissions_apps.py, whose places have similar reports",
     # a 根因分析 task exists only once a 黑天鹅 is confirmed, and its unit rule (own unit's tasks) is not the

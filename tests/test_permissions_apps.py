@@ -74,6 +74,7 @@ EXEMPT = {
     "warning:task_done": STATE_CHANGE,
     "warning:key_date_new": STATE_CHANGE,
     "reports:generate": STATE_CHANGE,
+    "reports:generate_all": STATE_CHANGE,
     "reports:submit": STATE_CHANGE,
     "reports:sections": STATE_CHANGE,
     "reports:progress_read": STATE_CHANGE,

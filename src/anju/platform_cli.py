@@ -173,8 +173,33 @@ def cmd_demo(args) -> int:
     for username, description in DEMO_LOGINS:
         print(f"  {username:<10} {description}")
     print()
-    _serve(args.host, args.port)
+    worker = start_worker()
+    try:
+        _serve(args.host, args.port)
+    finally:
+        stop_worker(worker)
     return 0
+
+
+def start_worker():
+    """``anju worker`` beside the demo's server, so that scans, exports and reports started from a page run
+    (production runs it as its own service: docs/operations.md). Same data folder, same environment."""
+    import subprocess  # fixed argument list, no shell  # nosec B404
+
+    command = [sys.executable, "-c", "import sys; from anju.cli import main; sys.exit(main(['worker']))"]
+    print("后台任务进程已启动（anju worker）。", flush=True)
+    return subprocess.Popen(command, env=os.environ.copy())  # nosec B603
+
+
+def stop_worker(worker) -> None:
+    import subprocess  # nosec B404
+
+    worker.terminate()
+    try:
+        worker.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
 
 
 def register(subparsers) -> None:

@@ -193,6 +193,13 @@ ANJU_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("ANJU_DELIVERY_MAX_ATTEMPTS", 6)
 # Users who chose the daily digest get it from the worker once this local hour has come (0–23).
 ANJU_DIGEST_HOUR = int(os.environ.get("ANJU_DIGEST_HOUR", 17))
 
+# Long work started from a page runs in ``anju worker`` through Django's own task framework (django.tasks);
+# anju's backend keeps the queue in the database as ``core.Job`` rows (core/jobs.py, docs/architecture.md).
+TASKS = {"default": {"BACKEND": "anju.core.jobs.DatabaseJobBackend"}}
+ANJU_JOB_FILES_DIR = DATA_DIR / "jobs"  # result files of background jobs (large exports, report bundles)
+ANJU_JOB_FILE_DAYS = int(os.environ.get("ANJU_JOB_FILE_DAYS", 7))  # then the worker deletes them
+ANJU_EXPORT_INLINE_LIMIT = int(os.environ.get("ANJU_EXPORT_INLINE_LIMIT", 2000))  # larger: a background job
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]

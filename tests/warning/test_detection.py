@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from anju.cli import main
 from anju.core.errors import Conflict, NotAllowed
+from anju.core.jobs import run_due_jobs
 from anju.core.models import AuditEvent
 from anju.warning import actions
 from anju.warning.models import Alert, DomainDetection, Signal, SignalScan
@@ -242,6 +243,8 @@ def test_scan_button_checks_the_permission_before_the_input(client, world, histo
     assert client.post("/warning/signals/scan/", {"weeks": "abc"}).status_code == 403
     client.force_login(world.centre_staff)
     assert client.post("/warning/signals/scan/", {"weeks": "2"}).status_code == 302
+    assert not SignalScan.objects.exists()  # the page queued the scan; the worker runs it
+    assert run_due_jobs("test-worker") == {"done": 1, "failed": 0}
     scan = SignalScan.objects.get()
     assert (scan.first_week, scan.last_week) == (history - dt.timedelta(weeks=1), history)
 

@@ -342,3 +342,4 @@ from anju.core.models_delivery import (  # noqa: E402,F401  (one models module f
     DeliveryStatus,
     NotificationPreference,
 )
+from anju.core.models_jobs import Job, JobKind, JobStatus  # noqa: E402,F401

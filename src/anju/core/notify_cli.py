@@ -1,4 +1,6 @@
-"""``anju worker``: the background delivery of notices (e-mail, webhook) and of the daily digests.
+"""``anju worker``: the background delivery of notices (e-mail, webhook) and of the daily digests, and the
+background jobs started from pages (signal scan, large exports, …; ``core/jobs.py``). Each pass sends what
+is due, then runs the queued jobs, then deletes expired job files.
 
 Run one long-lived ``anju worker`` per host (systemd, see docs/operations.md), or ``anju worker --once``
 from cron every minute; several workers on several hosts never send one message twice (``core/delivery.py``).
@@ -8,13 +10,15 @@ from cron every minute; several workers on several hosts never send one message 
 
 from __future__ import annotations
 
+import os
+import socket
 import time
 
 
-def _print_outcomes(outcomes) -> None:
+def _print_outcomes(outcomes, jobs) -> None:
     print(
         f"已发送 {outcomes['sent']} 条，待重试 {outcomes['retry']} 条，失败 {outcomes['failed']} 条，"
-        f"新建每日汇总 {outcomes['digests']} 条。",
+        f"新建每日汇总 {outcomes['digests']} 条；后台任务完成 {jobs['done']} 个，失败 {jobs['failed']} 个。",
         flush=True,
     )
 
@@ -26,14 +30,18 @@ def cmd_worker(args) -> int:
     from django.db import close_old_connections
 
     from anju.core.delivery import work_once
+    from anju.core.jobs import purge_old_files, run_due_jobs
 
+    worker_id = f"{socket.gethostname()}-{os.getpid()}"
     while True:
         outcomes = work_once()
+        jobs = run_due_jobs(worker_id)
+        purge_old_files()
         if args.once:
-            _print_outcomes(outcomes)
+            _print_outcomes(outcomes, jobs)
             return 0
-        if any(outcomes.values()):
-            _print_outcomes(outcomes)
+        if any(outcomes.values()) or any(jobs.values()):
+            _print_outcomes(outcomes, jobs)
         close_old_connections()  # a long-lived worker must not hold a connection the database dropped
         time.sleep(args.interval)
 
@@ -49,9 +57,11 @@ def cmd_notify_digest(args) -> int:
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("worker", help="后台发送通知（邮件、推送）和每日汇总")
-    p.add_argument("--once", action="store_true", help="只处理一遍当前到期的发送后退出（供 cron 使用）")
-    p.add_argument("--interval", type=float, default=10, help="两遍之间等待的秒数（默认 10）")
+    p = subparsers.add_parser("worker", help="后台发送通知（邮件、推送）和每日汇总，并运行页面发起的后台任务")
+    p.add_argument(
+        "--once", action="store_true", help="只处理一遍当前到期的发送和排队的任务后退出（供 cron 使用）"
+    )
+    p.add_argument("--interval", type=float, default=2, help="两遍之间等待的秒数（默认 2）")
     p.set_defaults(func=cmd_worker)
     p = subparsers.add_parser(
         "notify-digest", help="立即生成今天的每日通知汇总（同一天重复运行不会重复生成）"

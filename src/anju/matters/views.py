@@ -20,9 +20,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from anju.core import jobs
 from anju.core.documents import document_response, exported_at
 from anju.core.errors import Conflict, WorkflowError, http_status
-from anju.core.models import Unit, User
+from anju.core.models import JobKind, Unit, User
 from anju.core.pickers import person_label, pinyin_keys
 from anju.core.scoping import get_scoped_or_404, may_act_on, scoped
 from anju.core.uploads import upload_response
@@ -41,6 +42,7 @@ from anju.matters.models import Matter, MediationSession, SupervisionNote
 from anju.matters.panels import PANELS, panels_for
 from anju.matters.panels_coordination import coordination_context
 from anju.matters.risk import current_matrix
+from anju.matters.tasks import export_ledger
 from anju.matters.views_levels import level_context
 
 
@@ -83,6 +85,10 @@ def export(request):
     form = LedgerFilterForm(request.user, request.GET)
     matters, cleaned = apply_filter_form(form)
     area = cleaned.get("area") or request.user.area
+    if matters.count() > settings.ANJU_EXPORT_INLINE_LIMIT:  # too large to write inside the request
+        params = {key: request.GET.getlist(key) for key in request.GET}
+        job = jobs.start(export_ledger, user=request.user, kind=JobKind.LEDGER_EXPORT, params=params)
+        return render(request, "matters/export_job.html", {"job": job})
     content = build_workbook(matters, exporter=request.user, area=area)
     actions.record_export(request.user, describe_filters(cleaned), matters.count(), area=area)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

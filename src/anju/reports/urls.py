@@ -6,6 +6,7 @@ app_name = "reports"
 urlpatterns = [
     path("", views.index, name="index"),
     path("generate/", views.generate, name="generate"),
+    path("generate-below/", views.generate_all, name="generate_all"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/sections/", views.sections, name="sections"),
     path("<int:pk>/download.<str:fmt>", views.download, name="download"),

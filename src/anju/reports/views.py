@@ -10,14 +10,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from anju.core import jobs
 from anju.core.documents import document_response
 from anju.core.errors import NotAllowed, WorkflowError
 from anju.core.forms import add_action_errors
-from anju.core.models import Area, AreaLevel, Unit, UnitKind
+from anju.core.models import Area, AreaLevel, JobKind, Unit, UnitKind
 from anju.core.params import id_param
 from anju.core.permissions import may
 from anju.core.roles import UNIT_SCOPED_ROLES
@@ -27,6 +29,7 @@ from anju.reports.figures import previous_month
 from anju.reports.forms import SectionsForm
 from anju.reports.models import MonthlyReport
 from anju.reports.queries import visible_reports
+from anju.reports.tasks import generate_reports_below
 
 
 def _month(raw: str | None) -> dt.date | None:
@@ -95,6 +98,8 @@ def index(request):
             "own_unit": user.unit if unit_scoped and actions.units_report() else None,
             "reports": visible_reports(user).select_related("area", "unit")[:50],
             "board": submission_board(user, month),
+            "can_generate_below": not unit_scoped and user.area is not None and user.area.children.exists(),
+            "reports_job": jobs.latest_job(user, JobKind.MONTHLY_REPORTS),
         },
     )
 
@@ -118,6 +123,26 @@ def generate(request):
             messages.error(request, error)
         return redirect("reports:index")
     return redirect("reports:detail", report.pk)
+
+
+@login_required
+@require_POST
+def generate_all(request):
+    """Queue this month's reports of every area directly below the user's own for ``anju worker``
+    (core/jobs.py); the page answers at once with the progress bar."""
+    request.user.require("report.monthly")
+    month = _month(request.POST.get("month"))
+    if month is None:
+        messages.error(request, _("请选择月份。"))
+        return redirect("reports:index")
+    if month > timezone.localdate().replace(day=1):
+        messages.error(request, _("不能生成未来月份的报表。"))
+        return redirect("reports:index")
+    jobs.start(
+        generate_reports_below, user=request.user, kind=JobKind.MONTHLY_REPORTS, month=month.isoformat()
+    )
+    messages.info(request, _("下级月报正在后台生成，进度见下方。"))
+    return redirect(reverse("reports:index") + f"?month={month:%Y-%m}")
 
 
 @login_required

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,9 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from anju import text as textlib
-from anju.core.errors import NotAllowed
-from anju.triage import actions
+from anju.core import jobs
+from anju.core.models import JobKind
 from anju.triage.models import ClassifierModel, Correction
+from anju.triage.tasks import retrain_classifier
 
 
 @login_required
@@ -30,6 +30,7 @@ def model_status(request):
             "models": ClassifierModel.objects.all()[:20],
             "corrections": Correction.objects.select_related("by")[:50],
             "min_labelled": textlib.MIN_LABELLED,
+            "train_job": jobs.latest_job(request.user, JobKind.TRIAGE_RETRAIN),
         },
     )
 
@@ -37,20 +38,11 @@ def model_status(request):
 @login_required
 @require_POST
 def train(request):
-    try:
-        record = actions.train_classifier(request.user)
-    except NotAllowed as exc:  # the action's own guard; the page has nothing to show to this role
-        raise PermissionDenied(" ".join(exc.messages)) from None
-    if record.kind == "trained":
-        messages.success(
-            request,
-            _("已用 %(n)s 条已分类事项训练新模型（%(k)s 个领域）。")
-            % {"n": record.n_labelled, "k": len(record.labels)},
-        )
-    else:
-        messages.info(
-            request, _("已分类事项不足 %(m)s 条，继续使用各领域关键词。") % {"m": textlib.MIN_LABELLED}
-        )
+    """Queue the retraining for ``anju worker`` (core/jobs.py) and answer at once; the job calls
+    ``train_classifier`` with this user as actor, so its guard applies there too."""
+    request.user.require("triage.train")  # refused at once, before anything is queued
+    jobs.start(retrain_classifier, user=request.user, kind=JobKind.TRIAGE_RETRAIN)
+    messages.info(request, _("重新训练已在后台开始，进度见下方。"))
     return redirect("triage:model")
 
 

@@ -1,0 +1,24 @@
+"""Background jobs of the warning app (run by ``anju worker``; see core/jobs.py)."""
+
+from __future__ import annotations
+
+from django.tasks import task
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from anju.core import jobs
+
+
+@task
+def scan_signals(*, job_id: int, weeks) -> dict:
+    """The signal scan started from the 预警信号 page: the same action, with the starter as actor."""
+    from anju.warning import actions
+
+    starter = jobs.job_of(job_id).started_by
+    jobs.report(job_id, 10, _("正在统计各村各领域每周事项数并评估……"))
+    scan = actions.run_scan(starter, weeks=weeks)
+    return {
+        "message": _("扫描完成：%(n)s 个序列，%(a)s 个报警，用时 %(ms)s 毫秒。")
+        % {"n": scan.series_count, "a": scan.alarm_count, "ms": scan.duration_ms},
+        "url": reverse("warning:signals"),
+    }
