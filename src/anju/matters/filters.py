@@ -24,6 +24,7 @@ from anju.matters.workflow import DEADLINE_STATUSES, OPEN_STATUSES, Status
 
 OPEN = "open"  # pseudo-status: every open status
 OWN_UNIT = "unit"  # the matters the user's own unit is responsible for (the 工作台's unit cards link here)
+LEAD_ME = "me"  # the matters the user leads as 包案领导 (the leader's 工作台 card links here)
 HIGH_AND_ABOVE = "high_up"  # pseudo-level: 较高 or 最高 (the 态势 card "较高及以上风险")
 
 SORTS = {
@@ -86,6 +87,9 @@ class LedgerFilterForm(DateRangeForm):
     mine = forms.ChoiceField(
         label=_("承办单位"), required=False, choices=[("", _("全部")), (OWN_UNIT, _("本单位承办"))]
     )
+    lead = forms.ChoiceField(
+        label=_("包案领导"), required=False, choices=[("", _("全部")), (LEAD_ME, _("我包案的"))]
+    )
     grey_rhino = forms.BooleanField(label=_("仅灰犀牛"), required=False)
     date_from = forms.DateField(
         label=_("登记日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -106,6 +110,8 @@ class LedgerFilterForm(DateRangeForm):
         if cleaned.get("mine") == OWN_UNIT:
             # a user without a unit has no unit's matters: an id no unit has
             cleaned["responsible_unit_id"] = self.user.unit_id or 0
+        if cleaned.get("lead") == LEAD_ME:
+            cleaned["lead_leader_id"] = self.user.pk
         return cleaned
 
 
@@ -153,6 +159,8 @@ def apply_filters(qs: QuerySet, cleaned: dict) -> QuerySet:
         qs = qs.filter(due_soon_q(timezone.localdate()))
     if (unit_id := cleaned.get("responsible_unit_id")) is not None:
         qs = qs.filter(responsible_unit_id=unit_id)
+    if (leader_id := cleaned.get("lead_leader_id")) is not None:
+        qs = qs.filter(lead_leader_id=leader_id)
     if cleaned.get("grey_rhino"):
         qs = qs.filter(grey_rhino=True)
     if start := cleaned.get("date_from"):
