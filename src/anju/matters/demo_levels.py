@@ -65,6 +65,10 @@ def load_levels_demo(now: dt.datetime | None = None) -> str:
             )
     if matter.lead_leader_id is None:
         actions.set_lead_leader(staff, matter, leader=leader, now=now)
+    if matter.grey_rhino and not matter.mitigation_plan.strip():  # 4 × 5: a 灰犀牛 is assigned with a plan
+        actions.set_mitigation_plan(
+            staff, matter, plan="停售同批次食材，排查宴席供货渠道，做好患者救治和家属安抚。", now=now
+        )
     if matter.status == Status.ASSESSED:
         unit = Unit.objects.filter(area=matter.handling_area, kind=UnitKind.DEPARTMENT).order_by("pk").first()
         unit = unit or Unit.objects.filter(area=matter.handling_area).order_by("pk").first()
