@@ -37,7 +37,14 @@ def _matter(world, title, *, unit=None):
         registered_at=timezone.make_aware(dt.datetime(2026, 9, 10, 10)),
     )
     if unit is not None:
-        assign(world.centre_staff, matter, unit=unit, deadline=timezone.localdate() + dt.timedelta(days=15))
+        # 3 × 3 is 较高: the level rules want a 包案领导
+        assign(
+            world.centre_staff,
+            matter,
+            unit=unit,
+            deadline=timezone.localdate() + dt.timedelta(days=15),
+            lead_leader=world.leader,
+        )
     return matter
 
 
