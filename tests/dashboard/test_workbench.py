@@ -148,6 +148,7 @@ def test_leader_sees_supervision_and_risk(ledger):
     assert counts(ledger.leader) == {
         "lead_matters": 1,  # m3
         "lead_overdue": 0,
+        "supervision_unanswered": 0,
         "to_supervise": 2,
         "high_risk": 1,
         "overdue": 1,

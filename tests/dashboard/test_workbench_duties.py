@@ -10,13 +10,14 @@ from django.utils import timezone
 
 from anju.dashboard.workbench import cards_for
 from anju.matters import actions
-from anju.matters.models import Matter, ProgressReport, RootCauseTask
+from anju.matters.models import Matter, ProgressReport, RootCauseTask, SupervisionNote
 from anju.matters.models_coordination import CoHandlingTask, CoordinationRequest
 from anju.reports.models import ProgressReport as ProgressUpdate
 
 WORK_CARDS = {
     "lead_matters",
     "lead_overdue",
+    "supervision_unanswered",
     "progress_due",
     "progress_overdue",
     "unit_progress_due",
@@ -34,7 +35,7 @@ def duties(world):
     """Three matters, written by hand:
 
     ma (东一村), assigned to 东一村村委会, due in 2 days, led by lingdao · mb (东二村) assigned to 东镇派出所,
-    3 days overdue, led by lingdao · mc (西一村) assigned to 西一村村委会, a suggested 黑天鹅 with a 根因分析 task.
+    3 days overdue, led by lingdao, its 督办 unanswered and reported to the leaders · mc (西一村) assigned to 西一村村委会, a suggested 黑天鹅 with a 根因分析 task.
     Progress reports: ma due yesterday and in 5 days, mb due in 3 days, mc filed. 协办: 派出所 open on ma,
     东一村村委会 open on mb, 派出所 done on mc. 协调: 派出所→县中心 pending on mb, 派出所→东一村村委会 pending
     on mb, 东一村村委会→派出所 accepted on ma. 工作进展报送: to the county unread, to the county read, to 东镇
@@ -87,6 +88,9 @@ def duties(world):
         matter=ma, from_unit=w.committee_a1, to_unit=w.police, asked="协调", due=deadline, state="accepted"
     )
     RootCauseTask.objects.create(matter=mc, unit=w.committee_b1, deadline=deadline, created_by=staff)
+    # 督办: on mb unanswered and reported to the leaders; on ma not (yet) reported
+    SupervisionNote.objects.create(matter=mb, by=w.leader, note="三日内报告", escalated_at=timezone.now())
+    SupervisionNote.objects.create(matter=ma, by=w.leader, note="加快办理")
 
     def update(to_area, read):
         ProgressUpdate.objects.create(
@@ -112,7 +116,7 @@ def work_counts(user) -> dict[str, int]:
 
 
 def test_the_leader_sees_the_matters_they_lead(duties):
-    assert work_counts(duties.leader) == {"lead_matters": 2, "lead_overdue": 1}
+    assert work_counts(duties.leader) == {"lead_matters": 2, "lead_overdue": 1, "supervision_unanswered": 1}
     assert work_counts(duties.centre_staff).get("lead_matters") is None  # a leader's card only
 
 

@@ -23,7 +23,14 @@ from anju.core.permissions import may
 from anju.core.roles import Role
 from anju.core.scoping import scoped
 from anju.intake.models import Report, ReportStatus
-from anju.matters.filters import HIGH_AND_ABOVE, LEAD_ME, OWN_UNIT, current_level_q, due_soon_q
+from anju.matters.filters import (
+    HIGH_AND_ABOVE,
+    LEAD_ME,
+    OWN_UNIT,
+    current_level_q,
+    due_soon_q,
+    escalated_supervision_q,
+)
 from anju.matters.models import Matter
 from anju.matters.workflow import DEADLINE_STATUSES, Status
 
@@ -213,6 +220,14 @@ def lead_overdue(user, today: dt.date) -> Card | None:
     return Card("lead_overdue", _("我包案的已超期"), count, url, "bad")
 
 
+def supervision_unanswered(user, today: dt.date) -> Card | None:
+    """督办 to answer: running matters whose 督办 went unanswered and was reported to the leaders."""
+    if user.role != Role.LEADER:
+        return None
+    count = _matters(user).filter(escalated_supervision_q()).count()
+    return Card("supervision_unanswered", _("督办未回应"), count, _ledger(escalated="on"), "bad")
+
+
 def _progress_url(**params) -> str:
     url = reverse("matters:progress_reports")
     return url + "?" + urlencode(params) if params else url
@@ -351,6 +366,7 @@ ROLE_CARDS: dict[str, list[CardFunction]] = {
     Role.LEADER: [
         lead_matters,
         lead_overdue,
+        supervision_unanswered,
         to_supervise,
         high_risk,
         overdue,

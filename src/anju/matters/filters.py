@@ -91,6 +91,7 @@ class LedgerFilterForm(DateRangeForm):
         label=_("包案领导"), required=False, choices=[("", _("全部")), (LEAD_ME, _("我包案的"))]
     )
     grey_rhino = forms.BooleanField(label=_("仅灰犀牛"), required=False)
+    escalated = forms.BooleanField(label=_("督办未回应已报领导"), required=False)
     date_from = forms.DateField(
         label=_("登记日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -121,6 +122,14 @@ def due_soon_q(today: dt.date, days: int | None = None) -> Q:
 
     days = settings.ANJU_DEADLINE_REMINDER_DAYS if days is None else days
     return Q(status__in=DEADLINE_STATUSES, deadline__gte=today, deadline__lte=today + dt.timedelta(days=days))
+
+
+def escalated_supervision_q() -> Q:
+    """Running matters with a 督办 left unanswered and reported to the leaders (``escalate_unanswered``)."""
+    from anju.matters.models import SupervisionNote
+
+    escalated = SupervisionNote.objects.filter(escalated_at__isnull=False).values("matter")
+    return Q(status__in=DEADLINE_STATUSES, pk__in=escalated)
 
 
 def current_level_q(code: str) -> Q:
@@ -163,6 +172,8 @@ def apply_filters(qs: QuerySet, cleaned: dict) -> QuerySet:
         qs = qs.filter(lead_leader_id=leader_id)
     if cleaned.get("grey_rhino"):
         qs = qs.filter(grey_rhino=True)
+    if cleaned.get("escalated"):
+        qs = qs.filter(escalated_supervision_q())
     if start := cleaned.get("date_from"):
         qs = qs.filter(registered_at__gte=local_midnight(start))
     if end := cleaned.get("date_to"):
