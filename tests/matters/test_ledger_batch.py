@@ -19,6 +19,10 @@ def ledger(world, make_matter, advance):
     first = advance(make_matter(title="工地欠薪甲"), "assessed")
     second = advance(make_matter(title="物业纠纷乙"), "assessed")
     resolved = advance(make_matter(title="邻里纠纷丙"), "resolved")
+    # assessed at 3 × 3 (较高): the level rules want a 包案领导 before 交办
+    for matter in (first, second):
+        actions.set_lead_leader(world.centre_staff, matter, leader=world.leader)
+    first, second = (Matter.objects.get(pk=m.pk) for m in (first, second))
     return first, second, resolved
 
 
@@ -79,6 +83,8 @@ def test_batch_set_deadline_and_supervise(world, make_matter, advance):
 def test_batch_assign_guard(world, make_matter, advance):
     """A department officer (and every role without 交办) is refused outright, nothing changed."""
     matter = advance(make_matter(), "assessed")
+    actions.set_lead_leader(world.centre_staff, matter, leader=world.leader)  # 较高: a 包案领导 first
+    matter = Matter.objects.get(pk=matter.pk)
     results = check_guard(
         world,
         {"admin", "centre_staff", "town_staff", "leader"},
