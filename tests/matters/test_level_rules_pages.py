@@ -73,13 +73,16 @@ def test_county_centre_saves_a_new_version_and_bad_input_is_said_next_to_the_fie
 
 def test_a_critical_matter_page_proposes_escalation_and_an_emergency_plan(client, world, make_matter):
     matter = make_matter(area=world.town_a, likelihood=5, consequence=5)
+    # 5 × 5 is also a 灰犀牛: its mitigation plan is written, so 交办 meets the level rules' check
+    actions.set_mitigation_plan(world.centre_staff, matter, plan="先行垫付工资，分期追偿。")
+    matter.refresh_from_db()
     client.force_login(world.town_staff)
     html = client.get(f"/matters/{matter.pk}/").content.decode()
     assert "须由示范县办理" in html or "须由" in html
     assert "建议启动应急预案" in html
     assert "该事项须明确包案领导。" in html
-    # without the emergency app the proposal is plain text
-    assert "启动应急处置" not in html
+    # the emergency app is installed: the proposal links to its new-incident page for this matter
+    assert f'?matter={matter.pk}">启动应急处置</a>' in html
     response = client.post(
         f"/matters/{matter.pk}/act/assign/",
         {
