@@ -12,6 +12,7 @@ from django.utils import timezone
 from anju.dashboard.workbench import cards_for
 from anju.intake import actions as intake_actions
 from anju.matters import actions
+from anju.matters.models import Matter
 
 
 @pytest.fixture
@@ -39,10 +40,20 @@ def ledger(world):
             **kw,
         )
 
-    matter(world.village_a1, "m1")
+    matter(world.village_a1, "m1", now=long_ago)  # still ungraded after ANJU_UNGRADED_HOURS
     matter(world.village_a2, "m2", 2, 2)
     m3 = matter(world.village_a1, "m3", 5, 5)
-    actions.assign(staff, m3, unit=world.committee_a1, deadline=today + dt.timedelta(days=2))
+    # 5 × 5 is a 灰犀牛: assigned only with a mitigation plan
+    Matter.objects.filter(pk=m3.pk).update(mitigation_plan="先行垫付，分期追偿")
+    m3 = Matter.objects.get(pk=m3.pk)
+    actions.assign(
+        staff,
+        m3,
+        unit=world.committee_a1,
+        deadline=today + dt.timedelta(days=2),
+        lead_leader=world.leader,
+        exemption_reason="村委会熟悉情况，县级包案领导督导",
+    )
     m4 = matter(world.grid_a1, "m4", 1, 1, now=long_ago)
     actions.assign(staff, m4, unit=world.committee_a1, deadline=today - dt.timedelta(days=3), now=long_ago)
     actions.start(world.cadre, m4)
@@ -69,6 +80,13 @@ def test_centre_staff_see_the_county_queues(ledger):
         "due_soon": 2,  # m3, m6
         "overdue": 1,  # m4
         "to_supervise": 2,  # m4 overdue, m3 critical
+        "progress_due": 1,  # m3 (最高: a report a day)
+        "progress_overdue": 0,
+        "black_swans": 0,
+        "root_cause": 0,
+        "coordination_requests": 0,
+        "cohandling_tasks": 0,
+        "progress_updates": 0,
         "alerts_to_acknowledge": 0,
         "meeting_tasks": 0,
         "emergency_tasks": 0,
@@ -92,6 +110,9 @@ def test_village_cadre_see_their_units_work(ledger):
         "unit_in_hand": 1,  # m4
         "unit_due_soon": 1,
         "unit_overdue": 1,
+        "cohandling_tasks": 0,
+        "coordination_requests": 0,
+        "unit_progress_due": 1,  # m3 (最高: a report a day from its assignment)
         "to_register": 1,
         "returns_due": 0,
         "alerts_to_acknowledge": 0,
@@ -116,6 +137,10 @@ def test_department_officer_sees_their_units_matters(ledger):
         "unit_to_sign": 1,
         "unit_due_soon": 0,
         "unit_overdue": 0,
+        "cohandling_tasks": 0,
+        "coordination_requests": 0,
+        "unit_progress_due": 0,
+        "returns_due": 0,
         "alerts_to_acknowledge": 0,
         "meeting_tasks": 0,
         "emergency_tasks": 0,
@@ -124,6 +149,9 @@ def test_department_officer_sees_their_units_matters(ledger):
 
 def test_leader_sees_supervision_and_risk(ledger):
     assert counts(ledger.leader) == {
+        "lead_matters": 1,  # m3
+        "lead_overdue": 0,
+        "supervision_unanswered": 0,
         "to_supervise": 2,
         "high_risk": 1,
         "overdue": 1,

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.test import RequestFactory
 from django.test.utils import override_settings
+from django.utils import timezone
 
 from anju.core.models import Area, AreaLevel, AuditEvent, Unit, UnitKind, User
 from anju.core.roles import Role
@@ -231,3 +232,30 @@ def test_the_import_is_audited_and_loading_twice_is_refused(demo):
     assert AuditEvent.objects.filter(action="matter.import").count() >= 30
     with pytest.raises(DemoAlreadyLoaded):
         load_demo(seed=3, years=1, today=TODAY, scale=0.6)
+
+
+def test_the_village_logins_have_notices_waiting(demo):
+    """cun and wangge of 金桥村村委会 get the demo's 交办 notice; wangge also hears that a grid report was not
+    accepted (the other logins get theirs from the reminders and the other apps' demo content)."""
+    from anju.core.models import Notification
+    from anju.demo.notifications import _village_events
+
+    before = {
+        name: Notification.objects.filter(user__username=name, read_at__isnull=True).count()
+        for name in ("cun", "wangge", "zhen")
+    }
+    assert len(_village_events(timezone.now())) == 2
+    kinds = {
+        name: sorted(
+            Notification.objects.filter(user__username=name, read_at__isnull=True).values_list(
+                "kind", flat=True
+            )
+        )
+        for name in ("cun", "wangge")
+    }
+    assert kinds["cun"].count("matters.assigned") >= 1
+    assert "intake.rejected" in kinds["wangge"] and "matters.assigned" in kinds["wangge"]
+    assert len(kinds["cun"]) == before["cun"] + 1
+    assert len(kinds["wangge"]) == before["wangge"] + 2
+    # the town centre acted: it is not told of its own actions
+    assert Notification.objects.filter(user__username="zhen", read_at__isnull=True).count() == before["zhen"]

@@ -183,6 +183,19 @@ def test_public_status_of_a_received_and_a_rejected_report(world, report):
     assert actions.public_status(report.receipt_code)["reject_reason"] == "请向劳动监察大队反映"
 
 
+def test_a_grid_worker_hears_that_their_report_was_not_accepted(world):
+    from anju.core.models import Notification
+
+    grid_report = actions.submit_report(
+        world.grid_worker, **report_kwargs(world, channel="grid", area=world.grid_a1)
+    )
+    actions.reject_report(world.town_staff, grid_report, "属供电所日常报修事项")
+    notices = Notification.objects.filter(user=world.grid_worker, kind="intake.rejected")
+    assert [n.body for n in notices] == ["属供电所日常报修事项"]
+    assert notices[0].link == f"/intake/{grid_report.pk}/"
+    assert not Notification.objects.filter(user=world.town_staff, kind="intake.rejected").exists()
+
+
 def test_public_status_area_stops_at_village_level(world):
     grid_report = actions.submit_report(
         world.grid_worker, **report_kwargs(world, channel="grid", area=world.grid_a1)

@@ -19,6 +19,10 @@ def ledger(world, make_matter, advance):
     first = advance(make_matter(title="工地欠薪甲"), "assessed")
     second = advance(make_matter(title="物业纠纷乙"), "assessed")
     resolved = advance(make_matter(title="邻里纠纷丙"), "resolved")
+    # assessed at 3 × 3 (较高): the level rules want a 包案领导 before 交办
+    for matter in (first, second):
+        actions.set_lead_leader(world.centre_staff, matter, leader=world.leader)
+    first, second = (Matter.objects.get(pk=m.pk) for m in (first, second))
     return first, second, resolved
 
 
@@ -88,6 +92,8 @@ def test_batch_set_deadline_and_supervise(world, make_matter, advance):
 def test_batch_assign_guard(world, make_matter, advance):
     """A department officer (and every role without 交办) is refused outright, nothing changed."""
     matter = advance(make_matter(), "assessed")
+    actions.set_lead_leader(world.centre_staff, matter, leader=world.leader)  # 较高: a 包案领导 first
+    matter = Matter.objects.get(pk=matter.pk)
     results = check_guard(
         world,
         {"admin", "centre_staff", "town_staff", "leader"},
@@ -183,11 +189,13 @@ def test_export_selected_rows(client, world, ledger):
 
 
 @pytest.mark.django_db
-def test_batch_assign_without_a_lead_leader_refuses_the_matters_that_need_one(world, ledger):
-    first, second, _resolved = ledger  # 3 × 3: 较高, whose level rule asks for a 包案领导
-    results = actions.batch_assign(
-        world.centre_staff, [first, second], unit=world.police, deadline=_in_ten_days()
+def test_batch_assign_without_a_lead_leader_refuses_the_matters_that_need_one(world, make_matter, advance):
+    matter = advance(make_matter(title="欠薪丁"), "assessed")  # 3 × 3: 较高, whose rule asks for a 包案领导
+    [result] = actions.batch_assign(world.centre_staff, [matter], unit=world.police, deadline=_in_ten_days())
+    assert not result.ok and "包案领导" in result.message
+    assert Matter.objects.get(pk=matter.pk).status == "assessed"  # unchanged
+    # positive control: with a leader named, the same batch runs
+    [result] = actions.batch_assign(
+        world.centre_staff, [matter], unit=world.police, deadline=_in_ten_days(), lead_leader=world.leader
     )
-    assert [r.ok for r in results] == [False, False]
-    assert "包案领导" in results[0].message
-    assert Matter.objects.get(pk=first.pk).status == "assessed"  # unchanged
+    assert result.ok and Matter.objects.get(pk=matter.pk).lead_leader == world.leader

@@ -16,13 +16,21 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from anju.core.permissions import may
 from anju.core.roles import Role
 from anju.core.scoping import scoped
 from anju.intake.models import Report, ReportStatus
-from anju.matters.filters import HIGH_AND_ABOVE, OWN_UNIT, current_level_q, due_soon_q
+from anju.matters.filters import (
+    HIGH_AND_ABOVE,
+    LEAD_ME,
+    OWN_UNIT,
+    current_level_q,
+    due_soon_q,
+    escalated_supervision_q,
+)
 from anju.matters.models import Matter
 from anju.matters.workflow import DEADLINE_STATUSES, Status
 
@@ -58,19 +66,14 @@ def reports_to_register(user, today: dt.date) -> Card | None:
 
 
 def ungraded_matters(user, today: dt.date) -> Card | None:
-    """待研判: registered, not yet graded. Seam: when ``matters.queues.ungraded`` exists (the regrade work),
-    its queue is counted instead; the link stays the ledger's 登记 status."""
+    """待定级: open matters still without a level ``ANJU_UNGRADED_HOURS`` after registration
+    (``matters.queues.ungraded``); the link opens that queue."""
+    from anju.matters.queues import ungraded
+
     if not may(user, "matter.assess"):
         return None
-    try:
-        from anju.matters import queues  # type: ignore[attr-defined]
-
-        ungraded = queues.ungraded
-    except (ImportError, AttributeError):
-        count = _matters(user).filter(status=Status.REGISTERED).count()
-    else:
-        count = len(ungraded(user, timezone.now()))
-    return Card("to_grade", _("待研判"), count, _ledger(status=Status.REGISTERED))
+    count = ungraded(user, timezone.now()).count()
+    return Card("to_grade", _("待研判"), count, reverse("matters:ungraded"))
 
 
 def matters_to_assign(user, today: dt.date) -> Card | None:
@@ -191,13 +194,126 @@ def meeting_tasks(user, today: dt.date) -> Card | None:
 
 
 def returns_due(user, today: dt.date) -> Card | None:
-    """排查报表 the user's area has still to file in open rounds."""
-    from anju.screening.queries import pending_for
+    """排查报表 the user (their area, or a department officer's unit) has still to file in open rounds; the
+    screening page lists the same returns first."""
+    from anju.screening.queries import returns_due_count
 
     if not may(user, "screening.file"):
         return None
-    count = pending_for(user).count()
-    return Card("returns_due", _("待报排查报表"), count, reverse("screening:index"))
+    return Card("returns_due", _("待报排查报表"), returns_due_count(user), reverse("screening:index"))
+
+
+# --- 包案 and progress reports (level rules) ------------------------------------------------------------------
+def lead_matters(user, today: dt.date) -> Card | None:
+    """包案: the open matters the user leads as 包案领导."""
+    if user.role != Role.LEADER:
+        return None
+    count = _matters(user).open().filter(lead_leader=user).count()
+    return Card("lead_matters", _("我包案的在办事项"), count, _ledger(lead=LEAD_ME, status="open"))
+
+
+def lead_overdue(user, today: dt.date) -> Card | None:
+    if user.role != Role.LEADER:
+        return None
+    count = _matters(user).overdue(today).filter(lead_leader=user).count()
+    url = _ledger(lead=LEAD_ME, overdue="on", sort="deadline")
+    return Card("lead_overdue", _("我包案的已超期"), count, url, "bad")
+
+
+def supervision_unanswered(user, today: dt.date) -> Card | None:
+    """督办 to answer: running matters whose 督办 went unanswered and was reported to the leaders."""
+    if user.role != Role.LEADER:
+        return None
+    count = _matters(user).filter(escalated_supervision_q()).count()
+    return Card("supervision_unanswered", _("督办未回应"), count, _ledger(escalated="on"), "bad")
+
+
+def _progress_url(**params) -> str:
+    url = reverse("matters:progress_reports")
+    return url + "?" + urlencode(params) if params else url
+
+
+def progress_reports_due(user, today: dt.date) -> Card | None:
+    """进展报告 not yet filed for the running matters in the user's scope (the 进展报告 page)."""
+    from anju.matters.queues import progress_reports_due as due
+
+    if not may(user, "matter.view"):
+        return None
+    return Card("progress_due", _("应报进展报告"), due(user).count(), _progress_url())
+
+
+def progress_reports_overdue(user, today: dt.date) -> Card | None:
+    from anju.matters.queues import progress_reports_due as due
+
+    if not may(user, "matter.view"):
+        return None
+    count = due(user, overdue_on=today).count()
+    return Card("progress_overdue", _("逾期进展报告"), count, _progress_url(overdue="on"), "bad")
+
+
+def unit_progress_reports_due(user, today: dt.date) -> Card | None:
+    """进展报告 due for the matters the user's unit is responsible for."""
+    from anju.matters.queues import progress_reports_due as due
+
+    if user.unit_id is None or not may(user, "matter.view"):
+        return None
+    count = due(user, own_unit=True).count()
+    return Card("unit_progress_due", _("本单位应报进展报告"), count, _progress_url(mine=OWN_UNIT))
+
+
+# --- 黑天鹅 and 根因分析 --------------------------------------------------------------------------------------
+def black_swans_to_review(user, today: dt.date) -> Card | None:
+    from anju.matters.queues import black_swan_review
+
+    if not may(user, "matter.flag"):
+        return None
+    count = black_swan_review(user).count()
+    return Card("black_swans", _("黑天鹅待研判"), count, reverse("matters:black_swans"), "warn")
+
+
+def root_cause_tasks_open(user, today: dt.date) -> Card | None:
+    from anju.matters.queues import root_cause_tasks
+
+    if not may(user, "matter.view"):
+        return None
+    count = root_cause_tasks(user).count()
+    return Card("root_cause", _("根因分析任务"), count, reverse("matters:root_cause"))
+
+
+# --- 协办 and 协调请求 addressed to the user's unit ------------------------------------------------------------
+def _coordination_url(box: str) -> str:
+    return reverse("matters:coordination") + "?" + urlencode({"box": box, "waiting": "on"})
+
+
+def coordination_requests_to_answer(user, today: dt.date) -> Card | None:
+    """协调请求 addressed to the user's unit and not answered yet."""
+    from anju.matters.coordination import waiting_for
+
+    if user.unit_id is None:
+        return None
+    count = waiting_for(user)["requests"]
+    return Card("coordination_requests", _("待答复协调请求"), count, _coordination_url("received"), "warn")
+
+
+def cohandling_tasks_open(user, today: dt.date) -> Card | None:
+    """协办 tasks of the user's unit still open."""
+    from anju.matters.coordination import waiting_for
+
+    if user.unit_id is None:
+        return None
+    count = waiting_for(user)["tasks"]
+    return Card("cohandling_tasks", _("本单位协办任务"), count, _coordination_url("tasks"))
+
+
+# --- 工作进展报送 ----------------------------------------------------------------------------------------------
+def progress_updates_unread(user, today: dt.date) -> Card | None:
+    """工作进展报送 addressed to the user's own area and not read yet. The reports app is a sibling layer of
+    this one (neither imports the other), so its query is named by string, as urls.py names apps."""
+    unread_progress_count = import_string("anju.reports.queries.unread_progress_count")
+    if not may(user, "progress.read") or user.area_id is None:
+        return None
+    url = reverse("reports:progress_index") + "?" + urlencode({"show": "to_me"})
+    return Card("progress_updates", _("待阅工作进展"), unread_progress_count(user), url)
 
 
 def emergency_tasks(user, today: dt.date) -> Card | None:
@@ -222,6 +338,13 @@ CENTRE_CARDS: list[CardFunction] = [
     due_soon,
     overdue,
     to_supervise,
+    progress_reports_due,
+    progress_reports_overdue,
+    black_swans_to_review,
+    root_cause_tasks_open,
+    coordination_requests_to_answer,
+    cohandling_tasks_open,
+    progress_updates_unread,
     alerts_to_acknowledge,
     meeting_tasks,
 ]
@@ -233,6 +356,9 @@ ROLE_CARDS: dict[str, list[CardFunction]] = {
         unit_in_hand,
         unit_due_soon,
         unit_overdue,
+        cohandling_tasks_open,
+        coordination_requests_to_answer,
+        unit_progress_reports_due,
         reports_to_register,
         returns_due,
         alerts_to_acknowledge,
@@ -243,11 +369,23 @@ ROLE_CARDS: dict[str, list[CardFunction]] = {
         unit_to_sign,
         unit_due_soon,
         unit_overdue,
+        cohandling_tasks_open,
+        coordination_requests_to_answer,
+        unit_progress_reports_due,
+        returns_due,
         alerts_to_acknowledge,
         meeting_tasks,
     ],
-    # Seam: the leader's 包案 matters join here once matters carry a 包案 leader.
-    Role.LEADER: [to_supervise, high_risk, overdue, current_alerts, alerts_to_acknowledge],
+    Role.LEADER: [
+        lead_matters,
+        lead_overdue,
+        supervision_unanswered,
+        to_supervise,
+        high_risk,
+        overdue,
+        current_alerts,
+        alerts_to_acknowledge,
+    ],
     Role.AUDITOR: [],
 }
 

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,6 +30,7 @@ from anju.core.concurrency import lock_checked
 from anju.core.crypto import protect_text
 from anju.core.errors import WorkflowError
 from anju.core.models import AreaLevel
+from anju.core.notifications import notify
 from anju.core.permissions import may, require
 from anju.core.textsafety import INVISIBLE_MESSAGE, has_invisible
 from anju.intake import receipts, triaging
@@ -517,7 +519,23 @@ def reject_report(actor, report: Report, reason: str, *, version: int | None = N
     report.save(update_fields=["reject_reason", "status"])
     old, new = audit.changed(before, audit.snapshot(report, AUDITED_FIELDS))
     audit.record(actor, "report.reject", report, before=old, after=new, note=reason, area=report.area)
+    _tell_submitter_rejected(actor, report)
     return report
+
+
+def _tell_submitter_rejected(actor, report: Report) -> None:
+    """The staff member who entered the report (a grid worker's 上报) hears that it was not accepted, and why."""
+    submitter = report.created_by
+    if submitter is None or not submitter.is_active or submitter.pk == actor.pk:
+        return
+    notify(
+        submitter,
+        kind="intake.rejected",
+        title=_("诉求不予受理：%(title)s") % {"title": report.title or report.receipt_code},
+        body=report.reject_reason,
+        link=reverse("intake:detail", args=[report.pk]),
+        key=f"intake.rejected:{report.pk}",
+    )
 
 
 def relink_reports(actor, from_matter: Matter, to_matter: Matter) -> int:

@@ -65,13 +65,13 @@ def load_levels_demo(now: dt.datetime | None = None) -> str:
             )
     if matter.lead_leader_id is None:
         actions.set_lead_leader(staff, matter, leader=leader, now=now)
+    if matter.grey_rhino and not matter.mitigation_plan.strip():  # 4 × 5: a 灰犀牛 is assigned with a plan
+        actions.set_mitigation_plan(
+            staff, matter, plan="停售同批次食材，排查宴席供货渠道，做好患者救治和家属安抚。", now=now
+        )
     if matter.status == Status.ASSESSED:
         unit = Unit.objects.filter(area=matter.handling_area, kind=UnitKind.DEPARTMENT).order_by("pk").first()
         unit = unit or Unit.objects.filter(area=matter.handling_area).order_by("pk").first()
-        if matter.grey_rhino and not matter.mitigation_plan:  # the 灰犀牛 rule: a plan before 交办
-            actions.set_mitigation_plan(
-                staff, matter, plan="分组救治、封存可疑食品、排查同批次供餐单位，每日通报。", now=now
-            )
         actions.assign(staff, matter, unit=unit, note="县卫健、市场监管联合调查处置", now=now)
     actions.supervise(leader, matter, note="主要领导督办：当日报告救治和调查进展，做好家属安抚。", now=now)
     # 2. a 包案领导 on every open 较高/最高 matter

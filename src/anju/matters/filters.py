@@ -24,6 +24,7 @@ from anju.matters.workflow import DEADLINE_STATUSES, OPEN_STATUSES, Status
 
 OPEN = "open"  # pseudo-status: every open status
 OWN_UNIT = "unit"  # the matters the user's own unit is responsible for (the 工作台's unit cards link here)
+LEAD_ME = "me"  # the matters the user leads as 包案领导 (the leader's 工作台 card links here)
 HIGH_AND_ABOVE = "high_up"  # pseudo-level: 较高 or 最高 (the 态势 card "较高及以上风险")
 
 SORTS = {
@@ -86,7 +87,11 @@ class LedgerFilterForm(DateRangeForm):
     mine = forms.ChoiceField(
         label=_("承办单位"), required=False, choices=[("", _("全部")), (OWN_UNIT, _("本单位承办"))]
     )
+    lead = forms.ChoiceField(
+        label=_("包案领导"), required=False, choices=[("", _("全部")), (LEAD_ME, _("我包案的"))]
+    )
     grey_rhino = forms.BooleanField(label=_("仅灰犀牛"), required=False)
+    escalated = forms.BooleanField(label=_("督办未回应已报领导"), required=False)
     date_from = forms.DateField(
         label=_("登记日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -106,6 +111,8 @@ class LedgerFilterForm(DateRangeForm):
         if cleaned.get("mine") == OWN_UNIT:
             # a user without a unit has no unit's matters: an id no unit has
             cleaned["responsible_unit_id"] = self.user.unit_id or 0
+        if cleaned.get("lead") == LEAD_ME:
+            cleaned["lead_leader_id"] = self.user.pk
         return cleaned
 
 
@@ -115,6 +122,14 @@ def due_soon_q(today: dt.date, days: int | None = None) -> Q:
 
     days = settings.ANJU_DEADLINE_REMINDER_DAYS if days is None else days
     return Q(status__in=DEADLINE_STATUSES, deadline__gte=today, deadline__lte=today + dt.timedelta(days=days))
+
+
+def escalated_supervision_q() -> Q:
+    """Running matters with a 督办 left unanswered and reported to the leaders (``escalate_unanswered``)."""
+    from anju.matters.models import SupervisionNote
+
+    escalated = SupervisionNote.objects.filter(escalated_at__isnull=False).values("matter")
+    return Q(status__in=DEADLINE_STATUSES, pk__in=escalated)
 
 
 def current_level_q(code: str) -> Q:
@@ -153,8 +168,12 @@ def apply_filters(qs: QuerySet, cleaned: dict) -> QuerySet:
         qs = qs.filter(due_soon_q(timezone.localdate()))
     if (unit_id := cleaned.get("responsible_unit_id")) is not None:
         qs = qs.filter(responsible_unit_id=unit_id)
+    if (leader_id := cleaned.get("lead_leader_id")) is not None:
+        qs = qs.filter(lead_leader_id=leader_id)
     if cleaned.get("grey_rhino"):
         qs = qs.filter(grey_rhino=True)
+    if cleaned.get("escalated"):
+        qs = qs.filter(escalated_supervision_q())
     if start := cleaned.get("date_from"):
         qs = qs.filter(registered_at__gte=local_midnight(start))
     if end := cleaned.get("date_to"):

@@ -113,3 +113,4 @@ class AccountabilityForm(VersionedForm):
         self.fields["unit"].queryset = (
             scoped(user, Unit) | Unit.objects.filter(pk__in=[pk for pk in involved if pk])
         ).distinct()
+        pickerise(self)

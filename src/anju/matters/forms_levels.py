@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from anju.core.models import AreaLevel, User
+from anju.core.pickers import pickerise
 from anju.core.roles import Role
 from anju.core.textsafety import MAX_NOTE_CHARS, MAX_TEXT_CHARS
 from anju.matters.level_rules import (
@@ -78,6 +79,7 @@ class LeadLeaderForm(forms.Form):
         if matter.lead_leader_id:
             self.fields["leader"].initial = matter.lead_leader_id
         self.order_fields(["leader", "note"])
+        pickerise(self)
 
 
 class ProgressReportForm(forms.Form):

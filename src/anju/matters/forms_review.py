@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anju.core.models import Area, Domain, Unit
 from anju.core.params import MAX_INT
+from anju.core.pickers import pickerise
 from anju.core.scoping import scoped
 from anju.core.textsafety import MAX_NOTE_CHARS, MAX_TEXT_CHARS
 from anju.matters.filters import AreaChoiceField
@@ -60,6 +61,7 @@ class CorrectFactsForm(forms.Form):
         }
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = scoped(user, Area).order_by("path")
+        pickerise(self, "area")
 
 
 class BlackSwanConfirmForm(forms.Form):
@@ -74,6 +76,7 @@ class BlackSwanConfirmForm(forms.Form):
         kwargs["initial"].setdefault("deadline", timezone.localdate() + dt.timedelta(days=ROOT_CAUSE_DAYS))
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = scoped(user, Unit).select_related("area")
+        pickerise(self)
 
 
 class BlackSwanDismissForm(forms.Form):

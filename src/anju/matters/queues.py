@@ -13,8 +13,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from anju.core.scoping import is_unit_scoped, scoped
-from anju.matters.models import Matter, RootCauseTask
-from anju.matters.workflow import OPEN_STATUSES
+from anju.matters.models import Matter, ProgressReport, RootCauseTask
+from anju.matters.workflow import DEADLINE_STATUSES, OPEN_STATUSES
 
 
 def ungraded_hours() -> int:
@@ -68,3 +68,16 @@ def root_cause_tasks(user, *, done: bool = False) -> QuerySet:
     if done:
         return qs.filter(completed_at__isnull=False).order_by("-completed_at", "-id")
     return qs.filter(completed_at__isnull=True).order_by("deadline", "id")
+
+
+def progress_reports_due(user, *, own_unit: bool = False, overdue_on: dt.date | None = None) -> QuerySet:
+    """进展报告 not yet filed for running matters the user sees, earliest due first. ``own_unit``: only the
+    matters the user's unit is responsible for (none without a unit); ``overdue_on``: only those due before
+    that day. The 进展报告 page and the 工作台's cards count the same list."""
+    visible = scoped(user, Matter).filter(status__in=DEADLINE_STATUSES)
+    if own_unit:
+        visible = visible.filter(responsible_unit_id=user.unit_id or 0)
+    due = ProgressReport.objects.filter(filed_at__isnull=True, matter__in=visible)
+    if overdue_on is not None:
+        due = due.filter(due_on__lt=overdue_on)
+    return due.order_by("due_on", "id")

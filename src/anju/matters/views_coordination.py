@@ -32,6 +32,7 @@ from anju.matters.models_coordination import (
     CoordinationRequest,
     DutyFailure,
     RequestState,
+    TaskState,
 )
 from anju.matters.panels_coordination import may_answer_for
 from anju.matters.views import _attach_errors, _detail_context, _matter_or_404, _safe_next
@@ -206,7 +207,12 @@ def coordination(request):
         "open_tasks": waiting["tasks"],
         "overdue_tasks": waiting["overdue_tasks"],
     }
-    page = Paginator(lists[box], settings.ANJU_PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = lists[box]
+    # ?waiting=on (the 工作台's cards): only what still waits — pending requests, open tasks
+    waiting_only = request.GET.get("waiting") == "on"
+    if waiting_only:
+        shown = shown.filter(state=TaskState.OPEN if box == "tasks" else RequestState.PENDING)
+    page = Paginator(shown, settings.ANJU_PAGE_SIZE).get_page(request.GET.get("page"))
     if box == "tasks":
         for task in page:
             task.complete_form = (
@@ -219,7 +225,13 @@ def coordination(request):
     return render(
         request,
         "matters/coordination.html",
-        {"box": box, "page": page, "counts": counts, "has_unit": user.unit_id is not None},
+        {
+            "box": box,
+            "page": page,
+            "counts": counts,
+            "has_unit": user.unit_id is not None,
+            "waiting_only": waiting_only,
+        },
     )
 
 

@@ -16,8 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from anju.core.errors import Conflict, http_status
 from anju.core.permissions import may
-from anju.core.scoping import in_scope, scoped
+from anju.core.scoping import in_scope
 from anju.matters import actions
+from anju.matters.filters import OWN_UNIT
 from anju.matters.forms_levels import LevelRulesForm
 from anju.matters.level_rules import (
     county_of,
@@ -27,9 +28,9 @@ from anju.matters.level_rules import (
     rule_for,
     rules_for,
 )
-from anju.matters.models import LevelRuleSet, Matter, MatterKind, ProgressReport
+from anju.matters.models import LevelRuleSet, Matter, MatterKind
+from anju.matters.queues import progress_reports_due
 from anju.matters.risk import current_matrix
-from anju.matters.workflow import DEADLINE_STATUSES
 
 
 def emergency_url() -> str:
@@ -141,17 +142,23 @@ def progress_reports(request):
     """进展报告: the reports due (overdue first) of running matters in the user's scope."""
     request.user.require("matter.view")
     today = timezone.localdate()
-    visible = scoped(request.user, Matter).filter(status__in=DEADLINE_STATUSES)
-    due = (
-        ProgressReport.objects.filter(filed_at__isnull=True, matter__in=visible)
-        .select_related("matter", "matter__responsible_unit", "matter__lead_leader")
-        .order_by("due_on", "id")
-    )
+    # the 工作台's cards link here with ?mine=unit (the user's unit's matters) and ?overdue=on
+    own_unit = request.GET.get("mine") == OWN_UNIT
+    overdue_only = request.GET.get("overdue") == "on"
+    due = progress_reports_due(
+        request.user, own_unit=own_unit, overdue_on=today if overdue_only else None
+    ).select_related("matter", "matter__responsible_unit", "matter__lead_leader")
     page = Paginator(due, settings.ANJU_PAGE_SIZE).get_page(request.GET.get("page"))
     for report in page:
         report.days_late = (today - report.due_on).days
     return render(
         request,
         "matters/progress_reports.html",
-        {"page": page, "overdue_count": due.filter(due_on__lt=today).count(), "today": today},
+        {
+            "page": page,
+            "overdue_count": due.filter(due_on__lt=today).count(),
+            "today": today,
+            "own_unit": own_unit,
+            "overdue_only": overdue_only,
+        },
     )

@@ -33,8 +33,14 @@ def addressed_to(user, queryset=None) -> QuerySet:
     return visible_progress(user, queryset).filter(to_area__path__startswith=user.area.path)
 
 
+def unread_progress(user, queryset=None) -> QuerySet:
+    """Unread progress reports addressed to the user's own area (not those below it): the home page's count,
+    and the list ``?show=to_me`` opens."""
+    if not may(user, "progress.read") or user.area_id is None:
+        return ProgressReport.objects.none()
+    return visible_progress(user, queryset).filter(to_area=user.area, read_at__isnull=True)
+
+
 def unread_progress_count(user) -> int:
     """Unread progress reports addressed to the user's area (for the home page)."""
-    if not may(user, "progress.read") or user.area_id is None:
-        return 0
-    return visible_progress(user).filter(to_area=user.area, read_at__isnull=True).count()
+    return unread_progress(user).count()

@@ -20,7 +20,7 @@ from anju.core.uploads import upload_response
 from anju.reports import actions
 from anju.reports.forms import ProgressForm
 from anju.reports.models import ProgressReport
-from anju.reports.queries import addressed_to, visible_progress
+from anju.reports.queries import addressed_to, unread_progress, visible_progress
 
 RELATED = ("area", "unit", "to_area", "submitted_by", "read_by")
 
@@ -38,6 +38,8 @@ def progress_index(request):
     reports = visible_progress(user).select_related(*RELATED)
     if show == "unread":
         reports = addressed_to(user, reports).filter(read_at__isnull=True)
+    elif show == "to_me":
+        reports = unread_progress(user, reports)
     elif show == "mine":
         reports = reports.filter(submitted_by=user)
     page = Paginator(reports, 25).get_page(request.GET.get("page"))
