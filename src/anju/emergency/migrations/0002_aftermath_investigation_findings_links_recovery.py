@@ -8,122 +8,285 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0011_notification_delivery'),
-        ('emergency', '0001_emergency_plans_drills_resources_incidents'),
-        ('matters', '0008_level_rules_lead_leader_progress_reports'),
+        ("core", "0011_notification_delivery"),
+        ("emergency", "0001_emergency_plans_drills_resources_incidents"),
+        ("matters", "0008_level_rules_lead_leader_progress_reports"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='emergencytask',
-            name='verified_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='验收时间'),
+            model_name="emergencytask",
+            name="verified_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="验收时间"),
         ),
         migrations.AddField(
-            model_name='emergencytask',
-            name='verified_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="emergencytask",
+            name="verified_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='emergencytask',
-            name='verify_note',
-            field=models.TextField(blank=True, verbose_name='验收意见'),
+            model_name="emergencytask",
+            name="verify_note",
+            field=models.TextField(blank=True, verbose_name="验收意见"),
         ),
         migrations.CreateModel(
-            name='Investigation',
+            name="Investigation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='版本')),
-                ('cause_category', models.CharField(max_length=50, verbose_name='原因类别')),
-                ('findings', models.TextField(verbose_name='调查结论')),
-                ('findings_original', anju.core.crypto.EncryptedTextField(blank=True, editable=False)),
-                ('concluded_at', models.DateField(verbose_name='调查完成日期')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('incident', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='investigation', to='emergency.incident')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False, verbose_name="版本")),
+                ("cause_category", models.CharField(max_length=50, verbose_name="原因类别")),
+                ("findings", models.TextField(verbose_name="调查结论")),
+                ("findings_original", anju.core.crypto.EncryptedTextField(blank=True, editable=False)),
+                ("concluded_at", models.DateField(verbose_name="调查完成日期")),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "incident",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="investigation",
+                        to="emergency.incident",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '原因调查',
-                'verbose_name_plural': '原因调查',
+                "verbose_name": "原因调查",
+                "verbose_name_plural": "原因调查",
             },
         ),
         migrations.CreateModel(
-            name='ProblemFinding',
+            name="ProblemFinding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('duty', models.CharField(max_length=200, verbose_name='涉及职责')),
-                ('finding', models.TextField(verbose_name='查明的问题')),
-                ('finding_original', anju.core.crypto.EncryptedTextField(blank=True, editable=False)),
-                ('decision', models.TextField(verbose_name='处理决定')),
-                ('decision_original', anju.core.crypto.EncryptedTextField(blank=True, editable=False)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='problems', to='emergency.incident')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.unit', verbose_name='责任单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("duty", models.CharField(max_length=200, verbose_name="涉及职责")),
+                ("finding", models.TextField(verbose_name="查明的问题")),
+                ("finding_original", anju.core.crypto.EncryptedTextField(blank=True, editable=False)),
+                ("decision", models.TextField(verbose_name="处理决定")),
+                ("decision_original", anju.core.crypto.EncryptedTextField(blank=True, editable=False)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="problems",
+                        to="emergency.incident",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.unit",
+                        verbose_name="责任单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '问题查处',
-                'verbose_name_plural': '问题查处',
-                'ordering': ['created_at', 'pk'],
+                "verbose_name": "问题查处",
+                "verbose_name_plural": "问题查处",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='PlanRevisionLink',
+            name="PlanRevisionLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(max_length=300, verbose_name='修订理由')),
-                ('linked_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='plan_revisions', to='emergency.incident')),
-                ('linked_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='incident_revisions', to='emergency.plan')),
-                ('version', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='emergency.planversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.CharField(max_length=300, verbose_name="修订理由")),
+                ("linked_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="plan_revisions",
+                        to="emergency.incident",
+                    ),
+                ),
+                (
+                    "linked_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="incident_revisions",
+                        to="emergency.plan",
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="emergency.planversion",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '举一反三预案修订',
-                'verbose_name_plural': '举一反三预案修订',
-                'ordering': ['linked_at', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('incident', 'plan'), name='emergency_plan_revision_once')],
+                "verbose_name": "举一反三预案修订",
+                "verbose_name_plural": "举一反三预案修订",
+                "ordering": ["linked_at", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("incident", "plan"), name="emergency_plan_revision_once")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Recovery',
+            name="Recovery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('compensation', '补偿'), ('relief', '救助'), ('reconstruction', '恢复重建'), ('other', '其他')], max_length=20, verbose_name='类型')),
-                ('item', models.CharField(max_length=300, verbose_name='内容')),
-                ('recipients', models.CharField(max_length=100, verbose_name='对象类别')),
-                ('recipient_count', models.PositiveIntegerField(default=0, verbose_name='对象数量')),
-                ('amount', models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name='金额（元）')),
-                ('date', models.DateField(verbose_name='日期')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recoveries', to='emergency.incident')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("compensation", "补偿"),
+                            ("relief", "救助"),
+                            ("reconstruction", "恢复重建"),
+                            ("other", "其他"),
+                        ],
+                        max_length=20,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("item", models.CharField(max_length=300, verbose_name="内容")),
+                ("recipients", models.CharField(max_length=100, verbose_name="对象类别")),
+                ("recipient_count", models.PositiveIntegerField(default=0, verbose_name="对象数量")),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2, default=0, max_digits=14, verbose_name="金额（元）"
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="日期")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="recoveries",
+                        to="emergency.incident",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '善后恢复',
-                'verbose_name_plural': '善后恢复',
-                'ordering': ['date', 'pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='emergency_recovery_amount')],
+                "verbose_name": "善后恢复",
+                "verbose_name_plural": "善后恢复",
+                "ordering": ["date", "pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("amount__gte", 0)), name="emergency_recovery_amount"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RelatedMatter',
+            name="RelatedMatter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='关联说明')),
-                ('linked_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='related_matters', to='emergency.incident')),
-                ('linked_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('matter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='related_incidents', to='matters.matter')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="关联说明")),
+                ("linked_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="related_matters",
+                        to="emergency.incident",
+                    ),
+                ),
+                (
+                    "linked_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "matter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="related_incidents",
+                        to="matters.matter",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '举一反三关联事项',
-                'verbose_name_plural': '举一反三关联事项',
-                'ordering': ['linked_at', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('incident', 'matter'), name='emergency_related_matter_once')],
+                "verbose_name": "举一反三关联事项",
+                "verbose_name_plural": "举一反三关联事项",
+                "ordering": ["linked_at", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("incident", "matter"), name="emergency_related_matter_once"
+                    )
+                ],
             },
         ),
     ]
