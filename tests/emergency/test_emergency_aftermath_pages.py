@@ -120,6 +120,9 @@ def _filled(world, incident):
 def test_the_closing_report_follows_the_outline_as_an_office_document(client, world, ended):
     _filled(world, ended)
     client.force_login(world.town_staff)
+    page = client.get(f"/emergency/incidents/{ended.pk}/aftermath/").content.decode()
+    for shown in ("管理责任", "东镇派出所", "聚餐备案", "已验收", "住院患者", "15000.00"):
+        assert shown in page, shown
     docx = client.get(f"/emergency/incidents/{ended.pk}/closing.docx")
     assert docx.status_code == 200
     assert download_names(docx)[0].startswith("关于“东一村聚餐食物中毒”的总结报告")
