@@ -205,12 +205,14 @@ def mark_plan_for_revision(actor, incident: Incident, plan, *, reason, now=None)
     has none; an unpublished revision already open is linked instead."""
     now = now or timezone.now()
     require(actor, "emergency.incident", incident)
+    if plan is None:
+        raise ValidationError({"plan": _("请选择需修订的预案。")})
     require(actor, "emergency.plan", plan)
     lock_checked(incident)
     _ended(incident)
     errors = {}
     reason = _required(errors, "reason", reason, _("请填写修订理由。"))
-    if plan is not None and incident.plan_revisions.filter(plan=plan).exists():
+    if incident.plan_revisions.filter(plan=plan).exists():
         errors["plan"] = _("该预案已标记修订。")
     if errors:
         raise ValidationError(errors)
@@ -265,7 +267,11 @@ def add_recovery(
         errors["kind"] = _("请选择类型。")
     item = _required(errors, "item", item, _("请填写内容。"))
     recipients = _required(errors, "recipients", recipients, _("请填写对象类别（如受影响农户），不填姓名。"))
-    if recipient_count is None or int(recipient_count) < 0:
+    try:
+        recipient_count = int(recipient_count or 0)
+    except (TypeError, ValueError):
+        recipient_count = -1
+    if recipient_count < 0:
         errors["recipient_count"] = _("对象数量不能为负数。")
     amount = _amount(errors, amount)
     date = date or timezone.localdate(now)
@@ -278,7 +284,7 @@ def add_recovery(
         kind=kind,
         item=mask_personal_text(item, name_titles=False)[:300],
         recipients=mask_personal_text(recipients, name_titles=False)[:100],
-        recipient_count=int(recipient_count or 0),
+        recipient_count=recipient_count,
         amount=amount,
         date=date,
         created_by=actor,
