@@ -593,6 +593,20 @@ ROUTES = [
         obj=True,
         shows=lambda o: o.incident.title,
     ),
+    page(
+        "emergency:aftermath",
+        lambda o: f"/emergency/incidents/{o.incident.pk}/aftermath/",
+        "emergency.view",
+        obj=True,
+        shows=lambda o: o.incident.title,
+    ),
+    page(
+        "emergency:closing_report",
+        lambda o: f"/emergency/incidents/{o.incident.pk}/closing.docx",
+        "emergency.view",
+        obj=True,
+    ),
+    page("emergency:rectifications", lambda o: "/emergency/rectifications/", "emergency.view"),
 ]
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from anju.core.models import Area, AreaLevel, Domain, Unit, User
 from anju.emergency import actions
+from anju.emergency.demo_aftermath import load_aftermath_demo
 from anju.emergency.models import Plan
 
 # (title, type, classes, domain codes, response levels {level: trigger}, groups {name: (unit, tasks)})
@@ -393,12 +394,15 @@ def _incident(staff, leader, plans, water, now) -> str:
             text="事件处置完毕，原因为宴席凉菜被沙门氏菌污染。",
             now=ended + dt.timedelta(hours=10),
         )
-        actions.record_cause(
-            staff,
-            incident,
-            cause="家庭宴席凉菜加工储存不当，被沙门氏菌污染。",
-            now=ended + dt.timedelta(days=1),
-        )
+        if now - ended > dt.timedelta(days=2):  # 善后: investigation, 问题查处, 整改, 举一反三, recovery
+            load_aftermath_demo(staff, leader, incident, plan, ended, now)
+        else:
+            actions.record_cause(
+                staff,
+                incident,
+                cause="家庭宴席凉菜加工储存不当，被沙门氏菌污染。",
+                now=ended + dt.timedelta(days=1),
+            )
         aftermath = actions.add_aftermath_task(
             staff,
             incident,

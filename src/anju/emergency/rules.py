@@ -30,6 +30,12 @@ DEFAULTS: dict = {
     ],
     # the command positions a new plan version starts with
     "command_positions": ["指挥长｜党委书记、镇长", "副指挥长｜分管副镇长", "成员｜各工作组牵头单位负责人"],
+    # 善后: the categories of cause an investigation chooses from (原因类别)
+    "cause_categories": ["自然因素", "设备设施", "管理责任", "违法违规", "社会矛盾", "其他"],
+    # 举一反三: a ledger matter is proposed when its title shares this much (Jaccard of character bigrams)
+    # with the incident's title, within the incident's area subtree and risk domain; at most ``limit`` shown
+    "similar_matter_min_score": 0.1,
+    "similar_matter_limit": 10,
     "task_days": 30,  # default deadline of a drill finding's or an aftermath task, in days
 }
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from anju.emergency import views_drills, views_incidents, views_plans, views_resources
+from anju.emergency import views_aftermath, views_drills, views_incidents, views_plans, views_resources
 
 app_name = "emergency"
 urlpatterns = [
@@ -17,5 +17,8 @@ urlpatterns = [
     path("incidents/", views_incidents.incident_list, name="incidents"),
     path("incidents/new/", views_incidents.incident_new, name="incident_new"),
     path("incidents/<int:pk>/", views_incidents.incident_detail, name="incident"),
+    path("incidents/<int:pk>/aftermath/", views_aftermath.aftermath, name="aftermath"),
+    path("incidents/<int:pk>/closing.<str:fmt>", views_aftermath.closing_report, name="closing_report"),
+    path("rectifications/", views_aftermath.rectifications, name="rectifications"),
     path("tasks/<int:pk>/done/", views_incidents.task_done, name="task_done"),
 ]

@@ -1,11 +1,19 @@
 """Every state change of emergency management goes through one function here, one module per concern.
 
 ``plans`` (预案 and its revisions, the duty roster), ``drills`` (演练 and findings), ``resources`` (teams,
-materials, shelters, dispatch and return), ``incidents`` (突发事件, response, reports, log, aftermath), ``releases`` (信息发布) and
-``tasks``. Each checks its guard with ``anju.core.permissions.require``, locks what it changes, writes the
+materials, shelters, dispatch and return), ``incidents`` (突发事件, response, reports, log, aftermath), ``releases`` (信息发布),
+``tasks`` and ``aftermath`` (善后: investigation, 问题查处, 整改验收, 举一反三, recovery). Each checks its guard with ``anju.core.permissions.require``, locks what it changes, writes the
 audit log in its transaction and takes its clock as ``now``.
 """
 
+from anju.emergency.actions.aftermath import (
+    add_problem_finding,
+    add_recovery,
+    link_matter,
+    mark_plan_for_revision,
+    record_investigation,
+    verify_task,
+)
 from anju.emergency.actions.drills import add_finding, plan_drill, record_drill
 from anju.emergency.actions.incidents import (
     activate_response,
@@ -40,6 +48,12 @@ from anju.emergency.actions.resources import (
 from anju.emergency.actions.tasks import complete_task
 
 __all__ = [
+    "add_problem_finding",
+    "add_recovery",
+    "link_matter",
+    "mark_plan_for_revision",
+    "record_investigation",
+    "verify_task",
     "activate_response",
     "add_aftermath_task",
     "add_duty_post",

@@ -1,5 +1,13 @@
 """The emergency models, one module per concern (plans, drills, resources, incidents, tasks)."""
 
+from anju.emergency.models.aftermath import (
+    Investigation,
+    PlanRevisionLink,
+    ProblemFinding,
+    Recovery,
+    RecoveryKind,
+    RelatedMatter,
+)
 from anju.emergency.models.common import Grade, ResponseLevel, TaskStatus
 from anju.emergency.models.drills import Drill, DrillFinding, DrillForm, DrillScope, DrillStatus
 from anju.emergency.models.incidents import (
@@ -37,14 +45,20 @@ __all__ = [
     "Grade",
     "Incident",
     "IncidentReport",
+    "Investigation",
     "LogEntry",
     "Material",
     "Plan",
     "PlanGroup",
     "PlanLevel",
+    "PlanRevisionLink",
     "PlanType",
     "PlanVersion",
+    "ProblemFinding",
     "Readiness",
+    "Recovery",
+    "RecoveryKind",
+    "RelatedMatter",
     "Release",
     "ReleaseStatus",
     "ReportKind",

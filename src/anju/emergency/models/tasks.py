@@ -38,6 +38,10 @@ class EmergencyTask(Versioned):
     done_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     done_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     done_note = models.TextField(_("办结情况"), blank=True)
+    # 整改 is verified (验收) by someone other than who closed it; only aftermath tasks are verified
+    verified_at = models.DateTimeField(_("验收时间"), null=True, blank=True)
+    verified_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    verify_note = models.TextField(_("验收意见"), blank=True)
 
     scope_area_field = "area"
 
