@@ -8,95 +8,218 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0011_notification_delivery'),
-        ('emergency', '0001_emergency_plans_drills_resources_incidents'),
+        ("core", "0011_notification_delivery"),
+        ("emergency", "0001_emergency_plans_drills_resources_incidents"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='drillfinding',
-            name='needs_plan_revision',
-            field=models.BooleanField(default=False, verbose_name='需修订预案'),
+            model_name="drillfinding",
+            name="needs_plan_revision",
+            field=models.BooleanField(default=False, verbose_name="需修订预案"),
         ),
         migrations.CreateModel(
-            name='DrillProgramme',
+            name="DrillProgramme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.area', verbose_name='区域')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.area",
+                        verbose_name="区域",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '年度演练计划',
-                'verbose_name_plural': '年度演练计划',
-                'ordering': ['-year', 'area__path'],
+                "verbose_name": "年度演练计划",
+                "verbose_name_plural": "年度演练计划",
+                "ordering": ["-year", "area__path"],
             },
         ),
         migrations.CreateModel(
-            name='ProgrammeItem',
+            name="ProgrammeItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('target_date', models.DateField(verbose_name='计划完成日期')),
-                ('drill', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='programme_item', to='emergency.drill')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='emergency.drillprogramme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("target_date", models.DateField(verbose_name="计划完成日期")),
+                (
+                    "drill",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="programme_item",
+                        to="emergency.drill",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="emergency.drillprogramme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '计划演练',
-                'verbose_name_plural': '计划演练',
-                'ordering': ['target_date', 'pk'],
+                "verbose_name": "计划演练",
+                "verbose_name_plural": "计划演练",
+                "ordering": ["target_date", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Requisition',
+            name="Requisition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='版本')),
-                ('what', models.CharField(max_length=200, verbose_name='征用财产')),
-                ('owner', models.CharField(max_length=200, verbose_name='被征用单位')),
-                ('owner_category', models.CharField(choices=[('public', '机关事业单位'), ('company', '企业'), ('organisation', '社会组织'), ('other', '其他')], max_length=20, verbose_name='单位类别')),
-                ('started_on', models.DateField(verbose_name='征用开始')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='征用结束')),
-                ('return_state', models.CharField(choices=[('in_use', '征用中'), ('intact', '完好归还'), ('damaged', '损坏归还'), ('lost', '毁损灭失')], default='in_use', max_length=20, verbose_name='返还状态')),
-                ('compensation', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='补偿金额（元）')),
-                ('paid_on', models.DateField(blank=True, null=True, verbose_name='支付日期')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requisitions', to='emergency.incident')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False, verbose_name="版本")),
+                ("what", models.CharField(max_length=200, verbose_name="征用财产")),
+                ("owner", models.CharField(max_length=200, verbose_name="被征用单位")),
+                (
+                    "owner_category",
+                    models.CharField(
+                        choices=[
+                            ("public", "机关事业单位"),
+                            ("company", "企业"),
+                            ("organisation", "社会组织"),
+                            ("other", "其他"),
+                        ],
+                        max_length=20,
+                        verbose_name="单位类别",
+                    ),
+                ),
+                ("started_on", models.DateField(verbose_name="征用开始")),
+                ("ended_on", models.DateField(blank=True, null=True, verbose_name="征用结束")),
+                (
+                    "return_state",
+                    models.CharField(
+                        choices=[
+                            ("in_use", "征用中"),
+                            ("intact", "完好归还"),
+                            ("damaged", "损坏归还"),
+                            ("lost", "毁损灭失"),
+                        ],
+                        default="in_use",
+                        max_length=20,
+                        verbose_name="返还状态",
+                    ),
+                ),
+                (
+                    "compensation",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=12, null=True, verbose_name="补偿金额（元）"
+                    ),
+                ),
+                ("paid_on", models.DateField(blank=True, null=True, verbose_name="支付日期")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="requisitions",
+                        to="emergency.incident",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '应急征用',
-                'verbose_name_plural': '应急征用',
-                'ordering': ['started_on', 'pk'],
+                "verbose_name": "应急征用",
+                "verbose_name_plural": "应急征用",
+                "ordering": ["started_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Stocktake',
+            name="Stocktake",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('book_quantity', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='账面数量')),
-                ('counted_quantity', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='实盘数量')),
-                ('difference', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='差异')),
-                ('note', models.TextField(blank=True, verbose_name='差异说明')),
-                ('counted_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='盘点时间')),
-                ('counted_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('material', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='stocktakes', to='emergency.material')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "book_quantity",
+                    models.DecimalField(decimal_places=2, max_digits=12, verbose_name="账面数量"),
+                ),
+                (
+                    "counted_quantity",
+                    models.DecimalField(decimal_places=2, max_digits=12, verbose_name="实盘数量"),
+                ),
+                ("difference", models.DecimalField(decimal_places=2, max_digits=12, verbose_name="差异")),
+                ("note", models.TextField(blank=True, verbose_name="差异说明")),
+                (
+                    "counted_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="盘点时间"),
+                ),
+                (
+                    "counted_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "material",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="stocktakes",
+                        to="emergency.material",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '物资盘点',
-                'verbose_name_plural': '物资盘点',
-                'ordering': ['-counted_at', '-pk'],
+                "verbose_name": "物资盘点",
+                "verbose_name_plural": "物资盘点",
+                "ordering": ["-counted_at", "-pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='drillprogramme',
-            constraint=models.UniqueConstraint(fields=('area', 'year'), name='one_drill_programme_per_year'),
+            model_name="drillprogramme",
+            constraint=models.UniqueConstraint(fields=("area", "year"), name="one_drill_programme_per_year"),
         ),
         migrations.AddConstraint(
-            model_name='requisition',
-            constraint=models.CheckConstraint(condition=models.Q(('compensation__isnull', True), ('compensation__gte', Decimal('0')), _connector='OR'), name='requisition_compensation_not_negative'),
+            model_name="requisition",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("compensation__isnull", True), ("compensation__gte", Decimal("0")), _connector="OR"
+                ),
+                name="requisition_compensation_not_negative",
+            ),
         ),
     ]
