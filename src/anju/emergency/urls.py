@@ -1,6 +1,12 @@
 from django.urls import path
 
-from anju.emergency import views_drills, views_incidents, views_plans, views_resources
+from anju.emergency import (
+    views_drills,
+    views_incidents,
+    views_plans,
+    views_preparedness,
+    views_resources,
+)
 
 app_name = "emergency"
 urlpatterns = [
@@ -12,10 +18,12 @@ urlpatterns = [
     path("drills/", views_drills.drill_list, name="drills"),
     path("drills/new/", views_drills.drill_new, name="drill_new"),
     path("drills/<int:pk>/", views_drills.drill_detail, name="drill"),
+    path("drills/programmes/", views_preparedness.programmes, name="programmes"),
     path("resources/", views_resources.resources, name="resources"),
     path("resources/materials/<int:pk>/", views_resources.material_detail, name="material"),
     path("incidents/", views_incidents.incident_list, name="incidents"),
     path("incidents/new/", views_incidents.incident_new, name="incident_new"),
     path("incidents/<int:pk>/", views_incidents.incident_detail, name="incident"),
+    path("incidents/<int:pk>/requisitions/", views_preparedness.requisitions, name="requisitions"),
     path("tasks/<int:pk>/done/", views_incidents.task_done, name="task_done"),
 ]
