@@ -554,6 +554,12 @@ ROUTES = [
         shows=lambda o: o.plan.title,
     ),
     page(
+        "emergency:plan_pdf",
+        lambda o: f"/emergency/plans/{o.plan.pk}/plan.pdf",
+        "emergency.view",
+        obj=True,  # a PDF's text is compressed: what it shows is checked in test_emergency_plan_pdf.py
+    ),
+    page(
         "emergency:drills", lambda o: "/emergency/drills/", "emergency.view", listing=lambda o: o.drill.title
     ),
     page("emergency:drill_new", lambda o: "/emergency/drills/new/", "emergency.drill"),

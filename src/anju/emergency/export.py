@@ -1,4 +1,4 @@
-"""A plan as a Word document (A4, Simplified-Chinese faces, page numbers: ``core.documents``).
+"""A plan as a Word document or PDF (A4, Simplified-Chinese faces, page numbers: ``core.documents``).
 
 The duty roster's phones stay masked in the file: a document travels further than the page."""
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from anju.core.documents import Block, exported_at, render_docx
+from anju.core.documents import Block, exported_at, render_docx, render_pdf
 
 
 def plan_blocks(plan, version) -> list[Block]:
@@ -95,3 +95,9 @@ def plan_blocks(plan, version) -> list[Block]:
 
 def plan_docx(plan, version) -> bytes:
     return render_docx(plan_blocks(plan, version))
+
+
+def plan_pdf(plan, version) -> bytes:
+    """The same outline as the .docx (LibreOffice's conversion when installed, else fpdf2 with CJK faces)."""
+    blocks = plan_blocks(plan, version)
+    return render_pdf(blocks, plan.title, docx=render_docx(blocks))

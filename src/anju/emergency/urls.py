@@ -15,6 +15,7 @@ urlpatterns = [
     path("plans/new/", views_plans.plan_new, name="plan_new"),
     path("plans/<int:pk>/", views_plans.plan_detail, name="plan"),
     path("plans/<int:pk>/plan.docx", views_plans.plan_export, name="plan_docx"),
+    path("plans/<int:pk>/plan.pdf", views_plans.plan_export_pdf, name="plan_pdf"),
     path("drills/", views_drills.drill_list, name="drills"),
     path("drills/new/", views_drills.drill_new, name="drill_new"),
     path("drills/<int:pk>/", views_drills.drill_detail, name="drill"),

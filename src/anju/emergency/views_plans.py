@@ -14,7 +14,7 @@ from anju.core.documents import document_response
 from anju.core.permissions import may
 from anju.core.scoping import get_scoped_or_404, scoped
 from anju.emergency import actions, queries
-from anju.emergency.export import plan_docx
+from anju.emergency.export import plan_docx, plan_pdf
 from anju.emergency.forms import DraftForm, DutyPostForm, GroupForm, LevelForm, NoteForm, PlanNewForm
 from anju.emergency.models import (
     Drill,
@@ -181,3 +181,11 @@ def plan_export(request, pk: int):
     plan = get_scoped_or_404(request.user, Plan.objects.select_related("area", "owner_unit"), pk=pk)
     version = plan.current or plan.versions.first()
     return document_response(plan_docx(plan, version), plan.title, "docx", fallback="plan")
+
+
+@login_required
+def plan_export_pdf(request, pk: int):
+    request.user.require("emergency.view")
+    plan = get_scoped_or_404(request.user, Plan.objects.select_related("area", "owner_unit"), pk=pk)
+    version = plan.current or plan.versions.first()
+    return document_response(plan_pdf(plan, version), plan.title, "pdf", fallback="plan")
