@@ -57,3 +57,7 @@ class RequisitionReturnForm(forms.Form):
 class CompensationForm(forms.Form):
     amount = forms.DecimalField(label=_("补偿金额（元）"), min_value=0, **AMOUNT)
     paid_on = forms.DateField(label=_("支付日期"), widget=DATE)
+
+
+class PlanImportForm(forms.Form):
+    file = forms.FileField(label=_("预案原文（Word .docx，不超过 10 MB）"))

@@ -16,6 +16,7 @@ from anju.core.scoping import get_scoped_or_404, scoped
 from anju.emergency import actions, queries
 from anju.emergency.export import plan_docx, plan_pdf
 from anju.emergency.forms import DraftForm, DutyPostForm, GroupForm, LevelForm, NoteForm, PlanNewForm
+from anju.emergency.forms_preparedness import PlanImportForm
 from anju.emergency.models import (
     Drill,
     EmergencyTask,
@@ -112,6 +113,13 @@ def plan_detail(request, pk: int):
         ),
     }
     if draft is not None:
+        page_forms["import"] = PageForm(
+            make=lambda data: PlanImportForm(data, request.FILES if data is not None else None),
+            act=lambda d, v: actions.import_plan_text(
+                user, draft, name=d["file"].name, data=d["file"].read(), seen_version=v
+            ),
+            message=_("预案原文已导入。"),
+        )
         page_forms |= {
             "draft": PageForm(
                 make=lambda data: DraftForm(
