@@ -68,3 +68,16 @@ def test_the_plan_page_imports_and_shows_the_text(client, world, published_plan)
     )
     assert good.status_code == 302
     assert "为做好防汛工作，制定本预案。" in client.get(url).content.decode()
+
+
+def test_import_guard(world, published_plan):
+    from guards import check_guard, outsider
+
+    draft = actions.start_revision(world.town_staff, published_plan)
+    check_guard(
+        world,
+        {"admin", "centre_staff", "town_staff"},
+        lambda u: actions.import_plan_text(u, draft, name="a.docx", data=_docx()),
+        insider=world.town_staff,
+        outside=outsider(world, "centre_staff"),
+    )
