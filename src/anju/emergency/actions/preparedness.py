@@ -249,14 +249,13 @@ def record_compensation(
     errors = {}
     try:
         amount = _decimal(amount, "amount")
-    except ValidationError as error:
+    except ValidationError:
         errors["amount"] = _("补偿金额须为不小于零的数。")
-        del error
     if paid_on is None:
         errors["paid_on"] = _("请填写支付日期。")
     elif paid_on > timezone.localdate(now):
         errors["paid_on"] = _("支付日期不能晚于今天。")
-    elif item.ended_on and paid_on < item.started_on:
+    elif paid_on < item.started_on:
         errors["paid_on"] = _("支付日期不能早于征用开始日期。")
     if errors:
         raise ValidationError(errors)
