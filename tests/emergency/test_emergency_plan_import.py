@@ -68,6 +68,12 @@ def test_the_plan_page_imports_and_shows_the_text(client, world, published_plan)
     )
     assert good.status_code == 302
     assert "为做好防汛工作，制定本预案。" in client.get(url).content.decode()
+    draft.refresh_from_db()
+    actions.approve_version(world.leader, draft)
+    actions.publish_version(world.leader, draft)  # the export is of the version in force
+    exported = Document(io.BytesIO(client.get(f"{url}plan.docx").content))
+    texts = [p.text for p in exported.paragraphs]
+    assert "附：预案原文" in texts and "1 总则" in texts and "为做好防汛工作，制定本预案。" in texts
 
 
 def test_import_guard(world, published_plan):

@@ -90,6 +90,13 @@ def plan_blocks(plan, version) -> list[Block]:
     )
     if version.revision_note:
         blocks.append(Block("p", _("修订说明：%(note)s") % {"note": version.revision_note}))
+    if version.body:  # the imported text (预案原文): its "#" lines are its headings again
+        blocks.append(Block("h1", _("附：预案原文")))
+        for line in version.body.splitlines():
+            if line.startswith("#"):
+                blocks.append(Block("h2", line.lstrip("#").strip()))
+            elif line.strip():
+                blocks.append(Block("p", line))
     return blocks
 
 
