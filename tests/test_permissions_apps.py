@@ -96,6 +96,8 @@ EXEMPT = {
     # walked by test_addressed_to_my_unit_walk
     "assessment:unit_tasks": "walked by test_addressed_to_my_unit_walk below",
     "emergency:task_done": STATE_CHANGE,
+    # the owner unit closes a task (not role and area): tests/api/test_api_emergency_writes.py and the guard test
+    "POST /api/emergency/tasks/{task_id}/complete": "closed by the owner unit, not by role and area",
     # the guard is the warning's recipient list (whoever belongs to a unit it was sent to signs), not role
     # and area; tests/api/test_api_warning.py checks a recipient, a non-recipient (403) and the scope (404)
     "POST /api/warning/alerts/{alert_id}/acknowledge": "signed by a recipient unit, not by role and area",
@@ -258,6 +260,8 @@ def _build(world) -> dict[str, SimpleNamespace]:
             description="权限测试",
             matter=matter,
         )
+        dispatch = emergency_actions.dispatch_material(root, material, quantity="0.5", destination="仓库外")
+        release = emergency_actions.draft_release(root, incident, title="权限通报", body="权限测试")
         out[key] = SimpleNamespace(
             key=key,
             area=grid,
@@ -280,6 +284,8 @@ def _build(world) -> dict[str, SimpleNamespace]:
             drill=drill,
             material=material,
             incident=incident,
+            dispatch=dispatch,
+            release=release,
             # what identifies the objects of this place: must never reach a user who does not see them
             secrets=[
                 (grid, [grid.name, matter.title, alert.headline, meeting.title, item.title, task.text]),
@@ -549,6 +555,12 @@ ROUTES = [
         shows=lambda o: o.plan.title,
     ),
     page(
+        "emergency:plan_pdf",
+        lambda o: f"/emergency/plans/{o.plan.pk}/plan.pdf",
+        "emergency.view",
+        obj=True,  # a PDF's text is compressed: what it shows is checked in test_emergency_plan_pdf.py
+    ),
+    page(
         "emergency:drills", lambda o: "/emergency/drills/", "emergency.view", listing=lambda o: o.drill.title
     ),
     page("emergency:drill_new", lambda o: "/emergency/drills/new/", "emergency.drill"),
@@ -596,6 +608,14 @@ ROUTES = [
     page(
         "emergency:aftermath",
         lambda o: f"/emergency/incidents/{o.incident.pk}/aftermath/",
+        "emergency.view",
+        obj=True,
+        shows=lambda o: o.incident.title,
+    ),
+    page("emergency:programmes", lambda o: "/emergency/drills/programmes/", "emergency.view"),
+    page(
+        "emergency:requisitions",
+        lambda o: f"/emergency/incidents/{o.incident.pk}/requisitions/",
         "emergency.view",
         obj=True,
         shows=lambda o: o.incident.title,
@@ -847,6 +867,72 @@ API_ROUTES = [
         "emergency.incident",
         obj=True,
         data=lambda o: {"kind": "first", "text": "接口首报"},
+    ),
+    api(
+        "POST",
+        "/emergency/incidents",
+        lambda o: "/emergency/incidents",
+        "emergency.incident",
+        obj=True,
+        foreign=frozenset({422}),  # the area is a field of the body
+        data=lambda o: {
+            "area": o.area.code,
+            "title": "接口突发事件",
+            "emergency_class": "public_health",
+            "grade": "general",
+            "occurred_at": YESTERDAY(),
+            "learned_at": YESTERDAY(),
+            "description": "接口测试",
+        },
+    ),
+    # the plan is a draft: a role that may activate passes the gate and meets the workflow (409/422)
+    api(
+        "POST",
+        "/emergency/incidents/{incident_id}/response",
+        lambda o: f"/emergency/incidents/{o.incident.pk}/response",
+        "emergency.command",
+        obj=True,
+        data=lambda o: {"plan": o.plan.pk, "level": 4},
+    ),
+    api(
+        "POST",
+        "/emergency/incidents/{incident_id}/level",
+        lambda o: f"/emergency/incidents/{o.incident.pk}/level",
+        "emergency.command",
+        obj=True,
+        data=lambda o: {"level": 3, "note": "接口调整"},
+    ),
+    api(
+        "POST",
+        "/emergency/incidents/{incident_id}/end",
+        lambda o: f"/emergency/incidents/{o.incident.pk}/end",
+        "emergency.command",
+        obj=True,
+        data=lambda o: {"note": "接口终止"},
+    ),
+    api(
+        "POST",
+        "/emergency/materials/{material_id}/dispatches",
+        lambda o: f"/emergency/materials/{o.material.pk}/dispatches",
+        "emergency.resource",
+        obj=True,
+        data=lambda o: {"quantity": "0.01", "destination": "接口调拨"},
+    ),
+    api(
+        "POST",
+        "/emergency/dispatches/{dispatch_id}/returns",
+        lambda o: f"/emergency/dispatches/{o.dispatch.pk}/returns",
+        "emergency.resource",
+        obj=True,
+        data=lambda o: {"quantity": "0.01"},
+    ),
+    api(
+        "POST",
+        "/emergency/releases/{release_id}/publish",
+        lambda o: f"/emergency/releases/{o.release.pk}/publish",
+        "emergency.approve",
+        obj=True,
+        data=lambda o: {},
     ),
     # monthly reports (信息报送): the first role that may regenerates and submits, later ones collide
     api(

@@ -12,6 +12,7 @@ from anju.api import (
     areas,
     assessment,
     emergency,
+    emergency_actions,  # noqa: F401  (adds its writes to emergency.router)
     errors,
     matter_actions,
     matters,

@@ -13,6 +13,7 @@ from django.utils import timezone
 from anju.core.models import Area, AreaLevel, Domain, Unit, User
 from anju.emergency import actions
 from anju.emergency.demo_aftermath import load_aftermath_demo
+from anju.emergency.demo_preparedness import load_preparedness_demo
 from anju.emergency.models import Plan
 
 # (title, type, classes, domain codes, response levels {level: trigger}, groups {name: (unit, tasks)})
@@ -432,5 +433,6 @@ def load_emergency_demo(now: dt.datetime | None = None) -> str:
     drills = _drills(staff, county, plans, today, now)
     water = _resources(staff, county, today)
     number = _incident(staff, leader, plans, water, now)
-    line = f"应急：{Plan.objects.count()} 个预案，{drills} 次演练"
+    programme = load_preparedness_demo(staff, county, today, now)
+    line = f"应急：{Plan.objects.count()} 个预案，{drills} 次演练，{programme}"
     return line + (f"，事项 {number} 按突发事件处置（四级响应）。" if number else "。")

@@ -1,4 +1,4 @@
-"""A plan as a Word document (A4, Simplified-Chinese faces, page numbers: ``core.documents``).
+"""A plan as a Word document or PDF (A4, Simplified-Chinese faces, page numbers: ``core.documents``).
 
 The duty roster's phones stay masked in the file: a document travels further than the page."""
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from anju.core.documents import Block, exported_at, render_docx
+from anju.core.documents import Block, exported_at, render_docx, render_pdf
 
 
 def plan_blocks(plan, version) -> list[Block]:
@@ -90,8 +90,21 @@ def plan_blocks(plan, version) -> list[Block]:
     )
     if version.revision_note:
         blocks.append(Block("p", _("修订说明：%(note)s") % {"note": version.revision_note}))
+    if version.body:  # the imported text (预案原文): its "#" lines are its headings again
+        blocks.append(Block("h1", _("附：预案原文")))
+        for line in version.body.splitlines():
+            if line.startswith("#"):
+                blocks.append(Block("h2", line.lstrip("#").strip()))
+            elif line.strip():
+                blocks.append(Block("p", line))
     return blocks
 
 
 def plan_docx(plan, version) -> bytes:
     return render_docx(plan_blocks(plan, version))
+
+
+def plan_pdf(plan, version) -> bytes:
+    """The same outline as the .docx (LibreOffice's conversion when installed, else fpdf2 with CJK faces)."""
+    blocks = plan_blocks(plan, version)
+    return render_pdf(blocks, plan.title, docx=render_docx(blocks))

@@ -99,7 +99,8 @@ class DrillNewForm(ScopedForm):
     title = forms.CharField(max_length=200, label=_("演练名称"))
     area = forms.ModelChoiceField(Area.objects.all(), label=_("区域"))
     plan = forms.ModelChoiceField(Plan.objects.none(), label=_("检验的预案"), required=False)
-    form = forms.ChoiceField(choices=DrillForm.choices, label=_("形式"))
+    # not ``form``: the page's hidden ``form`` input names which of its forms was sent
+    drill_form = forms.ChoiceField(choices=DrillForm.choices, label=_("形式"))
     scope = forms.ChoiceField(choices=DrillScope.choices, label=_("规模"))
     date = forms.DateField(label=_("日期"), widget=DATE)
     units = IdMultipleChoiceField(
@@ -122,6 +123,9 @@ class FindingForm(ScopedForm):
     text = _text(_("发现的问题"), rows=2)
     owner_unit = forms.ModelChoiceField(Unit.objects.all(), label=_("整改责任单位"))
     deadline = forms.DateField(label=_("整改期限（默认 30 天）"), required=False, widget=DATE)
+    needs_plan_revision = forms.BooleanField(
+        label=_("需修订预案（所检验预案的修订期限提前到今天）"), required=False
+    )
 
 
 class TeamForm(ScopedForm):

@@ -7,11 +7,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anju.core.permissions import may
 from anju.core.scoping import get_scoped_or_404, scoped
 from anju.emergency import actions
+from anju.emergency.figures import programme_figures
 from anju.emergency.forms import DrillNewForm, DrillRecordForm, FindingForm
 from anju.emergency.models import Drill, DrillStatus
 from anju.emergency.views_common import PageForm, handle
@@ -22,10 +24,18 @@ def drill_list(request):
     request.user.require("emergency.view")
     drills = scoped(request.user, Drill).select_related("area", "plan")
     page = Paginator(drills, 20).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    rows, total = programme_figures(request.user, today.year, today)
     return render(
         request,
         "emergency/drill_list.html",
-        {"page": page, "can_drill": may(request.user, "emergency.drill")},
+        {
+            "page": page,
+            "can_drill": may(request.user, "emergency.drill"),
+            "figures_year": today.year,
+            "figures_rows": rows,
+            "figures_total": total,
+        },
     )
 
 
@@ -37,7 +47,7 @@ def drill_new(request):
     page_forms = {
         "drill": PageForm(
             make=lambda data: DrillNewForm(user, data),
-            act=lambda d, v: actions.plan_drill(user, **d),
+            act=lambda d, v: actions.plan_drill(user, form=d.pop("drill_form"), **d),
             message=_("演练计划已登记。"),
         )
     }

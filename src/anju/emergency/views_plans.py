@@ -14,8 +14,9 @@ from anju.core.documents import document_response
 from anju.core.permissions import may
 from anju.core.scoping import get_scoped_or_404, scoped
 from anju.emergency import actions, queries
-from anju.emergency.export import plan_docx
+from anju.emergency.export import plan_docx, plan_pdf
 from anju.emergency.forms import DraftForm, DutyPostForm, GroupForm, LevelForm, NoteForm, PlanNewForm
+from anju.emergency.forms_preparedness import PlanImportForm
 from anju.emergency.models import (
     Drill,
     EmergencyTask,
@@ -120,6 +121,13 @@ def plan_detail(request, pk: int):
         ),
     }
     if draft is not None:
+        page_forms["import"] = PageForm(
+            make=lambda data: PlanImportForm(data, request.FILES if data is not None else None),
+            act=lambda d, v: actions.import_plan_text(
+                user, draft, name=d["file"].name, data=d["file"].read(), seen_version=v
+            ),
+            message=_("预案原文已导入。"),
+        )
         page_forms |= {
             "draft": PageForm(
                 make=lambda data: DraftForm(
@@ -189,3 +197,11 @@ def plan_export(request, pk: int):
     plan = get_scoped_or_404(request.user, Plan.objects.select_related("area", "owner_unit"), pk=pk)
     version = plan.current or plan.versions.first()
     return document_response(plan_docx(plan, version), plan.title, "docx", fallback="plan")
+
+
+@login_required
+def plan_export_pdf(request, pk: int):
+    request.user.require("emergency.view")
+    plan = get_scoped_or_404(request.user, Plan.objects.select_related("area", "owner_unit"), pk=pk)
+    version = plan.current or plan.versions.first()
+    return document_response(plan_pdf(plan, version), plan.title, "pdf", fallback="plan")

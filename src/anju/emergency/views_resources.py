@@ -11,6 +11,7 @@ from anju.core.permissions import may
 from anju.core.scoping import get_scoped_or_404, scoped
 from anju.emergency import actions, queries
 from anju.emergency.forms import AmountForm, DispatchForm, MaterialForm, ShelterForm, TeamForm
+from anju.emergency.forms_preparedness import StocktakeForm
 from anju.emergency.models import Dispatch, Material, Shelter, Team
 from anju.emergency.views_common import PageForm, handle
 
@@ -71,6 +72,11 @@ def material_detail(request, pk: int):
             lambda d, v: actions.restock(user, material, seen_version=v, **d),
             _("已入库。"),
         ),
+        "stocktake": PageForm(
+            lambda data: StocktakeForm(data),
+            lambda d, v: actions.record_stocktake(user, material, seen_version=v, **d),
+            _("盘点已登记，账面已按实盘数量更正。"),
+        ),
     }
     returning = request.POST.get("dispatch_id") if request.method == "POST" else None
     if returning:
@@ -89,6 +95,7 @@ def material_detail(request, pk: int):
         {
             "material": material,
             "dispatches": material.dispatches.select_related("incident", "dispatched_by"),
+            "stocktakes": material.stocktakes.select_related("counted_by"),
             "forms": forms,
             "can_manage": may(user, "emergency.resource"),
         },

@@ -100,10 +100,18 @@ def record_drill(actor, drill: Drill, *, date, summary, seen_version=None, now=N
 
 @transaction.atomic
 def add_finding(
-    actor, drill: Drill, *, text, owner_unit, deadline: dt.date | None = None, now=None
+    actor,
+    drill: Drill,
+    *,
+    text,
+    owner_unit,
+    deadline: dt.date | None = None,
+    needs_plan_revision: bool = False,
+    now=None,
 ) -> EmergencyTask:
     """A problem the drill found, and its improvement task (整改) for ``owner_unit`` by ``deadline``
-    (default ``task_days`` from today)."""
+    (default ``task_days`` from today). Flagged 需修订预案, it makes the tested plan's review due today: the
+    plan is listed as due for revision whatever its cycle said."""
     now = now or timezone.now()
     require(actor, "emergency.drill", drill)
     lock_checked(drill)
@@ -118,9 +126,15 @@ def add_finding(
     deadline = deadline or today + dt.timedelta(days=rule("task_days"))
     if deadline < today:
         errors["deadline"] = _("整改期限不能早于今天。")
+    if needs_plan_revision and drill.plan_id is None:
+        errors["needs_plan_revision"] = _("该演练未关联预案，无法标记需修订预案。")
     if errors:
         raise ValidationError(errors)
-    finding = DrillFinding.objects.create(drill=drill, text=text.strip(), created_at=now)
+    finding = DrillFinding.objects.create(
+        drill=drill, text=text.strip(), needs_plan_revision=needs_plan_revision, created_at=now
+    )
+    if needs_plan_revision:
+        _plan_review_due_now(actor, drill.plan, today, finding)
     task = EmergencyTask.objects.create(
         area=drill.area,
         source=TaskSource.DRILL,
@@ -135,6 +149,28 @@ def add_finding(
         actor,
         "emergency.drill_finding",
         drill,
-        after={"finding": finding.text, "task": task.pk, "owner_unit": owner_unit.pk, "deadline": deadline},
+        after={
+            "finding": finding.text,
+            "task": task.pk,
+            "owner_unit": owner_unit.pk,
+            "deadline": deadline,
+            "needs_plan_revision": needs_plan_revision,
+        },
     )
     return task
+
+
+def _plan_review_due_now(actor, plan, today, finding) -> None:
+    plan = lock_checked(plan)
+    if plan.review_due is not None and plan.review_due <= today:
+        return  # already due: an earlier date stays
+    before = {"review_due": plan.review_due}
+    plan.review_due = today
+    plan.save()
+    audit.record(
+        actor,
+        "emergency.plan_review_due",
+        plan,
+        before=before,
+        after={"review_due": today, "finding": finding.pk},
+    )

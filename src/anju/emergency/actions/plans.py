@@ -300,3 +300,28 @@ def add_duty_post(actor, plan: Plan, *, position, unit=None, shift="", phone="")
         area=plan.area,
     )
     return post
+
+
+@transaction.atomic
+def import_plan_text(
+    actor, version: PlanVersion, *, name: str, data: bytes, seen_version=None
+) -> PlanVersion:
+    """The text of an existing plan from a .docx becomes the draft's body (预案原文); the levels, groups and
+    command are entered beside it. The file is read whole before anything is stored."""
+    from anju.emergency.plan_import import docx_text
+
+    _draft(actor, version, seen_version)
+    body = docx_text(name, data)
+    before = {"body_source": version.body_source, "body_chars": len(version.body)}
+    version.body = body
+    version.body_source = (name or "")[:200]
+    version.save()
+    audit.record(
+        actor,
+        "emergency.plan_import",
+        version,
+        before=before,
+        after={"body_source": version.body_source, "body_chars": len(body)},
+        area=version.plan.area,
+    )
+    return version

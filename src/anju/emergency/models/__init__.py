@@ -28,11 +28,25 @@ from anju.emergency.models.plans import (
     PlanVersion,
     VersionStatus,
 )
+from anju.emergency.models.preparedness import (
+    DrillProgramme,
+    OwnerCategory,
+    ProgrammeItem,
+    Requisition,
+    ReturnState,
+    Stocktake,
+)
 from anju.emergency.models.releases import Release, ReleaseStatus
 from anju.emergency.models.resources import Dispatch, Material, Readiness, Shelter, Team
 from anju.emergency.models.tasks import EmergencyTask, TaskSource
 
 __all__ = [
+    "Stocktake",
+    "ReturnState",
+    "Requisition",
+    "ProgrammeItem",
+    "OwnerCategory",
+    "DrillProgramme",
     "ChangeKind",
     "Dispatch",
     "Drill",

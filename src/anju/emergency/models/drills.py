@@ -64,6 +64,7 @@ class DrillFinding(models.Model):
 
     drill = models.ForeignKey(Drill, on_delete=models.CASCADE, related_name="findings")
     text = models.TextField(_("发现的问题"))
+    needs_plan_revision = models.BooleanField(_("需修订预案"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     scope_area_field = "drill__area"

@@ -73,6 +73,10 @@ class PlanVersion(Versioned):
     summary = models.TextField(_("总则与适用范围"), blank=True)
     command = models.TextField(_("指挥机构"), blank=True, help_text=_("每行一个职位：职位｜由谁担任（职务）"))
     revision_note = models.TextField(_("修订说明"), blank=True)
+    # the text of an existing plan imported from .docx (``plan_import``): headings kept as "#" lines; the
+    # structured parts (levels, groups, command) are entered beside it
+    body = models.TextField(_("预案原文"), blank=True)
+    body_source = models.CharField(_("原文文件"), max_length=200, blank=True)
     created_by = models.ForeignKey(User, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     approved_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
