@@ -21,7 +21,13 @@ pytestmark = pytest.mark.django_db
 
 def _assign(world, matter):
     return actions.assign(
-        world.centre_staff, matter, unit=world.police, deadline=timezone.localdate() + dt.timedelta(days=10)
+        world.centre_staff,
+        matter,
+        unit=world.police,
+        deadline=timezone.localdate() + dt.timedelta(days=10),
+        # the level rules: a 包案领导, and a reason to handle a 最高 matter below the county
+        lead_leader=world.leader,
+        exemption_reason="县级专班已派员驻村，就地处置",
     )
 
 

@@ -61,6 +61,7 @@ def test_assign_without_a_deadline_takes_the_rules_days(world, make_matter):
 
 def test_a_critical_matter_in_a_town_is_refused_until_escalated_then_goes_to_the_county(world, make_matter):
     matter = make_matter(area=world.town_a, likelihood=5, consequence=5)
+    actions.set_mitigation_plan(world.town_staff, matter, plan="专班盯办")  # 5 × 5 is also a 灰犀牛
     assert "建议上报" in matter.events.get(kind="assessed").note
     with pytest.raises(ValidationError) as info:
         actions.assign(world.town_staff, matter, unit=world.police, lead_leader=world.leader)
@@ -89,6 +90,7 @@ def test_an_exemption_reason_lets_a_critical_matter_be_assigned_where_it_is_and_
     world, make_matter
 ):
     matter = make_matter(area=world.town_a, likelihood=5, consequence=5)
+    actions.set_mitigation_plan(world.town_staff, matter, plan="专班盯办")  # 5 × 5 is also a 灰犀牛
     actions.assign(
         world.town_staff,
         matter,
@@ -129,6 +131,7 @@ def test_a_grey_rhino_needs_a_lead_leader_whatever_its_level(world, make_matter)
     actions.assign(world.centre_staff, matter, unit=world.police)  # positive control
     rhino = make_matter(likelihood=2, consequence=2)
     actions.set_grey_rhino(world.centre_staff, rhino, marked=True)
+    actions.set_mitigation_plan(world.centre_staff, rhino, plan="每周走访")
     with pytest.raises(ValidationError) as info:
         actions.assign(world.centre_staff, rhino, unit=world.police)
     assert info.value.message_dict["lead_leader"] == ["灰犀牛事项须明确包案领导。"]

@@ -27,6 +27,9 @@ STANDARD_LINES: tuple[str, ...] = (
     N_("标记为灰犀牛"),
     N_("取消灰犀牛标记"),
     N_("导出台账 %(n)s 条"),
+    # the level rules' proposal is appended to the grading line (matters.actions.steps.assess): first, as
+    # the plain line's pattern would also match it
+    N_("研判定级：%(level)s（按等级处置规则须由%(area)s办理，建议上报）"),
     N_("研判定级：%(level)s"),
     N_("交办%(unit)s办理，期限 %(deadline)s"),
     N_("开始化解"),
