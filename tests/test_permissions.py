@@ -41,7 +41,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from anju.core import actions as core_actions
-from anju.core.models import AreaLevel, AuditEvent, UnitKind
+from anju.core.models import AreaLevel, AuditEvent, UnitKind, WebhookChannel
 from anju.core.roles import role_has
 from anju.core.scoping import in_scope
 from anju.intake import actions as intake_actions
@@ -208,10 +208,17 @@ def _build(world) -> dict[str, SimpleNamespace]:
             decided_on=timezone.localdate(),
         )
         matter.refresh_from_db()
+        channel = WebhookChannel.objects.create(
+            name=f"权限测试推送{key}",
+            url=f"https://hook.example.gov.cn/{key}",
+            area=area,
+            created_at=timezone.now(),
+        )
         out[key] = SimpleNamespace(
             key=key,
             area=area,
             unit=units[key],
+            channel=channel,
             matter=matter,
             party=matter.parties.get(),
             mediation=session,
@@ -346,6 +353,28 @@ PAGE_ROUTES = [
     ),
     page("core:manage_unit_new", lambda o, w: "/manage/units/new/", permission="admin.manage"),
     page("core:manage_unit", lambda o, w: f"/manage/units/{o.unit.pk}/", obj=True, permission="admin.manage"),
+    page(
+        "core:manage_channels",
+        lambda o, w: "/manage/channels/",
+        permission="admin.manage",
+        listing=lambda o: o.channel.name,
+    ),
+    page(
+        "core:manage_channel",
+        lambda o, w: f"/manage/channels/{o.channel.pk}/",
+        obj=True,
+        permission="admin.manage",
+    ),
+    page(
+        "core:manage_channel_active",
+        lambda o, w: f"/manage/channels/{o.channel.pk}/active/",
+        method="POST",
+        obj=True,
+        permission="admin.manage",
+        data=lambda o, w: {"active": "0"},
+        allowed=frozenset({302}),
+        effect=_logged,
+    ),
     page("core:manage_users", lambda o, w: "/manage/users/", permission="admin.manage"),
     page("core:manage_user_new", lambda o, w: "/manage/users/new/", permission="admin.manage"),
     page("core:manage_domains", lambda o, w: "/manage/domains/", permission="admin.manage"),

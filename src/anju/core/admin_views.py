@@ -62,6 +62,11 @@ SECTIONS = [
         gettext_lazy("风险领域"),
         gettext_lazy("领域名称、突发事件类别、关键词、启用与排序"),
     ),
+    (
+        "core:manage_channels",
+        gettext_lazy("推送渠道"),
+        gettext_lazy("把通知推送到短信网关、政务微信或钉钉机器人"),
+    ),
     ("core:manage_import", gettext_lazy("批量导入区域和单位"), gettext_lazy("从 Excel 导入，先检查后确认")),
     ("core:user_import", gettext_lazy("批量导入账号"), gettext_lazy("从 Excel 导入账号，初始密码只显示一次")),
     ("core:lockouts", gettext_lazy("登录锁定"), gettext_lazy("解除多次登录失败造成的锁定")),

@@ -106,8 +106,19 @@ class Webhook(Channel):
     code = WEBHOOK
     label = gettext_lazy("短信/政务微信/钉钉推送")
 
+    def endpoints(self) -> list[tuple[str, str]]:
+        """(url, secret) pairs: the settings' URLs with the settings' secret, then the active channels an
+        administrator configured on the 管理 pages (each with its own secret, else the settings' one)."""
+        from anju.core.models_channels import WebhookChannel  # models import this module's constants
+
+        default_secret = getattr(settings, "ANJU_WEBHOOK_SECRET", "")
+        pairs = [(url, default_secret) for url in getattr(settings, "ANJU_WEBHOOK_URLS", [])]
+        for channel in WebhookChannel.objects.filter(active=True).order_by("pk"):
+            pairs.append((channel.url, channel.secret or default_secret))
+        return pairs
+
     def urls(self) -> list[str]:
-        return list(getattr(settings, "ANJU_WEBHOOK_URLS", []))
+        return list(dict.fromkeys(url for url, _secret in self.endpoints()))
 
     def configured(self) -> bool:
         return bool(self.urls())
@@ -116,17 +127,22 @@ class Webhook(Channel):
         return [fingerprint(url) for url in self.urls()]
 
     def url_for(self, target: str) -> str | None:
-        return next((url for url in self.urls() if fingerprint(url) == target), None)
+        found = self.endpoint_for(target)
+        return found[0] if found else None
+
+    def endpoint_for(self, target: str) -> tuple[str, str] | None:
+        return next((pair for pair in self.endpoints() if fingerprint(pair[0]) == target), None)
 
     def send(self, delivery) -> None:
-        url = self.url_for(delivery.target)
-        if url is None:
+        found = self.endpoint_for(delivery.target)
+        if found is None:
             raise DeliveryFailed(_("该推送地址已不在配置中。"), retry=False)
+        url, secret = found
         body = json.dumps(
             {**delivery.payload, "delivery": delivery.pk}, ensure_ascii=False, sort_keys=True
         ).encode()
         headers = {"Content-Type": "application/json; charset=utf-8", DELIVERY_HEADER: str(delivery.pk)}
-        headers.update(signature_headers(body, getattr(settings, "ANJU_WEBHOOK_SECRET", "")))
+        headers.update(signature_headers(body, secret))
         request = urllib.request.Request(url, data=body, headers=headers, method="POST")
         opener = urllib.request.build_opener(_NoRedirect)
         timeout = getattr(settings, "ANJU_WEBHOOK_TIMEOUT", 10)

@@ -337,6 +337,7 @@ class AuditEvent(models.Model):
         raise PermissionError("audit events are append-only")
 
 
+from anju.core.models_channels import WebhookChannel  # noqa: E402,F401
 from anju.core.models_delivery import (  # noqa: E402,F401  (one models module for Django)
     Delivery,
     DeliveryStatus,

@@ -55,8 +55,27 @@ def _village_events(now: dt.datetime) -> list[str]:
     return [matter.number, report.receipt_code]
 
 
+def _push_channel() -> None:
+    """One push channel on 管理 → 推送渠道, switched off: the demo must post nothing outside."""
+    from anju.core import channel_actions
+    from anju.core.models import User
+
+    admin = User.objects.filter(username="admin").first()
+    if admin is None or admin.area is None:
+        return
+    channel_actions.save_webhook_channel(
+        admin,
+        name="县综治中心钉钉群（示例）",
+        url="https://oapi.dingtalk.example/robot/send?access_token=demo-token",
+        area=admin.area,
+        active=False,
+    )
+
+
 def load_notifications_demo() -> str:
     from anju.matters.actions import remind_deadlines, remind_ungraded
+
+    _push_channel()
 
     events = _village_events(timezone.now())
     deadlines = remind_deadlines()
