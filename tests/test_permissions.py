@@ -537,6 +537,7 @@ PAGE_ROUTES = [
     page("matters:black_swans", lambda o, w: "/matters/black-swans/", permission="matter.view"),
     page("matters:root_cause", lambda o, w: "/matters/root-cause/", permission="matter.view"),
     page("matters:level_rules", lambda o, w: "/matters/level-rules/", permission="matter.view"),
+    page("matters:risk_matrix", lambda o, w: "/matters/risk-matrix/", permission="matter.view"),
     page("matters:progress_reports", lambda o, w: "/matters/progress-reports/", permission="matter.view"),
     page("matters:unit_members", lambda o, w: f"/matters/unit-members/?unit={o.unit.pk}", obj=True),
     page(

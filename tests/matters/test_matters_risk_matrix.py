@@ -48,7 +48,7 @@ def test_a_matrix_missing_a_required_key_is_refused():
         risk.parse(_broken(lambda d: d.pop("levels")))
 
 
-def test_a_deployment_matrix_file_replaces_the_packaged_one(settings, tmp_path):
+def test_a_deployment_matrix_file_replaces_the_packaged_one(db, settings, tmp_path):
     custom = _broken(
         lambda d: d.update(id="county-x", version=3, grey_rhino={"min_likelihood": 3, "min_consequence": 3})
     )
@@ -61,7 +61,7 @@ def test_a_deployment_matrix_file_replaces_the_packaged_one(settings, tmp_path):
     assert risk.current_matrix().key == "default-5x5@1"
 
 
-def test_a_broken_deployment_file_fails_loudly(settings, tmp_path):
+def test_a_broken_deployment_file_fails_loudly(db, settings, tmp_path):
     path = tmp_path / "bad.json"
     path.write_text("{not json", encoding="utf-8")
     settings.ANJU_RISK_MATRIX = str(path)

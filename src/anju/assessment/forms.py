@@ -50,19 +50,25 @@ def _count(label, required: bool = False):
     )
 
 
+# Callable choices: read when a form is made, never at import (the current matrix is data in the database
+# and may be replaced by an upload).
+def _likelihood_choices():
+    return [("", "—")] + [(s.value, f"{s.value} · {s.label}") for s in current_matrix().likelihood]
+
+
+def _consequence_choices():
+    return [("", "—")] + [(s.value, f"{s.value} · {s.label}") for s in current_matrix().consequence]
+
+
 def _scale(label, required: bool = True):
-    steps = current_matrix().likelihood
-    choices = [("", "—")] + [(s.value, f"{s.value} · {s.label}") for s in steps]
     return forms.TypedChoiceField(
-        label=label, choices=choices, coerce=int, required=required, empty_value=None
+        label=label, choices=_likelihood_choices, coerce=int, required=required, empty_value=None
     )
 
 
 def _impact(label, required: bool = True):
-    steps = current_matrix().consequence
-    choices = [("", "—")] + [(s.value, f"{s.value} · {s.label}") for s in steps]
     return forms.TypedChoiceField(
-        label=label, choices=choices, coerce=int, required=required, empty_value=None
+        label=label, choices=_consequence_choices, coerce=int, required=required, empty_value=None
     )
 
 

@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
+from django.db.utils import OperationalError, ProgrammingError
 from django.utils.translation import get_language, pgettext_lazy
 
 PACKAGED = Path(__file__).with_name("data") / "risk_matrix_v1.json"
@@ -142,8 +143,58 @@ def _load(path: str) -> RiskMatrix:
     return parse(json.loads(Path(path).read_text(encoding="utf-8")))
 
 
-def current_matrix() -> RiskMatrix:
+def file_matrix() -> RiskMatrix:
+    """The matrix of the file: ``ANJU_RISK_MATRIX`` when set, else the packaged one."""
     return _load(str(settings.ANJU_RISK_MATRIX or PACKAGED))
+
+
+# Parsed uploaded versions by key, never "the current one": a stored version is never edited, so its parse
+# never changes. Only hits are kept (a key missing now may be uploaded later).
+_STORED: dict[str, RiskMatrix] = {}
+
+
+def _stored(key: str) -> RiskMatrix | None:
+    from anju.matters.models_matrix import RiskMatrixVersion
+
+    if key not in _STORED:
+        document = RiskMatrixVersion.objects.filter(key=key).values_list("document", flat=True).first()
+        if document is None:
+            return None
+        _STORED[key] = parse(document)
+    return _STORED[key]
+
+
+def current_matrix() -> RiskMatrix:
+    """The newest active uploaded version (管理 › 风险矩阵), else the file's."""
+    from anju.matters.models_matrix import RiskMatrixVersion
+
+    try:
+        key = (
+            RiskMatrixVersion.objects.filter(active=True)
+            .order_by("-id")
+            .values_list("key", flat=True)
+            .first()
+        )
+    except (
+        OperationalError,
+        ProgrammingError,
+    ):  # before ``migrate`` (checks, makemigrations) the table is absent
+        key = None
+    matrix = _stored(key) if key else None
+    return matrix or file_matrix()
+
+
+def matrix_for(key: str | None) -> RiskMatrix:
+    """The matrix a matter was graded with (its ``matrix_version``), so an old matter keeps its levels;
+    the current one for an ungraded matter or a key no longer known."""
+    if key:
+        packaged = file_matrix()
+        if packaged.key == key:
+            return packaged
+        stored = _stored(key)
+        if stored is not None:
+            return stored
+    return current_matrix()
 
 
 # Lazy, so a model's get_FOO_display() follows the reader's language; the English is in the catalogue.

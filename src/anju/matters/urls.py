@@ -14,6 +14,7 @@ urlpatterns = [
     path("root-cause/", views_queues.root_cause, name="root_cause"),
     path("root-cause/<int:pk>/complete/", views_queues.complete_root_cause, name="complete_root_cause"),
     path("level-rules/", views_levels.level_rules, name="level_rules"),
+    path("risk-matrix/", views_levels.risk_matrix, name="risk_matrix"),
     path("progress-reports/", views_levels.progress_reports, name="progress_reports"),
     path("unit-members/", views.unit_members, name="unit_members"),
     path("agreements/<int:pk>/", views.agreement_file, name="agreement"),

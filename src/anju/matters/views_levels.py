@@ -18,6 +18,7 @@ from anju.core.errors import Conflict, http_status
 from anju.core.permissions import may
 from anju.core.scoping import in_scope
 from anju.matters import actions
+from anju.matters.actions.matrix import MAX_DOCUMENT_CHARS
 from anju.matters.filters import OWN_UNIT
 from anju.matters.forms_levels import LevelRulesForm
 from anju.matters.level_rules import (
@@ -28,9 +29,9 @@ from anju.matters.level_rules import (
     rule_for,
     rules_for,
 )
-from anju.matters.models import LevelRuleSet, Matter, MatterKind
+from anju.matters.models import LevelRuleSet, Matter, MatterKind, RiskMatrixVersion
 from anju.matters.queues import progress_reports_due
-from anju.matters.risk import current_matrix
+from anju.matters.risk import current_matrix, file_matrix
 
 
 def emergency_url() -> str:
@@ -161,4 +162,59 @@ def progress_reports(request):
             "own_unit": own_unit,
             "overdue_only": overdue_only,
         },
+    )
+
+
+def matrix_rows(matrix) -> list:
+    """(likelihood step, its row of levels) for ``matters/_matrix.html``."""
+    return [
+        (step, [matrix.levels[code] for code in matrix.grid[i]]) for i, step in enumerate(matrix.likelihood)
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def risk_matrix(request):
+    """风险矩阵: the current matrix, the uploaded versions, and (for who may) the upload of a new version."""
+    user = request.user
+    user.require("matter.view")
+    county = county_of(user.area)
+    can_upload = county is not None and may(user, "level_rules.edit") and in_scope(user, county)
+    document, error, status = "", "", 200
+    if request.method == "POST":
+        if not can_upload:
+            raise PermissionDenied(_("您无权上传风险矩阵。"))
+        upload = request.FILES.get("file")
+        if upload is not None:
+            try:
+                document = upload.read(MAX_DOCUMENT_CHARS * 4 + 1).decode("utf-8")
+            except UnicodeDecodeError:
+                document, error = "", _("文件须是 UTF-8 编码的 JSON。")
+        else:
+            document = request.POST.get("document", "")
+        if not error:
+            try:
+                saved = actions.upload_risk_matrix(user, county, document)
+            except ValidationError as exc:
+                error = " ".join(m for msgs in exc.message_dict.values() for m in msgs)
+            else:
+                messages.success(
+                    request, _("已上传风险矩阵 %(key)s，新研判的事项将使用该版本。") % {"key": saved.key}
+                )
+                return redirect("matters:risk_matrix")
+        status = 400
+    matrix = current_matrix()
+    return render(
+        request,
+        "matters/risk_matrix.html",
+        {
+            "matrix": matrix,
+            "matrix_rows": matrix_rows(matrix),
+            "file_matrix": file_matrix(),
+            "versions": RiskMatrixVersion.objects.select_related("uploaded_by"),
+            "can_upload": can_upload,
+            "document": document,
+            "error": error,
+        },
+        status=status,
     )

@@ -26,6 +26,7 @@ from anju.matters.actions.coordination import (
     withdraw_cohandling,
 )
 from anju.matters.actions.levels import apply_level_rules, file_progress_report, set_lead_leader
+from anju.matters.actions.matrix import upload_risk_matrix
 from anju.matters.actions.notices import remind_deadlines, remind_ungraded
 from anju.matters.actions.records import (
     add_note,
@@ -97,6 +98,7 @@ __all__ = [
     "resolve",
     "return_matter",
     "save_level_rules",
+    "upload_risk_matrix",
     "set_lead_leader",
     "set_grey_rhino",
     "set_mitigation_plan",
