@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.utils import translation
 
 from anju.matters.models import Matter
@@ -9,6 +10,7 @@ from anju.matters.risk import current_matrix
 from anju.matters.timeline_lines import for_reader
 
 
+@pytest.mark.django_db  # the current matrix may be a version stored in the database
 def test_matrix_levels_and_scales_are_shown_in_the_readers_language():
     matrix = current_matrix()
     with translation.override("en"):
