@@ -64,7 +64,9 @@ def test_citizen_request_is_registered_assigned_mediated_resolved_and_tracked(
     # 1. The villager submits the request on a phone, without an account, and gets a receipt code.
     citizen = open_page(phone=True)
     citizen.goto("/public/submit")
-    citizen.get_by_label("所在村（社区）").select_option(label=world.village_a1.name)
+    citizen.get_by_label("所在村（社区）").and_(citizen.locator("select")).select_option(
+        label=world.village_a1.name
+    )
     citizen.get_by_label("反映内容").fill(REQUEST_TEXT)
     citizen.get_by_label("具体地点").fill("东一村村委会东侧道路工地")
     citizen.get_by_label("姓名").fill(REPORTER_NAME)
@@ -92,13 +94,13 @@ def test_citizen_request_is_registered_assigned_mediated_resolved_and_tracked(
 
     # ... and register it as a matter, graded on the risk matrix (likelihood 3 × consequence 3).
     register = staff.locator("#register")
-    register.get_by_label("事项类型").select_option(label="矛盾纠纷")
-    register.get_by_label("风险领域").select_option(label=world.wages.name)
+    register.get_by_label("事项类型").and_(register.locator("select")).select_option(label="矛盾纠纷")
+    register.get_by_label("风险领域").and_(register.locator("select")).select_option(label=world.wages.name)
     register.get_by_label("标题").fill(TITLE)
     register.get_by_label("涉及人数").fill("12")
     register.get_by_label("涉及金额").fill("86000")
-    register.get_by_label("可能性").select_option("3")
-    register.get_by_label("后果").select_option("3")
+    register.get_by_label("可能性").and_(register.locator("select")).select_option("3")
+    register.get_by_label("后果").and_(register.locator("select")).select_option("3")
     screenshot(staff, "03-report-register")
     register.get_by_role("button", name="登记", exact=True).click()
     staff.wait_for_url(re.compile(r"/matters/\d+/$"))
@@ -112,14 +114,16 @@ def test_citizen_request_is_registered_assigned_mediated_resolved_and_tracked(
     deadline = timezone.localdate() + dt.timedelta(days=10)
     assign = open_panel(staff, "assign")
     with staff.expect_response(lambda response: "/matters/unit-members/" in response.url):
-        assign.get_by_label("责任单位").select_option(label=world.committee_a1.name)
-    person = assign.get_by_label("责任人")
+        assign.get_by_label("责任单位").and_(assign.locator("select")).select_option(
+            label=world.committee_a1.name
+        )
+    person = assign.get_by_label("责任人").and_(assign.locator("select"))
     # htmx replaced the list with the committee's members only.
     expect(person.locator("option")).to_have_count(1 + 2)
-    person.select_option(label=str(world.cadre))
+    person.select_option(value=str(world.cadre.pk))
     assign.get_by_label("办理期限").fill(deadline.isoformat())
     # 3 × 3 is 较高: the level rules ask for a 包案领导 (a leader over the village)
-    assign.get_by_label("包案领导").select_option(label=str(world.leader))
+    assign.get_by_label("包案领导").and_(assign.locator("select")).select_option(value=str(world.leader.pk))
     assign.get_by_label("交办意见").fill("请村调委会三日内组织调解。")
     assign.get_by_role("button", name="交办").click()
     expect(head.locator(".badge.status-assigned")).to_be_visible()
@@ -141,7 +145,7 @@ def test_citizen_request_is_registered_assigned_mediated_resolved_and_tracked(
     mediation.get_by_label("调解员").fill("东一村人民调解委员会 李主任")
     mediation.get_by_label("到场当事人").fill("申请人代表、包工头")
     mediation.get_by_label("调解经过").fill("召集双方核对用工记录，包工头承认欠薪，同意月底前一次付清。")
-    mediation.get_by_label("调解结果").select_option(label="调解成功")
+    mediation.get_by_label("调解结果").and_(mediation.locator("select")).select_option(label="调解成功")
     mediation.get_by_label("协议内容").fill("包工头于本月底前一次性支付拖欠工资86000元。")
     mediation.get_by_role("button", name="调解记录").click()
     expect(cadre.locator(".record")).to_contain_text("调解成功")
