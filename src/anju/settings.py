@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "anju.assessment",
     "anju.warning",
     "anju.emergency",
+    "anju.cases",
+    "anju.care",
     "anju.reports",
     "anju.triage",
 ]

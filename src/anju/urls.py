@@ -14,6 +14,8 @@ urlpatterns = [
     path("assessment/", include("anju.assessment.urls")),
     path("warning/", include("anju.warning.urls")),
     path("emergency/", include("anju.emergency.urls")),
+    path("cases/", include("anju.cases.urls")),
+    path("care/", include("anju.care.urls")),
     path("reports/", include("anju.reports.urls")),
     path("triage/", include("anju.triage.urls")),
     path("api/", include("anju.api.urls")),

@@ -1,0 +1,1 @@
+"""The care models, one module per concern."""

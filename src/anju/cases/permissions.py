@@ -1,0 +1,20 @@
+"""Who may do what with cases (专案): this app's rows of the one permission table."""
+
+from __future__ import annotations
+
+from anju.core.roles import EVERYONE, Role
+
+G, V, C, D, L, A, X = (
+    Role.GRID_WORKER,
+    Role.VILLAGE_CADRE,
+    Role.CENTRE_STAFF,
+    Role.DEPARTMENT_OFFICER,
+    Role.LEADER,
+    Role.AUDITOR,
+    Role.ADMIN,
+)
+
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "cases.view": EVERYONE,
+    "cases.manage": frozenset({C, L, X}),  # open a case, add and remove its matters, close it
+}
