@@ -400,6 +400,7 @@ from anju.matters.models_coordination import (  # noqa: E402, F401  (this app's 
 
 # The level rules and the progress reports they make due live in their own module.
 from anju.matters.models_levels import LevelRule, LevelRuleSet, ProgressReport  # noqa: E402, F401
+from anju.matters.models_links import LinkKind, MatterLink  # noqa: E402, F401
 
 # Uploaded versions of the risk matrix.
 from anju.matters.models_matrix import RiskMatrixVersion  # noqa: E402, F401
