@@ -63,6 +63,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "anju.core.health.HealthCheckMiddleware",  # first: probes need no host check, session or sign-in
     "anju.core.proxies.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "anju.core.middleware.PrivacyHeadersMiddleware",
@@ -200,6 +201,8 @@ ANJU_DIGEST_HOUR = int(os.environ.get("ANJU_DIGEST_HOUR", 17))
 TASKS = {"default": {"BACKEND": "anju.core.jobs.DatabaseJobBackend"}}
 ANJU_JOB_FILES_DIR = DATA_DIR / "jobs"  # result files of background jobs (large exports, report bundles)
 ANJU_JOB_FILE_DAYS = int(os.environ.get("ANJU_JOB_FILE_DAYS", 7))  # then the worker deletes them
+# /readyz reports the job queue as lagging when its oldest queued job waited longer (it never fails readiness)
+ANJU_READY_QUEUE_LAG_SECONDS = int(os.environ.get("ANJU_READY_QUEUE_LAG_SECONDS", 600))
 ANJU_EXPORT_INLINE_LIMIT = int(os.environ.get("ANJU_EXPORT_INLINE_LIMIT", 2000))  # larger: a background job
 
 LANGUAGE_CODE = "zh-hans"
@@ -243,7 +246,7 @@ if ANJU_HTTPS:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("ANJU_HSTS_SUBDOMAINS", "1") == "1"
     SECURE_HSTS_PRELOAD = os.environ.get("ANJU_HSTS_PRELOAD", "1") == "1"
 # health checks and the redirect itself must work on plain http from the proxy's own host
-SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$", r"^readyz/?$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Content-Security-Policy (django-csp 4): only our own scripts and styles, no inline code or style
 # attributes anywhere (tests/test_csp.py scans the templates); the TOTP QR is SVG markup, `data:` covers
