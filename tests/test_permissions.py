@@ -313,6 +313,7 @@ PAGE_ROUTES = [
     ),
     # administration (管理): an area's or unit's page is found in the scope (404 outside)
     page("core:manage", lambda o, w: "/manage/", permission="admin.manage"),
+    page("core:manage_schedule", lambda o, w: "/manage/schedule/", permission="admin.manage"),
     page(
         "core:manage_areas",
         lambda o, w: "/manage/areas/",

@@ -201,6 +201,10 @@ ANJU_DIGEST_HOUR = int(os.environ.get("ANJU_DIGEST_HOUR", 17))
 TASKS = {"default": {"BACKEND": "anju.core.jobs.DatabaseJobBackend"}}
 ANJU_JOB_FILES_DIR = DATA_DIR / "jobs"  # result files of background jobs (large exports, report bundles)
 ANJU_JOB_FILE_DAYS = int(os.environ.get("ANJU_JOB_FILE_DAYS", 7))  # then the worker deletes them
+# The scheduled ticks (core/scheduler.py) run from every `anju worker`, once per installation; ANJU_SCHEDULER=0
+# leaves them to cron. ANJU_SCHEDULE replaces the default schedule (a list of dicts, see DEFAULT_SCHEDULE).
+ANJU_SCHEDULER = os.environ.get("ANJU_SCHEDULER", "1") == "1"
+ANJU_SCHEDULE = None
 # /readyz reports the job queue as lagging when its oldest queued job waited longer (it never fails readiness)
 ANJU_READY_QUEUE_LAG_SECONDS = int(os.environ.get("ANJU_READY_QUEUE_LAG_SECONDS", 600))
 ANJU_EXPORT_INLINE_LIMIT = int(os.environ.get("ANJU_EXPORT_INLINE_LIMIT", 2000))  # larger: a background job

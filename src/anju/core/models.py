@@ -344,3 +344,4 @@ from anju.core.models_delivery import (  # noqa: E402,F401  (one models module f
     NotificationPreference,
 )
 from anju.core.models_jobs import Job, JobKind, JobStatus  # noqa: E402,F401
+from anju.core.models_schedule import ScheduledRun, ScheduledRunStatus  # noqa: E402,F401

@@ -5,7 +5,8 @@ is due, then runs the queued jobs, then deletes expired job files.
 Run one long-lived ``anju worker`` per host (systemd, see docs/operations.md), or ``anju worker --once``
 from cron every minute; several workers on several hosts never send one message twice (``core/delivery.py``).
 ``anju notify-digest`` queues today's digests at once (the worker does it by itself after
-``ANJU_DIGEST_HOUR``); running it again the same day queues nothing more.
+``ANJU_DIGEST_HOUR``); running it again the same day queues nothing more. Each pass also runs the scheduled
+ticks that are due (``core/scheduler.py``): once per installation, whichever host's worker comes first.
 """
 
 from __future__ import annotations
@@ -27,16 +28,25 @@ def cmd_worker(args) -> int:
     from anju.django_setup import setup_django
 
     setup_django()
+    from django.conf import settings
     from django.db import close_old_connections
+    from django.utils import timezone
 
     from anju.core.delivery import work_once
     from anju.core.jobs import purge_old_files, run_due_jobs
+    from anju.core.scheduler import run_due
 
     worker_id = f"{socket.gethostname()}-{os.getpid()}"
     while True:
         outcomes = work_once()
         jobs = run_due_jobs(worker_id)
         purge_old_files()
+        if settings.ANJU_SCHEDULER and not args.no_schedule:
+            for run in run_due(timezone.now(), worker_id):
+                print(
+                    f"定时任务 {run.name}（{run.slot:%Y-%m-%d %H:%M}）：{run.get_status_display()}",
+                    flush=True,
+                )
         if args.once:
             _print_outcomes(outcomes, jobs)
             return 0
@@ -62,6 +72,11 @@ def register(subparsers) -> None:
         "--once", action="store_true", help="只处理一遍当前到期的发送和排队的任务后退出（供 cron 使用）"
     )
     p.add_argument("--interval", type=float, default=2, help="两遍之间等待的秒数（默认 2）")
+    p.add_argument(
+        "--no-schedule",
+        action="store_true",
+        help="不运行定时任务（每日、每周的 tick）；默认每个 worker 都参与，同一次只由一台主机运行",
+    )
     p.set_defaults(func=cmd_worker)
     p = subparsers.add_parser(
         "notify-digest", help="立即生成今天的每日通知汇总（同一天重复运行不会重复生成）"

@@ -10,6 +10,7 @@ from anju.core import (
     channel_views,
     job_views,
     notification_views,
+    schedule_views,
     user_import_views,
     views,
 )
@@ -63,6 +64,7 @@ urlpatterns = [
     path("manage/channels/", channel_views.channel_list, name="manage_channels"),
     path("manage/channels/<int:pk>/", channel_views.channel_detail, name="manage_channel"),
     path("manage/channels/<int:pk>/active/", channel_views.channel_active, name="manage_channel_active"),
+    path("manage/schedule/", schedule_views.schedule_page, name="manage_schedule"),
     path("manage/import/", admin_import_views.org_import, name="manage_import"),
     path("manage/import/confirm/", admin_import_views.org_import_confirm, name="manage_import_confirm"),
     path("manage/import/template/", admin_import_views.org_import_template, name="manage_import_template"),
