@@ -6,6 +6,7 @@ Django is set up only when one of these runs, so ``anju signals``/``anju triage`
 from __future__ import annotations
 
 import getpass
+import logging
 import os
 import sys
 
@@ -144,12 +145,64 @@ def _serve(host: str, port: int) -> None:
     serve(application, host=host, port=port, _quiet=True, **waitress_options())
 
 
+def gunicorn_options(host: str, port: int, workers: int, threads: int) -> dict:
+    """Several processes for one host (gunicorn, threads in each); the app is loaded once before the fork,
+    so the triage model and jieba's dictionary are shared copy-on-write rather than loaded per process."""
+    return {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": threads,
+        "preload_app": True,
+        "proc_name": "anju",
+        "timeout": 120,  # a county's monthly report or a large page may take tens of seconds
+        "graceful_timeout": 30,
+        "limit_request_line": 8190,
+        "accesslog": None,
+        "errorlog": "-",
+    }
+
+
+def _serve_processes(host: str, port: int, workers: int, threads: int) -> None:
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.core.wsgi import get_wsgi_application
+    from django.db import connections
+    from gunicorn.app.base import BaseApplication
+
+    class AnjuApplication(BaseApplication):
+        def load_config(self):
+            for key, value in gunicorn_options(host, port, workers, threads).items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            application = StaticFilesHandler(get_wsgi_application())
+            try:
+                _warm_up()
+            except Exception:  # noqa: BLE001 — e.g. no domains yet: the first form loads what it needs
+                logging.getLogger("anju").warning("warm-up skipped", exc_info=True)
+            connections.close_all()  # forked workers must open their own database connections
+            return application
+
+    print(
+        f"安居 anju 正在运行: http://{host}:{port}/  （{workers} 个进程 × {threads} 个线程，Ctrl+C 退出）",
+        flush=True,
+    )
+    AnjuApplication().run()
+
+
 def cmd_serve(args) -> int:
     setup_django()
-    _manage("migrate", "--no-input", verbosity=0)
+    if not args.no_migrate:
+        _manage("migrate", "--no-input", verbosity=0)
     if field_keys_refused():
         return 1
-    _serve(args.host, args.port)
+    if args.workers:
+        from django.db import connections
+
+        connections.close_all()
+        _serve_processes(args.host, args.port, args.workers, args.threads)
+    else:
+        _serve(args.host, args.port)
     return 0
 
 
@@ -212,6 +265,18 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("serve", help="启动服务")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="用 gunicorn 启动多个进程（生产环境，如 CPU 核数的 2 倍）；不指定则用单进程多线程的 waitress",
+    )
+    p.add_argument("--threads", type=int, default=4, help="--workers 时每个进程的线程数（默认 4）")
+    p.add_argument(
+        "--no-migrate",
+        action="store_true",
+        help="启动前不升级数据库（多台主机时先单独运行一次 anju migrate）",
+    )
     p.set_defaults(func=cmd_serve)
 
     p = subparsers.add_parser("migrate", help="创建或升级数据库并载入基础数据（风险领域）")
