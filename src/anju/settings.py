@@ -14,6 +14,7 @@ Everything a deployment changes comes from the environment:
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from pathlib import Path
 
@@ -202,9 +203,9 @@ TASKS = {"default": {"BACKEND": "anju.core.jobs.DatabaseJobBackend"}}
 ANJU_JOB_FILES_DIR = DATA_DIR / "jobs"  # result files of background jobs (large exports, report bundles)
 ANJU_JOB_FILE_DAYS = int(os.environ.get("ANJU_JOB_FILE_DAYS", 7))  # then the worker deletes them
 # The scheduled ticks (core/scheduler.py) run from every `anju worker`, once per installation; ANJU_SCHEDULER=0
-# leaves them to cron. ANJU_SCHEDULE replaces the default schedule (a list of dicts, see DEFAULT_SCHEDULE).
+# leaves them to cron. ANJU_SCHEDULE (JSON: a list of {name, argv, at[, weekday]}) replaces DEFAULT_SCHEDULE.
 ANJU_SCHEDULER = os.environ.get("ANJU_SCHEDULER", "1") == "1"
-ANJU_SCHEDULE = None
+ANJU_SCHEDULE = json.loads(os.environ["ANJU_SCHEDULE"]) if os.environ.get("ANJU_SCHEDULE") else None
 # /readyz reports the job queue as lagging when its oldest queued job waited longer (it never fails readiness)
 ANJU_READY_QUEUE_LAG_SECONDS = int(os.environ.get("ANJU_READY_QUEUE_LAG_SECONDS", 600))
 ANJU_EXPORT_INLINE_LIMIT = int(os.environ.get("ANJU_EXPORT_INLINE_LIMIT", 2000))  # larger: a background job

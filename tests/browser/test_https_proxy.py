@@ -7,19 +7,17 @@ request, all over https; plain http is redirected to https.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from servers import free_port, nginx_temp_folders, self_signed, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -39,46 +37,9 @@ actions.create_user(None, username="cun", password=%r, role="village_cadre", are
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _self_signed(folder: Path) -> tuple[Path, Path]:
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-    )
-    return cert_path, key_path
-
-
 def _nginx_conf(folder: Path, https_port: int, http_port: int, app_port: int) -> Path:
-    cert, key = _self_signed(folder)
-    for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (folder / sub).mkdir()
+    cert, key = self_signed(folder)
+    temp_folders = textwrap.indent(nginx_temp_folders(folder), "              ").lstrip()
     conf = folder / "nginx.conf"
     conf.write_text(
         textwrap.dedent(
@@ -90,11 +51,7 @@ def _nginx_conf(folder: Path, https_port: int, http_port: int, app_port: int) ->
             events {{ worker_connections 64; }}
             http {{
               access_log off;
-              client_body_temp_path {folder}/body;
-              proxy_temp_path {folder}/proxy;
-              fastcgi_temp_path {folder}/fastcgi;
-              uwsgi_temp_path {folder}/uwsgi;
-              scgi_temp_path {folder}/scgi;
+              {temp_folders}
               server {{
                 listen 127.0.0.1:{https_port} ssl;
                 server_name localhost;
@@ -118,26 +75,11 @@ def _nginx_conf(folder: Path, https_port: int, http_port: int, app_port: int) ->
     return conf
 
 
-def _wait_for(port: int, process: subprocess.Popen, what: str) -> None:
-    """Until something accepts connections on ``port`` (an HTTP check would follow nginx's redirect to the
-    self-signed https side)."""
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"{what} stopped: {process.stderr.read().decode()[-2000:]}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=2).close()
-            return
-        except OSError:
-            time.sleep(0.5)
-    raise AssertionError(f"{what} did not listen on port {port}")
-
-
 @pytest.fixture
 def proxied_anju(tmp_path):
     if not os.access(NGINX, os.X_OK):
         pytest.fail("nginx not found: install Debian's nginx (apt-get install nginx), as .ci/run does")
-    https_port, http_port, app_port = _free_port(), _free_port(), _free_port()
+    https_port, http_port, app_port = free_port(), free_port(), free_port()
     public_url = f"https://localhost:{https_port}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("ANJU_")}
     env |= {
@@ -163,8 +105,8 @@ def proxied_anju(tmp_path):
         [NGINX, "-c", str(conf), "-p", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     try:
-        _wait_for(app_port, app, "anju serve")
-        _wait_for(https_port, proxy, "nginx")
+        wait_for(app_port, app, "anju serve")
+        wait_for(https_port, proxy, "nginx")
         yield public_url, http_port
     finally:
         for process in (proxy, app):
