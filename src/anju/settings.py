@@ -120,6 +120,14 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+# A PostgreSQL streaming replica for read-heavy work (core/replica.py); the primary stays the default.
+ANJU_READ_REPLICA = bool(os.environ.get("ANJU_DATABASE_REPLICA_URL"))
+if ANJU_READ_REPLICA:
+    DATABASES["replica"] = dj_database_url.parse(os.environ["ANJU_DATABASE_REPLICA_URL"], conn_max_age=60)
+    # tests run on one database: the replica alias mirrors the default's test database
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["anju.core.replica.ReadReplicaRouter"]
+
 AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "dashboard:home"

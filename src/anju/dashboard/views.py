@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
+from anju.core.replica import replica_reads
 from anju.core.scoping import scoped
 from anju.dashboard import emergency_panel, figures, geo, lead_leaders, workbench
 from anju.intake.models import Report, ReportStatus
@@ -73,6 +74,7 @@ def _screening_context(user) -> dict:
 
 
 @login_required
+@replica_reads  # figures over the whole area: a replica's second of lag does not matter here
 def index(request):
     user = request.user
     today = timezone.localdate()

@@ -7,6 +7,7 @@ from django.tasks import task
 from django.utils.translation import gettext as _
 
 from anju.core import jobs
+from anju.core.replica import reading_from_replica
 
 
 def filter_query(params: dict[str, list[str]]) -> QueryDict:
@@ -29,9 +30,10 @@ def export_ledger(*, job_id: int, params: dict) -> dict:
     form = LedgerFilterForm(starter, filter_query(params))
     matters, cleaned = apply_filter_form(form)
     area = cleaned.get("area") or starter.area
-    count = matters.count()
-    jobs.report(job_id, 10, _("正在写入 %(n)s 件事项……") % {"n": count})
-    content = build_workbook(matters, exporter=starter, area=area)
+    with reading_from_replica():  # the matters only: the job row itself was just written on the primary
+        count = matters.count()
+        jobs.report(job_id, 10, _("正在写入 %(n)s 件事项……") % {"n": count})
+        content = build_workbook(matters, exporter=starter, area=area)
     jobs.report(job_id, 90, _("正在保存文件……"))
     actions.record_export(starter, describe_filters(cleaned), count, area=area)
     outcome = jobs.result_file(job_id, content, name=ledger_title(area) + exported_at(), suffix="xlsx")

@@ -25,6 +25,7 @@ from anju.core.documents import document_response, exported_at
 from anju.core.errors import Conflict, WorkflowError, http_status
 from anju.core.models import JobKind, Unit, User
 from anju.core.pickers import person_label, pinyin_keys
+from anju.core.replica import replica_reads
 from anju.core.scoping import get_scoped_or_404, may_act_on, scoped
 from anju.core.uploads import upload_response
 from anju.matters import actions, queues
@@ -79,6 +80,7 @@ def ledger(request):
 
 @login_required
 @require_GET
+@replica_reads
 def export(request):
     if not request.user.can("ledger.export"):
         raise PermissionDenied(_("您的角色无权导出台账。"))

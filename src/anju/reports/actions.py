@@ -23,6 +23,7 @@ from anju.core.errors import Conflict, NotAllowed, WorkflowError
 from anju.core.models import Unit, UnitKind, User
 from anju.core.notifications import notify
 from anju.core.permissions import require
+from anju.core.replica import reading_from_replica
 from anju.core.roles import UNIT_SCOPED_ROLES, roles_with
 from anju.reports import figures, unit_figures
 from anju.reports.models import MonthlyReport, ProgressReport
@@ -61,12 +62,14 @@ def _unit_rule(actor, unit: Unit | None) -> None:
         raise NotAllowed(_("您只能生成和报送本单位的月报，无权处理“%(unit)s”的月报。") % {"unit": unit.name})
 
 
-@transaction.atomic
 def generate_report(
     actor, *, area=None, month: dt.date, unit: Unit | None = None, now: dt.datetime | None = None
 ) -> MonthlyReport:
     """Compute (or recompute, while unsubmitted) the report of ``area`` — or of department unit ``unit``,
-    over the matters assigned to it — for ``month``. The free-text sections are kept."""
+    over the matters assigned to it — for ``month``. The free-text sections are kept.
+
+    The figures are computed first, outside the transaction, so that a read replica (core/replica.py) can
+    serve that heavy read; the report row is then locked, checked and written in one transaction."""
     if unit is not None:
         area = unit.area
     require(actor, "report.monthly", area)  # area None: role only here, then "choose an area" below
@@ -79,15 +82,23 @@ def generate_report(
         raise ValidationError({"area": _("报送区域不在您的管辖范围内。")})
     if unit is not None and unit.kind != UnitKind.DEPARTMENT:
         raise ValidationError({"unit": _("只有职能部门报送本单位的月报。")})
-    # The row is created (or found) and locked first, so that two people generating the same month at once
+    if MonthlyReport.objects.filter(area=area, unit=unit, month=month, submitted_at__isnull=False).exists():
+        raise WorkflowError(_("该月报表已报送，不能重新生成。"))
+    with reading_from_replica():
+        data = unit_figures.compute(unit, month) if unit is not None else figures.compute(area, month)
+    return _store_figures(actor, area=area, unit=unit, month=month, data=data, now=now)
+
+
+@transaction.atomic
+def _store_figures(actor, *, area, unit, month, data, now) -> MonthlyReport:
+    # The row is created (or found) and locked, so that two people generating the same month at once
     # queue behind each other instead of colliding on the unique (area, month), and a submission that
-    # lands meanwhile is seen.
+    # landed while the figures were computed is seen.
     report, _created = MonthlyReport.objects.select_for_update().get_or_create(
         area=area, unit=unit, month=month, defaults={"due_date": due_date(month)}
     )
     if report.submitted_at:
         raise WorkflowError(_("该月报表已报送，不能重新生成。"))
-    data = unit_figures.compute(unit, month) if unit is not None else figures.compute(area, month)
     report.figures, report.generated_at, report.generated_by = data, now, actor
     report.save()
     audit.record(
