@@ -208,7 +208,6 @@ ANJU_DIGEST_HOUR = int(os.environ.get("ANJU_DIGEST_HOUR", 17))
 # Long work started from a page runs in ``anju worker`` through Django's own task framework (django.tasks);
 # anju's backend keeps the queue in the database as ``core.Job`` rows (core/jobs.py, docs/architecture.md).
 TASKS = {"default": {"BACKEND": "anju.core.jobs.DatabaseJobBackend"}}
-ANJU_JOB_FILES_DIR = DATA_DIR / "jobs"  # result files of background jobs (large exports, report bundles)
 ANJU_JOB_FILE_DAYS = int(os.environ.get("ANJU_JOB_FILE_DAYS", 7))  # then the worker deletes them
 # The scheduled ticks (core/scheduler.py) run from every `anju worker`, once per installation; ANJU_SCHEDULER=0
 # leaves them to cron. ANJU_SCHEDULE (JSON: a list of {name, argv, at[, weekday]}) replaces DEFAULT_SCHEDULE.

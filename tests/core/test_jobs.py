@@ -125,8 +125,8 @@ def test_expired_result_files_are_deleted(world):
     Job.objects.filter(pk=job.pk).update(
         status=JobStatus.DONE, result_file=outcome["file"], result_url=outcome["url"], finished_at=finished
     )
-    path = Path(settings.ANJU_JOB_FILES_DIR) / outcome["file"]
-    assert path.is_file()
+    path = Path(settings.MEDIA_ROOT) / outcome["file"]  # the default storage: the uploads folder
+    assert outcome["file"].startswith("jobs/") and path.read_bytes() == b"content"
     assert jobs.purge_old_files(finished + dt.timedelta(days=6)) == 0  # not yet (7 days)
     assert jobs.purge_old_files() == 1
     assert not path.exists()

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
@@ -24,8 +22,9 @@ def job_status(request, pk: int):
 def job_download(request, pk: int):
     # the file is its starter's alone: it was built within the starter's scope
     job = get_object_or_404(Job, pk=pk, started_by=request.user)
-    path = Path(settings.ANJU_JOB_FILES_DIR) / job.result_file if job.result_file else None
-    if path is None or not path.is_file():
+    if not job.result_file or not default_storage.exists(job.result_file):
         raise Http404
+    with default_storage.open(job.result_file, "rb") as handle:
+        content = handle.read()
     stem, _dot, ext = job.result_name.rpartition(".")
-    return document_response(path.read_bytes(), stem, ext, fallback=f"job-{job.pk}")
+    return document_response(content, stem, ext, fallback=f"job-{job.pk}")

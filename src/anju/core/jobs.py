@@ -14,8 +14,8 @@ How it fits together:
 - The task calls the same action a page would, with the starter as actor: guards and scope stay.
 
 A failed job keeps a Chinese message for its starter (a refusal's or bad input's own message; anything
-else a general one, with the traceback in the log). Result files lie under ``ANJU_JOB_FILES_DIR`` and
-are deleted by the worker after ``ANJU_JOB_FILE_DAYS``.
+else a general one, with the traceback in the log). Result files are kept through Django's storage API
+under ``jobs/`` (so any host can serve them) and deleted by the worker after ``ANJU_JOB_FILE_DAYS``.
 """
 
 from __future__ import annotations
@@ -23,10 +23,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.tasks import TaskResult, TaskResultStatus
 from django.tasks.backends.base import BaseTaskBackend
@@ -42,6 +43,7 @@ from anju.core.models import Job, JobStatus, User
 from anju.core.roles import Role
 
 logger = logging.getLogger(__name__)
+JOB_FILES_PREFIX = "jobs/"
 
 _STATUS_OF = {
     JobStatus.QUEUED: TaskResultStatus.READY,
@@ -134,10 +136,11 @@ def job_of(job_id: int) -> Job:
 
 def result_file(job_id: int, content: bytes, *, name: str, suffix: str) -> dict:
     """Keep ``content`` as the job's download (its starter's only); returns what the task returns."""
-    folder = Path(settings.ANJU_JOB_FILES_DIR)
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    stored = f"{job_id}-{secrets.token_hex(8)}.{suffix}"
-    (folder / stored).write_bytes(content)
+    # through the storage API, so that any web host can serve a file a worker on another host wrote
+    # (a shared MEDIA_ROOT or object storage; docs/deployment.md)
+    stored = default_storage.save(
+        f"{JOB_FILES_PREFIX}{job_id}-{secrets.token_hex(8)}.{suffix}", ContentFile(content)
+    )
     return {"file": stored, "name": f"{name}.{suffix}", "url": reverse("core:job_download", args=[job_id])}
 
 
@@ -213,10 +216,9 @@ def run_due_jobs(worker_id: str = "", *, limit: int = 20) -> dict[str, int]:
 def purge_old_files(now: dt.datetime | None = None) -> int:
     """Delete result files older than ``ANJU_JOB_FILE_DAYS``; the job keeps its row, without the link."""
     cutoff = (now or timezone.now()) - dt.timedelta(days=settings.ANJU_JOB_FILE_DAYS)
-    folder = Path(settings.ANJU_JOB_FILES_DIR)
     purged = 0
     for job in Job.objects.filter(finished_at__lt=cutoff).exclude(result_file=""):
-        (folder / job.result_file).unlink(missing_ok=True)
+        default_storage.delete(job.result_file)
         Job.objects.filter(pk=job.pk).update(result_file="", result_url="")
         purged += 1
     return purged
