@@ -142,6 +142,8 @@ class Matter(Versioned, models.Model):
         indexes = [
             models.Index(fields=["area", "domain", "occurred_at"]),
             models.Index(fields=["status", "deadline"]),
+            # the duplicate index reads the matters changed since its last look on every intake
+            models.Index(fields=["updated_at"], name="matter_updated_at"),
         ]
         constraints = [
             models.CheckConstraint(
