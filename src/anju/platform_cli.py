@@ -255,7 +255,28 @@ def stop_worker(worker) -> None:
         worker.wait()
 
 
+def cmd_synth(args) -> int:
+    setup_django()
+    from anju.demo.synth import SynthError, synthesize
+
+    try:
+        written = synthesize(args.matters, counties=args.counties, batch=args.batch)
+    except SynthError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print("已写入：" + "，".join(f"{name} {count:,}" for name, count in written.items()))
+    return 0
+
+
 def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "synth", help="由示范县复制出大规模台账（供 bench/bench_platform.py 测量；先运行 anju load-demo）"
+    )
+    p.add_argument("--matters", type=int, required=True, help="台账达到的事项总数，如 100000")
+    p.add_argument("--counties", type=int, default=1, help="分布到几个县（示范县及其复制，默认 1）")
+    p.add_argument("--batch", type=int, default=2000, help="每批写入的事项数（默认 2000）")
+    p.set_defaults(func=cmd_synth)
+
     p = subparsers.add_parser("demo", help="创建数据库、载入示范县并启动服务")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)

@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0014_scheduled_runs'),
-        ('matters', '0010_matter_links'),
+        ("core", "0014_scheduled_runs"),
+        ("matters", "0010_matter_links"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='matter',
-            index=models.Index(fields=['updated_at'], name='matter_updated_at'),
+            model_name="matter",
+            index=models.Index(fields=["updated_at"], name="matter_updated_at"),
         ),
     ]
