@@ -1,0 +1,188 @@
+"""The platform at scale: pages, reports, exports and the scan on a large installation (`anju synth`).
+
+    ANJU_DATABASE_URL=postgres://… ANJU_DATA_DIR=… anju migrate && anju load-demo && anju synth --matters 100000
+    ANJU_DATABASE_URL=postgres://… ANJU_DATA_DIR=… python bench/bench_platform.py [--repeat 7]
+
+Measured in this process through Django's test client (server time: URL routing, middleware, queries,
+templates; no network), as two users of the demo: ``zhen`` (a town's centre, one town's share) and
+``zongzhi`` (the county's centre: the whole installation when ``--counties`` was 1). For each page: the
+median and p95 of ``--repeat`` runs after one warm-up, and the number of SQL statements (which must not grow
+with the number of rows shown). Exports report their time and the peak memory of a fresh process that only
+exports (``ru_maxrss``). The **anchor**, measured in the same run: a bare Django view that inserts one row
+and answers — every other figure is also printed as a multiple of it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anju.settings")
+    os.environ["ANJU_2FA_REQUIRED_ROLES"] = ","  # the bench's users sign in without a second factor
+    import django
+
+    django.setup()
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+
+
+def _time(call, repeat: int) -> tuple[float, float, int]:
+    """Median and p95 milliseconds of ``call`` after one warm-up, and its SQL statement count."""
+    from django.db import connection
+
+    statements = []  # counted at execution: the test client's request_started signal empties queries_log
+
+    def count(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        call()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+    return statistics.median(times), p95, len(statements)
+
+
+def _page(client, path: str):
+    def get():
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        if hasattr(response, "streaming_content"):
+            for _chunk in response.streaming_content:
+                pass
+
+    return get
+
+
+def _anchor(repeat: int) -> float:
+    """A bare Django view inserting one row (a notification for the bench user), through the same stack."""
+    from django.db import connection
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    factory = RequestFactory()
+
+    def bare(request):
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO django_cache_bench (v) VALUES (%s)", [1])
+        return HttpResponse("ok")
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE IF NOT EXISTS django_cache_bench (v integer)")
+    median, _p95, _q = _time(lambda: bare(factory.post("/")), repeat * 5)
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE django_cache_bench")
+    return median
+
+
+EXPORT_CHILD = """
+import os, resource, sys, time
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anju.settings")
+import django
+django.setup()
+from anju.core.models import User
+from anju.matters.export import build_workbook
+from anju.matters.filters import LedgerFilterForm, apply_filter_form
+from django.http import QueryDict
+user = User.objects.get(username=sys.argv[1])
+form = LedgerFilterForm(user, QueryDict(sys.argv[2], mutable=False))
+matters, cleaned = apply_filter_form(form)
+start = time.perf_counter()
+content = build_workbook(matters, exporter=user, area=cleaned.get("area") or user.area)
+print(matters.count(), round((time.perf_counter() - start) * 1000), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, len(content))
+"""
+
+
+def _export(username: str, query: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", EXPORT_CHILD, username, query], capture_output=True, text=True, check=True
+    )
+    rows, ms, rss_mb, size = done.stdout.split()
+    return f"{int(rows):,} rows: {int(ms):,} ms, peak RSS {rss_mb} MB, {int(size) // 1024:,} KB"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+    _setup()
+    from django.conf import settings
+    from django.test import Client
+
+    from anju.core.models import Area, AreaLevel, User
+    from anju.matters.models import Matter
+    from anju.reports import figures as report_figures
+    from anju.warning.actions import run_scan
+
+    total = Matter.objects.count()
+    print(f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}, matters: {total:,}")
+    anchor = _anchor(args.repeat)
+    print(f"anchor (bare Django view inserting one row): {anchor:.2f} ms\n")
+    print(f"{'user':<8} {'measurement':<34} {'median ms':>10} {'p95 ms':>8} {'SQL':>4} {'× anchor':>9}")
+
+    def row(user, what, median, p95, queries):
+        print(f"{user:<8} {what:<34} {median:>10.0f} {p95:>8.0f} {queries:>4} {median / anchor:>9.0f}")
+
+    town_user = User.objects.get(username="zhen")
+    county_user = User.objects.get(username="zongzhi")
+    domain_id = Matter.objects.values_list("domain_id", flat=True).first()
+    year_ago = (dt.date.today() - dt.timedelta(days=365)).isoformat()
+    some_matter = Matter.objects.filter(area__path__startswith=town_user.area.path).order_by("-pk").first()
+    for user in (town_user, county_user):
+        client = Client()
+        client.force_login(user)
+        visible = Matter.objects.filter(area__path__startswith=user.area.path).count()
+        last_page = max(1, -(-visible // settings.ANJU_PAGE_SIZE))
+        pages = [
+            ("ledger page 1", "/matters/"),
+            (
+                "ledger town+domain+1 year",
+                f"/matters/?area={town_user.area_id}&domain={domain_id}&date_from={year_ago}",
+            ),
+            ("ledger page 1000", "/matters/?page=1000"),
+            ("ledger last page", f"/matters/?page={last_page}"),
+            ("ledger search 拆迁", "/matters/?q=拆迁"),
+            ("matter detail", f"/matters/{some_matter.pk}/"),
+            ("dashboard", "/dashboard/"),
+            ("dashboard map (counts)", "/dashboard/?map=count"),
+            ("/api/matters page 1", "/api/matters?page=1"),
+            ("/api/matters page 1000", "/api/matters?page=1000"),
+        ]
+        for what, path in pages:
+            row(user.username, what, *_time(_page(client, path), args.repeat))
+        month = (dt.date.today().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+        # the figures are the report's cost (generate_report computes them, then stores one row)
+        row(
+            user.username,
+            "monthly report figures",
+            *_time(lambda a=user.area, m=month: report_figures.compute(a, m), max(2, args.repeat // 3)),
+        )
+    print()
+    town = Area.objects.filter(level=AreaLevel.TOWN).order_by("path").first()
+    print(f"export (town, filtered): {_export('zongzhi', f'area={town.pk}&domain={domain_id}')}")
+    print(f"export (whole ledger):   {_export('zongzhi', '')}")
+    start = time.perf_counter()
+    scan = run_scan(None, weeks=4)
+    print(
+        f"warn-scan --weeks 4: {time.perf_counter() - start:.1f} s wall, {scan.points_evaluated:,} points, "
+        f"this process's peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
