@@ -29,8 +29,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 
-from django.db.models import QuerySet
-from django.utils import timezone
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDate
 
 from anju.matters.models import MatterEvent
 from anju.matters.workflow import Status
@@ -54,68 +54,66 @@ def unit_figures(
     matters: QuerySet, *, as_of: dt.date, since: dt.date | None = None, by: str = "unit"
 ) -> list[dict]:
     """One row per responsible unit of ``matters`` (by the unit's area and name), as the module describes;
-    ``by="leader"``: one row per 包案领导 instead."""
+    ``by="leader"``: one row per 包案领导 instead. Counted by the database, grouped by unit (and by unit and
+    level for the open ones): no matter row comes back to Python."""
     field, name_field, order_field = GROUPINGS[by]
-    rows = (
+    base = (
         matters.filter(**{f"{field}__isnull": False})
         .exclude(status__in=NOT_COUNTED)
-        .values_list(
-            "pk",
-            f"{field}_id",
-            name_field,
-            order_field,
-            "registered_at",
-            "resolved_at",
-            "deadline",
-            "inherent_level",
-            "residual_level",
+        .annotate(registered=TruncDate("registered_at"), resolved=TruncDate("resolved_at"))
+        .filter(registered__lte=as_of)
+        .order_by()
+    )
+    resolved_by_end = Q(resolved__isnull=False, resolved__lte=as_of)
+    in_window = Q() if since is None else Q(registered__gte=since)
+    resolved_in_window = resolved_by_end & (Q() if since is None else Q(resolved__gte=since))
+    escalated = Exists(MatterEvent.objects.filter(matter=OuterRef("pk"), kind="escalated"))
+    grouped = (
+        base.annotate(ever_escalated=escalated)
+        .values(f"{field}_id", name_field, order_field)
+        .annotate(
+            assigned=Count("pk", filter=in_window),
+            assigned_resolved=Count("pk", filter=in_window & resolved_by_end),
+            resolved_n=Count("pk", filter=resolved_in_window),
+            grassroots=Count("pk", filter=resolved_in_window & Q(ever_escalated=False)),
+            with_deadline=Count("pk", filter=resolved_in_window & Q(deadline__isnull=False)),
+            on_time=Count(
+                "pk", filter=resolved_in_window & Q(deadline__isnull=False, resolved__lte=F("deadline"))
+            ),
+            overdue=Count("pk", filter=~resolved_by_end & Q(deadline__lt=as_of)),
         )
     )
-    rows = list(rows)
-    escalated = set(
-        MatterEvent.objects.filter(matter_id__in=[r[0] for r in rows], kind="escalated").values_list(
-            "matter_id", flat=True
-        )
-    )
-    counts: dict[int, Counter] = defaultdict(Counter)
     levels: dict[int, Counter] = defaultdict(Counter)
-    names: dict[int, tuple[str, str]] = {}
-    for pk, unit, name, path, registered_at, resolved_at, deadline, inherent, residual in rows:
-        registered = timezone.localtime(registered_at).date()
-        if registered > as_of:
-            continue
-        names[unit] = (path, name or path) if by == "unit" else (name or path, name or path)
-        resolved = timezone.localtime(resolved_at).date() if resolved_at else None
-        resolved_by_end = resolved is not None and resolved <= as_of
-        c = counts[unit]
-        if since is None or registered >= since:
-            c["assigned"] += 1
-            c["assigned_resolved"] += resolved_by_end
-        if resolved_by_end and (since is None or resolved >= since):
-            c["resolved"] += 1
-            c["grassroots"] += pk not in escalated
-            if deadline is not None:
-                c["with_deadline"] += 1
-                c["on_time"] += resolved <= deadline
-        if not resolved_by_end:
-            levels[unit][residual or inherent or "unassessed"] += 1
-            if deadline is not None and deadline < as_of:
-                c["overdue"] += 1
+    open_rows = (
+        base.filter(~resolved_by_end)
+        .values_list(f"{field}_id", "residual_level", "inherent_level")
+        .annotate(n=Count("pk"))
+    )
+    for group, residual, inherent, n in open_rows:
+        levels[group][residual or inherent or "unassessed"] += n
     out = []
-    for unit, (_path, name) in sorted(names.items(), key=lambda item: item[1]):
-        c = counts[unit]
+    rows = sorted(
+        grouped,
+        key=lambda r: (
+            (r[order_field], r[name_field] or r[order_field])
+            if by == "unit"
+            else (r[name_field] or r[order_field], r[name_field] or r[order_field])
+        ),
+    )
+    for row in rows:
+        group = row[f"{field}_id"]
         out.append(
             {
-                "unit_id": unit,
-                "unit": name,  # the group's name: a unit, or a leader with ``by="leader"``
-                "assigned": c["assigned"],
-                "resolved": c["resolved"],
-                "resolution_rate": _rate(c["assigned_resolved"], c["assigned"]),
-                "on_time_rate": _rate(c["on_time"], c["with_deadline"]),
-                "overdue": c["overdue"],
-                "grassroots_rate": _rate(c["grassroots"], c["resolved"]),
-                "open_by_level": {code: levels[unit][code] for code in LEVEL_CODES},
-                "open": sum(levels[unit].values()),
+                "unit_id": group,
+                "unit": row[name_field] or row[order_field],  # a unit, or a leader with ``by="leader"``
+                "assigned": row["assigned"],
+                "resolved": row["resolved_n"],
+                "resolution_rate": _rate(row["assigned_resolved"], row["assigned"]),
+                "on_time_rate": _rate(row["on_time"], row["with_deadline"]),
+                "overdue": row["overdue"],
+                "grassroots_rate": _rate(row["grassroots"], row["resolved_n"]),
+                "open_by_level": {code: levels[group][code] for code in LEVEL_CODES},
+                "open": sum(levels[group].values()),
             }
         )
     return out
