@@ -118,6 +118,7 @@ def _export(username: str, query: str) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--skip-exports", action="store_true", help="leave out the two .xlsx exports (minutes)")
     args = parser.parse_args()
     _setup()
     from django.conf import settings
@@ -173,8 +174,9 @@ def main() -> int:
         )
     print()
     town = Area.objects.filter(level=AreaLevel.TOWN).order_by("path").first()
-    print(f"export (town, filtered): {_export('zongzhi', f'area={town.pk}&domain={domain_id}')}")
-    print(f"export (whole ledger):   {_export('zongzhi', '')}")
+    if not args.skip_exports:
+        print(f"export (town, filtered): {_export('zongzhi', f'area={town.pk}&domain={domain_id}')}")
+        print(f"export (whole ledger):   {_export('zongzhi', '')}")
     start = time.perf_counter()
     scan = run_scan(None, weeks=4)
     print(
