@@ -138,7 +138,9 @@ def test_link_form_on_the_page(world, pair, client):
     plant, road = pair
     client.force_login(world.town_staff)
     url = f"/matters/{road.pk}/link/"
-    bad = client.post(url, {"link-target_number": "330101-0000-999999", "link-relation": "related", "link-reason": "x"})
+    bad = client.post(
+        url, {"link-target_number": "330101-0000-999999", "link-relation": "related", "link-reason": "x"}
+    )
     assert bad.status_code == 400
     assert "未找到编号为 330101-0000-999999 的事项" in bad.content.decode()
     ok = client.post(

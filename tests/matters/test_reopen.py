@@ -82,7 +82,9 @@ def test_reopen_panel_on_the_page(world, archived, client):
     url = f"/matters/{archived.pk}/reopen/"
     unconfirmed = client.post(url, {"reopen-reason": "再次发生"})
     assert unconfirmed.status_code == 400 and Matter.objects.count() == 1
-    done = client.post(url, {"reopen-reason": "再次发生", "reopen-copy_parties": "on", "reopen-confirm": "on"})
+    done = client.post(
+        url, {"reopen-reason": "再次发生", "reopen-copy_parties": "on", "reopen-confirm": "on"}
+    )
     new = Matter.objects.exclude(pk=archived.pk).get()
     assert done.status_code == 302 and done["Location"] == f"/matters/{new.pk}/"
     on_new = client.get(f"/matters/{new.pk}/").content.decode()

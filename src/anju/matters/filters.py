@@ -123,7 +123,9 @@ class LedgerFilterForm(DateRangeForm):
             found = matters.filter(pk=int(value)).first()
         if found is None:
             self.cleaned_data["linked_none"] = True  # a filter that finds nothing, not one that is dropped
-            raise forms.ValidationError(_("未找到编号为 %(n)s 的事项（或不在您的管辖范围内）。") % {"n": value})
+            raise forms.ValidationError(
+                _("未找到编号为 %(n)s 的事项（或不在您的管辖范围内）。") % {"n": value}
+            )
         self.cleaned_data["linked_matter"] = found
         return found.number
 

@@ -36,10 +36,14 @@ def _reason_field(label):
 
 class LinkForm(forms.Form):
     target_number = forms.CharField(
-        label=_("关联事项编号"), max_length=30, validators=[refuse_invisible], help_text=_("如 330101-2026-000012")
+        label=_("关联事项编号"),
+        max_length=30,
+        validators=[refuse_invisible],
+        help_text=_("如 330101-2026-000012"),
     )
     relation = forms.ChoiceField(
-        label=_("关联类型"), choices=[("", _("请选择")), *((k, label) for k, label, _k, _o in RELATION_CHOICES)]
+        label=_("关联类型"),
+        choices=[("", _("请选择")), *((k, label) for k, label, _k, _o in RELATION_CHOICES)],
     )
     reason = _reason_field(_("关联理由"))
     version = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -53,7 +57,9 @@ class LinkForm(forms.Form):
         number = self.cleaned_data["target_number"].strip()
         other = scoped(self.user, Matter).filter(number=number).first()
         if other is None:
-            raise forms.ValidationError(_("未找到编号为 %(n)s 的事项（或不在您的管辖范围内）。") % {"n": number})
+            raise forms.ValidationError(
+                _("未找到编号为 %(n)s 的事项（或不在您的管辖范围内）。") % {"n": number}
+            )
         if other.pk == self.matter.pk:
             raise forms.ValidationError(_("不能将事项与其自身关联。"))
         self.cleaned_data["other"] = other

@@ -35,7 +35,11 @@ def links_context(user, matter: Matter, bound: tuple[str, object] | None = None)
     def form(key, make):
         return bound[1] if bound and bound[0] == key else make()
 
-    visible = set(scoped(user, Matter).filter(Q(links_in__source=matter) | Q(links_out__target=matter)).values_list("pk", flat=True))
+    visible = set(
+        scoped(user, Matter)
+        .filter(Q(links_in__source=matter) | Q(links_out__target=matter))
+        .values_list("pk", flat=True)
+    )
     can_link = may(user, LINK_PERMISSION) and may_act_on(user, matter)
     items, hidden = [], 0
     for link in links_of(matter):
@@ -51,19 +55,27 @@ def links_context(user, matter: Matter, bound: tuple[str, object] | None = None)
                 "relation": _(relation(link.kind, outgoing=outgoing)),
                 "unlink_form": form(
                     f"unlink-{link.pk}",
-                    lambda link=link: UnlinkForm(prefix=f"unlink{link.pk}", initial={"version": matter.version}),
+                    lambda link=link: UnlinkForm(
+                        prefix=f"unlink{link.pk}", initial={"version": matter.version}
+                    ),
                 )
                 if can_link
                 else None,
                 "open": bool(bound and bound[0] == f"unlink-{link.pk}"),
             }
         )
-    may_reopen = matter.status == Status.ARCHIVED and may(user, REOPEN_PERMISSION) and may_act_on(user, matter)
+    may_reopen = (
+        matter.status == Status.ARCHIVED and may(user, REOPEN_PERMISSION) and may_act_on(user, matter)
+    )
     return {
         "matter_links": items,
         "hidden_link_count": hidden,
-        "link_form": form("link", lambda: LinkForm(user=user, matter=matter, prefix="link")) if can_link else None,
-        "reopen_form": form("reopen", lambda: ReopenForm(prefix="reopen", initial={"version": matter.version}))
+        "link_form": form("link", lambda: LinkForm(user=user, matter=matter, prefix="link"))
+        if can_link
+        else None,
+        "reopen_form": form(
+            "reopen", lambda: ReopenForm(prefix="reopen", initial={"version": matter.version})
+        )
         if may_reopen
         else None,
         "links_bound": bound[0] if bound else "",

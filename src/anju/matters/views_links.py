@@ -26,9 +26,7 @@ def link(request, pk: int):
         "link",
         LINK_PERMISSION,
         lambda m: LinkForm(request.POST, user=request.user, matter=m, prefix="link"),
-        lambda m, c: actions.link_matters(
-            request.user, reason=c["reason"], **LinkForm.arguments_from(m, c)
-        ),
+        lambda m, c: actions.link_matters(request.user, reason=c["reason"], **LinkForm.arguments_from(m, c)),
         _("已建立关联。"),
     )
 
@@ -38,14 +36,18 @@ def link(request, pk: int):
 def unlink(request, pk: int, link_pk: int):
     matter = _matter_or_404(request.user, pk)
     # the link must touch this matter; the matter page only lists links to matters the user may see
-    link_row = get_object_or_404(MatterLink.objects.filter(source=matter) | MatterLink.objects.filter(target=matter), pk=link_pk)
+    link_row = get_object_or_404(
+        MatterLink.objects.filter(source=matter) | MatterLink.objects.filter(target=matter), pk=link_pk
+    )
     return _matter_form(
         request,
         pk,
         f"unlink-{link_row.pk}",
         LINK_PERMISSION,
         lambda m: UnlinkForm(request.POST, prefix=f"unlink{link_row.pk}"),
-        lambda m, c: actions.unlink_matters(request.user, link_row, reason=c["reason"], version=c["version"], on=m),
+        lambda m, c: actions.unlink_matters(
+            request.user, link_row, reason=c["reason"], version=c["version"], on=m
+        ),
         _("已解除关联。"),
     )
 
@@ -77,4 +79,6 @@ def reopen(request, pk: int):
     matter = _matter_or_404(request.user, pk)
     if status == 400:
         messages.error(request, _("提交未成功，请按提示修改。"))
-    return render(request, "matters/detail.html", _detail_context(request, matter, ("reopen", form)), status=status)
+    return render(
+        request, "matters/detail.html", _detail_context(request, matter, ("reopen", form)), status=status
+    )

@@ -72,7 +72,8 @@ def _write_pair(actor, link: MatterLink, line: str, reason: str, kind: str, at: 
             matter,
             kind,
             snapshot(matter),
-            note=_(line) % {"n": other.number, "relation": _(relation(link.kind, outgoing=outgoing)), "r": reason},
+            note=_(line)
+            % {"n": other.number, "relation": _(relation(link.kind, outgoing=outgoing)), "r": reason},
             data={**data, "other": other.pk, "link_kind": link.kind, "outgoing": outgoing},
             at=at,
         )
@@ -201,7 +202,12 @@ def reopen_matter(
         now=now,
     )
     link = MatterLink.objects.create(
-        source=matter, target=recurrence, kind=LinkKind.RECURRENCE, reason=reason, created_by=actor, created_at=now
+        source=matter,
+        target=recurrence,
+        kind=LinkKind.RECURRENCE,
+        reason=reason,
+        created_by=actor,
+        created_at=now,
     )
     log_event(
         actor,
@@ -223,4 +229,3 @@ def reopen_matter(
         at=now,
     )
     return recurrence
-
