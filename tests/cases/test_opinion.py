@@ -287,5 +287,7 @@ def test_matter_page_offers_the_entry_for_an_online_matter(world, plant, client)
     client.force_login(world.town_staff)
     page = client.get(f"/matters/{online.pk}/").content.decode()
     assert f"/cases/opinion/new/?matter={online.number}" in page
-    # an offline matter without online sources shows no entry
+    # an offline matter without online sources shows no entry, until it has a 舆情应对
     assert "/cases/opinion/new/" not in client.get(f"/matters/{plant.pk}/").content.decode()
+    _open(world, plant)
+    assert f"/cases/opinion/?matter={plant.number}" in client.get(f"/matters/{plant.pk}/").content.decode()

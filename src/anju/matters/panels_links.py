@@ -86,7 +86,11 @@ def links_context(user, matter: Matter, bound: tuple[str, object] | None = None)
 
 
 def is_online(matter: Matter) -> bool:
-    """In the 网络舆情 domain (or one below it), or reported through the online channel."""
+    """In the 网络舆情 domain (or one below it), reported through the online channel, or already with a
+    舆情应对 (the cases app's ``opinion_responses``, reached by its related name)."""
     domain = matter.domain
     codes = {domain.code, getattr(domain.parent, "code", "")} if domain else set()
-    return ONLINE_DOMAIN in codes or matter.reports.filter(channel=ONLINE_CHANNEL).exists()
+    if ONLINE_DOMAIN in codes or matter.reports.filter(channel=ONLINE_CHANNEL).exists():
+        return True
+    responses = getattr(matter, "opinion_responses", None)
+    return responses is not None and responses.exists()
