@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from anju.core.errors import Conflict, NotAllowed
+from anju.core.errors import Conflict, NotAllowed, WorkflowError
 from anju.core.models import AuditEvent
 from anju.core.roles import Role
 from anju.matters import actions
@@ -111,6 +111,9 @@ def test_unlink_removes_the_link_and_says_so_on_both_timelines(world, pair):
     )
     assert MatterEvent.objects.filter(matter=road, kind="unlinked").count() == 1
     assert AuditEvent.objects.filter(action="matter_link.delete").count() == 1
+    with pytest.raises(WorkflowError, match="已被解除"):
+        actions.unlink_matters(world.town_staff, link, reason="再次解除")
+    assert MatterEvent.objects.filter(matter=plant, kind="unlinked").count() == 1
 
 
 def test_both_pages_show_the_link_with_its_direction(world, pair, client):

@@ -136,6 +136,9 @@ def unlink_matters(
     )
     require(actor, LINK_PERMISSION, source)
     require(actor, LINK_PERMISSION, target)
+    # every change of a pair's links locks both matters first: with them locked, this answer holds
+    if not MatterLink.objects.filter(pk=link.pk).exists():
+        raise WorkflowError(_("该关联已被解除。"))
     reason = required_text(reason, "reason", _("请填写解除关联的原因。"))
     if len(reason) > MAX_REASON_CHARS:
         raise ValidationError({"reason": _("原因不能超过 %(n)d 个字。") % {"n": MAX_REASON_CHARS}})
