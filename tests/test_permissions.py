@@ -102,6 +102,11 @@ EXEMPT = {
     "matters:answer_request": "state change by the addressed unit: tests/matters/test_coordination.py",
     "matters:coordination_detail": "a request addressed to a unit: tests/matters/test_coordination.py (404 outside)",
     "matters:record_accountability": "state change: tests/matters/test_accountability.py (guard and page)",
+    # typed links and 复发: both matters in scope; guards, pages and the ledger's linked-to filter are tested in
+    # tests/matters/test_links.py and tests/matters/test_reopen.py
+    "matters:link": "state change: tests/matters/test_links.py (guard on both matters, page)",
+    "matters:unlink": "state change: tests/matters/test_links.py (guard, confirmation, page)",
+    "matters:reopen": "state change: tests/matters/test_reopen.py (guard, confirmation, page)",
 }
 
 # The API of screening, 稳评, warning and monthly reports: walked in tests/test_permissions_apps.py, whose world

@@ -35,6 +35,8 @@ from django.utils import timezone
 
 from anju.assessment import permissions as assessment_permissions
 from anju.assessment.models import Assessment
+from anju.cases import actions as cases_actions
+from anju.cases import permissions as cases_permissions
 from anju.core import actions as core_actions
 from anju.core import notifications
 from anju.core.models import AreaLevel, AuditEvent, Notification, UnitKind
@@ -54,12 +56,22 @@ from anju.warning import actions as warning_actions
 from anju.warning.models import Alert, Method, Signal, SignalScan
 from test_permissions import APPS_API_PREFIXES, ROLE_USERS, _walk
 
-APP_NAMESPACES = ("warning", "reports", "dashboard", "screening", "triage", "assessment", "emergency")
+APP_NAMESPACES = (
+    "warning",
+    "reports",
+    "dashboard",
+    "screening",
+    "triage",
+    "assessment",
+    "emergency",
+    "cases",
+)
 ALL_PERMISSIONS = {
     **CORE_PERMISSIONS,
     **screening_permissions.PERMISSIONS,
     **assessment_permissions.PERMISSIONS,
     **emergency_permissions.PERMISSIONS,
+    **cases_permissions.PERMISSIONS,
 }
 LOGIN = None  # permission marker: any logged-in user
 STATE_CHANGE = "state change, covered by the app's action tests"
@@ -96,6 +108,7 @@ EXEMPT = {
     # walked by test_addressed_to_my_unit_walk
     "assessment:unit_tasks": "walked by test_addressed_to_my_unit_walk below",
     "emergency:task_done": STATE_CHANGE,
+    "cases:opinion_step": STATE_CHANGE,
     # the owner unit closes a task (not role and area): tests/api/test_api_emergency_writes.py and the guard test
     "POST /api/emergency/tasks/{task_id}/complete": "closed by the owner unit, not by role and area",
     # the guard is the warning's recipient list (whoever belongs to a unit it was sent to signs), not role
@@ -262,6 +275,9 @@ def _build(world) -> dict[str, SimpleNamespace]:
         )
         dispatch = emergency_actions.dispatch_material(root, material, quantity="0.5", destination="仓库外")
         release = emergency_actions.draft_release(root, incident, title="权限通报", body="权限测试")
+        opinion = cases_actions.open_opinion(
+            root, matter, title=f"权限舆情{key}", platform="微博", reported_by="staff"
+        )
         out[key] = SimpleNamespace(
             key=key,
             area=grid,
@@ -286,10 +302,12 @@ def _build(world) -> dict[str, SimpleNamespace]:
             incident=incident,
             dispatch=dispatch,
             release=release,
+            opinion=opinion,
             # what identifies the objects of this place: must never reach a user who does not see them
             secrets=[
                 (grid, [grid.name, matter.title, alert.headline, meeting.title, item.title, task.text]),
                 (grid, [emergency_plan.title, drill.title, material.item, incident.title]),
+                (grid, [opinion.title]),
                 (grid, [r.title for r in reports]),
                 (village, [ret.note]),
                 (town, [progress.title]),
@@ -347,6 +365,24 @@ def api(method, path, url, permission=LOGIN, **kw) -> Route:
 
 
 ROUTES = [
+    # cases: 舆情应对 belongs to its matter (a department officer sees only their unit's matters' items)
+    page("cases:index", lambda o: "/cases/", "cases.view"),
+    page(
+        "cases:opinion_list",
+        lambda o: "/cases/opinion/",
+        "cases.view",
+        listing=lambda o: o.opinion.title,
+        about_matter=True,
+    ),
+    page("cases:opinion_new", lambda o: "/cases/opinion/new/", "cases.opinion"),
+    page(
+        "cases:opinion_detail",
+        lambda o: f"/cases/opinion/{o.opinion.pk}/",
+        "cases.view",
+        obj=True,
+        visible=lambda u, o: in_scope(u, o.area) and u.role != "department_officer",
+        shows=lambda o: o.opinion.title,
+    ),
     # warning
     page(
         "warning:signals",

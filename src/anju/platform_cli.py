@@ -43,6 +43,7 @@ def cmd_migrate(args) -> int:
 def load_demo_everything(seed: int, years: int) -> str:
     """The demo county, then what each capability builds on it (signals, assessments…)."""
     from anju.assessment.demo import load_assessment_demo
+    from anju.cases.demo_opinion import load_opinion_demo
     from anju.demo.loader import load_demo
     from anju.demo.notifications import load_notifications_demo
     from anju.emergency.demo import load_emergency_demo
@@ -54,7 +55,8 @@ def load_demo_everything(seed: int, years: int) -> str:
     from anju.warning.demo import load_warning_demo
 
     summary = load_demo(seed=seed, years=years, progress=True)
-    summary += "\n" + load_matters_demo()
+    summary += "\n" + load_matters_demo()  # typed links and a 复发 among them (matters.demo_links)
+    summary += "\n" + load_opinion_demo()
     load_assessment_demo()
     summary += "\n" + load_screening_demo()
     scan = run_scan(None, weeks=106)  # two years: what the signal charts show

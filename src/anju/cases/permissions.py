@@ -17,4 +17,8 @@ G, V, C, D, L, A, X = (
 PERMISSIONS: dict[str, frozenset[Role]] = {
     "cases.view": EVERYONE,
     "cases.manage": frozenset({C, L, X}),  # open a case, add and remove its matters, close it
+    # 舆情应对 (cases.actions.opinion): verify, respond, track and close; approving the wording (口径) is its
+    # own row, so that it can be narrowed to leaders without touching the rest
+    "cases.opinion": frozenset({C, L, X}),
+    "cases.opinion_approve": frozenset({C, L, X}),
 }

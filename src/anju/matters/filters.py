@@ -18,7 +18,7 @@ from anju.core.forms import DateRangeForm, local_midnight
 from anju.core.models import Area, Domain
 from anju.core.pickers import pickerise
 from anju.core.scoping import scoped
-from anju.matters.models import Matter, MatterKind
+from anju.matters.models import Matter, MatterKind, MatterLink
 from anju.matters.risk import LEVEL_CHOICES, LEVEL_RANK
 from anju.matters.workflow import DEADLINE_STATUSES, OPEN_STATUSES, Status
 
@@ -99,12 +99,35 @@ class LedgerFilterForm(DateRangeForm):
         label=_("登记日期至"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     sort = forms.ChoiceField(label=_("排序"), required=False, choices=SORT_CHOICES)
+    linked_to = forms.CharField(
+        label=_("关联于事项"),
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"placeholder": _("事项编号")}),
+    )
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["area"].queryset = scoped(user, Area).order_by("path")
         pickerise(self, "area")
+
+    def clean_linked_to(self):
+        """A matter number (or id) the user may see: the ledger then lists the matters linked to it."""
+        value = (self.cleaned_data.get("linked_to") or "").strip()
+        if not value:
+            return ""
+        matters = scoped(self.user, Matter)
+        found = matters.filter(number=value).first()
+        if found is None and value.isdigit():
+            found = matters.filter(pk=int(value)).first()
+        if found is None:
+            self.cleaned_data["linked_none"] = True  # a filter that finds nothing, not one that is dropped
+            raise forms.ValidationError(
+                _("未找到编号为 %(n)s 的事项（或不在您的管辖范围内）。") % {"n": value}
+            )
+        self.cleaned_data["linked_matter"] = found
+        return found.number
 
     def clean(self):
         cleaned = super().clean()
@@ -172,6 +195,13 @@ def apply_filters(qs: QuerySet, cleaned: dict) -> QuerySet:
         qs = qs.filter(lead_leader_id=leader_id)
     if cleaned.get("grey_rhino"):
         qs = qs.filter(grey_rhino=True)
+    if cleaned.get("linked_none"):
+        qs = qs.none()
+    if (linked := cleaned.get("linked_matter")) is not None:
+        # both directions: the matters it links to and those linking to it
+        linked_ids = MatterLink.objects.filter(source=linked).values("target")
+        linking_ids = MatterLink.objects.filter(target=linked).values("source")
+        qs = qs.filter(Q(pk__in=linked_ids) | Q(pk__in=linking_ids))
     if cleaned.get("escalated"):
         qs = qs.filter(escalated_supervision_q())
     if start := cleaned.get("date_from"):
@@ -203,7 +233,9 @@ def describe_filters(cleaned: dict) -> dict:
     for key, value in cleaned.items():
         if value in (None, "", False):
             continue
-        if isinstance(value, (Area, Domain)):
+        if isinstance(value, Matter):
+            out[key] = value.number
+        elif isinstance(value, (Area, Domain)):
             out[key] = value.name
         elif isinstance(value, dt.date):
             out[key] = value.isoformat()

@@ -48,5 +48,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "accountability.view": frozenset({C, L, A, X}),
     "matter.lead_leader": frozenset({C, L, X}),  # 包案领导 (level rules)
     "matter.progress_report": frozenset({V, C, D, X}),  # 进展报告 of the responsible side
+    # typed links between matters (关联/引发/同源/复发): both matters must be in the actor's scope
+    "matter.link": frozenset({V, C, D, X}),
+    "matter.reopen": frozenset({C, X}),  # reopen an archived matter as a recurrence (复发)
     "level_rules.edit": frozenset({C, X}),  # a new version of the county's level rules
 }

@@ -46,6 +46,13 @@ STANDARD_LINES: tuple[str, ...] = (
     N_("%(unit)s接受协调请求，承担协办：%(task)s；期限 %(deadline)s"),
     N_("%(unit)s拒绝协调请求：%(reply)s"),
     N_("导入历史事项 %(n)s 件"),
+    N_("关联事项 %(n)s（%(relation)s）：%(r)s"),
+    N_("解除与事项 %(n)s 的关联（%(relation)s）：%(r)s"),
+    N_("复发，重新登记为事项 %(n)s：%(r)s"),
+    # written on the matter by the cases app's 舆情应对 (cases.actions.opinion)
+    N_("登记舆情应对：%(t)s（%(p)s）"),
+    N_("舆情回应已发布（%(c)s）"),
+    N_("舆情应对结束：%(s)s"),
     N_("收到重复反映（%(channel)s，%(date)s），已并入本事项。"),
     N_("由%(round)s登记（%(area)s排查报表）"),
 )

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from anju.matters import views, views_batch, views_coordination, views_levels, views_print, views_queues
+from anju.matters import (
+    views,
+    views_batch,
+    views_coordination,
+    views_levels,
+    views_links,
+    views_print,
+    views_queues,
+)
 
 app_name = "matters"
 urlpatterns = [
@@ -20,6 +28,9 @@ urlpatterns = [
     path("agreements/<int:pk>/", views.agreement_file, name="agreement"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/act/<slug:action>/", views.act, name="act"),
+    path("<int:pk>/link/", views_links.link, name="link"),
+    path("<int:pk>/links/<int:link_pk>/unlink/", views_links.unlink, name="unlink"),
+    path("<int:pk>/reopen/", views_links.reopen, name="reopen"),
     path("<int:pk>/cohandle/", views_coordination.add_cohandler, name="add_cohandler"),
     path("<int:pk>/coordinate/", views_coordination.request_coordination, name="request_coordination"),
     path("<int:pk>/accountability/", views_coordination.record_accountability, name="record_accountability"),

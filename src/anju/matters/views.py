@@ -42,6 +42,7 @@ from anju.matters.forms_batch import BatchForm, batch_choices
 from anju.matters.models import Matter, MediationSession, SupervisionNote
 from anju.matters.panels import PANELS, panels_for
 from anju.matters.panels_coordination import coordination_context
+from anju.matters.panels_links import links_context
 from anju.matters.risk import current_matrix
 from anju.matters.tasks import export_ledger
 from anju.matters.views_levels import level_context
@@ -74,8 +75,17 @@ def ledger(request):
             "can_export": request.user.can("ledger.export"),
             "can_create": request.user.can("matter.create"),
             "batch_form": batch,
+            "linked_matter": cleaned.get("linked_matter"),
+            "query_without_link": _without(query, "linked_to"),
         },
     )
+
+
+def _without(query, key: str) -> str:
+    """The query string less one filter (the chip's 取消 link)."""
+    rest = query.copy()
+    rest.pop(key, None)
+    return rest.urlencode()
 
 
 @login_required
@@ -132,6 +142,7 @@ def _detail_context(request, matter: Matter, bound: tuple[str, object] | None = 
         **level_context(matter, user),
         "panels": panels,
         **coordination_context(user, matter, bound),
+        **links_context(user, matter, bound),
         "matrix": matrix,
         "matrix_rows": [
             (step, [matrix.levels[code] for code in matrix.grid[i]])

@@ -26,6 +26,7 @@ from anju.matters.actions.coordination import (
     withdraw_cohandling,
 )
 from anju.matters.actions.levels import apply_level_rules, file_progress_report, set_lead_leader
+from anju.matters.actions.links import link_matters, reopen_matter, unlink_matters
 from anju.matters.actions.matrix import upload_risk_matrix
 from anju.matters.actions.notices import remind_deadlines, remind_ungraded
 from anju.matters.actions.records import (
@@ -89,6 +90,9 @@ __all__ = [
     "finish",
     "follow_up",
     "merge",
+    "link_matters",
+    "unlink_matters",
+    "reopen_matter",
     "record_export",
     "record_mediation",
     "regrade",
