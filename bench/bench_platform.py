@@ -118,7 +118,9 @@ def _export(username: str, query: str) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=7)
-    parser.add_argument("--skip-exports", action="store_true", help="leave out the two .xlsx exports (minutes)")
+    parser.add_argument(
+        "--skip-exports", action="store_true", help="leave out the two .xlsx exports (minutes)"
+    )
     args = parser.parse_args()
     _setup()
     from django.conf import settings
