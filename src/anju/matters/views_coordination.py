@@ -296,7 +296,7 @@ def answer(request, pk: int):
 def accountability(request):
     """问责 records of the user's scope, newest decision first; filtered by failure kind."""
     request.user.require("accountability.view")
-    records = scoped(request.user, AccountabilityRecord).select_related("matter", "unit", "matter__area")
+    records = scoped(request.user, AccountabilityRecord).select_related("matter", "unit", "area")
     failure = request.GET.get("failure", "")
     if failure:
         records = records.filter(failure=failure)

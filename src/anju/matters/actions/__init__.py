@@ -22,6 +22,7 @@ from anju.matters.actions.coordination import (
     answer_request,
     complete_cohandling,
     record_accountability,
+    register_duty_failure,
     request_coordination,
     withdraw_cohandling,
 )
@@ -66,6 +67,7 @@ __all__ = [
     "withdraw_cohandling",
     "request_coordination",
     "record_accountability",
+    "register_duty_failure",
     "complete_cohandling",
     "answer_request",
     "add_cohandler",

@@ -387,6 +387,7 @@ def record_accountability(
     decision, decision_original = protect_text(decision.strip())
     record = AccountabilityRecord.objects.create(
         matter=matter,
+        area=matter.area,
         unit=unit,
         role=role,
         failure=failure,
@@ -409,3 +410,58 @@ def record_accountability(
         actor, "accountability.record", record, None, ("unit", "role", "failure", "decided_on"), matter, line
     )
     return record
+
+
+@transaction.atomic
+def register_duty_failure(
+    actor,
+    *,
+    source: str,
+    area,
+    unit: Unit,
+    role: str,
+    failure: str,
+    finding: str,
+    source_label: str = "",
+    source_link: str = "",
+    matter: Matter | None = None,
+    now: dt.datetime | None = None,
+) -> tuple[AccountabilityRecord, bool]:
+    """问责 registered by the job that found a failure of duty elsewhere (an incident's report late or
+    missing): a record of the unit and the role, its finding, pending the decision (待认定) of whoever
+    holds ``accountability.record``. Once per ``source``: a second call returns the first record.
+
+    The caller checked its own permission; ``actor`` is the person whose step found it, or None for a job.
+    Returns the record and whether it was created now."""
+    now = _now(now)
+    if failure not in DutyFailure.values or role not in AccountableRole.values or not source:
+        raise ValueError(f"bad duty failure {failure!r}/{role!r}/{source!r}")
+    existing = AccountabilityRecord.objects.filter(source=source).first()
+    if existing is not None:
+        return existing, False
+    finding, finding_original = protect_text(finding.strip())
+    record = AccountabilityRecord.objects.create(
+        matter=matter,
+        area=area,
+        unit=unit,
+        role=role,
+        failure=failure,
+        finding=finding,
+        finding_original=finding_original,
+        source=source,
+        source_label=source_label[:300],
+        source_link=source_link[:300],
+        recorded_by=actor if actor is not None and actor.pk else None,
+        recorded_at=now,
+    )
+    line = _("待认定问责：%(unit)s %(role)s，%(failure)s（%(source)s）") % {
+        "unit": unit.name,
+        "role": record.get_role_display(),
+        "failure": record.get_failure_display(),
+        "source": source_label,
+    }
+    if matter is not None:
+        _timeline(actor, matter, "accountability", line, now, {"record": record.pk})
+    after = audit.snapshot(record, ("unit", "role", "failure", "source"))
+    audit.record(actor, "accountability.register", record, after=after, note=line, area=area)
+    return record, True
