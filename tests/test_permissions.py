@@ -102,6 +102,7 @@ EXEMPT = {
     "matters:answer_request": "state change by the addressed unit: tests/matters/test_coordination.py",
     "matters:coordination_detail": "a request addressed to a unit: tests/matters/test_coordination.py (404 outside)",
     "matters:record_accountability": "state change: tests/matters/test_accountability.py (guard and page)",
+    "matters:decide_accountability": "state change: tests/emergency/test_emergency_em15_gaps.py (guard and page)",
 }
 
 # The API of screening, 稳评, warning and monthly reports: walked in tests/test_permissions_apps.py, whose world

@@ -190,10 +190,13 @@ def test_aftermath_task_given_completed_and_verified_through_the_api(world, ende
     actions.complete_task(world.cadre, row, note="制度已印发")
     stale = api.post(verify, {"note": "已验收", "version": 1}, content_type=JSON)
     assert stale.status_code == 409
+    west = _client(outsider(world, Role.CENTRE_STAFF))
+    outside = west.post(verify, {"note": "已验收"}, content_type=JSON)
+    assert outside.status_code == 404
     done = api.post(verify, {"note": "已验收"}, content_type=JSON)
     assert done.status_code == 200, done.json()
     assert done.json()["verified_at"] is not None
-    refused = _client(outsider(world, Role.CENTRE_STAFF)).post(
+    refused = west.post(
         f"{url}/tasks", {"title": "x", "owner_unit": world.committee_a1.pk}, content_type=JSON
     )
     assert refused.status_code == 404

@@ -97,6 +97,61 @@ def test_flagging_by_a_person_is_guarded(world, incident):
     assert len(actions.flag_report_failures(world.town_staff, incident, now=at(10, 16))) == 1
 
 
+def test_a_pending_record_gets_its_decision_once_and_the_guard_holds(world, incident, client):
+    from anju.core.errors import WorkflowError
+    from anju.matters import actions as matter_actions_
+
+    actions.submit_report(world.town_staff, incident, kind="first", text="首报", now=at(10, 15, 30))
+    record = AccountabilityRecord.objects.get()
+    today = timezone.localdate()
+    with pytest.raises(NotAllowed):  # 网格员 holds no accountability.record
+        matter_actions_.decide_accountability(
+            world.grid_worker, record, role="head", decision="通报批评", decided_on=today
+        )
+    with pytest.raises(NotAllowed):  # a leader of 西镇: outside the scope
+        matter_actions_.decide_accountability(
+            outsider(world, Role.LEADER), record, role="head", decision="通报批评", decided_on=today
+        )
+    client.force_login(world.leader)
+    listing = client.get("/matters/accountability/").content.decode()
+    assert f'action="/matters/accountability/{record.pk}/decide/"' in listing
+    bad = client.post(
+        f"/matters/accountability/{record.pk}/decide/",
+        {
+            f"decide-{record.pk}-role": "head",
+            f"decide-{record.pk}-decision": " ",
+            f"decide-{record.pk}-decided_on": today.isoformat(),
+        },
+    )
+    assert bad.status_code == 400 and "请填写处理决定" in bad.content.decode()
+    record.refresh_from_db()
+    assert record.pending
+    done = client.post(
+        f"/matters/accountability/{record.pk}/decide/",
+        {
+            f"decide-{record.pk}-role": "deputy",
+            f"decide-{record.pk}-decision": "约谈分管负责人，责令书面检查",
+            f"decide-{record.pk}-decided_on": today.isoformat(),
+        },
+    )
+    assert done.status_code == 302
+    record.refresh_from_db()
+    assert (record.role, record.decided_on, record.decision) == (
+        "deputy",
+        today,
+        "约谈分管负责人，责令书面检查",
+    )
+    assert not record.pending
+    with pytest.raises(WorkflowError):
+        matter_actions_.decide_accountability(
+            world.leader, record, role="head", decision="改", decided_on=today
+        )
+    assert (
+        f"/matters/accountability/{record.pk}/decide/"
+        not in client.get("/matters/accountability/").content.decode()
+    )
+
+
 # 2. gaps found → the plan's review due now, and a revision task
 
 

@@ -88,6 +88,7 @@ ACTION_LABELS = {
     "coordination.decline": _("拒绝协调请求"),
     "accountability.record": _("记录问责"),
     "accountability.register": _("登记待认定问责"),
+    "accountability.decide": _("作出问责决定"),
     # 稳评
     "assessment.item.create": _("登记稳评事项"),
     "assessment.item.update": _("修改稳评事项"),

@@ -465,3 +465,51 @@ def register_duty_failure(
     after = audit.snapshot(record, ("unit", "role", "failure", "source"))
     audit.record(actor, "accountability.register", record, after=after, note=line, area=area)
     return record, True
+
+
+@transaction.atomic
+def decide_accountability(
+    actor,
+    record: AccountabilityRecord,
+    *,
+    role: str,
+    decision: str,
+    decided_on: dt.date | None,
+    now: dt.datetime | None = None,
+) -> AccountabilityRecord:
+    """The decision on a registered record (待认定, ``register_duty_failure``): the post held accountable,
+    what was decided and when. Once: a decided record is not changed here."""
+    now = _now(now)
+    require(actor, "accountability.record")
+    record = AccountabilityRecord.objects.select_for_update().get(pk=record.pk)
+    require(actor, "accountability.record", record)
+    if record.decided_on is not None:
+        raise WorkflowError(_("该问责记录已作出处理决定。"))
+    errors = {}
+    if role not in AccountableRole.values:
+        errors["role"] = _("请选择问责岗位。")
+    if not (decision or "").strip():
+        errors["decision"] = _("请填写处理决定。")
+    if decided_on is None:
+        errors["decided_on"] = _("请填写决定日期。")
+    elif decided_on > timezone.localdate(now):
+        errors["decided_on"] = _("决定日期不能晚于今天。")
+    if errors:
+        raise ValidationError(errors)
+    before = audit.snapshot(record, ("role", "decided_on"))
+    record.role = role
+    record.decision, record.decision_original = protect_text(decision.strip())
+    record.decided_on = decided_on
+    record.save(update_fields=["role", "decision", "decision_original", "decided_on"])
+    line = _("问责决定：%(unit)s %(role)s，%(failure)s；%(decision)s") % {
+        "unit": record.unit.name,
+        "role": record.get_role_display(),
+        "failure": record.get_failure_display(),
+        "decision": record.decision,
+    }
+    if record.matter_id is not None:
+        _timeline(actor, record.matter, "accountability", line, now, {"record": record.pk})
+    after = audit.snapshot(record, ("role", "decided_on"))
+    old, new = audit.changed(before, after)
+    audit.record(actor, "accountability.decide", record, before=old, after=new, note=line, area=record.area)
+    return record
