@@ -241,12 +241,22 @@ def test_a_town_reads_the_county_plan_but_cannot_change_it(world, client):
         actions.start_revision(world.town_staff, county, note="改")
 
 
-def test_an_incident_in_a_town_is_proposed_the_county_plan_through_the_towns_scope(world, incident):
+def test_an_incident_in_a_town_is_proposed_the_county_plan_through_the_towns_scope(world, incident, client):
     from anju.emergency.matching import matching_plans
 
     county = _county_plan(world)
     assert matching_plans(incident, scoped(world.town_staff, Plan)) == [county]
-    assert timezone.localdate(at(10, 9)) == dt.date(2026, 3, 10)
+    # the board shows it to the town for reference; the county's command activates it
+    client.force_login(world.town_staff)
+    page = client.get(f"/emergency/incidents/{incident.pk}/").content.decode()
+    assert "适用的上级预案" in page and f'href="/emergency/plans/{county.pk}/"' in page
+    assert f'<option value="{county.pk}"' not in page
+    with pytest.raises(NotAllowed):
+        actions.activate_response(world.town_staff, incident, plan=county, level=4)
+    client.force_login(world.centre_staff)  # positive control: the county offers its own plan
+    assert (
+        f'<option value="{county.pk}"' in client.get(f"/emergency/incidents/{incident.pk}/").content.decode()
+    )
 
 
 # 5. the incident board: unique ids, whatever forms it shows
@@ -277,3 +287,34 @@ def test_the_incident_board_has_unique_ids_in_every_state(world, published_plan,
     assert again.status_code == 400
     ids = _ids(again.content.decode())
     assert sorted({i for i in ids if ids.count(i) > 1}) == []
+
+
+# 6. the response log shows dispatches and returns beside decisions and reports
+
+
+def test_a_dispatch_and_its_return_are_in_the_response_log(world, incident):
+    from decimal import Decimal
+
+    water = actions.add_material(
+        world.town_staff,
+        area=world.town_a,
+        category="生活类",
+        item="瓶装水",
+        quantity=Decimal(500),
+        measure="箱",
+        site="东镇仓库",
+    )
+    dispatch = actions.dispatch_material(
+        world.town_staff,
+        water,
+        quantity=Decimal(50),
+        destination="东一村卫生室",
+        incident=incident,
+        now=at(10, 15),
+    )
+    actions.return_material(world.town_staff, dispatch, quantity=Decimal("20.5"), now=at(11, 9))
+    lines = [(e.at, e.text) for e in incident.log.all()]
+    assert (at(10, 15), "调拨瓶装水 50 箱至东一村卫生室。") in lines
+    assert (at(11, 9), "归还瓶装水 20.5 箱。") in lines
+    water.refresh_from_db()
+    assert water.quantity == Decimal("470.5")

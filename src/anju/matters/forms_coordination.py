@@ -124,7 +124,7 @@ class AccountabilityDecisionForm(forms.Form):
         choices=AccountableRole.choices,
         help_text=_("只记录岗位，不记录个人姓名。"),
     )
-    decision = _text(_("处理决定"))
+    decision = _text(_("处理决定"), required=False)  # the action says what is missing, beside the field
     decided_on = forms.DateField(label=_("决定日期"), widget=_date_input())
 
     def __init__(self, *args, record, **kwargs):

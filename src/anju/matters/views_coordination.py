@@ -337,7 +337,8 @@ def decide_accountability(request, pk: int):
             actions.decide_accountability(request.user, record, **form.cleaned_data)
         except ValidationError as exc:
             add_action_errors(form, exc)
-            return _accountability_page(request, form, http_status(exc))
+            status = http_status(exc)
+            return _accountability_page(request, form, 400 if status == 422 else status)
         messages.success(request, _("问责决定已保存。"))
         return redirect("matters:accountability")
     return _accountability_page(request, form, 400)

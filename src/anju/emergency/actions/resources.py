@@ -147,7 +147,7 @@ def dispatch_material(
             text=_("调拨%(item)s %(n)s %(measure)s至%(to)s。")
             % {
                 "item": material.item,
-                "n": amount.normalize(),
+                "n": f"{amount.normalize():f}",
                 "measure": material.measure,
                 "to": dispatch.destination,
             },
@@ -189,7 +189,7 @@ def return_material(actor, dispatch: Dispatch, *, quantity, now=None) -> Dispatc
             at=now,
             by=actor,
             text=_("归还%(item)s %(n)s %(measure)s。")
-            % {"item": material.item, "n": amount.normalize(), "measure": material.measure},
+            % {"item": material.item, "n": f"{amount.normalize():f}", "measure": material.measure},
         )
     audit.record(
         actor,
