@@ -107,6 +107,7 @@ EXEMPT = {
     "matters:link": "state change: tests/matters/test_links.py (guard on both matters, page)",
     "matters:unlink": "state change: tests/matters/test_links.py (guard, confirmation, page)",
     "matters:reopen": "state change: tests/matters/test_reopen.py (guard, confirmation, page)",
+    "matters:decide_accountability": "state change: tests/emergency/test_emergency_em15_gaps.py (guard and page)",
 }
 
 # The API of screening, 稳评, warning and monthly reports: walked in tests/test_permissions_apps.py, whose world

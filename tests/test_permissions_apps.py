@@ -111,6 +111,9 @@ EXEMPT = {
     "cases:opinion_step": STATE_CHANGE,
     # the owner unit closes a task (not role and area): tests/api/test_api_emergency_writes.py and the guard test
     "POST /api/emergency/tasks/{task_id}/complete": "closed by the owner unit, not by role and area",
+    # 整改验收 of a completed aftermath task: tests/api/test_api_emergency_resources.py (workflow, version, 404
+    # outside the scope) and the action's guard in tests/emergency/test_emergency_aftermath.py
+    "POST /api/emergency/tasks/{task_id}/verify": "a completed rectification task; see the tests named above",
     # the guard is the warning's recipient list (whoever belongs to a unit it was sent to signs), not role
     # and area; tests/api/test_api_warning.py checks a recipient, a non-recipient (403) and the scope (404)
     "POST /api/warning/alerts/{alert_id}/acknowledge": "signed by a recipient unit, not by role and area",
@@ -969,6 +972,55 @@ API_ROUTES = [
         "emergency.approve",
         obj=True,
         data=lambda o: {},
+    ),
+    # emergency resources, releases, tasks and aftermath (api/emergency_resources.py)
+    api(
+        "GET",
+        "/emergency/materials",
+        lambda o: "/emergency/materials",
+        "emergency.view",
+        listing=lambda o: o.material.item,
+    ),
+    api(
+        "GET",
+        "/emergency/materials/{material_id}",
+        lambda o: f"/emergency/materials/{o.material.pk}",
+        "emergency.view",
+        obj=True,
+        shows=lambda o: o.material.item,
+    ),
+    api("GET", "/emergency/teams", lambda o: "/emergency/teams", "emergency.view"),
+    api("GET", "/emergency/shelters", lambda o: "/emergency/shelters", "emergency.view"),
+    api("GET", "/emergency/tasks", lambda o: "/emergency/tasks", "emergency.view"),
+    api(
+        "GET",
+        "/emergency/incidents/{incident_id}/releases",
+        lambda o: f"/emergency/incidents/{o.incident.pk}/releases",
+        "emergency.view",
+        obj=True,
+    ),
+    api(
+        "POST",
+        "/emergency/incidents/{incident_id}/releases",
+        lambda o: f"/emergency/incidents/{o.incident.pk}/releases",
+        "emergency.incident",
+        obj=True,
+        data=lambda o: {"title": "接口通报", "body": "接口测试"},
+    ),
+    api(
+        "GET",
+        "/emergency/incidents/{incident_id}/aftermath",
+        lambda o: f"/emergency/incidents/{o.incident.pk}/aftermath",
+        "emergency.view",
+        obj=True,
+    ),
+    api(
+        "POST",
+        "/emergency/incidents/{incident_id}/aftermath/tasks",
+        lambda o: f"/emergency/incidents/{o.incident.pk}/aftermath/tasks",
+        "emergency.incident",
+        obj=True,
+        data=lambda o: {"title": "接口整改", "owner_unit": o.alert.issuing_unit_id},
     ),
     # monthly reports (信息报送): the first role that may regenerates and submits, later ones collide
     api(

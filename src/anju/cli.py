@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "anju.screening.cli",
     "anju.matters.cli",
     "anju.assessment.cli",
+    "anju.emergency.cli",
     "anju.api.cli",
     "anju.core.audit_cli",
     "anju.signals.cli",

@@ -162,22 +162,29 @@ def test_warning_to_incident_response_release_and_aftermath(world, open_page, sc
 
     staff.reload()
     screenshot(staff, "emergency-incident-board", full_page=False)
+    # every id on the live board is unique (several forms share field names: their ids carry the form's)
+    ids = staff.evaluate("() => [...document.querySelectorAll('[id]')].map(e => e.id)")
+    assert len(ids) > 10 and sorted({i for i in ids if ids.count(i) > 1}) == []
+    # on a phone the board fits the screen: nothing runs off to the side
+    staff.set_viewport_size({"width": 375, "height": 812})
+    staff.reload()
+    overflow = staff.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the board is {overflow}px wider than a phone screen"
+    expect(staff.get_by_role("heading", name="信息报送")).to_be_visible()
+    staff.set_viewport_size({"width": 1280, "height": 900})
+    staff.reload()
 
     # 6. The response is ended (after the confirmation).
     staff.locator("summary", has_text="终止响应").click()
     end = _form(staff, "end")
-    end.locator('textarea[name="note"]').fill(  # the level form's note has the same id, so no label lookup
-        "病人全部出院，事态平息"
-    )
+    end.get_by_label("说明").fill("病人全部出院，事态平息")
     staff.once("dialog", lambda dialog: dialog.accept())
     end.get_by_role("button", name="终止响应").click()
     expect(staff.locator("h1 + p")).to_contain_text("响应已终止")
 
     # 7. Aftermath: a rectification task for the town centre, which sees it on its 工作台.
     aftermath = _form(staff, "aftermath")
-    aftermath.locator('[name="title"]').fill(  # ids repeat across the board's forms: by name
-        "排查全镇农村集体聚餐备案制度落实情况"
-    )
+    aftermath.get_by_label("整改任务").fill("排查全镇农村集体聚餐备案制度落实情况")
     aftermath.locator('select[name="owner_unit"]').select_option(label="东镇综治中心")
     aftermath.get_by_role("button", name="下达").click()
     expect(staff.get_by_text("整改任务已下达。")).to_be_visible()

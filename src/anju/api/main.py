@@ -13,6 +13,7 @@ from anju.api import (
     assessment,
     emergency,
     emergency_actions,  # noqa: F401  (adds its writes to emergency.router)
+    emergency_resources,  # noqa: F401  (adds resources, releases, tasks, aftermath to emergency.router)
     errors,
     matter_actions,
     matters,

@@ -101,6 +101,8 @@ ACTION_LABELS = {
     "coordination.accept": _("接受协调请求"),
     "coordination.decline": _("拒绝协调请求"),
     "accountability.record": _("记录问责"),
+    "accountability.register": _("登记待认定问责"),
+    "accountability.decide": _("作出问责决定"),
     # 稳评
     "assessment.item.create": _("登记稳评事项"),
     "assessment.item.update": _("修改稳评事项"),
@@ -159,6 +161,8 @@ ACTION_LABELS = {
     "emergency.material_stocktake": _("应急物资盘点"),
     "emergency.plan_import": _("导入预案原文"),
     "emergency.plan_review_due": _("预案需修订"),
+    "emergency.revision_task": _("下达预案修订任务"),
+    "emergency.report_failure": _("登记迟报漏报"),
     "emergency.plan_revision": _("标记预案修订"),
     "emergency.problem": _("记录问题查处"),
     "emergency.programme_create": _("新建年度演练计划"),

@@ -19,6 +19,12 @@ in ``scope_unit_condition`` a ``Q`` a row must meet to count as addressed (a dra
 ``addressed_to`` answers the same question for one object, and ``permissions.require`` lets it stand in for
 the area check (the role is still checked). The matter rule of department officers does not narrow what is
 addressed to their own unit.
+
+A few rows made above apply below (a county's 总体预案 is the plan its towns use): such a model sets
+``scope_shared_down = True`` and may name in ``scope_shared_down_condition`` a ``Q`` a row must meet to be
+shared (a plan in force, not a draft). ``scoped`` then also lists the rows of the areas *above* the user's
+own — to read only: ``permissions.require`` keeps checking the area subtree, so the town cannot change the
+county's plan, and the rows of a sibling town stay invisible.
 """
 
 from __future__ import annotations
@@ -54,10 +60,34 @@ def scoped(user, queryset_or_model) -> QuerySet:
         matter_field = getattr(qs.model, "scope_matter_field", None)
         if matter_field is not None and is_unit_scoped(user):
             rule &= _unit_rule(user, matter_field)
+        shared = _shared_down_rule(user, qs.model, field)
+        if shared is not None:
+            rule |= shared
     addressed = _addressed_rule(user, qs.model)
     if addressed is not None:
         rule |= addressed
     return qs.filter(rule)
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """The paths of the areas strictly above the one at ``path`` ("/c/t/" → ["/c/"])."""
+    codes = [c for c in path.strip("/").split("/") if c]
+    return ["/" + "/".join(codes[:n]) + "/" for n in range(1, len(codes))]
+
+
+def _shared_down_rule(user, model, field: str) -> Q | None:
+    """The rows of the areas above the user's that the model shares downwards (``scope_shared_down``)."""
+    if not getattr(model, "scope_shared_down", False):
+        return None
+    above = ancestor_paths(user.area.path)
+    if not above:
+        return None
+    lookup = f"{field}__path__in" if field else "path__in"
+    rows = model._default_manager.filter(**{lookup: above})
+    condition = getattr(model, "scope_shared_down_condition", None)
+    if condition is not None:
+        rows = rows.filter(condition)
+    return Q(pk__in=rows.values("pk"))
 
 
 def _addressed_rule(user, model) -> Q | None:

@@ -217,8 +217,9 @@ def _drills(staff, county, plans, today, now) -> int:
     actions.add_finding(
         staff,
         crowd,
-        text="网络舆情监测启动滞后",
+        text="网络舆情监测启动滞后，预案未明确宣传引导组的监测职责",
         owner_unit=_unit("县委网信办"),
+        needs_plan_revision=True,  # the plan's review falls due now, with a revision task for its owner
         now=now - dt.timedelta(days=20),
     )
     actions.plan_drill(
@@ -315,7 +316,9 @@ def _incident(staff, leader, plans, water, now) -> str:
     if matter is None or plan is None:
         return ""
     start = matter.occurred_at
-    learned = start + dt.timedelta(minutes=30)
+    # learned of when it reached the ledger (the matter's registration), never before it happened: the
+    # incident, its reports and its response follow the matter's own timeline
+    learned = max(start + dt.timedelta(minutes=30), matter.registered_at or start)
     people = matter.people_involved or 30
     incident = actions.open_incident(
         staff,

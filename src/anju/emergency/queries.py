@@ -29,6 +29,13 @@ def overdue_reviews(today: dt.date, queryset=None):
     return qs.filter(review_due__lt=today)
 
 
+def due_reviews(today: dt.date, queryset=None):
+    """Plans whose review is due by ``today``: past their date, or flagged 需修订 today by a drill or an
+    incident that found gaps (``actions.revision``)."""
+    qs = queryset if queryset is not None else Plan.objects.all()
+    return qs.filter(review_due__lte=today)
+
+
 def open_tasks(queryset=None):
     qs = queryset if queryset is not None else EmergencyTask.objects.all()
     return qs.filter(status=TaskStatus.OPEN)

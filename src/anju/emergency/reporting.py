@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anju.core.models import Unit, UnitKind
 from anju.emergency.models import IncidentReport, ReportKind, ResponseStatus
 from anju.emergency.rules import rule
 
@@ -73,6 +74,20 @@ def schedule(incident, now: dt.datetime | None = None) -> list[Slot]:
             state = MISSING if now > due_at else DUE
         slots.append(Slot(kind=kind, number=index + 1, due_at=due_at, report=report, state=state))
     return slots
+
+
+def reporting_unit(incident):
+    """The unit answerable for the incident's reports (属地负责): the 综治中心 of its area or of the nearest
+    area above it; failing one, the unit responsible for the matter it came from."""
+    area = incident.area
+    while area is not None:
+        centre = Unit.objects.filter(area=area, kind=UnitKind.CENTRE).order_by("pk").first()
+        if centre is not None:
+            return centre
+        area = area.parent
+    if incident.matter_id is not None:
+        return incident.matter.responsible_unit
+    return None
 
 
 def flags(incident, now: dt.datetime | None = None) -> dict[str, int]:

@@ -36,6 +36,9 @@ DEFAULTS: dict = {
     # with the incident's title, within the incident's area subtree and risk domain; at most ``limit`` shown
     "similar_matter_min_score": 0.1,
     "similar_matter_limit": 10,
+    # 迟报/漏报 feed the accountability records (问责, matters): the post of the reporting unit named in
+    # the record, pending the decision of whoever decides 问责 (one of matters' AccountableRole values)
+    "report_failure_role": "head",
     "task_days": 30,  # default deadline of a drill finding's or an aftermath task, in days
 }
 

@@ -20,19 +20,25 @@ class PageForm:
     message: str  # shown after success
 
 
+def _named(form, name: str):
+    form.auto_id = f"id_{name}_%s"
+    return form
+
+
 def handle(request, page_forms: dict[str, PageForm], success_url):
     """Unbound forms for a GET; for a POST the form named by ``form``: valid and accepted → a redirect to
     ``success_url`` (a path, or a function of what the action returned); else the form again with its errors (the action's next to its fields) and the status.
 
-    Returns (response or None, forms, status)."""
-    forms = {name: pf.make(None) for name, pf in page_forms.items()}
+    Returns (response or None, forms, status). Each form's ids carry its name (``id_<form>_<field>``): a page
+    shows several forms whose fields share names (the board's notes), and ids must stay unique."""
+    forms = {name: _named(pf.make(None), name) for name, pf in page_forms.items()}
     if request.method != "POST":
         return None, forms, 200
     name = request.POST.get("form")
     if name not in page_forms:
         return None, forms, 400
     page_form = page_forms[name]
-    form = page_form.make(request.POST)
+    form = _named(page_form.make(request.POST), name)
     status = 400
     if form.is_valid():
         try:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from anju.core.errors import NotAllowed
 from anju.core.params import id_param
 from anju.core.permissions import may
-from anju.core.scoping import get_scoped_or_404, scoped
+from anju.core.scoping import get_scoped_or_404, in_scope, scoped
 from anju.emergency import actions, reporting
 from anju.emergency.forms import (
     ActivateForm,
@@ -126,11 +126,15 @@ def incident_detail(request, pk: int):
     incident = get_scoped_or_404(
         user, Incident.objects.select_related("area", "domain", "plan", "matter", "alert"), pk=pk
     )
-    plans = (
+    matched = (
         matching_plans(incident, scoped(user, Plan))
         if incident.response_status == ResponseStatus.NONE
         else []
     )
+    # a plan of an area above the user's (the county's, seen by a town) applies, but its own level
+    # activates it: it is shown for reference, not offered
+    plans = [p for p in matched if in_scope(user, p.area)]
+    plans_above = [p for p in matched if not in_scope(user, p.area)]
     page_forms = {
         "report": PageForm(
             lambda data: ReportForm(data),
@@ -210,6 +214,7 @@ def incident_detail(request, pk: int):
         {
             "incident": incident,
             "plans": plans,
+            "plans_above": plans_above,
             "groups": groups,
             "open_count": sum(1 for t in tasks if t.status == "open"),
             "dispatches": incident.dispatches.select_related("material"),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anju.core.documents import document_response
 from anju.core.permissions import may
-from anju.core.scoping import get_scoped_or_404, scoped
+from anju.core.scoping import get_scoped_or_404, in_scope, scoped
 from anju.emergency import actions, queries
 from anju.emergency.export import plan_docx, plan_pdf
 from anju.emergency.forms import DraftForm, DutyPostForm, GroupForm, LevelForm, NoteForm, PlanNewForm
@@ -52,7 +52,7 @@ def index(request):
             .filter(response_status=ResponseStatus.ACTIVE)
             .select_related("area"),
             "recent": scoped(user, Incident).select_related("area")[:10],
-            "overdue": queries.overdue_reviews(today, scoped(user, Plan)).select_related("area"),
+            "overdue": queries.due_reviews(today, scoped(user, Plan)).select_related("area"),
             "low": queries.low_stock(scoped(user, Material)).select_related("area"),
             "expiring": queries.expiring(today, scoped(user, Material)).select_related("area"),
             "tasks": _open_tasks(request).select_related("owner_unit", "incident")[:20],
@@ -70,7 +70,7 @@ def plan_list(request):
     plans = scoped(request.user, Plan).select_related("area", "owner_unit").prefetch_related("domains")
     today = timezone.localdate()
     if request.GET.get("overdue"):
-        plans = queries.overdue_reviews(today, plans)
+        plans = queries.due_reviews(today, plans)
     page = Paginator(plans, 20).get_page(request.GET.get("page"))
     return render(
         request,
@@ -168,6 +168,12 @@ def plan_detail(request, pk: int):
         act=lambda d, v: actions.add_duty_post(user, plan, **d),
         message=_("值班岗位已登记。"),
     )
+    # a plan of an area above the user's (a county plan a town works under) is theirs to read, not to change
+    own = in_scope(user, plan.area)
+    if not own:
+        if request.method == "POST":
+            raise PermissionDenied
+        page_forms = {}
     response, forms, status = handle(request, page_forms, request.path)
     if response is not None:
         return response
@@ -183,8 +189,9 @@ def plan_detail(request, pk: int):
             "forms": forms,
             "duty_posts": plan.duty_posts.select_related("unit"),
             "today": timezone.localdate(),
-            "can_plan": may(user, "emergency.plan"),
-            "can_approve": may(user, "emergency.approve"),
+            "own": own,
+            "can_plan": own and may(user, "emergency.plan"),
+            "can_approve": own and may(user, "emergency.approve"),
             "can_reveal": may(user, "personal_data.reveal"),
         },
         status=status,

@@ -114,3 +114,22 @@ class AccountabilityForm(VersionedForm):
             scoped(user, Unit) | Unit.objects.filter(pk__in=[pk for pk in involved if pk])
         ).distinct()
         pickerise(self)
+
+
+class AccountabilityDecisionForm(forms.Form):
+    """The decision on a registered (待认定) record: the post, what was decided, when."""
+
+    role = forms.ChoiceField(
+        label=_("问责岗位"),
+        choices=AccountableRole.choices,
+        help_text=_("只记录岗位，不记录个人姓名。"),
+    )
+    decision = _text(_("处理决定"), required=False)  # the action says what is missing, beside the field
+    decided_on = forms.DateField(label=_("决定日期"), widget=_date_input())
+
+    def __init__(self, *args, record, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("role", record.role)
+        kwargs["initial"].setdefault("decided_on", timezone.localdate())
+        kwargs.setdefault("prefix", f"decide-{record.pk}")  # one form per pending row: ids stay unique
+        super().__init__(*args, **kwargs)

@@ -157,13 +157,23 @@ class AccountableRole(models.TextChoices):
 
 
 class AccountabilityRecord(models.Model):
-    """问责: a failure of duty a matter showed, the unit and the role held accountable, and the decision."""
+    """问责: a failure of duty, the unit and the role held accountable, and the decision.
+
+    Most records are entered on a matter. Others are registered by the job that found the failure (an
+    incident's report late or missing: ``emergency``): they name no matter but the place (``area``) and
+    what showed it (``source``, once per source, with a label and the page), and wait for the decision
+    (``decision`` empty, ``decided_on`` None: 待认定)."""
 
     matter = models.ForeignKey(
         "matters.Matter",
         verbose_name=_("事项"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="accountability_records",
+    )
+    area = models.ForeignKey(
+        "core.Area", verbose_name=_("所属区域"), on_delete=models.PROTECT, related_name="+"
     )
     unit = models.ForeignKey(
         Unit, verbose_name=_("被问责单位"), on_delete=models.PROTECT, related_name="accountability_records"
@@ -172,22 +182,36 @@ class AccountabilityRecord(models.Model):
     failure = models.CharField(_("失职情形"), max_length=20, choices=DutyFailure.choices)
     finding = models.TextField(_("认定事实"))  # personal data masked: core.crypto.protect_text
     finding_original = EncryptedTextField(_("认定事实（原文）"), blank=True, editable=False)
-    decision = models.TextField(_("处理决定"))  # masked like the finding
+    decision = models.TextField(_("处理决定"), blank=True)  # masked like the finding; empty: 待认定
     decision_original = EncryptedTextField(_("处理决定（原文）"), blank=True, editable=False)
-    decided_on = models.DateField(_("决定日期"))
+    decided_on = models.DateField(_("决定日期"), null=True, blank=True)
+    # what else showed the failure, when it was not entered on a matter: a key (one record per key),
+    # a label and the page where it is seen
+    source = models.CharField(_("来源"), max_length=100, blank=True)
+    source_label = models.CharField(_("来源说明"), max_length=300, blank=True)
+    source_link = models.CharField(_("来源页面"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(default=timezone.now)
 
-    scope_area_field = "matter__area"
+    scope_area_field = "area"
     scope_matter_field = "matter"
     personal_text_fields = {"finding": "finding_original", "decision": "decision_original"}
 
     class Meta:
-        ordering = ["-decided_on", "-id"]
+        ordering = [models.F("decided_on").desc(nulls_first=True), "-recorded_at", "-id"]
         verbose_name = _("问责记录")
         verbose_name_plural = _("问责记录")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source"], condition=~Q(source=""), name="accountability_once_per_source"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.get_failure_display()}"
+
+    @property
+    def pending(self) -> bool:
+        return self.decided_on is None

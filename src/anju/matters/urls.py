@@ -40,6 +40,11 @@ urlpatterns = [
     path("coordination/<int:pk>/", views_coordination.coordination_detail, name="coordination_detail"),
     path("coordination/<int:pk>/answer/", views_coordination.answer, name="answer_request"),
     path("accountability/", views_coordination.accountability, name="accountability"),
+    path(
+        "accountability/<int:pk>/decide/",
+        views_coordination.decide_accountability,
+        name="decide_accountability",
+    ),
     path("<int:pk>/print/assignment/", views_print.assignment_slip, name="print_assignment"),
     path("<int:pk>/print/supervision/", views_print.supervision_slip, name="print_supervision"),
 ]

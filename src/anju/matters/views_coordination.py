@@ -14,10 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from anju.core.errors import Conflict, NotAllowed, WorkflowError, http_status
+from anju.core.forms import add_action_errors
+from anju.core.permissions import may
 from anju.core.scoping import get_scoped_or_404, scoped
 from anju.matters import actions
 from anju.matters.coordination import received_requests, sent_requests, unit_tasks, waiting_for
 from anju.matters.forms_coordination import (
+    AccountabilityDecisionForm,
     AccountabilityForm,
     AnswerForm,
     CoHandlerForm,
@@ -294,15 +297,48 @@ def answer(request, pk: int):
 @login_required
 @require_GET
 def accountability(request):
-    """问责 records of the user's scope, newest decision first; filtered by failure kind."""
+    """问责 records of the user's scope, pending ones (待认定) first, then newest decision; by failure kind."""
     request.user.require("accountability.view")
-    records = scoped(request.user, AccountabilityRecord).select_related("matter", "unit", "matter__area")
+    return _accountability_page(request)
+
+
+def _accountability_page(request, bound=None, status=200):
+    records = scoped(request.user, AccountabilityRecord).select_related("matter", "unit", "area")
     failure = request.GET.get("failure", "")
     if failure:
         records = records.filter(failure=failure)
     page = Paginator(records, settings.ANJU_PAGE_SIZE).get_page(request.GET.get("page"))
+    if may(request.user, "accountability.record"):
+        for record in page:
+            if record.pending:
+                record.decide_form = (
+                    bound
+                    if bound is not None and bound.record_pk == record.pk
+                    else AccountabilityDecisionForm(record=record)
+                )
     return render(
         request,
         "matters/accountability.html",
         {"page": page, "failure": failure, "failures": DutyFailure.choices},
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def decide_accountability(request, pk: int):
+    """The decision on a pending record registered by a job (迟报/漏报 of an incident's reports)."""
+    request.user.require("accountability.view")
+    record = get_scoped_or_404(request.user, AccountabilityRecord, pk=pk)
+    form = AccountabilityDecisionForm(request.POST, record=record)
+    form.record_pk = record.pk
+    if form.is_valid():
+        try:
+            actions.decide_accountability(request.user, record, **form.cleaned_data)
+        except ValidationError as exc:
+            add_action_errors(form, exc)
+            status = http_status(exc)
+            return _accountability_page(request, form, 400 if status == 422 else status)
+        messages.success(request, _("问责决定已保存。"))
+        return redirect("matters:accountability")
+    return _accountability_page(request, form, 400)

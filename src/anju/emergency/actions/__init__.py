@@ -46,6 +46,7 @@ from anju.emergency.actions.preparedness import (
     return_requisitioned,
 )
 from anju.emergency.actions.releases import draft_release, publish_release
+from anju.emergency.actions.reporting_failures import flag_all_report_failures, flag_report_failures
 from anju.emergency.actions.resources import (
     add_material,
     add_shelter,
@@ -57,6 +58,8 @@ from anju.emergency.actions.resources import (
 from anju.emergency.actions.tasks import complete_task
 
 __all__ = [
+    "flag_all_report_failures",
+    "flag_report_failures",
     "add_problem_finding",
     "add_recovery",
     "link_matter",

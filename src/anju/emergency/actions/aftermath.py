@@ -21,6 +21,7 @@ from anju.core.crypto import mask_personal_text, protect_text
 from anju.core.errors import NotAllowed, WorkflowError
 from anju.core.permissions import require
 from anju.emergency.actions.plans import start_revision
+from anju.emergency.actions.revision import flag_plan_for_revision
 from anju.emergency.models import (
     EmergencyTask,
     Incident,
@@ -227,6 +228,16 @@ def mark_plan_for_revision(actor, incident: Incident, plan, *, reason, now=None)
     version: PlanVersion = open_draft or start_revision(actor, plan, note=note[:1000], now=now)
     link = PlanRevisionLink.objects.create(
         incident=incident, plan=plan, version=version, reason=reason[:300], linked_by=actor, linked_at=now
+    )
+    # the gap found makes the plan's review due now, with a revision task for its owner unit
+    flag_plan_for_revision(
+        actor,
+        plan,
+        reason=_("突发事件“%(incident)s”暴露问题：%(reason)s")
+        % {"incident": incident.title, "reason": reason},
+        today=timezone.localdate(now),
+        now=now,
+        why={"incident": incident.pk},
     )
     _log(actor, incident, _("举一反三：预案“%(p)s”列入修订。") % {"p": plan.title}, now)
     audit.record(actor, "emergency.plan_revision", incident, after={"plan": plan.pk, "version": version.pk})

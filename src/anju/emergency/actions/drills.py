@@ -14,6 +14,7 @@ from anju.core.concurrency import lock_checked
 from anju.core.errors import WorkflowError
 from anju.core.permissions import require
 from anju.emergency.actions.notices import tell_owner
+from anju.emergency.actions.revision import flag_plan_for_revision
 from anju.emergency.models import (
     Drill,
     DrillFinding,
@@ -134,7 +135,10 @@ def add_finding(
         drill=drill, text=text.strip(), needs_plan_revision=needs_plan_revision, created_at=now
     )
     if needs_plan_revision:
-        _plan_review_due_now(actor, drill.plan, today, finding)
+        reason = _("演练“%(drill)s”发现：%(text)s") % {"drill": drill.title, "text": finding.text[:120]}
+        flag_plan_for_revision(
+            actor, drill.plan, reason=reason, today=today, now=now, why={"finding": finding.pk}
+        )
     task = EmergencyTask.objects.create(
         area=drill.area,
         source=TaskSource.DRILL,
@@ -158,19 +162,3 @@ def add_finding(
         },
     )
     return task
-
-
-def _plan_review_due_now(actor, plan, today, finding) -> None:
-    plan = lock_checked(plan)
-    if plan.review_due is not None and plan.review_due <= today:
-        return  # already due: an earlier date stays
-    before = {"review_due": plan.review_due}
-    plan.review_due = today
-    plan.save()
-    audit.record(
-        actor,
-        "emergency.plan_review_due",
-        plan,
-        before=before,
-        after={"review_due": today, "finding": finding.pk},
-    )

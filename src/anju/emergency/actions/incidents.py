@@ -16,6 +16,7 @@ from anju.core.errors import WorkflowError
 from anju.core.models import EmergencyClass
 from anju.core.permissions import require
 from anju.emergency.actions.notices import tell_owner
+from anju.emergency.actions.reporting_failures import flag_report_failures
 from anju.emergency.models import (
     ChangeKind,
     EmergencyTask,
@@ -292,6 +293,8 @@ def submit_report(actor, incident: Incident, *, kind, text, now=None) -> Inciden
     )
     _log(actor, incident, _("报送%(kind)s。") % {"kind": ReportKind(kind).label}, now)
     audit.record(actor, "emergency.report_submit", incident, after={"report": report.pk, "kind": kind})
+    # a report past its deadline is 迟报 the moment it comes in: registered for 问责 at once
+    flag_report_failures(actor, incident, now=now)
     return report
 
 

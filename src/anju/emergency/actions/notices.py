@@ -16,6 +16,8 @@ def tell_owner(actor, task, now) -> None:
         link = reverse("emergency:incident", args=[task.incident_id])
     elif task.drill_finding_id:
         link = reverse("emergency:drill", args=[task.drill_finding.drill_id])
+    elif task.plan_id:
+        link = reverse("emergency:plan", args=[task.plan_id])
     else:
         link = reverse("emergency:index")
     notify(

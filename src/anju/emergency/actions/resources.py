@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from anju.core import audit
 from anju.core.concurrency import lock_checked
 from anju.core.permissions import require
-from anju.emergency.models import Dispatch, Material, Readiness, Shelter, Team
+from anju.emergency.models import Dispatch, LogEntry, Material, Readiness, Shelter, Team
 
 MATERIAL_FIELDS = ("category", "item", "quantity", "measure", "site", "owner_unit", "expires_on", "minimum")
 
@@ -139,6 +139,19 @@ def dispatch_material(
         dispatched_at=now,
         dispatched_by=actor,
     )
+    if incident is not None:  # the response log shows every dispatch beside decisions and reports
+        LogEntry.objects.create(
+            incident=incident,
+            at=now,
+            by=actor,
+            text=_("调拨%(item)s %(n)s %(measure)s至%(to)s。")
+            % {
+                "item": material.item,
+                "n": f"{amount.normalize():f}",
+                "measure": material.measure,
+                "to": dispatch.destination,
+            },
+        )
     audit.record(
         actor,
         "emergency.material_dispatch",
@@ -153,6 +166,7 @@ def dispatch_material(
 @transaction.atomic
 def return_material(actor, dispatch: Dispatch, *, quantity, now=None) -> Dispatch:
     """What comes back of a dispatch goes back into stock; never more than went out."""
+    now = now or timezone.now()
     require(actor, "emergency.resource", dispatch.material)
     material = lock_checked(dispatch.material)
     dispatch.refresh_from_db()
@@ -169,6 +183,14 @@ def return_material(actor, dispatch: Dispatch, *, quantity, now=None) -> Dispatc
     dispatch.save(update_fields=["returned"])
     material.quantity += amount
     material.save()
+    if dispatch.incident_id is not None:
+        LogEntry.objects.create(
+            incident_id=dispatch.incident_id,
+            at=now,
+            by=actor,
+            text=_("归还%(item)s %(n)s %(measure)s。")
+            % {"item": material.item, "n": f"{amount.normalize():f}", "measure": material.measure},
+        )
     audit.record(
         actor,
         "emergency.material_return",

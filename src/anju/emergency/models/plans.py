@@ -44,6 +44,10 @@ class Plan(Versioned):
     created_at = models.DateTimeField(default=timezone.now)
 
     scope_area_field = "area"
+    # a county's plans in force are the plans its towns and villages work under (read, never edit):
+    # ``core.scoping`` lists them below; drafts and withdrawn plans stay the county's own
+    scope_shared_down = True
+    scope_shared_down_condition = models.Q(versions__status=VersionStatus.PUBLISHED)
 
     class Meta:
         ordering = ["area__path", "plan_type", "title"]

@@ -16,6 +16,7 @@ class TaskSource(models.TextChoices):
     RESPONSE = "response", _("应急处置")
     DRILL = "drill", _("演练整改")
     AFTERMATH = "aftermath", _("善后整改")
+    REVISION = "revision", _("预案修订")
 
 
 class EmergencyTask(Versioned):
@@ -26,6 +27,10 @@ class EmergencyTask(Versioned):
     )
     drill_finding = models.OneToOneField(
         "emergency.DrillFinding", null=True, blank=True, on_delete=models.CASCADE, related_name="task"
+    )
+    # a revision task (预案修订): the plan a drill or an incident showed gaps in
+    plan = models.ForeignKey(
+        "emergency.Plan", null=True, blank=True, on_delete=models.CASCADE, related_name="revision_tasks"
     )
     group = models.CharField(_("工作组"), max_length=50, blank=True)
     title = models.CharField(_("任务"), max_length=300)

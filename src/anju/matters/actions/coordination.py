@@ -387,6 +387,7 @@ def record_accountability(
     decision, decision_original = protect_text(decision.strip())
     record = AccountabilityRecord.objects.create(
         matter=matter,
+        area=matter.area,
         unit=unit,
         role=role,
         failure=failure,
@@ -408,4 +409,107 @@ def record_accountability(
     _audit_change(
         actor, "accountability.record", record, None, ("unit", "role", "failure", "decided_on"), matter, line
     )
+    return record
+
+
+@transaction.atomic
+def register_duty_failure(
+    actor,
+    *,
+    source: str,
+    area,
+    unit: Unit,
+    role: str,
+    failure: str,
+    finding: str,
+    source_label: str = "",
+    source_link: str = "",
+    matter: Matter | None = None,
+    now: dt.datetime | None = None,
+) -> tuple[AccountabilityRecord, bool]:
+    """问责 registered by the job that found a failure of duty elsewhere (an incident's report late or
+    missing): a record of the unit and the role, its finding, pending the decision (待认定) of whoever
+    holds ``accountability.record``. Once per ``source``: a second call returns the first record.
+
+    The caller checked its own permission; ``actor`` is the person whose step found it, or None for a job.
+    Returns the record and whether it was created now."""
+    now = _now(now)
+    if failure not in DutyFailure.values or role not in AccountableRole.values or not source:
+        raise ValueError(f"bad duty failure {failure!r}/{role!r}/{source!r}")
+    existing = AccountabilityRecord.objects.filter(source=source).first()
+    if existing is not None:
+        return existing, False
+    finding, finding_original = protect_text(finding.strip())
+    record = AccountabilityRecord.objects.create(
+        matter=matter,
+        area=area,
+        unit=unit,
+        role=role,
+        failure=failure,
+        finding=finding,
+        finding_original=finding_original,
+        source=source,
+        source_label=source_label[:300],
+        source_link=source_link[:300],
+        recorded_by=actor if actor is not None and actor.pk else None,
+        recorded_at=now,
+    )
+    line = _("待认定问责：%(unit)s %(role)s，%(failure)s（%(source)s）") % {
+        "unit": unit.name,
+        "role": record.get_role_display(),
+        "failure": record.get_failure_display(),
+        "source": source_label,
+    }
+    if matter is not None:
+        _timeline(actor, matter, "accountability", line, now, {"record": record.pk})
+    after = audit.snapshot(record, ("unit", "role", "failure", "source"))
+    audit.record(actor, "accountability.register", record, after=after, note=line, area=area)
+    return record, True
+
+
+@transaction.atomic
+def decide_accountability(
+    actor,
+    record: AccountabilityRecord,
+    *,
+    role: str,
+    decision: str,
+    decided_on: dt.date | None,
+    now: dt.datetime | None = None,
+) -> AccountabilityRecord:
+    """The decision on a registered record (待认定, ``register_duty_failure``): the post held accountable,
+    what was decided and when. Once: a decided record is not changed here."""
+    now = _now(now)
+    require(actor, "accountability.record")
+    record = AccountabilityRecord.objects.select_for_update().get(pk=record.pk)
+    require(actor, "accountability.record", record)
+    if record.decided_on is not None:
+        raise WorkflowError(_("该问责记录已作出处理决定。"))
+    errors = {}
+    if role not in AccountableRole.values:
+        errors["role"] = _("请选择问责岗位。")
+    if not (decision or "").strip():
+        errors["decision"] = _("请填写处理决定。")
+    if decided_on is None:
+        errors["decided_on"] = _("请填写决定日期。")
+    elif decided_on > timezone.localdate(now):
+        errors["decided_on"] = _("决定日期不能晚于今天。")
+    if errors:
+        raise ValidationError(errors)
+    before = audit.snapshot(record, ("role", "decided_on"))
+    record.role = role
+    record.decision, record.decision_original = protect_text(decision.strip())
+    record.decided_on = decided_on
+    record.save(update_fields=["role", "decision", "decision_original", "decided_on"])
+    line = _("问责决定：%(unit)s %(role)s，%(failure)s；%(decision)s") % {
+        "unit": record.unit.name,
+        "role": record.get_role_display(),
+        "failure": record.get_failure_display(),
+        "decision": record.decision,
+    }
+    if record.matter_id is not None:
+        _timeline(actor, record.matter, "accountability", line, now, {"record": record.pk})
+    after = audit.snapshot(record, ("role", "decided_on"))
+    old, new = audit.changed(before, after)
+    audit.record(actor, "accountability.decide", record, before=old, after=new, note=line, area=record.area)
     return record

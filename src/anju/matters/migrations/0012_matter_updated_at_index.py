@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("core", "0014_scheduled_runs"),
-        ("matters", "0010_matter_links"),
+        ("matters", "0011_em15_accountability"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
