@@ -15,9 +15,12 @@ PHONE = "13812345678"
 OTHER_PHONE = "13987654321"
 
 
-def _register(world, *, title, party_name, phone, area=None, likelihood=3, consequence=3, now=None):
+def _register(
+    world, *, title, party_name, phone, area=None, likelihood=3, consequence=3, now=None, actor=None
+):
+    actor = actor or world.town_staff
     matter = actions.create_matter(
-        world.town_staff,
+        actor,
         kind=MatterKind.DISPUTE,
         domain=world.wages,
         area=area or world.village_a1,
@@ -30,7 +33,7 @@ def _register(world, *, title, party_name, phone, area=None, likelihood=3, conse
         ],
         now=now,
     )
-    actions.assess(world.town_staff, matter, likelihood=likelihood, consequence=consequence, now=now)
+    actions.assess(actor, matter, likelihood=likelihood, consequence=consequence, now=now)
     return matter
 
 

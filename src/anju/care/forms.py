@@ -28,11 +28,11 @@ class PersonChoiceField(forms.ModelChoiceField):
 
 
 def care_person_candidates(matter):
-    """Active staff who see the matter's place (their area contains it) or handle the matter."""
+    """Active staff who see the matter's place (their area contains it), work inside it, or handle it."""
     prefixes = [matter.area.path[: i + 1] for i, c in enumerate(matter.area.path) if c == "/"]
     ancestors = Area.objects.filter(path__in=prefixes).values("pk")
     units = acting_unit_ids(matter)
-    rule = Q(area__in=ancestors) | Q(unit__in=units)
+    rule = Q(area__in=ancestors) | Q(area__path__startswith=matter.area.path) | Q(unit__in=units)
     if matter.responsible_person_id:
         rule |= Q(pk=matter.responsible_person_id)
     return (

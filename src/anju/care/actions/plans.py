@@ -64,12 +64,15 @@ def _clean_text(value: str, field: str, *, required: bool, message: str) -> str:
 
 
 def check_care_person(person, party: MatterParty) -> None:
-    """A care person is an active staff user who sees the matter's place or handles the matter."""
+    """A care person is an active staff user who sees the matter's place, works inside it (a grid worker of
+    the village's grid), or handles the matter."""
     if person is None:
         raise ValidationError({"care_person": _("请选择关爱责任人。")})
     if not person.is_active or person.role not in CARE_ROLES:
         raise ValidationError({"care_person": _("关爱责任人须为在岗的工作人员。")})
-    if not (in_scope(person, party.matter.area) or access.handles(person, party.matter)):
+    area = party.matter.area
+    local = person.area_id is not None and person.area.path.startswith(area.path)
+    if not (in_scope(person, area) or local or access.handles(person, party.matter)):
         raise ValidationError({"care_person": _("关爱责任人须为该事项辖区内或承办该事项的工作人员。")})
 
 
