@@ -206,6 +206,8 @@ def reveal(request, pk: int, field: str):
     party = access.party_or_404(request.user, pk)
     if field not in FIELD_LABELS:
         raise Http404
+    if field not in access.revealable_fields_for(request.user, party):  # the action refuses too
+        raise PermissionDenied(_("您不是该事项的承办或关爱人员。"))
     fragment = request.headers.get("HX-Request") == "true"
     form = forms.RevealPurposeForm(request.POST if request.method == "POST" else None)
     status = 200
@@ -229,8 +231,6 @@ def reveal(request, pk: int, field: str):
             return render(request, template, {"value": value, "party": party, "field": field})
     elif request.method == "POST":
         status = 200 if fragment else 400
-    elif not access.may_reveal_party(request.user, party):
-        raise PermissionDenied(_("您不是该事项的承办或关爱人员。"))
     context = {"form": form, "party": party, "field": field, "field_label": FIELD_LABELS[field]}
     template = "care/_reveal_form.html" if fragment else "care/reveal_page.html"
     return render(request, template, context, status=status)
