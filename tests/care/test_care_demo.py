@@ -17,6 +17,8 @@ def test_care_demo_plans_visits_needs_and_reminders(world, cadres_matter, other_
     assert CareVisit.objects.filter(done_on__isnull=True).count() == 3
     assert NeedMarker.objects.count() == 3
     assert Notification.objects.filter(user=world.cadre, kind="care.visit_overdue").count() == 1
-    purposes = AuditEvent.objects.filter(action="personal_data.reveal").values_list("after__purpose", flat=True)
+    purposes = AuditEvent.objects.filter(action="personal_data.reveal").values_list(
+        "after__purpose", flat=True
+    )
     assert sorted(purposes) == ["follow_up", "mediation"]
     assert load_care_demo() == ""  # once
