@@ -85,3 +85,28 @@ def test_an_archived_matter_within_the_period_keeps_its_plan(world, cadres_matte
     assert actions.end_expired_plans(_day(90)) == 0
     assert actions.end_expired_plans(_day(91)) == 1
     assert CarePlan.objects.get(pk=plan.pk).status == PlanStatus.CLOSED
+
+
+def _care_tick(*argv: str) -> int:
+    import argparse
+
+    from anju.care import cli
+
+    parser = argparse.ArgumentParser(prog="anju")
+    cli.register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["care-tick", *argv])
+    return args.func(args)
+
+
+def test_care_tick_command_runs_as_of_a_day(world, cadres_matter, settings, capsys):
+    from anju.cli import build_parser
+
+    assert "care-tick" in build_parser().format_help()
+    settings.ANJU_CARE_AFTER_ARCHIVE_DAYS = 10
+    party = cadres_matter.parties.get()
+    actions.set_needs(world.cadre, party, ["disability"], now=_day(0))
+    assert _care_tick("--today", "2026-03-11") == 0  # day 9
+    assert "删除到期需求标记 0 个" in capsys.readouterr().out
+    assert _care_tick("--today", "2026-03-13") == 0  # day 11
+    assert "删除到期需求标记 1 个" in capsys.readouterr().out
+    assert _needs(party) == []
