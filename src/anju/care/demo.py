@@ -14,6 +14,7 @@ from anju.care.forms import care_person_candidates
 from anju.care.models import CarePlan
 from anju.core.models import User
 from anju.core.roles import Role
+from anju.matters.filters import with_level_rank
 from anju.matters.models import Matter
 
 HIGH_UP = Q(residual_level__in=("high", "critical")) | Q(
@@ -43,14 +44,20 @@ def _care_person(matter: Matter):
     return candidates[0] if candidates else None
 
 
-def _matters(featured_area) -> list[Matter]:
-    """Open high-level matters with parties: those of the featured village first, then the county's."""
-    high = Matter.objects.open().filter(HIGH_UP, parties__isnull=False).distinct().order_by("-registered_at")
-    chosen = []
-    if featured_area is not None:
-        chosen = list(high.filter(area__path__startswith=featured_area.path)[:2])
-    chosen += [m for m in high.exclude(pk__in=[m.pk for m in chosen])[:6] if len(chosen) < 5]
-    return chosen[:5]
+def _matters(cadre) -> list[tuple[Matter, User]]:
+    """(matter, care person): an open matter with parties of the featured village with its cadre (``cun``)
+    as care person, then open high-level matters of the county with a local care person."""
+    chosen: list[tuple[Matter, User]] = []
+    with_parties = Matter.objects.open().filter(parties__isnull=False).distinct()
+    if cadre is not None and cadre.area is not None:
+        local = with_level_rank(with_parties.filter(area__path__startswith=cadre.area.path))
+        chosen += [(m, cadre) for m in local.order_by("-level_rank", "-registered_at")[:1]]
+    high = with_parties.filter(HIGH_UP).exclude(pk__in=[m.pk for m, _person in chosen])
+    for matter in high.order_by("-registered_at")[:4]:
+        person = _care_person(matter)
+        if person is not None:
+            chosen.append((matter, person))
+    return chosen
 
 
 def load_care_demo(now: dt.datetime | None = None) -> str:
@@ -61,11 +68,8 @@ def load_care_demo(now: dt.datetime | None = None) -> str:
     cadre = User.objects.filter(username="cun").first()
     today = timezone.localdate(now)
     plans = visits = markers = 0
-    for index, matter in enumerate(_matters(cadre.area if cadre else None)):
+    for index, (matter, person) in enumerate(_matters(cadre)):
         party = matter.parties.order_by("pk").first()
-        person = _care_person(matter)
-        if person is None:
-            continue
         opened = now - dt.timedelta(days=21)
         plan = actions.open_plan(
             staff, party, care_person=person, reason=REASONS[index % len(REASONS)], now=opened
