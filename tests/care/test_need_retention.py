@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django.utils import timezone
 
 from anju.care import actions
@@ -110,3 +111,15 @@ def test_care_tick_command_runs_as_of_a_day(world, cadres_matter, settings, caps
     assert _care_tick("--today", "2026-03-13") == 0  # day 11
     assert "删除到期需求标记 1 个" in capsys.readouterr().out
     assert _needs(party) == []
+
+
+def test_no_new_plan_once_the_care_period_after_archiving_has_passed(world, cadres_matter, settings):
+    from anju.core.errors import WorkflowError
+
+    settings.ANJU_CARE_AFTER_ARCHIVE_DAYS = 10
+    party = cadres_matter.parties.get()
+    archive(world, cadres_matter, now=_day(0))
+    plan = actions.open_plan(world.cadre, party, care_person=world.cadre, reason=REASON, now=_day(9))
+    actions.close_plan(world.cadre, plan, reason="已回访，无需继续", now=_day(9))
+    with pytest.raises(WorkflowError, match="超过关爱期限"):
+        actions.open_plan(world.cadre, party, care_person=world.cadre, reason=REASON, now=_day(10))

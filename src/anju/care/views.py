@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Min, Q
+from django.db.models import F, Min, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -81,7 +81,7 @@ def index(request):
         CarePlan.objects.filter(care_person=request.user, status=status)
         .select_related("party__matter__area")
         .annotate(next_visit=Min("visits__planned_on", filter=Q(visits__done_on__isnull=True)))
-        .order_by("next_visit", "-created_at", "pk")
+        .order_by(F("next_visit").asc(nulls_last=True), "-created_at", "pk")
     )
     page = Paginator(plans, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

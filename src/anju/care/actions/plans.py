@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anju.care import access
+from anju.care.actions.retention import archived_on, care_days
 from anju.care.models import CarePlan, CareVisit, Need, NeedMarker, PlanStatus, VisitKind
 from anju.core import audit
 from anju.core.concurrency import lock_checked
@@ -84,6 +85,10 @@ def open_plan(actor, party: MatterParty, *, care_person, reason: str, now=None) 
     party = MatterParty.objects.select_for_update().select_related("matter", "matter__area").get(pk=party.pk)
     if party.matter.status in NO_CARE_STATUSES:
         raise WorkflowError(_("该事项已合并或不予受理，不能建立关爱计划。"))
+    if party.matter.status == Status.ARCHIVED:
+        archived = archived_on(party.matter)
+        if archived is not None and archived + dt.timedelta(days=care_days()) <= now:
+            raise WorkflowError(_("该事项归档已超过关爱期限，不能再建立关爱计划。"))
     reason = _clean_text(reason, "reason", required=True, message=_("请写明关爱原因。"))
     check_care_person(care_person, party)
     if party.care_plans.filter(status=PlanStatus.ACTIVE).exists():
