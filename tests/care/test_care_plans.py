@@ -222,3 +222,18 @@ def test_need_markers_are_seen_only_by_those_who_may_reveal_the_party(world, cad
     assert page.status_code == 200
     assert "心理疏导需求" not in page.content.decode()
     assert leader.get(f"/care/parties/{party.pk}/").status_code == 403
+
+
+def test_a_step_on_an_ended_plan_says_why(world, cadres_matter):
+    plan = _plan(world, cadres_matter)
+    seen = plan.version
+    actions.close_plan(world.cadre, plan, reason="已稳定")
+    cadre = Client()
+    cadre.force_login(world.cadre)
+    answer = cadre.post(
+        f"/care/plans/{plan.pk}/",
+        {"form": "visit", "kind": "visit", "planned_on": timezone.localdate().isoformat(), "version": seen},
+    )
+    assert answer.status_code == 409
+    assert "该关爱计划已被他人修改，请刷新后重试。" in answer.content.decode()
+    assert not CareVisit.objects.filter(plan=plan).exists()

@@ -65,6 +65,13 @@ def _handle(request, page_forms: dict[str, PageForm], success_url: str):
     return None, bound, status
 
 
+def _refusal(request, page_forms, status) -> list[str]:
+    """The refusal of a failed step (stale page, plan already ended …), shown at the top of the page: the
+    form it came from may no longer be offered."""
+    form = page_forms.get(request.POST.get("form")) if status >= 400 else None
+    return list(form.non_field_errors()) if form is not None else []
+
+
 def _plans_of(user):
     """Plans the user may open: those in their scope, and those they are the care person of."""
     return CarePlan.objects.filter(Q(pk__in=scoped(user, CarePlan).values("pk")) | Q(care_person=user))
@@ -136,6 +143,7 @@ def party(request, pk: int):
         "has_active": party.care_plans.filter(status=PlanStatus.ACTIVE).exists(),
         "forms": page_forms,
         "may_plan": may(user, "care.plan"),
+        "refusal": _refusal(request, page_forms, status),
     }
     return render(request, "care/party.html", context, status=status)
 
@@ -189,6 +197,7 @@ def plan(request, pk: int):
         "matter": plan.party.matter,
         "visits": plan.visits.select_related("done_by").order_by("planned_on", "pk"),
         "forms": page_forms,
+        "refusal": _refusal(request, page_forms, status),
         "reach": reach,
         "fields": access.revealable_fields_for(user, plan.party),
         "needs": plan.party.needs.all() if reach else (),

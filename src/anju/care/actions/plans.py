@@ -114,7 +114,7 @@ def open_plan(actor, party: MatterParty, *, care_person, reason: str, now=None) 
 
 
 def _lock_active(plan: CarePlan, version) -> CarePlan:
-    lock_checked(plan, version)
+    lock_checked(plan, version, message=_("该关爱计划已被他人修改，请刷新后重试。"))
     if plan.status != PlanStatus.ACTIVE:
         raise WorkflowError(_("该关爱计划已结束。"))
     return plan
