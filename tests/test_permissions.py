@@ -253,6 +253,9 @@ class Route:
     panel_key: str = ""
     about_matter: bool = False  # the object or list entry is a matter (or part of one): unit scope applies
     acts: bool = False  # changes the matter: a unit-scoped role may only on its unit's matters
+    # objects (by key) whose matter a role's user handles without the permission, and may therefore reach
+    # (a party's contact: care.reveal_contact, the matter's responsible unit); written by hand
+    handled: tuple = ()
 
 
 def page(key, url, **kw) -> Route:
@@ -404,16 +407,7 @@ PAGE_ROUTES = [
         listing=lambda o: o.matter.number,
         effect=_logged,
     ),
-    page(
-        "core:reveal",
-        lambda o, w: f"/reveal/party/{o.party.pk}/name/",
-        method="POST",
-        obj=True,
-        permission="personal_data.reveal",
-        reveals=True,
-        effect=_logged,
-        about_matter=True,
-    ),
+    # a matter's party is revealed on care's page, for a purpose: walked in tests/test_permissions_apps.py
     page(
         "core:reveal",
         lambda o, w: f"/reveal/report/{o.report.pk}/reporter_phone/",
@@ -750,7 +744,9 @@ API_ROUTES = [
         permission="personal_data.reveal",
         reveals=True,
         effect=_logged,
-        data=lambda o, w: {"field": "phone"},
+        data=lambda o, w: {"field": "phone", "purpose": "follow_up"},
+        # U is assigned to the officer's unit (东镇派出所): its handlers reach its parties' contact
+        handled=(("department_officer", "U"),),
     ),
 ]
 
@@ -1029,6 +1025,8 @@ class Walk:
     def check_one(self, route: Route, o, visible: bool):
         where = o.key if route.obj else "-"
         may = self.may(route) and (not route.acts or self.may_change(o))
+        if self.user is not None and (self.user.role, getattr(o, "key", "")) in route.handled:
+            may = True
         before = _counts()
         response = self.request(route, o)
         after = _counts()

@@ -35,6 +35,8 @@ from django.utils import timezone
 
 from anju.assessment import permissions as assessment_permissions
 from anju.assessment.models import Assessment
+from anju.care import actions as care_actions
+from anju.care import permissions as care_permissions
 from anju.cases import actions as cases_actions
 from anju.cases import permissions as cases_permissions
 from anju.core import actions as core_actions
@@ -65,6 +67,7 @@ APP_NAMESPACES = (
     "assessment",
     "emergency",
     "cases",
+    "care",
 )
 ALL_PERMISSIONS = {
     **CORE_PERMISSIONS,
@@ -72,6 +75,7 @@ ALL_PERMISSIONS = {
     **assessment_permissions.PERMISSIONS,
     **emergency_permissions.PERMISSIONS,
     **cases_permissions.PERMISSIONS,
+    **care_permissions.PERMISSIONS,
 }
 LOGIN = None  # permission marker: any logged-in user
 STATE_CHANGE = "state change, covered by the app's action tests"
@@ -177,7 +181,19 @@ def _build(world) -> dict[str, SimpleNamespace]:
             description=DUPLICATE_TEXT,
             likelihood=3,
             consequence=3,
+            parties=[{"role": "applicant", "name": f"权限当事人{key}", "phone": "13800000000"}],
         )
+        # a care plan for the party, its care person a grid worker of the place (none of the walking users)
+        carer = core_actions.create_user(
+            root,
+            username=f"walk-carer-{key}",
+            password="test-pass-123",
+            role="grid_worker",
+            area=grid,
+            display_name=f"关爱员{key}",
+        )
+        party = matter.parties.get()
+        care_plan = care_actions.open_plan(root, party, care_person=carer, reason=f"权限关爱{key}")
         reports = [
             intake_actions.submit_report(
                 root, channel="grid", title=f"权限热点{key}{i}", text=HOTSPOT_TEXT, area=grid
@@ -287,6 +303,8 @@ def _build(world) -> dict[str, SimpleNamespace]:
             village=village,
             town=town,
             matter=matter,
+            party=party,
+            care_plan=care_plan,
             reports=reports,
             signal=signal,
             alert=alert,
@@ -317,6 +335,12 @@ def _build(world) -> dict[str, SimpleNamespace]:
             ],
         )
     return out
+
+
+def _care_visible(user, o) -> bool:
+    """A care plan or a party: in scope, and not a department officer's (the place's matter is not assigned
+    to their unit)."""
+    return in_scope(user, o.area) and user.role != "department_officer"
 
 
 def _area_report_visible(user, area) -> bool:
@@ -443,6 +467,40 @@ ROUTES = [
         "analysis.task",
         obj=True,
         shows=lambda o: o.task.text,
+    ),
+    # care (关心关爱): a party's page and its purpose form are for those who may reveal it (here, where no
+    # walking user handles the place's matter, the roles that may reveal personal data)
+    page("care:index", lambda o: "/care/", "care.view"),
+    page(
+        "care:rollup",
+        lambda o: "/care/roll-up/",
+        "care.rollup",
+        listing=lambda o: o.matter.number,
+        about_matter=True,
+    ),
+    page(
+        "care:plan",
+        lambda o: f"/care/plans/{o.care_plan.pk}/",
+        "care.view",
+        obj=True,
+        visible=_care_visible,
+        shows=lambda o: o.matter.title,
+    ),
+    page(
+        "care:party",
+        lambda o: f"/care/parties/{o.party.pk}/",
+        "personal_data.reveal",
+        obj=True,
+        visible=_care_visible,
+        shows=lambda o: o.matter.title,
+    ),
+    page(
+        "care:reveal_party",
+        lambda o: f"/care/parties/{o.party.pk}/reveal/phone/",
+        "personal_data.reveal",
+        obj=True,
+        visible=_care_visible,
+        shows=lambda o: "回访",
     ),
     # reports
     page("reports:index", lambda o: "/reports/", "report.monthly"),

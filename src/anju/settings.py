@@ -170,6 +170,9 @@ SESSION_COOKIE_AGE = ANJU_SESSION_ABSOLUTE_HOURS * 3600
 ANJU_DEADLINE_REMINDER_DAYS = int(os.environ.get("ANJU_DEADLINE_REMINDER_DAYS", 3))
 # Registered matters not graded (研判) after this many hours are reminded to the centre (anju deadline-tick).
 ANJU_UNGRADED_REMINDER_HOURS = int(os.environ.get("ANJU_UNGRADED_REMINDER_HOURS", 24))
+# A care plan (关爱计划) ends this many days after its matter is archived; need markers without an active plan
+# are removed after it too (anju care-tick).
+ANJU_CARE_AFTER_ARCHIVE_DAYS = int(os.environ.get("ANJU_CARE_AFTER_ARCHIVE_DAYS", 90))
 
 # Notices beyond the app (docs/notifications.md): sent by `anju worker`, never from a request.
 # E-mail uses Django's mail settings (MAILERS from Django 6.1, EMAIL_* before); the channel is offered only

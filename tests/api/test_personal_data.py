@@ -50,19 +50,22 @@ def test_reveal_needs_the_permission(api, matters):
 def test_reveal_is_logged(api, matters):
     party = matters.matter_a.parties.first()
     response = api(matters.centre_staff).post(
-        f"/matters/{matters.matter_a.pk}/parties/{party.pk}/reveal", {"field": "phone"}
+        f"/matters/{matters.matter_a.pk}/parties/{party.pk}/reveal",
+        {"field": "phone", "purpose": "follow_up"},
     )
     assert response.status_code == 200
     assert response.json() == {"field": "phone", "value": "13812345678"}
     event = AuditEvent.objects.get(action="personal_data.reveal")
     assert event.actor == matters.centre_staff and event.note == "phone"
+    assert event.after == {"field": "phone", "purpose": "follow_up", "purpose_text": ""}
     assert "13812345678" not in json.dumps([event.before, event.after, event.note])
 
 
 def test_reveal_of_a_non_personal_field_is_a_field_error(api, matters):
     party = matters.matter_a.parties.first()
     response = api(matters.centre_staff).post(
-        f"/matters/{matters.matter_a.pk}/parties/{party.pk}/reveal", {"field": "matter_id"}
+        f"/matters/{matters.matter_a.pk}/parties/{party.pk}/reveal",
+        {"field": "matter_id", "purpose": "follow_up"},
     )
     assert response.status_code == 422
     assert "field" in response.json()["errors"]

@@ -91,7 +91,7 @@ def test_detail_shows_facts_masked_parties_and_timeline_in_order(client, world, 
     assert response.status_code == 200
     assert matter.number in html and "东镇派出所" in html and "示范县 / 东镇 / 东一村" in html
     assert "张**" in html and "138****5678" in html and "张三丰" not in html and "13812345678" not in html
-    assert reverse("core:reveal", args=["party", matter.parties.get().pk, "name"]) in html
+    assert reverse("care:reveal_party", args=[matter.parties.get().pk, "name"]) in html
     positions = [
         html.index(label)
         for label in ("事项已登记", "研判定级：较高", "交办东镇派出所办理", "开始化解", "已办结")
@@ -111,9 +111,11 @@ def test_detail_hides_reveal_from_roles_without_the_permission(client, world, ma
 def test_reveal_of_a_party_is_logged(client, world, make_matter):
     party = make_matter().parties.get()
     client.force_login(world.centre_staff)
-    response = client.post(reverse("core:reveal", args=["party", party.pk, "phone"]))
+    # a party is revealed for a purpose (care's page), recorded with the reveal
+    response = client.post(reverse("care:reveal_party", args=[party.pk, "phone"]), {"purpose": "mediation"})
     assert "13812345678" in response.content.decode()
-    assert AuditEvent.objects.filter(action="personal_data.reveal", object_id=str(party.pk)).exists()
+    event = AuditEvent.objects.get(action="personal_data.reveal", object_id=str(party.pk))
+    assert event.after["purpose"] == "mediation"
 
 
 def test_out_of_scope_matter_is_404_everywhere(client, world, make_matter):

@@ -13,6 +13,7 @@ from anju.api.pagination import PageParams, paginate
 from anju.api.schemas import RevealIn, RevealOut, check_revealable
 from anju.api.strict import IsoDate, QueryBool
 from anju.api.versions import with_etag
+from anju.care import actions as care_actions
 from anju.core import actions as core_actions
 from anju.core.models import Area, Domain
 from anju.core.scoping import get_scoped_or_404
@@ -116,7 +117,10 @@ def create_matter(request, payload: MatterIn):
 @router.post(
     "/matters/{matter_id}/parties/{party_id}/reveal",
     response={200: RevealOut, **ERRORS},
-    summary="Reveal one personal-data field of a party (logged)",
+    summary="Reveal one personal-data field of a party, for a purpose (logged)",
+    description="The roles that may reveal personal data reveal any field of a party in their scope; the "
+    "matter's handlers (its responsible person, members of its responsible and co-handling units) reveal "
+    "its parties' name and phone. Either names a purpose, recorded with the reveal.",
 )
 def reveal_party(request, matter_id: int, party_id: int, payload: RevealIn):
     user = request.auth
@@ -124,8 +128,10 @@ def reveal_party(request, matter_id: int, party_id: int, payload: RevealIn):
     party = get_scoped_or_404(
         user, MatterParty.objects.filter(matter=matter).select_related("matter__area"), pk=party_id
     )
-    check_revealable(user, party, payload.field)
-    return {"field": payload.field, "value": core_actions.reveal_personal_data(user, party, payload.field)}
+    value = care_actions.reveal_party(
+        user, party, payload.field, purpose=payload.purpose, purpose_text=payload.purpose_text
+    )
+    return {"field": payload.field, "value": value}
 
 
 @router.post(

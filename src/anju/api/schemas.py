@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 
-from anju.api.strict import RequiredText, StrictIn
+from anju.api.strict import RequiredText, StrictIn, Text
 from anju.core.actions import revealable_fields
 from anju.core.models import Area, Domain
 
@@ -226,6 +226,12 @@ def report_detail_out(report) -> dict:
 
 class RevealIn(StrictIn):
     field: RequiredText = Field(description="name of the personal-data field, e.g. name, phone, id_number")
+    purpose: Text = Field(
+        "",
+        description="why it is revealed, required for a matter's party: mediation (调解联系), follow_up (回访), "
+        "support (帮扶) or other (其他, with purpose_text); recorded in the audit log",
+    )
+    purpose_text: Text = Field("", description="the purpose in words; required when purpose is other")
 
 
 def check_revealable(user, obj, field: str) -> None:

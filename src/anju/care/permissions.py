@@ -14,4 +14,14 @@ G, V, C, D, L, A, X = (
     Role.ADMIN,
 )
 
-PERMISSIONS: dict[str, frozenset[Role]] = {}
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    # reveal the name and phone of a party of a matter one handles or cares for, for a purpose
+    # (care.access: the matter's units and responsible person; never another matter's parties)
+    "care.reveal_contact": frozenset({G, V, C, D, X}),
+    # open care plans for the parties one may reach, plan and record visits, mark needs
+    "care.plan": frozenset({G, V, C, D, X}),
+    # the list of one's own care plans and the plans one may reach
+    "care.view": frozenset({G, V, C, D, L, X}),
+    # the centre's morning roll-up: the parties of open 较高/最高 matters, masked, and who looks after them
+    "care.rollup": frozenset({C, L, X}),
+}

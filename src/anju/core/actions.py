@@ -15,6 +15,7 @@ from anju.core import audit
 from anju.core.errors import WorkflowError
 from anju.core.models import ApiScope, ApiToken, Area, Domain, Unit, User
 from anju.core.permissions import require
+from anju.core.reveal_purposes import clean_purpose
 from anju.core.roles import Role
 from anju.core.textsafety import refuse_invisible_in
 from anju.core.user_import import UserRow, UserRowErrors, check_user_rows, initial_password
@@ -342,22 +343,42 @@ def revealable_fields(obj) -> tuple[str, ...]:
     return tuple(getattr(obj, "personal_fields", ())) + tuple(getattr(obj, "personal_text_fields", {}))
 
 
-def reveal_personal_data(actor: User, obj, field_name: str) -> str:
-    """Return a decrypted personal-data field, or a free text's original, and log the reveal."""
+def reveal_personal_data(
+    actor: User, obj, field_name: str, *, purpose: str = "", purpose_text: str = ""
+) -> str:
+    """Return a decrypted personal-data field, or a free text's original, and log the reveal.
+
+    An object whose model sets ``reveal_needs_purpose`` (a matter's party) is revealed only for a purpose
+    (``reveal_purposes``), recorded with the reveal; other objects may carry one."""
     require(actor, "personal_data.reveal", obj)  # the object must be theirs too
     if field_name not in revealable_fields(obj):
         raise ValidationError(_("该字段不是个人信息字段。"))
+    if purpose or getattr(obj, "reveal_needs_purpose", False):
+        purpose, purpose_text = clean_purpose(purpose, purpose_text)
+    value = revealed_value(obj, field_name)
+    record_reveal(actor, obj, field_name, purpose=purpose, purpose_text=purpose_text)
+    return value
+
+
+def revealed_value(obj, field_name: str) -> str:
+    """The clear value of a personal field, or a masked free text's original."""
     original = getattr(obj, "personal_text_fields", {}).get(field_name)
     # a free text with nothing masked has no original: the stored text is all there is
-    value = (getattr(obj, original) or getattr(obj, field_name)) if original else getattr(obj, field_name)
-    audit.record(
+    return (getattr(obj, original) or getattr(obj, field_name)) if original else getattr(obj, field_name)
+
+
+def record_reveal(actor: User, obj, field_name: str, *, purpose: str = "", purpose_text: str = "", area=None):
+    """The audit event of one reveal: the field in the note, the purpose (if any) in ``after`` so the audit
+    page can filter by it. Every reveal, whoever allowed it, is written here."""
+    after = {"field": field_name, "purpose": purpose, "purpose_text": purpose_text} if purpose else None
+    return audit.record(
         actor,
         "personal_data.reveal",
         obj,
         note=field_name,
-        area=getattr(obj, "scope_area", None) or getattr(obj, "area", None),
+        after=after,
+        area=area or getattr(obj, "scope_area", None) or getattr(obj, "area", None),
     )
-    return value
 
 
 RECOVERY_CODES = 10

@@ -156,6 +156,14 @@ ACTION_LABELS = {
     "progress_report.read": _("阅知工作进展"),
     "triage.train": _("训练分拣模型"),
     "triage.correct": _("纠正分拣结果"),
+    # care (关心关爱)
+    "care.plan_open": _("建立关爱计划"),
+    "care.plan_close": _("结束关爱计划"),
+    "care.plan_expire": _("关爱计划到期结束"),
+    "care.visit_plan": _("安排关爱走访"),
+    "care.visit_done": _("记录关爱走访"),
+    "care.needs": _("修改需求标记"),
+    "care.need_removed": _("需求标记到期删除"),
     # emergency (应急)
     "emergency.investigation": _("记录原因调查"),
     "emergency.material_stocktake": _("应急物资盘点"),
@@ -219,6 +227,7 @@ ACTION_GROUPS = {
     "analysis.": _("研判会（全部）"),
     "screening.": _("排查（全部）"),
     "emergency.": _("应急（全部）"),
+    "care.": _("关心关爱（全部）"),
 }
 
 

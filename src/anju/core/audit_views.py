@@ -25,6 +25,7 @@ from anju.core.documents import document_response, exported_at
 from anju.core.forms import DateRangeForm, local_midnight
 from anju.core.models import Area, AuditEvent, User
 from anju.core.pickers import pickerise
+from anju.core.reveal_purposes import RevealPurpose
 from anju.core.scoping import scoped
 from anju.core.spreadsheet import print_layout, write_cell
 
@@ -49,6 +50,11 @@ class AuditFilterForm(DateRangeForm):
         label=_lazy("区域"), queryset=Area.objects.none(), required=False, empty_label=_lazy("全部")
     )
     action = forms.ChoiceField(label=_lazy("操作"), required=False, choices=action_choices)
+    purpose = forms.ChoiceField(
+        label=_lazy("查看用途"),
+        required=False,
+        choices=[("", _lazy("全部")), *RevealPurpose.choices],
+    )
     date_from = forms.DateField(
         label=_lazy("日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -78,6 +84,9 @@ def filter_events(events: QuerySet, cleaned: dict) -> QuerySet:
         events = events.filter(action__startswith=action)
     elif action:
         events = events.filter(action=action)
+    if purpose := cleaned.get("purpose"):
+        # the purpose a reveal of personal data named (core.actions.record_reveal)
+        events = events.filter(action="personal_data.reveal", after__purpose=purpose)
     if start := cleaned.get("date_from"):
         events = events.filter(at__gte=local_midnight(start))
     if end := cleaned.get("date_to"):
@@ -91,8 +100,9 @@ def describe_filters(cleaned: dict) -> dict:
     for name in ("user", "area"):
         if value := cleaned.get(name):
             out[name] = value.pk
-    if cleaned.get("action"):
-        out["action"] = cleaned["action"]
+    for name in ("action", "purpose"):
+        if cleaned.get(name):
+            out[name] = cleaned[name]
     for name in ("date_from", "date_to"):
         if value := cleaned.get(name):
             out[name] = value.isoformat()

@@ -162,6 +162,17 @@ def acting_unit_ids(matter) -> set[int]:
     return units
 
 
+def handles(user, matter) -> bool:
+    """Whether ``user`` handles ``matter`` in person: its responsible person (the assigned cadre or grid
+    worker), or a member of its responsible unit or of a unit with an open co-handling task. Such a person
+    reaches the matter's parties (care.access), on that matter only."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if matter.responsible_person_id is not None and matter.responsible_person_id == user.pk:
+        return True
+    return user.unit_id is not None and user.unit_id in acting_unit_ids(matter)
+
+
 def may_move(user, matter) -> bool:
     """Whether the user's unit may move the matter along the workflow (resolve, return, escalate …): a
     co-handling unit records its own work on the matter, but only the responsible unit moves it."""

@@ -187,6 +187,8 @@ class MatterParty(models.Model):
     is_organisation = models.BooleanField(_("单位/组织"), default=False)
 
     personal_fields = ("name", "phone", "id_number")
+    # revealed only for a purpose (调解联系, 回访 …), by the matter's handlers too: care.actions.reveal
+    reveal_needs_purpose = True
     scope_area_field = "matter__area"
     scope_matter_field = "matter"
 

@@ -26,7 +26,7 @@ from anju.core.errors import Conflict, WorkflowError, http_status
 from anju.core.models import JobKind, Unit, User
 from anju.core.pickers import person_label, pinyin_keys
 from anju.core.replica import replica_reads
-from anju.core.scoping import get_scoped_or_404, may_act_on, scoped
+from anju.core.scoping import get_scoped_or_404, handles, may_act_on, scoped
 from anju.core.uploads import upload_response
 from anju.matters import actions, queues
 from anju.matters.export import build_workbook, ledger_title
@@ -131,6 +131,9 @@ def _detail_context(request, matter: Matter, bound: tuple[str, object] | None = 
         "area_path": matter.area.full_name(),
         "parties": matter.parties.all(),
         "can_reveal": user.can("personal_data.reveal"),
+        # the matter's handlers reach its parties' contact too, for a purpose (care's reveal page)
+        "can_reach_parties": user.can("personal_data.reveal")
+        or (user.can("care.reveal_contact") and handles(user, matter)),
         "reports": _report_links(matter),
         "events": matter.events.select_related("actor").order_by("at", "id"),
         "sessions": matter.mediation_sessions.select_related("recorded_by"),
