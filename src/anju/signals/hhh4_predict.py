@@ -178,26 +178,40 @@ def ses(x, mu, size=None):
 
 def rps(x, mu, size=None, k: int = 40):
     """Ranked probability score (the CRPS of a count forecast): sum over k of (F(k) - 1{x <= k})^2,
-    on R's truncated range (mean ± 40 sd)."""
+    on R's truncated range (mean ± 40 sd), vectorised over elements in chunks of similar range."""
     x, mu = np.broadcast_arrays(np.asarray(x, float), np.asarray(mu, float))
-    sz = None if size is None else np.broadcast_to(np.asarray(size, float), x.shape)
-    out = np.empty(x.shape)
-    for idx in np.ndindex(x.shape):
-        xi, mi = x[idx], mu[idx]
+    shape = x.shape
+    x, mu = x.ravel(), mu.ravel()
+    sz = None if size is None else np.broadcast_to(np.asarray(size, float), shape).ravel()
+    if sz is None:
+        sd = np.sqrt(mu)
+        kmin = np.where(mu > k**2, np.floor(mu - k * sd), 0.0)
+    else:
+        sd = np.sqrt(mu * (1 + mu / sz))
+        kmin = np.maximum(0.0, np.floor(mu - k * sd))
+    kmax = np.maximum(x, np.ceil(mu + k * sd))
+    lengths = (kmax - kmin + 1).astype(np.int64)
+    out = np.empty(x.size)
+    order = np.argsort(lengths, kind="stable")
+    pos = 0
+    while pos < order.size:
+        # as many elements as fit in ~2 million grid cells at the longest range among them
+        end = pos + 1  # sorted by length: the last element of a chunk has its longest range
+        while end < order.size and lengths[order[end]] * (end + 1 - pos) <= 2_000_000:
+            end += 1
+        idx = order[pos:end]
+        width = int(lengths[idx].max())
+        steps = np.arange(width)
+        grid = kmin[idx, None] + steps
         if sz is None:
-            kmax = max(xi, np.ceil(mi + k * np.sqrt(mi)))
-            kmin = np.floor(mi - k * np.sqrt(mi)) if mi > k**2 else 0.0
-            grid = np.arange(kmin, kmax + 1)
-            cdf = poisson.cdf(grid, mi)
+            cdf = poisson.cdf(grid, mu[idx, None])
         else:
-            si = sz[idx]
-            sd = np.sqrt(mi * (1 + mi / si))
-            kmax = max(xi, np.ceil(mi + k * sd))
-            kmin = max(0.0, np.floor(mi - k * sd))
-            grid = np.arange(kmin, kmax + 1)
-            cdf = nbinom.cdf(grid, si, si / (si + mi))
-        out[idx] = np.sum((cdf - (xi <= grid)) ** 2)
-    return out
+            s_i = sz[idx, None]
+            cdf = nbinom.cdf(grid, s_i, s_i / (s_i + mu[idx, None]))
+        sq = (cdf - (x[idx, None] <= grid)) ** 2
+        out[idx] = np.sum(np.where(steps < lengths[idx, None], sq, 0.0), axis=1)
+        pos = end
+    return out.reshape(shape)
 
 
 crps = rps
