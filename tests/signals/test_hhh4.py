@@ -179,24 +179,44 @@ def test_simulation_is_seedable_and_agrees_with_moments():
     assert np.all(np.abs(a.mean(axis=0) - pm["mean"]) < 5 * se)
 
 
-def test_missing_cells_are_left_out_and_groups_equal_unit_intercepts():
+def test_group_intercepts_equal_unit_intercepts_and_missing_cells_are_left_out():
     ref, fit = fitted_case("influmen_negbin1")
     y = np.array(ref["observed"], float)
+    common = dict(weights=np.array(ref["weights"]), family="NegBin1", trend=False, seasons=3)
+    grouped = hhh4(y, end_groups=["a", "b"], ar_groups=["a", "b"], **common)
+    assert grouped.names[0] == "ar.1.a" and grouped.names[-2] == "end.1.b"
+    assert rel(grouped.coefficients, ref["coefficients"]) < 1e-6
     y[100, 1] = np.nan
-    gapped = hhh4(
-        y,
-        weights=np.array(ref["weights"]),
-        family="NegBin1",
-        trend=False,
-        seasons=3,
-        end_groups=["a", "b"],
-        ar_groups=["a", "b"],
-    )
+    gapped = hhh4(y, end_groups=["a", "b"], ar_groups=["a", "b"], **common)
     assert gapped.nobs == fit.nobs - 1
-    assert gapped.names[0] == "ar.1.a" and gapped.names[-2] == "end.1.b"
     assert np.isnan(gapped.fitted[100, 1])
     # one cell fewer moves the estimates a little, not a lot
-    assert np.max(np.abs(gapped.coefficients - fit.coefficients)) < 0.1
+    assert 0 < np.max(np.abs(gapped.coefficients - fit.coefficients)) < 0.1
+
+
+def test_scenario_start_counts_shift_the_next_week_by_lambda_and_phi():
+    ref, fit = fitted_case("measles_negbin")
+    w = np.array(ref["weights"], float)
+    c = fit.coef()
+    lam, phi = np.exp(c["ar.1"]), np.exp(c["ne.1"])
+    base = fit.model.counts[60].copy()
+    bumped = base.copy()
+    bumped[3] += 10  # ten more cases in the fourth district this week
+    diff = (
+        predictive_moments(fit, 60, 1, start_counts=bumped)["mean"][0]
+        - predictive_moments(fit, 60, 1, start_counts=base)["mean"][0]
+    )
+    expected = 10 * phi * w[3]  # neighbours of district 4 get phi * w * 10
+    expected[3] = 10 * lam  # district 4 itself lambda * 10
+    assert np.allclose(diff, expected)
+    assert diff[3] > 0 and np.all(diff[w[3] == 0][np.arange(w.shape[0])[w[3] == 0] != 3] == 0)
+
+
+def test_poisson_one_step_variance_is_the_mean():
+    _, fit = fitted_case("measles_poisson_pop")
+    pm = predictive_moments(fit, 80, 2)
+    assert np.allclose(pm["var"][0], pm["mean"][0])
+    assert np.all(pm["var"][1] >= pm["mean"][1])  # the unknown next week adds variance
 
 
 def test_bad_input_is_refused():
