@@ -12,6 +12,7 @@ import pytest
 from anju.signals.hhh4 import (
     adjacency_order,
     hhh4,
+    moment_matched_nb,
     one_step_predictive,
     pit,
     powerlaw_weights,
@@ -228,3 +229,12 @@ def test_bad_input_is_refused():
         hhh4(np.ones((10, 2)), weights=np.ones((3, 3)))
     with pytest.raises(InputError):
         hhh4(np.ones((10, 2)), family="Gamma")
+
+
+def test_moment_matched_nb_recovers_the_one_step_size():
+    _, fit = fitted_case("influmen_negbin1")
+    pm = predictive_moments(fit, 300, 3)
+    mean, size = moment_matched_nb(pm["mean"], pm["var"])
+    assert np.allclose(size[0], fit.size)  # one week ahead the predictive is exactly NegBin(size)
+    assert np.all(size[1:] < fit.size)  # further ahead: wider than one NegBin step
+    assert moment_matched_nb(np.array([2.0]), np.array([2.0]))[1][0] == np.inf

@@ -123,6 +123,14 @@ def predictive_moments(
     return out
 
 
+def moment_matched_nb(mean, var):
+    """NegBin (mean, size) with the given mean and variance, to score h-step forecasts with
+    :func:`scores` as ``hhh4addon`` does; size is infinite (Poisson) where var <= mean."""
+    mean, var = np.asarray(mean, float), np.asarray(var, float)
+    excess = var - mean
+    return mean, np.where(excess > 0, mean**2 / np.where(excess > 0, excess, 1.0), np.inf)
+
+
 def simulate(
     fit: HHH4Fit, t_condition: int, horizon: int = 4, nsim: int = 1000, *, seed=None, start_counts=None
 ):
