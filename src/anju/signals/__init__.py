@@ -5,7 +5,9 @@ Ports of R ``surveillance`` 1.20.3, checked number by number against R:
 * :func:`farrington` — Farrington et al. (1996), as R ``farrington`` / ``algo.farrington``;
 * :func:`farrington_flexible` — Noufaily et al. (2013), as R ``farringtonFlexible``
   (threshold methods ``delta``, ``nbPlugin``, ``muan``; :data:`NOUFAILY_CONTROL`);
-* :func:`ears_c` — CDC EARS C1/C2/C3, as R ``earsC``.
+* :func:`ears_c` — CDC EARS C1/C2/C3, as R ``earsC``;
+* :mod:`anju.signals.hhh4` — the endemic–epidemic multivariate model of R ``hhh4`` (fit, forecasts,
+  proper scores; ``docs/transmission.md``).
 
 All methods take a :class:`CountPanel` (n_series x n_times counts, frequency, optional dates)
 and return a :class:`DetectionResult` (n_series x n_evaluated arrays). Many series are fitted
