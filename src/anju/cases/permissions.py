@@ -17,4 +17,5 @@ G, V, C, D, L, A, X = (
 PERMISSIONS: dict[str, frozenset[Role]] = {
     "cases.view": EVERYONE,
     "cases.manage": frozenset({C, L, X}),  # open a case, add and remove its matters, close it
+    "cases.task": frozenset({G, V, C, D, L, X}),  # complete a case task given to one's unit or oneself
 }

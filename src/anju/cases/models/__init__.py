@@ -1,5 +1,28 @@
 """The case models, one module per concern."""
 
 from anju.cases.models.cases import Case, CaseKind, CaseMatter, CaseStatus
+from anju.cases.models.work import (
+    CaseEvent,
+    CaseEventKind,
+    CaseTask,
+    CaseTaskStatus,
+    EducationSession,
+    FraudFigures,
+    FraudProgress,
+    ProgressTrack,
+)
 
-__all__ = ["Case", "CaseKind", "CaseMatter", "CaseStatus"]
+__all__ = [
+    "Case",
+    "CaseEvent",
+    "CaseEventKind",
+    "CaseKind",
+    "CaseMatter",
+    "CaseStatus",
+    "CaseTask",
+    "CaseTaskStatus",
+    "EducationSession",
+    "FraudFigures",
+    "FraudProgress",
+    "ProgressTrack",
+]
