@@ -7,9 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from conftest import NOW
 from django.core.exceptions import ValidationError
-from guards import check_guard, outsider
 
 from anju.cases import actions
 from anju.cases.models import Case, CaseEvent, CaseMatter, CaseStatus, CaseTask, FraudFigures
@@ -18,6 +16,8 @@ from anju.core.models import AuditEvent
 from anju.core.roles import Role
 from anju.core.scoping import scoped
 from anju.matters.models import MatterEvent
+from conftest import NOW
+from guards import check_guard, outsider
 
 MANAGERS = {"admin", "centre_staff", "town_staff", "leader"}
 

@@ -23,6 +23,7 @@ NAV = [
     ("warning:index", _("预警"), None),
     ("warning:meetings", _("研判"), "analysis.view"),
     ("emergency:index", _("应急"), "emergency.view"),
+    ("cases:index", _("专案"), "cases.view"),
     ("intake:hotspots", _("热点"), None),
     ("reports:index", _("报表"), None),
     ("dashboard:index", _("态势"), None),

@@ -18,9 +18,9 @@ from anju.core import audit
 from anju.core.concurrency import lock_checked
 from anju.core.errors import WorkflowError
 from anju.core.models import Area
-from anju.core.roles import Role
 from anju.core.notifications import members_of, notify
 from anju.core.permissions import require
+from anju.core.roles import Role
 from anju.matters.actions.base import log_event, snapshot
 from anju.matters.workflow import Status
 

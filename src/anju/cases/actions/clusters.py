@@ -8,13 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anju.cases.actions.cases import case_event, lowest_common_area, open_case
+from anju.cases.actions.cases import case_event, guarded, lowest_common_area, open_case
 from anju.cases.models import Case, CaseEventKind, CaseKind
 from anju.core.errors import NotAllowed
-from anju.core.permissions import require
 from anju.warning.actions import plan_meeting
 from anju.warning.models_analysis import MeetingKind
 
@@ -40,9 +40,13 @@ def open_case_from_cluster(actor, matters, *, title: str, now=None) -> Case:
     )
 
 
+@transaction.atomic
 def open_cluster_meeting(actor, matters, *, title: str, case: Case | None = None, now=None):
-    """专题研判 over the matters, planned for tomorrow at the lowest area holding them all."""
+    """专题研判 over the matters, planned for tomorrow at the lowest area holding them all (a case's
+    meeting: at the case's area, written on its timeline)."""
     now = now or timezone.now()
+    if case is not None:
+        guarded(actor, case, None)
     area = case.area if case is not None else lowest_common_area([m.area for m in matters])
     meeting = plan_meeting(
         actor,
@@ -54,7 +58,6 @@ def open_cluster_meeting(actor, matters, *, title: str, case: Case | None = None
         now=now,
     )
     if case is not None:
-        require(actor, "cases.manage", case)
         case_event(actor, case, CaseEventKind.MEETING, meeting.title, now)
     return meeting
 
