@@ -40,6 +40,8 @@ from anju.core import notifications
 from anju.core.models import AreaLevel, AuditEvent, Notification, UnitKind
 from anju.core.roles import PERMISSIONS as CORE_PERMISSIONS
 from anju.core.scoping import in_scope
+from anju.cases import actions as case_actions
+from anju.cases import permissions as cases_permissions
 from anju.emergency import actions as emergency_actions
 from anju.emergency import permissions as emergency_permissions
 from anju.intake import actions as intake_actions
@@ -54,12 +56,22 @@ from anju.warning import actions as warning_actions
 from anju.warning.models import Alert, Method, Signal, SignalScan
 from test_permissions import APPS_API_PREFIXES, ROLE_USERS, _walk
 
-APP_NAMESPACES = ("warning", "reports", "dashboard", "screening", "triage", "assessment", "emergency")
+APP_NAMESPACES = (
+    "warning",
+    "reports",
+    "dashboard",
+    "screening",
+    "triage",
+    "assessment",
+    "emergency",
+    "cases",
+)
 ALL_PERMISSIONS = {
     **CORE_PERMISSIONS,
     **screening_permissions.PERMISSIONS,
     **assessment_permissions.PERMISSIONS,
     **emergency_permissions.PERMISSIONS,
+    **cases_permissions.PERMISSIONS,
 }
 LOGIN = None  # permission marker: any logged-in user
 STATE_CHANGE = "state change, covered by the app's action tests"
@@ -96,6 +108,14 @@ EXEMPT = {
     # walked by test_addressed_to_my_unit_walk
     "assessment:unit_tasks": "walked by test_addressed_to_my_unit_walk below",
     "emergency:task_done": STATE_CHANGE,
+    "cases:lead": STATE_CHANGE,
+    "cases:add_matters": STATE_CHANGE,
+    "cases:add_task": STATE_CHANGE,
+    "cases:figures": STATE_CHANGE,
+    "cases:progress": STATE_CHANGE,
+    "cases:session": STATE_CHANGE,
+    "cases:meeting": STATE_CHANGE,
+    "cases:from_cluster": STATE_CHANGE,
     # the owner unit closes a task (not role and area): tests/api/test_api_emergency_writes.py and the guard test
     "POST /api/emergency/tasks/{task_id}/complete": "closed by the owner unit, not by role and area",
     # the guard is the warning's recipient list (whoever belongs to a unit it was sent to signs), not role
@@ -262,6 +282,10 @@ def _build(world) -> dict[str, SimpleNamespace]:
         )
         dispatch = emergency_actions.dispatch_material(root, material, quantity="0.5", destination="仓库外")
         release = emergency_actions.draft_release(root, incident, title="权限通报", body="权限测试")
+        case = case_actions.open_case(
+            root, title=f"权限专案{key}", kind="fraud", lead_unit=unit, matters=[matter]
+        )
+        case_task = case_actions.add_task(root, case, title=f"权限专案任务{key}", owner_unit=unit)
         out[key] = SimpleNamespace(
             key=key,
             area=grid,
@@ -286,10 +310,13 @@ def _build(world) -> dict[str, SimpleNamespace]:
             incident=incident,
             dispatch=dispatch,
             release=release,
+            case=case,
+            case_task=case_task,
             # what identifies the objects of this place: must never reach a user who does not see them
             secrets=[
                 (grid, [grid.name, matter.title, alert.headline, meeting.title, item.title, task.text]),
                 (grid, [emergency_plan.title, drill.title, material.item, incident.title]),
+                (grid, [case.title, case_task.title]),
                 (grid, [r.title for r in reports]),
                 (village, [ret.note]),
                 (town, [progress.title]),
@@ -536,6 +563,47 @@ ROUTES = [
         )
         for fmt in ("docx", "pdf")
     ],
+    # cases (专案)
+    page("cases:index", lambda o: "/cases/", "cases.view", listing=lambda o: o.case.title),
+    page("cases:new", lambda o: "/cases/new/", "cases.manage"),
+    page(
+        "cases:detail", lambda o: f"/cases/{o.case.pk}/", "cases.view", obj=True, shows=lambda o: o.case.title
+    ),
+    page(
+        "cases:edit",
+        lambda o: f"/cases/{o.case.pk}/edit/",
+        "cases.manage",
+        obj=True,
+        shows=lambda o: o.case.title,
+    ),
+    page(
+        "cases:remove_matter",
+        lambda o: f"/cases/{o.case.pk}/matters/{o.matter.pk}/remove/",
+        "cases.manage",
+        obj=True,
+        shows=lambda o: o.matter.number,
+    ),
+    page(
+        "cases:close",
+        lambda o: f"/cases/{o.case.pk}/close/",
+        "cases.manage",
+        obj=True,
+        shows=lambda o: o.case.code,
+    ),
+    page(
+        "cases:reopen",
+        lambda o: f"/cases/{o.case.pk}/reopen/",
+        "cases.manage",
+        obj=True,
+        shows=lambda o: o.case.code,
+    ),
+    page(
+        "cases:task",
+        lambda o: f"/cases/tasks/{o.case_task.pk}/",
+        "cases.view",
+        obj=True,
+        shows=lambda o: o.case_task.title,
+    ),
     # emergency (应急)
     page("emergency:index", lambda o: "/emergency/", "emergency.view", listing=lambda o: o.incident.title),
     page("emergency:plans", lambda o: "/emergency/plans/", "emergency.view", listing=lambda o: o.plan.title),
