@@ -35,13 +35,13 @@ from django.utils import timezone
 
 from anju.assessment import permissions as assessment_permissions
 from anju.assessment.models import Assessment
+from anju.cases import actions as case_actions
+from anju.cases import permissions as cases_permissions
 from anju.core import actions as core_actions
 from anju.core import notifications
 from anju.core.models import AreaLevel, AuditEvent, Notification, UnitKind
 from anju.core.roles import PERMISSIONS as CORE_PERMISSIONS
 from anju.core.scoping import in_scope
-from anju.cases import actions as case_actions
-from anju.cases import permissions as cases_permissions
 from anju.emergency import actions as emergency_actions
 from anju.emergency import permissions as emergency_permissions
 from anju.intake import actions as intake_actions
