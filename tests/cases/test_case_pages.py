@@ -88,6 +88,7 @@ def test_detail_shows_matters_tasks_and_the_matter_page_shows_its_case(client, w
         assert m.number in html and f'href="/matters/{m.pk}/"' in html
     assert "东二村" in html and "约谈企业负责人" in html and "东镇派出所" in html
     assert "涉案数据" not in html  # not a 涉众型 case
+    assert 'name="do" value="alert"' in html and f'action="/cases/{case.pk}/meeting/"' in html
     html = client.get(f"/matters/{town_matters[0].pk}/").content.decode()
     assert "所属专案" in html and case.code in html and "纳入专案" in html
     client.force_login(

@@ -106,6 +106,7 @@ def detail_page(request, case: Case, *, bound: dict | None = None, status: int =
         "can_manage": manage and case.status == CaseStatus.OPEN,
         "can_reopen": manage and case.status == CaseStatus.CLOSED,
         "can_meet": may(user, "analysis.manage") and bool(memberships),
+        "can_warn": may(user, "alert.manage"),
         "is_fraud": case.kind == CaseKind.FRAUD,
         **forms,
     }

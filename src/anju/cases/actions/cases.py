@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -210,7 +211,7 @@ def open_case(
         kind="cases.opened",
         title=_("专案 %(code)s 由贵单位牵头") % {"code": case.code},
         body=case.title,
-        link=f"/cases/{case.pk}/",
+        link=reverse("cases:detail", args=[case.pk]),
         key=f"case-opened-{case.pk}",
         now=now,
     )

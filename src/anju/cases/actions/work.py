@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -94,7 +95,7 @@ def add_task(
         kind="cases.task",
         title=_("专案 %(code)s 交办任务") % {"code": case.code},
         body=task.title,
-        link=f"/cases/tasks/{task.pk}/",
+        link=reverse("cases:task", args=[task.pk]),
         key=f"case-task-{task.pk}",
         now=now,
     )
