@@ -262,3 +262,73 @@ def test_fraud_records_only_for_fraud_cases_and_guarded(world, town_matters, mak
         "session",
         "progress",
     ]
+
+
+GUARDED = {
+    "update_case": lambda w, case, m, actor: actions.update_case(
+        actor, case, title="新名称", kind="fraud", summary="补充概要", now=NOW
+    ),
+    "set_lead": lambda w, case, m, actor: actions.set_lead(
+        actor, case, lead_unit=w.police, lead_leader=w.leader, now=NOW
+    ),
+    "remove_matter_from_case": lambda w, case, m, actor: actions.remove_matter_from_case(
+        actor, case, m[1], reason="另一企业", now=NOW
+    ),
+    "add_task": lambda w, case, m, actor: actions.add_task(
+        actor, case, title="核查", owner_unit=w.police, now=NOW
+    ),
+    "record_fraud_figures": lambda w, case, m, actor: actions.record_fraud_figures(
+        actor,
+        case,
+        on=dt.date(2026, 11, 19),
+        people=10,
+        amount_involved="100",
+        amount_recovered="50",
+        amount_returned="20",
+        now=NOW,
+    ),
+    "record_fraud_progress": lambda w, case, m, actor: actions.record_fraud_progress(
+        actor, case, track="restitution", on=dt.date(2026, 11, 19), text="第一批返还", now=NOW
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GUARDED))
+def test_each_case_action_guard(world, town_matters, name):
+    case = _open(world, town_matters, kind="fraud")
+    before = CaseEvent.objects.filter(case=case).count()
+    check_guard(
+        world,
+        MANAGERS,
+        lambda actor: GUARDED[name](world, case, town_matters, actor),
+        insider=world.town_staff,
+        outside=outsider(world, Role.CENTRE_STAFF),
+    )
+    assert CaseEvent.objects.filter(case=case).count() == before + 1  # the insider's call, on the timeline
+    assert CaseEvent.objects.filter(case=case).last().at == NOW
+
+
+def test_reopen_guard(world, town_matters):
+    case = _open(world, town_matters)
+    actions.close_case(world.town_staff, case, note="已化解", now=NOW)
+    check_guard(
+        world,
+        MANAGERS,
+        lambda actor: actions.reopen_case(actor, case, reason="复发", now=NOW),
+        insider=world.town_staff,
+        outside=outsider(world, Role.CENTRE_STAFF),
+    )
+    case.refresh_from_db()
+    assert case.status == CaseStatus.OPEN
+
+
+def test_meeting_from_a_case_is_guarded_and_on_its_timeline(world, town_matters):
+    case = _open(world, town_matters)
+    with pytest.raises(NotAllowed, match="管辖"):
+        actions.open_cluster_meeting(outsider(world, Role.CENTRE_STAFF), town_matters, title="x", case=case)
+    with pytest.raises(NotAllowed, match="无权"):
+        actions.open_cluster_meeting(world.cadre, town_matters, title="x", case=case)
+    meeting = actions.open_cluster_meeting(world.town_staff, town_matters, title="x", case=case, now=NOW)
+    assert meeting.kind == "topic" and meeting.held_at == NOW + dt.timedelta(days=1)
+    assert sorted(meeting.agenda.values_list("matter", flat=True)) == sorted(m.pk for m in town_matters)
+    assert case.events.filter(kind="meeting", text=meeting.title).exists()
