@@ -22,7 +22,8 @@ MEETING_DELAY = dt.timedelta(days=1)  # a 专题研判 is held the next working 
 
 
 def cluster_title(title: str) -> str:
-    return (title or "").strip()[:60] or _("热点问题")
+    # a hotspot's title is its first report's "title。text": a report without a title starts with 。
+    return (title or "").strip().lstrip("。，,.；;：: ").strip()[:60] or _("热点问题")
 
 
 def open_case_from_cluster(actor, matters, *, title: str, now=None) -> Case:
