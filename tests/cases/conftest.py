@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-from django.utils import timezone
 
 from anju.matters import actions as matter_actions
-
-NOW = timezone.make_aware(dt.datetime(2026, 11, 20, 10, 0))
 
 
 @pytest.fixture

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from cases_helpers import NOW
+
 from anju.cases import actions
 from anju.cases.models import Case, CaseStatus
-from conftest import NOW
 
 
 def _case(world, matters, **overrides):

@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from cases_helpers import NOW
 from django.core.exceptions import ValidationError
 
 from anju.cases import actions
@@ -16,7 +17,6 @@ from anju.core.models import AuditEvent
 from anju.core.roles import Role
 from anju.core.scoping import scoped
 from anju.matters.models import MatterEvent
-from conftest import NOW
 from guards import check_guard, outsider
 
 MANAGERS = {"admin", "centre_staff", "town_staff", "leader"}
