@@ -119,6 +119,7 @@ def test_stale_version_is_refused(world, town_matters):
     actions.update_case(
         world.town_staff, case, title="新名称", kind="mass", summary="", version=seen, now=NOW
     )
+    assert case.events.get(kind="updated").text == "修改：专案名称、类型。"
     stale = Case.objects.get(pk=case.pk)
     with pytest.raises(Conflict):
         actions.close_case(world.town_staff, stale, note="已化解", version=seen, now=NOW)

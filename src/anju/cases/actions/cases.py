@@ -239,7 +239,8 @@ def update_case(
     case.save()
     old, new = audit.changed(before, audit.snapshot(case, CASE_FIELDS))
     if new:
-        case_event(actor, case, CaseEventKind.UPDATED, _("修改：%(f)s。") % {"f": "、".join(new)}, now)
+        names = "、".join(str(Case._meta.get_field(f).verbose_name) for f in new)
+        case_event(actor, case, CaseEventKind.UPDATED, _("修改：%(f)s。") % {"f": names}, now)
         audit.record(actor, "case.update", case, before=old, after=new)
     return case
 
@@ -255,7 +256,7 @@ def set_lead(actor, case: Case, *, lead_unit, lead_leader=None, version=None, no
     before = audit.snapshot(case, CASE_FIELDS)
     case.lead_unit, case.lead_leader = lead_unit, lead_leader
     case.save()
-    leader = lead_leader.display_name if lead_leader else _("未确定")
+    leader = (lead_leader.display_name or lead_leader.username) if lead_leader else _("未确定")
     case_event(
         actor,
         case,
