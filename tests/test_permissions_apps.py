@@ -113,6 +113,14 @@ EXEMPT = {
     "assessment:unit_tasks": "walked by test_addressed_to_my_unit_walk below",
     "emergency:task_done": STATE_CHANGE,
     "cases:opinion_step": STATE_CHANGE,
+    "cases:lead": STATE_CHANGE,
+    "cases:add_matters": STATE_CHANGE,
+    "cases:add_task": STATE_CHANGE,
+    "cases:figures": STATE_CHANGE,
+    "cases:progress": STATE_CHANGE,
+    "cases:session": STATE_CHANGE,
+    "cases:meeting": STATE_CHANGE,
+    "cases:from_cluster": STATE_CHANGE,
     # the owner unit closes a task (not role and area): tests/api/test_api_emergency_writes.py and the guard test
     "POST /api/emergency/tasks/{task_id}/complete": "closed by the owner unit, not by role and area",
     # 整改验收 of a completed aftermath task: tests/api/test_api_emergency_resources.py (workflow, version, 404
@@ -297,6 +305,10 @@ def _build(world) -> dict[str, SimpleNamespace]:
         opinion = cases_actions.open_opinion(
             root, matter, title=f"权限舆情{key}", platform="微博", reported_by="staff"
         )
+        case = cases_actions.open_case(
+            root, title=f"权限专案{key}", kind="fraud", lead_unit=unit, matters=[matter]
+        )
+        case_task = cases_actions.add_task(root, case, title=f"权限专案任务{key}", owner_unit=unit)
         out[key] = SimpleNamespace(
             key=key,
             area=grid,
@@ -324,11 +336,14 @@ def _build(world) -> dict[str, SimpleNamespace]:
             dispatch=dispatch,
             release=release,
             opinion=opinion,
+            case=case,
+            case_task=case_task,
             # what identifies the objects of this place: must never reach a user who does not see them
             secrets=[
                 (grid, [grid.name, matter.title, alert.headline, meeting.title, item.title, task.text]),
                 (grid, [emergency_plan.title, drill.title, material.item, incident.title]),
                 (grid, [opinion.title]),
+                (grid, [case.title, case_task.title]),
                 (grid, [r.title for r in reports]),
                 (village, [ret.note]),
                 (town, [progress.title]),
@@ -633,6 +648,47 @@ ROUTES = [
         )
         for fmt in ("docx", "pdf")
     ],
+    # cases (专案)
+    page("cases:index", lambda o: "/cases/", "cases.view", listing=lambda o: o.case.title),
+    page("cases:new", lambda o: "/cases/new/", "cases.manage"),
+    page(
+        "cases:detail", lambda o: f"/cases/{o.case.pk}/", "cases.view", obj=True, shows=lambda o: o.case.title
+    ),
+    page(
+        "cases:edit",
+        lambda o: f"/cases/{o.case.pk}/edit/",
+        "cases.manage",
+        obj=True,
+        shows=lambda o: o.case.title,
+    ),
+    page(
+        "cases:remove_matter",
+        lambda o: f"/cases/{o.case.pk}/matters/{o.matter.pk}/remove/",
+        "cases.manage",
+        obj=True,
+        shows=lambda o: o.matter.number,
+    ),
+    page(
+        "cases:close",
+        lambda o: f"/cases/{o.case.pk}/close/",
+        "cases.manage",
+        obj=True,
+        shows=lambda o: o.case.code,
+    ),
+    page(
+        "cases:reopen",
+        lambda o: f"/cases/{o.case.pk}/reopen/",
+        "cases.manage",
+        obj=True,
+        shows=lambda o: o.case.code,
+    ),
+    page(
+        "cases:task",
+        lambda o: f"/cases/tasks/{o.case_task.pk}/",
+        "cases.view",
+        obj=True,
+        shows=lambda o: o.case_task.title,
+    ),
     # emergency (应急)
     page("emergency:index", lambda o: "/emergency/", "emergency.view", listing=lambda o: o.incident.title),
     page("emergency:plans", lambda o: "/emergency/plans/", "emergency.view", listing=lambda o: o.plan.title),

@@ -44,6 +44,7 @@ def load_demo_everything(seed: int, years: int) -> str:
     """The demo county, then what each capability builds on it (signals, assessments…)."""
     from anju.assessment.demo import load_assessment_demo
     from anju.care.demo import load_care_demo
+    from anju.cases.demo import load_cases_demo
     from anju.cases.demo_opinion import load_opinion_demo
     from anju.demo.loader import load_demo
     from anju.demo.notifications import load_notifications_demo
@@ -70,6 +71,7 @@ def load_demo_everything(seed: int, years: int) -> str:
     summary += "\n" + load_reports_demo()
     summary += "\n" + load_emergency_demo()
     summary += "\n" + load_care_demo()
+    summary += "\n" + load_cases_demo()
     summary += "\n" + load_notifications_demo()
     return summary
 

@@ -21,4 +21,5 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # own row, so that it can be narrowed to leaders without touching the rest
     "cases.opinion": frozenset({C, L, X}),
     "cases.opinion_approve": frozenset({C, L, X}),
+    "cases.task": frozenset({G, V, C, D, L, X}),  # complete a case task given to one's unit or oneself
 }

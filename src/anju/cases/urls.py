@@ -1,6 +1,6 @@
 from django.urls import path
 
-from anju.cases import views, views_opinion
+from anju.cases import views, views_opinion, views_work
 
 app_name = "cases"
 urlpatterns = [
@@ -9,4 +9,19 @@ urlpatterns = [
     path("opinion/new/", views_opinion.opinion_new, name="opinion_new"),
     path("opinion/<int:pk>/", views_opinion.opinion_detail, name="opinion_detail"),
     path("opinion/<int:pk>/<slug:step>/", views_opinion.opinion_step, name="opinion_step"),
+    path("new/", views.case_new, name="new"),
+    path("from-cluster/", views_work.from_cluster, name="from_cluster"),
+    path("tasks/<int:pk>/", views_work.task_detail, name="task"),
+    path("<int:pk>/", views.case_detail, name="detail"),
+    path("<int:pk>/edit/", views.case_edit, name="edit"),
+    path("<int:pk>/lead/", views_work.case_lead, name="lead"),
+    path("<int:pk>/matters/", views_work.case_add_matters, name="add_matters"),
+    path("<int:pk>/matters/<int:matter_pk>/remove/", views_work.case_remove_matter, name="remove_matter"),
+    path("<int:pk>/close/", views_work.case_close, name="close"),
+    path("<int:pk>/reopen/", views_work.case_reopen, name="reopen"),
+    path("<int:pk>/tasks/", views_work.case_add_task, name="add_task"),
+    path("<int:pk>/figures/", views_work.case_figures, name="figures"),
+    path("<int:pk>/progress/", views_work.case_progress, name="progress"),
+    path("<int:pk>/sessions/", views_work.case_session, name="session"),
+    path("<int:pk>/meeting/", views_work.case_meeting, name="meeting"),
 ]

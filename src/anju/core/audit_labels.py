@@ -215,6 +215,21 @@ ACTION_LABELS = {
     "emergency.aftermath_task": _("下达善后整改任务"),
     "emergency.release_draft": _("起草突发事件信息发布"),
     "emergency.release_publish": _("审核发布突发事件信息"),
+    # cases (专案)
+    "case.open": _("专案立案"),
+    "case.update": _("修改专案信息"),
+    "case.lead": _("调整专案牵头单位/包案领导"),
+    "case.add_matters": _("专案纳入事项"),
+    "case.remove_matter": _("专案移出事项"),
+    "case.close": _("专案结案"),
+    "case.reopen": _("专案重新办理"),
+    "case.task_add": _("专案下达任务"),
+    "case.task_done": _("专案任务完成"),
+    "case.fraud_figures": _("登记涉案数据"),
+    "case.fraud_progress": _("登记控赃控人/资产返还进展"),
+    "case.education": _("登记教育疏导"),
+    "matter.case_added": _("事项纳入专案"),
+    "matter.case_removed": _("事项移出专案"),
 }
 
 # The filter's groups: every code that starts with the prefix.
@@ -228,6 +243,7 @@ ACTION_GROUPS = {
     "screening.": _("排查（全部）"),
     "emergency.": _("应急（全部）"),
     "care.": _("关心关爱（全部）"),
+    "case.": _("专案（全部）"),
 }
 
 

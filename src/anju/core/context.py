@@ -24,6 +24,7 @@ NAV = [
     ("warning:meetings", _("研判"), "analysis.view"),
     ("emergency:index", _("应急"), "emergency.view"),
     ("care:index", _("关爱"), "care.view"),
+    ("cases:index", _("专案"), "cases.view"),
     ("intake:hotspots", _("热点"), None),
     ("cases:opinion_list", _("舆情应对"), "cases.opinion"),
     ("reports:index", _("报表"), None),

@@ -206,6 +206,10 @@ def _detail(request, report: Report, *, register_form=None, link_form=None, reje
             link_form=link_form or LinkForm(),
             reject_form=reject_form or RejectForm(),
             candidates=duplicates.candidates(user, report),
+            # similar matters found for this report can become one case or one 专题研判 (cases' page,
+            # named by string in the template)
+            can_open_case=may(user, "cases.manage"),
+            can_meet=may(user, "analysis.manage"),
             search_results=_search_matters(user, request.GET.get("matter_q", "")),
             matter_q=request.GET.get("matter_q", "")[:100],
             matrix_title=current_matrix().title,

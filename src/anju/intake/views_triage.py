@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from anju import text as textlib
 from anju.core.models import Area
 from anju.core.params import id_param
+from anju.core.permissions import may
 from anju.core.scoping import scoped
 from anju.intake import duplicates, triaging
 from anju.intake.actions import MAX_TEXT_CHARS, MAX_TITLE_CHARS
@@ -87,10 +88,22 @@ def hotspots(request):
                 "items": [(r, textlib.mask(r.text[:120])) for r in members[:8]],
                 "more": max(0, len(members) - 8),
                 "areas": sorted({r.area.name for r in members}),
+                # the cluster's matters, for the buttons that act on them (专案, 专题研判, 预警)
+                "matter_ids": sorted({r.matter_id for r in members if r.matter_id}),
             }
         )
     return render(
         request,
         "intake/hotspots.html",
-        {"clusters": clusters, "days": days, "day_choices": HOTSPOT_DAYS, "n_reports": len(reports)},
+        {
+            "clusters": clusters,
+            "days": days,
+            "day_choices": HOTSPOT_DAYS,
+            "n_reports": len(reports),
+            # the buttons post to the cases app's page, named by string in the template (intake never
+            # imports cases); each is shown to the roles whose action it calls
+            "can_open_case": may(request.user, "cases.manage"),
+            "can_meet": may(request.user, "analysis.manage"),
+            "can_warn": may(request.user, "alert.manage"),
+        },
     )

@@ -41,6 +41,9 @@ def alert_list(request):
     )
 
 
+PREFILL_FIELDS = ("domain", "area", "level", "headline", "expected", "measures")
+
+
 @login_required
 def alert_new(request):
     if request.method == "GET" and not may(request.user, "alert.manage"):
@@ -74,6 +77,10 @@ def alert_new(request):
                 level="yellow",
                 **alert_text_from_signal(signal, timezone.localdate()),
             )
+        else:
+            # a draft pre-filled by another page (a hotspot or a case: 起草预警); only initial values,
+            # the form checks them when the draft is saved
+            initial.update({k: request.GET[k] for k in PREFILL_FIELDS if request.GET.get(k)})
         form = AlertForm(request.user, initial=initial)
     return render(request, "warning/alert_form.html", {"form": form, "signal": signal}, status=status)
 

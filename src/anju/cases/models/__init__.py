@@ -1,6 +1,11 @@
 """The case models, one module per concern."""
 
-from anju.cases.models.cases import Case, CaseKind, CaseMatter, CaseStatus
+from anju.cases.models.cases import (
+    Case,
+    CaseKind,
+    CaseMatter,
+    CaseStatus,
+)
 from anju.cases.models.opinion import (
     OpinionResponse,
     OpinionStage,
@@ -8,15 +13,33 @@ from anju.cases.models.opinion import (
     ReportedBy,
     Verification,
 )
+from anju.cases.models.work import (
+    CaseEvent,
+    CaseEventKind,
+    CaseTask,
+    CaseTaskStatus,
+    EducationSession,
+    FraudFigures,
+    FraudProgress,
+    ProgressTrack,
+)
 
 __all__ = [
     "Case",
+    "CaseEvent",
+    "CaseEventKind",
     "CaseKind",
     "CaseMatter",
     "CaseStatus",
+    "CaseTask",
+    "CaseTaskStatus",
+    "EducationSession",
+    "FraudFigures",
+    "FraudProgress",
     "OpinionResponse",
     "OpinionStage",
     "OpinionTracking",
+    "ProgressTrack",
     "ReportedBy",
     "Verification",
 ]

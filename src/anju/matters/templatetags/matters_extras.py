@@ -55,6 +55,8 @@ EVENT_LABELS = {
     "progress_report": N_("进展报告"),
     "supervision_escalated": N_("督办报上级领导"),
     "level_exemption": N_("不上报理由"),
+    "case_added": N_("纳入专案"),
+    "case_removed": N_("移出专案"),
 }
 # First click on a column sorts in its most useful direction.
 FIRST_DIRECTION = {"registered": "-registered", "deadline": "deadline", "level": "-level", "number": "number"}

@@ -118,8 +118,11 @@ def plan_meeting(
     title: str,
     held_at: dt.datetime,
     key_date=None,
+    agenda_matters=None,
     now: dt.datetime | None = None,
 ) -> AnalysisMeeting:
+    """A meeting, its agenda pre-filled from the area's state; or, given ``agenda_matters`` (a 专题研判 of a
+    hotspot or a case), those matters as its agenda — each must be the actor's to see."""
     require(actor, "analysis.manage", area)  # area None: role only here, then "choose an area" below
     errors = {}
     if kind not in MeetingKind.values:
@@ -132,10 +135,26 @@ def plan_meeting(
         errors["held_at"] = _("请填写召开时间。")
     if errors:
         raise ValidationError(errors)
+    for matter in agenda_matters or ():
+        require(actor, "analysis.manage", matter)
     meeting = AnalysisMeeting.objects.create(
         kind=kind, area=area, title=title.strip(), held_at=held_at, key_date=key_date, created_by=actor
     )
-    n = prefill_agenda(meeting, today=timezone.localdate(now) if now else None)
+    if agenda_matters is None:
+        n = prefill_agenda(meeting, today=timezone.localdate(now) if now else None)
+    else:
+        n = len(
+            AgendaItem.objects.bulk_create(
+                AgendaItem(
+                    meeting=meeting,
+                    kind=AgendaKind.OTHER,
+                    matter=m,
+                    summary=f"{m.number} {m.area.name} {m.title}"[:300],
+                    order=order,
+                )
+                for order, m in enumerate(agenda_matters)
+            )
+        )
     audit.record(actor, "analysis.plan", meeting, after={"kind": kind, "title": meeting.title, "agenda": n})
     return meeting
 
