@@ -58,7 +58,6 @@ def load_demo_everything(seed: int, years: int) -> str:
 
     summary = load_demo(seed=seed, years=years, progress=True)
     summary += "\n" + load_matters_demo()  # typed links and a 复发 among them (matters.demo_links)
-    summary += "\n" + load_opinion_demo()
     load_assessment_demo()
     summary += "\n" + load_screening_demo()
     scan = run_scan(None, weeks=106)  # two years: what the signal charts show
@@ -72,6 +71,7 @@ def load_demo_everything(seed: int, years: int) -> str:
     summary += "\n" + load_emergency_demo()
     summary += "\n" + load_care_demo()
     summary += "\n" + load_cases_demo()
+    summary += "\n" + load_opinion_demo()  # after the cases: the response joins the 宏达化工 case
     summary += "\n" + load_notifications_demo()
     return summary
 

@@ -17,11 +17,13 @@ from anju.matters.demo_links import ODOUR_COMPANY, odour_matters
 def load_opinion_demo() -> str:
     staff = User.objects.filter(username="zongzhi").first()
     leader = User.objects.filter(username="lingdao").first()
-    matter = odour_matters().first()
+    # the newest complaint of the plant's case (cases.demo), else the newest complaint about the plant
+    case = Case.objects.filter(title__contains=ODOUR_COMPANY).first()
+    newest = case.memberships.order_by("-matter__registered_at").first() if case else None
+    matter = newest.matter if newest else odour_matters().first()
     if None in (staff, leader, matter) or OpinionResponse.objects.filter(matter=matter).exists():
         return ""
     now = timezone.now()
-    case = Case.objects.filter(memberships__matter=matter).first()
     response = actions.open_opinion(
         staff,
         matter,
