@@ -14,4 +14,10 @@ G, V, C, D, L, A, X = (
     Role.ADMIN,
 )
 
-PERMISSIONS: dict[str, frozenset[Role]] = {}
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    # 转介: see referrals and the service directory (in scope, or addressed to one's unit)
+    "care.referral_view": frozenset({G, V, C, D, L, X}),
+    "care.refer": frozenset({G, V, C, D}),  # refer a party of a matter one handles, close the referral
+    "care.receive": frozenset({G, V, C, D}),  # the receiving unit's members: accept, decline, record outcome
+    "care.services": frozenset({C, X}),  # keep the directory of service units
+}

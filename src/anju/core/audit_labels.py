@@ -189,6 +189,18 @@ ACTION_LABELS = {
     "emergency.aftermath_task": _("下达善后整改任务"),
     "emergency.release_draft": _("起草突发事件信息发布"),
     "emergency.release_publish": _("审核发布突发事件信息"),
+    # 转介 (care) and the citizen's rating
+    "care.service_create": _("登记服务机构"),
+    "care.service_update": _("修改服务机构"),
+    "care.service_deactivate": _("停用服务机构"),
+    "care.service_reactivate": _("启用服务机构"),
+    "care.referral_send": _("发送转介"),
+    "care.referral_accept": _("接收转介"),
+    "care.referral_decline": _("拒绝转介"),
+    "care.referral_outcome": _("反馈转介服务结果"),
+    "care.referral_close": _("结束转介"),
+    "care.referral_contact_reveal": _("查看转介当事人联系电话"),
+    "report.citizen_rating": _("群众评价办理结果"),
 }
 
 # The filter's groups: every code that starts with the prefix.

@@ -119,6 +119,7 @@ def _detail_context(request, matter: Matter, bound: tuple[str, object] | None = 
         "area_path": matter.area.full_name(),
         "parties": matter.parties.all(),
         "can_reveal": user.can("personal_data.reveal"),
+        "can_refer": user.can("care.refer"),  # 转介: the care app's page, named by URL
         "reports": _report_links(matter),
         "events": matter.events.select_related("actor").order_by("at", "id"),
         "sessions": matter.mediation_sessions.select_related("recorded_by"),

@@ -49,6 +49,11 @@ EVENT_LABELS = {
     "progress_report": N_("进展报告"),
     "supervision_escalated": N_("督办报上级领导"),
     "level_exemption": N_("不上报理由"),
+    "referral_sent": N_("转介"),
+    "referral_accepted": N_("转介已接收"),
+    "referral_declined": N_("转介被拒绝"),
+    "referral_outcome": N_("转介服务结果"),
+    "referral_closed": N_("转介结束"),
 }
 # First click on a column sorts in its most useful direction.
 FIRST_DIRECTION = {"registered": "-registered", "deadline": "deadline", "level": "-level", "number": "number"}
