@@ -189,11 +189,11 @@ def rate(request):
             actions.rate_handling(
                 raw, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
             )
+        except WorkflowError as error:  # rated already, or not resolved yet
+            form.add_error(None, error.messages)
+            status = 409
         except ValidationError as error:
             add_action_errors(form, error)
-        except WorkflowError as error:
-            form.add_error(None, str(error))
-            status = 409
         else:
             response = redirect(reverse("public:track") + "?" + urlencode({"code": raw, "rated": "1"}))
             response.status_code = 303
