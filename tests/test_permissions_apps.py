@@ -35,6 +35,9 @@ from django.utils import timezone
 
 from anju.assessment import permissions as assessment_permissions
 from anju.assessment.models import Assessment
+from anju.care import actions as care_actions
+from anju.care import permissions as care_permissions
+from anju.care.models import Referral
 from anju.core import actions as core_actions
 from anju.core import notifications
 from anju.core.models import AreaLevel, AuditEvent, Notification, UnitKind
@@ -44,7 +47,7 @@ from anju.emergency import actions as emergency_actions
 from anju.emergency import permissions as emergency_permissions
 from anju.intake import actions as intake_actions
 from anju.matters import actions as matter_actions
-from anju.matters.models import MatterEvent
+from anju.matters.models import MatterEvent, MatterParty
 from anju.reports import actions as report_actions
 from anju.reports.models import ProgressReport
 from anju.screening import actions as screening_actions
@@ -54,12 +57,13 @@ from anju.warning import actions as warning_actions
 from anju.warning.models import Alert, Method, Signal, SignalScan
 from test_permissions import APPS_API_PREFIXES, ROLE_USERS, _walk
 
-APP_NAMESPACES = ("warning", "reports", "dashboard", "screening", "triage", "assessment", "emergency")
+APP_NAMESPACES = ("warning", "reports", "dashboard", "screening", "triage", "assessment", "emergency", "care")
 ALL_PERMISSIONS = {
     **CORE_PERMISSIONS,
     **screening_permissions.PERMISSIONS,
     **assessment_permissions.PERMISSIONS,
     **emergency_permissions.PERMISSIONS,
+    **care_permissions.PERMISSIONS,
 }
 LOGIN = None  # permission marker: any logged-in user
 STATE_CHANGE = "state change, covered by the app's action tests"
@@ -96,6 +100,12 @@ EXEMPT = {
     # walked by test_addressed_to_my_unit_walk
     "assessment:unit_tasks": "walked by test_addressed_to_my_unit_walk below",
     "emergency:task_done": STATE_CHANGE,
+    "care:referral_accept": STATE_CHANGE,
+    "care:referral_decline": STATE_CHANGE,
+    "care:referral_outcome": STATE_CHANGE,
+    "care:referral_close": STATE_CHANGE,
+    "care:referral_contact": STATE_CHANGE,
+    "care:service_active": STATE_CHANGE,
     # the owner unit closes a task (not role and area): tests/api/test_api_emergency_writes.py and the guard test
     "POST /api/emergency/tasks/{task_id}/complete": "closed by the owner unit, not by role and area",
     # the guard is the warning's recipient list (whoever belongs to a unit it was sent to signs), not role
@@ -262,6 +272,21 @@ def _build(world) -> dict[str, SimpleNamespace]:
         )
         dispatch = emergency_actions.dispatch_material(root, material, quantity="0.5", destination="仓库外")
         release = emergency_actions.draft_release(root, incident, title="权限通报", body="权限测试")
+        service = care_actions.create_service(
+            root, name=f"权限服务机构{key}", kind="counselling", area=grid, contact_position="值班社工"
+        )
+        party = MatterParty.objects.create(
+            matter=matter, role="applicant", name="权限当事人", phone="13800000000"
+        )
+        referral = Referral.objects.create(
+            matter=matter,
+            party=party,
+            service_unit=service,
+            purpose=f"权限转介事由{key}",
+            consent=True,
+            consent_method="oral",
+            sent_by=root,
+        )
         out[key] = SimpleNamespace(
             key=key,
             area=grid,
@@ -286,10 +311,13 @@ def _build(world) -> dict[str, SimpleNamespace]:
             incident=incident,
             dispatch=dispatch,
             release=release,
+            service=service,
+            referral=referral,
             # what identifies the objects of this place: must never reach a user who does not see them
             secrets=[
                 (grid, [grid.name, matter.title, alert.headline, meeting.title, item.title, task.text]),
                 (grid, [emergency_plan.title, drill.title, material.item, incident.title]),
+                (grid, [service.name, referral.purpose]),
                 (grid, [r.title for r in reports]),
                 (village, [ret.note]),
                 (town, [progress.title]),
@@ -536,6 +564,44 @@ ROUTES = [
         )
         for fmt in ("docx", "pdf")
     ],
+    # care (关心关爱): 转介 and the directory of service units. A referral is its matter's: the walking
+    # department officer sees none of the places' matters, so none of their referrals
+    page("care:index", lambda o: "/care/"),
+    page(
+        "care:referrals",
+        lambda o: "/care/referrals/?box=sent",
+        "care.referral_view",
+        listing=lambda o: o.matter.number,
+        about_matter=True,
+    ),
+    page("care:referrals", lambda o: "/care/referrals/", "care.referral_view"),
+    page(
+        "care:referral_new",
+        lambda o: f"/care/referrals/matter/{o.matter.pk}/",
+        "care.refer",
+        obj=True,
+        visible=lambda u, o: in_scope(u, o.area) and u.role != "department_officer",
+        shows=lambda o: o.matter.title,
+    ),
+    page(
+        "care:referral",
+        lambda o: f"/care/referrals/{o.referral.pk}/",
+        "care.referral_view",
+        obj=True,
+        visible=lambda u, o: in_scope(u, o.area) and u.role != "department_officer",
+        shows=lambda o: o.referral.purpose,
+    ),
+    page(
+        "care:services", lambda o: "/care/services/", "care.referral_view", listing=lambda o: o.service.name
+    ),
+    page("care:service_new", lambda o: "/care/services/new/", "care.services"),
+    page(
+        "care:service_edit",
+        lambda o: f"/care/services/{o.service.pk}/",
+        "care.services",
+        obj=True,
+        shows=lambda o: o.service.name,
+    ),
     # emergency (应急)
     page("emergency:index", lambda o: "/emergency/", "emergency.view", listing=lambda o: o.incident.title),
     page("emergency:plans", lambda o: "/emergency/plans/", "emergency.view", listing=lambda o: o.plan.title),

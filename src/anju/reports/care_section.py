@@ -1,5 +1,6 @@
 """The monthly report's 转介 and 回访 part: referrals by service kind, the staff's 回访 records and the
-citizens' own ratings (kept apart). Reports generated before these figures existed show nothing here."""
+citizens' own ratings (kept apart). Shown when the month has any; reports generated before these figures
+existed show nothing here."""
 
 from __future__ import annotations
 
@@ -24,14 +25,14 @@ def _rate(value) -> str:
 
 def referral_rows(f: dict) -> list[list[str]]:
     r = f.get("referrals")
-    if not r:
+    if not r or not r["totals"]["sent"]:  # a month without referrals: no table
         return []
     return [[str(_kind_label(row["kind"])), *[str(row[k]) for k in REFERRAL_KEYS]] for row in r["by_kind"]]
 
 
 def follow_up_line(f: dict) -> str:
     u = f.get("follow_up")
-    if not u:
+    if not u or not (u["staff"]["total"] or u["citizen"]["total"]):  # no 回访 at all this month
         return ""
     staff, citizen = u["staff"], u["citizen"]
     return _(
@@ -81,15 +82,16 @@ def blocks(f: dict) -> list:
 def summary_rows(f: dict) -> list[tuple[str, int]]:
     """Rows of the workbook's summary sheet."""
     out = []
-    if r := f.get("referrals"):
-        t = r["totals"]
+    if referral_rows(f):
+        t = f["referrals"]["totals"]
         out += [
             (_("转介"), t["sent"]),
             (_("转介已接收"), t["accepted"]),
             (_("转介被拒绝"), t["declined"]),
             (_("转介已反馈结果"), t["with_outcome"]),
         ]
-    if u := f.get("follow_up"):
+    if follow_up_line(f):
+        u = f["follow_up"]
         out += [
             (_("工作人员回访"), u["staff"]["total"]),
             (_("回访满意率(%)"), u["staff"]["rate"]),
