@@ -40,7 +40,7 @@ class PartyChoiceField(forms.ModelChoiceField):
 
 class ServiceChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, service) -> str:
-        return f"{service.get_kind_display()} · {service.name}（{service.area.name}）"
+        return f"{service.get_kind_display()} · {service.name} · {service.area.name}"
 
 
 CONSENT_CHOICES = [("yes", _("是，当事人同意")), ("no", _("否，当事人未同意"))]
