@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Case, When
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.html import escape
@@ -92,9 +93,11 @@ def referral_list(request):
     status = request.GET.get("status", "")
     if status in ReferralStatus.values:
         referrals = referrals.filter(status=status)
-    page = Paginator(referrals.order_by("status", "-sent_at", "-pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    waiting_first = Case(
+        When(status=ReferralStatus.SENT, then=0), When(status=ReferralStatus.ACCEPTED, then=1), default=2
     )
+    ordered = referrals.order_by(waiting_first, "-sent_at", "-pk")
+    page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "box": box,
