@@ -1422,6 +1422,34 @@ def test_addressed_to_my_unit_walk(quiet_refusals, world):
     )
     mine = TrackingTask.objects.get(owner_unit=w.town_centre)  # 过渡期免收摊位费三个月
     police = TrackingTask.objects.get(owner_unit=w.police)  # 分批搬迁并安排交警疏导
+    # 转介: a 西一村 matter's party referred to a service linked to 东镇综治中心 (zhen answers it)
+    west_matter = matter_actions.create_matter(
+        w.centre_staff,
+        kind="dispute",
+        domain=w.land,
+        area=w.village_b1,
+        title="西一村征地纠纷",
+        description="补偿争议",
+        parties=[{"role": "applicant", "name": "王五", "phone": "13700002222"}],
+    )
+    service = care_actions.create_service(
+        w.admin,
+        name="东镇帮扶服务站",
+        kind="assistance",
+        area=w.county,
+        unit=w.town_centre,
+        contact_position="社工",
+    )
+    referral = care_actions.send_referral(
+        w.centre_staff,
+        west_matter,
+        party=west_matter.parties.get(),
+        service_unit=service,
+        purpose="转介帮扶：家庭困难需临时救助",
+        consent=True,
+        consent_method="phone",
+    )
+    referral_viewers = {"grid_worker", "cadre", "town_staff", "centre_staff", "officer", "leader", "admin"}
     county_and_mine = COUNTY_USERS | ADDRESSED_USERS
     # (url, permitted users (None: everyone signed in), who gets 200, text, who sees the text)
     routes = [
@@ -1455,6 +1483,14 @@ def test_addressed_to_my_unit_walk(quiet_refusals, world):
             police.title,
             {"officer"},
         ),
+        (
+            f"/care/referrals/{referral.pk}/",
+            referral_viewers,
+            {"town_staff", "centre_staff", "leader", "admin"},
+            referral.purpose,
+            {"town_staff", "centre_staff", "leader", "admin"},
+        ),
+        ("/care/referrals/", referral_viewers, referral_viewers, west_matter.number, ADDRESSED_USERS),
     ]
     failures = []
     for role, name in ROLE_USERS.items():
@@ -1504,3 +1540,7 @@ def test_addressed_to_my_unit_walk(quiet_refusals, world):
     )
     mine.refresh_from_db()
     assert mine.note == "已免收"
+    assert officer.post(f"/care/referrals/{referral.pk}/accept/", {"version": 1}).status_code == 404
+    assert town.post(f"/care/referrals/{referral.pk}/accept/", {"version": 1}).status_code == 302
+    referral.refresh_from_db()
+    assert (referral.status, referral.answered_by) == ("accepted", w.town_staff)
