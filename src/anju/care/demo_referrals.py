@@ -127,11 +127,18 @@ def _referrals(services: dict, sender: User, now: dt.datetime, town: Area) -> in
     actions.close_referral(sender, served, note="服务已完成", now=day(10))
     # 社会心理服务: waiting in the centre's inbox
     refer(matters[1], COUNSELLING_UNIT, 2, "当事人家属反映其近期情绪激动，需评估心理状况", method="phone")
-    # 就业服务: accepted, being served
+    # 就业服务: accepted, its outcome recorded, not closed yet
     if bumen is not None:
         employment = refer(matters[2], "青山镇就业服务站", 15, "当事人被拖欠工资后失业，希望推荐就业岗位")
         actions.accept_referral(bumen, employment, now=day(14))
-    # 法律援助: declined by the county's justice bureau, then closed by the sender
+        actions.record_outcome(
+            bumen,
+            employment,
+            outcome="已推荐两个本镇企业岗位，当事人已到其中一家面试，等待录用结果",
+            outcome_on=day(3).date(),
+            now=day(3),
+        )
+    # 法律援助: declined by the county's justice bureau (the sender has not closed it yet)
     if justice is not None:
         legal = refer(
             matters[3], "县法律援助中心", 20, "当事人经济困难，需申请法律援助提起劳动仲裁", method="written"
@@ -139,7 +146,6 @@ def _referrals(services: dict, sender: User, now: dt.datetime, town: Area) -> in
         actions.decline_referral(
             justice, legal, reason="经审查当事人可由镇司法所提供法律服务，建议转镇司法所", now=day(18)
         )
-        actions.close_referral(sender, legal, note="已改由镇司法所提供法律咨询", now=day(17))
     # 社会救助/帮扶 (not linked): the sender records the service's answer given by phone
     assistance = refer(matters[4], "青山镇社会救助服务站", 8, "家庭困难，申请临时救助")
     actions.accept_referral(sender, assistance, now=day(6))
@@ -180,5 +186,6 @@ def load_referrals_demo(now: dt.datetime | None = None, seed: int = 16) -> str:
     referrals = (
         _referrals(services, sender, now, town) if not Referral.objects.exists() else Referral.objects.count()
     )
-    ratings = _ratings(now, random.Random(seed))
+    # run twice, the demo rates nothing more
+    ratings = SatisfactionRating.objects.count() or _ratings(now, random.Random(seed))
     return f"转介：{len(services)} 个服务机构，{referrals} 件转介；群众评价 {ratings} 件。"
