@@ -24,16 +24,16 @@ from anju.matters.workflow import Status
 
 DEMO_PASSWORD = "anju-demo-county"  # nosec B105 — the public demo password (demo.organisation)
 COUNSELLING_UNIT = "县社会心理服务指导中心"
-FEATURED_TOWN = "青山镇"
 
-# (name, kind, area: "county" or "town", unit name or None (unlinked), contact position, office phone)
+# (name ({town}: the featured town's name), kind, area: "county" or "town", linked unit: "own" (a unit of its
+# own), or the unit of the demo user named, or None (not linked), contact position, office phone)
 SERVICES = [
-    (COUNSELLING_UNIT, "counselling", "county", COUNSELLING_UNIT, "值班心理咨询师", "0571-86001234"),
-    ("县法律援助中心", "legal_aid", "county", "县司法局", "法律援助值班律师", "0571-86002345"),
-    ("青山镇社会救助服务站", "assistance", "town", None, "民政协理员", "0571-86003456"),
-    ("青山镇就业服务站", "employment", "town", "青山镇人社所", "就业指导员", "0571-86004567"),
+    (COUNSELLING_UNIT, "counselling", "county", "own", "值班心理咨询师", "0571-86001234"),
+    ("县法律援助中心", "legal_aid", "county", "county_justice", "法律援助值班律师", "0571-86002345"),
+    ("{town}社会救助服务站", "assistance", "town", None, "民政协理员", "0571-86003456"),
+    ("{town}就业服务站", "employment", "town", "bumen", "就业指导员", "0571-86004567"),
     ("县人民医院心理卫生科", "medical", "county", None, "门诊护士站", "0571-86005678"),
-    ("青山镇未成年人心理辅导站", "counselling", "town", None, "辅导站社工", ""),
+    ("{town}未成年人心理辅导站", "counselling", "town", None, "辅导站社工", ""),
 ]
 
 RATING_COMMENTS = {
@@ -57,16 +57,23 @@ def _services(admin, county: Area, town: Area) -> dict[str, ServiceUnit]:
             unit=unit,
             display_name="心理服务中心社工",
         )
-    out = {}
-    for name, kind, level, unit_name, position, phone in SERVICES:
+    out = {}  # by kind; the second unit of a kind by its name
+    for name, kind, level, link, position, phone in SERVICES:
         area = county if level == "county" else town
+        if link == "own":
+            linked = unit
+        else:
+            member = User.objects.filter(username=link).select_related("unit").first() if link else None
+            linked = member.unit if member is not None else None
+        name = name.format(town=town.name)
         existing = ServiceUnit.objects.filter(name=name, area=area).first()
-        out[name] = existing or actions.create_service(
+        key = name if kind in out else kind
+        out[key] = existing or actions.create_service(
             admin,
             name=name,
             kind=kind,
             area=area,
-            unit=Unit.objects.filter(name=unit_name).first() if unit_name else None,
+            unit=linked,
             contact_position=position,
             contact_phone=phone,
         )
@@ -112,7 +119,7 @@ def _referrals(services: dict, sender: User, now: dt.datetime, town: Area) -> in
     # 社会心理服务: accepted, served, closed
     served = refer(
         matters[0],
-        COUNSELLING_UNIT,
+        "counselling",
         40,
         "当事人因纠纷长期失眠、情绪低落，调解中多次流露轻生念头，需要专业心理疏导",
     )
@@ -126,10 +133,10 @@ def _referrals(services: dict, sender: User, now: dt.datetime, town: Area) -> in
     )
     actions.close_referral(sender, served, note="服务已完成", now=day(10))
     # 社会心理服务: waiting in the centre's inbox
-    refer(matters[1], COUNSELLING_UNIT, 2, "当事人家属反映其近期情绪激动，需评估心理状况", method="phone")
+    refer(matters[1], "counselling", 2, "当事人家属反映其近期情绪激动，需评估心理状况", method="phone")
     # 就业服务: accepted, its outcome recorded, not closed yet
     if bumen is not None:
-        employment = refer(matters[2], "青山镇就业服务站", 15, "当事人被拖欠工资后失业，希望推荐就业岗位")
+        employment = refer(matters[2], "employment", 15, "当事人被拖欠工资后失业，希望推荐就业岗位")
         actions.accept_referral(bumen, employment, now=day(14))
         actions.record_outcome(
             bumen,
@@ -141,16 +148,16 @@ def _referrals(services: dict, sender: User, now: dt.datetime, town: Area) -> in
     # 法律援助: declined by the county's justice bureau (the sender has not closed it yet)
     if justice is not None:
         legal = refer(
-            matters[3], "县法律援助中心", 20, "当事人经济困难，需申请法律援助提起劳动仲裁", method="written"
+            matters[3], "legal_aid", 20, "当事人经济困难，需申请法律援助提起劳动仲裁", method="written"
         )
         actions.decline_referral(
             justice, legal, reason="经审查当事人可由镇司法所提供法律服务，建议转镇司法所", now=day(18)
         )
     # 社会救助/帮扶 (not linked): the sender records the service's answer given by phone
-    assistance = refer(matters[4], "青山镇社会救助服务站", 8, "家庭困难，申请临时救助")
+    assistance = refer(matters[4], "assistance", 8, "家庭困难，申请临时救助")
     actions.accept_referral(sender, assistance, now=day(6))
     # 医疗 (not linked): sent, not yet answered
-    refer(matters[5], "县人民医院心理卫生科", 1, "心理服务中心建议到医院进一步评估")
+    refer(matters[5], "medical", 1, "心理服务中心建议到医院进一步评估")
     return Referral.objects.count()
 
 
@@ -179,8 +186,8 @@ def load_referrals_demo(now: dt.datetime | None = None, seed: int = 16) -> str:
     admin = User.objects.filter(username="admin").first()
     sender = User.objects.filter(username="zhen").first()
     county = Area.objects.filter(level=AreaLevel.COUNTY).order_by("path").first()
-    town = Area.objects.filter(level=AreaLevel.TOWN, name=FEATURED_TOWN).first()
-    if admin is None or sender is None or county is None or town is None:
+    town = sender.area if sender is not None else None  # the featured town (青山镇), of its centre's staff
+    if admin is None or sender is None or county is None or town is None or town.level != AreaLevel.TOWN:
         return ""
     services = _services(admin, county, town)
     referrals = (
