@@ -74,6 +74,7 @@ EXEMPT = {
     "api:api-root": "ninja's reverse-only root, no view of its own",
     "public:submit/": "redirect to public:submit (checked)",
     "public:track/": "redirect to public:track (checked)",
+    "public:rate": "the citizen's rating (POST, by receipt code, no login): tests/intake/test_satisfaction_rating.py",
     "dashboard:index": "the overview: walked in tests/test_permissions_apps.py with the alerts it lists",
     "core:notification_open": "marks the user's own notice read: tests/core/test_notifications.py and the apps walk",
     "core:notifications_read_all": "marks the user's own notices read: tests/core/test_notifications.py",

@@ -37,6 +37,7 @@ from anju.assessment import permissions as assessment_permissions
 from anju.assessment.models import Assessment
 from anju.care import actions as care_actions
 from anju.care import permissions as care_permissions
+from anju.care.models import Referral
 from anju.cases import actions as cases_actions
 from anju.cases import permissions as cases_permissions
 from anju.core import actions as core_actions
@@ -48,7 +49,7 @@ from anju.emergency import actions as emergency_actions
 from anju.emergency import permissions as emergency_permissions
 from anju.intake import actions as intake_actions
 from anju.matters import actions as matter_actions
-from anju.matters.models import MatterEvent
+from anju.matters.models import MatterEvent, MatterParty
 from anju.reports import actions as report_actions
 from anju.reports.models import ProgressReport
 from anju.screening import actions as screening_actions
@@ -121,6 +122,12 @@ EXEMPT = {
     "cases:session": STATE_CHANGE,
     "cases:meeting": STATE_CHANGE,
     "cases:from_cluster": STATE_CHANGE,
+    "care:referral_accept": STATE_CHANGE,
+    "care:referral_decline": STATE_CHANGE,
+    "care:referral_outcome": STATE_CHANGE,
+    "care:referral_close": STATE_CHANGE,
+    "care:referral_contact": STATE_CHANGE,
+    "care:service_active": STATE_CHANGE,
     # the owner unit closes a task (not role and area): tests/api/test_api_emergency_writes.py and the guard test
     "POST /api/emergency/tasks/{task_id}/complete": "closed by the owner unit, not by role and area",
     # 整改验收 of a completed aftermath task: tests/api/test_api_emergency_resources.py (workflow, version, 404
@@ -309,6 +316,21 @@ def _build(world) -> dict[str, SimpleNamespace]:
             root, title=f"权限专案{key}", kind="fraud", lead_unit=unit, matters=[matter]
         )
         case_task = cases_actions.add_task(root, case, title=f"权限专案任务{key}", owner_unit=unit)
+        service = care_actions.create_service(
+            root, name=f"权限服务机构{key}", kind="counselling", area=grid, contact_position="值班社工"
+        )
+        party = MatterParty.objects.create(
+            matter=matter, role="applicant", name="权限当事人", phone="13800000000"
+        )
+        referral = Referral.objects.create(
+            matter=matter,
+            party=party,
+            service_unit=service,
+            purpose=f"权限转介事由{key}",
+            consent=True,
+            consent_method="oral",
+            sent_by=root,
+        )
         out[key] = SimpleNamespace(
             key=key,
             area=grid,
@@ -338,12 +360,15 @@ def _build(world) -> dict[str, SimpleNamespace]:
             opinion=opinion,
             case=case,
             case_task=case_task,
+            service=service,
+            referral=referral,
             # what identifies the objects of this place: must never reach a user who does not see them
             secrets=[
                 (grid, [grid.name, matter.title, alert.headline, meeting.title, item.title, task.text]),
                 (grid, [emergency_plan.title, drill.title, material.item, incident.title]),
                 (grid, [opinion.title]),
                 (grid, [case.title, case_task.title]),
+                (grid, [service.name, referral.purpose]),
                 (grid, [r.title for r in reports]),
                 (village, [ret.note]),
                 (town, [progress.title]),
@@ -688,6 +713,43 @@ ROUTES = [
         "cases.view",
         obj=True,
         shows=lambda o: o.case_task.title,
+    ),
+    # care (关心关爱): 转介 and the directory of service units. A referral is its matter's: the walking
+    # department officer sees none of the places' matters, so none of their referrals
+    page(
+        "care:referrals",
+        lambda o: "/care/referrals/?box=sent",
+        "care.referral_view",
+        listing=lambda o: o.matter.number,
+        about_matter=True,
+    ),
+    page("care:referrals", lambda o: "/care/referrals/", "care.referral_view"),
+    page(
+        "care:referral_new",
+        lambda o: f"/care/referrals/matter/{o.matter.pk}/",
+        "care.refer",
+        obj=True,
+        visible=lambda u, o: in_scope(u, o.area) and u.role != "department_officer",
+        shows=lambda o: o.matter.title,
+    ),
+    page(
+        "care:referral",
+        lambda o: f"/care/referrals/{o.referral.pk}/",
+        "care.referral_view",
+        obj=True,
+        visible=lambda u, o: in_scope(u, o.area) and u.role != "department_officer",
+        shows=lambda o: o.referral.purpose,
+    ),
+    page(
+        "care:services", lambda o: "/care/services/", "care.referral_view", listing=lambda o: o.service.name
+    ),
+    page("care:service_new", lambda o: "/care/services/new/", "care.services"),
+    page(
+        "care:service_edit",
+        lambda o: f"/care/services/{o.service.pk}/",
+        "care.services",
+        obj=True,
+        shows=lambda o: o.service.name,
     ),
     # emergency (应急)
     page("emergency:index", lambda o: "/emergency/", "emergency.view", listing=lambda o: o.incident.title),
@@ -1558,6 +1620,34 @@ def test_addressed_to_my_unit_walk(quiet_refusals, world):
     )
     mine = TrackingTask.objects.get(owner_unit=w.town_centre)  # 过渡期免收摊位费三个月
     police = TrackingTask.objects.get(owner_unit=w.police)  # 分批搬迁并安排交警疏导
+    # 转介: a 西一村 matter's party referred to a service linked to 东镇综治中心 (zhen answers it)
+    west_matter = matter_actions.create_matter(
+        w.centre_staff,
+        kind="dispute",
+        domain=w.land,
+        area=w.village_b1,
+        title="西一村征地纠纷",
+        description="补偿争议",
+        parties=[{"role": "applicant", "name": "王五", "phone": "13700002222"}],
+    )
+    service = care_actions.create_service(
+        w.admin,
+        name="东镇帮扶服务站",
+        kind="assistance",
+        area=w.county,
+        unit=w.town_centre,
+        contact_position="社工",
+    )
+    referral = care_actions.send_referral(
+        w.centre_staff,
+        west_matter,
+        party=west_matter.parties.get(),
+        service_unit=service,
+        purpose="转介帮扶：家庭困难需临时救助",
+        consent=True,
+        consent_method="phone",
+    )
+    referral_viewers = {"grid_worker", "cadre", "town_staff", "centre_staff", "officer", "leader", "admin"}
     county_and_mine = COUNTY_USERS | ADDRESSED_USERS
     # (url, permitted users (None: everyone signed in), who gets 200, text, who sees the text)
     routes = [
@@ -1591,6 +1681,14 @@ def test_addressed_to_my_unit_walk(quiet_refusals, world):
             police.title,
             {"officer"},
         ),
+        (
+            f"/care/referrals/{referral.pk}/",
+            referral_viewers,
+            {"town_staff", "centre_staff", "leader", "admin"},
+            referral.purpose,
+            {"town_staff", "centre_staff", "leader", "admin"},
+        ),
+        ("/care/referrals/", referral_viewers, referral_viewers, west_matter.number, ADDRESSED_USERS),
     ]
     failures = []
     for role, name in ROLE_USERS.items():
@@ -1640,3 +1738,7 @@ def test_addressed_to_my_unit_walk(quiet_refusals, world):
     )
     mine.refresh_from_db()
     assert mine.note == "已免收"
+    assert officer.post(f"/care/referrals/{referral.pk}/accept/", {"version": 1}).status_code == 404
+    assert town.post(f"/care/referrals/{referral.pk}/accept/", {"version": 1}).status_code == 302
+    referral.refresh_from_db()
+    assert (referral.status, referral.answered_by) == ("accepted", w.town_staff)

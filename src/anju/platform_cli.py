@@ -44,6 +44,7 @@ def load_demo_everything(seed: int, years: int) -> str:
     """The demo county, then what each capability builds on it (signals, assessments…)."""
     from anju.assessment.demo import load_assessment_demo
     from anju.care.demo import load_care_demo
+    from anju.care.demo_referrals import load_referrals_demo
     from anju.cases.demo import load_cases_demo
     from anju.cases.demo_opinion import load_opinion_demo
     from anju.demo.loader import load_demo
@@ -67,6 +68,7 @@ def load_demo_everything(seed: int, years: int) -> str:
     summary += "\n" + load_warning_demo()
     model = train_classifier(None)
     summary += f"\n分拣模型：{model.kind}，{model.n_labelled} 条已分类事项。"
+    summary += "\n" + load_referrals_demo()  # before the reports: the months' reports count them
     summary += "\n" + load_reports_demo()
     summary += "\n" + load_emergency_demo()
     summary += "\n" + load_care_demo()

@@ -87,5 +87,19 @@ def test_rollup_is_the_centres_and_leaders(world, cadres_matter):
         assert client.get("/care/roll-up/").status_code == status, user.username
 
 
-def test_open_referral_counts_is_a_hook_until_referrals_are_wired():
-    assert open_referral_counts([1, 2, 3]) == {}
+def test_the_rollup_counts_a_partys_open_referrals(world, cadres_matter, directory):
+    party = cadres_matter.parties.get()
+    referral = actions.send_referral(
+        world.cadre,
+        cadres_matter,
+        party=party,
+        service_unit=directory.counselling,
+        purpose="长期拖欠工资，情绪低落，建议心理疏导",
+        consent=True,
+        consent_method="oral",
+    )
+    assert open_referral_counts([party.pk]) == {party.pk: 1}
+    rows = {r.matter.pk: r for r in rollup(list(high_open_matters(world.centre_staff)))}
+    assert rows[cadres_matter.pk].parties[0].open_referrals == 1
+    actions.decline_referral(directory.member, referral, reason="本月名额已满，请转县医院心理科")
+    assert open_referral_counts([party.pk]) == {}

@@ -24,4 +24,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "care.view": frozenset({G, V, C, D, L, X}),
     # the centre's morning roll-up: the parties of open 较高/最高 matters, masked, and who looks after them
     "care.rollup": frozenset({C, L, X}),
+    # 转介: see referrals and the service directory (in scope, or addressed to one's unit)
+    "care.referral_view": frozenset({G, V, C, D, L, X}),
+    "care.refer": frozenset({G, V, C, D}),  # refer a party of a matter one handles, close the referral
+    "care.receive": frozenset({G, V, C, D}),  # the receiving unit's members: accept, decline, record outcome
+    "care.services": frozenset({C, X}),  # keep the directory of service units
 }

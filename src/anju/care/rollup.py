@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Min, Prefetch
+from django.db.models import Count, Max, Min, Prefetch
 
-from anju.care.models import CarePlan, CareVisit, PlanStatus
+from anju.care.models import OPEN_REFERRAL_STATUSES, CarePlan, CareVisit, PlanStatus, Referral
 from anju.core.scoping import scoped
 from anju.matters.filters import current_level_q, with_level_rank
 from anju.matters.models import Matter, MatterParty
@@ -22,12 +22,14 @@ HIGH_LEVELS = ("high", "critical")
 
 
 def open_referral_counts(party_ids) -> dict[int, int]:
-    """Open referrals (转介) per party id, for the parties listed.
-
-    TODO(integrator): referrals are built beside this (care/models/referrals.py); once merged, return the
-    count of each party's referrals not yet closed (e.g. ``Referral.objects.filter(party_id__in=party_ids,
-    <open states>).values("party_id").annotate(n=Count("pk"))``). Until then nothing is counted."""
-    return {}
+    """Open referrals (转介: sent, or accepted and still being served) per party id, for the parties listed."""
+    rows = (
+        Referral.objects.filter(party_id__in=list(party_ids), status__in=OPEN_REFERRAL_STATUSES)
+        .values("party_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["party_id"]: row["n"] for row in rows}
 
 
 @dataclass

@@ -230,6 +230,18 @@ ACTION_LABELS = {
     "case.education": _("登记教育疏导"),
     "matter.case_added": _("事项纳入专案"),
     "matter.case_removed": _("事项移出专案"),
+    # 转介 (care) and the citizen's rating
+    "care.service_create": _("登记服务机构"),
+    "care.service_update": _("修改服务机构"),
+    "care.service_deactivate": _("停用服务机构"),
+    "care.service_reactivate": _("启用服务机构"),
+    "care.referral_send": _("发送转介"),
+    "care.referral_accept": _("接收转介"),
+    "care.referral_decline": _("拒绝转介"),
+    "care.referral_outcome": _("反馈转介服务结果"),
+    "care.referral_close": _("结束转介"),
+    "care.referral_contact_reveal": _("查看转介当事人联系电话"),
+    "report.citizen_rating": _("群众评价办理结果"),
 }
 
 # The filter's groups: every code that starts with the prefix.

@@ -34,7 +34,7 @@ from anju.core.notifications import notify
 from anju.core.permissions import may, require
 from anju.core.textsafety import INVISIBLE_MESSAGE, has_invisible
 from anju.intake import receipts, triaging
-from anju.intake.models import Attachment, Channel, Report, ReportStatus
+from anju.intake.models import Attachment, Channel, Rating, Report, ReportStatus, SatisfactionRating
 from anju.intake.validation import (
     ID_NUMBER_MESSAGE,
     IMAGE_PIXELS_MESSAGE,
@@ -593,4 +593,73 @@ def public_status(receipt_code: str) -> dict | None:
         "reject_reason": report.reject_reason if rejected else "",  # the form says the citizen reads it
         "waiting": report.status == ReportStatus.RECEIVED,
         "events": events,
+        **_public_rating(report),
     }
+
+
+# A request may be rated once its matter is resolved (化解办结, 回访, 归档).
+RATEABLE_STATUSES = (Status.RESOLVED, Status.FOLLOWED_UP, Status.ARCHIVED)
+RATING_COMMENT_MAX = 500
+
+
+def _rated_matter(report: Report) -> Matter | None:
+    """The matter whose handling the citizen rates: the request's, or the one it was merged into."""
+    matter = report.matter
+    if matter is not None and matter.status == Status.MERGED and matter.merged_into_id:
+        matter = matter.merged_into
+    return matter
+
+
+def _public_rating(report: Report) -> dict:
+    """The rating part of the status page: the rating given (with the citizen's own comment), or whether
+    the citizen may rate now."""
+    given = SatisfactionRating.objects.filter(report=report).first()
+    if given is not None:
+        return {
+            "rating": {"label": given.get_rating_display(), "comment": given.comment, "on": given.rated_at},
+            "may_rate": False,
+        }
+    matter = _rated_matter(report)
+    return {"rating": None, "may_rate": matter is not None and matter.status in RATEABLE_STATUSES}
+
+
+@transaction.atomic
+def rate_handling(receipt_code: str, *, rating: str, comment: str = "", now=None) -> SatisfactionRating:
+    """The citizen rates the handling of their request (no account: the receipt code is the authority).
+
+    Once per request, and only after its matter is resolved. The comment is the citizen's own words, kept
+    with phone and ID numbers masked. Audited without an actor."""
+    now = now or timezone.now()
+    code = receipts.normalise(receipt_code)
+    report = (
+        Report.objects.select_for_update().filter(receipt_code=code).first() if code is not None else None
+    )
+    if report is None:
+        raise ValidationError({"code": _("没有找到与该回执码对应的诉求。")})
+    if SatisfactionRating.objects.filter(report=report).exists():
+        raise WorkflowError(_("该诉求已经评价过，每件诉求只能评价一次。"))
+    matter = _rated_matter(report)
+    if matter is None or matter.status not in RATEABLE_STATUSES:
+        raise WorkflowError(_("诉求办结后才能评价。"))
+    errors = {}
+    if rating not in Rating.values:
+        errors["rating"] = _("请选择满意、基本满意或不满意。")
+    comment = (comment or "").strip()
+    if has_invisible(comment):
+        errors["comment"] = INVISIBLE_MESSAGE
+    elif len(comment) > RATING_COMMENT_MAX:
+        errors["comment"] = _("留言不能超过 %(n)s 字。") % {"n": RATING_COMMENT_MAX}
+    if errors:
+        raise ValidationError(errors)
+    masked, _original = protect_text(comment)
+    given = SatisfactionRating.objects.create(
+        report=report, matter=matter, rating=rating, comment=masked, rated_at=now
+    )
+    audit.record(
+        None,
+        "report.citizen_rating",
+        given,
+        after={"rating": rating, "matter": matter.pk, "commented": bool(masked)},
+        area=report.area,
+    )
+    return given

@@ -18,7 +18,7 @@ from anju.core.scoping import scoped
 from anju.core.textsafety import refuse_invisible
 from anju.core.uploads import browser_check_attrs
 from anju.intake.actions import MAX_ATTACHMENTS
-from anju.intake.models import Channel, ReportStatus
+from anju.intake.models import Channel, Rating, ReportStatus
 from anju.intake.validation import (
     ID_NUMBER_MESSAGE,
     PHONE_MESSAGE,
@@ -198,6 +198,28 @@ def villages_grouped_by_town() -> list[tuple[str, list[tuple[int, str]]]]:
         town = village.parent.name if village.parent_id else ""
         groups.setdefault(town, []).append((village.pk, village.name))
     return [("", [("", _("请选择所在村（社区）"))])] + list(groups.items())
+
+
+class PublicRatingForm(forms.Form):
+    """The citizen's rating on the status page; the comment is theirs and shown back to them."""
+
+    rating = forms.ChoiceField(
+        label=_("您对办理结果的评价"),
+        choices=Rating.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("请选择满意、基本满意或不满意。"),
+            "invalid_choice": _("请选择满意、基本满意或不满意。"),
+        },
+    )
+    comment = forms.CharField(
+        label=_("留言（选填）"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("您的留言会显示在本页，工作人员也会看到。请勿填写电话、身份证号等个人信息。"),
+        error_messages={"max_length": _("留言不能超过 %(limit_value)s 字。")},
+    )
 
 
 class PublicReportForm(ContactFields):

@@ -115,3 +115,39 @@ class Attachment(models.Model):
     uploaded_at = models.DateTimeField(default=timezone.now)
 
     scope_area_field = "report__area"
+
+
+class Rating(models.TextChoices):
+    """The citizen's own rating of the handling (the first three of the staff 回访's satisfaction values)."""
+
+    SATISFIED = "satisfied", _("满意")
+    BASICALLY = "basically", _("基本满意")
+    UNSATISFIED = "unsatisfied", _("不满意")
+
+
+class SatisfactionRating(models.Model):
+    """The citizen rates the handling on the public status page, once per request, by its receipt code.
+    Counted beside the staff 回访 records, never mixed into them."""
+
+    report = models.OneToOneField(
+        Report, verbose_name=_("诉求"), on_delete=models.CASCADE, related_name="satisfaction_rating"
+    )
+    # The matter as it was rated (a request whose matter is later merged keeps its rating where it was given).
+    matter = models.ForeignKey(
+        "matters.Matter", verbose_name=_("事项"), on_delete=models.PROTECT, related_name="citizen_ratings"
+    )
+    rating = models.CharField(_("评价"), max_length=20, choices=Rating.choices)
+    # Written by the citizen: shown to them on their status page, and to staff as the citizen's words.
+    comment = models.TextField(_("群众留言（群众填写）"), blank=True)
+    rated_at = models.DateTimeField(_("评价时间"), default=timezone.now, db_index=True)
+
+    scope_area_field = "matter__area"
+    scope_matter_field = "matter"
+
+    class Meta:
+        ordering = ["-rated_at", "-pk"]
+        verbose_name = _("群众评价")
+        verbose_name_plural = _("群众评价")
+
+    def __str__(self) -> str:
+        return f"{self.report.receipt_code} {self.get_rating_display()}"

@@ -9,6 +9,7 @@ app_name = "public"
 urlpatterns = [
     path("submit", public_views.submit, name="submit"),
     path("track", public_views.track, name="track"),
+    path("rate", public_views.rate, name="rate"),
     path("receipt", public_views.receipt, name="receipt"),
     path("receipt.png", public_views.receipt_image, name="receipt_image"),
     # Typed with a trailing slash: send to the canonical address instead of a 404.

@@ -20,10 +20,11 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from anju.core.errors import WorkflowError
 from anju.core.forms import add_action_errors
 from anju.core.textsafety import neutralise_invisible
 from anju.intake import actions, ratelimit, receipts
-from anju.intake.forms import PublicReportForm
+from anju.intake.forms import PublicRatingForm, PublicReportForm
 from anju.intake.models import Channel
 from anju.intake.receipt_image import receipt_png
 
@@ -32,6 +33,8 @@ SUBMIT_SCOPE = "public-submit"
 # code from many addresses, both run into a limit.
 TRACK_SCOPE = "public-track"
 TRACK_CODE_SCOPE = "public-track-code"
+# Rating the handling is limited like the public form: every attempt counts, per client address.
+RATE_SCOPE = "public-rate"
 RECEIPT_SESSION_KEY = "anju_public_receipt"
 # A form carries a one-time submission token: the same form sent twice creates one request.
 SUBMISSION_KEPT_SECONDS = 3600
@@ -166,4 +169,40 @@ def track(request):
                 return _too_many(request, lookup=True)
             ratelimit.hit(request, TRACK_CODE_SCOPE, subject=subject)
         context["result"] = actions.public_status(raw)
+        context["rating_form"] = PublicRatingForm()
+        context["just_rated"] = request.GET.get("rated") == "1"
     return render(request, "public/track.html", context)
+
+
+@require_http_methods(["POST"])
+def rate(request):
+    """The citizen's rating of a resolved request (满意/基本满意/不满意 + a comment), once per receipt code.
+    Answered with the status page: redirected to it when saved, shown again with the message when not."""
+    if ratelimit.exceeded(request, RATE_SCOPE, settings.ANJU_PUBLIC_SUBMIT_PER_HOUR):
+        return _too_many(request)
+    ratelimit.hit(request, RATE_SCOPE)
+    raw = request.POST.get("code", "")
+    form = PublicRatingForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            actions.rate_handling(
+                raw, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
+            )
+        except WorkflowError as error:  # rated already, or not resolved yet
+            form.add_error(None, error.messages)
+            status = 409
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            response = redirect(reverse("public:track") + "?" + urlencode({"code": raw, "rated": "1"}))
+            response.status_code = 303
+            return response
+    echoed = neutralise_invisible(raw)[:MAX_ECHOED_CODE_CHARS]
+    context = {
+        "code": echoed,
+        "asked": bool(raw.strip()),
+        "result": actions.public_status(raw),
+        "rating_form": form,
+    }
+    return render(request, "public/track.html", context, status=status)

@@ -134,6 +134,7 @@ def _detail_context(request, matter: Matter, bound: tuple[str, object] | None = 
         # the matter's handlers reach its parties' contact too, for a purpose (care's reveal page)
         "can_reach_parties": user.can("personal_data.reveal")
         or (user.can("care.reveal_contact") and handles(user, matter)),
+        "can_refer": user.can("care.refer"),  # 转介: the care app's page, named by URL
         "reports": _report_links(matter),
         "events": matter.events.select_related("actor").order_by("at", "id"),
         "sessions": matter.mediation_sessions.select_related("recorded_by"),

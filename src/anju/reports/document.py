@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
 from anju.core.documents import Block
+from anju.reports import care_section
 from anju.reports.models import MonthlyReport
 
 CONTENT_TYPES = {
@@ -236,6 +237,7 @@ def blocks(report: MonthlyReport) -> list[Block]:
         )
     if line := _emergency_line(f):
         out.append(Block("p", line))
+    out += care_section.blocks(f)
     out.append(Block("h1", _("五、趋势分析")))
     out += [Block("p", line) for line in _commentary(f)] or [Block("p", _("本月无新增事项。"))]
     out += text_section_blocks(report, out)
@@ -327,6 +329,7 @@ def workbook(report: MonthlyReport) -> bytes:
             (_("灰犀牛未制定缓释方案"), rhino["without_plan"]),
         ]
     rows += _emergency_rows(f)
+    rows += care_section.summary_rows(f)
     for name, value in rows:
         append_row(summary, [name, value])
     header_fill = PatternFill("solid", fgColor="EEF2F7")
@@ -364,6 +367,9 @@ def workbook(report: MonthlyReport) -> bytes:
         for r in f["by_leader"]:
             append_row(leaders, _unit_row(r))
         leaders.freeze_panes = "A2"
+    care_section.referral_sheet(
+        wb, f, lambda cell: setattr(cell, "font", Font(bold=True)) or setattr(cell, "fill", header_fill)
+    )
     notes = wb.create_sheet(_("趋势分析"))
     print_layout(notes, title_rows="1:1", widths={"A": 100})
     append_row(notes, [_("趋势分析")])

@@ -160,6 +160,28 @@ def emergency_figures(area: Area, month: dt.date) -> dict:
     }
 
 
+def referral_figures(area: Area, month: dt.date) -> dict:
+    """转介 sent in the month for matters of the area, by service kind: sent, and by the month's end accepted,
+    declined and with an outcome (care.figures)."""
+    from anju.care import figures as care_figures
+    from anju.care.models import Referral
+
+    first, last = month_bounds(month)
+    sent = Referral.objects.filter(
+        matter__area__path__startswith=area.path, sent_at__date__range=(first, last)
+    )
+    rows = care_figures.by_kind(sent, until=last)
+    return {"by_kind": rows, "totals": care_figures.totals(rows)}
+
+
+def follow_up_figures(area: Area, month: dt.date) -> dict:
+    """回访 in the month: the staff's records and the citizens' own ratings, apart (intake.satisfaction)."""
+    from anju.intake import satisfaction
+
+    first, last = month_bounds(month)
+    return satisfaction.figures(Matter.objects.filter(area__path__startswith=area.path), first, last)
+
+
 def screening_completeness(area: Area, month: dt.date) -> dict | None:
     """Returns due within the month in the area: how many were filed, and how many late."""
     from anju.screening.models import Return
@@ -280,6 +302,8 @@ def compute(area: Area, month: dt.date, unit=None) -> dict:
         "screening": screening_completeness(area, month),
         "assessment": assessment_coverage(area, month),
         "emergency": emergency_figures(area, month),
+        "referrals": referral_figures(area, month),
+        "follow_up": follow_up_figures(area, month),
         # stored in both languages: the report is read later by people of either
         **_commentaries(current, previous, last_year),
         "by_unit": by_unit(area, month),

@@ -24,7 +24,7 @@ from anju.core.params import id_param
 from anju.core.permissions import may
 from anju.core.roles import UNIT_SCOPED_ROLES
 from anju.core.scoping import get_scoped_or_404, scoped
-from anju.reports import actions, document
+from anju.reports import actions, care_section, document
 from anju.reports.figures import previous_month
 from anju.reports.forms import SectionsForm
 from anju.reports.models import MonthlyReport
@@ -174,6 +174,8 @@ def _detail(request, report, form, status=200):
             "title": document.title(report),
             "form": form,
             "can_write": not report.submitted_at and may(request.user, "report.monthly"),
+            "referral_rows": care_section.referral_rows(report.figures),
+            "follow_up_line": care_section.follow_up_line(report.figures),
         },
         status=status,
     )

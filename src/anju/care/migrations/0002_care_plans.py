@@ -7,11 +7,9 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    # Care plans, visits and need markers. The integrator re-chains this after referrals' care 0001 (then
-    # it is no longer initial and depends on ('care', '0001_referrals')).
-    initial = True
-
+    # Care plans, visits and need markers, after the referrals of care 0001.
     dependencies = [
+        ("care", "0001_referrals"),
         ("core", "0013_webhook_channels"),
         ("matters", "0010_matter_links"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -57,6 +57,11 @@ EVENT_LABELS = {
     "level_exemption": N_("不上报理由"),
     "case_added": N_("纳入专案"),
     "case_removed": N_("移出专案"),
+    "referral_sent": N_("转介"),
+    "referral_accepted": N_("转介已接收"),
+    "referral_declined": N_("转介被拒绝"),
+    "referral_outcome": N_("转介服务结果"),
+    "referral_closed": N_("转介结束"),
 }
 # First click on a column sorts in its most useful direction.
 FIRST_DIRECTION = {"registered": "-registered", "deadline": "deadline", "level": "-level", "number": "number"}
