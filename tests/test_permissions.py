@@ -50,7 +50,7 @@ from anju.matters.models import MatterEvent
 
 PUBLIC = "public"  # permission marker: no login needed
 LOGIN = None  # permission marker: any logged-in user
-CHECKED_NAMESPACES = {"core", "dashboard", "intake", "public", "matters", "api"}
+CHECKED_NAMESPACES = {"core", "dashboard", "intake", "public", "matters", "api", "open311"}
 
 # Raw personal data of the test objects: must never appear in a page, export or API answer.
 PARTY = {"name": "张三丰", "phone": "13812345678", "id_number": "110101199003074514"}
@@ -506,6 +506,31 @@ PAGE_ROUTES = [
         permission=PUBLIC,
         allowed=frozenset({404}),
     ),
+    # Open311 (tests/api/test_open311.py: every call and error): public reads answer what the citizen's status
+    # page shows for a receipt code; posting needs an api_key, so the walker's session alone is refused (400)
+    page("open311:discovery", lambda o, w: "/open311/v2/discovery.json", permission=PUBLIC),
+    page("open311:services", lambda o, w: "/open311/v2/services.xml", permission=PUBLIC),
+    page("open311:service", lambda o, w: "/open311/v2/services/land_requisition.json", permission=PUBLIC),
+    page(
+        "open311:requests",
+        lambda o, w: f"/open311/v2/requests.json?service_request_id={o.report.receipt_code}",
+        permission=PUBLIC,
+    ),
+    page(
+        "open311:requests",
+        lambda o, w: "/open311/v2/requests.json",
+        method="POST",
+        data=lambda o, w: {
+            "service_code": "land_requisition",
+            "description": "x",
+            "address_string": "东一村",
+        },
+        permission=PUBLIC,
+        allowed=frozenset({400}),
+    ),
+    page(
+        "open311:request", lambda o, w: f"/open311/v2/requests/{o.report.receipt_code}.xml", permission=PUBLIC
+    ),
     page(
         "matters:ledger",
         lambda o, w: "/matters/",
@@ -518,6 +543,15 @@ PAGE_ROUTES = [
         permission="ledger.export",
         listing=lambda o: o.matter.number,
     ),
+    *[
+        page(
+            "matters:export_data",
+            lambda o, w, f=fmt: f"/matters/export.{f}",
+            permission="ledger.export",
+            listing=lambda o: o.matter.number,
+        )
+        for fmt in ("csv", "json")
+    ],
     page("matters:new", lambda o, w: "/matters/new/", permission="matter.create"),
     page(
         "matters:batch",
@@ -958,6 +992,9 @@ def _body_text(response) -> str:
             if v is not None
         )
     if getattr(response, "streaming", False):
+        content_type = response.get("Content-Type", "")
+        if content_type.startswith(("text/csv", "application/json")):  # the ledger's data exports
+            return b"".join(response.streaming_content).decode("utf-8")
         return ""
     if response.get("Content-Type", "").startswith("application/json"):
         # whatever the renderer's escaping, compare against the decoded text
