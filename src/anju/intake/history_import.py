@@ -261,8 +261,8 @@ def import_historical_matters(
     actor, rows: list[HistoricalMatter], *, now: dt.datetime | None = None
 ) -> list[Matter]:
     """Write ``rows`` (in any order) with their reports, parties, records and timelines; return the matters
-    in registration order. Requires the ``admin.manage`` permission."""
-    if actor is None or not actor.can("admin.manage"):
+    in registration order. Requires the ``admin.manage`` or ``intake.legacy_import`` permission."""
+    if actor is None or not (actor.can("admin.manage") or actor.can("intake.legacy_import")):
         raise ValidationError({"rows": _("只有管理员可以导入历史事项。")})
     now = now or timezone.now()
     matrix = current_matrix()

@@ -115,3 +115,6 @@ class Attachment(models.Model):
     uploaded_at = models.DateTimeField(default=timezone.now)
 
     scope_area_field = "report__area"
+
+
+from anju.intake.models_legacy import LegacyImport, LegacyMapping  # noqa: E402,F401  (registered with the app)
