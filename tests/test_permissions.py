@@ -102,6 +102,14 @@ EXEMPT = {
     "matters:answer_request": "state change by the addressed unit: tests/matters/test_coordination.py",
     "matters:coordination_detail": "a request addressed to a unit: tests/matters/test_coordination.py (404 outside)",
     "matters:record_accountability": "state change: tests/matters/test_accountability.py (guard and page)",
+    # 历史台账导入: one import per test; role (403), scope (404 outside, positive control) and each action's guard
+    # in tests/intake/test_legacy_import_pages.py and test_legacy_import.py (the list page is walked above)
+    "intake:legacy_detail": "an import of one area: tests/intake/test_legacy_import_pages.py (403, 404, control)",
+    "intake:legacy_mapping": "state change: tests/intake/test_legacy_import.py (guard) and _pages.py",
+    "intake:legacy_apply_mapping": "state change: tests/intake/test_legacy_import.py (guard) and _pages.py",
+    "intake:legacy_save_mapping": "state change: tests/intake/test_legacy_import.py (guard) and _pages.py",
+    "intake:legacy_check": "the dry run: tests/intake/test_legacy_import.py (guard) and _pages.py (403, 404)",
+    "intake:legacy_commit": "state change: tests/intake/test_legacy_import.py (guard, all or nothing) and _pages.py",
 }
 
 # The API of screening, 稳评, warning and monthly reports: walked in tests/test_permissions_apps.py, whose world
@@ -495,6 +503,7 @@ PAGE_ROUTES = [
         obj=True,
         permission="report.view",
     ),
+    page("intake:legacy_list", lambda o, w: "/intake/legacy/", permission="intake.legacy_import"),
     page("public:submit", lambda o, w: "/public/submit", permission=PUBLIC),
     page("public:track", lambda o, w: f"/public/track?code={o.report.receipt_code}", permission=PUBLIC),
     # without a submission in this session the receipt page sends the visitor to the form

@@ -235,6 +235,28 @@ def test_guards(world):
         insider=world.town_staff,
         outside=legacy_outsider(world),
     )
+    mapping = dict(legacy.mapping)
+    check_guard(
+        world,
+        MAY,
+        lambda a: legacy_import.set_legacy_mapping(a, legacy, mapping),
+        insider=world.town_staff,
+        outside=legacy_outsider(world),
+    )
+    saved = check_guard(
+        world,
+        MAY,
+        lambda a: legacy_import.save_legacy_mapping(a, legacy, name="东镇"),
+        insider=world.town_staff,
+        outside=legacy_outsider(world),
+    )
+    check_guard(
+        world,
+        MAY,
+        lambda a: legacy_import.apply_saved_mapping(a, legacy, saved),
+        insider=world.town_staff,
+        outside=legacy_outsider(world),
+    )
     check_guard(
         world,
         MAY,
