@@ -381,3 +381,19 @@ def test_each_key_has_an_hourly_limit(place, key, settings):
     other = core_actions.issue_api_token(place.admin, "other")  # another key has its own count
     assert Client().get(f"{BASE}/services.json", {"api_key": other}).status_code == 200
     cache.clear()
+
+
+@pytest.mark.django_db
+def test_lookups_without_a_key_share_the_status_pages_limit(place, key, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    code = good_post(place, key).json()[0]["service_request_id"]
+    settings.ANJU_PUBLIC_TRACK_PER_HOUR = 3
+    assert Client().get(f"{BASE}/requests/{code}.json").status_code == 200
+    two = Client().get(f"{BASE}/requests.json", {"service_request_id": f"{code},{code}"})
+    assert two.status_code == 200
+    assert Client().get(f"{BASE}/requests/{code}.json").status_code == 429
+    # with a key, the key's own limit applies instead (positive control)
+    assert Client().get(f"{BASE}/requests/{code}.json", {"api_key": key}).status_code == 200
+    cache.clear()

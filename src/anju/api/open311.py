@@ -30,6 +30,9 @@ from anju.intake.models import Channel, Report, ReportStatus
 from anju.matters.workflow import CLOSED_STATUSES
 
 RATE_SCOPE = "open311"
+# Without a key, looking requests up by receipt code counts against the citizen's status page's limit per
+# client address: the API is no faster a way to guess codes than the page.
+TRACK_SCOPE = "public-track"
 DEFAULT_DAYS = 90  # the specification's default window for a listing without dates
 MAX_REQUESTS = 200  # the most requests one listing answers (the specification lets a server choose)
 MAX_IDS = 100
@@ -158,6 +161,15 @@ def request_entry(report: Report) -> dict:
     }
 
 
+def _count_lookups(request, token, n: int) -> None:
+    if token is not None:
+        return
+    if ratelimit.used(request, TRACK_SCOPE) + n > settings.ANJU_PUBLIC_TRACK_PER_HOUR:
+        raise Refusal(429, _("调用过于频繁，请一小时后再试。"))
+    for _i in range(n):
+        ratelimit.hit(request, TRACK_SCOPE)
+
+
 def _reports():
     return Report.objects.select_related("matter__domain", "suggested_domain")
 
@@ -180,6 +192,7 @@ def _listing(request, token) -> list[Report]:
     if ids:  # the specification: other parameters are ignored when ids are given
         if len(ids) > MAX_IDS:
             raise Refusal(400, _("一次最多查询 %(n)d 个 service_request_id。") % {"n": MAX_IDS})
+        _count_lookups(request, token, len(ids))
         codes = [c for c in (receipts.normalise(i) for i in ids) if c]
         return list(_reports().filter(receipt_code__in=codes).order_by("-received_at", "-id"))
     if token is None:
@@ -336,7 +349,7 @@ def requests_(request, fmt):
 
 @_open311
 def request_detail(request, request_id, fmt):
-    _caller(request, required=False)
+    _count_lookups(request, _caller(request, required=False), 1)
     code = receipts.normalise(request_id)
     report = _reports().filter(receipt_code=code).first() if code else None
     if report is None:

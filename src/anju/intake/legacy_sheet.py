@@ -356,8 +356,11 @@ def _check_row(actor, lookups, sheet, mapping, index, values, line, now):
     status = value("status")
     closed = status in CLOSED_WORDS
     if status not in CLOSED_WORDS | OPEN_WORDS:
-        error("status", _("状态“%(v)s”无法识别，请填写“%(closed)s”或“%(open)s”。")
-            % {"v": status[:20], "closed": "已办结", "open": "在办"})
+        error(
+            "status",
+            _("状态“%(v)s”无法识别，请填写“%(closed)s”或“%(open)s”。")
+            % {"v": status[:20], "closed": "已办结", "open": "在办"},
+        )
     resolved_at = None
     if closed:
         resolved_at = parse_moment(value("resolved_at")) if value("resolved_at") else occurred_at
