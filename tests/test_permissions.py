@@ -878,6 +878,7 @@ MATTER_ROUTE_KEYS = {
     "intake:matter_search",
     "matters:ledger",
     "matters:export",
+    "matters:export_data",
     "matters:supervision",
     "matters:progress_reports",
     "matters:agreement",
