@@ -211,7 +211,9 @@ def commit_import(actor, legacy: LegacyImport, *, version=None, now=None) -> Leg
         )
     if not result.rows:
         raise ValidationError({"rows": _("表中没有可导入的数据行。")})
-    matters = import_historical_matters(actor, [row.matter for row in result.rows], now=now)
+    matters = import_historical_matters(
+        actor, [row.matter for row in result.rows], now=now, permission=PERMISSION
+    )
     legacy.status = LegacyImportStatus.COMMITTED
     legacy.matter_count = len(matters)
     legacy.committed_by, legacy.committed_at = actor, now
