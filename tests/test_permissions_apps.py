@@ -564,6 +564,14 @@ ROUTES = [
         for fmt in ("xlsx", "docx", "pdf")
     ],
     page(
+        "reports:export_json",
+        lambda o: f"/reports/{o.monthly.pk}/export.json",
+        "report.monthly",
+        obj=True,
+        visible=lambda u, o: _area_report_visible(u, o.area),
+        shows=lambda o: o.area.name,
+    ),
+    page(
         "reports:progress_index",
         lambda o: "/reports/progress/",
         "progress.view",

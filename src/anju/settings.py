@@ -321,6 +321,12 @@ ANJU_PUBLIC_SUBMIT_PER_HOUR = int(os.environ.get("ANJU_PUBLIC_SUBMIT_PER_HOUR", 
 # Status lookups (/public/track): per client address, and per receipt code whoever asks, per hour.
 ANJU_PUBLIC_TRACK_PER_HOUR = int(os.environ.get("ANJU_PUBLIC_TRACK_PER_HOUR", 60))
 ANJU_PUBLIC_TRACK_PER_CODE_PER_HOUR = int(os.environ.get("ANJU_PUBLIC_TRACK_PER_CODE_PER_HOUR", 30))
+# Open311 GeoReport v2 (/open311/v2/, docs/open311.md): the jurisdiction_id this server answers for (empty:
+# any or none is accepted), how far from an area's centre a position outside every boundary may be placed
+# there, and how many calls one API key may make per hour.
+ANJU_OPEN311_JURISDICTION = os.environ.get("ANJU_OPEN311_JURISDICTION", "")
+ANJU_OPEN311_NEAREST_KM = float(os.environ.get("ANJU_OPEN311_NEAREST_KM", 3))
+ANJU_OPEN311_PER_HOUR = int(os.environ.get("ANJU_OPEN311_PER_HOUR", 600))
 ANJU_RISK_MATRIX = os.environ.get("ANJU_RISK_MATRIX", "")  # path to a matrix file; default the packaged one
 # A matter still without a risk level this many hours after registration is on the 待定级 queue.
 ANJU_UNGRADED_HOURS = int(os.environ.get("ANJU_UNGRADED_HOURS", 24))

@@ -19,4 +19,5 @@ urlpatterns = [
     path("reports/", include("anju.reports.urls")),
     path("triage/", include("anju.triage.urls")),
     path("api/", include("anju.api.urls")),
+    path("open311/v2/", include("anju.api.open311_urls")),  # GeoReport v2 for other systems (docs/open311.md)
 ]

@@ -52,6 +52,11 @@ ACTION_LABELS = {
     # the matter ledger
     "matter.registered": _("事项登记"),
     "matter.import": _("导入事项"),
+    "legacy_import.upload": _("上传历史台账"),
+    "legacy_import.mapping": _("设置台账列对应关系"),
+    "legacy_import.mapping_saved": _("保存台账列对应关系"),
+    "legacy_import.check": _("试导入历史台账"),
+    "legacy_import.commit": _("导入历史台账"),
     "matter.assessed": _("事项研判定级"),
     "matter.residual_assessed": _("事项措施后风险评估"),
     "matter.assigned": _("事项交办"),

@@ -101,3 +101,33 @@ def parse_boundary(raw: bytes | str) -> dict:
     if positions > MAX_POSITIONS:
         raise _error(_("边界坐标点过多（最多 %(n)s 个），请先简化后再上传。") % {"n": MAX_POSITIONS})
     return geometry
+
+
+def _in_ring(lon: float, lat: float, ring) -> bool:
+    """Ray casting: whether the point lies inside one closed ring (points on an edge may count either way)."""
+    inside = False
+    for (x1, y1), (x2, y2) in zip((p[:2] for p in ring), (p[:2] for p in ring[1:]), strict=False):
+        if (y1 > lat) != (y2 > lat):
+            crossing = x1 + (lat - y1) * (x2 - x1) / (y2 - y1)
+            if lon < crossing:
+                inside = not inside
+    return inside
+
+
+def _in_polygon(lon: float, lat: float, rings) -> bool:
+    # the first ring is the outline; the others are holes
+    if not rings or not _in_ring(lon, lat, rings[0]):
+        return False
+    return not any(_in_ring(lon, lat, hole) for hole in rings[1:])
+
+
+def contains_point(geometry: dict | None, lon: float, lat: float) -> bool:
+    """Whether a stored boundary (a Polygon or MultiPolygon as ``parse_boundary`` returns) holds the point."""
+    if not isinstance(geometry, dict):
+        return False
+    coordinates = geometry.get("coordinates") or []
+    if geometry.get("type") == "Polygon":
+        return _in_polygon(lon, lat, coordinates)
+    if geometry.get("type") == "MultiPolygon":
+        return any(_in_polygon(lon, lat, polygon) for polygon in coordinates)
+    return False

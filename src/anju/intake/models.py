@@ -151,3 +151,6 @@ class SatisfactionRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report.receipt_code} {self.get_rating_display()}"
+
+
+from anju.intake.models_legacy import LegacyImport, LegacyMapping  # noqa: E402,F401  (registered with the app)

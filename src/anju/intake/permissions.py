@@ -18,4 +18,5 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "report.view": EVERYONE,
     "report.create": frozenset({G, V, C, D, X}),
     "report.register": frozenset({V, C, X}),  # turn a report into a matter, or link it to one
+    "intake.legacy_import": frozenset({C, X}),  # import an old 台账 spreadsheet as historical matters
 }

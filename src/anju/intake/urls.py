@@ -1,6 +1,6 @@
 from django.urls import path
 
-from anju.intake import views, views_offline, views_triage
+from anju.intake import views, views_legacy, views_offline, views_triage
 
 app_name = "intake"
 urlpatterns = [
@@ -19,4 +19,11 @@ urlpatterns = [
     path("attachments/<int:pk>/", views.attachment, name="attachment"),
     path("suggest/", views_triage.suggest, name="suggest"),
     path("hotspots/", views_triage.hotspots, name="hotspots"),
+    path("legacy/", views_legacy.legacy_list, name="legacy_list"),
+    path("legacy/<int:pk>/", views_legacy.legacy_detail, name="legacy_detail"),
+    path("legacy/<int:pk>/mapping/", views_legacy.legacy_mapping, name="legacy_mapping"),
+    path("legacy/<int:pk>/apply-mapping/", views_legacy.legacy_apply_mapping, name="legacy_apply_mapping"),
+    path("legacy/<int:pk>/save-mapping/", views_legacy.legacy_save_mapping, name="legacy_save_mapping"),
+    path("legacy/<int:pk>/check/", views_legacy.legacy_check, name="legacy_check"),
+    path("legacy/<int:pk>/commit/", views_legacy.legacy_commit, name="legacy_commit"),
 ]

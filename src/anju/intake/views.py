@@ -153,7 +153,12 @@ def report_list(request):
     return render(
         request,
         "intake/report_list.html",
-        {"page": page, "form": form, "can_create": may(request.user, "report.create")},
+        {
+            "page": page,
+            "form": form,
+            "can_create": may(request.user, "report.create"),
+            "can_import_legacy": may(request.user, "intake.legacy_import"),
+        },
     )
 
 

@@ -1,9 +1,10 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from anju.matters import (
     views,
     views_batch,
     views_coordination,
+    views_export,
     views_levels,
     views_links,
     views_print,
@@ -14,6 +15,7 @@ app_name = "matters"
 urlpatterns = [
     path("", views.ledger, name="ledger"),
     path("export/", views.export, name="export"),
+    re_path(r"^export\.(?P<fmt>csv|json)$", views_export.export_data_view, name="export_data"),
     path("batch/", views_batch.batch, name="batch"),
     path("new/", views.new, name="new"),
     path("supervision/", views.supervision, name="supervision"),

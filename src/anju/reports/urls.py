@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/sections/", views.sections, name="sections"),
     path("<int:pk>/download.<str:fmt>", views.download, name="download"),
+    path("<int:pk>/export.json", views.export_json, name="export_json"),
     path("<int:pk>/submit/", views.submit, name="submit"),
     path("progress/", views_progress.progress_index, name="progress_index"),
     path("progress/new/", views_progress.progress_new, name="progress_new"),

@@ -8,7 +8,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +24,7 @@ from anju.core.params import id_param
 from anju.core.permissions import may
 from anju.core.roles import UNIT_SCOPED_ROLES
 from anju.core.scoping import get_scoped_or_404, scoped
-from anju.reports import actions, care_section, document
+from anju.reports import actions, care_section, document, export_data
 from anju.reports.figures import previous_month
 from anju.reports.forms import SectionsForm
 from anju.reports.models import MonthlyReport
@@ -210,6 +210,17 @@ def download(request, pk: int, fmt: str):
         raise Http404
     body, _content_type = document.download(report, fmt)
     return document_response(body, document.title(report), fmt, fallback=document.ascii_name(report))
+
+
+@login_required
+def export_json(request, pk: int):
+    """The report's figures for other systems (schema ``anju.report/1``, docs/exports.md)."""
+    request.user.require("report.monthly")
+    report = _report_or_404(request.user, pk)
+    response = JsonResponse(export_data.report_data(report), json_dumps_params={"ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="{document.ascii_name(report)}.json"'
+    response["X-Anju-Schema"] = export_data.SCHEMA
+    return response
 
 
 @login_required
