@@ -17,4 +17,5 @@ G, V, C, D, L, A, X = (
 PERMISSIONS: dict[str, frozenset[Role]] = {
     "cases.view": EVERYONE,
     "cases.manage": frozenset({C, L, X}),  # open a case, add and remove its matters, close it
+    "cases.buffer": frozenset({C, L, X}),  # add and end buffer measures (隔离缓冲) on a case or a crossing
 }

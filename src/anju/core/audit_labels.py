@@ -189,6 +189,8 @@ ACTION_LABELS = {
     "emergency.aftermath_task": _("下达善后整改任务"),
     "emergency.release_draft": _("起草突发事件信息发布"),
     "emergency.release_publish": _("审核发布突发事件信息"),
+    "cases.buffer_add": _("登记隔离缓冲措施"),
+    "cases.buffer_end": _("结束隔离缓冲措施"),
 }
 
 # The filter's groups: every code that starts with the prefix.

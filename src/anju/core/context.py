@@ -24,6 +24,7 @@ NAV = [
     ("warning:meetings", _("研判"), "analysis.view"),
     ("emergency:index", _("应急"), "emergency.view"),
     ("intake:hotspots", _("热点"), None),
+    ("cases:spread", _("风险传导"), "cases.view"),
     ("reports:index", _("报表"), None),
     ("dashboard:index", _("态势"), None),
     ("core:audit", _("审计"), "audit.view"),
