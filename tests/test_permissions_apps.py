@@ -35,6 +35,8 @@ from django.utils import timezone
 
 from anju.assessment import permissions as assessment_permissions
 from anju.assessment.models import Assessment
+from anju.cases import permissions as cases_permissions
+from anju.cases.models import Case, CaseMatter
 from anju.core import actions as core_actions
 from anju.core import notifications
 from anju.core.models import AreaLevel, AuditEvent, Notification, UnitKind
@@ -54,12 +56,22 @@ from anju.warning import actions as warning_actions
 from anju.warning.models import Alert, Method, Signal, SignalScan
 from test_permissions import APPS_API_PREFIXES, ROLE_USERS, _walk
 
-APP_NAMESPACES = ("warning", "reports", "dashboard", "screening", "triage", "assessment", "emergency")
+APP_NAMESPACES = (
+    "warning",
+    "reports",
+    "dashboard",
+    "screening",
+    "triage",
+    "assessment",
+    "emergency",
+    "cases",
+)
 ALL_PERMISSIONS = {
     **CORE_PERMISSIONS,
     **screening_permissions.PERMISSIONS,
     **assessment_permissions.PERMISSIONS,
     **emergency_permissions.PERMISSIONS,
+    **cases_permissions.PERMISSIONS,
 }
 LOGIN = None  # permission marker: any logged-in user
 STATE_CHANGE = "state change, covered by the app's action tests"
@@ -96,6 +108,7 @@ EXEMPT = {
     # walked by test_addressed_to_my_unit_walk
     "assessment:unit_tasks": "walked by test_addressed_to_my_unit_walk below",
     "emergency:task_done": STATE_CHANGE,
+    "cases:buffer_end": STATE_CHANGE,
     # the owner unit closes a task (not role and area): tests/api/test_api_emergency_writes.py and the guard test
     "POST /api/emergency/tasks/{task_id}/complete": "closed by the owner unit, not by role and area",
     # the guard is the warning's recipient list (whoever belongs to a unit it was sent to signs), not role
@@ -262,6 +275,10 @@ def _build(world) -> dict[str, SimpleNamespace]:
         )
         dispatch = emergency_actions.dispatch_material(root, material, quantity="0.5", destination="仓库外")
         release = emergency_actions.draft_release(root, incident, title="权限通报", body="权限测试")
+        case = Case.objects.create(
+            code=f"ZA-QX{key}", title=f"权限专案{key}", area=grid, lead_unit=unit, created_by=root
+        )
+        CaseMatter.objects.create(case=case, matter=matter, added_by=root)
         out[key] = SimpleNamespace(
             key=key,
             area=grid,
@@ -286,10 +303,11 @@ def _build(world) -> dict[str, SimpleNamespace]:
             incident=incident,
             dispatch=dispatch,
             release=release,
+            case=case,
             # what identifies the objects of this place: must never reach a user who does not see them
             secrets=[
                 (grid, [grid.name, matter.title, alert.headline, meeting.title, item.title, task.text]),
-                (grid, [emergency_plan.title, drill.title, material.item, incident.title]),
+                (grid, [emergency_plan.title, drill.title, material.item, incident.title, case.title]),
                 (grid, [r.title for r in reports]),
                 (village, [ret.note]),
                 (town, [progress.title]),
@@ -627,6 +645,24 @@ ROUTES = [
         obj=True,
     ),
     page("emergency:rectifications", lambda o: "/emergency/rectifications/", "emergency.view"),
+    # cases (专案) and risk spread (风险传导)
+    page("cases:index", lambda o: "/cases/", "cases.view"),
+    page("cases:spread", lambda o: "/cases/spread/", "cases.view"),
+    page(
+        "cases:case_spread",
+        lambda o: f"/cases/{o.case.pk}/spread/",
+        "cases.view",
+        obj=True,
+        shows=lambda o: o.case.title,
+    ),
+    page("cases:buffer_new", lambda o: "/cases/buffer/new/", "cases.buffer"),
+    page(
+        "cases:buffer_new",
+        lambda o: f"/cases/buffer/new/?case={o.case.pk}",
+        "cases.buffer",
+        obj=True,
+        shows=lambda o: o.case.title,
+    ),
 ]
 
 

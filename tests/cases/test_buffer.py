@@ -2,7 +2,6 @@
 
 import pytest
 from django.core.exceptions import ValidationError
-from guards import check_guard, outsider
 from spread_helpers import at, case, described, domain, link, matter
 
 from anju.cases import actions
@@ -10,6 +9,7 @@ from anju.cases.models import BufferMeasure
 from anju.cases.spread import case_crossings, ledger_crossings, measure_crossings, split_at
 from anju.core.errors import Conflict, WorkflowError
 from anju.core.models import AuditEvent
+from guards import check_guard, outsider
 
 MAY = {"admin", "centre_staff", "town_staff", "leader"}
 
@@ -95,7 +95,11 @@ def test_end(world):
         outside=outsider(world, "centre_staff"),
     )
     measure.refresh_from_db()
-    assert (measure.status, measure.ended_at, measure.end_note) == ("ended", at(9), "诉求已化解，撤销专人接待")
+    assert (measure.status, measure.ended_at, measure.end_note) == (
+        "ended",
+        at(9),
+        "诉求已化解，撤销专人接待",
+    )
     with pytest.raises(WorkflowError, match="已结束"):
         actions.end_measure(world.town_staff, measure, note="再次结束", now=at(10))
     assert AuditEvent.objects.filter(action="cases.buffer_end").count() == 1

@@ -89,11 +89,18 @@ def test_buffer_form_adds_and_ends_a_measure(client, world):
     _county_chain(world)
     land, petitions = domain("land_requisition"), domain("petitions")
     client.force_login(world.town_staff)
-    form = client.get(f"/cases/buffer/new/?area={world.town_a.pk}&from_domain={land.pk}&to_domain={petitions.pk}")
+    form = client.get(
+        f"/cases/buffer/new/?area={world.town_a.pk}&from_domain={land.pk}&to_domain={petitions.pk}"
+    )
     assert form.status_code == 200
     bad = client.post(
         "/cases/buffer/new/",
-        {"kind": "dedicated_reception", "content": "专人接待", "area": world.town_a.pk, "from_domain": land.pk},
+        {
+            "kind": "dedicated_reception",
+            "content": "专人接待",
+            "area": world.town_a.pk,
+            "from_domain": land.pk,
+        },
     )
     assert bad.status_code == 400
     html = bad.content.decode()
