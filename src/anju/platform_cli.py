@@ -42,6 +42,7 @@ def cmd_migrate(args) -> int:
 def load_demo_everything(seed: int, years: int) -> str:
     """The demo county, then what each capability builds on it (signals, assessments…)."""
     from anju.assessment.demo import load_assessment_demo
+    from anju.cases.demo_spread import load_spread_demo
     from anju.demo.loader import load_demo
     from anju.demo.notifications import load_notifications_demo
     from anju.emergency.demo import load_emergency_demo
@@ -65,6 +66,7 @@ def load_demo_everything(seed: int, years: int) -> str:
     summary += f"\n分拣模型：{model.kind}，{model.n_labelled} 条已分类事项。"
     summary += "\n" + load_reports_demo()
     summary += "\n" + load_emergency_demo()
+    summary += "\n" + load_spread_demo()
     summary += "\n" + load_notifications_demo()
     return summary
 
