@@ -144,3 +144,27 @@ def test_buffer_pages_refuse(client, world):
     assert client.post(f"/cases/buffer/{measure.pk}/end/", {"note": "越界"}).status_code == 404
     measure.refresh_from_db()
     assert measure.status == "active"
+
+
+def test_a_measure_addressed_to_my_unit(client, world):
+    """A crossing's measure in 西镇 with 东镇综治中心 responsible: 东镇's centre sees it and ends it; the
+    police of 东镇 (another unit of the same town, no right to buffer) does not see it."""
+    measure = actions.add_measure(
+        world.centre_staff,
+        area=world.town_b,
+        from_domain=domain("land_requisition"),
+        to_domain=domain("petitions"),
+        kind="separate_channel",
+        content="西镇征地诉求单独处置通道",
+        owner_unit=world.town_centre,
+    )
+    client.force_login(world.officer)
+    assert "西镇征地诉求单独处置通道" not in client.get("/cases/spread/").content.decode()
+    client.force_login(world.town_staff)
+    assert "西镇征地诉求单独处置通道" in client.get("/cases/spread/").content.decode()
+    ended = client.post(
+        f"/cases/buffer/{measure.pk}/end/", {"note": "已并入常规", "version": measure.version}
+    )
+    assert ended.status_code == 302
+    measure.refresh_from_db()
+    assert measure.status == "ended"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -93,8 +94,9 @@ def area_spread(request):
         .filter(case__isnull=True)
         .select_related("area", "from_domain", "to_domain", "owner_unit", "owner_user")
     )
-    if area is not None:
-        measures = measures.filter(area__path__startswith=area.path)
+    if area is not None:  # and those addressed to the user's unit, wherever they stand
+        mine = Q(owner_unit_id=user.unit_id) if user.unit_id else Q(pk__in=[])
+        measures = measures.filter(Q(area__path__startswith=area.path) | mine)
     query = request.GET.copy()
     query.pop("pair", None)
     return render(
