@@ -19,6 +19,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anju.cases.models import CaseMatter
@@ -205,7 +206,7 @@ def _within(crossing: Crossing, area, since, until) -> bool:
         crossing.source.area.path.startswith(area.path) or crossing.target.area.path.startswith(area.path)
     ):
         return False
-    day = crossing.at.date() if crossing.at else None
+    day = timezone.localdate(crossing.at)
     if since is not None and day < since:
         return False
     return not (until is not None and day > until)
