@@ -36,6 +36,7 @@ def test_case_page_draws_the_timeline_and_lists_crossings(client, world):
     html = page.content.decode()
     assert "<svg" in html and 'class="edge via-led_to crossing"' in html
     assert html.count('class="node crossed"') == 3
+    assert html.count('<line class="mark"') == 1  # the measure's start on the timeline
     assert "征地拆迁 → 信访突出问题" in html and "东一村 → 东二村" in html
     assert "信访突出问题 → 网络舆情" in html
     assert "县委宣传部统一发布补偿进展" in html and "措施开始后未再发生传导" in html

@@ -43,13 +43,15 @@ class Layout:
     nodes: list
     edges: list
     ticks: list  # [(x, label)]
+    marks: list  # [(x, label)]: when a buffer measure started
     axis_y: float
     left: int
     right: int
 
 
-def layout(matters: list, links: list, crossings: list) -> Layout:
-    """``matters`` in time order, every link between two of them, the case's crossings."""
+def layout(matters: list, links: list, crossings: list, marks=()) -> Layout:
+    """``matters`` in time order, every link between two of them, the case's crossings; ``marks`` are
+    (moment, label) drawn as vertical lines (the start of each buffer measure), inside the time range."""
     domains = []
     for m in matters:
         if m.domain not in domains:
@@ -57,7 +59,7 @@ def layout(matters: list, links: list, crossings: list) -> Layout:
     row_y = {d.pk: TOP + ROW * i + ROW / 2 for i, d in enumerate(domains)}
     height = TOP + ROW * max(len(domains), 1) + BOTTOM
     span = WIDTH - LEFT - RIGHT
-    times = [m.registered_at for m in matters]
+    times = [m.registered_at for m in matters] + ([moment for moment, _label in marks] if matters else [])
     start, end = (min(times), max(times)) if times else (None, None)
     total = (end - start).total_seconds() if times else 0
 
@@ -91,6 +93,7 @@ def layout(matters: list, links: list, crossings: list) -> Layout:
     ticks = []
     if times:
         ticks.append((x_of(start), start))
+        # ends of the range only: the dates of the matters are in the table below
         if total:
             ticks.append((x_of(end), end))
     return Layout(
@@ -100,6 +103,7 @@ def layout(matters: list, links: list, crossings: list) -> Layout:
         nodes=nodes,
         edges=edges,
         ticks=ticks,
+        marks=[(x_of(moment), label) for moment, label in marks] if matters else [],
         axis_y=height - BOTTOM + 10,
         left=LEFT,
         right=WIDTH - RIGHT,

@@ -59,7 +59,10 @@ def case_spread(request, pk: int):
     case = get_scoped_or_404(user, Case.objects.select_related("area", "lead_unit"), pk=pk)
     matters, links = case_steps(case)
     crossings = case_crossings(case, matters, links)
-    measures = case.buffer_measures.select_related("from_domain", "to_domain", "owner_unit", "owner_user")
+    measures = list(
+        case.buffer_measures.select_related("from_domain", "to_domain", "owner_unit", "owner_user")
+    )
+    marks = [(m.started_at, m.get_kind_display()) for m in measures]
     return render(
         request,
         "cases/case_spread.html",
@@ -67,7 +70,7 @@ def case_spread(request, pk: int):
             "case": case,
             "matters": matters,
             "crossings": crossings,
-            "layout": layout(matters, links, crossings),
+            "layout": layout(matters, links, crossings, marks),
             "linkable": _visible_matter_ids(user, matters),
             "watches": [Watch(m, measure_crossings(m, crossings)) for m in measures],
             "can_buffer": may(user, "cases.buffer"),
