@@ -154,3 +154,17 @@ def test_split_at_a_moment(world, chain):
     assert described(before) == CHAIN[:1]
     assert described(after) == CHAIN[1:]  # at the moment itself counts as after
     assert domain("petitions").name == "信访突出问题"
+
+
+def test_a_merged_duplicate_in_a_case_is_stepped_over(world):
+    w = world
+    a = matter(w, "land_requisition", w.village_a1, 1, "东一村征地")
+    duplicate = matter(w, "petitions", w.village_a1, 2, "东一村信访（重复）")
+    c = matter(w, "online_opinion", w.village_a1, 3, "东一村舆情")
+    the_case = case(w, w.village_a1, [a, duplicate, c])
+    duplicate.status = "merged"
+    duplicate.save()
+    expected = [("东一村征地", "东一村舆情", "domain", "case")]
+    assert described(case_crossings(the_case)) == expected
+    assert described(ledger_crossings(w.admin)) == expected
+    assert described(ledger_crossings(w.cadre)) == expected

@@ -130,9 +130,13 @@ MATTER_RELATED = ("domain", "area")
 
 
 def case_steps(case) -> tuple[list[Matter], list[MatterLink]]:
-    """The case's matters in time order and every link between two of them (all kinds, for drawing)."""
+    """The case's matters in time order (merged duplicates left out) and every link between two of them
+    (all kinds, for drawing)."""
     matters = sorted(
-        Matter.objects.filter(case_memberships__case=case).select_related(*MATTER_RELATED), key=_order_key
+        Matter.objects.filter(case_memberships__case=case)
+        .exclude(status=Status.MERGED)
+        .select_related(*MATTER_RELATED),
+        key=_order_key,
     )
     ids = [m.pk for m in matters]
     links = list(
@@ -183,7 +187,11 @@ def ledger_crossings(user, *, area=None, since: dt.date | None = None, until: dt
 def _cases_with_hidden_matters(by_case: dict[int, list[Matter]]) -> dict[int, list[Matter]]:
     if not by_case:
         return {}
-    total = Counter(CaseMatter.objects.filter(case_id__in=list(by_case)).values_list("case_id", flat=True))
+    total = Counter(
+        CaseMatter.objects.filter(case_id__in=list(by_case))
+        .exclude(matter__status=Status.MERGED)
+        .values_list("case_id", flat=True)
+    )
     return {pk: members for pk, members in by_case.items() if total[pk] != len(members)}
 
 
@@ -192,7 +200,9 @@ def _visible_case_steps(hidden: dict[int, list[Matter]]):
     follow each other in the whole case."""
     for case_id, members in hidden.items():
         everyone = sorted(
-            Matter.objects.filter(case_memberships__case_id=case_id).only("pk", "registered_at", "number"),
+            Matter.objects.filter(case_memberships__case_id=case_id)
+            .exclude(status=Status.MERGED)
+            .only("pk", "registered_at", "number"),
             key=_order_key,
         )
         seen = {m.pk: m for m in members}
