@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from anju.cases.models import BufferKind
 from anju.core.forms import DateRangeForm
 from anju.core.models import Area, Domain, Unit, User
+from anju.core.pickers import pickerise
 from anju.core.scoping import scoped
 from anju.core.textsafety import MAX_TEXT_CHARS
 
@@ -27,6 +28,7 @@ class SpreadFilterForm(DateRangeForm):
         # villages and above: a grid is too small a place to read a matrix for
         self.fields["area"].queryset = areas.filter(level__lte=3)
         self.fields["area"].empty_label = _("我的辖区")
+        pickerise(self)
 
 
 class BufferMeasureForm(forms.Form):
@@ -57,6 +59,7 @@ class BufferMeasureForm(forms.Form):
             self.fields["area"].queryset = (
                 Area.objects.all() if user.area_id is None else Area.objects.subtree(user.area)
             )
+        pickerise(self)
 
 
 class EndMeasureForm(forms.Form):
