@@ -128,6 +128,7 @@ EXEMPT = {
     "care:referral_close": STATE_CHANGE,
     "care:referral_contact": STATE_CHANGE,
     "care:service_active": STATE_CHANGE,
+    "cases:buffer_end": STATE_CHANGE,
     # the owner unit closes a task (not role and area): tests/api/test_api_emergency_writes.py and the guard test
     "POST /api/emergency/tasks/{task_id}/complete": "closed by the owner unit, not by role and area",
     # 整改验收 of a completed aftermath task: tests/api/test_api_emergency_resources.py (workflow, version, 404
@@ -433,7 +434,6 @@ def api(method, path, url, permission=LOGIN, **kw) -> Route:
 
 ROUTES = [
     # cases: 舆情应对 belongs to its matter (a department officer sees only their unit's matters' items)
-    page("cases:index", lambda o: "/cases/", "cases.view"),
     page(
         "cases:opinion_list",
         lambda o: "/cases/opinion/",
@@ -850,6 +850,23 @@ ROUTES = [
         obj=True,
     ),
     page("emergency:rectifications", lambda o: "/emergency/rectifications/", "emergency.view"),
+    # cases (专案) and risk spread (风险传导)
+    page("cases:spread", lambda o: "/cases/spread/", "cases.view"),
+    page(
+        "cases:case_spread",
+        lambda o: f"/cases/{o.case.pk}/spread/",
+        "cases.view",
+        obj=True,
+        shows=lambda o: o.case.title,
+    ),
+    page("cases:buffer_new", lambda o: "/cases/buffer/new/", "cases.buffer"),
+    page(
+        "cases:buffer_new",
+        lambda o: f"/cases/buffer/new/?case={o.case.pk}",
+        "cases.buffer",
+        obj=True,
+        shows=lambda o: o.case.title,
+    ),
 ]
 
 

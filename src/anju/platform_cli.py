@@ -47,6 +47,7 @@ def load_demo_everything(seed: int, years: int) -> str:
     from anju.care.demo_referrals import load_referrals_demo
     from anju.cases.demo import load_cases_demo
     from anju.cases.demo_opinion import load_opinion_demo
+    from anju.cases.demo_spread import load_spread_demo
     from anju.demo.loader import load_demo
     from anju.demo.notifications import load_notifications_demo
     from anju.emergency.demo import load_emergency_demo
@@ -74,6 +75,7 @@ def load_demo_everything(seed: int, years: int) -> str:
     summary += "\n" + load_care_demo()
     summary += "\n" + load_cases_demo()
     summary += "\n" + load_opinion_demo()  # after the cases: the response joins the 宏达化工 case
+    summary += "\n" + load_spread_demo()
     summary += "\n" + load_notifications_demo()
     return summary
 

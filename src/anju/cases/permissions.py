@@ -22,4 +22,5 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "cases.opinion": frozenset({C, L, X}),
     "cases.opinion_approve": frozenset({C, L, X}),
     "cases.task": frozenset({G, V, C, D, L, X}),  # complete a case task given to one's unit or oneself
+    "cases.buffer": frozenset({C, L, X}),  # add and end buffer measures (隔离缓冲) on a case or a crossing
 }

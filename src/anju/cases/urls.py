@@ -1,6 +1,6 @@
 from django.urls import path
 
-from anju.cases import views, views_opinion, views_work
+from anju.cases import views, views_opinion, views_spread, views_work
 
 app_name = "cases"
 urlpatterns = [
@@ -24,4 +24,8 @@ urlpatterns = [
     path("<int:pk>/progress/", views_work.case_progress, name="progress"),
     path("<int:pk>/sessions/", views_work.case_session, name="session"),
     path("<int:pk>/meeting/", views_work.case_meeting, name="meeting"),
+    path("spread/", views_spread.area_spread, name="spread"),
+    path("<int:pk>/spread/", views_spread.case_spread, name="case_spread"),
+    path("buffer/new/", views_spread.buffer_new, name="buffer_new"),
+    path("buffer/<int:pk>/end/", views_spread.buffer_end, name="buffer_end"),
 ]

@@ -247,6 +247,8 @@ ACTION_LABELS = {
     "care.referral_close": _("结束转介"),
     "care.referral_contact_reveal": _("查看转介当事人联系电话"),
     "report.citizen_rating": _("群众评价办理结果"),
+    "cases.buffer_add": _("登记隔离缓冲措施"),
+    "cases.buffer_end": _("结束隔离缓冲措施"),
 }
 
 # The filter's groups: every code that starts with the prefix.

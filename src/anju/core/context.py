@@ -27,6 +27,7 @@ NAV = [
     ("cases:index", _("专案"), "cases.view"),
     ("intake:hotspots", _("热点"), None),
     ("cases:opinion_list", _("舆情应对"), "cases.opinion"),
+    ("cases:spread", _("风险传导"), "cases.view"),
     ("reports:index", _("报表"), None),
     ("dashboard:index", _("态势"), None),
     ("core:audit", _("审计"), "audit.view"),

@@ -1,5 +1,6 @@
 """Every state change of the cases app goes through one function here, one module per concern."""
 
+from anju.cases.actions.buffer import add_measure, end_measure
 from anju.cases.actions.cases import (
     add_matters_to_case,
     close_case,
@@ -29,6 +30,7 @@ from anju.cases.actions.work import (
 
 __all__ = [
     "add_matters_to_case",
+    "add_measure",
     "add_task",
     "add_tracking",
     "approve_wording",
@@ -36,6 +38,7 @@ __all__ = [
     "close_opinion",
     "complete_task",
     "draft_wording",
+    "end_measure",
     "open_case",
     "open_case_from_cluster",
     "open_cluster_meeting",

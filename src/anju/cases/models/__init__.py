@@ -1,5 +1,10 @@
 """The case models, one module per concern."""
 
+from anju.cases.models.buffer import (
+    BufferKind,
+    BufferMeasure,
+    BufferStatus,
+)
 from anju.cases.models.cases import (
     Case,
     CaseKind,
@@ -25,6 +30,9 @@ from anju.cases.models.work import (
 )
 
 __all__ = [
+    "BufferKind",
+    "BufferMeasure",
+    "BufferStatus",
     "Case",
     "CaseEvent",
     "CaseEventKind",
