@@ -32,11 +32,15 @@ def test_filtered_sorted_second_page_url_renders_the_same_rows(client, world, fi
 
 
 @pytest.mark.django_db
-def test_page_numbers_keep_the_filters(client, world, five_matters):
+def test_page_links_keep_the_filters(client, world, five_matters):
     client.force_login(world.centre_staff)
     html = client.get("/matters/?status=registered&sort=-number&page=2").content.decode()
-    assert '<span class="current" aria-current="page">2</span>' in html
-    assert 'href="?status=registered&amp;sort=-number&amp;page=1"' in html
+    assert '<span class="current" aria-current="page">第 2 页</span>' in html
+    previous = re.search(r'<a href="\?([^"]+)" rel="prev">', html).group(1).replace("&amp;", "&")
+    assert previous.startswith("status=registered&sort=-number&cursor=")
+    # the previous page by its link: registered matters 4 and 3
+    back = client.get(f"/matters/?{previous}").content.decode()
+    assert _numbers(back) == [five_matters[3].number, five_matters[2].number]
     # the batch form returns to this very page
     assert 'name="next" value="/matters/?status=registered&amp;sort=-number&amp;page=2"' in html
 

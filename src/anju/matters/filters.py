@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +20,7 @@ from anju.core.pickers import pickerise
 from anju.core.scoping import scoped
 from anju.matters.models import Matter, MatterKind, MatterLink
 from anju.matters.risk import LEVEL_CHOICES, LEVEL_RANK
+from anju.matters.seek import SORT_KEYS, ordering
 from anju.matters.workflow import DEADLINE_STATUSES, OPEN_STATUSES, Status
 
 OPEN = "open"  # pseudo-status: every open status
@@ -27,16 +28,6 @@ OWN_UNIT = "unit"  # the matters the user's own unit is responsible for (the 工
 LEAD_ME = "me"  # the matters the user leads as 包案领导 (the leader's 工作台 card links here)
 HIGH_AND_ABOVE = "high_up"  # pseudo-level: 较高 or 最高 (the 态势 card "较高及以上风险")
 
-SORTS = {
-    "-registered": ("-registered_at", "-id"),
-    "registered": ("registered_at", "id"),
-    "deadline": (F("deadline").asc(nulls_last=True), "id"),
-    "-deadline": (F("deadline").desc(nulls_last=True), "-id"),
-    "level": ("level_rank", "-registered_at"),
-    "-level": ("-level_rank", "-registered_at"),
-    "number": ("number",),
-    "-number": ("-number",),
-}
 SORT_CHOICES = [
     ("-registered", _("登记时间（新→旧）")),
     ("registered", _("登记时间（旧→新）")),
@@ -211,7 +202,8 @@ def apply_filters(qs: QuerySet, cleaned: dict) -> QuerySet:
     sort = cleaned.get("sort") or DEFAULT_SORT
     if sort in ("level", "-level"):
         qs = with_level_rank(qs)
-    return qs.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
+    # every sort is a key ending in a unique column (seek.SORT_KEYS): a total order, which keyset pages need
+    return qs.order_by(*ordering(sort if sort in SORT_KEYS else DEFAULT_SORT))
 
 
 def apply_filter_form(form: LedgerFilterForm) -> tuple[QuerySet, dict]:

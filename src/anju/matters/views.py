@@ -28,9 +28,10 @@ from anju.core.pickers import person_label, pinyin_keys
 from anju.core.replica import replica_reads
 from anju.core.scoping import get_scoped_or_404, handles, may_act_on, scoped
 from anju.core.uploads import upload_response
-from anju.matters import actions, queues
+from anju.matters import actions, queues, seek
 from anju.matters.export import build_workbook, ledger_title
 from anju.matters.filters import (
+    DEFAULT_SORT,
     LEDGER_RELATED,
     LedgerFilterForm,
     apply_filter_form,
@@ -59,9 +60,11 @@ def ledger(request):
     request.user.require("matter.view")
     form = LedgerFilterForm(request.user, request.GET)
     matters, cleaned = apply_filter_form(form)
-    page = Paginator(matters, settings.ANJU_PAGE_SIZE).get_page(request.GET.get("page"))
+    sort = cleaned.get("sort") or DEFAULT_SORT
+    page = _ledger_page(request, matters, sort)
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("cursor", None)
     batch = BatchForm(user=request.user) if batch_choices(request.user) else None
     return render(
         request,
@@ -69,8 +72,7 @@ def ledger(request):
         {
             "form": form,
             "page": page,
-            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-            "sort": cleaned.get("sort") or "-registered",
+            "sort": sort,
             "query": query.urlencode(),
             "can_export": request.user.can("ledger.export"),
             "can_create": request.user.can("matter.create"),
@@ -79,6 +81,29 @@ def ledger(request):
             "query_without_link": _without(query, "linked_to"),
         },
     )
+
+
+def _ledger_page(request, matters, sort: str) -> seek.SeekPage:
+    """The page the URL asks for: ``?cursor=`` (the page links), ``?page=last``, or an old ``?page=N``
+    (OFFSET, kept for bookmarks; past the end it is the last page). The total is counted up to 10,000."""
+    size = settings.ANJU_PAGE_SIZE
+    wanted = request.GET.get("page", "")
+    page = None
+    if cursor := request.GET.get("cursor"):
+        try:
+            page = seek.seek(matters, sort, size, cursor=cursor)
+        except seek.BadCursor:
+            messages.warning(request, _("分页链接已失效（可能已更改排序），已回到第一页。"))
+    elif wanted == "last":
+        page = seek.seek(matters, sort, size, last=True)
+    elif wanted.isdigit() and int(wanted) > 1:
+        page = seek.by_number(matters, sort, size, min(int(wanted), 10**6))
+        if not page.object_list:
+            page = seek.seek(matters, sort, size, last=True)
+    if page is None:
+        page = seek.seek(matters, sort, size)
+    page.count, page.count_capped = seek.count_capped(matters)
+    return page
 
 
 def _without(query, key: str) -> str:
