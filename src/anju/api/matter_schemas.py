@@ -145,6 +145,11 @@ class MatterDetailOut(MatterOut):
 
 
 class MatterPage(Page):
+    count: int | None = Field(description="matching objects in all pages; null on a page found by cursor")
+    page: int | None = Field(description="the page number; null on a page found by cursor")
+    pages: int | None = Field(description="how many pages; null on a page found by cursor")
+    next: str | None = Field(None, description="the next page by cursor (fast at any depth); null at the end")
+    previous: str | None = Field(None, description="the previous page by cursor; null at the start")
     items: list[MatterOut]
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from anju.api import lookups
 from anju.api.errors import ErrorOut
 from anju.api.matter_schemas import MatterDetailOut, MatterIn, MatterPage, matter_detail_out, matter_out
-from anju.api.pagination import PageParams, paginate
+from anju.api.pagination import PageParams
 from anju.api.schemas import RevealIn, RevealOut, check_revealable
 from anju.api.strict import IsoDate, QueryBool
 from anju.api.versions import with_etag
@@ -17,8 +19,8 @@ from anju.care import actions as care_actions
 from anju.core import actions as core_actions
 from anju.core.models import Area, Domain
 from anju.core.scoping import get_scoped_or_404
-from anju.matters import actions
-from anju.matters.filters import LedgerFilterForm, apply_filter_form
+from anju.matters import actions, seek
+from anju.matters.filters import DEFAULT_SORT, LedgerFilterForm, apply_filter_form
 from anju.matters.models import Matter, MatterKind, MatterParty
 from anju.matters.risk import LEVEL_CHOICES
 
@@ -74,15 +76,65 @@ def _ledger_params(filters: MatterFilters) -> dict:
     return params
 
 
-@router.get("/matters", response={200: MatterPage, **ERRORS}, summary="The ledger (事项台账)")
-def list_matters(request, filters: Query[MatterFilters], page: Query[PageParams]):
+class CursorParams(Schema):
+    cursor: str | None = Field(
+        None,
+        max_length=1000,
+        description="a position from a previous answer's `next` or `previous` link (opaque); the page it "
+        "names costs the same at any depth, and carries no count. Without it, `page` numbers the pages "
+        "(exact count; deep pages are slow on a large ledger)",
+    )
+
+
+@router.get(
+    "/matters",
+    response={200: MatterPage, 400: ErrorOut, **ERRORS},
+    summary="The ledger (事项台账)",
+    description="Pages by number (`page`, with the exact `count`) or by cursor (`cursor`, from the `next` "
+    "and `previous` links of any answer). Follow `next` to read a large ledger: a page by cursor costs "
+    "the same at any depth, a numbered page reads every row before it. A cursor that does not parse or "
+    "was made for another `sort` is refused with 400.",
+)
+def list_matters(
+    request, filters: Query[MatterFilters], page: Query[PageParams], position: Query[CursorParams]
+):
     user = request.auth
     user.require("matter.view")
     form = LedgerFilterForm(user, _ledger_params(filters))
     if not form.is_valid():
         raise ValidationError({field: list(messages) for field, messages in form.errors.items()})
-    matters, _cleaned = apply_filter_form(form)
-    return paginate(matters, page, matter_out)
+    matters, cleaned = apply_filter_form(form)
+    sort = cleaned.get("sort") or DEFAULT_SORT
+    size = page.page_size or settings.ANJU_PAGE_SIZE
+    out = {"page_size": size, "count": None, "page": None, "pages": None}
+    if position.cursor:
+        try:
+            found = seek.seek(matters, sort, size, cursor=position.cursor)
+        except seek.BadCursor:
+            message = _("分页游标无效或已过期（它须来自同一排序的 next/previous 链接）。")
+            return Status(400, {"detail": message, "errors": {"cursor": [message]}})
+    else:
+        count = matters.count()
+        pages = max(1, -(-count // size))
+        out.update(count=count, page=page.page, pages=pages)
+        # a page past the end is empty (and never asks the database for an absurd OFFSET)
+        found = seek.by_number(matters if page.page <= pages else matters.none(), sort, size, page.page)
+    return {
+        **out,
+        "next": _link(request, found.next_cursor),
+        "previous": _link(request, found.previous_cursor),
+        "items": [matter_out(matter) for matter in found],
+    }
+
+
+def _link(request, cursor: str | None) -> str | None:
+    """This request's URL at another position: its filters and page size kept, ``page`` dropped."""
+    if cursor is None:
+        return None
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["cursor"] = cursor
+    return f"{request.path}?{query.urlencode()}"
 
 
 def scoped_matter_or_404(user, matter_id: int) -> Matter:
