@@ -115,11 +115,44 @@ def _export(username: str, query: str) -> str:
     return f"{int(rows):,} rows: {int(ms):,} ms, peak RSS {rss_mb} MB, {int(size) // 1024:,} KB"
 
 
+def _keyset_pages(user, depth: int) -> list[tuple[str, str]]:
+    """The ledger and the API at page ``depth`` by cursor, as a reader gets there following 下一页 / ``next``
+    ``depth - 1`` times (the cursor after the last row of page ``depth - 1``), and the last page; none on
+    a version without keyset pages."""
+    from urllib.parse import quote
+
+    from django.conf import settings
+
+    try:
+        from anju.matters import seek
+        from anju.matters.filters import filter_matters
+    except ImportError:
+        return []
+    matters, _cleaned = filter_matters(user, {})
+    before = matters.order_by(*seek.ordering("-registered"))[(depth - 1) * settings.ANJU_PAGE_SIZE - 1 :][:1]
+    if not before:
+        return []
+    cursor = quote(seek.encode("-registered", seek.AFTER, before[0]))
+    return [
+        (f"ledger page {depth} (by cursor)", f"/matters/?cursor={cursor}"),
+        ("ledger last page (page=last)", "/matters/?page=last"),
+        (f"/api/matters page {depth} (cursor)", f"/api/matters?cursor={cursor}"),
+    ]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument(
         "--skip-exports", action="store_true", help="leave out the two .xlsx exports (minutes)"
+    )
+    parser.add_argument(
+        "--lists-only",
+        action="store_true",
+        help="only the ledger and /api/matters pages (no dashboard, report, exports or scan)",
+    )
+    parser.add_argument(
+        "--depth", type=int, default=1000, help="the deep page measured by cursor and by number (1000)"
     )
     args = parser.parse_args()
     _setup()
@@ -150,23 +183,31 @@ def main() -> int:
         client.force_login(user)
         visible = Matter.objects.filter(area__path__startswith=user.area.path).count()
         last_page = max(1, -(-visible // settings.ANJU_PAGE_SIZE))
+        depth = args.depth
         pages = [
             ("ledger page 1", "/matters/"),
             (
                 "ledger town+domain+1 year",
                 f"/matters/?area={town_user.area_id}&domain={domain_id}&date_from={year_ago}",
             ),
-            ("ledger page 1000", "/matters/?page=1000"),
-            ("ledger last page", f"/matters/?page={last_page}"),
+            (f"ledger page {depth} (by number)", f"/matters/?page={depth}"),
+            ("ledger last page (by number)", f"/matters/?page={last_page}"),
             ("ledger search 拆迁", "/matters/?q=拆迁"),
+            ("ledger search 拆迁安置", "/matters/?q=拆迁安置"),
+            *_keyset_pages(user, depth),
             ("matter detail", f"/matters/{some_matter.pk}/"),
             ("dashboard", "/dashboard/"),
             ("dashboard map (counts)", "/dashboard/?map=count"),
             ("/api/matters page 1", "/api/matters?page=1"),
-            ("/api/matters page 1000", "/api/matters?page=1000"),
+            (f"/api/matters page {depth}", f"/api/matters?page={depth}"),
+            ("/api/matters last page (by number)", f"/api/matters?page={last_page}"),
         ]
+        if args.lists_only:
+            pages = [(what, path) for what, path in pages if "dashboard" not in what and "detail" not in what]
         for what, path in pages:
             row(user.username, what, *_time(_page(client, path), args.repeat))
+        if args.lists_only:
+            continue
         month = (dt.date.today().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
         # the figures are the report's cost (generate_report computes them, then stores one row)
         row(
@@ -175,6 +216,8 @@ def main() -> int:
             *_time(lambda a=user.area, m=month: report_figures.compute(a, m), max(2, args.repeat // 3)),
         )
     print()
+    if args.lists_only:
+        return 0
     town = Area.objects.filter(level=AreaLevel.TOWN).order_by("path").first()
     if not args.skip_exports:
         print(f"export (town, filtered): {_export('zongzhi', f'area={town.pk}&domain={domain_id}')}")

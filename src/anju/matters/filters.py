@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db import connection
+from django.db.models import BooleanField, Case, F, Func, IntegerField, Q, QuerySet, TextField, Value, When
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -156,10 +158,32 @@ def with_level_rank(qs: QuerySet) -> QuerySet:
     return qs.annotate(level_rank=Case(*whens, default=Value(0), output_field=IntegerField()))
 
 
+def search_q(q: str) -> Q:
+    """Number, title or description contains ``q``, in any case.
+
+    On PostgreSQL this is served by indexes (migration 0013): trigram indexes for three characters or
+    more. A two-character search, the usual length of a Chinese word, makes no trigram, so the bigram index
+    is asked too: the bigrams of the three fields joined by spaces contain a two-character word without
+    spaces exactly when one of the fields does, so the condition adds no row and removes none; it lets the
+    planner read a rare word's rows from the index, while a common word's page walks the ledger in order
+    with the cheap ``LIKE`` tested first."""
+    contains = Q(number__icontains=q) | Q(title__icontains=q) | Q(description__icontains=q)
+    if connection.vendor == "postgresql" and len(q) == 2 and not any(c.isspace() for c in q):
+        text = TextField()  # the SQL type is text[]; Django only needs a field to resolve the expression
+        fields = Func(
+            F("number"), F("title"), F("description"), function="anju_matter_bigrams", output_field=text
+        )
+        word = Func(Upper(Value(q)), function="anju_bigrams", output_field=text)
+        contains &= Q(
+            Func(fields, word, template="%(expressions)s", arg_joiner=" @> ", output_field=BooleanField())
+        )
+    return contains
+
+
 def apply_filters(qs: QuerySet, cleaned: dict) -> QuerySet:
     """Narrow an already scoped matter queryset by cleaned filter values (missing keys are ignored)."""
     if q := (cleaned.get("q") or "").strip():
-        qs = qs.filter(Q(number__icontains=q) | Q(title__icontains=q) | Q(description__icontains=q))
+        qs = qs.filter(search_q(q))
     if area := cleaned.get("area"):
         qs = qs.filter(area__path__startswith=area.path)
     if domain := cleaned.get("domain"):
