@@ -67,9 +67,13 @@ EVENT_LABELS = {
 FIRST_DIRECTION = {"registered": "-registered", "deadline": "deadline", "level": "-level", "number": "number"}
 
 
-@register.simple_tag
-def level_badge(code: str, prefix: str = ""):
-    level = current_matrix().levels.get(code or "")
+@register.simple_tag(takes_context=True)
+def level_badge(context, code: str, prefix: str = ""):
+    # the current matrix is read once per rendering, not once per badge (a ledger page shows fifty)
+    matrix = context.render_context.get("anju_current_matrix")
+    if matrix is None:
+        matrix = context.render_context["anju_current_matrix"] = current_matrix()
+    level = matrix.levels.get(code or "")
     if level is None:
         return format_html('<span class="badge">{}</span>', _("未研判"))
     return format_html('<span class="badge level-{}">{}{}</span>', level.code, prefix, level.label)
