@@ -26,7 +26,8 @@ from functools import reduce
 from operator import or_
 
 from django.db.models import F, Q, QuerySet
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 COUNT_CAP = 10_000
 FIRST, AFTER, BEFORE, LAST = "first", "after", "before", "last"
@@ -220,8 +221,8 @@ class SeekPage:
         if self.count is None:
             return ""
         if self.count_capped:
-            return str(_("超过 %(n)s 件事项") % {"n": f"{self.count:,}"})
-        return str(_("共 %(n)s 件事项") % {"n": f"{self.count:,}"})
+            return _("超过 %(n)s 件事项") % {"n": f"{self.count:,}"}
+        return ngettext("共 %(n)s 件事项", "共 %(n)s 件事项", self.count) % {"n": f"{self.count:,}"}
 
 
 def seek(qs: QuerySet, sort: str, size: int, *, cursor: str | None = None, last: bool = False) -> SeekPage:
