@@ -7,7 +7,6 @@ import datetime as dt
 import re
 
 import pytest
-from django.utils import timezone
 
 from anju.core.scoping import scoped
 from anju.matters import seek
@@ -223,4 +222,16 @@ def test_a_large_ledger_says_it_counted_only_so_far(client, world, ledger, monke
     assert "超过 5 件事项" in html and "共 10 件事项" not in html
     monkeypatch.setattr(seek, "COUNT_CAP", 10)  # exactly at the cap: still exact
     assert "共 10 件事项" in client.get("/matters/").content.decode()
-    assert timezone.now()  # the ledger's times are aware
+
+
+def test_two_character_search_finds_exactly_the_matters_containing_it(world, make_matter):
+    # on PostgreSQL a two-character word goes through the bigram index as well (filters.search_q)
+    in_title = make_matter(title="征地拆迁补偿纠纷", description="村民反映补偿款未到位。")
+    in_description = make_matter(title="补偿款纠纷", description="因道路拆迁引发的补偿争议。")
+    apart = make_matter(title="拆除违建后迁出", description="拆 迁 两字分开，不算。")
+    latin = make_matter(title="QR 码门牌 ab 纠纷", description="无")
+    found = {m.pk for m in _ledger(world.centre_staff, q="拆迁")}
+    assert found == {in_title.pk, in_description.pk}
+    assert apart.pk not in found
+    assert {m.pk for m in _ledger(world.centre_staff, q="Ab")} == {latin.pk}  # any case
+    assert {m.pk for m in _ledger(world.centre_staff, q="门牌 a")} == {latin.pk}  # a space: the LIKE alone

@@ -21,7 +21,7 @@ import base64
 import binascii
 import datetime as dt
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
@@ -194,7 +194,6 @@ class SeekPage:
     number: int | None = None  # the page number, when asked for by number
     count: int | None = None
     count_capped: bool = False
-    extra: dict = field(default_factory=dict)
 
     def __iter__(self):
         return iter(self.object_list)
