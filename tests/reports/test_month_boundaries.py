@@ -67,7 +67,9 @@ def ledger(world, settings):
 
 
 def _row(rows, name):
-    return {k: v for k, v in next(r for r in rows if r["name"] == name).items() if k not in ("name_en", "code")}
+    return {
+        k: v for k, v in next(r for r in rows if r["name"] == name).items() if k not in ("name_en", "code")
+    }
 
 
 def test_october_counts_by_the_local_calendar(ledger):
