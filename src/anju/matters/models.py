@@ -322,6 +322,8 @@ class FollowUpVisit(models.Model):
     class Meta:
         ordering = ["visited_on", "id"]
         verbose_name = _("回访记录")
+        # the monthly report counts a month's 回访
+        indexes = [models.Index(fields=["visited_on"], name="followupvisit_visited_on")]
 
 
 class SupervisionNote(models.Model):

@@ -1,4 +1,4 @@
-# The monthly report's indexes: resolved in a month, 灰犀牛 by registration, escalations (partial indexes).
+# The monthly report's indexes: resolved in a month, 灰犀牛 by registration, escalations (partial), 回访 by date.
 
 from django.db import migrations, models
 
@@ -32,5 +32,9 @@ class Migration(migrations.Migration):
             index=models.Index(
                 condition=models.Q(("kind", "escalated")), fields=["matter"], name="matterevent_escalated"
             ),
+        ),
+        migrations.AddIndex(
+            model_name="followupvisit",
+            index=models.Index(fields=["visited_on"], name="followupvisit_visited_on"),
         ),
     ]
