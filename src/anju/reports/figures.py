@@ -7,7 +7,7 @@ import datetime as dt
 from collections import Counter
 from contextlib import contextmanager
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, router
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import get_language, override
@@ -330,14 +330,22 @@ def _commentaries(current: dict, previous: dict, last_year: dict) -> dict:
 def _without_jit():
     """PostgreSQL compiles a statement to machine code (JIT) when its estimated cost is high, as every
     whole-ledger count here is at 100,000 matters and more: 1–4 s of compiling for statements that then
-    run in tens of milliseconds. Off for the rest of the report's transaction (``SET LOCAL``)."""
+    run in tens of milliseconds. Off for the figures, on the connection they are read from (the read replica
+    when one is configured: no transaction is opened, which would send the reads to the primary)."""
+    connection = connections[router.db_for_read(Matter) or DEFAULT_DB_ALIAS]
     if connection.vendor != "postgresql":
         yield
         return
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
+    with connection.cursor() as cursor:
+        cursor.execute("SET jit = off")
+    try:
         yield
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET jit")
+        except DatabaseError:  # an aborted transaction undoes the SET when it is rolled back
+            pass
 
 
 def compute(area: Area, month: dt.date, unit=None) -> dict:
