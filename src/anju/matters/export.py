@@ -8,9 +8,8 @@ from __future__ import annotations
 import io
 from copy import copy
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from openpyxl import Workbook
@@ -18,9 +17,10 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from anju.core.models import Area, AreaLevel
-from anju.core.spreadsheet import append_row, new_cell, print_layout, write_cell
-from anju.matters.models import MatterKind, MatterParty, Satisfaction
+from anju.core.models import Area
+from anju.core.spreadsheet import FORMULA_TRIGGERS, append_row, new_cell, print_layout, safe_text, write_cell
+from anju.matters.export_rows import matter_rows
+from anju.matters.models import MatterKind, Satisfaction
 from anju.matters.risk import current_matrix
 from anju.matters.workflow import Status
 
@@ -60,49 +60,41 @@ def ledger_title(area: Area | None) -> str:
     return (_("%(area)s 矛盾纠纷风险隐患排查化解台账") % {"area": area.name if area else ""}).strip()
 
 
-class _Places:
-    """Town and village names from an area's materialised path, with one query for all areas."""
+class _Labels:
+    """The labels a row shows, translated once per export (not once per cell)."""
 
-    def __init__(self):
-        self.by_code = {a.code: a for a in Area.objects.only("code", "name", "level")}
-
-    def at_level(self, area: Area, level: int) -> str:
-        for code in area.path.strip("/").split("/"):
-            node = self.by_code.get(code)
-            if node is not None and node.level == level:
-                return node.name
-        return ""
+    def __init__(self, levels: dict):
+        self.kind = {value: str(label) for value, label in MatterKind.choices}
+        self.status = {value: str(label) for value, label in Status.choices}
+        self.satisfaction = {value: str(label) for value, label in Satisfaction.choices}
+        self.level = {code: str(level.label) for code, level in levels.items()}
+        self.yes, self.no = _("是"), _("否")
 
 
-def _parties(matter) -> str:
-    return "；".join(f"{p.get_role_display()} {p.masked_name}" for p in matter.parties.all() if p.name)
-
-
-def _row(index: int, m, places: _Places, levels: dict) -> list:
-    local = timezone.localtime(m.registered_at)
-    person = m.responsible_person
+def _row(index: int, m: dict, labels: _Labels) -> list:
+    """One matter (a row of ``export_rows.matter_rows``) as the 台账's cells."""
     return [
         index,
-        m.number,
-        local.strftime("%Y-%m-%d %H:%M"),
-        places.at_level(m.area, AreaLevel.VILLAGE),
-        places.at_level(m.area, AreaLevel.TOWN),
-        MatterKind(m.kind).label if m.kind in MatterKind.values else m.kind,
-        m.domain.name,
-        m.title,
-        m.description[:MAX_DESCRIPTION],
-        _parties(m),
-        m.people_involved,
-        float(m.amount_involved),
-        levels[m.inherent_level].label if m.inherent_level in levels else "",
-        levels[m.residual_level].label if m.residual_level in levels else "",
-        m.responsible_unit.name if m.responsible_unit else "",
-        (person.display_name or person.username) if person else "",
-        m.deadline.isoformat() if m.deadline else "",
-        Status(m.status).label if m.status in Status.values else m.status,
-        _("是") if m.is_overdue else _("否"),
-        m.outcome,
-        Satisfaction(m.satisfaction).label if m.satisfaction in Satisfaction.values else m.satisfaction,
+        m["number"],
+        timezone.localtime(m["registered_at"]).strftime("%Y-%m-%d %H:%M"),
+        m["village"],
+        m["town"],
+        labels.kind.get(m["kind"], m["kind"]),
+        m["domain__name"],
+        m["title"],
+        m["description"][:MAX_DESCRIPTION],
+        m["parties"],
+        m["people_involved"],
+        float(m["amount_involved"]),
+        labels.level.get(m["inherent_level"], ""),
+        labels.level.get(m["residual_level"], ""),
+        m["responsible_unit__name"] or "",
+        m["responsible_person__display_name"] or m["responsible_person__username"] or "",
+        m["deadline"].isoformat() if m["deadline"] else "",
+        labels.status.get(m["status"], m["status"]),
+        labels.yes if m["is_overdue"] else labels.no,
+        m["outcome"],
+        labels.satisfaction.get(m["satisfaction"], m["satisfaction"]),
     ]
 
 
@@ -134,23 +126,40 @@ class _Styles:
         return cell._style
 
     def cell(self, value, level: str | None = None):
+        """A styled cell; the resolved style is shared, and copied only for text that would read as a
+        formula (``write_cell`` then sets the quote prefix on the cell's own style)."""
         cell = WriteOnlyCell(self.ws)
-        cell._style = copy(self.levels.get(level, self.body))
-        write_cell(cell, str(value) if isinstance(value, Promise) else value)  # after the style: quotePrefix
+        style = self.levels.get(level, self.body)
+        if isinstance(value, str):
+            value = safe_text(value)
+            if value.startswith(FORMULA_TRIGGERS):
+                cell._style = copy(style)
+                write_cell(cell, value)  # after the style: quotePrefix
+                return cell
+        cell._style = style
+        cell.value = value
         return cell
+
+
+def _cells_to_row(cells, row_idx: int):
+    """What openpyxl's write-only sheet does with an appended row, for rows made only of cells: it first
+    tries each cell as a plain value and takes it as a cell only once that raised (an exception per cell,
+    a fifth of a ledger export's time). Used as the sheet's own ``_values_to_row``; should openpyxl stop
+    calling that hook, its own method simply runs again."""
+    for col_idx, cell in enumerate(cells, 1):
+        cell.column = col_idx
+        cell.row = row_idx
+        yield cell
 
 
 def build_workbook(matters: QuerySet, *, exporter, area: Area | None) -> bytes:
     """Write ``matters`` (already scoped and filtered) to an .xlsx and return its bytes."""
     levels = current_matrix().levels
-    places = _Places()
-    parties = Prefetch(
-        "parties", queryset=MatterParty.objects.only("id", "matter_id", "role", "name", "is_organisation")
-    )
-    rows = matters.prefetch_related(parties)
+    labels = _Labels(levels)
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("台账"))
+    ws._values_to_row = _cells_to_row  # every row here is made of cells: see ``_cells_to_row``
     styles = _Styles(ws, levels)
     widths = {get_column_letter(i): width for i, (_h, width) in enumerate(COLUMNS, start=1)}
     print_layout(ws, title_rows="1:3", widths=widths)  # title, export line and header on every page
@@ -179,11 +188,11 @@ def build_workbook(matters: QuerySet, *, exporter, area: Area | None) -> bytes:
     ws.append(header)
 
     inherent_col, residual_col = LEVEL_COLUMNS
-    for index, matter in enumerate(rows.iterator(chunk_size=500), start=1):
-        values = _row(index, matter, places, levels)
+    for index, matter in enumerate(matter_rows(matters), start=1):
+        values = _row(index, matter, labels)
         cells = [styles.cell(v) for v in values]
-        cells[inherent_col] = styles.cell(values[inherent_col], matter.inherent_level)
-        cells[residual_col] = styles.cell(values[residual_col], matter.residual_level)
+        cells[inherent_col] = styles.cell(values[inherent_col], matter["inherent_level"])
+        cells[residual_col] = styles.cell(values[residual_col], matter["residual_level"])
         ws.append(cells)
     ws.merged_cells.add(f"A1:{get_column_letter(len(COLUMNS))}1")
     ws.merged_cells.add(f"A2:{get_column_letter(len(COLUMNS))}2")

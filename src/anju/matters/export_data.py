@@ -12,12 +12,11 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from anju.core.models import AreaLevel
-from anju.matters.export import _Places
-from anju.matters.models import MatterKind, MatterParty, Satisfaction
+from anju.matters.export_rows import matter_rows
+from anju.matters.models import MatterKind, Satisfaction
 from anju.matters.workflow import Status
 
 SCHEMA = "anju.matter/1"
@@ -64,59 +63,59 @@ FIELDS = [
     Field("satisfaction", "string", "satisfaction code of the follow-up visit"),
 ]
 FIELD_NAMES = [f.name for f in FIELDS]
+SATISFACTION_CODES = frozenset(Satisfaction.values)
 
 
 def _iso(moment) -> str | None:
     return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
 
 
-def _label(choices, value: str) -> str:
-    return str(choices(value).label) if value in choices.values else value
+class _Labels:
+    """Kind and status names in the exporter's language, translated once per export."""
+
+    def __init__(self):
+        self.kind = {value: str(label) for value, label in MatterKind.choices}
+        self.status = {value: str(label) for value, label in Status.choices}
 
 
-def row(matter, places: _Places) -> dict:
-    """One matter as the schema's fields (JSON types: numbers, booleans, null for an empty date)."""
+def row(matter: dict, labels: _Labels) -> dict:
+    """One matter (a row of ``export_rows.matter_rows``) as the schema's fields (JSON types: numbers,
+    booleans, null for an empty date)."""
     return {
-        "number": matter.number,
-        "kind": matter.kind,
-        "kind_label": _label(MatterKind, matter.kind),
-        "domain_code": matter.domain.code,
-        "domain_name": matter.domain.name,
-        "area_code": matter.area.code,
-        "area_name": matter.area.name,
-        "village": places.at_level(matter.area, AreaLevel.VILLAGE),
-        "town": places.at_level(matter.area, AreaLevel.TOWN),
-        "title": matter.title,
-        "description": matter.description,
-        "parties": "；".join(
-            f"{p.get_role_display()} {p.masked_name}" for p in matter.parties.all() if p.name
-        ),
-        "people_involved": matter.people_involved,
-        "amount_involved": f"{matter.amount_involved:.2f}",
-        "inherent_level": matter.inherent_level,
-        "residual_level": matter.residual_level,
-        "status": matter.status,
-        "status_label": _label(Status, matter.status),
-        "is_overdue": matter.is_overdue,
-        "occurred_at": _iso(matter.occurred_at),
-        "registered_at": _iso(matter.registered_at),
-        "deadline": matter.deadline.isoformat() if matter.deadline else None,
-        "resolved_at": _iso(matter.resolved_at),
-        "responsible_unit": matter.responsible_unit.name if matter.responsible_unit_id else "",
-        "outcome": matter.outcome,
-        "satisfaction": matter.satisfaction if matter.satisfaction in Satisfaction.values else "",
+        "number": matter["number"],
+        "kind": matter["kind"],
+        "kind_label": labels.kind.get(matter["kind"], matter["kind"]),
+        "domain_code": matter["domain__code"],
+        "domain_name": matter["domain__name"],
+        "area_code": matter["area_code"],
+        "area_name": matter["area_name"],
+        "village": matter["village"],
+        "town": matter["town"],
+        "title": matter["title"],
+        "description": matter["description"],
+        "parties": matter["parties"],
+        "people_involved": matter["people_involved"],
+        "amount_involved": f"{matter['amount_involved']:.2f}",
+        "inherent_level": matter["inherent_level"],
+        "residual_level": matter["residual_level"],
+        "status": matter["status"],
+        "status_label": labels.status.get(matter["status"], matter["status"]),
+        "is_overdue": matter["is_overdue"],
+        "occurred_at": _iso(matter["occurred_at"]),
+        "registered_at": _iso(matter["registered_at"]),
+        "deadline": matter["deadline"].isoformat() if matter["deadline"] else None,
+        "resolved_at": _iso(matter["resolved_at"]),
+        "responsible_unit": matter["responsible_unit__name"] or "",
+        "outcome": matter["outcome"],
+        "satisfaction": matter["satisfaction"] if matter["satisfaction"] in SATISFACTION_CODES else "",
     }
 
 
 def rows(matters: QuerySet) -> Iterator[dict]:
-    """``matters`` (already scoped and filtered) as rows, read in chunks with their parties."""
-    parties = Prefetch(
-        "parties", queryset=MatterParty.objects.only("id", "matter_id", "role", "name", "is_organisation")
-    )
-    places = _Places()
-    qs = matters.select_related("domain", "area", "responsible_unit").prefetch_related(parties)
-    for matter in qs.order_by("registered_at", "id").iterator(chunk_size=CHUNK):
-        yield row(matter, places)
+    """``matters`` (already scoped and filtered) as rows, oldest first, read in chunks with their parties."""
+    labels = _Labels()
+    for matter in matter_rows(matters.order_by("registered_at", "id"), chunk=CHUNK):
+        yield row(matter, labels)
 
 
 class _Line:

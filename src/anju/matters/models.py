@@ -140,6 +140,9 @@ class Matter(Versioned, models.Model):
         verbose_name = _("事项")
         verbose_name_plural = _("事项")
         indexes = [
+            # the monthly report: matters resolved in a month, and the 灰犀牛 by registration
+            models.Index(fields=["resolved_at"], name="matter_resolved_at"),
+            models.Index(fields=["registered_at"], condition=Q(grey_rhino=True), name="matter_grey_rhino"),
             models.Index(fields=["area", "domain", "occurred_at"]),
             models.Index(fields=["status", "deadline"]),
             # the duplicate index reads the matters changed since its last look on every intake
@@ -242,6 +245,13 @@ class MatterEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+        indexes = [
+            # the monthly report: a month's escalations, and whether a matter was ever escalated
+            models.Index(
+                fields=["at", "matter"], condition=Q(kind="escalated"), name="matterevent_escalated_at"
+            ),
+            models.Index(fields=["matter"], condition=Q(kind="escalated"), name="matterevent_escalated"),
+        ]
 
     @property
     def scope_area(self):
@@ -312,6 +322,8 @@ class FollowUpVisit(models.Model):
     class Meta:
         ordering = ["visited_on", "id"]
         verbose_name = _("回访记录")
+        # the monthly report counts a month's 回访
+        indexes = [models.Index(fields=["visited_on"], name="followupvisit_visited_on")]
 
 
 class SupervisionNote(models.Model):

@@ -30,13 +30,14 @@ import datetime as dt
 from collections import Counter, defaultdict
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from anju.matters.models import MatterEvent
 from anju.matters.workflow import Status
 
 NOT_COUNTED = (Status.MERGED, Status.REJECTED)
 LEVEL_CODES = ("critical", "high", "medium", "low", "unassessed")
+ZERO = ("assigned", "assigned_resolved", "resolved_n", "grassroots", "with_deadline", "on_time", "overdue")
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -57,32 +58,40 @@ def unit_figures(
     ``by="leader"``: one row per 包案领导 instead. Counted by the database, grouped by unit (and by unit and
     level for the open ones): no matter row comes back to Python."""
     field, name_field, order_field = GROUPINGS[by]
+    # local dates as half-open ranges of moments (an index serves them; no date cast of every row)
+    zone = timezone.get_current_timezone()
+    end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    start = None if since is None else dt.datetime.combine(since, dt.time.min, tzinfo=zone)
     base = (
         matters.filter(**{f"{field}__isnull": False})
         .exclude(status__in=NOT_COUNTED)
-        .annotate(registered=TruncDate("registered_at"), resolved=TruncDate("resolved_at"))
-        .filter(registered__lte=as_of)
+        .filter(registered_at__lt=end)
         .order_by()
     )
-    resolved_by_end = Q(resolved__isnull=False, resolved__lte=as_of)
-    in_window = Q() if since is None else Q(registered__gte=since)
-    resolved_in_window = resolved_by_end & (Q() if since is None else Q(resolved__gte=since))
+    resolved_by_end = Q(resolved_at__isnull=False, resolved_at__lt=end)
+    in_window = Q() if start is None else Q(registered_at__gte=start)
+    resolved_in_window = resolved_by_end & (Q() if start is None else Q(resolved_at__gte=start))
     escalated = Exists(MatterEvent.objects.filter(matter=OuterRef("pk"), kind="escalated"))
-    grouped = (
-        base.annotate(ever_escalated=escalated)
-        .values(f"{field}_id", name_field, order_field)
-        .annotate(
+    counted = base.annotate(ever_escalated=escalated)
+    if start is not None:
+        # only the matters the window touches (registered or resolved in it, or open at its end) are
+        # counted; the others add nothing but their group, which is listed below from the groups' table
+        counted = counted.filter(in_window | resolved_in_window | ~resolved_by_end)
+    counts = {
+        row[f"{field}_id"]: row
+        for row in counted.values(f"{field}_id").annotate(
             assigned=Count("pk", filter=in_window),
             assigned_resolved=Count("pk", filter=in_window & resolved_by_end),
             resolved_n=Count("pk", filter=resolved_in_window),
             grassroots=Count("pk", filter=resolved_in_window & Q(ever_escalated=False)),
             with_deadline=Count("pk", filter=resolved_in_window & Q(deadline__isnull=False)),
             on_time=Count(
-                "pk", filter=resolved_in_window & Q(deadline__isnull=False, resolved__lte=F("deadline"))
+                "pk",
+                filter=resolved_in_window & Q(deadline__isnull=False, resolved_at__date__lte=F("deadline")),
             ),
             overdue=Count("pk", filter=~resolved_by_end & Q(deadline__lt=as_of)),
         )
-    )
+    }
     levels: dict[int, Counter] = defaultdict(Counter)
     open_rows = (
         base.filter(~resolved_by_end)
@@ -91,6 +100,22 @@ def unit_figures(
     )
     for group, residual, inherent, n in open_rows:
         levels[group][residual or inherent or "unassessed"] += n
+    # every unit (leader) with a counted matter registered by ``as_of``: one probe of its index each
+    prefix = f"{field}__"
+    groups = (
+        matters.model._meta.get_field(field)
+        .related_model.objects.filter(Exists(base.filter(**{field: OuterRef("pk")})))
+        .values("pk", name_field.removeprefix(prefix), order_field.removeprefix(prefix))
+    )
+    grouped = [
+        {
+            f"{field}_id": row["pk"],
+            name_field: row[name_field.removeprefix(prefix)],
+            order_field: row[order_field.removeprefix(prefix)],
+            **counts.get(row["pk"], dict.fromkeys(ZERO, 0)),
+        }
+        for row in groups
+    ]
     out = []
     rows = sorted(
         grouped,
