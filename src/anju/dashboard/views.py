@@ -12,7 +12,16 @@ from django.utils import timezone
 
 from anju.core.replica import replica_reads
 from anju.core.scoping import scoped
-from anju.dashboard import care_panel, emergency_panel, figures, geo, lead_leaders, workbench
+from anju.dashboard import (
+    care_panel,
+    counted,
+    emergency_panel,
+    figures,
+    geo,
+    lead_leaders,
+    rollup,
+    workbench,
+)
 from anju.intake.models import Report, ReportStatus
 from anju.matters import queues
 from anju.matters.models import Matter
@@ -56,9 +65,13 @@ UNIT_FIGURE_ROWS = 20
 
 def _unit_figures_context(user, today: dt.date) -> dict:
     """The units with the most overdue, then open matters first; the monthly report has them all."""
-    rows = unit_figures(scoped(user, Matter), as_of=today)
+    if figures.use_counts(user):
+        rows = counted.unit_rows(user, as_of=today)
+        leaders = counted.unit_rows(user, as_of=today, by="leader")
+    else:
+        rows = unit_figures(scoped(user, Matter), as_of=today)
+        leaders = leader_figures(scoped(user, Matter), as_of=today)
     rows.sort(key=lambda r: (-r["overdue"], -r["open"], r["unit"]))
-    leaders = leader_figures(scoped(user, Matter), as_of=today)
     leaders.sort(key=lambda r: (-r["overdue"], -r["open"], r["unit"]))
     return {
         "unit_figures": rows[:UNIT_FIGURE_ROWS],
@@ -78,6 +91,8 @@ def _screening_context(user) -> dict:
 def index(request):
     user = request.user
     today = timezone.localdate()
+    # the aggregates behind the history figures: caught up here when the worker has not run for a while
+    counted_as_of = rollup.refresh_if_stale() if counted.serves(user) else None
     mode = "count" if request.GET.get("map") == "count" else "level"
     areas, towns, values = figures.map_values(user, mode)
     context = {
@@ -93,6 +108,7 @@ def index(request):
         "map_mode": mode,
         **_unit_figures_context(user, today),
         "today": today,
+        "counted_as_of": counted_as_of,
         "month_start": today.replace(day=1),  # the 本月新增 card links to the ledger from this date
         **_warning_context(user, today),
         **_screening_context(user),
