@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
+from django.conf import settings
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -30,7 +31,9 @@ UNGRADED_FILL = "#9ca3af"  # open matters, none of them graded yet (the 未定�
 
 def use_counts(user, direct: bool = False) -> bool:
     """Whether the user's figures come from the aggregates (built, and the user's scope allows it)."""
-    return not direct and counted.serves(user) and rollup.counted_as_of() is not None
+    if direct or not getattr(settings, "ANJU_DASHBOARD_COUNTS", True):  # the bench's "direct" rows
+        return False
+    return counted.serves(user) and rollup.counted_as_of() is not None
 
 
 def key_figures(user, today: dt.date | None = None, *, direct: bool = False) -> dict:
@@ -136,6 +139,7 @@ def weekly_trends(
                 "total": sum(counts),
                 "last4": sum(counts[-4:]),
                 "max": max(counts),
+                "counts": counts,  # per week, oldest first
                 "points": points,
             }
         )

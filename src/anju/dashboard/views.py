@@ -92,7 +92,7 @@ def index(request):
     user = request.user
     today = timezone.localdate()
     # the aggregates behind the history figures: caught up here when the worker has not run for a while
-    counted_as_of = rollup.refresh_if_stale() if counted.serves(user) else None
+    counted_as_of = rollup.refresh_if_stale() if figures.use_counts(user) else None
     mode = "count" if request.GET.get("map") == "count" else "level"
     areas, towns, values = figures.map_values(user, mode)
     context = {
