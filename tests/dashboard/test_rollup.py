@@ -314,3 +314,14 @@ def test_the_overview_says_how_recent_its_counts_are_and_catches_up_when_stale(c
     assert mark.as_of > dt.datetime(2026, 12, 3, 1, 5, tzinfo=dt.UTC)  # refreshed by the page itself
     assert MatterFact.objects.filter(matter__title="新事项").exists()
     assert "数据截至" in html and "09:05" not in html
+
+
+def test_the_rollup_commands_rebuild_then_refresh(world, capsys):
+    from anju.cli import main
+
+    build_ledger(world)
+    assert main(["rollup-rebuild"]) == 0
+    assert "事项 8 件" in capsys.readouterr().out
+    assert main(["rollup-refresh"]) == 0  # all eight were saved within the safety margin: read, unchanged
+    assert "读取事项 8 件，其中有变化 0 件" in capsys.readouterr().out
+    assert _key(world.centre_staff, "counted")["resolution_rate"] == 75.0
