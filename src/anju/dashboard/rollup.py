@@ -25,7 +25,7 @@ from collections import Counter
 from typing import NamedTuple
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from anju.dashboard.models import DayCount, MatterFact, RollupMark, StatusCount, UnitCount, WeekCount
@@ -164,18 +164,41 @@ def contributions(fact: Fact) -> list[tuple[str, tuple]]:
     return out
 
 
+def _box(columns: tuple[str, ...], keys: list[tuple]) -> Q:
+    """A filter matching at least the rows of ``keys``: each column within the values the keys give it."""
+    where = Q()
+    for index, column in enumerate(columns):
+        values = {key[index] for key in keys}
+        known = Q(**{f"{column}__in": [v for v in values if v is not None]})
+        where &= known | Q(**{f"{column}__isnull": True}) if None in values else known
+    return where
+
+
 def _apply(deltas: Counter) -> None:
-    """Add each (table, key) → difference to its count row; rows that fall to nothing are removed."""
-    for (table, key), change in deltas.items():
-        if not change:
+    """Add each (table, key) → difference to its count row; rows that fall to nothing are removed.
+
+    A few statements per table, whatever the number of keys: the rows within the keys' box are read, the
+    sums changed in Python and written back in bulk."""
+    for table, (model, columns) in TABLES.items():
+        changes = {key: change for (name, key), change in deltas.items() if name == table and change}
+        if not changes:
             continue
-        model, columns = TABLES[table]
-        where = dict(zip(columns, key, strict=True))
-        if not model.objects.filter(**where).update(n=F("n") + change):
-            if change > 0:  # a missing row to take from means the counts drifted: a rebuild mends them
-                model.objects.create(**where, n=change)
-        elif change < 0:
-            model.objects.filter(**where, n__lte=0).delete()
+        rows = {
+            tuple(getattr(row, column) for column in columns): row
+            for row in model.objects.filter(_box(columns, list(changes)))
+        }
+        updated, created, emptied = [], [], []
+        for key, change in changes.items():
+            row = rows.get(key)
+            if row is None:
+                if change > 0:  # a missing row to take from means the counts drifted: a rebuild mends them
+                    created.append(model(**dict(zip(columns, key, strict=True)), n=change))
+                continue
+            row.n += change
+            (updated if row.n > 0 else emptied).append(row)
+        model.objects.bulk_update(updated, ["n"], batch_size=BATCH)
+        model.objects.bulk_create(created, batch_size=BATCH)
+        model.objects.filter(pk__in=[row.pk for row in emptied]).delete()
 
 
 def _lock_mark(*, wait: bool) -> RollupMark | None:
