@@ -29,14 +29,21 @@ NO_MATTERS_FILL = "#e5e7eb"  # an area without open matters
 UNGRADED_FILL = "#9ca3af"  # open matters, none of them graded yet (the 未定级 bar of the level chart)
 
 
+def may_use_counts(user) -> bool:
+    """Whether the aggregates can stand for the user's scope (``ANJU_DASHBOARD_COUNTS=False``: never; the
+    bench's "direct" rows)."""
+    return getattr(settings, "ANJU_DASHBOARD_COUNTS", True) and counted.serves(user)
+
+
 def use_counts(user, direct: bool = False) -> bool:
     """Whether the user's figures come from the aggregates (built, and the user's scope allows it)."""
-    if direct or not getattr(settings, "ANJU_DASHBOARD_COUNTS", True):  # the bench's "direct" rows
-        return False
-    return counted.serves(user) and rollup.counted_as_of() is not None
+    return not direct and may_use_counts(user) and rollup.counted_as_of() is not None
 
 
-def key_figures(user, today: dt.date | None = None, *, direct: bool = False) -> dict:
+def key_figures(
+    user, today: dt.date | None = None, *, direct: bool = False, counts: bool | None = None
+) -> dict:
+    """``counts``: whether to read the aggregates, when the caller knows (else ``use_counts``)."""
     today = today or timezone.localdate()
     month_start = today.replace(day=1)
     matters = scoped(user, Matter)
@@ -51,7 +58,7 @@ def key_figures(user, today: dt.date | None = None, *, direct: bool = False) -> 
         .count(),
         "grey_rhino_open": matters.open().filter(grey_rhino=True).count(),
     }
-    if use_counts(user, direct):
+    if use_counts(user, direct) if counts is None else counts:
         return {**live, **counted.counted_key_figures(user, month_start)}
     this_month = matters.filter(registered_at__date__gte=month_start)
     resolved_month = matters.filter(resolved_at__date__gte=month_start)
@@ -105,12 +112,19 @@ def level_distribution(user) -> list[dict]:
 
 
 def weekly_trends(
-    user, weeks: int = 156, today: dt.date | None = None, *, direct: bool = False
+    user,
+    weeks: int = 156,
+    today: dt.date | None = None,
+    *,
+    direct: bool = False,
+    counts: bool | None = None,
 ) -> list[dict]:
     """Per domain: weekly counts of matters over the last ``weeks`` weeks, as sparkline geometry."""
     today = today or timezone.localdate()
     first = today - dt.timedelta(days=today.weekday()) - dt.timedelta(weeks=weeks - 1)
-    if use_counts(user, direct):  # per domain and week (Monday), from the aggregates
+    if (
+        use_counts(user, direct) if counts is None else counts
+    ):  # per domain and week (Monday), from the aggregates
         rows = counted.weekly_series(user, first)
     else:  # counted per domain and local day by the database: at most weeks × 7 × domains rows come back
         rows = (

@@ -63,9 +63,9 @@ def _warning_context(user, today: dt.date) -> dict:
 UNIT_FIGURE_ROWS = 20
 
 
-def _unit_figures_context(user, today: dt.date) -> dict:
+def _unit_figures_context(user, today: dt.date, counts: bool) -> dict:
     """The units with the most overdue, then open matters first; the monthly report has them all."""
-    if figures.use_counts(user):
+    if counts:
         rows = counted.unit_rows(user, as_of=today)
         leaders = counted.unit_rows(user, as_of=today, by="leader")
     else:
@@ -92,13 +92,14 @@ def index(request):
     user = request.user
     today = timezone.localdate()
     # the aggregates behind the history figures: caught up here when the worker has not run for a while
-    counted_as_of = rollup.refresh_if_stale() if figures.use_counts(user) else None
+    counted_as_of = rollup.refresh_if_stale() if figures.may_use_counts(user) else None
+    counts = counted_as_of is not None
     mode = "count" if request.GET.get("map") == "count" else "level"
     areas, towns, values = figures.map_values(user, mode)
     context = {
-        "figures": figures.key_figures(user, today),
+        "figures": figures.key_figures(user, today, counts=counts),
         "levels": figures.level_distribution(user),
-        "trends": figures.weekly_trends(user, today=today),
+        "trends": figures.weekly_trends(user, today=today, counts=counts),
         "overdue": scoped(user, Matter)
         .overdue(today)
         .select_related("area", "domain", "responsible_unit")
@@ -106,7 +107,7 @@ def index(request):
         "map": geo.project(areas, values),
         "town_map": geo.project(towns, {}) if towns else None,
         "map_mode": mode,
-        **_unit_figures_context(user, today),
+        **_unit_figures_context(user, today, counts),
         "today": today,
         "counted_as_of": counted_as_of,
         "month_start": today.replace(day=1),  # the 本月新增 card links to the ledger from this date
