@@ -78,7 +78,8 @@ TABLES = {
 
 
 def _local_day(moment: dt.datetime | None) -> dt.date | None:
-    return None if moment is None else timezone.localtime(moment).date()
+    # the installation's zone (settings.TIME_ZONE), whatever zone the request that refreshes has active
+    return None if moment is None else timezone.localtime(moment, timezone.get_default_timezone()).date()
 
 
 def _fact_rows(matters):
