@@ -165,10 +165,13 @@ def main() -> int:
     parser.add_argument(
         "--depth", type=int, default=1000, help="the deep page measured by cursor and by number (1000)"
     )
+    parser.add_argument(
+        "--only", default="", help="measure only the rows whose name contains this text (e.g. dashboard)"
+    )
     args = parser.parse_args()
     _setup()
     from django.conf import settings
-    from django.test import Client
+    from django.test import Client, override_settings
 
     from anju.core.models import Area, AreaLevel, User
     from anju.matters.models import Matter
@@ -182,6 +185,8 @@ def main() -> int:
     print(f"{'user':<8} {'measurement':<34} {'median ms':>10} {'p95 ms':>8} {'SQL':>4} {'× anchor':>9}")
 
     def row(user, what, median, p95, queries):
+        if args.only not in what:
+            return
         print(f"{user:<8} {what:<34} {median:>10.0f} {p95:>8.0f} {queries:>4} {median / anchor:>9.0f}")
 
     town_user = User.objects.get(username="zhen")
@@ -216,8 +221,18 @@ def main() -> int:
         if args.lists_only:
             pages = [(what, path) for what, path in pages if "dashboard" not in what and "detail" not in what]
         for what, path in pages:
-            row(user.username, what, *_time(_page(client, path), args.repeat))
-        if args.lists_only:
+            if args.only in what:
+                row(user.username, what, *_time(_page(client, path), args.repeat))
+        # the overview as it was before its aggregates (dashboard.rollup): every figure from the ledger
+        if not args.lists_only:
+            with override_settings(ANJU_DASHBOARD_COUNTS=False):
+                for what, path in (
+                    ("dashboard (direct)", "/dashboard/"),
+                    ("dashboard map (direct)", "/dashboard/?map=count"),
+                ):
+                    if args.only in what:
+                        row(user.username, what, *_time(_page(client, path), args.repeat))
+        if args.lists_only or (args.only and args.only not in "monthly report figures"):
             continue
         month = (dt.date.today().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
         # the figures are the report's cost (generate_report computes them, then stores one row)
@@ -226,8 +241,13 @@ def main() -> int:
             "monthly report figures",
             *_time(lambda a=user.area, m=month: report_figures.compute(a, m), max(2, args.repeat // 3)),
         )
+    if args.only in "rollup refresh (nothing changed)":
+        from anju.dashboard import rollup
+
+        # the minute's refresh when no matter changed: it re-reads the last MARGIN of updated_at only
+        row("-", "rollup refresh (nothing changed)", *_time(lambda: rollup.refresh(wait=False), args.repeat))
     print()
-    if args.lists_only:
+    if args.lists_only or args.only:
         return 0
     town = Area.objects.filter(level=AreaLevel.TOWN).order_by("path").first()
     if not args.skip_exports:

@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "anju.triage.cli",
     "anju.screening.cli",
     "anju.matters.cli",
+    "anju.dashboard.cli",
     "anju.care.cli",
     "anju.assessment.cli",
     "anju.emergency.cli",

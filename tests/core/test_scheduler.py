@@ -163,3 +163,37 @@ def test_the_schedule_page_is_for_administrators(client, world):
     assert "退出码 1" not in filtered
     client.force_login(world.cadre)
     assert client.get("/manage/schedule/").status_code == 403
+
+
+@override_settings(TIME_ZONE="Asia/Shanghai")
+def test_an_every_minutes_entry_is_due_each_step_of_the_local_day():
+    every_minute = Entry(name="m", argv=("x",), at=dt.time(0), every_minutes=1)
+    every_seven = Entry(name="s", argv=("x",), at=dt.time(0), every_minutes=7)
+    now = local(2026, 12, 3, 14, 3, 25)
+    assert latest_slot(every_minute, now) == local(2026, 12, 3, 14, 3)
+    assert next_slot(every_minute, now) == local(2026, 12, 3, 14, 4)
+    assert latest_slot(every_seven, now) == local(2026, 12, 3, 14, 0)  # 840 minutes: a multiple of 7
+    late = local(2026, 12, 3, 23, 58)  # 1438 minutes: the step of 23:55, then midnight restarts the count
+    assert latest_slot(every_seven, late) == local(2026, 12, 3, 23, 55)
+    assert next_slot(every_seven, late) == local(2026, 12, 4, 0, 0)
+
+
+@pytest.mark.django_db
+@override_settings(
+    TIME_ZONE="Asia/Shanghai",
+    ANJU_SCHEDULE=[{"name": "refresh", "argv": ["refresh"], "every_minutes": 1}],
+)
+def test_an_every_minutes_entry_runs_once_a_minute_and_keeps_a_day_of_runs():
+    calls = Calls()
+    start = local(2026, 12, 3, 9, 0, 30)
+    assert run_due(start, "host-a", calls) == []  # first sight: from the next minute on
+    assert run_due(start + dt.timedelta(seconds=20), "host-a", calls) == []  # the same minute
+    runs = run_due(start + dt.timedelta(minutes=1), "host-b", calls)
+    assert [(r.slot, r.status) for r in runs] == [(local(2026, 12, 3, 9, 1), ScheduledRunStatus.DONE)]
+    assert calls.argvs == [("refresh",)]
+    ScheduledRun.objects.create(
+        name="refresh", slot=local(2026, 12, 1, 9, 0), status=ScheduledRunStatus.DONE, host="old"
+    )
+    run_due(start + dt.timedelta(minutes=2), "host-a", calls)
+    assert not ScheduledRun.objects.filter(host="old").exists()  # older than a day: deleted
+    assert ScheduledRun.objects.filter(name="refresh", status=ScheduledRunStatus.DONE).count() == 2

@@ -46,6 +46,8 @@ class Entry:
     retry_minutes: int = 10  # pause before the first retry; doubles each time
     timeout_minutes: int = 120  # a run still 运行中 after this is taken as dead
     catch_up_hours: int = 12
+    every_minutes: int | None = None  # run every so many minutes (from local midnight) instead of at ``at``
+    keep_days: int = 1  # an every-minutes entry's finished runs are deleted after this many days
 
     @property
     def description(self) -> str:
@@ -59,6 +61,8 @@ DEFAULT_SCHEDULE = (
     {"name": "analysis-tick", "argv": ["analysis-tick"], "at": "06:10"},
     {"name": "assessment-track", "argv": ["assessment-track"], "at": "06:15"},
     {"name": "deadline-tick", "argv": ["deadline-tick"], "at": "07:05"},
+    # the overview's aggregates (dashboard.rollup): the matters changed since the last minute
+    {"name": "rollup-refresh", "argv": ["rollup-refresh"], "every_minutes": 1, "timeout_minutes": 30},
 )
 
 
@@ -67,7 +71,7 @@ def schedule() -> list[Entry]:
     for raw in getattr(settings, "ANJU_SCHEDULE", None) or DEFAULT_SCHEDULE:
         fields = dict(raw)
         fields["argv"] = tuple(fields["argv"])
-        fields["at"] = dt.time.fromisoformat(fields["at"])
+        fields["at"] = dt.time.fromisoformat(fields.get("at", "00:00"))
         entries.append(Entry(**fields))
     return entries
 
@@ -79,6 +83,10 @@ def _local_zone():
 def latest_slot(entry: Entry, now: dt.datetime) -> dt.datetime:
     """The most recent due time at or before ``now``, as an aware datetime."""
     local = now.astimezone(_local_zone())
+    if entry.every_minutes:
+        minutes = local.hour * 60 + local.minute
+        midnight = dt.datetime.combine(local.date(), dt.time(), tzinfo=_local_zone())
+        return midnight + dt.timedelta(minutes=minutes - minutes % entry.every_minutes)
     day = local.date()
     while True:
         candidate = dt.datetime.combine(day, entry.at, tzinfo=_local_zone())
@@ -88,6 +96,10 @@ def latest_slot(entry: Entry, now: dt.datetime) -> dt.datetime:
 
 
 def next_slot(entry: Entry, now: dt.datetime) -> dt.datetime:
+    if entry.every_minutes:  # the next step of the day, or the next midnight, where the counting restarts
+        latest = latest_slot(entry, now)
+        midnight = dt.datetime.combine(latest.date() + dt.timedelta(days=1), dt.time(), tzinfo=_local_zone())
+        return min(latest + dt.timedelta(minutes=entry.every_minutes), midnight)
     local = now.astimezone(_local_zone())
     day = local.date()
     while True:
@@ -194,4 +206,10 @@ def run_due(now: dt.datetime, host: str, runner=run_cli) -> list[ScheduledRun]:
         )
         run.refresh_from_db()
         done.append(run)
+        if entry.every_minutes and code == 0:  # one row a minute: keep only the recent ones
+            ScheduledRun.objects.filter(
+                name=entry.name,
+                status=ScheduledRunStatus.DONE,
+                slot__lt=now - dt.timedelta(days=entry.keep_days),
+            ).delete()
     return done

@@ -1,10 +1,17 @@
-"""The figures of a leader's overview, each computed from the ledger for the user's scope."""
+"""The figures of a leader's overview for the user's scope.
+
+Figures over the ledger's history (this month's new and resolved matters, the rates, the trends) are read
+from the aggregates kept by ``dashboard.rollup`` once they are built and the user's scope is their area
+subtree (``counted.serves``); ``direct=True``, a department officer or an installation whose counts were
+never built count the ledger itself. What is open now (open, overdue, levels, the map) is always read live:
+those queries filter by status first, which is indexed and a small part of the ledger."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
 
+from django.conf import settings
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -12,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from anju.core.models import Area, AreaLevel, Domain
 from anju.core.scoping import scoped
+from anju.dashboard import counted, rollup
 from anju.matters.models import Matter
 from anju.matters.risk import LEVEL_RANK, current_matrix
 from anju.matters.workflow import OPEN_STATUSES, Status
@@ -21,10 +29,37 @@ NO_MATTERS_FILL = "#e5e7eb"  # an area without open matters
 UNGRADED_FILL = "#9ca3af"  # open matters, none of them graded yet (the 未定级 bar of the level chart)
 
 
-def key_figures(user, today: dt.date | None = None) -> dict:
+def may_use_counts(user) -> bool:
+    """Whether the aggregates can stand for the user's scope (``ANJU_DASHBOARD_COUNTS=False``: never; the
+    bench's "direct" rows)."""
+    return getattr(settings, "ANJU_DASHBOARD_COUNTS", True) and counted.serves(user)
+
+
+def use_counts(user, direct: bool = False) -> bool:
+    """Whether the user's figures come from the aggregates (built, and the user's scope allows it)."""
+    return not direct and may_use_counts(user) and rollup.counted_as_of() is not None
+
+
+def key_figures(
+    user, today: dt.date | None = None, *, direct: bool = False, counts: bool | None = None
+) -> dict:
+    """``counts``: whether to read the aggregates, when the caller knows (else ``use_counts``)."""
     today = today or timezone.localdate()
     month_start = today.replace(day=1)
     matters = scoped(user, Matter)
+    live = {
+        "open": matters.open().count(),
+        "overdue": matters.overdue(today).count(),
+        "high_open": matters.open()
+        .filter(
+            Q(residual_level__in=("high", "critical"))
+            | Q(residual_level="", inherent_level__in=("high", "critical"))
+        )
+        .count(),
+        "grey_rhino_open": matters.open().filter(grey_rhino=True).count(),
+    }
+    if use_counts(user, direct) if counts is None else counts:
+        return {**live, **counted.counted_key_figures(user, month_start)}
     this_month = matters.filter(registered_at__date__gte=month_start)
     resolved_month = matters.filter(resolved_at__date__gte=month_start)
     resolved_all = matters.filter(status__in=RESOLVED)
@@ -33,19 +68,11 @@ def key_figures(user, today: dt.date | None = None) -> dict:
     never_escalated = resolved_all.exclude(events__kind="escalated").count()
     total_resolved = resolved_all.count()
     return {
-        "open": matters.open().count(),
-        "overdue": matters.overdue(today).count(),
+        **live,
         "new_month": this_month.count(),
         "resolved_month": resolved_month.count(),
         "resolution_rate": round(100 * total_resolved / closed, 1) if closed else None,
         "grassroots_rate": round(100 * never_escalated / total_resolved, 1) if total_resolved else None,
-        "high_open": matters.open()
-        .filter(
-            Q(residual_level__in=("high", "critical"))
-            | Q(residual_level="", inherent_level__in=("high", "critical"))
-        )
-        .count(),
-        "grey_rhino_open": matters.open().filter(grey_rhino=True).count(),
     }
 
 
@@ -84,19 +111,30 @@ def level_distribution(user) -> list[dict]:
     return rows
 
 
-def weekly_trends(user, weeks: int = 156, today: dt.date | None = None) -> list[dict]:
+def weekly_trends(
+    user,
+    weeks: int = 156,
+    today: dt.date | None = None,
+    *,
+    direct: bool = False,
+    counts: bool | None = None,
+) -> list[dict]:
     """Per domain: weekly counts of matters over the last ``weeks`` weeks, as sparkline geometry."""
     today = today or timezone.localdate()
     first = today - dt.timedelta(days=today.weekday()) - dt.timedelta(weeks=weeks - 1)
-    # counted per domain and local day by the database: at most weeks × 7 × domains rows come back
-    rows = (
-        scoped(user, Matter)
-        .filter(occurred_at__date__gte=first)
-        .annotate(day=TruncDate("occurred_at"))
-        .values_list("domain_id", "day")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    if (
+        use_counts(user, direct) if counts is None else counts
+    ):  # per domain and week (Monday), from the aggregates
+        rows = counted.weekly_series(user, first)
+    else:  # counted per domain and local day by the database: at most weeks × 7 × domains rows come back
+        rows = (
+            scoped(user, Matter)
+            .filter(occurred_at__date__gte=first)
+            .annotate(day=TruncDate("occurred_at"))
+            .values_list("domain_id", "day")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
     series: dict[int, list[int]] = {}
     for domain_id, day, n in rows:
         index = (day - first).days // 7
@@ -115,6 +153,7 @@ def weekly_trends(user, weeks: int = 156, today: dt.date | None = None) -> list[
                 "total": sum(counts),
                 "last4": sum(counts[-4:]),
                 "max": max(counts),
+                "counts": counts,  # per week, oldest first
                 "points": points,
             }
         )

@@ -12,7 +12,16 @@ from django.utils import timezone
 
 from anju.core.replica import replica_reads
 from anju.core.scoping import scoped
-from anju.dashboard import care_panel, emergency_panel, figures, geo, lead_leaders, workbench
+from anju.dashboard import (
+    care_panel,
+    counted,
+    emergency_panel,
+    figures,
+    geo,
+    lead_leaders,
+    rollup,
+    workbench,
+)
 from anju.intake.models import Report, ReportStatus
 from anju.matters import queues
 from anju.matters.models import Matter
@@ -54,11 +63,15 @@ def _warning_context(user, today: dt.date) -> dict:
 UNIT_FIGURE_ROWS = 20
 
 
-def _unit_figures_context(user, today: dt.date) -> dict:
+def _unit_figures_context(user, today: dt.date, counts: bool) -> dict:
     """The units with the most overdue, then open matters first; the monthly report has them all."""
-    rows = unit_figures(scoped(user, Matter), as_of=today)
+    if counts:
+        rows = counted.unit_rows(user, as_of=today)
+        leaders = counted.unit_rows(user, as_of=today, by="leader")
+    else:
+        rows = unit_figures(scoped(user, Matter), as_of=today)
+        leaders = leader_figures(scoped(user, Matter), as_of=today)
     rows.sort(key=lambda r: (-r["overdue"], -r["open"], r["unit"]))
-    leaders = leader_figures(scoped(user, Matter), as_of=today)
     leaders.sort(key=lambda r: (-r["overdue"], -r["open"], r["unit"]))
     return {
         "unit_figures": rows[:UNIT_FIGURE_ROWS],
@@ -78,12 +91,15 @@ def _screening_context(user) -> dict:
 def index(request):
     user = request.user
     today = timezone.localdate()
+    # the aggregates behind the history figures: caught up here when the worker has not run for a while
+    counted_as_of = rollup.refresh_if_stale() if figures.may_use_counts(user) else None
+    counts = counted_as_of is not None
     mode = "count" if request.GET.get("map") == "count" else "level"
     areas, towns, values = figures.map_values(user, mode)
     context = {
-        "figures": figures.key_figures(user, today),
+        "figures": figures.key_figures(user, today, counts=counts),
         "levels": figures.level_distribution(user),
-        "trends": figures.weekly_trends(user, today=today),
+        "trends": figures.weekly_trends(user, today=today, counts=counts),
         "overdue": scoped(user, Matter)
         .overdue(today)
         .select_related("area", "domain", "responsible_unit")
@@ -91,8 +107,9 @@ def index(request):
         "map": geo.project(areas, values),
         "town_map": geo.project(towns, {}) if towns else None,
         "map_mode": mode,
-        **_unit_figures_context(user, today),
+        **_unit_figures_context(user, today, counts),
         "today": today,
+        "counted_as_of": counted_as_of,
         "month_start": today.replace(day=1),  # the 本月新增 card links to the ledger from this date
         **_warning_context(user, today),
         **_screening_context(user),

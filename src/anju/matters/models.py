@@ -147,6 +147,12 @@ class Matter(Versioned, models.Model):
             models.Index(fields=["status", "deadline"]),
             # the duplicate index reads the matters changed since its last look on every intake
             models.Index(fields=["updated_at"], name="matter_updated_at"),
+            # the overview's overdue list: running matters in deadline order, not every past deadline
+            models.Index(
+                fields=["deadline"],
+                condition=Q(status__in=sorted(DEADLINE_STATUSES)),
+                name="matter_running_deadline",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("matters", "0012_matter_updated_at_index"),
+        ("matters", "0013_ledger_seek_indexes"),
     ]
 
     operations = [
