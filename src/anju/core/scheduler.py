@@ -59,6 +59,8 @@ DEFAULT_SCHEDULE = (
     {"name": "analysis-tick", "argv": ["analysis-tick"], "at": "06:10"},
     {"name": "assessment-track", "argv": ["assessment-track"], "at": "06:15"},
     {"name": "deadline-tick", "argv": ["deadline-tick"], "at": "07:05"},
+    # nightly; the command refits the model once a week (warning/forecast.py needs_refit)
+    {"name": "forecast", "argv": ["forecast"], "at": "03:30"},
 )
 
 
