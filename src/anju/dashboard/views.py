@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from anju.core.replica import replica_reads
 from anju.core.scoping import scoped
-from anju.dashboard import care_panel, emergency_panel, figures, geo, lead_leaders, workbench
+from anju.dashboard import care_panel, emergency_panel, figures, forecast_panel, geo, lead_leaders, workbench
 from anju.intake.models import Report, ReportStatus
 from anju.matters import queues
 from anju.matters.models import Matter
@@ -99,6 +99,7 @@ def index(request):
         "lead_leaders": lead_leaders.figure(user, today),
         **emergency_panel.panel(user, today),
         **care_panel.panel(user, today),
+        **forecast_panel.panel(user, today),
     }
     if context["town_map"] and not context["map"].get("empty"):
         # draw town outlines in the village map's frame: project them together

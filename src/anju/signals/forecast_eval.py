@@ -79,7 +79,7 @@ def score_predictive(x, mean, size=None) -> dict[str, np.ndarray]:
 
 
 def last_year_baseline(counts, origin: int, horizon: int = 4, season: int = SEASON_WEEKS):
-    """"Same weeks last year": for week ``origin + h`` a Poisson with mean the count of week
+    """ "Same weeks last year": for week ``origin + h`` a Poisson with mean the count of week
     ``origin + h - 52`` (at least :data:`FLOOR_MEAN`). ``counts`` is (weeks, series); returns
     (mean (horizon, series), size ``None`` = Poisson). Needs ``origin + 1 >= season``."""
     y = np.asarray(counts, float)
@@ -90,7 +90,7 @@ def last_year_baseline(counts, origin: int, horizon: int = 4, season: int = SEAS
 
 
 def recent_mean_baseline(counts, origin: int, horizon: int = 4, window: int = RECENT_WINDOW):
-    """"Mean of the last 8 weeks": every week ahead a NegBin with the mean and variance of the counts of
+    """ "Mean of the last 8 weeks": every week ahead a NegBin with the mean and variance of the counts of
     weeks ``origin - 7 .. origin`` (a Poisson where they vary no more than a Poisson would; the mean at
     least :data:`FLOOR_MEAN`). Returns (mean (horizon, series), size (horizon, series), inf = Poisson)."""
     y = np.asarray(counts, float)

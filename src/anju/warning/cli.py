@@ -63,7 +63,9 @@ def cmd_forecast(args) -> int:
             print("; ".join(exc.messages), file=sys.stderr)
             return 2
         skill = run.skill.get("skill") or {}
-        told = ", ".join(f"{k} {v:+.0%}" for k, v in skill.items() if v is not None) or run.skill.get("reason", "—")
+        told = ", ".join(f"{k} {v:+.0%}" for k, v in skill.items() if v is not None) or run.skill.get(
+            "reason", "—"
+        )
         print(
             f"{county.name}：起点周 {run.origin_week}，{run.series.count()} 个序列，"
             f"{'重新拟合' if run.refitted else '沿用本周模型'}，技能（CRPS）{told}，用时 {run.duration_ms} ms"
@@ -72,7 +74,9 @@ def cmd_forecast(args) -> int:
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("forecast", help="预测各县各镇×领域未来四周的事项数（每晚运行；模型每周重新拟合）")
+    p = subparsers.add_parser(
+        "forecast", help="预测各县各镇×领域未来四周的事项数（每晚运行；模型每周重新拟合）"
+    )
     p.add_argument("--area", help="只计算这个县（区域编码）")
     p.add_argument("--refit", action="store_true", help="立即重新拟合并重做滚动评估")
     p.set_defaults(func=cmd_forecast)

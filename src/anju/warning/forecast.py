@@ -210,7 +210,7 @@ def compute(
     forecast = Forecast(origin_week, weeks, params, refitted, skill)
     quantiles = fe.quantiles_from_paths(paths)  # (5, weeks, series)
     recent = y[-RECENT_WEEKS:]
-    for k, column in enumerate(columns):
+    for k in range(len(columns)):
         mean = paths[:, :, k].mean(axis=0)
         forecast.series.append(
             {

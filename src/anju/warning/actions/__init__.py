@@ -29,8 +29,8 @@ from anju.warning.actions.analysis import (
     record_minutes,
     save_key_date,
 )
-from anju.warning.actions.forecast import forecast_counties, run_forecast
 from anju.warning.actions.detection_config import configure_domain, may_configure_detection
+from anju.warning.actions.forecast import forecast_counties, run_forecast
 from anju.warning.actions.scan import MAX_SCAN_WEEKS, run_scan, scan_weeks
 
 __all__ = [
