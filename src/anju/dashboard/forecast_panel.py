@@ -136,10 +136,10 @@ def panel(user, today: dt.date) -> dict:
     for row in rows.order_by("area__path", "-expected_total", "domain__sort_order"):
         is_county = row.area.level == AreaLevel.COUNTY
         group = groups.setdefault(
-            row.area_id, {"area": row.area, "is_county": is_county, "charts": [], "more": 0}
+            row.area_id, {"area": row.area, "is_county": is_county, "charts": [], "more": []}
         )
         if len(group["charts"]) >= (TOP_DOMAINS_COUNTY if is_county else TOP_DOMAINS_TOWN):
-            group["more"] += 1
+            group["more"].append(sentence(row))  # the other domains: their sentence, folded away
             continue
         group["charts"].append(
             {
