@@ -74,12 +74,17 @@ def test_county_staff_read_fan_charts_sentences_and_skill(world, forecast, open_
     for part in ("polygon.band90", "polygon.band50", "polyline.median", "polyline.observed"):
         box = chart.locator(part).bounding_box()
         assert box and box["width"] > 10, part
-        assert chart_box["x"] - 1 <= box["x"] and box["x"] + box["width"] <= chart_box["x"] + chart_box["width"] + 1
+        assert (
+            chart_box["x"] - 1 <= box["x"]
+            and box["x"] + box["width"] <= chart_box["x"] + chart_box["width"] + 1
+        )
     expect(panel).to_contain_text("预计未来四周东镇征地拆迁类事项每周约 3 件（90% 可能在 0–7 件之间）")
     expect(panel.locator(".skill-line[data-baseline='recent_mean']")).to_have_text(
         "与“近 8 周平均”相比，预测误差（CRPS）低 18%"
     )
-    expect(panel.locator(".skill-line[data-baseline='last_year']")).to_contain_text("高 9%：模型不如这一简单方法")
+    expect(panel.locator(".skill-line[data-baseline='last_year']")).to_contain_text(
+        "高 9%：模型不如这一简单方法"
+    )
     if os.environ.get("ANJU_SCREENSHOTS") == "1":
         SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
         panel.screenshot(path=str(SCREENSHOT_DIR / "forecast.png"))

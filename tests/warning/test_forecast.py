@@ -185,3 +185,13 @@ def test_outsider_centre_cannot_forecast(world):
 
     with pytest.raises(NotAllowed):
         actions.run_forecast(outsider(world, Role.CENTRE_STAFF), world.county)
+
+
+def test_the_forecast_command_runs_one_county_and_refuses_an_unknown_code(world, ledger, capsys):
+    from anju.cli import main
+
+    assert main(["forecast", "--area", world.county.code]) == 0
+    out = capsys.readouterr().out
+    assert "示范县：起点周" in out and "5 个序列" in out and "重新拟合" in out
+    assert ForecastRun.objects.get().actor is None
+    assert main(["forecast", "--area", "999999999999"]) == 2
