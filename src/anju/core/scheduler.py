@@ -63,6 +63,8 @@ DEFAULT_SCHEDULE = (
     {"name": "deadline-tick", "argv": ["deadline-tick"], "at": "07:05"},
     # the overview's aggregates (dashboard.rollup): the matters changed since the last minute
     {"name": "rollup-refresh", "argv": ["rollup-refresh"], "every_minutes": 1, "timeout_minutes": 30},
+    # nightly; the command refits the model once a week (warning/forecast.py needs_refit)
+    {"name": "forecast", "argv": ["forecast"], "at": "03:30"},
 )
 
 

@@ -17,6 +17,7 @@ from anju.dashboard import (
     counted,
     emergency_panel,
     figures,
+    forecast_panel,
     geo,
     lead_leaders,
     rollup,
@@ -116,6 +117,7 @@ def index(request):
         "lead_leaders": lead_leaders.figure(user, today),
         **emergency_panel.panel(user, today),
         **care_panel.panel(user, today),
+        **forecast_panel.panel(user, today),
     }
     if context["town_map"] and not context["map"].get("empty"):
         # draw town outlines in the village map's frame: project them together

@@ -1,4 +1,5 @@
-"""Demo content of early warning: key dates, a warning raised from the live surge, an analysis meeting."""
+"""Demo content of early warning: key dates, a warning raised from the live surge, an analysis meeting, and
+the county's first forecast (with its rolling-origin evaluation)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from anju.core.models import Area, Unit, UnitKind, User
+from anju.core.models import Area, AreaLevel, Unit, UnitKind, User
 from anju.warning import actions
 from anju.warning.models import MeetingKind, Signal
 
@@ -82,4 +83,18 @@ def load_warning_demo(today: dt.date | None = None) -> str:
             unit=unit,
             deadline=today + dt.timedelta(days=5),
         )
-    return f"预警演示：{'已发布 1 条黄色预警，' if issued else ''}研判会 1 次（议程 {meeting.agenda.count()} 项），重要节点 3 个。"
+    forecast = (
+        actions.run_forecast(staff, staff.area, refit=True) if staff.area.level == AreaLevel.COUNTY else None
+    )
+    told = ""
+    if forecast is not None:
+        skill = forecast.skill.get("skill") or {}
+        told = "；预测 {} 个序列（{} ms），CRPS 技能：{}".format(
+            forecast.series.count(),
+            forecast.duration_ms,
+            "，".join(f"{k} {v:+.1%}" for k, v in skill.items() if v is not None) or "未评估",
+        )
+    return (
+        f"预警演示：{'已发布 1 条黄色预警，' if issued else ''}研判会 1 次（议程 {meeting.agenda.count()} 项），"
+        f"重要节点 3 个{told}。"
+    )

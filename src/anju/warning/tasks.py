@@ -22,3 +22,19 @@ def scan_signals(*, job_id: int, weeks) -> dict:
         % {"n": scan.series_count, "a": scan.alarm_count, "ms": scan.duration_ms},
         "url": reverse("warning:signals"),
     }
+
+
+@task
+def compute_forecast(*, job_id: int, area_id: int, refit: bool = False) -> dict:
+    """A county's forecast computed on request (the nightly run is ``anju forecast`` from the scheduler)."""
+    from anju.core.models import Area
+    from anju.warning import actions
+
+    starter = jobs.job_of(job_id).started_by
+    jobs.report(job_id, 10, _("正在拟合模型并计算未来四周的预测……"))
+    run = actions.run_forecast(starter, Area.objects.get(pk=area_id), refit=refit or None)
+    return {
+        "message": _("预测完成：%(n)s 个序列，用时 %(ms)s 毫秒。")
+        % {"n": run.series.count(), "ms": run.duration_ms},
+        "url": reverse("dashboard:index"),
+    }

@@ -1,6 +1,6 @@
 """Every state change of early warning goes through one function here, one module per concern.
 
-``scan`` (count and evaluate the series), ``detection_config`` (each domain's method), ``alerts`` (预警: draft,
+``scan`` (count and evaluate the series), ``detection_config`` (each domain's method), ``forecast`` (the nightly four-week forecast), ``alerts`` (预警: draft,
 issue, update, lift, acknowledge) and ``analysis`` (研判会 and key dates). Each checks its guard with
 ``anju.core.permissions.require``, writes the audit log in its transaction and takes its clock as ``now``.
 """
@@ -30,6 +30,7 @@ from anju.warning.actions.analysis import (
     save_key_date,
 )
 from anju.warning.actions.detection_config import configure_domain, may_configure_detection
+from anju.warning.actions.forecast import forecast_counties, run_forecast
 from anju.warning.actions.scan import MAX_SCAN_WEEKS, run_scan, scan_weeks
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "configure_domain",
     "draft_alert",
     "draft_from_signal",
+    "forecast_counties",
     "daily_meeting_areas",
     "ensure_daily_meetings",
     "key_dates_for",
@@ -54,6 +56,7 @@ __all__ = [
     "plan_meeting",
     "prefill_agenda",
     "record_minutes",
+    "run_forecast",
     "run_scan",
     "save_key_date",
     "scan_weeks",
