@@ -143,7 +143,7 @@ def create_report(request, payload: ReportIn):
         data["suggested_domain"] = lookups.domain(payload.suggested_domain, "suggested_domain")
     # A program's submission: triage's suggestions are made by the worker, not while the caller waits.
     report = intake_actions.submit_report(user, area=area, triage_later=True, **data)
-    return Status(201, report_detail_out(report))
+    return Status(201, report_detail_out(report, attachments=()))  # the API takes none with a report
 
 
 @router.post(

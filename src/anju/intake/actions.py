@@ -252,12 +252,15 @@ def submit_report(
     text, text_original = protect_text(text)  # a phone or ID number typed into the text is kept encrypted
     pending = triage_later and triaging.installed()
     suggestion = {} if pending else _triage_pass(title, text, actor, chosen_domain=suggested_domain)
+    # Drawn before the transaction (one read fewer under the write lock); the unique constraint still
+    # guards the one-in-10^16 chance that another submission takes the same code meanwhile.
+    receipt_code = _unique_receipt_code()
 
     stored: list[Attachment] = []
     try:
         with transaction.atomic():
             report = Report.objects.create(
-                receipt_code=_unique_receipt_code(),
+                receipt_code=receipt_code,
                 channel=channel,
                 received_at=received_at or now,
                 title=title,
@@ -375,6 +378,22 @@ def record_triage(report: Report, result: dict, now=None, *, chosen_domain=None,
 
 
 TRIAGE_BATCH = 200
+# How long one worker turn may spend on the backlog, so notices and jobs are not held up behind a burst.
+TRIAGE_TURN_SECONDS = 20.0
+
+
+def triage_backlog(*, seconds: float = TRIAGE_TURN_SECONDS) -> int:
+    """The worker's turn (registered in ``IntakeConfig.ready``): batches of ``triage_pending_reports``
+    until the queue is empty or ``seconds`` have passed; returns how many reports were triaged."""
+    import time
+
+    deadline, done = time.monotonic() + seconds, 0
+    while time.monotonic() < deadline:
+        batch = triage_pending_reports()
+        done += batch
+        if batch < TRIAGE_BATCH:
+            break
+    return done
 
 
 def triage_pending_reports(*, limit: int = TRIAGE_BATCH, now=None) -> int:

@@ -18,6 +18,6 @@ class IntakeConfig(AppConfig):
         register_training_source()
 
         from anju.core import worker_passes
-        from anju.intake.actions import triage_pending_reports
+        from anju.intake.actions import triage_backlog
 
-        worker_passes.register("intake.triage", triage_pending_reports)
+        worker_passes.register("intake.triage", triage_backlog)

@@ -63,7 +63,7 @@ class Report(Versioned, models.Model):
     reject_reason = models.TextField(_("不予受理原因"), blank=True)
     triage = models.JSONField(_("智能分拣建议"), default=dict, blank=True)
     # Received through the API: triage's pass is left to ``anju worker`` (actions.triage_pending_reports).
-    triage_pending = models.BooleanField(_("待智能分拣"), default=False, editable=False)
+    triage_pending = models.BooleanField(_("待智能分拣"), default=False, db_default=False, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("录入人"),

@@ -2,7 +2,8 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    """Reports received through the API wait for triage's pass in ``anju worker``: their flag and its index."""
+    """Reports received through the API wait for triage's pass in ``anju worker``: their flag (with a database
+    default, so that servers still running the previous code keep inserting reports) and its index."""
 
     dependencies = [
         ("intake", "0007_legacy_imports"),
@@ -12,7 +13,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="report",
             name="triage_pending",
-            field=models.BooleanField(default=False, editable=False, verbose_name="待智能分拣"),
+            field=models.BooleanField(
+                default=False, db_default=False, editable=False, verbose_name="待智能分拣"
+            ),
         ),
         migrations.AddIndex(
             model_name="report",
