@@ -3,6 +3,18 @@ classifier runs of one staff-typed report.
 
     python bench/bench_intake.py                  # 20,000 matters, 5 submissions of each kind
     python bench/bench_intake.py --matters 2000   # quicker
+    python bench/bench_intake.py --http [--existing] [--workers 2 --threads 4 --clients 50 --seconds 15]
+    python bench/bench_intake.py --profile 30 [--existing]
+
+``--http``: throughput under concurrency. ``anju serve --workers`` (gunicorn) is started on a loopback port
+with ``bench_serve_settings`` (anju's URLs plus ``/bench/bare/``, a bare Django view inserting one row,
+which only the bench has), and ``loadgen`` drives ``POST /api/reports`` (a read-write token of a centre
+staff user; every text differs) and the bare view with ``--clients`` keep-alive connections for
+``--seconds``, in ``--rounds`` alternating rounds. Printed: requests/s, p50/p95/p99, errors, the server's CPU
+per request, and the ratio of the intake API to the bare view. ``--profile N``: N API submissions in this
+process under cProfile, with their SQL. ``--existing`` uses the installation of ``ANJU_DATABASE_URL`` and
+``ANJU_DATA_DIR`` (e.g. PostgreSQL after ``anju synth``) instead of a fresh SQLite ledger; the reports the
+run sends stay in it (the worker triages them).
 
 A throwaway data folder (SQLite) gets a county of 10 towns × 10 villages and ``--matters`` matters whose
 texts are the demo county's templates filled with varied details (bulk-inserted). Before each submission

@@ -160,3 +160,14 @@ def test_a_report_handled_before_the_worker_ran_still_gets_its_suggestions(world
     report.refresh_from_db()
     assert (report.status, report.matter, report.triage_pending) == ("registered", matter, False)
     assert report.triage["domains"][0][0] == world.wages.code
+
+
+def test_staff_who_opened_the_report_before_the_worker_ran_are_not_refused_as_stale(world):
+    report = Report.objects.get(pk=_send(world)["id"])
+    seen = report.version
+    assert actions.triage_pending_reports() == 1
+    matter = actions.register_report(
+        world.centre_staff, report, kind="dispute", domain=world.wages, title="欠薪", version=seen
+    )
+    report.refresh_from_db()
+    assert (report.status, report.matter) == ("registered", matter)

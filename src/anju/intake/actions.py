@@ -398,37 +398,45 @@ def triage_backlog(*, seconds: float = TRIAGE_TURN_SECONDS) -> int:
 
 def triage_pending_reports(*, limit: int = TRIAGE_BATCH, now=None) -> int:
     """``anju worker``'s pass: run triage over the reports received through the API (``triage_later``),
-    oldest first, at most ``limit``; returns how many were done. Each report is stored in its own
-    transaction under its row lock with an audit event of the machine's suggestion; a
-    domain the submitter chose stays. A report whose pass fails is kept without suggestions and leaves
-    the queue, so one bad text never blocks the others (the traceback goes to the worker's log)."""
+    oldest first, at most ``limit``; returns how many were done.
+
+    The pass runs outside any transaction; each result is stored in its own transaction under the report's
+    row lock, with an audit event of the machine's suggestion. A domain the submitter chose stays. The
+    report's version is left as it is: staff who opened the report meanwhile are not told it changed (what
+    they decide on did not). A report whose pass fails is kept without suggestions and leaves the queue,
+    so one bad text never blocks the others (the traceback goes to the worker's log)."""
     if not triaging.installed():
         return 0
     done = 0
-    pending = Report.objects.filter(triage_pending=True).select_related("created_by", "area").order_by("id")
-    for report in pending[:limit]:
+    pending = Report.objects.filter(triage_pending=True).select_related("created_by__area", "area")
+    for report in pending.order_by("id")[:limit]:
         try:
             result = triaging.analyse(triaging.report_text(report.title, report.text))
         except Exception:
             logger.exception("triage failed for report %s; kept without suggestions", report.pk)
             Report.objects.filter(pk=report.pk).update(triage_pending=False)
             continue
+        stored, top = _suggestions(result, report.title, report.text, report.created_by, now)
         with transaction.atomic():
-            lock_checked(report)
-            if not report.triage_pending:  # another worker took it meanwhile
+            row = (
+                Report.objects.select_for_update()
+                .filter(pk=report.pk, triage_pending=True)
+                .values_list("pk", "suggested_domain_id")
+                .first()
+            )
+            if row is None:  # another worker took it meanwhile
                 continue
-            before = audit.snapshot(report, ("suggested_domain",))
-            stored, top = _suggestions(result, report.title, report.text, report.created_by, now)
-            report.triage = stored
-            report.suggested_domain_id = report.suggested_domain_id or (top.pk if top else None)
-            report.triage_pending = False
-            report.save(update_fields=["triage", "suggested_domain", "triage_pending"])
+            chosen = row[1]
+            domain_id = chosen or (top.pk if top else None)
+            Report.objects.filter(pk=report.pk).update(
+                triage=stored, suggested_domain_id=domain_id, triage_pending=False
+            )
             audit.record(
                 None,
                 "report.triage",
                 report,
-                before=before,
-                after=audit.snapshot(report, ("suggested_domain",)),
+                before={"suggested_domain": chosen},
+                after={"suggested_domain": domain_id},
                 area=report.area,
             )
         done += 1
