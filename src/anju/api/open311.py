@@ -261,6 +261,7 @@ def _create(request, token) -> list[dict]:
         reporter_name=name,
         reporter_phone=phone,
         suggested_domain=domain,
+        triage_later=True,  # another system's request: triage's suggestions are made by the worker
     )
     notice = _("已受理。凭回执码可在“查询办理进度”页面查看办理情况。")
     return [{"service_request_id": receipts.display(report.receipt_code), "service_notice": notice}]

@@ -141,8 +141,9 @@ def create_report(request, payload: ReportIn):
     data["channel"] = str(payload.channel.value)
     if payload.suggested_domain:
         data["suggested_domain"] = lookups.domain(payload.suggested_domain, "suggested_domain")
-    report = intake_actions.submit_report(user, area=area, **data)
-    return Status(201, report_detail_out(report))
+    # A program's submission: triage's suggestions are made by the worker, not while the caller waits.
+    report = intake_actions.submit_report(user, area=area, triage_later=True, **data)
+    return Status(201, report_detail_out(report, attachments=()))  # the API takes none with a report
 
 
 @router.post(

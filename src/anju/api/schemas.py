@@ -201,7 +201,9 @@ def report_out(report) -> dict:
     }
 
 
-def report_detail_out(report) -> dict:
+def report_detail_out(report, *, attachments=None) -> dict:
+    """``attachments``: the report's, when the caller knows them (a report just sent through the API has
+    none), else read."""
     out = report_out(report)
     out.update(
         version=report.version,
@@ -217,7 +219,7 @@ def report_detail_out(report) -> dict:
                     "api:download_attachment", kwargs={"report_id": report.pk, "attachment_id": a.pk}
                 ),
             }
-            for a in report.attachments.all()
+            for a in (report.attachments.all() if attachments is None else attachments)
         ],
         created_by=person_ref(report.created_by),
     )

@@ -79,25 +79,26 @@ def append(
     note: str = "",
     at=None,
 ) -> AuditEvent:
-    """Add one event at the end of the hash chain (``record`` for an object; the sign-in events directly)."""
+    """Add one event at the end of the hash chain (``record`` for an object; the sign-in events directly).
+
+    Writers take turns at the chain's head (``next_link`` holds a lock until the transaction commits), so
+    the event is made ready before the turn: only the head's read, the hash and the insert wait for it."""
+    event = AuditEvent(
+        at=at or timezone.now(),
+        actor=actor if (actor is not None and actor.pk) else None,
+        action=str(action),
+        object_type=str(object_type),
+        object_id=str(object_id),
+        object_repr=str(object_repr)[:200],
+        area=area,
+        before=audit_chain.normalised_json(_jsonable(before)),
+        after=audit_chain.normalised_json(_jsonable(after)),
+        note=str(note),  # a lazy translation is stored in the language of the moment
+    )
     # No savepoint of its own: an event that cannot be written fails the whole change it records.
     with transaction.atomic(savepoint=False):
-        seq, prev_hash = audit_chain.next_link(AuditEvent)
-        event = AuditEvent(
-            seq=seq,
-            prev_hash=prev_hash,
-            at=at or timezone.now(),
-            actor=actor if (actor is not None and actor.pk) else None,
-            action=str(action),
-            object_type=str(object_type),
-            object_id=str(object_id),
-            object_repr=str(object_repr)[:200],
-            area=area,
-            before=audit_chain.normalised_json(_jsonable(before)),
-            after=audit_chain.normalised_json(_jsonable(after)),
-            note=str(note),  # a lazy translation is stored in the language of the moment
-        )
-        event.hash = audit_chain.event_hash(audit_chain.values_of(event), prev_hash)
+        event.seq, event.prev_hash = audit_chain.next_link(AuditEvent)
+        event.hash = audit_chain.event_hash(audit_chain.values_of(event), event.prev_hash)
         event.save(force_insert=True)
     return event
 

@@ -49,6 +49,7 @@ ACTION_LABELS = {
     "report.register": _("诉求登记为事项"),
     "report.link": _("诉求并入已有事项"),
     "report.reject": _("诉求不予受理"),
+    "report.triage": _("诉求智能分拣（后台）"),
     # the matter ledger
     "matter.registered": _("事项登记"),
     "matter.import": _("导入事项"),

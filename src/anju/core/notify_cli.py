@@ -6,7 +6,8 @@ Run one long-lived ``anju worker`` per host (systemd, see docs/operations.md), o
 from cron every minute; several workers on several hosts never send one message twice (``core/delivery.py``).
 ``anju notify-digest`` queues today's digests at once (the worker does it by itself after
 ``ANJU_DIGEST_HOUR``); running it again the same day queues nothing more. Each pass also runs the scheduled
-ticks that are due (``core/scheduler.py``): once per installation, whichever host's worker comes first.
+ticks that are due (``core/scheduler.py``): once per installation, whichever host's worker comes first,
+and the passes the apps registered (``core/worker_passes.py``: intake's triage of reports sent through the API).
 """
 
 from __future__ import annotations
@@ -16,12 +17,15 @@ import socket
 import time
 
 
-def _print_outcomes(outcomes, jobs) -> None:
+def _print_outcomes(outcomes, jobs, passes=None) -> None:
     print(
         f"已发送 {outcomes['sent']} 条，待重试 {outcomes['retry']} 条，失败 {outcomes['failed']} 条，"
         f"新建每日汇总 {outcomes['digests']} 条；后台任务完成 {jobs['done']} 个，失败 {jobs['failed']} 个。",
         flush=True,
     )
+    for name, done in (passes or {}).items():
+        if done:
+            print(f"{name}：处理 {done} 项。", flush=True)
 
 
 def cmd_worker(args) -> int:
@@ -35,11 +39,13 @@ def cmd_worker(args) -> int:
     from anju.core.delivery import work_once
     from anju.core.jobs import purge_old_files, run_due_jobs
     from anju.core.scheduler import run_due
+    from anju.core.worker_passes import run_passes
 
     worker_id = f"{socket.gethostname()}-{os.getpid()}"
     while True:
         outcomes = work_once()
         jobs = run_due_jobs(worker_id)
+        passes = run_passes()  # what the apps hand to the worker (intake: triage of API reports)
         purge_old_files()
         if settings.ANJU_SCHEDULER and not args.no_schedule:
             for run in run_due(timezone.now(), worker_id):
@@ -48,10 +54,10 @@ def cmd_worker(args) -> int:
                     flush=True,
                 )
         if args.once:
-            _print_outcomes(outcomes, jobs)
+            _print_outcomes(outcomes, jobs, passes)
             return 0
-        if any(outcomes.values()) or any(jobs.values()):
-            _print_outcomes(outcomes, jobs)
+        if any(outcomes.values()) or any(jobs.values()) or any(passes.values()):
+            _print_outcomes(outcomes, jobs, passes)
         close_old_connections()  # a long-lived worker must not hold a connection the database dropped
         time.sleep(args.interval)
 

@@ -194,9 +194,15 @@ def submit_report(
     duplicate_of: Matter | None = None,
     is_demo: bool = False,
     idempotency_key=None,
+    triage_later: bool = False,
     now: dt.datetime | None = None,
 ) -> Report:
     """Receive a report. ``actor`` is None for the public form. Nothing is saved unless all of it is valid.
+
+    Triage's pass over the text runs before the transaction (a pure read, so the write lock is held only
+    for the writes) and is stored with the new row. ``triage_later`` (the API: a posting system or a grid
+    worker's app, which never shows suggestions) leaves the pass to ``anju worker``
+    (``triage_pending_reports``); until then the report carries none and staff pages work without it.
 
     ``idempotency_key`` (a UUID made by the phone for each offline draft): the same key sent again by the
     same user returns the report the first submission made, also when two copies race (a unique constraint
@@ -244,12 +250,17 @@ def submit_report(
     if errors:
         raise ValidationError(errors)
     text, text_original = protect_text(text)  # a phone or ID number typed into the text is kept encrypted
+    pending = triage_later and triaging.installed()
+    suggestion = {} if pending else _triage_pass(title, text, actor, chosen_domain=suggested_domain)
+    # Drawn before the transaction (one read fewer under the write lock); the unique constraint still
+    # guards the one-in-10^16 chance that another submission takes the same code meanwhile.
+    receipt_code = _unique_receipt_code()
 
     stored: list[Attachment] = []
     try:
         with transaction.atomic():
             report = Report.objects.create(
-                receipt_code=_unique_receipt_code(),
+                receipt_code=receipt_code,
                 channel=channel,
                 received_at=received_at or now,
                 title=title,
@@ -259,7 +270,9 @@ def submit_report(
                 location=location,
                 latitude=lat,
                 longitude=lon,
-                suggested_domain=suggested_domain,
+                suggested_domain=suggestion.get("domain", suggested_domain),
+                triage=suggestion.get("triage", {}),
+                triage_pending=pending,
                 anonymous=bool(anonymous),
                 reporter_name=name,
                 reporter_phone=phone,
@@ -278,7 +291,6 @@ def submit_report(
                 attachment.file.save(_stored_name(upload.content_type), upload.file, save=False)
                 stored.append(attachment)
                 attachment.save()
-            _annotate(report, actor, chosen_domain=suggested_domain)
             audit.record(
                 actor,
                 "report.submit",
@@ -316,20 +328,35 @@ def _earlier_submission(actor, key: uuid.UUID | None) -> Report | None:
     return Report.objects.filter(created_by=actor, idempotency_key=key).first()
 
 
-def _annotate(report: Report, actor, *, chosen_domain) -> None:
-    """Store triage's pass over a new report when triage is installed. A suggestion must never cost a
-    citizen their submission, so a failure here is logged and the report is kept without one. The pass
-    is the one the typing panel ran on the same text, when it did (triage caches it per text and model);
-    no duplicates are looked up here: they are found when the report is shown to staff."""
+def _triage_pass(title: str, text: str, actor, *, chosen_domain) -> dict:
+    """Triage's pass over a new report's stored text, as ``{"triage": …, "domain": …}`` for its row, or {}
+    when triage is not installed. A suggestion must never cost a citizen their submission, so a failure
+    here is logged and the report is kept without one. The pass is the one the typing panel ran on the same
+    text, when it did (triage caches it per text and model); no duplicates are looked up here: they are
+    found when the report is shown to staff."""
     if not triaging.installed():
-        return
+        return {}
     try:
-        with transaction.atomic():
-            text = triaging.report_text(report.title, report.text)
-            record_triage(report, triaging.analyse(text), chosen_domain=chosen_domain, area_from=actor)
+        triage, top = _suggestions(triaging.analyse(triaging.report_text(title, text)), title, text, actor)
     except Exception:
-        logger.exception("triage annotation failed for report %s; kept without suggestions", report.pk)
-        report.triage, report.suggested_domain = {}, chosen_domain
+        logger.exception("triage annotation failed for a new report; kept without suggestions")
+        return {}
+    return {"triage": triage, "domain": chosen_domain or top}
+
+
+def _suggestions(result: dict, title: str, text: str, area_from, now=None):
+    """What a report stores of triage's ``result``: the result with its time and the area named in the
+    text (in ``area_from``'s scope; none for the public form), and the suggested domain (the result's first
+    active one)."""
+    from anju.core.models import Domain
+    from anju.triage.service import suggest_area_for
+
+    domains = result.get("domains") or []
+    stored = dict(result, at=(now or timezone.now()).isoformat())
+    area = suggest_area_for(area_from, triaging.report_text(title, text))
+    stored["area"] = area.code if area else None
+    top = Domain.objects.filter(code=domains[0][0], active=True).first() if domains else None
+    return stored, top
 
 
 @transaction.atomic
@@ -340,23 +367,80 @@ def record_triage(report: Report, result: dict, now=None, *, chosen_domain=None,
     model hashes it was made from). The report's suggested domain becomes ``chosen_domain`` when staff
     chose one, else the result's first domain. ``area_from``: the user in whose scope an area named in the
     text is suggested (none for the public form). Machine suggestions, not a decision: the submission's
-    audit event carries the suggested domain."""
-    from anju.core.models import Domain
-
-    now = now or timezone.now()
+    audit event carries the suggested domain (``triage_pending_reports`` records its own)."""
     lock_checked(report)
-    domains = result.get("domains") or []
-    stored = dict(result, at=now.isoformat())
-    if triaging.installed():
-        from anju.triage.service import suggest_area_for
-
-        area = suggest_area_for(area_from, triaging.report_text(report.title, report.text))
-        stored["area"] = area.code if area else None
-    top = Domain.objects.filter(code=domains[0][0], active=True).first() if domains else None
+    stored, top = _suggestions(result, report.title, report.text, area_from, now)
     report.triage = stored
     report.suggested_domain = chosen_domain or top
-    report.save(update_fields=["triage", "suggested_domain"])
+    report.triage_pending = False
+    report.save(update_fields=["triage", "suggested_domain", "triage_pending"])
     return report
+
+
+TRIAGE_BATCH = 200
+# How long one worker turn may spend on the backlog, so notices and jobs are not held up behind a burst.
+TRIAGE_TURN_SECONDS = 20.0
+
+
+def triage_backlog(*, seconds: float = TRIAGE_TURN_SECONDS) -> int:
+    """The worker's turn (registered in ``IntakeConfig.ready``): batches of ``triage_pending_reports``
+    until the queue is empty or ``seconds`` have passed; returns how many reports were triaged."""
+    import time
+
+    deadline, done = time.monotonic() + seconds, 0
+    while time.monotonic() < deadline:
+        batch = triage_pending_reports()
+        done += batch
+        if batch < TRIAGE_BATCH:
+            break
+    return done
+
+
+def triage_pending_reports(*, limit: int = TRIAGE_BATCH, now=None) -> int:
+    """``anju worker``'s pass: run triage over the reports received through the API (``triage_later``),
+    oldest first, at most ``limit``; returns how many were done.
+
+    The pass runs outside any transaction; each result is stored in its own transaction under the report's
+    row lock, with an audit event of the machine's suggestion. A domain the submitter chose stays. The
+    report's version is left as it is: staff who opened the report meanwhile are not told it changed (what
+    they decide on did not). A report whose pass fails is kept without suggestions and leaves the queue,
+    so one bad text never blocks the others (the traceback goes to the worker's log)."""
+    if not triaging.installed():
+        return 0
+    done = 0
+    pending = Report.objects.filter(triage_pending=True).select_related("created_by__area", "area")
+    for report in pending.order_by("id")[:limit]:
+        try:
+            result = triaging.analyse(triaging.report_text(report.title, report.text))
+        except Exception:
+            logger.exception("triage failed for report %s; kept without suggestions", report.pk)
+            Report.objects.filter(pk=report.pk).update(triage_pending=False)
+            continue
+        stored, top = _suggestions(result, report.title, report.text, report.created_by, now)
+        with transaction.atomic():
+            row = (
+                Report.objects.select_for_update()
+                .filter(pk=report.pk, triage_pending=True)
+                .values_list("pk", "suggested_domain_id")
+                .first()
+            )
+            if row is None:  # another worker took it meanwhile
+                continue
+            chosen = row[1]
+            domain_id = chosen or (top.pk if top else None)
+            Report.objects.filter(pk=report.pk).update(
+                triage=stored, suggested_domain_id=domain_id, triage_pending=False
+            )
+            audit.record(
+                None,
+                "report.triage",
+                report,
+                before={"suggested_domain": chosen},
+                after={"suggested_domain": domain_id},
+                area=report.area,
+            )
+        done += 1
+    return done
 
 
 def _record_domain_correction(actor, report: Report, domain) -> None:

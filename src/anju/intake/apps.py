@@ -16,3 +16,8 @@ class IntakeConfig(AppConfig):
         from anju.intake.triaging import register_training_source
 
         register_training_source()
+
+        from anju.core import worker_passes
+        from anju.intake.actions import triage_backlog
+
+        worker_passes.register("intake.triage", triage_backlog)

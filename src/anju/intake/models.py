@@ -62,6 +62,8 @@ class Report(Versioned, models.Model):
     )
     reject_reason = models.TextField(_("不予受理原因"), blank=True)
     triage = models.JSONField(_("智能分拣建议"), default=dict, blank=True)
+    # Received through the API: triage's pass is left to ``anju worker`` (actions.triage_pending_reports).
+    triage_pending = models.BooleanField(_("待智能分拣"), default=False, db_default=False, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("录入人"),
@@ -85,6 +87,12 @@ class Report(Versioned, models.Model):
                 fields=["created_by", "idempotency_key"],
                 condition=models.Q(idempotency_key__isnull=False),
                 name="intake_report_once_per_key",
+            )
+        ]
+        # the worker's queue of reports awaiting triage: small, so only its rows are indexed
+        indexes = [
+            models.Index(
+                fields=["id"], condition=models.Q(triage_pending=True), name="intake_report_triage_queue"
             )
         ]
         verbose_name = _("诉求")

@@ -8,10 +8,14 @@ never reads or writes intake's rows: intake hands it texts and stores what comes
 
 from __future__ import annotations
 
+import logging
+
 from django.apps import apps
 
 from anju.core.crypto import protect_text
 from anju.matters.models import Matter
+
+logger = logging.getLogger(__name__)
 
 
 def installed() -> bool:
@@ -55,3 +59,21 @@ def register_training_source() -> None:
         from anju.triage import service
 
         service.register_training_source(labelled_matters)
+
+
+def stored_or_live(report) -> tuple[dict, int | None]:
+    """The triage pass a staff page fills its form from, and the domain it proposes: the report's stored
+    one, or, while the worker has not yet triaged a report sent through the API, a pass run now and not
+    stored (the page only reads; triage caches the pass, so the worker reuses it)."""
+    if not report.triage_pending or not installed():
+        return report.triage or {}, report.suggested_domain_id
+    from anju.core.models import Domain
+
+    try:
+        result = analyse(report_text(report.title, report.text))
+    except Exception:  # a suggestion never costs staff the page
+        logger.exception("triage failed for report %s on its page", report.pk)
+        return {}, report.suggested_domain_id
+    domains = result.get("domains") or []
+    top = Domain.objects.filter(code=domains[0][0], active=True).values_list("pk", flat=True).first()
+    return result, report.suggested_domain_id or (top if domains else None)

@@ -23,7 +23,7 @@ from anju.core.permissions import may
 from anju.core.roles import Role
 from anju.core.scoping import get_scoped_or_404, scoped
 from anju.core.uploads import upload_response
-from anju.intake import actions, duplicates, receipts
+from anju.intake import actions, duplicates, receipts, triaging
 from anju.intake.forms import (
     GridReportForm,
     LinkForm,
@@ -195,14 +195,15 @@ def _detail(request, report: Report, *, register_form=None, link_form=None, reje
     }
     if can_handle:
         default_title = report.title or report.text[:40]
-        facts = (report.triage or {}).get("facts") or {}  # figures triage read from the text
+        triage, domain_id = triaging.stored_or_live(report)
+        facts = triage.get("facts") or {}  # figures triage read from the text
         context.update(
             register_form=register_form
             or RegisterForm(
                 can_assess=may(user, "matter.assess"),
                 initial={
                     "title": default_title,
-                    "domain": report.suggested_domain_id,
+                    "domain": domain_id,
                     "kind": "demand",
                     "people_involved": facts.get("max_people") or 0,
                     "amount_involved": facts.get("max_money") or 0,
