@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from anju.core.errors import Conflict
 from anju.core.models import AuditEvent
+from anju.intake.actions import submit_report
 from anju.matters.actions import create_matter
 from anju.triage import actions, service
 from anju.triage.models import ClassifierModel, RoutingSetting
@@ -68,6 +69,12 @@ def test_the_target_precision_sets_the_threshold_and_the_route(world, client):
     assert s.model_kind == "trained" and s.domains[0][0] == world.wages and s.route == "auto"
     page = _panel(client, world.centre_staff)
     assert "可直接采用" in page and "请人工确认" not in page
+    # the report registered now carries its route, and its page shows it beside the suggested domain
+    report = submit_report(world.grid_worker, channel="grid", text=WAGE_TEXT, area=world.grid_a1)
+    report.refresh_from_db()
+    assert report.triage["route"] == "auto" and report.suggested_domain == world.wages
+    client.force_login(world.centre_staff)
+    assert "可直接采用" in client.get(reverse("intake:detail", args=[report.pk])).content.decode()
     # a stricter target the check cannot show: everything goes to a person again, at once
     actions.set_target_precision(world.admin, Decimal("0.99"), version=setting.version)
     record.refresh_from_db()
