@@ -108,6 +108,7 @@ EXEMPT = {
     "matters:link": "state change: tests/matters/test_links.py (guard on both matters, page)",
     "matters:unlink": "state change: tests/matters/test_links.py (guard, confirmation, page)",
     "matters:reopen": "state change: tests/matters/test_reopen.py (guard, confirmation, page)",
+    "matters:confirm_label": "state change: tests/matters/test_to_label.py (guard, 404 outside, page)",
     "matters:decide_accountability": "state change: tests/emergency/test_emergency_em15_gaps.py (guard and page)",
     # 历史台账导入: one import per test; role (403), scope (404 outside, positive control) and each action's guard
     # in tests/intake/test_legacy_import_pages.py and test_legacy_import.py (the list page is walked above)
@@ -580,6 +581,12 @@ PAGE_ROUTES = [
     ),
     page("matters:ungraded", lambda o, w: "/matters/ungraded/", permission="matter.view"),
     page("matters:black_swans", lambda o, w: "/matters/black-swans/", permission="matter.view"),
+    page(
+        "matters:to_label",
+        lambda o, w: "/matters/to-label/",
+        permission="matter.correct",
+        listing=lambda o: o.matter.number,
+    ),
     page("matters:root_cause", lambda o, w: "/matters/root-cause/", permission="matter.view"),
     page("matters:level_rules", lambda o, w: "/matters/level-rules/", permission="matter.view"),
     page("matters:risk_matrix", lambda o, w: "/matters/risk-matrix/", permission="matter.view"),

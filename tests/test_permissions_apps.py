@@ -102,6 +102,7 @@ EXEMPT = {
     "screening:notifications_read_all_moved": MOVED,
     "dashboard:home": "walked in tests/test_permissions.py with the reports its list of reports waiting shows",
     "triage:train": STATE_CHANGE,
+    "triage:target_precision": STATE_CHANGE,
     "triage:suggest": "the typing panel moved to intake: a 307 to intake:suggest, walked below",
     "triage:hotspots": "hotspots moved to intake: a redirect to intake:hotspots, walked below",
     "assessment:item_start": STATE_CHANGE,
@@ -1460,6 +1461,7 @@ class Walk:
             f"/reports/{a.monthly.pk}/submit/",
             f"/screening/rounds/{a.village_round.pk}/close/",
             "/triage/model/train/",
+            "/triage/model/target/",
             f"/assessment/items/{a.item.pk}/decided/",
             "/warning/signals/scan/",
             "/warning/meetings/key-dates/",
@@ -1498,6 +1500,7 @@ class Walk:
                 None,
             ),
             ("/triage/model/train/", {}, "triage.train", {403}, None),
+            ("/triage/model/target/", {"target_precision": "0.9"}, "triage.train", {403}, None),
             (
                 f"/screening/rounds/{a.village_round.pk}/close/",
                 {"note": "x"},

@@ -97,6 +97,7 @@ ACTION_LABELS = {
     "matter.mitigation_plan": _("制定缓释方案"),
     "matter.regraded": _("重新定级"),
     "matter.facts_corrected": _("更正事项信息"),
+    "matter.domain_labelled": _("标注风险领域"),
     "matter.root_cause_done": _("完成根因分析"),
     "matter.grey_rhino": _("灰犀牛标记"),
     "matter.party_added": _("添加当事人"),
@@ -162,6 +163,7 @@ ACTION_LABELS = {
     "progress_report.read": _("阅知工作进展"),
     "triage.train": _("训练分拣模型"),
     "triage.correct": _("纠正分拣结果"),
+    "triage.target_precision": _("修改分拣目标准确率"),
     # care (关心关爱)
     "care.plan_open": _("建立关爱计划"),
     "care.plan_close": _("结束关爱计划"),

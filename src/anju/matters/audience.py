@@ -26,7 +26,7 @@ merged             已与反映同一问题的事项合并办理  —
 rejected           不予受理                     the 不予受理原因 (the form says it is public)
 note               办理说明                     the note, only when staff ticked 群众可见
 returned, merge_received, residual_assessed, supervised, party_added, black_swan, black_swan_dismissed,
-grey_rhino, mitigation_plan, regraded, facts_corrected, root_cause_done: nothing
+grey_rhino, mitigation_plan, regraded, facts_corrected, domain_labelled, root_cause_done: nothing
 =================  ===========================  ==================================================
 
 The status shown to the citizen comes from ``PUBLIC_STATUS_LABELS``: 退回 reads 办理中, so that a hidden

@@ -3,9 +3,10 @@
 ::
 
     anju triage train --input labelled.csv --text-col text --label-col label --model triage.pkl
-    anju triage predict --model triage.pkl --input new.csv --text-col text -o out.csv
+    anju triage predict --model triage.pkl --input new.csv --text-col text -o out.csv [--min-precision 0.97]
     anju triage cluster --input reports.csv --text-col text [--time-col posted_at] -o clusters.csv
-    anju triage evaluate --data ../shared/data/complaints [--hotspots | --cv FOLDS | --outer FOLDS]
+    anju triage evaluate --data ../shared/data/complaints [--hotspots | --cv FOLDS | --outer FOLDS |
+                                                           --min-precision P]
 """
 
 from __future__ import annotations
@@ -62,10 +63,30 @@ def cmd_train(args) -> int:
     try:
         # rows without a label are not thrown away: they shape the features (vocabulary and IDF)
         unlabelled = [t for t, lab in zip(texts, labels, strict=True) if not lab]
-        model = train_triage(texts, labels, lexicon=_lexicon(args.lexicon), C=args.C, unlabelled=unlabelled)
+        lexicon = _lexicon(args.lexicon)
+        model = train_triage(texts, labels, lexicon=lexicon, C=args.C, unlabelled=unlabelled)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    if isinstance(model, TextClassifier) and args.cv_folds:
+        # the routing threshold of ``predict --min-precision`` is found on these later, at any target
+        from .selective import oof_confidence, out_of_fold_proba
+
+        pairs = [(t, lab) for t, lab in zip(texts, labels, strict=True) if lab]
+        try:
+            proba, order = out_of_fold_proba(
+                [t for t, _ in pairs],
+                [lab for _, lab in pairs],
+                folds=args.cv_folds,
+                lexicon=lexicon,
+                unlabelled=unlabelled,
+                C=args.C,
+            )
+        except ValueError as exc:
+            print(f"note: no out-of-fold check ({exc}); predict --min-precision will route all to review")
+        else:
+            conf, ok = oof_confidence(proba, order, [lab for _, lab in pairs])
+            model.oof_ = {"confidence": conf.round(6).tolist(), "correct": ok.tolist()}
     model.save(args.model)
     kind = (
         "trained model" if isinstance(model, TextClassifier) else "keyword-lexicon fallback (too few labels)"
@@ -77,19 +98,52 @@ def cmd_train(args) -> int:
     return 0
 
 
+def _routing(model, target: float):
+    """The threshold for ``target`` found on the out-of-fold check ``train`` stored in the model."""
+    from .selective import find_threshold
+
+    oof = getattr(model, "oof_", None)
+    if not oof:
+        return None
+    return find_threshold(oof["confidence"], oof["correct"], target)
+
+
 def cmd_predict(args) -> int:
     from .classify import load_model
+    from .selective import route
 
+    if args.min_precision is not None and not 0 < args.min_precision < 1:
+        print("error: --min-precision must lie between 0 and 1 (e.g. 0.97)", file=sys.stderr)
+        return 1
     model = load_model(args.model)
+    routing = _routing(model, args.min_precision) if args.min_precision is not None else None
+    if args.min_precision is not None:
+        if routing is None:
+            print(
+                "note: the model has no out-of-fold check (keyword lexicon, or trained with --cv-folds 0): "
+                "every row is routed to review"
+            )
+        else:
+            print(f"routing (out of fold, on the training data): {routing.summary()}")
+    threshold = routing.threshold if routing is not None else None
     rows = _read_rows(args.input, [args.text_col])
     texts = [r[args.text_col] for r in rows]
+    n_auto = 0
     with open(args.output, "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(["row", "label", "probability", "top3"])
+        w.writerow(
+            ["row", "label", "probability", "top3"] + (["route"] if args.min_precision is not None else [])
+        )
         for s in range(0, len(texts), 512):
             for i, top in enumerate(model.top_k_many(texts[s : s + 512], k=3), start=s):
-                w.writerow([i, top[0][0], f"{top[0][1]:.4f}", "|".join(f"{lab}:{p:.4f}" for lab, p in top)])
-    print(f"{args.output}: {len(texts)} rows")
+                row = [i, top[0][0], f"{top[0][1]:.4f}", "|".join(f"{lab}:{p:.4f}" for lab, p in top)]
+                if args.min_precision is not None:
+                    where = route(top[0][1], threshold)
+                    n_auto += where == "auto"
+                    row.append(where)
+                w.writerow(row)
+    routed = f", {n_auto} routed auto" if args.min_precision is not None else ""
+    print(f"{args.output}: {len(texts)} rows{routed}")
     return 0
 
 
@@ -126,6 +180,14 @@ def cmd_evaluate(args) -> int:
 
         cross_validate(data, folds=args.cv, seed=args.seed, cv_round=args.round)
         return 0
+    if args.min_precision is not None:
+        if not 0 < args.min_precision < 1:
+            print("error: --min-precision must lie between 0 and 1 (e.g. 0.97)", file=sys.stderr)
+            return 1
+        from .selective_eval import selective_evaluation
+
+        selective_evaluation(data, target=args.min_precision, folds=args.folds)
+        return 0
     if args.outer:
         from .outer import outer_evaluation
 
@@ -150,6 +212,12 @@ def register(subparsers) -> None:
     t.add_argument("--model", required=True, help="output model file (pickle; keep it in a trusted place)")
     t.add_argument("--lexicon", help="JSON {label: [keywords]}: fallback when there are too few labels")
     t.add_argument("--C", type=float, default=2.0, help="SVM regularisation (default 2.0)")
+    t.add_argument(
+        "--cv-folds",
+        type=int,
+        default=5,
+        help="folds of the out-of-fold check stored with the model for predict --min-precision (0: none)",
+    )
     t.set_defaults(func=cmd_train)
 
     pr = sub.add_parser("predict", help="predict labels for a CSV")
@@ -157,6 +225,13 @@ def register(subparsers) -> None:
     pr.add_argument("--input", required=True)
     pr.add_argument("--text-col", required=True)
     pr.add_argument("-o", "--output", required=True)
+    pr.add_argument(
+        "--min-precision",
+        type=float,
+        metavar="P",
+        help="add a route column: auto where the top label reaches the threshold that gives precision P "
+        "(Wilson lower bound, out of fold on the training data), else review",
+    )
     pr.set_defaults(func=cmd_predict)
 
     c = sub.add_parser("cluster", help="cluster reports into hotspots")
@@ -186,6 +261,14 @@ def register(subparsers) -> None:
         metavar="FOLDS",
         help="instead: hold out every raw message once (FOLDS folds) and pool the predictions",
     )
+    e.add_argument(
+        "--min-precision",
+        type=float,
+        metavar="P",
+        help="instead: selective triage: the threshold reaching precision P out of fold on the training "
+        "part, and its coverage and precision on the held-out messages",
+    )
+    e.add_argument("--folds", type=int, default=5, help="folds for --min-precision (default 5)")
     e.add_argument(
         "--round",
         type=int,

@@ -22,6 +22,7 @@ from django.core.cache import cache
 from anju import text as textlib
 from anju.core.models import Area, AreaLevel, Domain
 from anju.core.scoping import scoped
+from anju.text import selective
 from anju.triage.models import ClassifierModel
 
 # How long a pass over a typed text is kept: long enough to cover typing and submitting one form.
@@ -54,19 +55,29 @@ def _current():
     trained. The sha names the model in cache keys and on stored results."""
     active = ClassifierModel.objects.filter(active=True).first()
     words = None if active else tuple(sorted(lexicon().items()))
-    key = ("model", active.pk if active else None, words)
+    key = ("model", active.pk if active else None, words, active.route_threshold if active else None)
     with _lock:
         if _cache.get("model_key") != key:
             model = _load_trusted(active) if active else None
+            threshold = None
             if model is not None:
                 sha = active.sha256
+                threshold = active.route_threshold
             else:
                 words = words if words is not None else tuple(sorted(lexicon().items()))
                 model = textlib.LexiconClassifier(dict(words))
                 sha = hashlib.sha256(json.dumps(words, ensure_ascii=False).encode()).hexdigest()
                 sha = "lexicon-" + sha
             _cache["model"], _cache["model_sha"], _cache["model_key"] = model, sha, key
+            _cache["threshold"] = threshold
         return _cache["model"], _cache["model_sha"]
+
+
+def route_threshold() -> float | None:
+    """The active trained model's routing threshold (None: no model, no check, or none reaches the
+    county's target precision, and every suggestion goes to review)."""
+    _current()
+    return _cache.get("threshold")
 
 
 def current_classifier():
@@ -91,6 +102,36 @@ def _load_trusted(record: ClassifierModel):
         return None
 
 
+@dataclass(frozen=True)
+class Uncertainty:
+    """How sure the active model is of one text: its top domain and probability, and the margin to the
+    second (small: the text sits between two domains, and a person's label teaches the model most)."""
+
+    top: str
+    probability: float
+    margin: float
+
+
+def uncertainty(texts: list[str]) -> list[Uncertainty]:
+    """The active model's :class:`Uncertainty` for each text, kept in the shared cache per model and text
+    so that paging through the 待标注 queue does not classify the ledger again."""
+    model, sha = _current()
+    keys = [f"triage:uncertainty:{sha[:80]}:{text_sha256(t)}" for t in texts]
+    found = cache.get_many(keys)
+    missing = [i for i, key in enumerate(keys) if key not in found]
+    fresh = {}
+    for start in range(0, len(missing), 512):
+        part = missing[start : start + 512]
+        proba = model.predict_proba([texts[i] for i in part])
+        tops = proba.argmax(axis=1)
+        for i, row, top, margin in zip(part, proba, tops, selective.margins(proba), strict=True):
+            fresh[keys[i]] = (model.labels_[top], round(float(row[top]), 4), round(float(margin), 4))
+    if fresh:
+        cache.set_many(fresh, PASS_CACHE_SECONDS)
+    found.update(fresh)
+    return [Uncertainty(*found[key]) for key in keys]
+
+
 def text_sha256(text: str) -> str:
     return hashlib.sha256((text or "").encode("utf-8")).hexdigest()
 
@@ -100,13 +141,21 @@ def _place_names() -> list[str]:
     return sorted(set(Area.objects.filter(level__gte=AreaLevel.TOWN).values_list("name", flat=True)))
 
 
-def _run_pass(text: str, model, model_sha: str) -> dict:
+def _run_pass(text: str, model, model_sha: str, threshold: float | None) -> dict:
     CLASSIFIER_CALLS["top_k"] += 1
     extraction = textlib.extract(text, areas=_place_names())
     active = set(Domain.objects.filter(active=True).values_list("code", flat=True))
     ranked = model.top_k(text, k=3)
+    domains = [[code, round(p, 4)] for code, p in ranked if code in active and p > 0]
+    trained = not isinstance(model, textlib.LexiconClassifier)
+    # 可直接采用 only for a trained model's top domain at or above the measured threshold; keyword
+    # answers have no calibrated probability and always go to a person
+    top = ranked[0][1] if ranked and domains and domains[0][0] == ranked[0][0] else None
+    auto = trained and top is not None and selective.route(top, threshold) == "auto"
     return {
-        "domains": [[code, round(p, 4)] for code, p in ranked if code in active and p > 0],
+        "domains": domains,
+        "route": "auto" if auto else "review",
+        "route_threshold": threshold if trained else None,
         # personal data is never part of a result: phones and ID numbers are left out
         "facts": {
             "money": [e.value for e in extraction.money],
@@ -130,9 +179,11 @@ def analyse(text: str) -> dict:
     text = text or ""
     model, model_sha = _current()
     key = f"triage:pass:{model_sha[:80]}:{text_sha256(text)}"
+    threshold = route_threshold()
+    key = f"{key}:{threshold}"
     result = cache.get(key)
     if result is None:
-        result = _run_pass(text, model, model_sha)
+        result = _run_pass(text, model, model_sha, threshold)
         cache.set(key, result, PASS_CACHE_SECONDS)
     return result
 
@@ -160,6 +211,7 @@ class Suggestions:
     cues: list[dict] = field(default_factory=list)
     area: Area | None = None
     model_kind: str = "lexicon"
+    route: str = "review"  # "auto": 可直接采用 (the top domain reached the threshold), else 请人工确认
     result: dict = field(default_factory=dict)  # the pass as stored (``analyse``)
 
 
@@ -172,6 +224,7 @@ def suggestions_from(result: dict, *, area: Area | None = None) -> Suggestions:
         cues=result.get("cues", []),
         area=area,
         model_kind=result.get("model", "lexicon"),
+        route=result.get("route", "review"),
         result=result,
     )
 

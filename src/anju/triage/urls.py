@@ -17,4 +17,5 @@ urlpatterns = [
     ),
     path("model/", views.model_status, name="model"),
     path("model/train/", views.train, name="train"),
+    path("model/target/", views.target_precision, name="target_precision"),
 ]

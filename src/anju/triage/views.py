@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,14 +16,18 @@ from django.views.decorators.http import require_POST
 
 from anju import text as textlib
 from anju.core import jobs
+from anju.core.errors import WorkflowError, http_status
+from anju.core.forms import add_action_errors
 from anju.core.models import JobKind
-from anju.triage.models import ClassifierModel, Correction
+from anju.triage import actions
+from anju.triage.forms import TargetPrecisionForm
+from anju.triage.models import ClassifierModel, Correction, RoutingSetting
 from anju.triage.tasks import retrain_classifier
 
 
-@login_required
-def model_status(request):
-    request.user.require("triage.train")
+def _model_page(request, *, target_form=None, status=200):
+    setting = RoutingSetting.current()
+    active = ClassifierModel.objects.filter(active=True).first()
     return render(
         request,
         "triage/model.html",
@@ -31,8 +36,43 @@ def model_status(request):
             "corrections": Correction.objects.select_related("by")[:50],
             "min_labelled": textlib.MIN_LABELLED,
             "train_job": jobs.latest_job(request.user, JobKind.TRIAGE_RETRAIN),
+            "active": active,
+            "routing": (active.routing or None) if active else None,
+            "setting": setting,
+            "target_form": target_form
+            or TargetPrecisionForm(
+                initial={"target_precision": setting.target_precision, "version": setting.version}
+            ),
         },
+        status=status,
     )
+
+
+@login_required
+def model_status(request):
+    request.user.require("triage.train")
+    return _model_page(request)
+
+
+@login_required
+@require_POST
+def target_precision(request):
+    """The county's target precision: the active model's threshold is found again at once."""
+    request.user.require("triage.train")
+    form = TargetPrecisionForm(request.POST)
+    if not form.is_valid():
+        return _model_page(request, target_form=form, status=400)
+    try:
+        actions.set_target_precision(
+            request.user, form.cleaned_data["target_precision"], version=form.cleaned_data["version"]
+        )
+    except ValidationError as exc:  # a refusal or a stale page (WorkflowError) included
+        add_action_errors(form, exc)
+        return _model_page(
+            request, target_form=form, status=http_status(exc) if isinstance(exc, WorkflowError) else 400
+        )
+    messages.success(request, _("目标准确率已保存，分流阈值已按当前模型重新计算。"))
+    return redirect("triage:model")
 
 
 @login_required

@@ -27,6 +27,7 @@ from anju.matters.actions.coordination import (
     request_coordination,
     withdraw_cohandling,
 )
+from anju.matters.actions.labels import confirm_domain
 from anju.matters.actions.levels import apply_level_rules, file_progress_report, set_lead_leader
 from anju.matters.actions.links import link_matters, reopen_matter, unlink_matters
 from anju.matters.actions.matrix import upload_risk_matrix
@@ -62,6 +63,7 @@ from anju.matters.actions.swans import (
 )
 
 __all__ = [
+    "confirm_domain",
     "RowResult",
     "batch_assign",
     "batch_set_deadline",

@@ -42,6 +42,7 @@ EVENT_LABELS = {
     "mitigation_plan": N_("缓释方案"),
     "regraded": N_("重新定级"),
     "facts_corrected": N_("更正信息"),
+    "domain_labelled": N_("标注领域"),
     "root_cause_done": N_("根因分析"),
     "grey_rhino": N_("灰犀牛"),
     "party_added": N_("当事人"),
