@@ -39,10 +39,14 @@ def _stored(table, column, pk):
         return cursor.fetchone()[0]
 
 
-def _foreign_keys(table):
+def _checks(table):
+    """The table's foreign keys and indexes, by name, with their columns."""
     with connection.cursor() as cursor:
         constraints = connection.introspection.get_constraints(cursor, table)
-    return sorted(c["foreign_key"] for c in constraints.values() if c["foreign_key"])
+    return sorted(
+        (name, tuple(c["columns"]), c["foreign_key"], c["index"], c["unique"])
+        for name, c in constraints.items()
+    )
 
 
 def test_copies_keep_the_demo_shares_and_its_personal_data_as_stored(world):
@@ -70,7 +74,12 @@ def test_copies_keep_the_demo_shares_and_its_personal_data_as_stored(world):
         reporter_name="张三丰",
         reporter_phone="13812345678",
     )
-    keys_before = {t: _foreign_keys(t) for t in ("matters_matter", "matters_matterparty", "intake_report")}
+    tables = ("matters_matter", "matters_matterevent", "matters_matterparty", "intake_report")
+    checks_before = {t: _checks(t) for t in tables}
+    assert sum(1 for check in checks_before["matters_matter"] if check[2]) == 8  # foreign keys
+    assert ("matters_matterevent_at_b9a9cb50", ("at",), None, True, False) in checks_before[
+        "matters_matterevent"
+    ]
     originals = [m.pk for m in (*wages, land)]
 
     written = synthesize(20, batch=5, say=lambda _line: None)
@@ -103,8 +112,8 @@ def test_copies_keep_the_demo_shares_and_its_personal_data_as_stored(world):
     assert len(codes) == 5 == len(set(codes))
     # numbers continue per town and year
     assert len(set(Matter.objects.values_list("number", flat=True))) == 20
-    # the foreign keys are all there again (PostgreSQL drops them for the run and adds them back)
-    assert {t: _foreign_keys(t) for t in keys_before} == keys_before
+    # the foreign keys and indexes are all there again (PostgreSQL drops them for the run, then adds them back)
+    assert {t: _checks(t) for t in tables} == checks_before
 
 
 def test_each_county_copy_gets_the_demo_screening_and_signals(world):

@@ -10,9 +10,10 @@ Each county copy also gets the demo county's 排查 (cadences, rounds, returns w
 copies of the matters they list) and its early-warning signals.
 
 The rows are written by the database (``demo/synth_bulk.py``: one ``INSERT … SELECT`` per table and batch,
-the batch's plan loaded by ``COPY`` on PostgreSQL), in batches of one transaction each; no actions, no audit
-lines, no notifications: this builds data to measure anju at scale, never a real installation (it refuses a
-database without the demo).
+the batch's plan loaded by ``COPY`` on PostgreSQL). On PostgreSQL the whole run is one transaction, in which
+the written tables' foreign keys and plain indexes are dropped and added back (keys validated); on SQLite (small runs) each batch is
+one. No actions, no audit lines, no notifications: this builds data to measure anju at scale, never a real
+installation (it refuses a database without the demo).
 """
 
 from __future__ import annotations
@@ -192,10 +193,10 @@ def synthesize(matters: int, counties: int = 1, batch: int = 10000, say=print) -
     written = defaultdict(int)
     now = timezone.now()
     tables = (Matter, Report, *CHILDREN)
-    # One transaction on PostgreSQL: the foreign keys are dropped and added back (validated) in it, so the
-    # database never holds copies unchecked; SQLite (small runs) commits batch by batch.
+    # One transaction on PostgreSQL: the foreign keys and plain indexes are dropped and added back (the keys
+    # validated) in it, so no one ever sees copies unchecked; SQLite (small runs) commits batch by batch.
     with transaction.atomic() if bulk.is_postgresql() else nullcontext():
-        keys = bulk.drop_foreign_keys(tables)
+        set_aside = bulk.set_aside_checks(tables)
         bulk.create_work_tables(source_ids, tables)
         bulk.load_maps(copies[1:])
         for start in range(0, to_make, batch):
@@ -228,10 +229,10 @@ def synthesize(matters: int, counties: int = 1, batch: int = 10000, say=print) -
         if counties > 1:
             say(f"排查与预警信号：复制到 {counties - 1} 个县")
         bulk.drop_work_tables(tables)
-        if keys:
+        if set_aside:
             checking = time.monotonic()
-            bulk.restore_foreign_keys(keys)
-            say(f"外键约束：{len(keys)} 个已恢复并校验，{time.monotonic() - checking:.0f} 秒")
+            bulk.restore_checks(set_aside)
+            say(f"索引与外键约束：{len(set_aside)} 个已重建并校验，{time.monotonic() - checking:.0f} 秒")
     written["seconds"] = round(time.monotonic() - started, 1)
     return dict(written)
 
