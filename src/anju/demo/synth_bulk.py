@@ -132,6 +132,11 @@ def restore_checks(statements) -> None:
             cursor.execute(statement)
 
 
+def analyze(models) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(qn(m._meta.db_table) for m in models))
+
+
 def allocate_ids(model, count: int) -> list[int]:
     """``count`` fresh primary keys of ``model`` (from its sequence on PostgreSQL; after the highest id on
     SQLite, whose AUTOINCREMENT then continues after them), for rows written with explicit ids."""
