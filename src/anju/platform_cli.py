@@ -284,7 +284,7 @@ def register(subparsers) -> None:
     )
     p.add_argument("--matters", type=int, required=True, help="台账达到的事项总数，如 100000")
     p.add_argument("--counties", type=int, default=1, help="分布到几个县（示范县及其复制，默认 1）")
-    p.add_argument("--batch", type=int, default=2000, help="每批写入的事项数（默认 2000）")
+    p.add_argument("--batch", type=int, default=10000, help="每批写入的事项数（默认 10000）")
     p.set_defaults(func=cmd_synth)
 
     p = subparsers.add_parser("demo", help="创建数据库、载入示范县并启动服务")

@@ -6,21 +6,31 @@ visits, gradings and supervision notes — is copied until the ledger holds ``ma
 the map), units and users. Copies keep the demo's distributions — domains, levels, statuses, villages, weeks,
 seasons — because they are the demo's own rows, in the same village and week as their original. Stored text
 and encrypted personal data are copied as stored (the same field keys read them), so nothing is re-encrypted.
+Each county copy also gets the demo county's 排查 (cadences, rounds, returns with their lines, linked to the
+copies of the matters they list) and its early-warning signals.
 
-Bulk insertion in batches, one transaction each; no actions, no audit lines, no notifications: this builds
-data to measure anju at scale, never a real installation (it refuses a database without the demo).
+The rows are written by the database (``demo/synth_bulk.py``: one ``INSERT … SELECT`` per table and batch,
+the batch's plan loaded by ``COPY`` on PostgreSQL). On PostgreSQL the whole run is one transaction, in which
+the written tables' foreign keys and plain indexes are dropped and added back (keys validated); on SQLite (small runs) each batch is
+one. No actions, no audit lines, no notifications: this builds data to measure anju at scale, never a real
+installation (it refuses a database without the demo).
 """
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections import defaultdict
+from contextlib import nullcontext
 
 from django.db import transaction
+from django.utils import timezone
 
 from anju.core.models import Area, AreaLevel, Unit, User
-from anju.intake import receipts
+from anju.demo import synth_bulk as bulk
+from anju.demo.synth_county import copy_screening, copy_signals
 from anju.intake.models import Report
+from anju.intake.receipts import ALPHABET, BODY_LENGTH
 from anju.matters.models import (
     FollowUpVisit,
     Grading,
@@ -31,16 +41,8 @@ from anju.matters.models import (
     SupervisionNote,
 )
 
-# the matter's dependants copied with it: model → its fields naming a user
-CHILDREN = (
-    (MatterParty, ()),
-    (MatterEvent, ("actor",)),
-    (MediationSession, ("recorded_by",)),
-    (FollowUpVisit, ("visited_by",)),
-    (Grading, ("by",)),
-    (SupervisionNote, ("by",)),
-)
-MATTER_USER_FIELDS = ("responsible_person", "lead_leader", "created_by")
+# the matter's dependants copied with it (their users, areas and units are the county copy's)
+CHILDREN = (MatterParty, MatterEvent, MediationSession, FollowUpVisit, Grading, SupervisionNote)
 MAP_SHIFT_DEGREES = 0.9  # each copied county lies this far east of the previous one on the map
 
 
@@ -100,8 +102,10 @@ def _copy_county(county: Area, index: int) -> Copies:
         if area.level == AreaLevel.COUNTY:
             row["name"] = f"{area.name}（合成{index}）"
         copies.areas[area.pk] = Area.objects.create(**row).pk
-    for unit in Unit.objects.filter(area__path__startswith=county.path):
-        copies.units[unit.pk] = Unit.objects.create(**_row(unit) | {"area_id": copies.areas[unit.area_id]}).pk
+    for unit in Unit.objects.filter(area__path__startswith=county.path).prefetch_related("domains"):
+        copy = Unit.objects.create(**_row(unit) | {"area_id": copies.areas[unit.area_id]})
+        copy.domains.set(unit.domains.all())  # the domains a unit handles route matters to it
+        copies.units[unit.pk] = copy.pk
     for user in User.objects.filter(area__path__startswith=county.path):
         row = _row(user, skip=("id", "last_login")) | {
             "username": f"{user.username}-{index}",
@@ -132,7 +136,30 @@ class NumberSequence:
         return f"{prefix}{self.last[prefix]:07d}"
 
 
-def synthesize(matters: int, counties: int = 1, batch: int = 2000, say=print) -> dict:
+class ReceiptCodes:
+    """Receipt codes for the report copies: random, valid (``intake.receipts``' alphabet and check
+    character), and distinct from each other and from the codes already stored."""
+
+    def __init__(self):
+        self.used = {self._value(code) for code in Report.objects.values_list("receipt_code", flat=True)}
+
+    @staticmethod
+    def _value(code: str) -> int | None:
+        if len(code) != BODY_LENGTH + 1 or any(c not in ALPHABET for c in code):
+            return None
+        return sum(ALPHABET.index(c) << (5 * j) for j, c in enumerate(code[:BODY_LENGTH]))
+
+    def next(self) -> str:
+        value = secrets.randbits(5 * BODY_LENGTH)
+        while value in self.used:
+            value = secrets.randbits(5 * BODY_LENGTH)
+        self.used.add(value)
+        digits = [(value >> (5 * j)) & 31 for j in range(BODY_LENGTH)]
+        check = sum((j + 1) * digit for j, digit in enumerate(digits)) % len(ALPHABET)
+        return "".join(ALPHABET[d] for d in digits) + ALPHABET[check]
+
+
+def synthesize(matters: int, counties: int = 1, batch: int = 10000, say=print) -> dict:
     """Grow the ledger to ``matters`` matters over ``counties`` counties; returns what was written."""
     roots = list(Area.objects.filter(level=AreaLevel.COUNTY, parent__isnull=True).order_by("pk"))
     if not roots or not User.objects.filter(is_demo=True).exists():
@@ -141,84 +168,117 @@ def synthesize(matters: int, counties: int = 1, batch: int = 2000, say=print) ->
     if Area.objects.filter(code__startswith="S01").exists():
         raise SynthError("数据库中已有合成数据：请在新的数据库上运行。")
     source = list(
-        Matter.objects.filter(area__path__startswith=county.path, merged_into__isnull=True).order_by("pk")
+        Matter.objects.filter(area__path__startswith=county.path, merged_into__isnull=True)
+        .order_by("pk")
+        .values_list("pk", "area_id", "registered_at")
     )
     if not source:
         raise SynthError("示范县没有事项。")
     started = time.monotonic()
-    copies = [Copies(0)] + [_copy_county(county, index) for index in range(1, counties)]
+    with transaction.atomic():
+        copies = [Copies(0)] + [_copy_county(county, index) for index in range(1, counties)]
     say(f"区域、单位和用户：{counties} 个县（复制 {counties - 1} 个），{time.monotonic() - started:.0f} 秒")
 
-    source_ids = [m.pk for m in source]
+    source_ids = [pk for pk, _area, _registered in source]
     reports = defaultdict(list)
-    for report in Report.objects.filter(matter_id__in=source_ids):
-        reports[report.matter_id].append(report)
-    children = {model: defaultdict(list) for model, _users in CHILDREN}
-    for model, _users in CHILDREN:
-        for row in model.objects.filter(matter_id__in=source_ids).order_by("pk"):
-            children[model][row.matter_id].append(row)
+    for pk, matter_id in (
+        Report.objects.filter(matter_id__in=source_ids).order_by("pk").values_list("pk", "matter_id")
+    ):
+        reports[matter_id].append(pk)
     area_codes = dict(Area.objects.values_list("pk", "code"))
-
     to_make = max(0, matters - Matter.objects.count())
     numbers = NumberSequence()
-    used_codes: set[str] = set()
+    codes = ReceiptCodes()
+    first_copies = defaultdict(dict)  # county → demo matter id → its first copy there (for 排查 links)
     written = defaultdict(int)
-    for start in range(0, to_make, batch):
-        with transaction.atomic():
-            plan = []
-            for i in range(start, min(start + batch, to_make)):
-                original = source[i % len(source)]
-                target = copies[(i // len(source)) % counties]
-                row = _row(original) | {
-                    "area_id": target.areas.get(original.area_id, original.area_id),
-                    "handling_area_id": target.areas.get(
-                        original.handling_area_id, original.handling_area_id
-                    ),
-                    "responsible_unit_id": target.units.get(
-                        original.responsible_unit_id, original.responsible_unit_id
-                    ),
-                    "merged_into_id": None,
-                    "version": 1,
-                }
-                for name in MATTER_USER_FIELDS:
-                    row[f"{name}_id"] = target.user(row[f"{name}_id"])
-                row["number"] = numbers.next(area_codes[row["area_id"]], original.registered_at.year)
-                plan.append((original, target, Matter(**row)))
-            created = Matter.objects.bulk_create([matter for _o, _t, matter in plan])
-            written["matters"] += len(created)
-            new_reports, new_children = [], defaultdict(list)
-            for (original, target, _m), matter in zip(plan, created, strict=True):
-                for report in reports[original.pk]:
-                    code = receipts.new_code()
-                    while code in used_codes:
-                        code = receipts.new_code()
-                    used_codes.add(code)
-                    new_reports.append(
-                        Report(
-                            **_row(report)
-                            | {
-                                "matter_id": matter.pk,
-                                "receipt_code": code,
-                                "idempotency_key": None,
-                                "area_id": target.areas.get(report.area_id, report.area_id),
-                                "created_by_id": target.user(report.created_by_id),
-                                "version": 1,
-                            }
-                        )
+    now = timezone.now()
+    tables = (Matter, Report, *CHILDREN)
+    # One transaction on PostgreSQL: the foreign keys and plain indexes are dropped and added back (the keys
+    # validated) in it, so no one ever sees copies unchecked; SQLite (small runs) commits batch by batch.
+    with transaction.atomic() if bulk.is_postgresql() else nullcontext():
+        set_aside = bulk.set_aside_checks(tables)
+        bulk.create_work_tables(source_ids, tables)
+        bulk.load_maps(copies[1:])
+        for start in range(0, to_make, batch):
+            size = min(batch, to_make - start)
+            with transaction.atomic():
+                plan, receipt_rows = [], []
+                for offset, new_id in enumerate(bulk.allocate_ids(Matter, size)):
+                    i = start + offset
+                    pk, area_id, registered_at = source[i % len(source)]
+                    target = copies[(i // len(source)) % counties]
+                    area = target.areas.get(area_id, area_id)
+                    plan.append(
+                        (new_id, pk, target.index, numbers.next(area_codes[area], registered_at.year))
                     )
-                for model, user_fields in CHILDREN:
-                    for child in children[model][original.pk]:
-                        row = _row(child) | {"matter_id": matter.pk}
-                        for name in user_fields:
-                            row[f"{name}_id"] = target.user(row[f"{name}_id"])
-                        new_children[model].append(model(**row))
-            Report.objects.bulk_create(new_reports, batch_size=1000)
-            written["reports"] += len(new_reports)
-            for model, rows in new_children.items():
-                model.objects.bulk_create(rows, batch_size=2000)
-                written[model._meta.model_name] += len(rows)
-        done = min(start + batch, to_make)
-        rate = done / max(time.monotonic() - started, 1e-9)
-        say(f"事项 {done:,}/{to_make:,}（{rate:,.0f} 件/秒）")
+                    receipt_rows.extend(
+                        (new_id, report, target.index, codes.next()) for report in reports[pk]
+                    )
+                    if target.index and i // len(source) < counties:
+                        first_copies[target.index][pk] = new_id
+                bulk.load_plan(plan, receipt_rows)
+                for name, count in _write_batch(tables, now).items():
+                    written[name] += count
+            done = start + size
+            rate = done / max(time.monotonic() - started, 1e-9)
+            say(f"事项 {done:,}/{to_make:,}（{rate:,.0f} 件/秒）")
+        for copy in copies[1:]:
+            for name, count in copy_screening(county, copy, first_copies[copy.index]).items():
+                written[name] += count
+            written["signal"] += copy_signals(county, copy)
+        if counties > 1:
+            say(f"排查与预警信号：复制到 {counties - 1} 个县")
+        bulk.drop_work_tables(tables)
+        if set_aside:
+            checking = time.monotonic()
+            bulk.restore_checks(set_aside)
+            say(f"索引与外键约束：{len(set_aside)} 个已重建并校验，{time.monotonic() - checking:.0f} 秒")
+    if bulk.is_postgresql():
+        bulk.analyze(tables)  # the planner's statistics of the grown tables, for what is measured next
     written["seconds"] = round(time.monotonic() - started, 1)
     return dict(written)
+
+
+def _write_batch(tables, now) -> dict[str, int]:
+    """The batch's copies, table by table, from the plan just loaded."""
+    written = {}
+    for model in tables:
+        name = model._meta.model_name
+        if model is Matter:
+            fixed = {"id": "p.new_id", "number": "p.number", "merged_into_id": "NULL", "version": "1"}
+            written["matters"] = bulk.insert_select(
+                model,
+                source=bulk.source_table(model),
+                plan=bulk.PLAN,
+                join_on="s.id = p.src_id",
+                fixed=fixed,
+                now=now,
+                order="p.new_id",
+            )
+        elif model is Report:
+            fixed = {
+                "matter_id": "p.new_id",
+                "receipt_code": "p.code",
+                "idempotency_key": "NULL",
+                "version": "1",
+            }
+            written["reports"] = bulk.insert_select(
+                model,
+                source=bulk.source_table(model),
+                plan=bulk.RECEIPTS,
+                join_on="s.id = p.src_id",
+                fixed=fixed,
+                now=now,
+                order="p.new_id, s.id",
+            )
+        else:
+            written[name] = bulk.insert_select(
+                model,
+                source=bulk.source_table(model),
+                plan=bulk.PLAN,
+                join_on="s.matter_id = p.src_id",
+                fixed={"matter_id": "p.new_id"},
+                now=now,
+                order="p.new_id, s.id",
+            )
+    return written
