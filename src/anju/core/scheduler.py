@@ -54,6 +54,8 @@ class Entry:
 
 DEFAULT_SCHEDULE = (
     {"name": "retrain-triage", "argv": ["retrain-triage"], "at": "02:30"},
+    # nightly; refits a county only when its stored fit is a week old (warning/actions/transmission.py)
+    {"name": "transmission-fit", "argv": ["transmission-fit", "--if-due"], "at": "03:30"},
     {"name": "warn-scan", "argv": ["warn-scan", "--weeks", "4"], "at": "06:00", "weekday": 0},
     {"name": "screening-tick", "argv": ["screening-tick"], "at": "06:05"},
     {"name": "analysis-tick", "argv": ["analysis-tick"], "at": "06:10"},

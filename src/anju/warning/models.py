@@ -223,3 +223,4 @@ from anju.warning.models_analysis import (  # noqa: E402,F401  (one models modul
     MeetingKind,
     MeetingStatus,
 )
+from anju.warning.models_transmission import TransmissionFit  # noqa: E402,F401

@@ -22,3 +22,19 @@ def scan_signals(*, job_id: int, weeks) -> dict:
         % {"n": scan.series_count, "a": scan.alarm_count, "ms": scan.duration_ms},
         "url": reverse("warning:signals"),
     }
+
+
+@task
+def fit_transmission(*, job_id: int, county_id: int) -> dict:
+    """风险传导 refit started from its page: the same action, with the starter as actor."""
+    from anju.core.models import Area
+    from anju.warning import actions
+
+    starter = jobs.job_of(job_id).started_by
+    county = Area.objects.get(pk=county_id)
+    jobs.report(job_id, 10, _("正在统计各村各领域每周事项数并拟合传导模型……"))
+    rows = actions.fit_transmission(starter, county=county)
+    return {
+        "message": _("计算完成：%(n)s 个序列，%(w)s 周。") % {"n": rows[0].series_count, "w": rows[0].weeks},
+        "url": reverse("warning:transmission"),
+    }
