@@ -35,7 +35,12 @@ def _interval(parts_by_group: np.ndarray, cov: np.ndarray) -> tuple[float, float
     total = parts_by_group.sum()
     if total <= 0:
         return 0.0, 0.0
-    sd = float(np.sqrt(max(parts_by_group @ cov @ parts_by_group, 0.0))) / total
+    used = parts_by_group > 0  # a group not involved must not bring its (possibly undefined) variance
+    parts = parts_by_group[used]
+    var = float(parts @ cov[np.ix_(used, used)] @ parts)
+    if not np.isfinite(var):
+        return float("nan"), float("nan")
+    sd = np.sqrt(max(var, 0.0)) / total
     with np.errstate(over="ignore"):  # a rate on its boundary (near 0) has no upper bound worth the name
         return total * float(np.exp(-Z95 * sd)), total * float(np.exp(Z95 * sd))
 
@@ -82,10 +87,12 @@ def summarise(cfit: CountyFit, area: Area) -> dict:
         if grand <= 0:
             continue
         epidemic = weekly.get("ar", 0) + weekly.get("ne", 0)
-        spreading = [
-            weeks[k]
-            for k in np.flatnonzero((epidemic > weekly["end"]) & (observed[:, units].sum(axis=1) > 0))
-        ]
+        spreading_mask = (epidemic > weekly["end"]) & (observed[:, units].sum(axis=1) > 0)
+        spreading = [weeks[k] for k in np.flatnonzero(spreading_mask)]
+        # where the counts of those weeks came from: a surge that spread shows its neighbour share here
+        in_spread = {k: float(v[spreading_mask].sum()) for k, v in weekly.items()}
+        spread_total = sum(in_spread.values())
+        spreading_shares = {k: _r(v / spread_total) for k, v in in_spread.items()} if spread_total > 0 else {}
         villages = []
         for i in np.flatnonzero(units):
             parts = {k: float(comps[k][:, i].sum()) for k in comps}
@@ -112,6 +119,7 @@ def summarise(cfit: CountyFit, area: Area) -> dict:
                 "weekly": {k: _r(v) for k, v in weekly.items()}
                 | {"observed": observed[:, units].sum(axis=1).tolist()},
                 "spreading_weeks": spreading,
+                "spreading_shares": spreading_shares,
                 "villages": villages[:12],
             }
         )
@@ -150,7 +158,7 @@ def _couplings(cfit: CountyFit, window: slice, in_area: np.ndarray) -> dict:
         rows = []
         for flat in np.argsort(total, axis=None)[::-1][:TOP_COUPLINGS]:
             a, b = np.unravel_index(flat, total.shape)
-            if total[a, b] <= 0:
+            if total[a, b] < 0.05:  # under a twentieth of a matter a year: no coupling worth a row
                 break
             lo, hi = _interval(matrix[:, a, b], cov)
             rows.append(

@@ -52,6 +52,17 @@ def _sentence(area_name: str, domain: dict) -> str:
         )
         % values
     )
+    spread = domain.get("spreading_shares") or {}
+    if domain.get("spreading_weeks") and spread:
+        text += " " + _(
+            "近一年有 %(n)s 周以传导或延续为主（自 %(first)s 起）；这几周的事项约 %(ne)s%% 来自相邻村或相关领域的传导，"
+            "约 %(ar)s%% 来自本村延续。"
+        ) % {
+            "n": len(domain["spreading_weeks"]),
+            "first": domain["spreading_weeks"][0],
+            "ne": round(100 * (spread.get("ne") or 0)),
+            "ar": round(100 * (spread.get("ar") or 0)),
+        }
     if values["ne"] >= 40:
         text += " " + _("传导占比较高：相邻村出现此类事项增多时，本村应提前排查。")
     elif values["ar"] >= 40:
