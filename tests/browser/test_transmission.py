@@ -81,7 +81,7 @@ def test_town_user_reads_the_decomposition_and_runs_a_scenario(
     form.get_by_label("持续周数").fill("3")
     form.get_by_role("button", name="模拟").click()
     result = page.locator(".scenario-result")
-    expect(result).to_contain_text("若东一村的征地拆迁类事项在 3 周内增加到平常的 2.0 倍")
+    expect(result).to_contain_text("若东一村的征地拆迁类事项在 3 周内增加到平常的 2 倍")
     expect(result.locator("table.scenario-villages tbody tr").first).to_contain_text("东一村")
     assert_no_sideways_scroll(page)
     if not phone:

@@ -7,7 +7,7 @@ On top of that three surges are planted for the early-warning work to find (see 
   1. wage-arrears demands in the industrial village 金桥村 in the 4 weeks before every Spring Festival;
   2. land-requisition disputes in three villages of 白沙镇 in the 8 weeks after a project announcement
      14 weeks before today: they start in 上埠村, the project's site, and spread to its neighbours 下埠村 and
-     沙洲村 week by week (each week a neighbour sees about half as many as the other two saw the week
+     沙洲村 week by week (each week a neighbour sees about two thirds as many as the other two saw the week
      before) — the spreading the 风险传导 page (docs/transmission.md) should find;
   3. a live surge of odour/noise complaints in 石门村 in the last two weeks and the current week.
 Each occurrence becomes one matter with its whole life in ``lifecycle``.
@@ -103,7 +103,7 @@ LAND_PROJECT = "示范县临港物流园项目"
 ODOUR_COMPANY = "示范县宏达化工有限公司"
 WAGE_SURGE_PER_WEEK = 7.0  # mean extra wage matters a week in the 4 weeks before the festival
 LAND_SURGE_PROFILE = (1.5, 3.0, 3.5, 3.0, 2.2, 1.6, 1.1, 0.8)  # mean extra a week in 上埠村, weeks 0–7
-LAND_SPREAD = 0.55  # mean extra in 下埠村 / 沙洲村 per dispute in the other two villages the week before
+LAND_SPREAD = 0.65  # mean extra in 下埠村 / 沙洲村 per dispute in the other two villages the week before
 LAND_ANNOUNCED_WEEKS_AGO = 14
 ODOUR_SURGE = (5.0, 8.0, 9.0)  # mean a week: two weeks ago, last week, this week (pro rata to today)
 

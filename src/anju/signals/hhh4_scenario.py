@@ -32,11 +32,17 @@ class Projection:
     weights: object  # (I, I) W[j, i], dense or sparse
     size: float | None  # NegBin size; None for Poisson
     start: np.ndarray  # (I,) counts of the conditioning week
+    _wt: object = None
 
     def step(self, y: np.ndarray) -> np.ndarray:
         """``lambda * y + phi * (W' y)`` for y of shape (..., I)."""
         w = self.weights
-        nb = (w.T @ y.T).T if sparse.issparse(w) else y @ np.asarray(w)
+        if sparse.issparse(w):
+            if self._wt is None:
+                self._wt = sparse.csr_matrix(w.T)  # rows of W' once, for products with many paths
+            nb = (self._wt @ y.T).T
+        else:
+            nb = y @ np.asarray(w)
         return self.ar * y + self.ne * nb
 
 
@@ -63,11 +69,13 @@ class ScenarioResult:
     expected: np.ndarray  # (horizon, I) exact expected extra counts
     paths: np.ndarray  # (nsim, horizon, I) simulated extra counts
 
+    def __post_init__(self):
+        self._per_path = self.paths.sum(axis=1)  # (nsim, I): each path's extra over all weeks
+
     def interval(self, series: np.ndarray | None = None, level: float = 0.95) -> tuple[float, float]:
         """Interval of the extra total over all weeks and the series selected by the boolean mask."""
-        per_path = self.paths.sum(axis=1) if series is None else self.paths.sum(axis=1)[:, series]
-        totals = per_path.sum(axis=1) if per_path.ndim == 2 else per_path
-        lo, hi = np.quantile(totals, [(1 - level) / 2, (1 + level) / 2])
+        per_path = self._per_path if series is None else self._per_path[:, series]
+        lo, hi = np.quantile(per_path.sum(axis=1), [(1 - level) / 2, (1 + level) / 2])
         return float(lo), float(hi)
 
 

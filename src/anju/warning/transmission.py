@@ -199,7 +199,6 @@ def fit_county(series: CountySeries) -> CountyFit:
                 ne_groups=groups,
                 end_offset=offset,
                 unit_names=names,
-                start=None if best is None else best[1].coefficients,  # warm start: same parameters
             )
         except InputError:
             continue

@@ -16,7 +16,7 @@ from anju.signals.hhh4_scenario import Projection, scenario
 from anju.warning.transmission import HORIZON
 
 FOLLOW_UP_WEEKS = 4  # weeks shown after the shock ends
-NSIM = 2000
+NSIM = 1000
 MAX_FACTOR = 10
 
 
@@ -122,16 +122,16 @@ def run_scenario(
         lo, hi = outcome.interval(mask)
         return {"expected": float(expected[mask].sum()), "low": lo, "high": hi}
 
-    by_village = []
-    for v in dict.fromkeys(v for v, _d in units):
-        mask = np.array([u[0] == v for u in units]) & inside
-        if mask.any():
-            by_village.append({"name": villages[str(v)][0], **summary(mask)})
-    by_domain = []
-    for d in dict.fromkeys(d for _v, d in units):
-        mask = np.array([u[1] == d for u in units]) & inside
-        if mask.any():
-            by_domain.append({"name": domains[str(d)], **summary(mask)})
+    unit_village = np.array([v for v, _d in units])
+    unit_domain = np.array([d for _v, d in units])
+    by_village = [
+        {"name": villages[str(v)][0], **summary((unit_village == v) & inside)}
+        for v in np.unique(unit_village[inside])
+    ]
+    by_domain = [
+        {"name": domains[str(d)], **summary((unit_domain == d) & inside)}
+        for d in np.unique(unit_domain[inside])
+    ]
     by_village = [row for row in sorted(by_village, key=lambda r: -r["expected"]) if row["expected"] >= 0.005]
     by_domain = [row for row in sorted(by_domain, key=lambda r: -r["expected"]) if row["expected"] >= 0.005]
     weekly = outcome.expected[:, inside].sum(axis=1)

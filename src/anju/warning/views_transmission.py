@@ -70,6 +70,22 @@ def _sentence(area_name: str, domain: dict) -> str:
     return text
 
 
+def _scenario_sentence(report) -> str:
+    return _(
+        "若%(v)s的%(d)s类事项在 %(w)s 周内增加到平常的 %(f)s 倍，%(h)s 周内本辖区预计多出约 %(e)s 件事项"
+        "（95%% 区间 %(lo)s–%(hi)s 件）。"
+    ) % {
+        "v": report.village,
+        "d": report.domain,
+        "w": report.weeks,
+        "f": f"{report.factor:g}",
+        "h": report.horizon,
+        "e": f"{report.total['expected']:.1f}",
+        "lo": f"{report.total['low']:.0f}",
+        "hi": f"{report.total['high']:.0f}",
+    }
+
+
 @login_required
 def transmission(request):
     request.user.require("transmission.view")
@@ -94,6 +110,11 @@ def transmission(request):
     for row in domains:
         row["sentence"] = _sentence(fit.area.name, row)
         row["bar"] = share_bar(row["shares"])
+        row["bar_label"] = _("自身发生 %(a)s%%，本村延续 %(b)s%%，传导 %(c)s%%") % {
+            "a": row["bar"][0]["pct"],
+            "b": row["bar"][1]["pct"],
+            "c": row["bar"][2]["pct"],
+        }
     chosen_id = id_param(request.GET.get("domain", ""))
     chosen = next((d for d in domains if d["id"] == chosen_id), None)
     if chosen is None and domains:
@@ -124,6 +145,7 @@ def transmission(request):
             "chart": chart,
             "form": form,
             "report": report,
+            "report_sentence": _scenario_sentence(report) if report else "",
             "coefficients": result.get("coefficients", {}),
             "coupling_rows": list(
                 zip_longest(
