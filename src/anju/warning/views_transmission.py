@@ -19,7 +19,6 @@ from anju.core.models import Area, AreaLevel, JobKind
 from anju.core.params import id_param
 from anju.core.permissions import may
 from anju.core.scoping import in_scope, scoped
-from anju.warning import actions
 from anju.warning.models import TransmissionFit
 from anju.warning.tasks import fit_transmission
 from anju.warning.transmission_charts import share_bar, stacked_weeks
@@ -27,13 +26,11 @@ from anju.warning.transmission_scenario import ScenarioForm, run_scenario
 
 
 def _county_to_fit(user) -> Area | None:
-    """The county whose refit this user may queue: their own area's county, if it is in their scope."""
-    if not may(user, "transmission.fit") or user.area is None or user.area.level > AreaLevel.COUNTY:
+    """The county whose refit this user may queue: their own area, when it is a county (a town's staff
+    see their town's part of the county's model but do not refit the whole county)."""
+    if not may(user, "transmission.fit") or user.area is None or user.area.level != AreaLevel.COUNTY:
         return None
-    county = user.area if user.area.level == AreaLevel.COUNTY else None
-    if county is None:
-        county = Area.objects.filter(path__startswith=user.area.path, level=AreaLevel.COUNTY).first()
-    return county if county is not None and in_scope(user, county) else None
+    return user.area if in_scope(user, user.area) else None
 
 
 def _sentence(area_name: str, domain: dict) -> str:
@@ -170,6 +167,3 @@ def transmission_fit(request):
     jobs.start(fit_transmission, user=request.user, kind=JobKind.TRANSMISSION_FIT, county_id=county.pk)
     messages.info(request, _("风险传导模型已在后台开始计算，进度见下方。"))
     return redirect("warning:transmission")
-
-
-__all__ = ["actions", "transmission", "transmission_fit"]
