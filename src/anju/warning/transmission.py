@@ -200,7 +200,7 @@ def fit_county(series: CountySeries) -> CountyFit:
                 end_offset=offset,
                 unit_names=names,
             )
-        except InputError:
+        except (InputError, ValueError, np.linalg.LinAlgError):  # this ω's fit failed: try the others
             continue
         if not np.isfinite(fit.loglik):
             continue
