@@ -15,6 +15,8 @@ Logs in with Debian's chromium (ANJU_CHROMIUM to use another) as the demo's lead
     signals.png     预警信号 as centre staff
     ledger.png      the matter ledger (/matters/) as centre staff
     matter.png      the page of an open matter of 较高 risk, as centre staff
+    transmission-demo.png  风险传导 of 白沙镇: the 征地拆迁 decomposition (the planted dispute that spread
+                    from 上埠村), as centre staff
 
 Each file is kept under 400 KB; the script exits non-zero when one is larger.
 """
@@ -92,6 +94,12 @@ def take_all(browser, base_url: str, out: Path) -> list[Path]:
     staff.wait_for_load_state("networkidle")
     capture_page(staff, out / "matter.png")
     taken.append(out / "matter.png")
+
+    open_and_settle(staff, "/warning/transmission/?area=339901003000")  # 白沙镇
+    staff.locator("table.domain-shares").get_by_role("link", name="征地拆迁").click()
+    staff.wait_for_load_state("networkidle")
+    staff.locator("#decomposition").screenshot(path=str(out / "transmission-demo.png"), type="png")
+    taken.append(out / "transmission-demo.png")
     return taken
 
 

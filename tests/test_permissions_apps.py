@@ -90,6 +90,7 @@ EXEMPT = {
     "warning:alert_action": STATE_CHANGE,
     "warning:task_done": STATE_CHANGE,
     "warning:key_date_new": STATE_CHANGE,
+    "warning:transmission_fit": STATE_CHANGE,
     "reports:generate": STATE_CHANGE,
     "reports:generate_all": STATE_CHANGE,
     "reports:submit": STATE_CHANGE,
@@ -459,6 +460,7 @@ ROUTES = [
         listing=lambda o: o.area.name,
     ),
     page("warning:detection", lambda o: "/warning/signals/methods/", "signals.view"),
+    page("warning:transmission", lambda o: "/warning/transmission/", "transmission.view"),
     page(
         "warning:detection_edit",
         lambda o: f"/warning/signals/methods/{o.matter.domain_id}/",

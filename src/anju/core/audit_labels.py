@@ -138,6 +138,7 @@ ACTION_LABELS = {
     # early warning
     "signals.scan": _("预警扫描"),
     "signals.configure": _("修改预警设置"),
+    "transmission.fit": _("计算风险传导模型"),
     "alert.draft": _("起草预警"),
     "alert.issue": _("发布预警"),
     "alert.acknowledge": _("签收预警"),

@@ -25,6 +25,7 @@ class JobKind(models.TextChoices):
     LEDGER_EXPORT = "ledger_export", _("导出台账")
     TRIAGE_RETRAIN = "triage_retrain", _("重新训练分流模型")
     MONTHLY_REPORTS = "monthly_reports", _("批量生成月报")
+    TRANSMISSION_FIT = "transmission_fit", _("风险传导模型计算")
 
 
 class Job(models.Model):

@@ -56,6 +56,8 @@ class Entry:
 
 DEFAULT_SCHEDULE = (
     {"name": "retrain-triage", "argv": ["retrain-triage"], "at": "02:30"},
+    # nightly; refits a county only when its stored fit is a week old (warning/actions/transmission.py)
+    {"name": "transmission-fit", "argv": ["transmission-fit", "--if-due"], "at": "03:30"},
     {"name": "warn-scan", "argv": ["warn-scan", "--weeks", "4"], "at": "06:00", "weekday": 0},
     {"name": "screening-tick", "argv": ["screening-tick"], "at": "06:05"},
     {"name": "analysis-tick", "argv": ["analysis-tick"], "at": "06:10"},
@@ -64,7 +66,7 @@ DEFAULT_SCHEDULE = (
     # the overview's aggregates (dashboard.rollup): the matters changed since the last minute
     {"name": "rollup-refresh", "argv": ["rollup-refresh"], "every_minutes": 1, "timeout_minutes": 30},
     # nightly; the command refits the model once a week (warning/forecast.py needs_refit)
-    {"name": "forecast", "argv": ["forecast"], "at": "03:30"},
+    {"name": "forecast", "argv": ["forecast"], "at": "03:50"},
 )
 
 

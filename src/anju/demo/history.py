@@ -6,7 +6,9 @@ Weekly counts per (village, domain, ISO week) are Poisson with a rate made of:
 On top of that three surges are planted for the early-warning work to find (see ``PLANTED``):
   1. wage-arrears demands in the industrial village 金桥村 in the 4 weeks before every Spring Festival;
   2. land-requisition disputes in three villages of 白沙镇 in the 8 weeks after a project announcement
-     14 weeks before today;
+     14 weeks before today: they start in 上埠村, the project's site, and spread to its neighbours 下埠村 and
+     沙洲村 week by week (each week a neighbour sees about two thirds as many as the other two saw the week
+     before) — the spreading the 风险传导 page (docs/transmission.md) should find;
   3. a live surge of odour/noise complaints in 石门村 in the last two weeks and the current week.
 Each occurrence becomes one matter with its whole life in ``lifecycle``.
 """
@@ -100,7 +102,8 @@ ODOUR_VILLAGE = ("青山镇", "石门村")
 LAND_PROJECT = "示范县临港物流园项目"
 ODOUR_COMPANY = "示范县宏达化工有限公司"
 WAGE_SURGE_PER_WEEK = 7.0  # mean extra wage matters a week in the 4 weeks before the festival
-LAND_SURGE_PROFILE = (1.5, 3.0, 3.5, 3.0, 2.2, 1.6, 1.1, 0.8)  # mean extra a week per village, weeks 0–7
+LAND_SURGE_PROFILE = (1.5, 3.0, 3.5, 3.0, 2.2, 1.6, 1.1, 0.8)  # mean extra a week in 上埠村, weeks 0–7
+LAND_SPREAD = 0.65  # mean extra in 下埠村 / 沙洲村 per dispute in the other two villages the week before
 LAND_ANNOUNCED_WEEKS_AGO = 14
 ODOUR_SURGE = (5.0, 8.0, 9.0)  # mean a week: two weeks ago, last week, this week (pro rata to today)
 
@@ -263,17 +266,22 @@ def _plant_surges(villages, weeks, today, rng) -> list[dict]:
     land_villages = [by_name[(town, name)] for name in names]
     announced = monday(today) - dt.timedelta(weeks=LAND_ANNOUNCED_WEEKS_AGO)
     land_weeks, land_occ = [], []
+    last_week = [0] * len(land_villages)  # the first village is the project's site, where it starts
     for i, mean in enumerate(LAND_SURGE_PROFILE):
         week = announced + dt.timedelta(weeks=i)
         if not weeks[0] <= week <= weeks[-1]:
             continue
         land_weeks.append(week)
-        for v in land_villages:
-            n = int(rng.poisson(mean * _elapsed_fraction(week, today)))
+        this_week = []
+        for k, v in enumerate(land_villages):
+            spread = LAND_SPREAD * (sum(last_week) - last_week[k])
+            n = int(rng.poisson((mean if k == 0 else spread) * _elapsed_fraction(week, today)))
+            this_week.append(n)
             land_occ += [
                 Occurrence(v, "land_requisition", d, "land_project")
                 for d in _days_of_week(week, today, rng, n)
             ]
+        last_week = this_week
     surges.append(
         {
             "key": "land_project",

@@ -73,6 +73,46 @@ def cmd_forecast(args) -> int:
     return 0
 
 
+def cmd_transmission_fit(args) -> int:
+    from anju.django_setup import setup_django
+
+    setup_django()
+    from django.core.exceptions import ValidationError
+
+    from anju.core.models import Area, AreaLevel
+    from anju.warning.actions import county_of, fit_due, fit_transmission
+
+    if args.if_due:
+        outcomes = fit_due()
+        for county, line in outcomes:
+            print(f"{county.name}：{line}")
+        if not outcomes:
+            print("各县的风险传导模型均在 7 天内计算过，无需重算。")
+        return 0
+    if args.area:
+        area = Area.objects.filter(code=args.area).first()
+        if area is None:
+            print(f"没有区划代码为 {args.area} 的区域。", file=sys.stderr)
+            return 2
+        counties = [county_of(area)]
+    else:
+        counties = list(Area.objects.filter(level=AreaLevel.COUNTY).order_by("code"))
+    code = 0
+    for county in counties:
+        try:
+            rows = fit_transmission(None, county=county)
+        except ValidationError as exc:
+            print("; ".join(exc.messages), file=sys.stderr)
+            code = 2
+            continue
+        first = rows[0]
+        print(
+            f"{county.name}：{first.series_count} 个序列，{first.weeks} 周（{first.first_week} – {first.last_week}），"
+            f"{len(rows)} 个区域，用时 {first.duration_ms} ms"
+        )
+    return code
+
+
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "forecast", help="预测各县各镇×领域未来四周的事项数（每晚运行；模型每周重新拟合）"
@@ -89,3 +129,12 @@ def register(subparsers) -> None:
     p.add_argument("--through", help="评估截止日期 YYYY-MM-DD（默认今天）")
     p.add_argument("--weeks", type=int, default=4, help="重新评估最近多少周（回填历史可用 156）")
     p.set_defaults(func=cmd_warn_scan)
+
+    p = subparsers.add_parser(
+        "transmission-fit", help="拟合风险传导模型（地方性—流行性模型），保存县及各乡镇的结果"
+    )
+    p.add_argument("--area", help="区划代码：只计算该区域所在的县（默认全部县）")
+    p.add_argument(
+        "--if-due", action="store_true", help="只重算尚未计算或计算已满 7 天的县（夜间定时任务用）"
+    )
+    p.set_defaults(func=cmd_transmission_fit)

@@ -94,7 +94,25 @@ def load_warning_demo(today: dt.date | None = None) -> str:
             forecast.duration_ms,
             "，".join(f"{k} {v:+.1%}" for k, v in skill.items() if v is not None) or "未评估",
         )
-    return (
+    transmission = _load_transmission_demo()
+    return transmission + (
         f"预警演示：{'已发布 1 条黄色预警，' if issued else ''}研判会 1 次（议程 {meeting.agenda.count()} 项），"
         f"重要节点 3 个{told}。"
     )
+
+
+def _load_transmission_demo() -> str:
+    """The 风险传导 model of each demo county, as the nightly job would store it."""
+    from django.core.exceptions import ValidationError
+
+    from anju.core.models import AreaLevel
+
+    lines = []
+    for county in Area.objects.filter(level=AreaLevel.COUNTY):
+        try:
+            rows = actions.fit_transmission(None, county=county)
+        except ValidationError as exc:
+            lines.append(f"风险传导：{county.name} 未计算（{'；'.join(exc.messages)}）。")
+        else:
+            lines.append(f"风险传导：{county.name} {rows[0].series_count} 个序列、{rows[0].weeks} 周已拟合。")
+    return "".join(lines) + "\n" if lines else ""

@@ -224,3 +224,4 @@ from anju.warning.models_analysis import (  # noqa: E402,F401  (one models modul
     MeetingStatus,
 )
 from anju.warning.models_forecast import ForecastRun, ForecastSeries  # noqa: E402,F401
+from anju.warning.models_transmission import TransmissionFit  # noqa: E402,F401

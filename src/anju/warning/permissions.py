@@ -20,6 +20,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "signals.configure": frozenset({C, X}),
     "alert.view": EVERYONE,
     "alert.manage": frozenset({C, X}),
+    # 风险传导: read the model's summaries and run scenarios; refit a county's model
+    "transmission.view": frozenset({C, L, A, X, D}),
+    "transmission.fit": frozenset({C, X}),
     "analysis.view": frozenset({C, L, A, X, D}),
     "analysis.manage": frozenset({C, L, X}),
     # a meeting's task addressed to one's unit: open it and complete it, wherever the meeting was held

@@ -38,3 +38,19 @@ def compute_forecast(*, job_id: int, area_id: int, refit: bool = False) -> dict:
         % {"n": run.series.count(), "ms": run.duration_ms},
         "url": reverse("dashboard:index"),
     }
+
+
+@task
+def fit_transmission(*, job_id: int, county_id: int) -> dict:
+    """风险传导 refit started from its page: the same action, with the starter as actor."""
+    from anju.core.models import Area
+    from anju.warning import actions
+
+    starter = jobs.job_of(job_id).started_by
+    county = Area.objects.get(pk=county_id)
+    jobs.report(job_id, 10, _("正在统计各村各领域每周事项数并拟合传导模型……"))
+    rows = actions.fit_transmission(starter, county=county)
+    return {
+        "message": _("计算完成：%(n)s 个序列，%(w)s 周。") % {"n": rows[0].series_count, "w": rows[0].weeks},
+        "url": reverse("warning:transmission"),
+    }

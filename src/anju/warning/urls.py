@@ -1,6 +1,6 @@
 from django.urls import path
 
-from anju.warning import views, views_alerts, views_analysis, views_detection, views_tasks
+from anju.warning import views, views_alerts, views_analysis, views_detection, views_tasks, views_transmission
 
 app_name = "warning"
 urlpatterns = [
@@ -20,5 +20,7 @@ urlpatterns = [
     path("meetings/tasks/<int:pk>/done/", views_analysis.task_done, name="task_done"),
     path("tasks/", views_tasks.task_list, name="tasks"),
     path("tasks/<int:pk>/", views_tasks.task_detail, name="task"),
+    path("transmission/", views_transmission.transmission, name="transmission"),
+    path("transmission/fit/", views_transmission.transmission_fit, name="transmission_fit"),
     path("meetings/key-dates/", views_analysis.key_date_new, name="key_date_new"),
 ]

@@ -99,6 +99,7 @@ def signal_list(request):
             "can_scan": may(request.user, "signals.scan"),
             "scan_job": jobs.latest_job(request.user, JobKind.SIGNAL_SCAN),
             "can_alert": may(request.user, "alert.manage"),
+            "can_transmission": may(request.user, "transmission.view"),
             "default_method": Method(DEFAULT_METHOD).label,
         },
     )

@@ -32,8 +32,13 @@ from anju.warning.actions.analysis import (
 from anju.warning.actions.detection_config import configure_domain, may_configure_detection
 from anju.warning.actions.forecast import forecast_counties, run_forecast
 from anju.warning.actions.scan import MAX_SCAN_WEEKS, run_scan, scan_weeks
+from anju.warning.actions.transmission import counties_due, county_of, fit_due, fit_transmission
 
 __all__ = [
+    "counties_due",
+    "county_of",
+    "fit_due",
+    "fit_transmission",
     "ALERT_FIELDS",
     "MAX_SCAN_WEEKS",
     "STALE_ALERT",

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("core", "0014_scheduled_runs"),
-        ("warning", "0004_key_date_area"),
+        ("warning", "0005_transmission"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
