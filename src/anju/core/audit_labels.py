@@ -139,6 +139,7 @@ ACTION_LABELS = {
     "signals.scan": _("预警扫描"),
     "signals.configure": _("修改预警设置"),
     "transmission.fit": _("计算风险传导模型"),
+    "forecast.run": _("计算四周预测"),
     "alert.draft": _("起草预警"),
     "alert.issue": _("发布预警"),
     "alert.acknowledge": _("签收预警"),
