@@ -23,6 +23,7 @@ INDEXES = {
 }
 # A two-character word makes no trigram: its search uses the bigrams of the three fields joined by spaces
 # (filters.search_q). Written as SQL functions so that the query and the index name the same expression.
+# The inner call names its schema: pg_restore builds the index with an empty search_path.
 FUNCTIONS = [
     """CREATE OR REPLACE FUNCTION anju_bigrams(t text) RETURNS text[]
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
@@ -31,7 +32,7 @@ FUNCTIONS = [
     $$""",
     """CREATE OR REPLACE FUNCTION anju_matter_bigrams(number text, title text, description text)
     RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-      SELECT anju_bigrams(upper(
+      SELECT {schema}.anju_bigrams(upper(
         coalesce(number, '') || ' ' || coalesce(title, '') || ' ' || coalesce(description, '')))
     $$""",
 ]
@@ -41,8 +42,11 @@ def create_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT quote_ident(current_schema())")
+        schema = cursor.fetchone()[0]
     for function in FUNCTIONS:
-        schema_editor.execute(function)
+        schema_editor.execute(function.replace("{schema}", schema))
     for name, method in INDEXES.items():
         schema_editor.execute(
             f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON matters_matter USING {method}"
