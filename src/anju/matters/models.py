@@ -147,6 +147,9 @@ class Matter(Versioned, models.Model):
             models.Index(fields=["status", "deadline"]),
             # the duplicate index reads the matters changed since its last look on every intake
             models.Index(fields=["updated_at"], name="matter_updated_at"),
+            # the monthly report's per-unit and per-leader lists probe (unit, area) within the report's areas
+            models.Index(fields=["responsible_unit", "area"], name="matter_unit_area"),
+            models.Index(fields=["lead_leader", "area"], name="matter_leader_area"),
             # the overview's overdue list: running matters in deadline order, not every past deadline
             models.Index(
                 fields=["deadline"],

@@ -52,7 +52,12 @@ GROUPINGS = {
 
 
 def unit_figures(
-    matters: QuerySet, *, as_of: dt.date, since: dt.date | None = None, by: str = "unit"
+    matters: QuerySet,
+    *,
+    as_of: dt.date,
+    since: dt.date | None = None,
+    by: str = "unit",
+    area_ids: list[int] | None = None,
 ) -> list[dict]:
     """One row per responsible unit of ``matters`` (by the unit's area and name), as the module describes;
     ``by="leader"``: one row per 包案领导 instead. Counted by the database, grouped by unit (and by unit and
@@ -100,11 +105,20 @@ def unit_figures(
     )
     for group, residual, inherent, n in open_rows:
         levels[group][residual or inherent or "unassessed"] += n
-    # every unit (leader) with a counted matter registered by ``as_of``: one probe of its index each
+    # every unit (leader) with a counted matter registered by ``as_of``: one probe of its index each. With
+    # ``area_ids`` (the areas ``matters`` is limited to) the probe reads the (unit, area) index: through the
+    # area path join a unit whose matters lie elsewhere had all of them read (8.5 s at 1,000,000 matters).
     prefix = f"{field}__"
+    probed = base
+    if area_ids is not None:
+        probed = (
+            matters.model.objects.filter(area_id__in=area_ids, registered_at__lt=end)
+            .exclude(status__in=NOT_COUNTED)
+            .order_by()
+        )
     groups = (
         matters.model._meta.get_field(field)
-        .related_model.objects.filter(Exists(base.filter(**{field: OuterRef("pk")})))
+        .related_model.objects.filter(Exists(probed.filter(**{field: OuterRef("pk")})))
         .values("pk", name_field.removeprefix(prefix), order_field.removeprefix(prefix))
     )
     grouped = [
@@ -144,6 +158,8 @@ def unit_figures(
     return out
 
 
-def leader_figures(matters: QuerySet, *, as_of: dt.date, since: dt.date | None = None) -> list[dict]:
+def leader_figures(
+    matters: QuerySet, *, as_of: dt.date, since: dt.date | None = None, area_ids: list[int] | None = None
+) -> list[dict]:
     """The figures of ``unit_figures`` per 包案领导 (the leader's display name, else their username)."""
-    return unit_figures(matters, as_of=as_of, since=since, by="leader")
+    return unit_figures(matters, as_of=as_of, since=since, by="leader", area_ids=area_ids)

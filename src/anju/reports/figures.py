@@ -381,11 +381,15 @@ def by_unit(area: Area, month: dt.date) -> list[dict]:
     """Per responsible unit, the month's figures of ``matters.unit_figures`` (window: the month)."""
     first, last = month_bounds(month)
     matters = Matter.objects.filter(area__path__startswith=area.path)
-    return unit_figures(matters, since=first, as_of=last)
+    return unit_figures(matters, since=first, as_of=last, area_ids=_area_ids(area))
 
 
 def by_leader(area: Area, month: dt.date) -> list[dict]:
     """Per 包案领导, the month's figures of ``matters.unit_figures`` (window: the month)."""
     first, last = month_bounds(month)
     matters = Matter.objects.filter(area__path__startswith=area.path)
-    return leader_figures(matters, since=first, as_of=last)
+    return leader_figures(matters, since=first, as_of=last, area_ids=_area_ids(area))
+
+
+def _area_ids(area: Area) -> list[int]:
+    return list(Area.objects.filter(path__startswith=area.path).values_list("pk", flat=True))
