@@ -166,6 +166,11 @@ def main() -> int:
         "--depth", type=int, default=1000, help="the deep page measured by cursor and by number (1000)"
     )
     parser.add_argument(
+        "--skip-direct",
+        action="store_true",
+        help="leave out the overview computed from the ledger without its aggregates (seconds per run)",
+    )
+    parser.add_argument(
         "--only", default="", help="measure only the rows whose name contains this text (e.g. dashboard)"
     )
     args = parser.parse_args()
@@ -224,7 +229,7 @@ def main() -> int:
             if args.only in what:
                 row(user.username, what, *_time(_page(client, path), args.repeat))
         # the overview as it was before its aggregates (dashboard.rollup): every figure from the ledger
-        if not args.lists_only:
+        if not args.lists_only and not args.skip_direct:
             with override_settings(ANJU_DASHBOARD_COUNTS=False):
                 for what, path in (
                     ("dashboard (direct)", "/dashboard/"),
