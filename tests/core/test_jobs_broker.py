@@ -219,3 +219,16 @@ def test_a_job_started_while_the_broker_was_down_is_pushed_again_and_runs(env, b
     finally:
         stop(worker)
     assert runs(env) == [(job_id, worker.pid)]
+
+
+def test_a_worker_stopped_mid_job_finishes_it_then_exits(env, broker):
+    worker = start_worker(env)
+    try:
+        [job_id] = start_jobs(env, 1, seconds=3)
+        wait_for(lambda: runs(env), [worker])
+        worker.send_signal(signal.SIGTERM)  # systemctl stop
+        assert worker.wait(timeout=60) == 0
+    finally:
+        stop(worker)
+    assert rows(env)[job_id]["status"] == "done"
+    assert heartbeats(broker) == []

@@ -30,10 +30,10 @@ import logging
 import signal
 import threading
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.tasks import TaskResult
 from django.tasks.base import Task
-from django.tasks.exceptions import InvalidTask
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -58,7 +58,7 @@ class RQJobBackend(jobs.DatabaseJobBackend):
         super().__init__(alias, params)
         self.url = self.options.get("url", "")
         if not self.url:
-            raise InvalidTask("RQJobBackend needs OPTIONS['url'] (ANJU_TASK_BROKER_URL)")
+            raise ImproperlyConfigured("RQJobBackend needs OPTIONS['url'] (ANJU_TASK_BROKER_URL)")
         self.queue_name = self.options.get("queue", "anju")
         self.heartbeat_seconds = int(self.options.get("heartbeat_seconds", 10))
 
@@ -69,8 +69,10 @@ class RQJobBackend(jobs.DatabaseJobBackend):
 
     def queue(self, connection=None):
         from rq import Queue
+        from rq.serializers import JSONSerializer
 
-        return Queue(self.queue_name, connection=connection or self.connection())
+        # JSON, not RQ's default pickle: the queue holds a job number, never an object to unpickle
+        return Queue(self.queue_name, connection=connection or self.connection(), serializer=JSONSerializer)
 
     def enqueue(self, task: Task, args, kwargs) -> TaskResult:
         result = super().enqueue(task, args, kwargs)
@@ -183,14 +185,20 @@ class BrokerWorker:
             self._stop.wait(period)
 
     def stop(self) -> None:
+        from redis.exceptions import RedisError
+
         self._stop.set()
         self._beat_thread.join(timeout=5)
-        self.connection.delete(HEARTBEAT_KEY.format(self.worker_id))
+        try:
+            self.connection.delete(HEARTBEAT_KEY.format(self.worker_id))
+        except RedisError:
+            pass  # the key expires by itself; a job of ours still running would be marked failed anyway
 
     def run_jobs(self, *, limit: int = 20) -> dict[str, int]:
         """Take up to ``limit`` jobs from the queue and run them here; counts of "done" and "failed"."""
         from redis.exceptions import RedisError
         from rq import SimpleWorker
+        from rq.serializers import JSONSerializer
 
         _outcomes.update(done=0, failed=0)
         # RQ installs its own SIGINT/SIGTERM handlers for the duration; ours (stop the loop) come back after
@@ -198,7 +206,10 @@ class BrokerWorker:
         rq_worker = None
         try:
             rq_worker = SimpleWorker(
-                [self.backend.queue(self.connection)], connection=self.connection, name=self.worker_id
+                [self.backend.queue(self.connection)],
+                connection=self.connection,
+                name=self.worker_id,
+                serializer=JSONSerializer,
             )
             rq_worker.work(burst=True, max_jobs=limit, logging_level="WARNING")
         except RedisError:
@@ -206,8 +217,9 @@ class BrokerWorker:
         finally:
             for sig, handler in saved.items():
                 signal.signal(sig, handler)
-        if rq_worker is not None and rq_worker._stop_requested:
-            # SIGTERM (systemctl stop) came while a job ran: RQ let the job finish; now the worker stops
+        if rq_worker is not None and rq_worker._shutdown_requested_date is not None:
+            # SIGTERM or SIGINT (systemctl stop) came while RQ held the signals: RQ let a running job
+            # finish; now this worker stops as it would have outside RQ
             raise SystemExit(0)
         try:
             sweep(self.backend, self.connection, timezone.now())
