@@ -232,3 +232,22 @@ def test_a_worker_stopped_mid_job_finishes_it_then_exits(env, broker):
         stop(worker)
     assert rows(env)[job_id]["status"] == "done"
     assert heartbeats(broker) == []
+
+
+READY = (
+    "from anju.core.health import readiness; ready, checks = readiness(); print(json.dumps([ready, checks]))"
+)
+
+
+def test_readiness_reports_the_broker_and_its_live_workers_without_failing_on_it(env, broker, tmp_path):
+    worker = start_worker(env)
+    try:
+        wait_for(lambda: len(heartbeats(broker)) == 1, [worker])
+        ready, checks = django(env, READY)
+    finally:
+        stop(worker)
+    assert ready is True
+    assert (checks["broker"]["ok"], checks["broker"]["workers"], checks["broker"]["waiting"]) == (True, 1, 0)
+    down = env | {"ANJU_TASK_BROKER_URL": f"unix://{tmp_path}/nobody-listens.sock?db=0"}
+    ready, checks = django(down, READY)
+    assert ready is True and checks["broker"]["ok"] is False  # reported, not failing the web pages

@@ -108,6 +108,14 @@ def broker_backend() -> RQJobBackend | None:
     return backend if isinstance(backend, RQJobBackend) else None
 
 
+def broker_status(backend: RQJobBackend) -> dict:
+    """For /readyz: the broker answers, how many workers are alive, how many jobs wait on its queue."""
+    connection = backend.connection()
+    connection.ping()
+    workers = sum(1 for _key in connection.scan_iter(HEARTBEAT_KEY.format("*"), count=100))
+    return {"workers": workers, "waiting": backend.queue(connection).count}
+
+
 def claim_job(job_id: int, worker_id: str, now: dt.datetime) -> Job | None:
     """Claim this one job for this worker, or None when it is not (or no longer) queued."""
     won = (
