@@ -65,7 +65,8 @@ class RQJobBackend(jobs.DatabaseJobBackend):
     def connection(self):
         from redis import Redis
 
-        return Redis.from_url(self.url)
+        # bounded waits: a page starting a job, or /readyz, must not hang on an unreachable broker
+        return Redis.from_url(self.url, socket_connect_timeout=5, socket_timeout=30)
 
     def queue(self, connection=None):
         from rq import Queue
