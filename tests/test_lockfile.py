@@ -2,7 +2,7 @@
 
 `scripts/setup` installs from requirements-dev.lock with --require-hashes; a dependency added to
 pyproject.toml without re-locking would be missing there. Re-lock with
-`pip-compile --generate-hashes --allow-unsafe --extra dev --extra postgres --strip-extras -o requirements-dev.lock pyproject.toml`.
+`pip-compile --generate-hashes --allow-unsafe --extra dev --extra postgres --extra broker --strip-extras -o requirements-dev.lock pyproject.toml`.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ def test_every_declared_dependency_is_locked_with_hashes_at_an_allowed_version()
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     declared = [*project["dependencies"], *project["optional-dependencies"]["dev"]]
     declared += project["optional-dependencies"]["postgres"]
+    declared += project["optional-dependencies"]["broker"]
     locked = _locked()
     assert len(locked) > 40  # the parser found the pins (positive control)
     problems = []

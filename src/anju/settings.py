@@ -211,6 +211,21 @@ ANJU_DIGEST_HOUR = int(os.environ.get("ANJU_DIGEST_HOUR", 17))
 # Long work started from a page runs in ``anju worker`` through Django's own task framework (django.tasks);
 # anju's backend keeps the queue in the database as ``core.Job`` rows (core/jobs.py, docs/architecture.md).
 TASKS = {"default": {"BACKEND": "anju.core.jobs.DatabaseJobBackend"}}
+# For several workers on several hosts, a broker instead (docs/deployment.md): the Job rows stay the record,
+# RQ on Redis/Valkey carries the jobs to the workers (core/jobs_rq.py; needs the `broker` extra: rq, redis).
+ANJU_TASK_BROKER_URL = os.environ.get("ANJU_TASK_BROKER_URL", "")  # redis://… or unix:///…?db=1
+if ANJU_TASK_BROKER_URL:
+    TASKS = {
+        "default": {
+            "BACKEND": "anju.core.jobs_rq.RQJobBackend",
+            "OPTIONS": {
+                "url": ANJU_TASK_BROKER_URL,
+                "queue": os.environ.get("ANJU_TASK_QUEUE", "anju"),
+                # a worker silent for 3 heartbeats is taken as dead, and its running job as failed
+                "heartbeat_seconds": int(os.environ.get("ANJU_WORKER_HEARTBEAT_SECONDS", 10)),
+            },
+        }
+    }
 ANJU_JOB_FILE_DAYS = int(os.environ.get("ANJU_JOB_FILE_DAYS", 7))  # then the worker deletes them
 # The scheduled ticks (core/scheduler.py) run from every `anju worker`, once per installation; ANJU_SCHEDULER=0
 # leaves them to cron. ANJU_SCHEDULE (JSON: a list of {name, argv, at[, weekday]}) replaces DEFAULT_SCHEDULE.
@@ -301,6 +316,10 @@ if ANJU_CACHE_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "anju_cache"}}
+# Sessions: in the database (default), or ANJU_SESSION_STORE=cache to read them from the cache server and
+# write them through to the database (cached_db: a restarted cache server signs nobody out).
+if os.environ.get("ANJU_SESSION_STORE", "db") == "cache":
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # anju's own settings -------------------------------------------------------------------------------
 # Field keys from the environment (newest first); when unset, core/crypto.py reads the key file, which

@@ -11,6 +11,8 @@ session table or the sign-in lock-out records.
   (sessions' neighbour, rate limits) stores and returns a value. Either failing answers 503, so the balancer
   stops sending users here. The background-job queue is reported (queued count, age of the oldest) but never
   fails readiness: a stopped worker must not take the web pages down; monitoring alerts on ``queue.lagging``.
+  With a task broker (``ANJU_TASK_BROKER_URL``) ``broker`` says whether it answers and how many workers
+  are alive (their heartbeats); it does not fail readiness either (a job started meanwhile waits, queued).
 """
 
 from __future__ import annotations
@@ -86,6 +88,11 @@ def readiness() -> tuple[bool, dict]:
     ready = all(check["ok"] for check in checks.values())
     # The queue lives in the database: only look when the database answered.
     checks["queue"] = _timed(check_queue) if checks["database"]["ok"] else {"ok": False, "skipped": True}
+    from anju.core.jobs_rq import broker_backend, broker_status
+
+    backend = broker_backend()
+    if backend is not None:  # reported like the queue, never failing readiness: pages still start jobs
+        checks["broker"] = _timed(lambda: broker_status(backend))
     return ready, checks
 
 

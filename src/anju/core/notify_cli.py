@@ -32,6 +32,19 @@ def cmd_worker(args) -> int:
     from anju.django_setup import setup_django
 
     setup_django()
+    from anju.core.jobs_rq import BrokerWorker, broker_backend
+
+    worker_id = f"{socket.gethostname()}-{os.getpid()}"
+    backend = broker_backend()  # ANJU_TASK_BROKER_URL: jobs come from RQ instead of the Job table
+    broker = BrokerWorker(backend, worker_id) if backend else None
+    try:
+        return _work(args, worker_id, broker)
+    finally:
+        if broker:
+            broker.stop()
+
+
+def _work(args, worker_id: str, broker) -> int:
     from django.conf import settings
     from django.db import close_old_connections
     from django.utils import timezone
@@ -41,10 +54,9 @@ def cmd_worker(args) -> int:
     from anju.core.scheduler import run_due
     from anju.core.worker_passes import run_passes
 
-    worker_id = f"{socket.gethostname()}-{os.getpid()}"
     while True:
         outcomes = work_once()
-        jobs = run_due_jobs(worker_id)
+        jobs = broker.run_jobs() if broker else run_due_jobs(worker_id)
         passes = run_passes()  # what the apps hand to the worker (intake: triage of API reports)
         purge_old_files()
         if settings.ANJU_SCHEDULER and not args.no_schedule:
