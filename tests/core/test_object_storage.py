@@ -11,21 +11,15 @@ the store holds.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import re
 import struct
-import uuid
 import zlib
-from pathlib import Path
 
-import boto3
 import pytest
-from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from moto.server import ThreadedMotoServer
 
 from anju.core import jobs
 from anju.core.models import Job, JobKind, JobStatus
@@ -36,7 +30,7 @@ from anju.matters import actions as matter_actions
 from anju.matters.models import MatterKind
 from anju.warning.tasks import scan_signals
 
-KEY, SECRET = "anju-test-key", "anju-test-secret"
+pytest_plugins = ["object_store"]  # the s3_endpoint and bucket fixtures
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x01" * 300
 PNG_HEAD = b"\x89PNG\r\n\x1a\n"
 ATTACHMENT_KEY = re.compile(r"attachments/\d{4}/\d{2}/[0-9a-f]{32}\.(png|jpg|pdf)")
@@ -50,63 +44,6 @@ def _png(width: int = 40, height: int = 30) -> bytes:
 
     header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
     return PNG_HEAD + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00")) + chunk(b"IEND", b"")
-
-
-class Bucket:
-    """The bucket as the test sees it, through its own S3 client."""
-
-    def __init__(self, client, name: str):
-        self.client, self.name = client, name
-
-    def keys(self) -> list[str]:
-        listing = self.client.list_objects_v2(Bucket=self.name)
-        return sorted(item["Key"] for item in listing.get("Contents", []))
-
-    def read(self, key: str) -> bytes:
-        return self.client.get_object(Bucket=self.name, Key=key)["Body"].read()
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # not a line per request in the test output
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
-@pytest.fixture
-def bucket(s3_endpoint, settings, tmp_path, db):
-    """A fresh private bucket, configured as anju's default storage from the environment variables."""
-    name = f"anju-{uuid.uuid4().hex[:12]}"
-    client = boto3.client(
-        "s3",
-        endpoint_url=s3_endpoint,
-        aws_access_key_id=KEY,
-        aws_secret_access_key=SECRET,
-        region_name="us-east-1",
-    )
-    client.create_bucket(Bucket=name)
-    settings.MEDIA_ROOT = tmp_path / "uploads"  # must stay empty: nothing may go to the file system
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": default_storage_from(
-            {
-                "ANJU_S3_BUCKET": name,
-                "ANJU_S3_ENDPOINT_URL": s3_endpoint,
-                "ANJU_S3_ACCESS_KEY": KEY,
-                "ANJU_S3_SECRET_KEY": SECRET,
-                "ANJU_S3_REGION": "us-east-1",
-                "ANJU_S3_ADDRESSING_STYLE": "path",
-            }
-        ),
-    }
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    cache.clear()  # the public form's rate limit
-    yield Bucket(client, name)
-    media = Path(settings.MEDIA_ROOT)
-    assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
 
 
 def _body(response) -> bytes:
