@@ -9,6 +9,8 @@ Everything a deployment changes comes from the environment:
                      created while the database holds no encrypted value
   ANJU_DEBUG         "1" for development
   ANJU_ALLOWED_HOSTS comma-separated host names
+  ANJU_S3_BUCKET     keep uploads and generated files in this S3-compatible bucket instead of the data
+                     folder (ANJU_S3_ENDPOINT_URL, ANJU_S3_ACCESS_KEY…: core/object_storage.py)
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import django
 from csp.constants import NONE, SELF
 
 from anju.core.keyfiles import data_dir, secret_from_file
+from anju.core.object_storage import default_storage_from
 
 # Everything anju writes (database, keys, uploads, backups) is owner-only.
 os.umask(0o077)
@@ -250,8 +253,10 @@ STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise serves from the finders; an absen
 MEDIA_ROOT = DATA_DIR / "uploads"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+# Uploads and generated files: MEDIA_ROOT, or an S3-compatible bucket when ANJU_S3_BUCKET names one. They are
+# served only by anju's permission-checking views, streamed from storage (never a bucket URL).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": default_storage_from(os.environ),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

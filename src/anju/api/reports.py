@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
@@ -38,7 +38,7 @@ from anju.api.strict import (
 from anju.api.versions import VersionIn, seen_version, with_etag
 from anju.core import actions as core_actions
 from anju.core.scoping import get_scoped_or_404, scoped
-from anju.core.uploads import upload_response
+from anju.core.uploads import open_stored, upload_response
 from anju.intake import actions as intake_actions
 from anju.intake import receipts
 from anju.intake.models import Attachment, Channel, Report, ReportStatus
@@ -201,11 +201,9 @@ def download_attachment(request, report_id: int, attachment_id: int):
     user.require("report.view")
     report = get_scoped_or_404(user, Report, pk=report_id)
     item = get_scoped_or_404(user, Attachment.objects.filter(report=report), pk=attachment_id)
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return upload_response(handle, content_type=item.content_type, filename=item.original_name)
+    return upload_response(
+        open_stored(item.file), content_type=item.content_type, filename=item.original_name
+    )
 
 
 @router.post(

@@ -31,7 +31,7 @@ from anju.core.errors import NotAllowed, WorkflowError, http_status
 from anju.core.forms import add_action_errors
 from anju.core.permissions import may
 from anju.core.scoping import get_scoped_or_404, scoped
-from anju.core.uploads import upload_response
+from anju.core.uploads import open_stored, upload_response
 
 TABS = [
     ("plan", gettext_lazy("评估方案")),
@@ -560,7 +560,7 @@ def report_file(request, pk: int, fmt: str):
     field = {"docx": assessment.report_docx, "pdf": assessment.report_pdf}.get(fmt)
     if not field:
         raise Http404(_("报告尚未形成。"))
-    response = upload_response(field.open("rb"), filename=f"report.{fmt}")  # built from typed text: inert
+    response = upload_response(open_stored(field), filename=f"report.{fmt}")  # built from typed text: inert
     response["Content-Disposition"] = content_disposition(
         report_document.filename_title(assessment),
         fmt,

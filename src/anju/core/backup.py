@@ -6,7 +6,8 @@ The archive is a gzip-compressed tar:
   database/anju.pgdump    ``pg_dump --format=custom`` (PostgreSQL's own consistent snapshot)
   data/...                the data folder: key files, uploads, trained models (not the collected static files)
   manifest.json           last: format, versions, time, the database, the field key ids, sha256 and size of
-                          every other member
+                          every other member; ``uploads`` names the bucket when uploads are kept in object
+                          storage (then they are not in the archive: the bucket has its own backup)
 
 The database is taken first, then the files: uploads are written before the row that names them commits,
 and keys are only ever added (rotation), so every file and key the snapshot needs is in the archive.
@@ -167,6 +168,7 @@ def create_backup(
     field_keys_in_archive: bool,
     passphrase: str | None = None,
     now: dt.datetime | None = None,
+    uploads_elsewhere: str = "",
 ) -> BackupSummary:
     """Write the archive to ``out`` (atomically: a half-written archive never carries the name)."""
     out = Path(out).resolve()
@@ -202,6 +204,8 @@ def create_backup(
                     "encrypted": bool(passphrase),
                     "files": files,
                 }
+                if uploads_elsewhere:
+                    manifest["uploads"] = uploads_elsewhere
                 body = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
                 info = tarfile.TarInfo(MANIFEST)
                 info.size, info.mode, info.mtime = len(body), 0o600, int(dt.datetime.now().timestamp())

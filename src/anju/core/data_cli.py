@@ -84,8 +84,10 @@ def cmd_backup(args) -> int:
 
     from anju.core import crypto
     from anju.core.backup import BackupError, create_backup
+    from anju.core.object_storage import describe
 
     ring = crypto.keyring()
+    bucket = describe(settings.STORAGES["default"])
     try:
         summary = create_backup(
             Path(args.out),
@@ -94,6 +96,7 @@ def cmd_backup(args) -> int:
             field_key_ids=ring.ids if ring else [],
             field_keys_in_archive=bool(ring and ring.from_file),
             passphrase=_new_passphrase() if args.encrypt else None,
+            uploads_elsewhere=bucket,
         )
     except BackupError as exc:
         print(exc, file=sys.stderr)
@@ -111,6 +114,12 @@ def cmd_backup(args) -> int:
         )
     elif not args.encrypt:
         print("注意：备份中有字段加密密钥和个人信息，请像保管密钥一样保管它（或用 --encrypt 加密）。")
+    if bucket:
+        print(
+            f"注意：上传文件和生成的文件保存在对象存储 {bucket} 中，不在这个归档里；"
+            "请按 docs/deployment.md 另行备份存储桶（版本控制、复制到另一处）。",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -134,6 +143,11 @@ def cmd_restore(args) -> int:
         f"已从 {args.archive}（{manifest['created_at']}，anju {manifest['anju_version']}）恢复到 {target}，"
         f"{len(manifest['files'])} 个文件校验无误。运行 anju serve 启动（会先升级数据库）。"
     )
+    if manifest.get("uploads"):
+        print(
+            f"注意：上传文件在对象存储 {manifest['uploads']} 中，不在备份里：请把 ANJU_S3_BUCKET 等设置为"
+            "备份时的存储桶（或从存储桶的备份恢复出的桶）。"
+        )
     keys = manifest.get("field_keys", {})
     if keys and not keys.get("in_archive"):
         print(f"注意：请用 ANJU_FIELD_KEY 给出备份时的字段加密密钥（{', '.join(keys['key_ids'])}）。")

@@ -10,7 +10,7 @@ element ignores the disposition.
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
 SANDBOX_POLICY = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
@@ -22,6 +22,15 @@ def harden_download(response):
     response["Content-Security-Policy"] = SANDBOX_POLICY
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def open_stored(field_file):
+    """A stored file opened for reading through its storage (the uploads folder or the bucket), to be
+    streamed by a view that has checked the user's permission; 404 when the file is gone."""
+    try:
+        return field_file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
 
 
 def upload_response(handle, *, filename: str, content_type: str | None = None) -> FileResponse:

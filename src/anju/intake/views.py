@@ -22,7 +22,7 @@ from anju.core.models import AuditEvent
 from anju.core.permissions import may
 from anju.core.roles import Role
 from anju.core.scoping import get_scoped_or_404, scoped
-from anju.core.uploads import upload_response
+from anju.core.uploads import open_stored, upload_response
 from anju.intake import actions, duplicates, receipts, triaging
 from anju.intake.forms import (
     GridReportForm,
@@ -362,11 +362,9 @@ def attachment(request, pk: int):
     """Attachments are served only through scoping; uploads are never reachable from a public URL."""
     request.user.require("report.view")
     item = get_scoped_or_404(request.user, Attachment, pk=pk)
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return upload_response(handle, content_type=item.content_type, filename=item.original_name)
+    return upload_response(
+        open_stored(item.file), content_type=item.content_type, filename=item.original_name
+    )
 
 
 @login_required

@@ -27,7 +27,7 @@ from anju.core.models import JobKind, Unit, User
 from anju.core.pickers import person_label, pinyin_keys
 from anju.core.replica import replica_reads
 from anju.core.scoping import get_scoped_or_404, handles, may_act_on, scoped
-from anju.core.uploads import upload_response
+from anju.core.uploads import open_stored, upload_response
 from anju.matters import actions, queues, seek
 from anju.matters.export import build_workbook, ledger_title
 from anju.matters.filters import (
@@ -297,7 +297,7 @@ def agreement_file(request, pk: int):
     if not session.agreement_file:
         raise Http404
     return upload_response(
-        session.agreement_file.open("rb"), filename=session.agreement_file.name.rsplit("/", 1)[-1]
+        open_stored(session.agreement_file), filename=session.agreement_file.name.rsplit("/", 1)[-1]
     )
 
 

@@ -16,7 +16,7 @@ from anju.core.errors import NotAllowed, http_status
 from anju.core.forms import add_action_errors
 from anju.core.permissions import may
 from anju.core.scoping import get_scoped_or_404, in_scope
-from anju.core.uploads import upload_response
+from anju.core.uploads import open_stored, upload_response
 from anju.reports import actions
 from anju.reports.forms import ProgressForm
 from anju.reports.models import ProgressReport
@@ -122,4 +122,4 @@ def progress_attachment(request, pk: int):
     report = get_scoped_or_404(user, visible_progress(user), pk=pk)
     if not report.attachment:
         raise Http404
-    return upload_response(report.attachment.open("rb"), filename=report.attachment.name.rsplit("/", 1)[-1])
+    return upload_response(open_stored(report.attachment), filename=report.attachment.name.rsplit("/", 1)[-1])
