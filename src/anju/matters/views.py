@@ -40,6 +40,7 @@ from anju.matters.filters import (
 )
 from anju.matters.forms import NewMatterForm
 from anju.matters.forms_batch import BatchForm, batch_choices
+from anju.matters.ledger_rows import ledger_rows
 from anju.matters.models import Matter, MediationSession, SupervisionNote
 from anju.matters.panels import PANELS, panels_for
 from anju.matters.panels_coordination import coordination_context
@@ -72,6 +73,7 @@ def ledger(request):
         {
             "form": form,
             "page": page,
+            "rows": ledger_rows(page.object_list),
             "sort": sort,
             "query": query.urlencode(),
             "can_export": request.user.can("ledger.export"),

@@ -74,6 +74,11 @@ def level_badge(context, code: str, prefix: str = ""):
     matrix = context.render_context.get("anju_current_matrix")
     if matrix is None:
         matrix = context.render_context["anju_current_matrix"] = current_matrix()
+    return level_badge_html(matrix, code, prefix)
+
+
+def level_badge_html(matrix, code: str, prefix: str = ""):
+    """A level's badge from the given matrix (the ledger's rows compute theirs once, ``ledger_rows``)."""
     level = matrix.levels.get(code or "")
     if level is None:
         return format_html('<span class="badge">{}</span>', _("未研判"))
