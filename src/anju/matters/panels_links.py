@@ -35,14 +35,15 @@ def links_context(user, matter: Matter, bound: tuple[str, object] | None = None)
     def form(key, make):
         return bound[1] if bound and bound[0] == key else make()
 
-    visible = set(
-        scoped(user, Matter)
-        .filter(Q(links_in__source=matter) | Q(links_out__target=matter))
-        .values_list("pk", flat=True)
+    links = list(links_of(matter))
+    # the linked matters the reader may see, by id (a join over both link directions read the whole ledger)
+    others = {link.target_id if link.source_id == matter.pk else link.source_id for link in links}
+    visible = (
+        set(scoped(user, Matter).filter(pk__in=others).values_list("pk", flat=True)) if others else set()
     )
     can_link = may(user, LINK_PERMISSION) and may_act_on(user, matter)
     items, hidden = [], 0
-    for link in links_of(matter):
+    for link in links:
         outgoing = link.source_id == matter.pk
         other = link.target if outgoing else link.source
         if other.pk not in visible:

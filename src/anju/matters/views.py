@@ -175,6 +175,7 @@ def _detail_context(request, matter: Matter, bound: tuple[str, object] | None = 
         **coordination_context(user, matter, bound),
         **links_context(user, matter, bound),
         "matrix": matrix,
+        "anju_current_matrix": matrix,  # the level badges' (matters_extras.level_badge): not read again
         "matrix_rows": [
             (step, [matrix.levels[code] for code in matrix.grid[i]])
             for i, step in enumerate(matrix.likelihood)

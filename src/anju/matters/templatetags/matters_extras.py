@@ -71,7 +71,8 @@ FIRST_DIRECTION = {"registered": "-registered", "deadline": "deadline", "level":
 @register.simple_tag(takes_context=True)
 def level_badge(context, code: str, prefix: str = ""):
     # the current matrix is read once per rendering, not once per badge (a ledger page shows fifty)
-    matrix = context.render_context.get("anju_current_matrix")
+    # a view that read it already passes it as ``anju_current_matrix`` (the matter page)
+    matrix = context.get("anju_current_matrix") or context.render_context.get("anju_current_matrix")
     if matrix is None:
         matrix = context.render_context["anju_current_matrix"] = current_matrix()
     return level_badge_html(matrix, code, prefix)
