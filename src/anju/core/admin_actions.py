@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anju.core import actions, audit
+from anju.core.area_choices import tree_changed
 from anju.core.errors import Conflict, NotAllowed, WorkflowError
 from anju.core.models import Area, AreaLevel, Domain, EmergencyClass, Unit, UnitKind, User
 from anju.core.permissions import require
@@ -162,6 +163,7 @@ def move_area(actor, area: Area, *, new_parent: Area) -> int:
         path=Concat(Value(new_path), Substr("path", len(old_path) + 1))
     )
     Area.objects.filter(pk=area.pk).update(parent=new_parent)
+    tree_changed()  # update() sends no signal: the area pickers' kept choices are stale
     area.refresh_from_db()
     audit.record(
         actor,

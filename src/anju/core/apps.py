@@ -27,3 +27,11 @@ class CoreConfig(AppConfig):
         )
         post_migrate.connect(audit_guard.install_after_migrate, sender=self, dispatch_uid="anju_audit_guard")
         auth_audit.connect()
+        from django.db.models.signals import post_delete, post_save
+
+        from anju.core.area_choices import tree_changed
+        from anju.core.models import Area
+
+        # the area pickers' kept choices (core/area_choices.py) follow the tree
+        post_save.connect(tree_changed, sender=Area, dispatch_uid="anju.core.area_tree_saved")
+        post_delete.connect(tree_changed, sender=Area, dispatch_uid="anju.core.area_tree_deleted")

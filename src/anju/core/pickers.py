@@ -15,9 +15,14 @@ from __future__ import annotations
 from functools import lru_cache
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
+from anju.core.area_choices import CachedAreaChoiceIterator
 from anju.core.punctuation import paren
 
 
@@ -71,6 +76,9 @@ class PickerOptionsMixin:
 
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
         option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        if (kept := getattr(value, "picker_attrs", None)) is not None:  # area_choices computed them once
+            option["attrs"] = {**kept, **option["attrs"]}
+            return option
         instance = getattr(value, "instance", None)
         if instance is not None:
             data = {"data-pinyin": pinyin_keys(str(label)), "data-group": option_group(instance)}
@@ -81,16 +89,90 @@ class PickerOptionsMixin:
         return option
 
 
-class PickerSelect(PickerOptionsMixin, forms.Select):
+def _attrs_html(attrs: dict) -> str:
+    """``django/forms/widgets/attrs.html`` in Python: `` name="value"``, a bare `` name`` for True, nothing
+    for False."""
+    parts = []
+    for name, value in attrs.items():
+        if value is False:
+            continue
+        parts.append(
+            f" {conditional_escape(name)}"
+            if value is True
+            else f' {conditional_escape(name)}="{conditional_escape(value)}"'
+        )
+    return "".join(parts)
+
+
+class FastSelectMixin:
+    """Writes the ``<select>`` in Python, byte for byte what Django's ``select.html`` and
+    ``select_option.html`` templates write (``tests/core/test_pickers_render.py`` compares them).
+
+    A picker of areas, units or people has dozens to hundreds of options; the templates include
+    ``select_option.html`` (and ``attrs.html``) once per option, which cost the ledger page more than its
+    25 rows. A project that overrides either template gets the template rendering back."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if (self.template_name, self.option_template_name) != (
+            "django/forms/widgets/select.html",
+            "django/forms/widgets/select_option.html",
+        ) or _widget_templates_overridden():
+            return super().render(name, value, attrs, renderer)
+        widget = self.get_context(name, value, attrs)["widget"]
+        out = [f'<select name="{conditional_escape(widget["name"])}"{_attrs_html(widget["attrs"])}>']
+        for group_name, group_choices, _index in widget["optgroups"]:
+            if group_name:
+                out.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            for option in group_choices:
+                out.append(
+                    f'\n  <option value="{conditional_escape(option["value"])}"{_attrs_html(option["attrs"])}>'
+                    f"{conditional_escape(localize(option['label']))}</option>\n"
+                )
+            if group_name:
+                out.append("\n  </optgroup>")
+        out.append("\n</select>")
+        return mark_safe("".join(out))
+
+
+@lru_cache(maxsize=1)
+def _widget_templates_overridden() -> bool:
+    """Whether a project template replaces Django's select templates (then they are rendered as such)."""
+    from django.forms.renderers import get_default_renderer
+    from django.template import TemplateDoesNotExist
+
+    renderer = get_default_renderer()
+    for template_name in ("django/forms/widgets/select.html", "django/forms/widgets/select_option.html"):
+        try:
+            origin = renderer.get_template(template_name).origin.name
+        except (TemplateDoesNotExist, AttributeError):
+            return True
+        if not str(origin).replace("\\", "/").endswith(f"django/forms/templates/{template_name}"):
+            return True
+    return False
+
+
+class PickerSelect(FastSelectMixin, PickerOptionsMixin, forms.Select):
     pass
 
 
-class PickerSelectMultiple(PickerOptionsMixin, forms.SelectMultiple):
+class PickerSelectMultiple(FastSelectMixin, PickerOptionsMixin, forms.SelectMultiple):
     pass
 
 
 class PickerCheckboxes(PickerOptionsMixin, forms.CheckboxSelectMultiple):
     pass
+
+
+class FetchedChoiceIterator(ModelChoiceIterator):
+    """A picker's choices in one fetch. Django's iterator reads them through ``QuerySet.iterator()``, which
+    on PostgreSQL opens a server-side cursor (``DECLARE … WITH HOLD``, then fetch and close): three round
+    trips, and a copy of the result at the commit, for a list of at most a few hundred rows."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
 
 
 def _picker_widget(widget: forms.Widget) -> forms.Widget:
@@ -119,6 +201,10 @@ def pickerise(form: forms.Form, *names: str) -> None:
         multiple = isinstance(field, forms.ModelMultipleChoiceField)
         if queryset is None or queryset.model not in (Area, Unit, User, *((Domain,) if multiple else ())):
             continue
+        if queryset.model is Area:
+            field.iterator = CachedAreaChoiceIterator
+        else:
+            field.iterator = FetchedChoiceIterator
         if queryset.model is User:
             field.queryset = queryset.select_related("unit")
             if "label_from_instance" not in vars(field) and type(field).label_from_instance is (

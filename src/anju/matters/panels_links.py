@@ -36,8 +36,7 @@ def links_context(user, matter: Matter, bound: tuple[str, object] | None = None)
         return bound[1] if bound and bound[0] == key else make()
 
     links = list(links_of(matter))
-    # the other ends first, then scope by primary key: an OR across both link joins would make the
-    # database walk every matter in the reader's scope (0.85 s at 1,000,000 matters)
+    # the linked matters the reader may see, by id (a join over both link directions read the whole ledger)
     others = {link.target_id if link.source_id == matter.pk else link.source_id for link in links}
     visible = (
         set(scoped(user, Matter).filter(pk__in=others).values_list("pk", flat=True)) if others else set()

@@ -40,6 +40,7 @@ from anju.matters.filters import (
 )
 from anju.matters.forms import NewMatterForm
 from anju.matters.forms_batch import BatchForm, batch_choices
+from anju.matters.ledger_rows import ledger_rows
 from anju.matters.models import Matter, MediationSession, SupervisionNote
 from anju.matters.panels import PANELS, panels_for
 from anju.matters.panels_coordination import coordination_context
@@ -72,6 +73,7 @@ def ledger(request):
         {
             "form": form,
             "page": page,
+            "rows": ledger_rows(page.object_list),
             "sort": sort,
             "query": query.urlencode(),
             "can_export": request.user.can("ledger.export"),
@@ -173,6 +175,7 @@ def _detail_context(request, matter: Matter, bound: tuple[str, object] | None = 
         **coordination_context(user, matter, bound),
         **links_context(user, matter, bound),
         "matrix": matrix,
+        "anju_current_matrix": matrix,  # the level badges' (matters_extras.level_badge): not read again
         "matrix_rows": [
             (step, [matrix.levels[code] for code in matrix.grid[i]])
             for i, step in enumerate(matrix.likelihood)

@@ -71,9 +71,15 @@ FIRST_DIRECTION = {"registered": "-registered", "deadline": "deadline", "level":
 @register.simple_tag(takes_context=True)
 def level_badge(context, code: str, prefix: str = ""):
     # the current matrix is read once per rendering, not once per badge (a ledger page shows fifty)
-    matrix = context.render_context.get("anju_current_matrix")
+    # a view that read it already passes it as ``anju_current_matrix`` (the matter page)
+    matrix = context.get("anju_current_matrix") or context.render_context.get("anju_current_matrix")
     if matrix is None:
         matrix = context.render_context["anju_current_matrix"] = current_matrix()
+    return level_badge_html(matrix, code, prefix)
+
+
+def level_badge_html(matrix, code: str, prefix: str = ""):
+    """A level's badge from the given matrix (the ledger's rows compute theirs once, ``ledger_rows``)."""
     level = matrix.levels.get(code or "")
     if level is None:
         return format_html('<span class="badge">{}</span>', _("未研判"))
