@@ -144,10 +144,20 @@ def _keyset_pages(user, depth: int) -> list[tuple[str, str]]:
     if not before:
         return []
     cursor = quote(seek.encode("-registered", seek.AFTER, before[0]))
+    by_level, _cleaned = filter_matters(user, {"sort": "-level"})
+    level_before = by_level[(depth - 1) * settings.ANJU_PAGE_SIZE - 1 :][:1]
+    level_pages = []
+    if level_before:
+        level_cursor = quote(seek.encode("-level", seek.AFTER, level_before[0]))
+        level_pages = [
+            (f"ledger level page {depth} (cursor)", f"/matters/?sort=-level&cursor={level_cursor}"),
+            (f"/api/matters level page {depth}", f"/api/matters?sort=-level&cursor={level_cursor}"),
+        ]
     return [
         (f"ledger page {depth} (by cursor)", f"/matters/?cursor={cursor}"),
         ("ledger last page (page=last)", "/matters/?page=last"),
         (f"/api/matters page {depth} (cursor)", f"/api/matters?cursor={cursor}"),
+        *level_pages,
     ]
 
 
@@ -215,6 +225,10 @@ def main() -> int:
             ("ledger last page (by number)", f"/matters/?page={last_page}"),
             ("ledger search 拆迁", "/matters/?q=拆迁"),
             ("ledger search 拆迁安置", "/matters/?q=拆迁安置"),
+            ("ledger search 拆 (one character)", "/matters/?q=拆"),
+            ("ledger search 鱼 (one, rare)", "/matters/?q=鱼"),
+            ("ledger level page 1", "/matters/?sort=-level"),
+            ("ledger level, last page", "/matters/?sort=-level&page=last"),
             *_keyset_pages(user, depth),
             ("matter detail", f"/matters/{some_matter.pk}/"),
             ("dashboard", "/dashboard/"),

@@ -91,6 +91,7 @@ def test_imports_a_whole_life_with_historical_times(world):
     matter.refresh_from_db()
     assert matter.status == "archived"
     assert matter.inherent_level == "medium" and matter.matrix_version
+    assert matter.level_rank == 2  # the ledger's 风险等级 sort key, written by the bulk import too
     assert matter.registered_at == at(400)
     assert matter.resolved_at == at(392)
     assert matter.satisfaction == "satisfied"

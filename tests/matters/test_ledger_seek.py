@@ -41,7 +41,7 @@ def ledger(world, make_matter):
         area = world.village_a1 if town == "a" else world.village_b1
         matter = make_matter(area=area, title=f"翻页事项{i}")
         Matter.objects.filter(pk=matter.pk).update(
-            registered_at=registered, deadline=deadline, inherent_level=level
+            registered_at=registered, deadline=deadline, inherent_level=level, level_rank=RANK[level]
         )
         matters.append(Matter.objects.get(pk=matter.pk))
     return matters
@@ -55,7 +55,7 @@ def _by_hand(matters, sort):
         "registered": lambda m: (ts[m.pk], m.pk),
         "deadline": lambda m: (m.deadline is None, m.deadline or D, m.pk),
         "-deadline": lambda m: (m.deadline is None, -(m.deadline or D).toordinal(), -m.pk),
-        "level": lambda m: (RANK[m.inherent_level], -ts[m.pk], -m.pk),
+        "level": lambda m: (RANK[m.inherent_level], ts[m.pk], m.pk),
         "-level": lambda m: (-RANK[m.inherent_level], -ts[m.pk], -m.pk),
         "number": lambda m: m.number,
         "-number": lambda m: tuple(-ord(c) for c in m.number),

@@ -14,7 +14,6 @@ from anju.care.forms import care_person_candidates
 from anju.care.models import CarePlan
 from anju.core.models import User
 from anju.core.roles import Role
-from anju.matters.filters import with_level_rank
 from anju.matters.models import Matter
 
 HIGH_UP = Q(residual_level__in=("high", "critical")) | Q(
@@ -50,7 +49,7 @@ def _matters(cadre) -> list[tuple[Matter, User]]:
     chosen: list[tuple[Matter, User]] = []
     with_parties = Matter.objects.open().filter(parties__isnull=False).distinct()
     if cadre is not None and cadre.area is not None:
-        local = with_level_rank(with_parties.filter(area__path__startswith=cadre.area.path))
+        local = with_parties.filter(area__path__startswith=cadre.area.path)
         chosen += [(m, cadre) for m in local.order_by("-level_rank", "-registered_at")[:1]]
     high = with_parties.filter(HIGH_UP).exclude(pk__in=[m.pk for m, _person in chosen])
     for matter in high.order_by("-registered_at")[:4]:

@@ -14,7 +14,7 @@ from django.db.models import Count, Max, Min, Prefetch
 
 from anju.care.models import OPEN_REFERRAL_STATUSES, CarePlan, CareVisit, PlanStatus, Referral
 from anju.core.scoping import scoped
-from anju.matters.filters import current_level_q, with_level_rank
+from anju.matters.filters import current_level_q
 from anju.matters.models import Matter, MatterParty
 from anju.matters.workflow import OPEN_STATUSES
 
@@ -58,11 +58,7 @@ def high_open_matters(user):
         .filter(status__in=OPEN_STATUSES)
         .filter(current_level_q("high") | current_level_q("critical"))
     )
-    return (
-        with_level_rank(qs)
-        .select_related("area", "responsible_unit")
-        .order_by("-level_rank", "registered_at", "pk")
-    )
+    return qs.select_related("area", "responsible_unit").order_by("-level_rank", "registered_at", "pk")
 
 
 def rollup(matters) -> list[MatterRows]:

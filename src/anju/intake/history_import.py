@@ -345,6 +345,7 @@ def import_historical_matters(
         matter.resolved_at = resolved[-1] if resolved else None
         if row.follow_ups:
             matter.satisfaction = row.follow_ups[-1].satisfaction
+        matter.sync_level_rank()  # bulk_create does not call save()
         matters.append(matter)
     Matter.objects.bulk_create(matters, batch_size=BATCH)
 

@@ -11,7 +11,7 @@ import datetime as dt
 
 from django import forms
 from django.db import connection
-from django.db.models import BooleanField, Case, F, Func, IntegerField, Q, QuerySet, TextField, Value, When
+from django.db.models import BooleanField, F, Func, Q, QuerySet, TextField, Value
 from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +21,7 @@ from anju.core.models import Area, Domain
 from anju.core.pickers import pickerise
 from anju.core.scoping import scoped
 from anju.matters.models import Matter, MatterKind, MatterLink
-from anju.matters.risk import LEVEL_CHOICES, LEVEL_RANK
+from anju.matters.risk import LEVEL_CHOICES
 from anju.matters.seek import SORT_KEYS, ordering
 from anju.matters.workflow import DEADLINE_STATUSES, OPEN_STATUSES, Status
 
@@ -153,31 +153,27 @@ def current_level_q(code: str) -> Q:
     return Q(residual_level=code) | Q(residual_level="", inherent_level=code)
 
 
-def with_level_rank(qs: QuerySet) -> QuerySet:
-    whens = [When(current_level_q(code), then=Value(rank)) for code, rank in LEVEL_RANK.items()]
-    return qs.annotate(level_rank=Case(*whens, default=Value(0), output_field=IntegerField()))
-
-
 def search_q(q: str) -> Q:
     """Number, title or description contains ``q``, in any case.
 
-    On PostgreSQL this is served by indexes (migration 0013): trigram indexes for three characters or
-    more. A two-character search, the usual length of a Chinese word, makes no trigram, so the bigram index
-    is asked too: the bigrams of the three fields joined by spaces contain a two-character word without
-    spaces exactly when one of the fields does, so the condition adds no row and removes none; it lets the
-    planner read a rare word's rows from the index, while a common word's page walks the ledger in order
-    with the cheap ``LIKE`` tested first."""
+    On PostgreSQL this is served by indexes (migrations 0013, 0016): trigram indexes for three characters or
+    more. Two characters, the usual length of a Chinese word, make no trigram, so the bigram index is asked
+    too: the bigrams of the three fields joined by spaces contain a two-character word without spaces
+    exactly when one of the fields does. One character (a single 字) is looked up the same way in the index
+    of each matter's distinct characters. Either condition adds no row and removes none; it lets the planner
+    read a rare word's rows from the index, while a common word's page walks the ledger in order with the
+    cheap ``LIKE`` tested first."""
     contains = Q(number__icontains=q) | Q(title__icontains=q) | Q(description__icontains=q)
-    if connection.vendor == "postgresql" and len(q) == 2 and not any(c.isspace() for c in q):
-        text = TextField()  # the SQL type is text[]; Django only needs a field to resolve the expression
-        fields = Func(
-            F("number"), F("title"), F("description"), function="anju_matter_bigrams", output_field=text
-        )
-        word = Func(Upper(Value(q)), function="anju_bigrams", output_field=text)
-        contains &= Q(
-            Func(fields, word, template="%(expressions)s", arg_joiner=" @> ", output_field=BooleanField())
-        )
-    return contains
+    if connection.vendor != "postgresql" or len(q) > 2 or any(c.isspace() for c in q):
+        return contains
+    grams = "anju_matter_bigrams" if len(q) == 2 else "anju_matter_chars"
+    split = "anju_bigrams" if len(q) == 2 else "anju_chars"
+    text = TextField()  # the SQL type is text[]; Django only needs a field to resolve the expression
+    fields = Func(F("number"), F("title"), F("description"), function=grams, output_field=text)
+    word = Func(Upper(Value(q)), function=split, output_field=text)
+    return contains & Q(
+        Func(fields, word, template="%(expressions)s", arg_joiner=" @> ", output_field=BooleanField())
+    )
 
 
 def apply_filters(qs: QuerySet, cleaned: dict) -> QuerySet:
@@ -224,8 +220,6 @@ def apply_filters(qs: QuerySet, cleaned: dict) -> QuerySet:
     if end := cleaned.get("date_to"):
         qs = qs.filter(registered_at__lt=local_midnight(end + dt.timedelta(days=1)))
     sort = cleaned.get("sort") or DEFAULT_SORT
-    if sort in ("level", "-level"):
-        qs = with_level_rank(qs)
     # every sort is a key ending in a unique column (seek.SORT_KEYS): a total order, which keyset pages need
     return qs.order_by(*ordering(sort if sort in SORT_KEYS else DEFAULT_SORT))
 

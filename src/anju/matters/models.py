@@ -14,8 +14,14 @@ from anju.core.concurrency import Versioned
 from anju.core.crypto import EncryptedTextField, mask_id_number, mask_name, mask_phone
 from anju.core.models import Area, Domain, Unit
 from anju.matters import audience
-from anju.matters.risk import LEVEL_CHOICES
+from anju.matters.risk import LEVEL_CHOICES, LEVEL_RANK
 from anju.matters.workflow import DEADLINE_STATUSES, OPEN_STATUSES, Status
+
+
+def level_rank_of(inherent_level: str, residual_level: str) -> int:
+    """The order of the level a matter shows (its residual level once assessed after measures, else its
+    inherent one): ``risk.LEVEL_RANK``, 0 when ungraded. Migration 0016 writes the same as SQL."""
+    return LEVEL_RANK.get(residual_level or inherent_level or "", 0)
 
 
 class MatterKind(models.TextChoices):
@@ -62,6 +68,9 @@ class Matter(Versioned, models.Model):
     residual_likelihood = models.PositiveSmallIntegerField(_("措施后可能性"), null=True, blank=True)
     residual_consequence = models.PositiveSmallIntegerField(_("措施后后果"), null=True, blank=True)
     residual_level = models.CharField(_("剩余风险等级"), max_length=10, choices=LEVEL_CHOICES, blank=True)
+    # The order of the level the matter shows now (0 ungraded, 1 低 … 4 最高), stored so the ledger's
+    # 风险等级 sort walks an index: kept by save() (``level_rank_of``); bulk paths call ``sync_level_rank``.
+    level_rank = models.PositiveSmallIntegerField(default=0, editable=False)
     matrix_version = models.CharField(_("矩阵版本"), max_length=50, blank=True)
     grey_rhino = models.BooleanField(_("灰犀牛"), default=False)
     black_swan_suggested = models.BooleanField(_("疑似黑天鹅"), default=False)
@@ -150,6 +159,9 @@ class Matter(Versioned, models.Model):
             # the monthly report's per-unit and per-leader lists probe (unit, area) within the report's areas
             models.Index(fields=["responsible_unit", "area"], name="matter_unit_area"),
             models.Index(fields=["lead_leader", "area"], name="matter_leader_area"),
+            # the ledger's 风险等级 sort (seek.SORT_KEYS "-level", and "level" walking it backwards);
+            # built CONCURRENTLY on PostgreSQL by migration 0017
+            models.Index(fields=["level_rank", "registered_at", "id"], name="matter_level_rank"),
             # the overview's overdue list: running matters in deadline order, not every past deadline
             models.Index(
                 fields=["deadline"],
@@ -166,6 +178,17 @@ class Matter(Versioned, models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    def sync_level_rank(self) -> None:
+        """Set ``level_rank`` from the levels; for paths that write rows without ``save()`` (bulk_create)."""
+        self.level_rank = level_rank_of(self.inherent_level, self.residual_level)
+
+    def save(self, *args, **kwargs):
+        self.sync_level_rank()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"inherent_level", "residual_level"} & set(update_fields):
+            kwargs["update_fields"] = [*update_fields, "level_rank"]
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:

@@ -25,7 +25,19 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+)
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -39,7 +51,7 @@ class BadCursor(ValueError):
 
 @dataclass(frozen=True)
 class Column:
-    name: str  # a field of Matter, or the annotation ``level_rank``
+    name: str  # a field of Matter
     kind: str  # how its value travels in a token: "datetime", "date", "int", "str"
     descending: bool = False
     nullable: bool = False  # nulls sort after every value in both directions (NULLS LAST)
@@ -62,7 +74,9 @@ SORT_KEYS: dict[str, tuple[Column, ...]] = {
     "registered": (Column("registered_at", "datetime"), _id(False)),
     "deadline": (Column("deadline", "date", nullable=True), _id(False)),
     "-deadline": (Column("deadline", "date", True, nullable=True), _id(True)),
-    "level": (Column("level_rank", "int"), Column("registered_at", "datetime", True), _id(True)),
+    # the stored rank (Matter.level_rank) with the index matter_level_rank on (level_rank, registered_at,
+    # id): 高→低 walks it backwards (newest first within a level), 低→高 forwards (exactly its reverse)
+    "level": (Column("level_rank", "int"), Column("registered_at", "datetime"), _id(False)),
     "-level": (Column("level_rank", "int", True), Column("registered_at", "datetime", True), _id(True)),
     "number": (Column("number", "str"),),
     "-number": (Column("number", "str", True),),
@@ -158,12 +172,48 @@ def _beyond(column: Column, value, reverse: bool, inclusive: bool = False) -> Q 
     return condition
 
 
+_FIELD_OF_KIND = {
+    "datetime": DateTimeField(),
+    "date": DateField(),
+    "int": IntegerField(),
+    "str": CharField(),
+}
+
+
+def _row(expressions) -> Func:
+    return Func(*expressions, function="", template="(%(expressions)s)", output_field=TextField())
+
+
+def _row_beyond(columns: tuple[Column, ...], values: list, reverse: bool) -> Q:
+    """``(a, b, c) > (x, y, z)`` as a row comparison, which PostgreSQL (and SQLite) compare in order and
+    PostgreSQL turns into an index condition: the walk starts exactly at the position, even inside a long
+    run of equal first values (the four levels)."""
+    descending = columns[0].descending != reverse
+    row = _row(F(column.name) for column in columns)
+    key = _row(
+        Value(value, output_field=_FIELD_OF_KIND[column.kind])
+        for column, value in zip(columns, values, strict=True)
+    )
+    operator = " < " if descending else " > "
+    return Q(Func(row, key, template="%(expressions)s", arg_joiner=operator, output_field=BooleanField()))
+
+
+def _row_comparable(columns: tuple[Column, ...], values: list) -> bool:
+    """Whether a row comparison says "after": every column in one direction, no null in the key."""
+    same_direction = len({column.descending for column in columns}) == 1
+    return len(columns) > 2 and same_direction and not any(c.nullable for c in columns) and None not in values
+
+
 def beyond(sort: str, values: list, reverse: bool) -> Q:
     """The rows strictly after the key ``values`` in the sort's order (before it when ``reverse``).
 
-    ``(a, b) > (x, y)`` written out as ``a > x OR (a = x AND b > y)``, which both databases understand, plus
-    the redundant ``a >= x`` that an index on ``a`` can start its walk from."""
+    A key of one direction and more than two columns (the level sorts, whose first column repeats on a
+    quarter of the ledger) is one row comparison (``_row_beyond``). Otherwise ``(a, b) > (x, y)`` is written
+    out as ``a > x OR (a = x AND b > y)``, which both databases understand, plus the redundant ``a >= x``
+    that an index on ``a`` can start its walk from (the first column there is nearly unique)."""
     columns = SORT_KEYS[sort]
+    if _row_comparable(columns, values):
+        return _row_beyond(columns, values, reverse)
     alternatives = []
     for i, column in enumerate(columns):
         past = _beyond(column, values[i], reverse)
