@@ -18,7 +18,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.backends.signals import connection_created
 
-        from anju.core import accounts, audit_guard, auth_audit
+        from anju.core import accounts, audit_chain, audit_guard, auth_audit, worker_passes
 
         accounts.connect_axes_signals()
         post_migrate.connect(_create_cache_table, sender=self, dispatch_uid="anju.core.cache_table")
@@ -27,3 +27,5 @@ class CoreConfig(AppConfig):
         )
         post_migrate.connect(audit_guard.install_after_migrate, sender=self, dispatch_uid="anju_audit_guard")
         auth_audit.connect()
+        # Events whose process died between its commit and the link: each worker turn links them.
+        worker_passes.register("audit.link", audit_chain.link_pending)
