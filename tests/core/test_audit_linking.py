@@ -212,3 +212,23 @@ def test_events_committed_concurrently_end_in_one_unbroken_chain(world):
         for t in range(transactions_each):
             seqs = [order[f"{index}-{t}-{n}"] for n in range(events_each)]
             assert seqs == sorted(seqs)
+
+
+def test_the_audit_page_shows_an_unlinked_event_without_a_number(client, world):
+    from django.urls import reverse
+
+    audit_chain.link_pending()
+    audit.append(
+        actor=None,
+        action="test.link",
+        object_type="t",
+        object_id="1",
+        object_repr="刚写入",
+        area=world.county,
+    )
+    client.force_login(world.auditor)
+    page = client.get(reverse("core:audit")).content.decode()
+    assert page.count("待入链") == 1
+    audit_chain.link_pending()
+    page = client.get(reverse("core:audit")).content.decode()
+    assert "待入链" not in page
