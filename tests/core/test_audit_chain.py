@@ -1,6 +1,9 @@
 """The audit log is tamper-evident: a hash chain that ``anju audit verify`` checks, and triggers that refuse
 UPDATE and DELETE. Each tampering test first drops the triggers inside the test's transaction (as someone with
-rights to change the schema could), changes rows with raw SQL, and expects verify to name the first fault."""
+rights to change the schema could), changes rows with raw SQL, and expects verify to name the first fault.
+
+Events are linked into the chain after their transaction commits; a test's transaction never commits, so the
+tests that read links call ``link_pending`` as the commit would (the linking itself: test_audit_linking.py)."""
 
 from __future__ import annotations
 
@@ -14,13 +17,14 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
 from anju.cli import main as anju
-from anju.core import audit, audit_guard
+from anju.core import audit, audit_chain, audit_guard
 from anju.core.models import AuditEvent
 
 ZERO = "0" * 64
 
 
 def _events() -> list[AuditEvent]:
+    audit_chain.link_pending()
     return list(AuditEvent.objects.order_by("seq"))
 
 
@@ -58,6 +62,9 @@ def test_hash_is_sha256_of_the_sorted_key_json_of_the_content_and_the_previous_h
         note="说明",
         at=at,
     )
+    assert (event.seq, event.prev_hash, event.hash) == (None, None, None)  # linked after the commit
+    assert audit_chain.link_pending() == AuditEvent.objects.count()  # the world's events and this one
+    event = AuditEvent.objects.get(pk=event.pk)
     # Written out by hand: the canonical form the README and audit_chain describe.
     actor_id, area_id, prev_hash, seq = world.cadre.pk, world.village_a1.pk, event.prev_hash, event.seq
     canonical = (
@@ -69,6 +76,7 @@ def test_hash_is_sha256_of_the_sorted_key_json_of_the_content_and_the_previous_h
     assert event.hash == hashlib.sha256(canonical.encode("utf-8")).hexdigest()
     stored = AuditEvent.objects.get(pk=event.pk)
     assert (stored.hash, stored.before) == (event.hash, {"a": [1, "二"], "b": 1})
+    assert event.hash == AuditEvent.objects.order_by("-seq").first().hash  # the head: linked last
 
 
 def test_verify_passes_on_an_untouched_log_and_names_the_newest_hash(world, capsys):
@@ -80,7 +88,7 @@ def test_verify_passes_on_an_untouched_log_and_names_the_newest_hash(world, caps
 
 
 def test_orm_and_raw_sql_cannot_update_or_delete_events(world):
-    event = AuditEvent.objects.order_by("seq").first()
+    event = _events()[0]
     attempts = [
         lambda: AuditEvent.objects.filter(pk=event.pk).update(note="tampered"),
         lambda: AuditEvent.objects.filter(pk=event.pk).delete(),
@@ -138,6 +146,7 @@ def test_verify_finds_a_deleted_event_even_when_the_numbers_are_closed_up(world,
 
 
 def test_verify_finds_the_first_event_deleted(world, capsys):
+    _events()
     audit_guard.uninstall(connection)
     _raw("DELETE FROM core_auditevent WHERE seq = 1")
     code, output = _verify(capsys)
@@ -169,6 +178,7 @@ def test_flush_may_empty_the_table_and_the_guard_stays(world):
     call_command("flush", verbosity=0, interactive=False)
     assert not AuditEvent.objects.exists()
     event = audit.append(actor=None, action="auth.login_failed", object_type="core.user", object_id="")
+    event = AuditEvent.objects.get(pk=event.pk)  # linked when append's transaction committed
     assert event.seq == 1 and event.prev_hash == ZERO
     with pytest.raises(IntegrityError, match="append-only"):
         _raw("DELETE FROM core_auditevent")

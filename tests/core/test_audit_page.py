@@ -12,7 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 import anju
-from anju.core import actions, audit
+from anju.core import actions, audit, audit_chain
 from anju.core.audit_labels import ACTION_LABELS
 from anju.core.models import AuditEvent
 from anju.core.roles import Role
@@ -35,8 +35,9 @@ def _event(action, *, actor=None, area=None, at, note="", object_id="1"):
 
 @pytest.fixture
 def log(world):
-    """Four events at known instants (UTC), in three places, by two people, plus one without an area."""
-    return {
+    """Four events at known instants (UTC), in three places, by two people, plus one without an area; linked
+    into the chain as their commit would (the test's transaction never commits)."""
+    events = {
         "assigned": _event(
             "matter.assigned",
             actor=world.cadre,
@@ -68,6 +69,8 @@ def log(world):
             at=dt.datetime(2026, 3, 2, tzinfo=UTC),
         ),
     }
+    audit_chain.link_pending()
+    return {name: AuditEvent.objects.get(pk=event.pk) for name, event in events.items()}
 
 
 def _listed(response) -> set[int]:

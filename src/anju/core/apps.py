@@ -18,7 +18,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.backends.signals import connection_created
 
-        from anju.core import accounts, audit_guard, auth_audit
+        from anju.core import accounts, audit_chain, audit_guard, auth_audit, worker_passes
 
         accounts.connect_axes_signals()
         post_migrate.connect(_create_cache_table, sender=self, dispatch_uid="anju.core.cache_table")
@@ -35,3 +35,5 @@ class CoreConfig(AppConfig):
         # the area pickers' kept choices (core/area_choices.py) follow the tree
         post_save.connect(tree_changed, sender=Area, dispatch_uid="anju.core.area_tree_saved")
         post_delete.connect(tree_changed, sender=Area, dispatch_uid="anju.core.area_tree_deleted")
+        # Events whose process died between its commit and the link: each worker turn links them.
+        worker_passes.register("audit.link", audit_chain.link_pending)

@@ -1,6 +1,7 @@
 """Writing audit events. Actions call ``record``; nothing else writes to the audit log.
 
-Each event is chained to the one before it by a hash (``audit_chain``); ``anju audit verify`` checks the chain.
+Each event is chained to the one before it by a hash (``audit_chain``), linked right after the transaction that
+wrote it commits; ``anju audit verify`` checks the chain.
 """
 
 from __future__ import annotations
@@ -79,10 +80,11 @@ def append(
     note: str = "",
     at=None,
 ) -> AuditEvent:
-    """Add one event at the end of the hash chain (``record`` for an object; the sign-in events directly).
+    """Add one event to the audit log (``record`` for an object; the sign-in events directly).
 
-    Writers take turns at the chain's head (``next_link`` holds a lock until the transaction commits), so
-    the event is made ready before the turn: only the head's read, the hash and the insert wait for it."""
+    The event is written unlinked in the caller's transaction, and linked into the hash chain right after that
+    transaction commits (``audit_chain.link_pending``, in batches): no writer waits for the chain's lock while
+    its own transaction is open. A transaction that rolls back leaves neither the event nor a gap."""
     event = AuditEvent(
         at=at or timezone.now(),
         actor=actor if (actor is not None and actor.pk) else None,
@@ -97,10 +99,23 @@ def append(
     )
     # No savepoint of its own: an event that cannot be written fails the whole change it records.
     with transaction.atomic(savepoint=False):
-        event.seq, event.prev_hash = audit_chain.next_link(AuditEvent)
-        event.hash = audit_chain.event_hash(audit_chain.values_of(event), event.prev_hash)
         event.save(force_insert=True)
+        _link_after_commit()
     return event
+
+
+def _link_after_commit() -> None:
+    """Register the chain's linking once per transaction (a transaction with several events links them all in
+    one call). A callback registered inside a savepoint still open is dropped if that savepoint rolls back, so
+    it counts only when its savepoints are all still ours."""
+    connection = transaction.get_connection()
+    open_savepoints = set(connection.savepoint_ids)
+    for entry in connection.run_on_commit:
+        savepoints, callback = entry[0], entry[1]
+        if callback is audit_chain.link_after_commit and set(savepoints) <= open_savepoints:
+            return
+    # robust: a failure to link is logged and leaves the event for the worker; the change itself committed.
+    transaction.on_commit(audit_chain.link_after_commit, robust=True)
 
 
 def visible_events(user) -> QuerySet:

@@ -1,4 +1,5 @@
-"""``anju audit verify``: check the audit log's hash chain and its guard triggers; exit 1 on the first fault."""
+"""``anju audit verify``: link pending events, then check the audit log's hash chain and its guard triggers;
+exit 1 on the first fault."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ def cmd_audit_verify(args) -> int:
 
     from anju.core import audit_chain, audit_guard
 
+    # Link what is pending first (events of transactions committed a moment ago, or left behind by a
+    # process that died before linking them), so that the whole log is checked as one chain.
+    audit_chain.link_pending()
     report = audit_chain.verify()
     if not report.intact:
         print(f"审计日志链断开：{report.problem}。此前 {report.checked} 条完好。", file=sys.stderr)
@@ -26,6 +30,8 @@ def cmd_audit_verify(args) -> int:
         )
         return 1
     print(f"审计日志完好：共 {report.checked} 条，链接无误。")
+    if report.unlinked:  # written by transactions that committed while verify ran: the next run links them
+        print(f"另有 {report.unlinked} 条刚写入的记录尚未入链。")
     if report.head_seq:
         # Noted outside the system, these show later whether the newest events were deleted.
         print(f"最新一条：第 {report.head_seq} 条，哈希 {report.head_hash}")

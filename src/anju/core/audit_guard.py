@@ -5,7 +5,9 @@ The model already refuses ``save()`` of an existing event and ``delete()``; the 
 can still change rows, and the hash chain (``audit_chain``) is what shows it.
 
 One path may delete: ``wipe_allowed``, used only by the ``flush`` command (which empties every table, as the
-test runner does between transactional tests). Updates are never allowed.
+test runner does between transactional tests). One update is allowed: linking an event into the chain
+(``audit_chain.link_pending``), which fills ``seq``, ``prev_hash`` and ``hash`` of an event whose three are
+still empty and changes nothing else. Once linked, an event can no longer be updated at all.
 
 - PostgreSQL: a plpgsql function raised BEFORE UPDATE OR DELETE (per row) and BEFORE TRUNCATE. It lets a
   DELETE or TRUNCATE through only when the session setting ``anju.audit_wipe`` is ``on``.
@@ -24,9 +26,34 @@ TABLE = "core_auditevent"
 MESSAGE = "audit events are append-only"
 SQLITE_WIPE_FUNCTION = "anju_audit_wipe_allowed"
 
+# The columns besides the chain's three; linking must leave them as they are. A test compares this list with
+# the table's columns, so a column added later is not left open to change while an event is linked.
+CONTENT_COLUMNS = (
+    "id",
+    "at",
+    "actor_id",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "area_id",
+    "before",
+    "after",
+    "note",
+)
+CHAIN_COLUMNS = ("seq", "prev_hash", "hash")
+
 POSTGRES_INSTALL = f"""
 CREATE OR REPLACE FUNCTION anju_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF TG_OP = 'UPDATE' THEN  -- nested: OLD and NEW are not both rows for the other operations
+        IF OLD.seq IS NULL AND OLD.prev_hash IS NULL AND OLD.hash IS NULL
+                AND NEW.seq IS NOT NULL AND NEW.prev_hash IS NOT NULL AND NEW.hash IS NOT NULL
+                AND to_jsonb(NEW) - ARRAY['seq', 'prev_hash', 'hash']
+                    = to_jsonb(OLD) - ARRAY['seq', 'prev_hash', 'hash'] THEN
+            RETURN NEW;  -- linking an unlinked event into the chain, nothing else changed
+        END IF;
+    END IF;
     IF TG_OP IN ('DELETE', 'TRUNCATE') AND current_setting('anju.audit_wipe', true) = 'on' THEN
         IF TG_OP = 'DELETE' THEN
             RETURN OLD;
@@ -50,8 +77,13 @@ DROP FUNCTION IF EXISTS anju_audit_append_only();
 """
 POSTGRES_TRIGGERS = {f"{TABLE}_append_only", f"{TABLE}_no_truncate"}
 
+_SQLITE_LINKING = " AND ".join(
+    [f"OLD.{c} IS NULL AND NEW.{c} IS NOT NULL" for c in CHAIN_COLUMNS]
+    + [f'NEW."{c}" IS OLD."{c}"' for c in CONTENT_COLUMNS]
+)
 SQLITE_INSTALL = [
     f"""CREATE TRIGGER IF NOT EXISTS {TABLE}_no_update BEFORE UPDATE ON {TABLE}
+    WHEN NOT ({_SQLITE_LINKING})
     BEGIN SELECT RAISE(ABORT, '{MESSAGE}: UPDATE refused'); END""",
     f"""CREATE TRIGGER IF NOT EXISTS {TABLE}_no_delete BEFORE DELETE ON {TABLE}
     WHEN NOT {SQLITE_WIPE_FUNCTION}()
@@ -77,6 +109,12 @@ def uninstall(connection) -> None:
         elif connection.vendor == "sqlite":
             for statement in SQLITE_UNINSTALL:
                 cursor.execute(statement)
+
+
+def reinstall(connection) -> None:
+    """Replace the triggers with this version's (``install`` leaves existing SQLite triggers as they are)."""
+    uninstall(connection)
+    install(connection)
 
 
 def missing_triggers(connection) -> set[str]:

@@ -300,13 +300,16 @@ class AuditEvent(models.Model):
     """Append-only record of every state change: who, when, what, before → after.
 
     Tamper-evident: ``seq`` numbers the events without gaps and ``hash`` is SHA-256 over the event's content
-    and ``prev_hash``, the hash of event ``seq - 1`` (see ``audit_chain``). Database triggers refuse UPDATE
-    and DELETE (see ``audit_guard``); ``anju audit verify`` finds the first broken or missing link.
+    and ``prev_hash``, the hash of event ``seq - 1`` (see ``audit_chain``). The three are empty (NULL) from the
+    insert until the event is linked, right after its transaction commits (``audit_chain.link_pending``).
+    Database triggers refuse UPDATE and DELETE, except that one linking (see ``audit_guard``);
+    ``anju audit verify`` finds the first broken or missing link.
     """
 
-    seq = models.PositiveBigIntegerField(_("序号"), unique=True, editable=False)
-    prev_hash = models.CharField(max_length=64, editable=False)
-    hash = models.CharField(max_length=64, editable=False)
+    # NULL until linked; unique among the linked (NULLs never collide).
+    seq = models.PositiveBigIntegerField(_("序号"), unique=True, null=True, editable=False)
+    prev_hash = models.CharField(max_length=64, null=True, editable=False)
+    hash = models.CharField(max_length=64, null=True, editable=False)
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         User, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"

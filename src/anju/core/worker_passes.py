@@ -2,7 +2,8 @@
 
 An app registers a pass from its ``AppConfig.ready`` (``register(name, function)``); each turn of the worker
 calls every pass, which does a bounded amount of what is due and returns how much it did. Intake registers
-the triage of reports received through the API (``intake.actions.triage_pending_reports``)."""
+the triage of reports received through the API (``intake.actions.triage_pending_reports``); core the linking
+of audit events left unlinked (``audit_chain.link_pending``)."""
 
 from __future__ import annotations
 
