@@ -22,25 +22,16 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+from anju.core.audit_chain import CHAINED_FIELDS
+
 TABLE = "core_auditevent"
 MESSAGE = "audit events are append-only"
 SQLITE_WIPE_FUNCTION = "anju_audit_wipe_allowed"
 
-# The columns besides the chain's three; linking must leave them as they are. A test compares this list with
-# the table's columns, so a column added later is not left open to change while an event is linked.
-CONTENT_COLUMNS = (
-    "id",
-    "at",
-    "actor_id",
-    "action",
-    "object_type",
-    "object_id",
-    "object_repr",
-    "area_id",
-    "before",
-    "after",
-    "note",
-)
+# The columns besides the chain's three (the id and the hashed content); linking must leave them as they
+# are. A test compares this list with the table's columns, so a column added later is not left open to change
+# while an event is linked.
+CONTENT_COLUMNS = ("id", *(name for name in CHAINED_FIELDS if name != "seq"))
 CHAIN_COLUMNS = ("seq", "prev_hash", "hash")
 
 POSTGRES_INSTALL = f"""
