@@ -45,7 +45,7 @@ def test_plan_ends_after_the_matter_is_archived_for_the_period_and_its_markers_g
     assert plan.closed_at == _day(35)
     assert "30" in plan.close_reason
     assert _needs(party) == []
-    removals = AuditEvent.objects.filter(action="care.need_removed", object_id=str(party.pk)).order_by("seq")
+    removals = AuditEvent.objects.filter(action="care.need_removed", object_id=str(party.pk)).order_by("id")
     assert [e.before["need"] for e in removals] == ["elderly", "hardship"]
     assert all(e.actor is None and e.area == world.village_a1 for e in removals)
     assert AuditEvent.objects.filter(action="care.plan_expire", object_id=str(plan.pk)).count() == 1

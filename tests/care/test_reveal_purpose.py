@@ -17,7 +17,7 @@ from guards import audit_count, outsider
 
 
 def _reveals():
-    return AuditEvent.objects.filter(action="personal_data.reveal").order_by("seq")
+    return AuditEvent.objects.filter(action="personal_data.reveal").order_by("id")
 
 
 def test_cadre_reveals_a_party_of_their_matter_and_not_of_another_matter_in_their_village(

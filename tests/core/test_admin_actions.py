@@ -26,7 +26,7 @@ def _town_admin(world):
 
 
 def _events(action: str) -> list[AuditEvent]:
-    return list(AuditEvent.objects.filter(action=action).order_by("seq"))
+    return list(AuditEvent.objects.filter(action=action).order_by("id"))
 
 
 # --- guards: role (every other role refused), scope (an administrator of 西镇), the positive control ------------

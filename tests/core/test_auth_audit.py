@@ -12,7 +12,7 @@ PASSWORD = "test-pass-123"  # the world fixture's
 
 
 def _last(action: str) -> AuditEvent:
-    return AuditEvent.objects.filter(action=action).order_by("-seq").first()
+    return AuditEvent.objects.filter(action=action).order_by("-id").first()
 
 
 def test_login_on_the_login_page_is_recorded_with_the_client_address(client, world):

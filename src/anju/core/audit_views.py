@@ -9,7 +9,7 @@ import json
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -116,7 +116,8 @@ def _filtered(request) -> tuple[AuditFilterForm, QuerySet | None]:
     if form.is_bound and not form.is_valid():
         return form, None
     cleaned = form.cleaned_data if form.is_bound else {}
-    return form, filter_events(events, cleaned).order_by("-seq")
+    # newest first: events not yet linked (seq NULL, the last few moments) above the chain, on either database
+    return form, filter_events(events, cleaned).order_by(F("seq").desc(nulls_first=True), "-id")
 
 
 @login_required

@@ -13,6 +13,7 @@ and the passes the apps registered (``core/worker_passes.py``: intake's triage o
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import time
 
@@ -37,11 +38,18 @@ def cmd_worker(args) -> int:
     worker_id = f"{socket.gethostname()}-{os.getpid()}"
     backend = broker_backend()  # ANJU_TASK_BROKER_URL: jobs come from RQ instead of the Job table
     broker = BrokerWorker(backend, worker_id) if backend else None
+    # SIGTERM (systemctl stop) between jobs ends the loop through the finally below, which takes the
+    # broker's heartbeat with it; Python's default would end the process without running it
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         return _work(args, worker_id, broker)
     finally:
         if broker:
             broker.stop()
+
+
+def _exit_on_sigterm(signum, frame):
+    raise SystemExit(0)
 
 
 def _work(args, worker_id: str, broker) -> int:
