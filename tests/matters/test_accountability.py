@@ -17,7 +17,9 @@ from guards import check_guard, outsider
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+# one clock for the whole module: "today" must not change between import and a test run past midnight
+NOW = timezone.now()
+TODAY = timezone.localdate(NOW)
 
 
 def _record(world, matter, actor=None, **kw):
@@ -30,7 +32,7 @@ def _record(world, matter, actor=None, **kw):
         "decided_on": TODAY,
     }
     fields.update(kw)
-    return actions.record_accountability(actor or world.town_staff, matter, **fields)
+    return actions.record_accountability(actor or world.town_staff, matter, **fields, now=NOW)
 
 
 def test_record_is_on_the_timeline_and_in_the_audit(world, assigned_matter):
