@@ -67,12 +67,11 @@ def unit_figures(
     zone = timezone.get_current_timezone()
     end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
     start = None if since is None else dt.datetime.combine(since, dt.time.min, tzinfo=zone)
-    base = (
-        matters.filter(**{f"{field}__isnull": False})
-        .exclude(status__in=NOT_COUNTED)
-        .filter(registered_at__lt=end)
-        .order_by()
-    )
+
+    def counted_by_end(queryset):
+        return queryset.exclude(status__in=NOT_COUNTED).filter(registered_at__lt=end).order_by()
+
+    base = counted_by_end(matters.filter(**{f"{field}__isnull": False}))
     resolved_by_end = Q(resolved_at__isnull=False, resolved_at__lt=end)
     in_window = Q() if start is None else Q(registered_at__gte=start)
     resolved_in_window = resolved_by_end & (Q() if start is None else Q(resolved_at__gte=start))
@@ -109,13 +108,7 @@ def unit_figures(
     # ``area_ids`` (the areas ``matters`` is limited to) the probe reads the (unit, area) index: through the
     # area path join a unit whose matters lie elsewhere had all of them read (8.5 s at 1,000,000 matters).
     prefix = f"{field}__"
-    probed = base
-    if area_ids is not None:
-        probed = (
-            matters.model.objects.filter(area_id__in=area_ids, registered_at__lt=end)
-            .exclude(status__in=NOT_COUNTED)
-            .order_by()
-        )
+    probed = base if area_ids is None else counted_by_end(matters.model.objects.filter(area_id__in=area_ids))
     groups = (
         matters.model._meta.get_field(field)
         .related_model.objects.filter(Exists(probed.filter(**{field: OuterRef("pk")})))
